@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from "commander";
+import { errorMessage } from "../../lib/errors.js";
+import { EXIT } from "./exit-codes.js";
+import { registerConfigCommands } from "./commands/config.js";
+
+/**
+ * `pos-agent`: the daemon and the technician's tools in one executable. Each subcommand lives
+ * in its own file under `commands/` and registers itself here.
+ */
+export function buildProgram(): Command {
+  const program = new Command("pos-agent")
+    .description("Vipps MobilePay POS edge agent")
+    .version(process.env.npm_package_version ?? "0.1.0")
+    .showHelpAfterError()
+    .exitOverride();
+  registerConfigCommands(program);
+  return program;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      process.exitCode = error.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+      return;
+    }
+    process.stderr.write(`pos-agent: ${errorMessage(error)}\n`);
+    process.exitCode = EXIT.SOFTWARE;
+  }
+}
+
+await main(process.argv);

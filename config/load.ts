@@ -1,0 +1,120 @@
+import { readFileSync } from "node:fs";
+import { dirname, isAbsolute, resolve } from "node:path";
+import { LineCounter, parseDocument, isMap, isNode, isScalar } from "yaml";
+import type { z } from "zod";
+import { AgentError } from "../lib/errors.js";
+import { configSchema, type Config } from "./schema.js";
+import { readSecrets, secretsDirectory, type Secrets } from "./secrets.js";
+
+export type ConfigErrorCode = "CONFIG_INVALID" | "CONFIG_UNREADABLE";
+
+/** Thrown with every problem at once; `problems` are `key.path (line N): message` lines. */
+export class ConfigError extends AgentError<ConfigErrorCode> {
+  readonly problems: readonly string[];
+  constructor(code: ConfigErrorCode, file: string, problems: readonly string[]) {
+    super(code, `${file}: ${problems.length} problem(s)\n  ${problems.join("\n  ")}`, { details: { file } });
+    this.problems = problems;
+  }
+}
+
+export interface LoadedConfig {
+  readonly file: string;
+  readonly config: Config;
+  readonly secrets: Secrets;
+}
+
+/** Parses and validates a YAML text; returns the config or every problem found. */
+export function parseConfigText(text: string): { config?: Config; problems: string[] } {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    return {
+      problems: doc.errors.map((e) => {
+        const pos = lineCounter.linePos(e.pos[0]);
+        return `yaml (line ${pos.line}, column ${pos.col}): ${e.message.split("\n")[0] ?? e.code}`;
+      }),
+    };
+  }
+  const raw: unknown = doc.toJS() ?? {};
+  const result = configSchema.safeParse(raw);
+  if (result.success) return { config: result.data, problems: [] };
+
+  const lineOf = (path: readonly PropertyKey[]): string => {
+    // Point at the key itself when we can (an unknown key, a bad value), else at its parent.
+    const parent: unknown = path.length === 0 ? doc.contents : doc.getIn(path.slice(0, -1) as unknown[], true);
+    const last = path[path.length - 1];
+    let node: unknown = doc.getIn(path as unknown[], true);
+    if (isMap(parent)) {
+      const pair = parent.items.find((p) => isScalar(p.key) && p.key.value === last);
+      if (pair !== undefined) node = pair.key;
+    }
+    if (!isNode(node) || node.range === undefined || node.range === null) return "";
+    return ` (line ${lineCounter.linePos(node.range[0]).line})`;
+  };
+  return { problems: result.error.issues.flatMap((issue) => describeIssue(issue, lineOf)) };
+}
+
+function describeIssue(issue: z.core.$ZodIssue, lineOf: (path: readonly PropertyKey[]) => string): string[] {
+  const name = (path: readonly PropertyKey[]): string => (path.length === 0 ? "(top level)" : path.map(String).join("."));
+  if (issue.code === "unrecognized_keys") {
+    return issue.keys.map((key) => `${name([...issue.path, key])}${lineOf([...issue.path, key])}: unknown key`);
+  }
+  if (issue.code === "invalid_type" && issue.input === undefined) {
+    return [`${name(issue.path)}: required`];
+  }
+  return [`${name(issue.path)}${lineOf(issue.path)}: ${issue.message}`];
+}
+
+/** Resolves paths in the config that are relative to the config file's directory. */
+function resolvePaths(config: Config, baseDir: string): Config {
+  const abs = (p: string): string => (isAbsolute(p) ? p : resolve(baseDir, p));
+  const tls = config.mqtt.tls;
+  return {
+    ...config,
+    storage: { ...config.storage, directory: abs(config.storage.directory) },
+    secrets: { directory: abs(config.secrets.directory) },
+    mqtt: {
+      ...config.mqtt,
+      tls: {
+        ...tls,
+        ...(tls.caFile === undefined ? {} : { caFile: abs(tls.caFile) }),
+        ...(tls.certFile === undefined ? {} : { certFile: abs(tls.certFile) }),
+        ...(tls.keyFile === undefined ? {} : { keyFile: abs(tls.keyFile) }),
+      },
+    },
+  };
+}
+
+/**
+ * Reads the config file and its secrets. Throws a `ConfigError` listing every problem (YAML,
+ * schema and missing secrets together), so a technician fixes them in one pass.
+ */
+export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new ConfigError("CONFIG_UNREADABLE", file, [`cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`]);
+  }
+  const parsed = parseConfigText(text);
+  if (parsed.config === undefined) throw new ConfigError("CONFIG_INVALID", file, parsed.problems);
+
+  const config = resolvePaths(parsed.config, dirname(resolve(file)));
+  const secretResult = readSecrets(secretsDirectory(config.secrets.directory, env), {
+    mqttPassword: config.mqtt.username !== undefined,
+    loyaltyHttpToken: false,
+  });
+  if (secretResult.secrets === undefined) throw new ConfigError("CONFIG_INVALID", file, secretResult.problems);
+  return { file: resolve(file), config, secrets: secretResult.secrets };
+}
+
+/** The MQTT client id: fixed per till so the broker keeps the persistent session across restarts. */
+export function mqttClientId(config: Config): string {
+  return config.mqtt.clientId ?? `pos-agent-${config.vipps.msn}-${config.till.id}`;
+}
+
+/** The Vipps API base URL for the configured environment. */
+export function vippsBaseUrl(config: Config): string {
+  if (config.vipps.baseUrl !== undefined) return config.vipps.baseUrl.replace(/\/+$/, "");
+  return config.vipps.environment === "production" ? "https://api.vipps.no" : "https://apitest.vipps.no";
+}
