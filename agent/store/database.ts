@@ -1,0 +1,51 @@
+import Database from "better-sqlite3";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+
+export type Db = Database.Database;
+
+/**
+ * Opens the agent's SQLite store with the settings that make a power cut harmless: WAL, and
+ * `synchronous=FULL` so a committed transaction is on disk before `run()` returns (WAL's
+ * default NORMAL may lose the last commits on power loss — exactly the ones that matter).
+ */
+export function openDatabase(file: string): Db {
+  if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = FULL");
+  db.pragma("foreign_keys = ON");
+  db.pragma("busy_timeout = 5000");
+  return db;
+}
+
+export interface Migration {
+  /** 1, 2, 3 … within its namespace; never renumbered once released. */
+  readonly version: number;
+  readonly sql: string;
+}
+
+/**
+ * Applies a module's pending migrations in one transaction each. Every module (journal,
+ * MQTT link, loyalty) owns a namespace, so each keeps its tables to itself.
+ */
+export function migrate(db: Db, namespace: string, migrations: readonly Migration[]): void {
+  db.exec(
+    "CREATE TABLE IF NOT EXISTS schema_migrations (namespace TEXT NOT NULL, version INTEGER NOT NULL, applied_at TEXT NOT NULL, PRIMARY KEY (namespace, version))",
+  );
+  const current =
+    (db.prepare("SELECT MAX(version) AS v FROM schema_migrations WHERE namespace = ?").get(namespace) as { v: number | null })
+      .v ?? 0;
+  const sorted = [...migrations].sort((a, b) => a.version - b.version);
+  for (const migration of sorted) {
+    if (migration.version <= current) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      db.prepare("INSERT INTO schema_migrations (namespace, version, applied_at) VALUES (?, ?, ?)").run(
+        namespace,
+        migration.version,
+        new Date().toISOString(),
+      );
+    })();
+  }
+}
