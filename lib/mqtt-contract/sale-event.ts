@@ -1,0 +1,63 @@
+import { z } from "zod";
+import { CURRENCIES } from "../money.js";
+
+/**
+ * A sale event from a till to the merchant's back office, published QoS 1 on
+ * `<prefix>/<msn>/<tillId>/sales` from the till's durable outbox (docs/mqtt-contract.md §Sale
+ * events). Delivery is at least once: consumers de-duplicate on `eventId`.
+ *
+ * No personal data: no customer token, phone number or name ever goes in here.
+ */
+export const SALE_EVENT_VERSION = 1;
+
+export const SALE_EVENT_TYPES = ["sale.captured", "sale.refunded", "sale.cancelled", "sale.failed"] as const;
+
+const minorUnits = z.int().min(0).max(Number.MAX_SAFE_INTEGER);
+const isoInstant = z.iso.datetime({ offset: true });
+
+export const saleLineSchema = z.strictObject({
+  id: z.string().min(1).max(100).optional(),
+  name: z.string().min(1).max(100),
+  /** Decimal string, as on the register ("1", "2.5"). */
+  quantity: z.string().regex(/^\d{1,9}(\.\d{1,6})?$/),
+  /** Line total including VAT, minor units. */
+  totalAmount: minorUnits,
+  /** VAT rate in basis points: 2500 = 25.00 %. */
+  taxRate: z.int().min(0).max(10_000),
+});
+
+/** What the checkout hands to `MqttLink.publishSaleEvent`. */
+export const saleEventSchema = z.strictObject({
+  /** Stable and unique per event (e.g. `<reference>-captured`); the back office de-duplicates on it. */
+  eventId: z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/),
+  type: z.enum(SALE_EVENT_TYPES),
+  /** The register's sale id. */
+  saleId: z.string().regex(/^[A-Za-z0-9-]{1,32}$/),
+  /** The Vipps payment reference, when a payment was created. */
+  reference: z.string().regex(/^[A-Za-z0-9-]{8,64}$/).optional(),
+  /** Vipps' PSP reference of the operation (capture, refund …). */
+  pspReference: z.string().min(1).max(100).optional(),
+  /** The captured (or refunded, …) amount, integer minor units. */
+  amount: z.strictObject({ currency: z.enum(CURRENCIES), value: minorUnits }),
+  /** When it happened, ISO 8601 with a zone. */
+  occurredAt: isoInstant,
+  receiptNumber: z.string().min(1).max(64).optional(),
+  /** For `sale.failed`: a reason code such as ABORTED or EXPIRED. */
+  reason: z.string().regex(/^[A-Z_]{1,64}$/).optional(),
+  lines: z.array(saleLineSchema).max(200).optional(),
+});
+
+export type SaleEvent = z.output<typeof saleEventSchema>;
+
+/** The published message: the event plus where it comes from. */
+export interface SaleEventMessage extends SaleEvent {
+  readonly v: typeof SALE_EVENT_VERSION;
+  readonly msn: string;
+  readonly tillId: string;
+}
+
+export const saleEventMessageSchema = saleEventSchema.extend({
+  v: z.literal(SALE_EVENT_VERSION),
+  msn: z.string().regex(/^\d{4,10}$/),
+  tillId: z.string().regex(/^[A-Za-z0-9]{2,20}$/),
+});

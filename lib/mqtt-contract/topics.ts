@@ -1,0 +1,93 @@
+import { TILL_ID_PATTERN } from "../../config/schema.js";
+import { AgentError } from "../errors.js";
+
+/**
+ * The MQTT topic tree shared by the bridge and the agent (docs/mqtt-contract.md §Topics).
+ *
+ *   <prefix>/<msn>/<tillId>/webhook   bridge → till    QoS 1, not retained
+ *   <prefix>/<msn>/<tillId>/status    till → anyone    QoS 1, retained, `online` | `offline`
+ *   <prefix>/<msn>/<tillId>/health    till → anyone    QoS 0, not retained, JSON
+ *   <prefix>/<msn>/<tillId>/sales     till → back office  QoS 1, not retained, JSON sale event
+ *   <prefix>/<msn>/_unrouted          bridge → operator   QoS 1, webhooks of that MSN no till claims
+ *   <prefix>/_unrouted                bridge → operator   QoS 1, webhooks without a usable MSN
+ *
+ * Each MSN and till owns one subtree, so a broker ACL can give a till its own subtree only.
+ * Every level is checked against a strict alphabet (no `/`, `+`, `#`), so a value taken from a
+ * webhook can never escape its subtree or become a wildcard.
+ */
+
+export type TopicErrorCode = "MQTT_BAD_TOPIC_LEVEL";
+
+/** Till-owned topic kinds, in the till's subtree. */
+export const TILL_TOPICS = ["webhook", "status", "health", "sales"] as const;
+export type TillTopicKind = (typeof TILL_TOPICS)[number];
+
+/** `_` is outside the till-id alphabet, so `_unrouted` can never collide with a till. */
+export const UNROUTED_LEVEL = "_unrouted";
+
+export const DEFAULT_TOPIC_PREFIX = "vipps-pos";
+
+const PREFIX_PATTERN = /^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/;
+/** Vipps MSNs are 4–7 digits today; the webhook schema allows up to 10 (API-NOTES §1.2). */
+export const MSN_PATTERN = /^\d{4,10}$/;
+
+/** Delivery settings per topic kind; the bridge and the agent publish with exactly these. */
+export const TOPIC_QOS: Readonly<Record<TillTopicKind | "unrouted", { qos: 0 | 1; retain: boolean }>> = {
+  webhook: { qos: 1, retain: false },
+  status: { qos: 1, retain: true },
+  health: { qos: 0, retain: false },
+  sales: { qos: 1, retain: false },
+  unrouted: { qos: 1, retain: false },
+};
+
+/** Status payloads (plain UTF-8 text, retained; `offline` is also the Last Will). */
+export const STATUS_ONLINE = "online";
+export const STATUS_OFFLINE = "offline";
+
+export function isTopicPrefix(value: string): boolean {
+  return PREFIX_PATTERN.test(value);
+}
+
+export function isMsn(value: string): boolean {
+  return MSN_PATTERN.test(value);
+}
+
+export function isTillId(value: string): boolean {
+  return TILL_ID_PATTERN.test(value);
+}
+
+function check(ok: boolean, what: string, value: string): void {
+  if (!ok) throw new AgentError<TopicErrorCode>("MQTT_BAD_TOPIC_LEVEL", `invalid ${what} for an MQTT topic`, { details: { [what]: value } });
+}
+
+/** A topic in a till's subtree. Throws `MQTT_BAD_TOPIC_LEVEL` for a level outside its alphabet. */
+export function tillTopic(prefix: string, msn: string, tillId: string, kind: TillTopicKind): string {
+  check(isTopicPrefix(prefix), "prefix", prefix);
+  check(isMsn(msn), "msn", msn);
+  check(isTillId(tillId), "tillId", tillId);
+  return `${prefix}/${msn}/${tillId}/${kind}`;
+}
+
+/** Where the bridge puts a webhook no till claims: the MSN's `_unrouted` when the MSN is usable. */
+export function unroutedTopic(prefix: string, msn?: string): string {
+  check(isTopicPrefix(prefix), "prefix", prefix);
+  if (msn !== undefined && isMsn(msn)) return `${prefix}/${msn}/${UNROUTED_LEVEL}`;
+  return `${prefix}/${UNROUTED_LEVEL}`;
+}
+
+export type ParsedTopic =
+  | { kind: TillTopicKind; msn: string; tillId: string }
+  | { kind: "unrouted"; msn?: string };
+
+/** The inverse of `tillTopic` / `unroutedTopic`; undefined for anything else. */
+export function parseTopic(prefix: string, topic: string): ParsedTopic | undefined {
+  if (!topic.startsWith(`${prefix}/`)) return undefined;
+  const levels = topic.slice(prefix.length + 1).split("/");
+  if (levels.length === 1 && levels[0] === UNROUTED_LEVEL) return { kind: "unrouted" };
+  const [msn, second, third] = levels;
+  if (msn === undefined || !isMsn(msn)) return undefined;
+  if (levels.length === 2 && second === UNROUTED_LEVEL) return { kind: "unrouted", msn };
+  if (levels.length !== 3 || second === undefined || third === undefined || !isTillId(second)) return undefined;
+  const kind = TILL_TOPICS.find((k) => k === third);
+  return kind === undefined ? undefined : { kind, msn, tillId: second };
+}

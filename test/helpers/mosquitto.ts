@@ -1,0 +1,225 @@
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { chmodSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { userInfo } from "node:os";
+import { join } from "node:path";
+import { tempDir } from "./temp-dir.js";
+
+/**
+ * A real mosquitto (apt package `mosquitto`, 2.x) for integration tests: started on a free
+ * loopback port with a generated config, optionally with users, an ACL and a TLS listener;
+ * stopped and started again on the same port with its persistence file, so tests can restart
+ * the broker mid-stream; everything (process, temp dir) removed by `cleanup()`.
+ *
+ *   const broker = await startMosquitto();
+ *   afterAll(() => broker.cleanup());
+ *   mqtt.connect(broker.url) …; await broker.restart();
+ */
+export interface MosquittoOptions {
+  /** Keep sessions and queued messages across `stop()`/`start()` (written at shutdown). Default true. */
+  persistence?: boolean;
+  /** Also write the persistence file after every change, so a `kill()` (crash) loses nothing. Default false. */
+  saveOnEveryChange?: boolean;
+  /** Users and their passwords; when given, anonymous clients are refused. */
+  users?: Readonly<Record<string, string>>;
+  /** ACL file text (mosquitto `acl_file` syntax). */
+  acl?: string;
+  /** Serve MQTT over TLS (the URL becomes mqtts://). PEM file paths. */
+  tls?: { caFile: string; certFile: string; keyFile: string; requireCertificate?: boolean };
+  /** More mosquitto.conf lines. */
+  extraConfig?: readonly string[];
+}
+
+export interface MosquittoBroker {
+  readonly host: string;
+  readonly port: number;
+  /** `mqtt://127.0.0.1:<port>` or `mqtts://localhost:<port>` with TLS. */
+  readonly url: string;
+  readonly running: boolean;
+  /** Graceful stop (SIGTERM): mosquitto writes its persistence file, then exits. */
+  stop(): Promise<void>;
+  /** A crash (SIGKILL): whatever was not yet persisted is gone. */
+  kill(): Promise<void>;
+  /** Starts again on the same port with the same config and persistence file. */
+  start(): Promise<void>;
+  restart(): Promise<void>;
+  /** The broker's log so far (for failure messages). */
+  logs(): string;
+  /** Stops the broker and removes its directory. Safe to call twice. */
+  cleanup(): Promise<void>;
+}
+
+const live = new Set<ChildProcess>();
+process.once("exit", () => {
+  for (const child of live) child.kill("SIGKILL");
+});
+
+export function freePort(host = "127.0.0.1"): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, host, () => {
+      const address = server.address();
+      const port = typeof address === "object" && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function writeConfig(dir: string, port: number, options: MosquittoOptions): string {
+  const lines = [
+    `listener ${port} 127.0.0.1`,
+    // Run as whoever runs the tests (as root mosquitto would otherwise switch to user `mosquitto`
+    // and could not write its persistence file in our temp dir).
+    `user ${userInfo().username}`,
+    "log_dest stderr",
+    "log_type error",
+    "log_type warning",
+    "log_type notice",
+    "log_type information",
+    "connection_messages true",
+    // mosquitto's default of 1000 queued messages per offline client would silently drop the
+    // excess; tests with large bursts must not depend on that default.
+    "max_queued_messages 100000",
+  ];
+  if (options.persistence ?? true) {
+    lines.push("persistence true", `persistence_location ${dir}/`, "persistence_file mosquitto.db");
+    if (options.saveOnEveryChange === true) lines.push("autosave_on_changes true", "autosave_interval 1");
+  }
+  if (options.users === undefined) {
+    lines.push("allow_anonymous true");
+  } else {
+    const passwordFile = join(dir, "passwords");
+    writeFileSync(passwordFile, "", { mode: 0o600 });
+    for (const [user, password] of Object.entries(options.users)) {
+      execFileSync("mosquitto_passwd", ["-b", passwordFile, user, password], { stdio: "ignore" });
+    }
+    chmodSync(passwordFile, 0o600);
+    lines.push("allow_anonymous false", `password_file ${passwordFile}`);
+  }
+  if (options.acl !== undefined) {
+    const aclFile = join(dir, "acl");
+    writeFileSync(aclFile, options.acl, { mode: 0o600 });
+    lines.push(`acl_file ${aclFile}`);
+  }
+  if (options.tls !== undefined) {
+    lines.push(
+      `cafile ${options.tls.caFile}`,
+      `certfile ${options.tls.certFile}`,
+      `keyfile ${options.tls.keyFile}`,
+      `require_certificate ${options.tls.requireCertificate === true ? "true" : "false"}`,
+    );
+  }
+  lines.push(...(options.extraConfig ?? []));
+  const file = join(dir, "mosquitto.conf");
+  writeFileSync(file, `${lines.join("\n")}\n`);
+  return file;
+}
+
+/** Spawns mosquitto and resolves once it reports it is running, or rejects with its log. */
+function spawnBroker(configFile: string, log: { text: string }): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("mosquitto", ["-c", configFile], { stdio: ["ignore", "pipe", "pipe"] });
+    live.add(child);
+    let settled = false;
+    let own = "";
+    const onData = (chunk: Buffer): void => {
+      const text = chunk.toString("utf8");
+      log.text += text;
+      own += text;
+      if (!settled && /mosquitto version \S+ running/.test(own)) {
+        settled = true;
+        resolve(child);
+      }
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", onData);
+    child.once("error", (error) => {
+      live.delete(child);
+      if (!settled) {
+        settled = true;
+        reject(error);
+      }
+    });
+    child.once("exit", (code, signal) => {
+      live.delete(child);
+      if (!settled) {
+        settled = true;
+        reject(new Error(`mosquitto exited (${code ?? signal}) before it was ready:\n${own}`));
+      }
+    });
+  });
+}
+
+function waitForExit(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once("exit", () => resolve());
+    child.kill(signal);
+  });
+}
+
+export async function startMosquitto(options: MosquittoOptions = {}): Promise<MosquittoBroker> {
+  const dir = tempDir("pos-mosquitto-");
+  const log = { text: "" };
+  let child: ChildProcess | undefined;
+  let port = 0;
+  let configFile = "";
+  // Another process may take the free port between our probe and mosquitto's bind: try again.
+  for (let attempt = 0; child === undefined; attempt++) {
+    port = await freePort();
+    configFile = writeConfig(dir.path, port, options);
+    try {
+      child = await spawnBroker(configFile, log);
+    } catch (error) {
+      if (attempt >= 4) {
+        dir.cleanup();
+        throw error;
+      }
+    }
+  }
+  const host = options.tls === undefined ? "127.0.0.1" : "localhost";
+  const url = `${options.tls === undefined ? "mqtt" : "mqtts"}://${host}:${port}`;
+  let cleaned = false;
+
+  const broker: MosquittoBroker = {
+    host,
+    port,
+    url,
+    get running() {
+      return child !== undefined && child.exitCode === null && child.signalCode === null;
+    },
+    async stop() {
+      if (child !== undefined) await waitForExit(child, "SIGTERM");
+    },
+    async kill() {
+      if (child !== undefined) await waitForExit(child, "SIGKILL");
+    },
+    async start() {
+      if (broker.running) return;
+      // The port was ours a moment ago; mosquitto binds with SO_REUSEADDR, so TIME_WAIT is no
+      // obstacle. Retry briefly in case the old socket is still being torn down.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          child = await spawnBroker(configFile, log);
+          return;
+        } catch (error) {
+          if (attempt >= 20) throw error;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
+    },
+    async restart() {
+      await broker.stop();
+      await broker.start();
+    },
+    logs: () => log.text,
+    async cleanup() {
+      if (cleaned) return;
+      cleaned = true;
+      await broker.kill();
+      dir.cleanup();
+    },
+  };
+  return broker;
+}
