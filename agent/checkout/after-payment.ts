@@ -1,0 +1,52 @@
+import type { ApiResult, Effect, Transition } from "./io.js";
+import type { Refund, Sale } from "./sale.js";
+import type { TillState } from "./till.js";
+import { commit, noChange, type Ctx } from "./transitions.js";
+import { saleUpdate } from "./wire.js";
+
+/** Refund answers and receipt printing: what happens to a sale after its money was captured. */
+
+export function onRefundResult(
+  till: TillState,
+  saleId: string,
+  refundId: string,
+  result: ApiResult<{ pspReference?: string }>,
+  ctx: Ctx,
+): Transition {
+  const sale = till.sales[saleId];
+  const refund = sale?.refunds.find((r) => r.refundId === refundId);
+  if (sale === undefined || refund?.status !== "requested" || sale.phase.kind !== "final") return noChange(till);
+  if (!result.ok && result.failure === "unavailable") {
+    const reference = sale.phase.outcome.reference ?? "";
+    return { till, effects: [{ type: "schedule", saleId, reference, timer: "retry", delayMs: ctx.settings.retryDelayMs }], changed: [] };
+  }
+  const settled: Refund = result.ok
+    ? { ...refund, status: "done", ...(result.value.pspReference ? { pspReference: result.value.pspReference } : {}) }
+    : { ...refund, status: "failed" };
+  const next: Sale = { ...sale, refunds: sale.refunds.map((r) => (r.refundId === refundId ? settled : r)) };
+  const update = result.ok ? saleUpdate(next) : { ...saleUpdate(next), reason: "REFUND_FAILED" as const };
+  const effects: Effect[] = [{ type: "notify_register", update, durable: true }];
+  if (result.ok) {
+    effects.push({ type: "print_receipt", saleId, kind: "refund", copy: false, refundId });
+    effects.push({ type: "sale_completed", sale: { ...next, updatedAt: ctx.now } });
+  }
+  return commit(till, next, effects, ctx);
+}
+
+/** Journalled right before the receipt's bytes go to the printer (see resume.ts on COPY). */
+export function onReceiptStarted(till: TillState, saleId: string, ctx: Ctx): Transition {
+  const sale = till.sales[saleId];
+  if (sale === undefined || sale.receipt.status === "none") return noChange(till);
+  return commit(till, { ...sale, receipt: { ...sale.receipt, status: "printing" } }, [], ctx);
+}
+
+export function onReceiptResult(till: TillState, saleId: string, printed: boolean, ctx: Ctx): Transition {
+  const sale = till.sales[saleId];
+  if (sale === undefined || sale.receipt.status === "none") return noChange(till);
+  const copy = sale.receipt.copies > 0;
+  const receipt = printed
+    ? { status: "printed" as const, copies: sale.receipt.copies + 1 }
+    : { status: "queued" as const, copies: sale.receipt.copies };
+  const effects: Effect[] = [{ type: "receipt_outcome", saleId, printed, copy }];
+  return commit(till, { ...sale, receipt }, effects, ctx);
+}

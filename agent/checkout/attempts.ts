@@ -1,0 +1,40 @@
+import { createPaymentBody } from "./create-body.js";
+import type { Acceptance, Effect, Transition } from "./io.js";
+import { idempotencyKey, paymentReference } from "./references.js";
+import type { Attempt, CheckIn, Sale } from "./sale.js";
+import { TOKEN_SAFETY_MARGIN_MS } from "./settings.js";
+import type { TillState } from "./till.js";
+import { advance, type Ctx } from "./transitions.js";
+
+/** A scanned token can still be used: it will not expire while the create request is in transit. */
+export function tokenIsFresh(checkIn: CheckIn, ctx: Ctx): boolean {
+  return ctx.now - checkIn.initiatedAt <= ctx.settings.checkinMaxAgeMs - TOKEN_SAFETY_MARGIN_MS;
+}
+
+/**
+ * A customer scanned for a sale that is waiting: a new attempt with its own reference, and the
+ * create request (whose body and key are journalled with this transition, before it is sent).
+ */
+export function startAttempt(till: TillState, sale: Sale, checkIn: CheckIn, ctx: Ctx, acceptance?: Acceptance): Transition {
+  if (!tokenIsFresh(checkIn, ctx)) {
+    const waiting: Sale = { ...sale, notice: "TOKEN_EXPIRED" };
+    return advance(till, waiting, { kind: "awaiting_customer", tokenExpired: true }, [], ctx, acceptance);
+  }
+  const n = sale.attempts + 1;
+  const reference = paymentReference(ctx.settings.tillId, sale.referenceBase, n);
+  const attempt: Attempt = {
+    n,
+    reference,
+    createBody: createPaymentBody(sale, reference, checkIn.customerToken, ctx.settings),
+    createdAt: ctx.now,
+  };
+  const create: Effect = {
+    type: "vipps_create",
+    saleId: sale.saleId,
+    reference,
+    idempotencyKey: idempotencyKey(reference, "create"),
+    body: attempt.createBody,
+  };
+  const { notice: _notice, ...rest } = sale;
+  return advance(till, { ...rest, attempts: n }, { kind: "creating", attempt, cancelRequested: false }, [create], ctx, acceptance);
+}

@@ -1,0 +1,148 @@
+import type { Money } from "../../lib/money.js";
+import type { Basket, CheckIn, CreatePaymentBody, FailureReason, Sale } from "./sale.js";
+import type { TillState } from "./till.js";
+
+/** Everything that can happen to the checkout. Each input is journalled with the transition. */
+export type Input =
+  | { readonly type: "basket"; readonly basket: Basket }
+  | { readonly type: "pay"; readonly saleId: string; readonly total: number }
+  | { readonly type: "cancel"; readonly saleId: string }
+  | { readonly type: "refund"; readonly saleId: string; readonly refundId: string; readonly amount: number }
+  | { readonly type: "checkin"; readonly checkIn: CheckIn }
+  | { readonly type: "payment_event"; readonly event: PaymentEventInput }
+  | { readonly type: "create_result"; readonly saleId: string; readonly reference: string; readonly result: ApiResult<void> }
+  | { readonly type: "poll_result"; readonly saleId: string; readonly reference: string; readonly result: ApiResult<PaymentSnapshot> }
+  | {
+      readonly type: "capture_result";
+      readonly saleId: string;
+      readonly reference: string;
+      readonly result: ApiResult<{ readonly capturedAmount: number; readonly pspReference?: string }>;
+    }
+  | {
+      readonly type: "cancel_result";
+      readonly saleId: string;
+      readonly reference: string;
+      readonly transactionOnly: boolean;
+      readonly result: ApiResult<PaymentSnapshot>;
+    }
+  | { readonly type: "cleanup_result"; readonly saleId: string; readonly reference: string; readonly result: ApiResult<void> }
+  | {
+      readonly type: "refund_result";
+      readonly saleId: string;
+      readonly refundId: string;
+      readonly result: ApiResult<{ readonly pspReference?: string }>;
+    }
+  | { readonly type: "timer"; readonly saleId: string; readonly reference: string; readonly timer: TimerName }
+  | { readonly type: "receipt_started"; readonly saleId: string }
+  | { readonly type: "receipt_result"; readonly saleId: string; readonly printed: boolean };
+
+export type TimerName = "poll" | "retry";
+
+/** An ePayment webhook (`epayments.payment.*.v1`), already signature-checked and deduplicated. */
+export interface PaymentEventInput {
+  readonly reference: string;
+  readonly name: "CREATED" | "AUTHORIZED" | "ABORTED" | "EXPIRED" | "TERMINATED" | "CANCELLED" | "CAPTURED" | "REFUNDED";
+  readonly pspReference: string;
+  readonly amount: Money;
+  readonly success: boolean;
+}
+
+/** The parts of GET /epayment/v1/payments/{reference} (or a modification answer) we act on. */
+export interface PaymentSnapshot {
+  readonly state: "CREATED" | "AUTHORIZED" | "ABORTED" | "EXPIRED" | "TERMINATED";
+  readonly authorizedAmount: number;
+  readonly capturedAmount: number;
+  readonly cancelledAmount: number;
+  readonly refundedAmount: number;
+  readonly pspReference?: string;
+}
+
+/**
+ * The outcome of one Vipps request after the client's own retries. `refused`: Vipps answered
+ * with a definite no (4xx) — `code` is Vipps' numeric error code when there is one.
+ * `unavailable`: no definite answer (network, 5xx, timeouts) — the request may or may not have
+ * taken effect, so it is retried with the same Idempotency-Key.
+ */
+export type ApiResult<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly failure: "refused"; readonly status: number; readonly code?: string }
+  | { readonly ok: false; readonly failure: "unavailable" };
+
+/** What the agent tells the register about a sale (the wire `sale` message, minus seq). */
+export interface SaleUpdate {
+  readonly saleId: string;
+  readonly state: WireSaleState;
+  readonly final: boolean;
+  readonly amount?: number;
+  readonly reference?: string;
+  readonly pspReference?: string;
+  readonly capturedAmount?: number;
+  readonly refundedAmount?: number;
+  readonly reason?: FailureReason | "REFUND_FAILED";
+  readonly member?: { readonly id: string; readonly tier?: string };
+}
+
+export type WireSaleState =
+  | "open"
+  | "waiting_for_customer"
+  | "customer_identified"
+  | "payment_requested"
+  | "captured"
+  | "failed"
+  | "cancelled"
+  | "refunded";
+
+/** The I/O the machine asks for. The runner performs them after the transition is journalled. */
+export type Effect =
+  | { readonly type: "vipps_create"; readonly saleId: string; readonly reference: string; readonly idempotencyKey: string; readonly body: CreatePaymentBody }
+  | { readonly type: "vipps_get"; readonly saleId: string; readonly reference: string }
+  | { readonly type: "vipps_capture"; readonly saleId: string; readonly reference: string; readonly idempotencyKey: string; readonly amount: Money }
+  | {
+      readonly type: "vipps_cancel";
+      readonly saleId: string;
+      readonly reference: string;
+      readonly idempotencyKey: string;
+      readonly transactionOnly: boolean;
+      /** A background clean-up after the register was already told the outcome. */
+      readonly cleanup: boolean;
+    }
+  | {
+      readonly type: "vipps_refund";
+      readonly saleId: string;
+      readonly reference: string;
+      readonly refundId: string;
+      readonly idempotencyKey: string;
+      readonly amount: Money;
+    }
+  /** `durable`: final outcomes, kept in the journal and re-sent until the register acks. */
+  | { readonly type: "notify_register"; readonly update: SaleUpdate; readonly durable: boolean }
+  | { readonly type: "print_receipt"; readonly saleId: string; readonly kind: "sale" | "refund"; readonly copy: boolean; readonly refundId?: string }
+  | { readonly type: "receipt_outcome"; readonly saleId: string; readonly printed: boolean; readonly copy: boolean }
+  | { readonly type: "schedule"; readonly saleId: string; readonly reference: string; readonly timer: TimerName; readonly delayMs: number }
+  | { readonly type: "sale_completed"; readonly sale: Sale }
+  | { readonly type: "paid_signal" };
+
+/** The answer to a register command: a plain ack, or a refusing ack with a protocol code. */
+export type Acceptance = { readonly ok: true } | { readonly ok: false; readonly code: RefusalCode; readonly message: string };
+
+export type RefusalCode =
+  | "UNKNOWN_SALE"
+  | "SALE_LOCKED"
+  | "SALE_BUSY"
+  | "SALE_FINISHED"
+  | "CANCEL_TOO_LATE"
+  | "NOT_CAPTURED"
+  | "REFUND_TOO_LARGE"
+  | "BAD_CURRENCY"
+  | "BASKET_TOTAL_MISMATCH"
+  | "AMOUNT_OUT_OF_RANGE"
+  | "BAD_FIELD";
+
+export interface Transition {
+  readonly till: TillState;
+  readonly effects: readonly Effect[];
+  /** For register commands: how to ack. Refused commands change nothing. */
+  readonly acceptance?: Acceptance;
+  /** The sales this transition changed (to journal). */
+  readonly changed: readonly string[];
+}

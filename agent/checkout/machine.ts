@@ -1,0 +1,56 @@
+import { onReceiptResult, onReceiptStarted, onRefundResult } from "./after-payment.js";
+import type { Input, Transition } from "./io.js";
+import {
+  onCancelResult,
+  onCaptureResult,
+  onCheckIn,
+  onCleanupResult,
+  onCreateResult,
+  onPaymentEvent,
+  onPollResult,
+  onTimer,
+} from "./payment-results.js";
+import { onBasket, onCancel, onPay, onRefund } from "./register-commands.js";
+import type { CheckoutSettings } from "./settings.js";
+import type { TillState } from "./till.js";
+
+/**
+ * The checkout as a pure function: `(state, input) → (state, effects)`. No I/O, no timers, no
+ * clock reads — `now` is an argument — so every path is a table-driven test and a journal
+ * replay is exact. ARCHITECTURE §3.
+ */
+export function step(till: TillState, input: Input, now: number, settings: CheckoutSettings): Transition {
+  const ctx = { now, settings };
+  switch (input.type) {
+    case "basket":
+      return onBasket(till, input.basket, ctx);
+    case "pay":
+      return onPay(till, input.saleId, input.total, ctx);
+    case "cancel":
+      return onCancel(till, input.saleId, ctx);
+    case "refund":
+      return onRefund(till, input.saleId, input.refundId, input.amount, ctx);
+    case "checkin":
+      return onCheckIn(till, input.checkIn, ctx);
+    case "payment_event":
+      return onPaymentEvent(till, input.event, ctx);
+    case "create_result":
+      return onCreateResult(till, input.saleId, input.reference, input.result, ctx);
+    case "poll_result":
+      return onPollResult(till, input.saleId, input.reference, input.result, ctx);
+    case "capture_result":
+      return onCaptureResult(till, input.saleId, input.reference, input.result, ctx);
+    case "cancel_result":
+      return onCancelResult(till, input.saleId, input.reference, input.transactionOnly, input.result, ctx);
+    case "cleanup_result":
+      return onCleanupResult(till, input.saleId, input.reference, input.result, ctx);
+    case "refund_result":
+      return onRefundResult(till, input.saleId, input.refundId, input.result, ctx);
+    case "timer":
+      return onTimer(till, input.saleId, input.reference, input.timer);
+    case "receipt_started":
+      return onReceiptStarted(till, input.saleId, ctx);
+    case "receipt_result":
+      return onReceiptResult(till, input.saleId, input.printed, ctx);
+  }
+}

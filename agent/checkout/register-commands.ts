@@ -1,0 +1,134 @@
+import { MAXIMUM_PAYMENT, MINIMUM_PAYMENT } from "../../lib/money.js";
+import type { Basket, Sale } from "./sale.js";
+import { capturedAmount, refundableAmount } from "./sale.js";
+import type { Effect, Transition } from "./io.js";
+import { idempotencyKey, nextReferenceBase } from "./references.js";
+import { startAttempt, tokenIsFresh } from "./attempts.js";
+import { saleUpdate } from "./wire.js";
+import type { TillState } from "./till.js";
+import { ACCEPT, advance, commit, finish, noChange, refuse, type Ctx } from "./transitions.js";
+
+/**
+ * The register's commands. Each either changes nothing and refuses with a protocol code, or is
+ * accepted (plain ack) and moves the sale on. Field-level validation (types, line totals,
+ * 200 lines) happened in the register link already; these are the rules that need the state.
+ */
+
+export function onBasket(till: TillState, basket: Basket, ctx: Ctx): Transition {
+  if (basket.currency !== ctx.settings.currency) {
+    return refuse(till, "BAD_CURRENCY", `this sales unit takes ${ctx.settings.currency}, not ${basket.currency}`);
+  }
+  const existing = till.sales[basket.saleId];
+  if (existing !== undefined) {
+    if (existing.phase.kind === "final") return refuse(till, "SALE_FINISHED", `sale ${basket.saleId} is already finished`);
+    if (existing.phase.kind !== "open") return refuse(till, "SALE_LOCKED", `sale ${basket.saleId} is being paid; its basket is locked`);
+    return commit(till, { ...existing, basket }, [], ctx, ACCEPT);
+  }
+  const referenceBase = nextReferenceBase(ctx.now, till.lastReferenceBase);
+  const saleNo = till.lastSaleNo + 1;
+  const sale: Sale = {
+    saleId: basket.saleId,
+    saleNo,
+    referenceBase,
+    basket,
+    phase: { kind: "open" },
+    attempts: 0,
+    refunds: [],
+    receipt: { status: "none", copies: 0 },
+    createdAt: ctx.now,
+    updatedAt: ctx.now,
+  };
+  return commit({ ...till, lastSaleNo: saleNo, lastReferenceBase: referenceBase }, sale, [], ctx, ACCEPT);
+}
+
+export function onPay(till: TillState, saleId: string, total: number, ctx: Ctx): Transition {
+  const sale = till.sales[saleId];
+  if (sale === undefined) return refuse(till, "UNKNOWN_SALE", `no basket for sale ${saleId}`);
+  if (sale.phase.kind === "final") return refuse(till, "SALE_FINISHED", `sale ${saleId} is already finished`);
+  if (total !== sale.basket.total) {
+    return refuse(till, "BASKET_TOTAL_MISMATCH", `pay total ${total} differs from the basket total ${sale.basket.total}`);
+  }
+  const minimum = MINIMUM_PAYMENT[sale.basket.currency];
+  if (total < minimum || total > MAXIMUM_PAYMENT) {
+    return refuse(till, "AMOUNT_OUT_OF_RANGE", `a payment must be from ${minimum} to ${MAXIMUM_PAYMENT} minor units`);
+  }
+  if (till.activeSaleId !== undefined && till.activeSaleId !== saleId) {
+    return refuse(till, "SALE_BUSY", `sale ${till.activeSaleId} is being paid`);
+  }
+  if (sale.phase.kind !== "open") return noChange(till, ACCEPT);
+
+  const active: TillState = { ...till, activeSaleId: saleId };
+  const waiting = { ...sale, phase: { kind: "awaiting_customer" as const } };
+  const held = till.held;
+  if (held !== undefined && tokenIsFresh(held, ctx)) {
+    const { held: _used, ...withoutHeld } = active;
+    return startAttempt(withoutHeld, waiting, held, ctx, ACCEPT);
+  }
+  const { held: _stale, ...cleared } = active;
+  return advance(cleared, sale, waiting.phase, [], ctx, ACCEPT);
+}
+
+export function onCancel(till: TillState, saleId: string, ctx: Ctx): Transition {
+  const sale = till.sales[saleId];
+  if (sale === undefined) return refuse(till, "UNKNOWN_SALE", `no sale ${saleId}`);
+  const phase = sale.phase;
+  switch (phase.kind) {
+    case "open":
+    case "awaiting_customer":
+      return finish(till, sale, { state: "cancelled" }, ctx, { acceptance: ACCEPT });
+    case "creating":
+      return commit(till, { ...sale, phase: { ...phase, cancelRequested: true } }, [], ctx, ACCEPT);
+    case "requested": {
+      const reference = phase.attempt.reference;
+      const cancel: Effect = {
+        type: "vipps_cancel",
+        saleId,
+        reference,
+        idempotencyKey: idempotencyKey(reference, "cancel"),
+        transactionOnly: true,
+        cleanup: false,
+      };
+      return advance(till, sale, { kind: "cancelling", attempt: phase.attempt }, [cancel], ctx, ACCEPT);
+    }
+    case "cancelling":
+    case "releasing":
+      return noChange(till, ACCEPT);
+    case "capturing":
+      return refuse(till, "CANCEL_TOO_LATE", "the customer has approved and the payment is being captured; refund it instead");
+    case "final":
+      if (phase.outcome.state === "captured") return refuse(till, "CANCEL_TOO_LATE", `sale ${saleId} was captured; refund it instead`);
+      // Already failed or cancelled: accept, and make sure the register has the final state.
+      return { till, effects: [{ type: "notify_register", update: saleUpdate(sale), durable: true }], acceptance: ACCEPT, changed: [] };
+  }
+}
+
+export function onRefund(till: TillState, saleId: string, refundId: string, amount: number, ctx: Ctx): Transition {
+  const sale = till.sales[saleId];
+  if (sale === undefined) return refuse(till, "UNKNOWN_SALE", `no sale ${saleId}`);
+  if (sale.phase.kind !== "final" || sale.phase.outcome.state !== "captured") {
+    return refuse(till, "NOT_CAPTURED", `sale ${saleId} has no captured payment to refund`);
+  }
+  const outcome = sale.phase.outcome;
+  const existing = sale.refunds.find((r) => r.refundId === refundId);
+  if (existing !== undefined) {
+    if (existing.amount !== amount) return refuse(till, "BAD_FIELD", `refund ${refundId} was requested with another amount`);
+    const resend: Effect[] = existing.status === "requested" ? [] : [{ type: "notify_register", update: saleUpdate(sale), durable: true }];
+    return { till, effects: resend, acceptance: ACCEPT, changed: [] };
+  }
+  if (amount <= 0) return refuse(till, "AMOUNT_OUT_OF_RANGE", "a refund must be at least 1 minor unit");
+  const refundable = refundableAmount(sale);
+  if (amount > refundable) {
+    return refuse(till, "REFUND_TOO_LARGE", `at most ${refundable} of ${capturedAmount(sale)} can still be refunded`);
+  }
+  const n = sale.refunds.length + 1;
+  const next: Sale = { ...sale, refunds: [...sale.refunds, { refundId, n, amount, status: "requested" }] };
+  const effect: Effect = {
+    type: "vipps_refund",
+    saleId,
+    reference: outcome.reference,
+    refundId,
+    idempotencyKey: idempotencyKey(outcome.reference, `refund-${n}`),
+    amount: { currency: sale.basket.currency, value: amount },
+  };
+  return commit(till, next, [effect], ctx, ACCEPT);
+}

@@ -1,0 +1,86 @@
+import { describe, expect, it } from "vitest";
+import { resumeEffects } from "./resume.js";
+import { OK, TillHarness, UNAVAILABLE } from "./testing/harness.js";
+
+describe("resumeEffects (what start-up re-sends, with the same keys)", () => {
+  it("creating → the identical create request", () => {
+    const h = new TillHarness();
+    const t = h.startPayment();
+    expect(resumeEffects(h.sale(), { includeReceipts: true })).toEqual(t.effects.filter((e) => e.type === "vipps_create"));
+  });
+
+  it("requested → ask Vipps (GET) at once", () => {
+    const h = new TillHarness();
+    h.requested();
+    expect(resumeEffects(h.sale(), { includeReceipts: true })).toEqual([{ type: "vipps_get", saleId: "S1", reference: h.reference() }]);
+  });
+
+  it("capturing → the same capture", () => {
+    const h = new TillHarness();
+    const t = h.capturing();
+    expect(resumeEffects(h.sale(), { includeReceipts: true })).toEqual(t.effects.filter((e) => e.type === "vipps_capture"));
+  });
+
+  it("cancelling and releasing → the same cancel requests", () => {
+    const h = new TillHarness();
+    h.requested();
+    const cancel = h.send({ type: "cancel", saleId: "S1" });
+    expect(resumeEffects(h.sale(), { includeReceipts: true })).toEqual(cancel.effects.filter((e) => e.type === "vipps_cancel"));
+    const release = h.send({ type: "cancel_result", saleId: "S1", reference: h.reference(), transactionOnly: true, result: { ok: false, failure: "refused", status: 400, code: "6060" } });
+    expect(resumeEffects(h.sale(), { includeReceipts: true })).toEqual(release.effects.filter((e) => e.type === "vipps_cancel"));
+  });
+
+  it("captured with the receipt queued → print it as the original; printing → print a COPY", () => {
+    const h = new TillHarness();
+    h.captured();
+    expect(resumeEffects(h.sale(), { includeReceipts: true })).toEqual([{ type: "print_receipt", saleId: "S1", kind: "sale", copy: false }]);
+    h.send({ type: "receipt_started", saleId: "S1" });
+    expect(resumeEffects(h.sale(), { includeReceipts: true })).toEqual([{ type: "print_receipt", saleId: "S1", kind: "sale", copy: true }]);
+    h.send({ type: "receipt_result", saleId: "S1", printed: true });
+    expect(resumeEffects(h.sale(), { includeReceipts: true })).toEqual([]);
+  });
+
+  it("a pending refund and a pending clean-up are re-sent", () => {
+    const h = new TillHarness();
+    h.captured();
+    h.send({ type: "receipt_result", saleId: "S1", printed: true });
+    const refund = h.send({ type: "refund", saleId: "S1", refundId: "R1", amount: 100 });
+    expect(resumeEffects(h.sale(), { includeReceipts: true })).toEqual(refund.effects);
+
+    const other = new TillHarness();
+    other.startPayment();
+    other.send({ type: "create_result", saleId: "S1", reference: other.reference(), result: UNAVAILABLE });
+    expect(resumeEffects(other.sale(), { includeReceipts: true })).toMatchObject([{ type: "vipps_cancel", cleanup: true }]);
+  });
+
+  it("open, waiting and settled sales need nothing", () => {
+    const h = new TillHarness();
+    h.send({ type: "basket", basket: { saleId: "S1", currency: "NOK", lines: [], total: 0 } });
+    expect(resumeEffects(h.sale(), { includeReceipts: true })).toEqual([]);
+    h.send({ type: "cancel", saleId: "S1" });
+    expect(resumeEffects(h.sale(), { includeReceipts: true })).toEqual([]);
+  });
+});
+
+describe("receipts", () => {
+  it("tells the register each outcome and marks later prints as copies", () => {
+    const h = new TillHarness();
+    h.captured();
+    h.send({ type: "receipt_started", saleId: "S1" });
+    const failed = h.send({ type: "receipt_result", saleId: "S1", printed: false });
+    expect(failed.effects).toEqual([{ type: "receipt_outcome", saleId: "S1", printed: false, copy: false }]);
+    expect(h.sale().receipt.status).toBe("queued");
+    const ok = h.send({ type: "receipt_result", saleId: "S1", printed: true });
+    expect(ok.effects).toEqual([{ type: "receipt_outcome", saleId: "S1", printed: true, copy: false }]);
+    const reprint = h.send({ type: "receipt_result", saleId: "S1", printed: true });
+    expect(reprint.effects).toEqual([{ type: "receipt_outcome", saleId: "S1", printed: true, copy: true }]);
+    expect(h.sale().receipt.copies).toBe(2);
+  });
+
+  it("ignores receipt results for sales without a receipt", () => {
+    const h = new TillHarness();
+    h.requested();
+    expect(h.send({ type: "receipt_result", saleId: "S1", printed: true }).effects).toEqual([]);
+    void OK;
+  });
+});

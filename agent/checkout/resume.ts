@@ -1,0 +1,90 @@
+import type { Effect } from "./io.js";
+import { idempotencyKey } from "./references.js";
+import type { Sale } from "./sale.js";
+import { cleanupEffects } from "./transitions.js";
+
+/**
+ * The requests a sale still needs, derived from its journalled state alone. Used at start-up
+ * (after a crash or power cut at any point) and after a retry timer: because every request
+ * carries the same Idempotency-Key as its first attempt, re-sending is always safe.
+ *
+ * Printing: a receipt that was `printing` when the agent stopped may or may not have come out,
+ * so it is printed again marked COPY; a `queued` one never started and is printed as original.
+ */
+export function resumeEffects(sale: Sale, options: { includeReceipts: boolean }): Effect[] {
+  const effects: Effect[] = [];
+  const phase = sale.phase;
+  const money = (value: number) => ({ currency: sale.basket.currency, value });
+  switch (phase.kind) {
+    case "open":
+    case "awaiting_customer":
+      break;
+    case "creating":
+      effects.push({
+        type: "vipps_create",
+        saleId: sale.saleId,
+        reference: phase.attempt.reference,
+        idempotencyKey: idempotencyKey(phase.attempt.reference, "create"),
+        body: phase.attempt.createBody,
+      });
+      break;
+    case "requested":
+      effects.push({ type: "vipps_get", saleId: sale.saleId, reference: phase.attempt.reference });
+      break;
+    case "cancelling":
+      effects.push({
+        type: "vipps_cancel",
+        saleId: sale.saleId,
+        reference: phase.attempt.reference,
+        idempotencyKey: idempotencyKey(phase.attempt.reference, "cancel"),
+        transactionOnly: true,
+        cleanup: false,
+      });
+      break;
+    case "capturing":
+      effects.push({
+        type: "vipps_capture",
+        saleId: sale.saleId,
+        reference: phase.attempt.reference,
+        idempotencyKey: idempotencyKey(phase.attempt.reference, "capture"),
+        amount: money(sale.basket.total),
+      });
+      break;
+    case "releasing":
+      effects.push({
+        type: "vipps_cancel",
+        saleId: sale.saleId,
+        reference: phase.attempt.reference,
+        idempotencyKey: idempotencyKey(phase.attempt.reference, "release"),
+        transactionOnly: false,
+        cleanup: false,
+      });
+      break;
+    case "final":
+      if (sale.cleanup !== undefined) effects.push(...cleanupEffects(sale.saleId, sale.cleanup.reference));
+      if (phase.outcome.state === "captured") {
+        const reference = phase.outcome.reference;
+        for (const refund of sale.refunds) {
+          if (refund.status !== "requested") continue;
+          effects.push({
+            type: "vipps_refund",
+            saleId: sale.saleId,
+            reference,
+            refundId: refund.refundId,
+            idempotencyKey: idempotencyKey(reference, `refund-${refund.n}`),
+            amount: money(refund.amount),
+          });
+        }
+        if (options.includeReceipts && (sale.receipt.status === "queued" || sale.receipt.status === "printing")) {
+          effects.push({ type: "print_receipt", saleId: sale.saleId, kind: "sale", copy: sale.receipt.status === "printing" });
+        }
+      }
+      break;
+  }
+  return effects;
+}
+
+/** True when a sale still has work to do (and so must be loaded at start-up). */
+export function needsResume(sale: Sale): boolean {
+  return resumeEffects(sale, { includeReceipts: true }).length > 0 || sale.phase.kind !== "final";
+}

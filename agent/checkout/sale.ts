@@ -1,0 +1,188 @@
+import type { Currency } from "../../lib/money.js";
+
+/**
+ * The checkout's data model. A `Sale` is everything the agent knows about one register sale;
+ * it is stored whole in the journal after every transition, so it must stay plain JSON.
+ */
+
+/** A basket line as the register sends it (docs/register-protocol.md). Amounts in minor units. */
+export interface BasketLine {
+  readonly id: string;
+  readonly name: string;
+  /** Decimal string, e.g. "2" or "0.455". */
+  readonly quantity: string;
+  readonly unitPrice: number;
+  readonly discount?: number;
+  /** What the customer pays for this line, VAT included, after discount. */
+  readonly total: number;
+  /** Basis points: 2500 = 25 %. */
+  readonly vatRate: number;
+  readonly unit?: string;
+}
+
+export interface Basket {
+  readonly saleId: string;
+  readonly currency: Currency;
+  readonly lines: readonly BasketLine[];
+  readonly total: number;
+}
+
+/** Why a sale failed; the register shows it to the cashier. */
+export type FailureReason =
+  | "ABORTED"
+  | "EXPIRED"
+  | "TERMINATED"
+  | "TOKEN_EXPIRED"
+  | "CAPTURE_FAILED"
+  | "VIPPS_UNAVAILABLE"
+  | "PAYMENT_REFUSED";
+
+/** One ePayment attempt: a sale that is declined and paid again gets a new reference. */
+export interface Attempt {
+  readonly n: number;
+  readonly reference: string;
+  /** The exact create body, kept so a retry after a crash is byte-identical (same Idempotency-Key). */
+  readonly createBody: CreatePaymentBody;
+  readonly createdAt: number;
+  /** When the payment was accepted by Vipps; polling starts `webhookGraceMs` after this. */
+  readonly requestedAt?: number;
+  readonly pspReference?: string;
+}
+
+export interface CreatePaymentBody {
+  readonly amount: { readonly currency: Currency; readonly value: number };
+  readonly paymentMethod: { readonly type: "WALLET" };
+  readonly customer: { readonly customerToken: string };
+  readonly customerInteraction: "CUSTOMER_PRESENT";
+  readonly userFlow: "PUSH_MESSAGE";
+  readonly reference: string;
+  readonly paymentDescription: string;
+  readonly receipt: {
+    readonly orderLines: readonly OrderLine[];
+    readonly bottomLine: { readonly currency: Currency; readonly posId: string; readonly receiptNumber: string };
+  };
+  readonly metadata: Readonly<Record<string, string>>;
+}
+
+export interface OrderLine {
+  readonly name: string;
+  readonly id: string;
+  readonly totalAmount: number;
+  readonly totalAmountExcludingTax: number;
+  readonly totalTaxAmount: number;
+  readonly taxRate: number;
+  readonly discount?: number;
+  readonly unitInfo: { readonly unitPrice: number; readonly quantity: string; readonly quantityUnit: QuantityUnit };
+}
+
+export type QuantityUnit = "PCS" | "KG" | "KM" | "MINUTE" | "LITRE" | "KWH";
+
+export interface CheckIn {
+  readonly customerToken: string;
+  /** Scan time at Vipps, ms since epoch. */
+  readonly initiatedAt: number;
+}
+
+export interface Refund {
+  readonly refundId: string;
+  readonly n: number;
+  readonly amount: number;
+  readonly status: "requested" | "done" | "failed";
+  readonly pspReference?: string;
+}
+
+/**
+ * Where a sale is. One discriminated union, no flags scattered around: each phase carries
+ * exactly what the next step needs. Phases marked "in flight" imply a request that must be
+ * (re)sent on start-up; see `resume.ts`.
+ */
+export type Phase =
+  /** Basket received; the register has not asked for payment yet. */
+  | { readonly kind: "open" }
+  /** `pay` received; the display shows the amount and QR; waiting for a scan. */
+  | { readonly kind: "awaiting_customer"; readonly tokenExpired?: boolean }
+  /** In flight: ePayment create. */
+  | { readonly kind: "creating"; readonly attempt: Attempt; readonly cancelRequested: boolean }
+  /** Created; waiting for the customer to approve (webhook or poll). */
+  | { readonly kind: "requested"; readonly attempt: Attempt; readonly cancelRequested: boolean }
+  /** In flight: cancel with cancelTransactionOnly (the cashier withdrew a pending request). */
+  | { readonly kind: "cancelling"; readonly attempt: Attempt }
+  /** In flight: capture of the authorized amount. */
+  | { readonly kind: "capturing"; readonly attempt: Attempt }
+  /** In flight: full cancel of an authorized payment (release the reserved money). */
+  | { readonly kind: "releasing"; readonly attempt: Attempt; readonly then: ReleaseOutcome }
+  | { readonly kind: "final"; readonly outcome: Outcome };
+
+export type ReleaseOutcome =
+  | { readonly state: "cancelled" }
+  | { readonly state: "failed"; readonly reason: FailureReason };
+
+export type Outcome =
+  | {
+      readonly state: "captured";
+      readonly reference: string;
+      readonly pspReference?: string;
+      readonly capturedAmount: number;
+    }
+  | { readonly state: "failed"; readonly reason: FailureReason; readonly reference?: string }
+  | { readonly state: "cancelled"; readonly reference?: string };
+
+export type ReceiptStatus = "none" | "queued" | "printing" | "printed" | "failed";
+
+export interface Sale {
+  readonly saleId: string;
+  /** Per-till, monotonically increasing; also the receipt number. */
+  readonly saleNo: number;
+  /** Unique per till even if the journal is lost: the time-based part of every reference. */
+  readonly referenceBase: string;
+  readonly basket: Basket;
+  readonly phase: Phase;
+  readonly attempts: number;
+  readonly refunds: readonly Refund[];
+  readonly receipt: { readonly status: ReceiptStatus; readonly copies: number };
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly member?: { readonly id: string; readonly tier?: string };
+  /**
+   * A payment that must end up uncapturable (cancelled or released) although the register has
+   * already been told the outcome — e.g. Vipps stopped answering while a request was pending.
+   * Worked on in the background until Vipps confirms.
+   */
+  readonly cleanup?: { readonly reference: string };
+  /** Why the last non-final update was sent (e.g. Vipps unavailable, token expired). */
+  readonly notice?: "VIPPS_UNAVAILABLE" | "TOKEN_EXPIRED";
+}
+
+export function isFinal(sale: Sale): boolean {
+  return sale.phase.kind === "final";
+}
+
+export function capturedAmount(sale: Sale): number {
+  return sale.phase.kind === "final" && sale.phase.outcome.state === "captured" ? sale.phase.outcome.capturedAmount : 0;
+}
+
+export function refundedAmount(sale: Sale): number {
+  return sale.refunds.filter((r) => r.status === "done").reduce((sum, r) => sum + r.amount, 0);
+}
+
+/** Refunds requested but not yet answered count against what may still be refunded. */
+export function refundableAmount(sale: Sale): number {
+  const reserved = sale.refunds.filter((r) => r.status !== "failed").reduce((sum, r) => sum + r.amount, 0);
+  return capturedAmount(sale) - reserved;
+}
+
+/** The current attempt of a sale that has one. */
+export function currentAttempt(phase: Phase): Attempt | undefined {
+  switch (phase.kind) {
+    case "creating":
+    case "requested":
+    case "cancelling":
+    case "capturing":
+    case "releasing":
+      return phase.attempt;
+    case "open":
+    case "awaiting_customer":
+    case "final":
+      return undefined;
+  }
+}

@@ -1,0 +1,90 @@
+import type { Acceptance, Effect, RefusalCode, Transition } from "./io.js";
+import { idempotencyKey } from "./references.js";
+import type { CheckoutSettings } from "./settings.js";
+import type { Outcome, Phase, Sale } from "./sale.js";
+import { withSale, type TillState } from "./till.js";
+import { saleUpdate } from "./wire.js";
+
+/** What every transition gets besides the state and the input. */
+export interface Ctx {
+  readonly now: number;
+  readonly settings: CheckoutSettings;
+}
+
+export const ACCEPT: Acceptance = { ok: true };
+
+export function refuse(till: TillState, code: RefusalCode, message: string): Transition {
+  return { till, effects: [], acceptance: { ok: false, code, message }, changed: [] };
+}
+
+export function noChange(till: TillState, acceptance?: Acceptance): Transition {
+  return acceptance === undefined ? { till, effects: [], changed: [] } : { till, effects: [], acceptance, changed: [] };
+}
+
+/** Stores the new version of a sale and returns the transition with its effects. */
+export function commit(till: TillState, sale: Sale, effects: readonly Effect[], ctx: Ctx, acceptance?: Acceptance): Transition {
+  const stamped = { ...sale, updatedAt: ctx.now };
+  const next = withSale(till, stamped);
+  return acceptance === undefined
+    ? { till: next, effects, changed: [sale.saleId] }
+    : { till: next, effects, acceptance, changed: [sale.saleId] };
+}
+
+/** A non-final update for the register: best effort, not re-sent. */
+export function tell(sale: Sale): Effect {
+  return { type: "notify_register", update: saleUpdate(sale), durable: false };
+}
+
+/** Moves a sale to a new phase (not final) and tells the register the new state. */
+export function advance(till: TillState, sale: Sale, phase: Phase, effects: readonly Effect[], ctx: Ctx, acceptance?: Acceptance): Transition {
+  const next: Sale = { ...sale, phase };
+  return commit(till, next, [...effects, tell(next)], ctx, acceptance);
+}
+
+/**
+ * Ends a sale. The register is told durably (re-sent until acked, across restarts); a capture
+ * also prints the receipt, signals the lights and emits the completed-sale event.
+ */
+export function finish(
+  till: TillState,
+  sale: Sale,
+  outcome: Outcome,
+  ctx: Ctx,
+  options: { acceptance?: Acceptance; cleanupReference?: string } = {},
+): Transition {
+  const captured = outcome.state === "captured";
+  const { notice: _notice, ...rest } = sale;
+  const next: Sale = {
+    ...rest,
+    phase: { kind: "final", outcome },
+    ...(captured ? { receipt: { status: "queued", copies: sale.receipt.copies } } : {}),
+    ...(options.cleanupReference === undefined ? {} : { cleanup: { reference: options.cleanupReference } }),
+  };
+  const effects: Effect[] = [{ type: "notify_register", update: saleUpdate(next), durable: true }];
+  if (captured) {
+    effects.push({ type: "paid_signal" });
+    effects.push({ type: "print_receipt", saleId: sale.saleId, kind: "sale", copy: false });
+    effects.push({ type: "sale_completed", sale: { ...next, updatedAt: ctx.now } });
+  }
+  if (options.cleanupReference !== undefined) effects.push(...cleanupEffects(sale.saleId, options.cleanupReference));
+  const released = till.activeSaleId === sale.saleId ? withoutActive(till) : till;
+  return commit(released, next, effects, ctx, options.acceptance);
+}
+
+function withoutActive(till: TillState): TillState {
+  const { activeSaleId: _active, ...rest } = till;
+  return rest;
+}
+
+export function cleanupEffects(saleId: string, reference: string): Effect[] {
+  return [
+    {
+      type: "vipps_cancel",
+      saleId,
+      reference,
+      idempotencyKey: idempotencyKey(reference, "release"),
+      transactionOnly: false,
+      cleanup: true,
+    },
+  ];
+}

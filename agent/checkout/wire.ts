@@ -1,0 +1,48 @@
+import type { SaleUpdate, WireSaleState } from "./io.js";
+import { capturedAmount, currentAttempt, refundedAmount, type Sale } from "./sale.js";
+
+/** The protocol state the register sees for a sale (docs/register-protocol.md). */
+export function wireState(sale: Sale): WireSaleState {
+  const phase = sale.phase;
+  switch (phase.kind) {
+    case "open":
+      return "open";
+    case "awaiting_customer":
+      return "waiting_for_customer";
+    case "creating":
+      return "customer_identified";
+    case "requested":
+    case "cancelling":
+    case "capturing":
+    case "releasing":
+      return "payment_requested";
+    case "final":
+      if (phase.outcome.state === "captured") return refundedAmount(sale) > 0 ? "refunded" : "captured";
+      return phase.outcome.state;
+  }
+}
+
+/** The `sale` message for the current state of a sale. */
+export function saleUpdate(sale: Sale): SaleUpdate {
+  const state = wireState(sale);
+  const final = sale.phase.kind === "final";
+  const attempt = currentAttempt(sale.phase);
+  const outcome = sale.phase.kind === "final" ? sale.phase.outcome : undefined;
+  const reference = attempt?.reference ?? outcome?.reference;
+  const pspReference = outcome?.state === "captured" ? outcome.pspReference : attempt?.pspReference;
+  const captured = capturedAmount(sale);
+  const refunded = refundedAmount(sale);
+  const reason = outcome?.state === "failed" ? outcome.reason : final ? undefined : sale.notice;
+  return {
+    saleId: sale.saleId,
+    state,
+    final,
+    amount: sale.basket.total,
+    ...(reference === undefined ? {} : { reference }),
+    ...(pspReference === undefined ? {} : { pspReference }),
+    ...(outcome?.state === "captured" ? { capturedAmount: captured } : {}),
+    ...(refunded > 0 ? { refundedAmount: refunded } : {}),
+    ...(reason === undefined ? {} : { reason }),
+    ...(sale.member === undefined ? {} : { member: sale.member }),
+  };
+}
