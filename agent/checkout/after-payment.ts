@@ -40,13 +40,13 @@ export function onReceiptStarted(till: TillState, saleId: string, ctx: Ctx): Tra
   return commit(till, { ...sale, receipt: { ...sale.receipt, status: "printing" } }, [], ctx);
 }
 
-export function onReceiptResult(till: TillState, saleId: string, printed: boolean, ctx: Ctx): Transition {
+export function onReceiptResult(till: TillState, saleId: string, printed: boolean, abandoned: boolean, ctx: Ctx): Transition {
   const sale = till.sales[saleId];
   if (sale === undefined || sale.receipt.status === "none") return noChange(till);
   const copy = sale.receipt.copies > 0;
   const receipt = printed
     ? { status: "printed" as const, copies: sale.receipt.copies + 1 }
-    : { status: "queued" as const, copies: sale.receipt.copies };
+    : { status: abandoned ? ("failed" as const) : ("queued" as const), copies: sale.receipt.copies };
   const effects: Effect[] = [{ type: "receipt_outcome", saleId, printed, copy }];
   return commit(till, { ...sale, receipt }, effects, ctx);
 }

@@ -34,7 +34,8 @@ export type Input =
     }
   | { readonly type: "timer"; readonly saleId: string; readonly reference: string; readonly timer: TimerName }
   | { readonly type: "receipt_started"; readonly saleId: string }
-  | { readonly type: "receipt_result"; readonly saleId: string; readonly printed: boolean };
+  /** `abandoned`: no printer is configured, so the receipt will never print (terminal). */
+  | { readonly type: "receipt_result"; readonly saleId: string; readonly printed: boolean; readonly abandoned?: boolean };
 
 export type TimerName = "poll" | "retry";
 

@@ -51,6 +51,6 @@ export function step(till: TillState, input: Input, now: number, settings: Check
     case "receipt_started":
       return onReceiptStarted(till, input.saleId, ctx);
     case "receipt_result":
-      return onReceiptResult(till, input.saleId, input.printed, ctx);
+      return onReceiptResult(till, input.saleId, input.printed, input.abandoned === true, ctx);
   }
 }

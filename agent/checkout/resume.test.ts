@@ -84,3 +84,13 @@ describe("receipts", () => {
     void OK;
   });
 });
+
+describe("receipts without a printer", () => {
+  it("an abandoned receipt is terminal: nothing to resume", () => {
+    const h = new TillHarness();
+    h.captured();
+    h.send({ type: "receipt_result", saleId: "S1", printed: false, abandoned: true });
+    expect(h.sale().receipt.status).toBe("failed");
+    expect(resumeEffects(h.sale(), { includeReceipts: true })).toEqual([]);
+  });
+});

@@ -1,0 +1,197 @@
+import type { Db } from "../store/database.js";
+import { migrate } from "../store/database.js";
+import type { Input, SaleUpdate, Transition } from "../checkout/io.js";
+import { needsResume } from "../checkout/resume.js";
+import { capturedAmount, currentAttempt, refundedAmount, type Sale } from "../checkout/sale.js";
+import { EMPTY_TILL, type TillState } from "../checkout/till.js";
+import { JOURNAL_MIGRATIONS } from "./schema.js";
+
+/** A final `sale` message waiting for the register's ack (re-sent after every hello). */
+export interface PendingRegisterMessage {
+  readonly id: number;
+  readonly saleId: string;
+  readonly update: SaleUpdate;
+}
+
+export interface SaleRow {
+  readonly saleId: string;
+  readonly saleNo: number;
+  readonly phase: string;
+  readonly outcome: string | null;
+  readonly currency: string;
+  readonly total: number;
+  readonly captured: number;
+  readonly refunded: number;
+  readonly reference: string | null;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+/**
+ * The durable record of the checkout. `record` writes a transition — the changed sales, the
+ * input that caused it, the durable register messages — in ONE SQLite transaction, and returns
+ * only after it is on disk (synchronous=FULL). The runner performs the transition's effects
+ * only after that: a power cut can then lose an effect, never the decision to perform it, and
+ * start-up re-derives the lost effect from the journal (checkout/resume.ts).
+ */
+export class Journal {
+  private readonly upsertSale;
+  private readonly insertTransition;
+  private readonly insertMessage;
+  private readonly supersedeMessages;
+  private readonly setMeta;
+
+  constructor(private readonly db: Db) {
+    migrate(db, "journal", JOURNAL_MIGRATIONS);
+    this.upsertSale = db.prepare(`
+      INSERT INTO journal_sales (sale_id, sale_no, phase, outcome, currency, total, captured, refunded, reference, live, created_at, updated_at, data)
+      VALUES (@saleId, @saleNo, @phase, @outcome, @currency, @total, @captured, @refunded, @reference, @live, @createdAt, @updatedAt, @data)
+      ON CONFLICT (sale_id) DO UPDATE SET phase = excluded.phase, outcome = excluded.outcome, total = excluded.total,
+        captured = excluded.captured, refunded = excluded.refunded, reference = excluded.reference, live = excluded.live,
+        updated_at = excluded.updated_at, data = excluded.data`);
+    this.insertTransition = db.prepare("INSERT INTO journal_transitions (at, sale_id, input, phase) VALUES (?, ?, ?, ?)");
+    this.insertMessage = db.prepare("INSERT INTO journal_register_outbox (sale_id, message, created_at) VALUES (?, ?, ?)");
+    this.supersedeMessages = db.prepare(
+      "UPDATE journal_register_outbox SET done_at = ?, done_how = 'superseded' WHERE sale_id = ? AND done_at IS NULL",
+    );
+    this.setMeta = db.prepare("INSERT INTO journal_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+  }
+
+  /**
+   * Persists a transition. `alsoInTransaction` runs inside the same SQLite transaction — used
+   * for the MQTT outbox of completed-sale events, so the event exists exactly when the sale does.
+   */
+  record(input: Input, transition: Transition, now: number, alsoInTransaction?: () => void): void {
+    if (transition.changed.length === 0 && !transition.effects.some((e) => e.type === "notify_register" && e.durable)) return;
+    this.db.transaction(() => {
+      for (const saleId of transition.changed) {
+        const sale = transition.till.sales[saleId];
+        if (sale !== undefined) this.upsertSale.run(saleRow(sale));
+        this.insertTransition.run(now, saleId, JSON.stringify(redactInput(input)), sale?.phase.kind ?? null);
+      }
+      for (const effect of transition.effects) {
+        if (effect.type !== "notify_register" || !effect.durable) continue;
+        // Only the newest final state matters to the register: older unacked ones are dropped.
+        this.supersedeMessages.run(now, effect.update.saleId);
+        this.insertMessage.run(effect.update.saleId, JSON.stringify(effect.update), now);
+      }
+      this.setMeta.run("lastSaleNo", String(transition.till.lastSaleNo));
+      if (transition.till.lastReferenceBase !== undefined) this.setMeta.run("lastReferenceBase", transition.till.lastReferenceBase);
+      alsoInTransaction?.();
+    })();
+  }
+
+  /** The till as it was journalled: every sale that still has work to do, and the counters. */
+  load(): TillState {
+    const meta = new Map(
+      (this.db.prepare("SELECT key, value FROM journal_meta").all() as { key: string; value: string }[]).map((r) => [r.key, r.value]),
+    );
+    const live = (this.db.prepare("SELECT data FROM journal_sales WHERE live = 1 ORDER BY sale_no").all() as { data: string }[]).map(
+      (r) => JSON.parse(r.data) as Sale,
+    );
+    const sales: Record<string, Sale> = {};
+    for (const sale of live) sales[sale.saleId] = sale;
+    const active = live.find((s) => s.phase.kind !== "open" && s.phase.kind !== "final");
+    const lastReferenceBase = meta.get("lastReferenceBase");
+    return {
+      ...EMPTY_TILL,
+      sales,
+      lastSaleNo: Number(meta.get("lastSaleNo") ?? 0),
+      ...(lastReferenceBase === undefined ? {} : { lastReferenceBase }),
+      ...(active === undefined ? {} : { activeSaleId: active.saleId }),
+    };
+  }
+
+  getSale(saleId: string): Sale | undefined {
+    const row = this.db.prepare("SELECT data FROM journal_sales WHERE sale_id = ?").get(saleId) as { data: string } | undefined;
+    return row === undefined ? undefined : (JSON.parse(row.data) as Sale);
+  }
+
+  getSaleByNo(saleNo: number): Sale | undefined {
+    const row = this.db.prepare("SELECT data FROM journal_sales WHERE sale_no = ?").get(saleNo) as { data: string } | undefined;
+    return row === undefined ? undefined : (JSON.parse(row.data) as Sale);
+  }
+
+  getSaleByReference(reference: string): Sale | undefined {
+    const row = this.db.prepare("SELECT data FROM journal_sales WHERE reference = ?").get(reference) as { data: string } | undefined;
+    return row === undefined ? undefined : (JSON.parse(row.data) as Sale);
+  }
+
+  pendingRegisterMessages(): PendingRegisterMessage[] {
+    const rows = this.db
+      .prepare("SELECT id, sale_id, message FROM journal_register_outbox WHERE done_at IS NULL ORDER BY id")
+      .all() as { id: number; sale_id: string; message: string }[];
+    return rows.map((r) => ({ id: r.id, saleId: r.sale_id, update: JSON.parse(r.message) as SaleUpdate }));
+  }
+
+  /** The register acked (or definitively refused) a final message. */
+  registerMessageDone(id: number, how: "acked" | "refused", now: number): void {
+    this.db.prepare("UPDATE journal_register_outbox SET done_at = ?, done_how = ? WHERE id = ? AND done_at IS NULL").run(now, how, id);
+  }
+
+  /** Sales last changed in [from, to), oldest first, for reports. */
+  salesBetween(from: number, to: number): SaleRow[] {
+    return this.db
+      .prepare(`SELECT ${ROW_COLUMNS} FROM journal_sales WHERE updated_at >= ? AND updated_at < ? ORDER BY sale_no`)
+      .all(from, to) as SaleRow[];
+  }
+
+  recentSales(limit: number): SaleRow[] {
+    return this.db.prepare(`SELECT ${ROW_COLUMNS} FROM journal_sales ORDER BY sale_no DESC LIMIT ?`).all(limit) as SaleRow[];
+  }
+
+  meta(key: string): string | undefined {
+    const row = this.db.prepare("SELECT value FROM journal_meta WHERE key = ?").get(key) as { value: string } | undefined;
+    return row?.value;
+  }
+
+  setMetaValue(key: string, value: string): void {
+    this.setMeta.run(key, value);
+  }
+
+  /** Deletes settled sales and journal rows older than the retention period. Returns sales removed. */
+  prune(olderThan: number): number {
+    return this.db.transaction(() => {
+      // Settled sales, and baskets the register opened but never paid or cancelled.
+      const removed = this.db
+        .prepare("DELETE FROM journal_sales WHERE (live = 0 OR phase = 'open') AND updated_at < ?")
+        .run(olderThan).changes;
+      this.db.prepare("DELETE FROM journal_transitions WHERE at < ?").run(olderThan);
+      this.db.prepare("DELETE FROM journal_register_outbox WHERE done_at IS NOT NULL AND done_at < ?").run(olderThan);
+      return removed;
+    })();
+  }
+
+  /** SQLite's own consistency check, for `pos-agent doctor`. */
+  integrityCheck(): string[] {
+    return (this.db.prepare("PRAGMA integrity_check").all() as { integrity_check: string }[]).map((r) => r.integrity_check);
+  }
+}
+
+const ROW_COLUMNS =
+  "sale_id AS saleId, sale_no AS saleNo, phase, outcome, currency, total, captured, refunded, reference, created_at AS createdAt, updated_at AS updatedAt";
+
+function saleRow(sale: Sale): Record<string, unknown> {
+  const outcome = sale.phase.kind === "final" ? sale.phase.outcome : undefined;
+  return {
+    saleId: sale.saleId,
+    saleNo: sale.saleNo,
+    phase: sale.phase.kind,
+    outcome: outcome?.state ?? null,
+    currency: sale.basket.currency,
+    total: sale.basket.total,
+    captured: capturedAmount(sale),
+    refunded: refundedAmount(sale),
+    reference: currentAttempt(sale.phase)?.reference ?? outcome?.reference ?? null,
+    live: needsResume(sale) ? 1 : 0,
+    createdAt: sale.createdAt,
+    updatedAt: sale.updatedAt,
+    data: JSON.stringify(sale),
+  };
+}
+
+/** The journal keeps what happened, not customer tokens: those stay only in the sale itself. */
+function redactInput(input: Input): unknown {
+  if (input.type === "checkin") return { type: "checkin", initiatedAt: input.checkIn.initiatedAt };
+  return input;
+}

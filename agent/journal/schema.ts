@@ -1,0 +1,54 @@
+import type { Migration } from "../store/database.js";
+
+/**
+ * The checkout journal's tables. `sales.data` is the whole `Sale` as JSON (the machine's truth);
+ * the other columns are copies for queries (reports, status, start-up) and are rewritten with it.
+ */
+export const JOURNAL_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE journal_sales (
+        sale_id      TEXT PRIMARY KEY,
+        sale_no      INTEGER NOT NULL UNIQUE,
+        phase        TEXT NOT NULL,
+        outcome      TEXT,
+        currency     TEXT NOT NULL,
+        total        INTEGER NOT NULL,
+        captured     INTEGER NOT NULL DEFAULT 0,
+        refunded     INTEGER NOT NULL DEFAULT 0,
+        reference    TEXT,
+        live         INTEGER NOT NULL,
+        created_at   INTEGER NOT NULL,
+        updated_at   INTEGER NOT NULL,
+        data         TEXT NOT NULL
+      );
+      CREATE INDEX journal_sales_live ON journal_sales (live) WHERE live = 1;
+      CREATE INDEX journal_sales_updated ON journal_sales (updated_at);
+
+      CREATE TABLE journal_transitions (
+        id         INTEGER PRIMARY KEY,
+        at         INTEGER NOT NULL,
+        sale_id    TEXT,
+        input      TEXT NOT NULL,
+        phase      TEXT
+      );
+      CREATE INDEX journal_transitions_at ON journal_transitions (at);
+
+      CREATE TABLE journal_register_outbox (
+        id         INTEGER PRIMARY KEY,
+        sale_id    TEXT NOT NULL,
+        message    TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        done_at    INTEGER,
+        done_how   TEXT
+      );
+      CREATE INDEX journal_register_outbox_pending ON journal_register_outbox (id) WHERE done_at IS NULL;
+
+      CREATE TABLE journal_meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+    `,
+  },
+];
