@@ -1,0 +1,186 @@
+import type { Currency } from "../../lib/money.js";
+
+/**
+ * The message catalogue of protocol v1 (register-protocol-v1.md §Register → agent, §Agent →
+ * register). These are the decoded shapes, without the envelope fields `v` and `seq`, which the
+ * link adds and strips. Amounts are integers in minor units (øre, cent).
+ */
+
+export const SALE_STATES = [
+  "open",
+  "waiting_for_customer",
+  "customer_identified",
+  "payment_requested",
+  "captured",
+  "failed",
+  "cancelled",
+  "refunded",
+] as const;
+export type SaleState = (typeof SALE_STATES)[number];
+
+/** States after which nothing more happens to the payment; they carry `final: true`. */
+export const FINAL_SALE_STATES: ReadonlySet<SaleState> = new Set(["captured", "failed", "cancelled", "refunded"]);
+
+export function isFinalSaleState(state: SaleState): boolean {
+  return FINAL_SALE_STATES.has(state);
+}
+
+/**
+ * Why a sale is `failed` (or, with REFUND_FAILED, why a refund did not happen). A register must
+ * accept reasons it does not know: later agents may add some. A cashier's cancel is not a
+ * failure: it is the `cancelled` state.
+ */
+export const FAILURE_REASONS = [
+  "ABORTED",
+  "EXPIRED",
+  "TERMINATED",
+  "TOKEN_EXPIRED",
+  "CAPTURE_FAILED",
+  "VIPPS_UNAVAILABLE",
+  "REFUND_FAILED",
+] as const;
+export type FailureReason = (typeof FAILURE_REASONS)[number];
+
+/**
+ * Codes of a refusing ack (§Error codes). The frame was intact but its content is refused and
+ * nothing was done. INTERNAL_ERROR is our addition: the receiver failed while processing and
+ * did nothing; the sender may try again later as a new frame.
+ */
+export const REGISTER_ERROR_CODES = [
+  "UNKNOWN_TYPE",
+  "BAD_FIELD",
+  "BASKET_TOTAL_MISMATCH",
+  "BAD_CURRENCY",
+  "UNKNOWN_SALE",
+  "SALE_LOCKED",
+  "SALE_BUSY",
+  "NOT_CAPTURED",
+  "REFUND_TOO_LARGE",
+  "INTERNAL_ERROR",
+] as const;
+export type RegisterErrorCode = (typeof REGISTER_ERROR_CODES)[number];
+
+/** Codes of a `nak`: the line itself was damaged (BAD_CRC) or is not a frame (BAD_FRAME). */
+export type NakCode = "BAD_CRC" | "BAD_FRAME";
+
+export interface BasketLine {
+  /** The register's article id. */
+  readonly id: string;
+  readonly name: string;
+  /** A decimal string, never a float: "2", "0.455". */
+  readonly quantity: string;
+  /** Minor units per unit. */
+  readonly unitPrice: number;
+  /** Minor units taken off this line; absent means 0. */
+  readonly discount?: number;
+  /** The register's figure for the line after discount, minor units. */
+  readonly total: number;
+  /** Basis points: 2500 = 25 %. */
+  readonly vatRate: number;
+  /** e.g. "PCS", "KG". */
+  readonly unit?: string;
+}
+
+export interface Basket {
+  readonly saleId: string;
+  readonly currency: Currency;
+  readonly lines: readonly BasketLine[];
+  /** Sum of the line totals, minor units. */
+  readonly total: number;
+}
+
+export interface BasketMessage extends Basket {
+  readonly type: "basket";
+}
+export interface PayMessage {
+  readonly type: "pay";
+  readonly saleId: string;
+  /** Must equal the basket total. */
+  readonly total: number;
+}
+export interface CancelMessage {
+  readonly type: "cancel";
+  readonly saleId: string;
+}
+export interface RefundMessage {
+  readonly type: "refund";
+  readonly saleId: string;
+  /** The register's id for this refund (same alphabet as saleId): a repeat is the same refund. */
+  readonly refundId: string;
+  readonly amount: number;
+}
+export interface StatusMessage {
+  readonly type: "status";
+  readonly saleId: string;
+}
+export interface PingMessage {
+  readonly type: "ping";
+}
+export interface PongMessage {
+  readonly type: "pong";
+}
+export type LinkRole = "register" | "agent";
+export interface HelloMessage {
+  readonly type: "hello";
+  readonly protocol: number;
+  readonly role: LinkRole;
+  readonly id: string;
+  readonly software: string;
+  /** Only in the agent's hello. */
+  readonly till?: string;
+}
+
+/** What the register asks of the agent; delivered to the agent's handler. */
+export type RegisterCommand = BasketMessage | PayMessage | CancelMessage | RefundMessage | StatusMessage;
+/** Everything the register sends (ping and hello are answered by the link itself). */
+export type RegisterMessage = RegisterCommand | PingMessage | HelloMessage;
+
+export interface LoyaltyMember {
+  readonly id: string;
+  readonly tier?: string;
+}
+
+export interface SaleMessage {
+  readonly type: "sale";
+  readonly saleId: string;
+  readonly state: SaleState;
+  /** True exactly on the final states. */
+  readonly final: boolean;
+  /** The amount being collected, minor units. */
+  readonly amount?: number;
+  /** Our payment reference at Vipps MobilePay (`<till>-…`). */
+  readonly reference?: string;
+  readonly pspReference?: string;
+  readonly capturedAmount?: number;
+  readonly refundedAmount?: number;
+  /** The register's refundId this report answers, on refund outcomes. */
+  readonly refundId?: string;
+  /** On `failed` (and on a refund that failed). */
+  readonly reason?: FailureReason;
+  readonly member?: LoyaltyMember;
+}
+export interface ReceiptMessage {
+  readonly type: "receipt";
+  readonly saleId: string;
+  readonly printed: boolean;
+  readonly copy: boolean;
+  /** Why it was not printed (e.g. PAPER_OUT), only when `printed` is false. */
+  readonly error?: string;
+}
+
+/** What the agent tells the register; sent with `RegisterLink.send`. */
+export type AgentReport = SaleMessage | ReceiptMessage;
+/** Everything the agent sends. */
+export type AgentMessage = AgentReport | PongMessage | HelloMessage;
+
+/** A handler's answer to a delivered message: a plain ack, or a refusing ack. */
+export type Acceptance = { readonly ok: true } | { readonly ok: false; readonly code: RegisterErrorCode; readonly message: string };
+
+/** The peer's answer to a frame we sent. */
+export type SendResult = { readonly acked: true } | { readonly refused: { readonly code: string; readonly message: string } };
+
+export const ACCEPTED: Acceptance = Object.freeze({ ok: true });
+
+export function refuse(code: RegisterErrorCode, message: string): Acceptance {
+  return { ok: false, code, message };
+}
