@@ -1,0 +1,94 @@
+import { readFileSync } from "node:fs";
+import mqtt, { type IClientOptions, type IClientPublishOptions, type MqttClient } from "mqtt";
+import { AgentError } from "../lib/errors.js";
+import type { Clock } from "../lib/clock.js";
+import type { Logger } from "../lib/log.js";
+import type { BridgeErrorCode, BridgeMqttSettings } from "./settings.js";
+
+/**
+ * The bridge's side of the broker: one MQTT connection, QoS 1 publishes that resolve on PUBACK.
+ * The bridge keeps no state of its own, so its session is clean and its client id unique per
+ * process; durability lives in Vipps' retries (we answer 503 unless the broker acknowledged) and
+ * in the tills' persistent sessions.
+ */
+export interface BrokerPublisher {
+  readonly connected: boolean;
+  /**
+   * Resolves when the broker acknowledged. Rejects at once with `BRIDGE_BROKER_UNAVAILABLE` while
+   * disconnected (nothing is queued in memory), with `BRIDGE_PUBLISH_TIMEOUT` when no PUBACK came
+   * in `timeoutMs`, and with `BRIDGE_PUBLISH_REFUSED` on an MQTT 5 failure reason code.
+   */
+  publish(topic: string, payload: Buffer, options: IClientPublishOptions, timeoutMs: number): Promise<void>;
+  /** Waits up to `timeoutMs` for outstanding acknowledgements, then disconnects. */
+  close(timeoutMs: number): Promise<void>;
+}
+
+/** A fixed short period: the bridge runs in the cloud next to the broker, not on a fleet of tills. */
+const RECONNECT_PERIOD_MS = 1_000;
+
+export function clientOptions(settings: BridgeMqttSettings): IClientOptions {
+  return {
+    clientId: settings.clientId,
+    protocolVersion: settings.protocolVersion,
+    clean: true,
+    reconnectPeriod: RECONNECT_PERIOD_MS,
+    connectTimeout: 5_000,
+    keepalive: 30,
+    queueQoSZero: false,
+    rejectUnauthorized: settings.rejectUnauthorized,
+    ...(settings.username === undefined ? {} : { username: settings.username }),
+    ...(settings.password === undefined ? {} : { password: settings.password }),
+    ...(settings.caFile === undefined ? {} : { ca: readFileSync(settings.caFile) }),
+    ...(settings.certFile === undefined ? {} : { cert: readFileSync(settings.certFile) }),
+    ...(settings.keyFile === undefined ? {} : { key: readFileSync(settings.keyFile) }),
+  };
+}
+
+export function connectPublisher(settings: BridgeMqttSettings, clock: Clock, logger: Logger): BrokerPublisher {
+  const log = logger.child({ module: "bridge-mqtt" });
+  const client: MqttClient = mqtt.connect(settings.url, clientOptions(settings));
+  let wasConnected = false;
+  client.on("connect", () => {
+    wasConnected = true;
+    log.info({ broker: settings.url, clientId: settings.clientId }, "connected to broker");
+  });
+  client.on("close", () => {
+    if (wasConnected) log.warn({ broker: settings.url }, "broker connection lost; answering 503 until it is back");
+    wasConnected = false;
+  });
+  client.on("error", (error) => log.warn({ broker: settings.url, err: error.message }, "broker connection error"));
+
+  const fail = (code: BridgeErrorCode, message: string, cause?: unknown): AgentError<BridgeErrorCode> =>
+    new AgentError<BridgeErrorCode>(code, message, cause === undefined ? {} : { cause });
+  const outstanding = (): number => Object.keys(client.outgoing).length;
+
+  return {
+    get connected() {
+      return client.connected;
+    },
+    publish(topic, payload, options, timeoutMs) {
+      if (!client.connected) return Promise.reject(fail("BRIDGE_BROKER_UNAVAILABLE", "not connected to the MQTT broker"));
+      return new Promise((resolve, reject) => {
+        const timer = clock.setTimeout(() => reject(fail("BRIDGE_PUBLISH_TIMEOUT", `no PUBACK within ${timeoutMs} ms`)), timeoutMs);
+        client.publish(topic, payload, options, (error) => {
+          clock.clearTimeout(timer);
+          if (error === undefined || error === null) resolve();
+          else reject(fail("BRIDGE_PUBLISH_REFUSED", `broker refused the publish: ${error.message}`, error));
+        });
+      });
+    },
+    async close(timeoutMs) {
+      // end(false) would wait for acknowledgements without a bound, and a later end(true) is
+      // ignored once it started: wait (bounded) ourselves, then end gracefully or by force.
+      if (outstanding() > 0 && client.connected) {
+        let timer: ReturnType<Clock["setTimeout"]> | undefined;
+        await new Promise<void>((resolve) => {
+          timer = clock.setTimeout(resolve, timeoutMs);
+          client.once("outgoingEmpty", () => resolve());
+        });
+        clock.clearTimeout(timer);
+      }
+      await client.endAsync(!client.connected || outstanding() > 0);
+    },
+  };
+}

@@ -1,0 +1,207 @@
+import { readFileSync } from "node:fs";
+import { hostname } from "node:os";
+import { randomBytes } from "node:crypto";
+import { AgentError } from "../lib/errors.js";
+import { DEFAULT_TOPIC_PREFIX, MAX_WEBHOOK_BODY_BYTES, isTopicPrefix } from "../lib/mqtt-contract/index.js";
+
+/**
+ * The bridge's settings, from the environment (12-factor). Every variable, its default and its
+ * range is listed in docs/mqtt-contract.md §Running the bridge; `parseBridgeEnv` reports every
+ * problem at once so an operator fixes them in one pass.
+ */
+export interface BridgeMqttSettings {
+  /** mqtt://, mqtts://, ws:// or wss:// */
+  readonly url: string;
+  /** 5 (default) or 4 (MQTT 3.1.1, e.g. the demo's embedded aedes). */
+  readonly protocolVersion: 4 | 5;
+  readonly clientId: string;
+  readonly username?: string;
+  readonly password?: string;
+  /** PEM files. */
+  readonly caFile?: string;
+  readonly certFile?: string;
+  readonly keyFile?: string;
+  readonly rejectUnauthorized: boolean;
+}
+
+export interface BridgeSettings {
+  readonly host: string;
+  readonly port: number;
+  /** The URL registered at Vipps; its host and path+query are part of every signature. */
+  readonly publicUrl: string;
+  /** The path this server answers webhooks on; defaults to the public URL's path. */
+  readonly webhookPath: string;
+  readonly webhookSecrets: readonly string[];
+  readonly topicPrefix: string;
+  /** Largest accepted body, bytes. */
+  readonly maxBodyBytes: number;
+  /** How long to wait for the broker's PUBACK before answering 503, milliseconds. */
+  readonly publishTimeoutMs: number;
+  /** How long a graceful shutdown waits for in-flight publishes, milliseconds. */
+  readonly shutdownTimeoutMs: number;
+  readonly mqtt: BridgeMqttSettings;
+}
+
+export const BRIDGE_DEFAULTS = {
+  host: "0.0.0.0",
+  port: 8080,
+  topicPrefix: DEFAULT_TOPIC_PREFIX,
+  maxBodyBytes: 64 * 1024,
+  /** Vipps gives up on an answer after 10 s; 5 s leaves room for the network. */
+  publishTimeoutMs: 5_000,
+  shutdownTimeoutMs: 10_000,
+  protocolVersion: 5,
+} as const;
+
+export type BridgeErrorCode =
+  | "BRIDGE_CONFIG_INVALID"
+  | "BRIDGE_BAD_SIGNATURE"
+  | "BRIDGE_BODY_TOO_LARGE"
+  | "BRIDGE_BAD_JSON"
+  | "BRIDGE_BROKER_UNAVAILABLE"
+  | "BRIDGE_PUBLISH_TIMEOUT"
+  | "BRIDGE_PUBLISH_REFUSED"
+  | "BRIDGE_SHUTTING_DOWN";
+
+/** Splits a secrets list: commas or newlines; blank lines and `#` comments ignored. */
+export function splitSecrets(text: string): string[] {
+  return text
+    .split(/[,\r\n]+/)
+    .map((s) => s.trim())
+    .filter((s) => s !== "" && !s.startsWith("#"));
+}
+
+/** A fresh client id per process: replicas must never share one (the broker would kick one off). */
+export function defaultBridgeClientId(): string {
+  return `pos-bridge-${hostname().replace(/[^A-Za-z0-9_-]/g, "").slice(0, 40)}-${randomBytes(4).toString("hex")}`;
+}
+
+export function parseBridgeEnv(env: NodeJS.ProcessEnv): { settings?: BridgeSettings; problems: string[] } {
+  const problems: string[] = [];
+  const get = (name: string): string | undefined => {
+    const value = env[name];
+    return value === undefined || value.trim() === "" ? undefined : value.trim();
+  };
+  /** A value given directly or through NAME_FILE (never both); the file's trailing newline is dropped. */
+  const secret = (name: string): string | undefined => {
+    const direct = env[name];
+    const file = get(`${name}_FILE`);
+    if (direct !== undefined && direct !== "" && file !== undefined) {
+      problems.push(`${name} and ${name}_FILE are both set: use one`);
+      return undefined;
+    }
+    if (file === undefined) return direct === "" ? undefined : direct;
+    try {
+      return readFileSync(file, "utf8").replace(/\r?\n$/, "");
+    } catch (error) {
+      problems.push(`${name}_FILE: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? "error"})`);
+      return undefined;
+    }
+  };
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const text = get(name);
+    if (text === undefined) return fallback;
+    const value = /^\d+$/.test(text) ? Number(text) : NaN;
+    if (!Number.isSafeInteger(value) || value < min || value > max) {
+      problems.push(`${name}: expected an integer from ${min} to ${max}, got "${text}"`);
+      return fallback;
+    }
+    return value;
+  };
+  const url = (name: string, protocols: RegExp, what: string): URL | undefined => {
+    const text = get(name);
+    if (text === undefined) {
+      problems.push(`${name}: required (${what})`);
+      return undefined;
+    }
+    try {
+      const parsed = new URL(text);
+      if (protocols.test(parsed.protocol)) return parsed;
+    } catch {
+      // reported below
+    }
+    problems.push(`${name}: expected ${what}, got "${text}"`);
+    return undefined;
+  };
+  const readable = (name: string): string | undefined => {
+    const path = get(name);
+    if (path === undefined) return undefined;
+    try {
+      readFileSync(path);
+      return path;
+    } catch (error) {
+      problems.push(`${name}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? "error"})`);
+      return undefined;
+    }
+  };
+
+  const port = int("BRIDGE_PORT", BRIDGE_DEFAULTS.port, 0, 65_535);
+  const host = get("BRIDGE_HOST") ?? BRIDGE_DEFAULTS.host;
+  const publicUrl = url("BRIDGE_PUBLIC_URL", /^https?:$/, "the https:// URL registered at Vipps");
+  if (publicUrl !== undefined && publicUrl.hash !== "") problems.push("BRIDGE_PUBLIC_URL: must not have a #fragment");
+  const webhookPath = get("BRIDGE_WEBHOOK_PATH") ?? publicUrl?.pathname ?? "/";
+  if (!webhookPath.startsWith("/") || /[?#\s]/.test(webhookPath)) problems.push(`BRIDGE_WEBHOOK_PATH: expected a path starting with /, got "${webhookPath}"`);
+  const maxBodyBytes = int("BRIDGE_MAX_BODY_BYTES", BRIDGE_DEFAULTS.maxBodyBytes, 1_024, MAX_WEBHOOK_BODY_BYTES);
+  const publishTimeoutMs = int("BRIDGE_PUBLISH_TIMEOUT_MS", BRIDGE_DEFAULTS.publishTimeoutMs, 100, 9_000);
+  const shutdownTimeoutMs = int("BRIDGE_SHUTDOWN_TIMEOUT_MS", BRIDGE_DEFAULTS.shutdownTimeoutMs, 0, 120_000);
+  const topicPrefix = get("TOPIC_PREFIX") ?? BRIDGE_DEFAULTS.topicPrefix;
+  if (!isTopicPrefix(topicPrefix)) problems.push(`TOPIC_PREFIX: expected topic levels of letters, digits, _ or -, got "${topicPrefix}"`);
+
+  const secretsText = secret("VIPPS_WEBHOOK_SECRETS");
+  const webhookSecrets = secretsText === undefined ? [] : splitSecrets(secretsText);
+  if (webhookSecrets.length === 0 && !problems.some((p) => p.startsWith("VIPPS_WEBHOOK_SECRETS"))) {
+    problems.push("VIPPS_WEBHOOK_SECRETS: required (the secret(s) returned by `pos-bridge register-webhook`, comma- or newline-separated; or VIPPS_WEBHOOK_SECRETS_FILE)");
+  }
+
+  const mqttUrl = url("MQTT_URL", /^(mqtts?|wss?):$/, "an mqtt://, mqtts://, ws:// or wss:// URL");
+  const versionText = get("MQTT_PROTOCOL_VERSION");
+  let protocolVersion: 4 | 5 = BRIDGE_DEFAULTS.protocolVersion;
+  if (versionText === "4") protocolVersion = 4;
+  else if (versionText !== undefined && versionText !== "5") problems.push(`MQTT_PROTOCOL_VERSION: expected 4 (MQTT 3.1.1) or 5, got "${versionText}"`);
+  const username = get("MQTT_USERNAME");
+  const password = secret("MQTT_PASSWORD");
+  if (password !== undefined && username === undefined) problems.push("MQTT_PASSWORD: set without MQTT_USERNAME");
+  const caFile = readable("MQTT_CA");
+  const certFile = readable("MQTT_CERT");
+  const keyFile = readable("MQTT_KEY");
+  if ((get("MQTT_CERT") === undefined) !== (get("MQTT_KEY") === undefined)) problems.push("MQTT_CERT and MQTT_KEY: set both (a client certificate and its key) or neither");
+  const rejectText = get("MQTT_REJECT_UNAUTHORIZED");
+  if (rejectText !== undefined && rejectText !== "true" && rejectText !== "false") problems.push(`MQTT_REJECT_UNAUTHORIZED: expected true or false, got "${rejectText}"`);
+  const clientId = get("MQTT_CLIENT_ID") ?? defaultBridgeClientId();
+
+  if (problems.length > 0 || publicUrl === undefined || mqttUrl === undefined) return { problems };
+  return {
+    problems,
+    settings: {
+      host,
+      port,
+      publicUrl: publicUrl.href,
+      webhookPath,
+      webhookSecrets,
+      topicPrefix,
+      maxBodyBytes,
+      publishTimeoutMs,
+      shutdownTimeoutMs,
+      mqtt: {
+        url: mqttUrl.href,
+        protocolVersion,
+        clientId,
+        rejectUnauthorized: rejectText !== "false",
+        ...(username === undefined ? {} : { username }),
+        ...(password === undefined ? {} : { password }),
+        ...(caFile === undefined ? {} : { caFile }),
+        ...(certFile === undefined ? {} : { certFile }),
+        ...(keyFile === undefined ? {} : { keyFile }),
+      },
+    },
+  };
+}
+
+/** `parseBridgeEnv` for callers that want an exception: `BRIDGE_CONFIG_INVALID` listing every problem. */
+export function bridgeSettingsFromEnv(env: NodeJS.ProcessEnv): BridgeSettings {
+  const { settings, problems } = parseBridgeEnv(env);
+  if (settings === undefined) {
+    throw new AgentError<BridgeErrorCode>("BRIDGE_CONFIG_INVALID", `invalid environment:\n  ${problems.join("\n  ")}`, { details: { problems } });
+  }
+  return settings;
+}

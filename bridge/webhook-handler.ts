@@ -1,0 +1,142 @@
+import type { IncomingMessage } from "node:http";
+import type { IClientPublishOptions } from "mqtt";
+import { verifyWebhookSignature } from "../agent/vipps/webhook-signature.js";
+import type { Clock } from "../lib/clock.js";
+import { AgentError, isAgentError, errorMessage } from "../lib/errors.js";
+import type { Logger } from "../lib/log.js";
+import {
+  CHECK_IN_EVENT,
+  TOPIC_QOS,
+  encodeEnvelope,
+  routeWebhook,
+  tillTopic,
+  unroutedTopic,
+  type WebhookRoute,
+} from "../lib/mqtt-contract/index.js";
+import type { BrokerPublisher } from "./broker-publisher.js";
+import type { BridgeCounters } from "./counters.js";
+import { readBody } from "./read-body.js";
+import type { BridgeErrorCode } from "./settings.js";
+
+/**
+ * One webhook delivery, in the order Vipps' rules demand (API-NOTES §5.3, §5.5):
+ * read the raw bytes (413 over the limit) → verify the HMAC on exactly those bytes against the
+ * registered URL, before anything else (401, nothing published) → parse JSON (400) → route →
+ * publish the envelope QoS 1 and wait for the PUBACK → 200; no PUBACK → 503 so Vipps retries.
+ */
+export interface WebhookDeps {
+  readonly publicUrl: string;
+  readonly secrets: readonly string[];
+  readonly topicPrefix: string;
+  readonly maxBodyBytes: number;
+  readonly publishTimeoutMs: number;
+  readonly protocolVersion: 4 | 5;
+  readonly publisher: BrokerPublisher;
+  readonly counters: BridgeCounters;
+  readonly clock: Clock;
+  readonly log: Logger;
+}
+
+export interface WebhookAnswer {
+  readonly status: number;
+  readonly body: Record<string, unknown>;
+}
+
+/** A check-in's customer token lives 15 minutes (API-NOTES §4): let an MQTT 5 broker drop it after that. */
+const CHECK_IN_EXPIRY_SECONDS = 900;
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return typeof value === "string" ? value : undefined;
+}
+
+function refuse(deps: WebhookDeps, status: number, code: BridgeErrorCode, message: string): WebhookAnswer {
+  deps.counters.rejected += 1;
+  return { status, body: { error: code, message } };
+}
+
+export async function handleWebhook(req: IncomingMessage, deps: WebhookDeps): Promise<WebhookAnswer> {
+  deps.counters.received += 1;
+  let rawBody: Buffer;
+  try {
+    rawBody = await readBody(req, deps.maxBodyBytes);
+  } catch (error) {
+    if (isAgentError(error, "BRIDGE_BODY_TOO_LARGE")) {
+      deps.log.warn({ limit: deps.maxBodyBytes }, "webhook refused: body too large");
+      return refuse(deps, 413, "BRIDGE_BODY_TOO_LARGE", error.message);
+    }
+    throw error;
+  }
+
+  const headers = {
+    "x-ms-date": header(req, "x-ms-date"),
+    "x-ms-content-sha256": header(req, "x-ms-content-sha256"),
+    authorization: header(req, "authorization"),
+  };
+  if (!verifyWebhookSignature({ secrets: deps.secrets, registeredUrl: deps.publicUrl, rawBody, headers })) {
+    deps.log.warn(
+      { remote: req.socket.remoteAddress, signed: headers.authorization !== undefined, bytes: rawBody.length },
+      "webhook refused: signature missing or invalid",
+    );
+    return refuse(deps, 401, "BRIDGE_BAD_SIGNATURE", "signature missing or invalid");
+  }
+  deps.counters.verified += 1;
+
+  let payload: unknown;
+  try {
+    payload = JSON.parse(rawBody.toString("utf8"));
+  } catch {
+    deps.log.warn({ bytes: rawBody.length }, "webhook refused: body is not JSON");
+    return refuse(deps, 400, "BRIDGE_BAD_JSON", "body is not valid JSON");
+  }
+
+  const route = routeWebhook(payload);
+  const topic = route.routed ? tillTopic(deps.topicPrefix, route.msn, route.tillId, "webhook") : unroutedTopic(deps.topicPrefix, route.msn);
+  const envelope = encodeEnvelope({
+    receivedAt: new Date(deps.clock.now()),
+    registeredUrl: deps.publicUrl,
+    // verifyWebhookSignature proved all three are present.
+    headers: headers as { "x-ms-date": string; "x-ms-content-sha256": string; authorization: string },
+    rawBody,
+    route: routeInfo(route),
+  });
+
+  try {
+    await deps.publisher.publish(topic, envelope, publishOptions(deps.protocolVersion, route), deps.publishTimeoutMs);
+  } catch (error) {
+    deps.counters.failed += 1;
+    const code: BridgeErrorCode = isAgentError<BridgeErrorCode>(error) ? error.code : "BRIDGE_BROKER_UNAVAILABLE";
+    deps.log.error({ topic, code, err: errorMessage(error) }, "webhook not acknowledged by the broker; answering 503 so Vipps retries");
+    return { status: 503, body: { error: code, message: "broker unavailable, retry later" } };
+  }
+  deps.counters.published += 1;
+  if (!route.routed) {
+    deps.counters.unrouted += 1;
+    deps.log.warn({ topic, msn: route.msn, event: route.event, reason: route.reason }, "webhook unroutable: published to the unrouted topic");
+    return { status: 200, body: { status: "unrouted" } };
+  }
+  deps.log.info({ topic, event: route.event }, "webhook published");
+  return { status: 200, body: { status: "published" } };
+}
+
+function routeInfo(route: WebhookRoute): Record<string, string> {
+  if (route.routed) return { msn: route.msn, tillId: route.tillId, event: route.event };
+  return { ...(route.msn === undefined ? {} : { msn: route.msn }), ...(route.event === undefined ? {} : { event: route.event }), reason: route.reason };
+}
+
+function publishOptions(protocolVersion: 4 | 5, route: WebhookRoute): IClientPublishOptions {
+  const kind = route.routed ? "webhook" : "unrouted";
+  const options: IClientPublishOptions = { qos: TOPIC_QOS[kind].qos, retain: TOPIC_QOS[kind].retain };
+  if (protocolVersion === 5) {
+    options.properties = {
+      contentType: "application/json",
+      ...(route.routed && route.event === CHECK_IN_EVENT ? { messageExpiryInterval: CHECK_IN_EXPIRY_SECONDS } : {}),
+    };
+  }
+  return options;
+}
+
+/** For the server: an unexpected failure while handling a webhook is a 500, never a crash. */
+export function internalError(error: unknown): WebhookAnswer {
+  return { status: 500, body: { error: "INTERNAL", message: error instanceof AgentError ? error.message : "internal error" } };
+}
