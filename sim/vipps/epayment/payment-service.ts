@@ -1,0 +1,175 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import type { Clock, TimerHandle } from "../../../lib/clock.js";
+import type { Logger } from "../../../lib/log.js";
+import type { CustomerDirectory } from "../customers/customer-directory.js";
+import type { SalesUnit } from "../options.js";
+import { epaymentWebhookEvent } from "../webhooks/events.js";
+import type { WebhookDispatcher } from "../webhooks/dispatcher.js";
+import { refusal, type Refusal } from "./error-codes.js";
+import * as machine from "./payment.js";
+import type { Payment, Transition } from "./payment.js";
+import type { CreateRequest } from "./validate-create.js";
+
+export type Lookup = { readonly ok: true; readonly payment: Payment } | { readonly ok: false; readonly refusal: Refusal };
+
+/**
+ * The payments of every sales unit, with what happens around them on their own: the lifetime
+ * timer (CREATED → EXPIRED), the simulated customer's automatic answer, and a webhook for every
+ * event (API-NOTES §6.6). Routes and the control API both act through here.
+ */
+export class PaymentService {
+  private readonly payments = new Map<string, Payment>();
+  private readonly timers = new Map<string, TimerHandle[]>();
+
+  constructor(
+    private readonly deps: {
+      readonly clock: Clock;
+      readonly customers: CustomerDirectory;
+      readonly dispatcher: WebhookDispatcher;
+      readonly expiryMs: number;
+      readonly logger: Logger;
+    },
+  ) {}
+
+  private static key(msn: string, reference: string): string {
+    return `${msn}\n${reference}`;
+  }
+
+  find(msn: string, reference: string): Lookup {
+    const payment = this.payments.get(PaymentService.key(msn, reference));
+    return payment === undefined ? { ok: false, refusal: refusal("5090", "No payment with this reference for this sales unit.") } : { ok: true, payment };
+  }
+
+  list(): Payment[] {
+    return [...this.payments.values()];
+  }
+
+  create(unit: SalesUnit, request: CreateRequest, idempotencyKey: string): Lookup {
+    const now = this.deps.clock.now();
+    const key = PaymentService.key(unit.msn, request.reference);
+    if (this.payments.has(key)) return { ok: false, refusal: refusal("4150", "A payment with this reference already exists; use a new reference.") };
+    const pspReference = randomUUID();
+    const base: Payment = {
+      msn: unit.msn,
+      reference: request.reference,
+      pspReference,
+      amount: request.amount,
+      state: "CREATED",
+      authorized: 0,
+      captured: 0,
+      refunded: 0,
+      cancelled: 0,
+      events: [],
+      userFlow: request.userFlow,
+      createdAt: now,
+      expiresAt: now + this.deps.expiryMs,
+      ...(request.customerMsisdn === undefined ? {} : { customerMsisdn: request.customerMsisdn }),
+      ...(request.userFlow === "PUSH_MESSAGE" ? {} : { redirectToken: randomBytes(24).toString("base64url") }),
+      ...(request.metadata === undefined ? {} : { metadata: request.metadata }),
+      ...(request.profileScope === undefined ? {} : { profileScope: request.profileScope }),
+    };
+    const created: machine.PaymentEvent = {
+      reference: base.reference,
+      pspReference,
+      name: "CREATED",
+      amount: base.amount,
+      timestamp: new Date(now).toISOString(),
+      idempotencyKey,
+      success: true,
+    };
+    const payment = { ...base, events: [created] };
+    this.payments.set(key, payment);
+    this.emit(payment, created);
+    this.schedule(payment);
+    return { ok: true, payment };
+  }
+
+  private schedule(p: Payment): void {
+    const { clock } = this.deps;
+    const handles = [clock.setTimeout(() => this.system(p.msn, p.reference, (x, op) => machine.expire(x, op)), this.deps.expiryMs)];
+    if (p.customerMsisdn !== undefined) {
+      const behaviour = this.deps.customers.paymentBehaviour(p.customerMsisdn);
+      if (behaviour.action !== "ignore") {
+        const act = behaviour.action === "approve" ? (x: Payment, op: machine.Operation) => this.authorizeAs(x, op) : machine.abort;
+        handles.push(clock.setTimeout(() => this.system(p.msn, p.reference, act), behaviour.afterMs ?? 0));
+      }
+    }
+    this.timers.set(PaymentService.key(p.msn, p.reference), handles);
+  }
+
+  private authorizeAs(p: Payment, op: machine.Operation, msisdn = p.customerMsisdn): Transition {
+    const sub = p.profileScope !== undefined && msisdn !== undefined ? this.deps.customers.sub(p.msn, msisdn) : undefined;
+    return machine.authorize(msisdn === undefined || p.customerMsisdn !== undefined ? p : { ...p, customerMsisdn: msisdn }, op, sub);
+  }
+
+  /** A transition nobody asked for over the API (customer, expiry): no idempotency key. */
+  private system(msn: string, reference: string, act: (p: Payment, op: machine.Operation) => Transition): void {
+    const found = this.find(msn, reference);
+    if (!found.ok || found.payment.state !== "CREATED") return;
+    this.commit(act(found.payment, this.op(null)));
+  }
+
+  private op(idempotencyKey: string | null): machine.Operation {
+    return { now: this.deps.clock.now(), pspReference: randomUUID(), idempotencyKey };
+  }
+
+  private commit(t: Transition): Transition {
+    if (!t.ok) return t;
+    this.payments.set(PaymentService.key(t.payment.msn, t.payment.reference), t.payment);
+    if (t.payment.state !== "CREATED") this.stopTimers(t.payment);
+    this.emit(t.payment, t.event);
+    return t;
+  }
+
+  private stopTimers(p: Payment): void {
+    const key = PaymentService.key(p.msn, p.reference);
+    for (const handle of this.timers.get(key) ?? []) this.deps.clock.clearTimeout(handle);
+    this.timers.delete(key);
+  }
+
+  private emit(p: Payment, e: machine.PaymentEvent): void {
+    this.deps.dispatcher.publish(p.msn, epaymentWebhookEvent(e.name), { msn: p.msn, ...e });
+  }
+
+  private act(msn: string, reference: string, f: (p: Payment) => Transition): Transition {
+    const found = this.find(msn, reference);
+    return found.ok ? this.commit(f(found.payment)) : found;
+  }
+
+  capture(msn: string, reference: string, value: number, idempotencyKey: string): Transition {
+    return this.act(msn, reference, (p) => machine.capture(p, value, this.op(idempotencyKey)));
+  }
+
+  refund(msn: string, reference: string, value: number, idempotencyKey: string): Transition {
+    return this.act(msn, reference, (p) => machine.refund(p, value, this.op(idempotencyKey)));
+  }
+
+  cancel(msn: string, reference: string, cancelTransactionOnly: boolean, idempotencyKey: string): Transition {
+    return this.act(msn, reference, (p) => machine.cancel(p, cancelTransactionOnly, this.op(idempotencyKey)));
+  }
+
+  /** The customer (`msisdn`, when the payment had none) approves in the app or via the test endpoint. */
+  approve(msn: string, reference: string, msisdn?: string): Transition {
+    return this.act(msn, reference, (p) => this.authorizeAs(p, this.op(null), msisdn));
+  }
+
+  decline(msn: string, reference: string): Transition {
+    return this.act(msn, reference, (p) => machine.abort(p, this.op(null)));
+  }
+
+  /** The customer looks away: no automatic answer; the payment runs into its expiry. */
+  ignore(msn: string, reference: string): Lookup {
+    const found = this.find(msn, reference);
+    if (!found.ok) return found;
+    const key = PaymentService.key(msn, reference);
+    const [expiry, ...behaviour] = this.timers.get(key) ?? [];
+    for (const handle of behaviour) this.deps.clock.clearTimeout(handle);
+    if (expiry !== undefined) this.timers.set(key, [expiry]);
+    return found;
+  }
+
+  close(): void {
+    for (const handles of this.timers.values()) for (const h of handles) this.deps.clock.clearTimeout(h);
+    this.timers.clear();
+  }
+}
