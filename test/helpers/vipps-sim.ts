@@ -143,7 +143,7 @@ export async function startWebhookReceiver(path = "/hooks/vipps"): Promise<Webho
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const rawBody = Buffer.concat(chunks);
-      let json: Record<string, unknown> = {};
+      let json: Record<string, unknown>;
       try {
         json = JSON.parse(rawBody.toString("utf8")) as Record<string, unknown>;
       } catch {
