@@ -1,9 +1,10 @@
 import { createRequire } from "node:module";
 import { inflateSync } from "node:zlib";
+import type JsQr from "jsqr";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { answerOf, SimApi, startTestVippsSim, type TestVippsSim } from "../../../test/helpers/vipps-sim.js";
 
-const jsQR = createRequire(import.meta.url)("jsqr") as typeof import("jsqr").default;
+const jsQR = createRequire(import.meta.url)("jsqr") as typeof JsQr;
 
 let t: TestVippsSim;
 let api: SimApi;
