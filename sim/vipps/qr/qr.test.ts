@@ -1,10 +1,11 @@
 import { createRequire } from "node:module";
 import { inflateSync } from "node:zlib";
-import type JsQr from "jsqr";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { answerOf, SimApi, startTestVippsSim, type TestVippsSim } from "../../../test/helpers/vipps-sim.js";
 
-const jsQR = createRequire(import.meta.url)("jsqr") as typeof JsQr;
+/** jsqr's CommonJS export (its type declarations do not resolve as a default import under NodeNext). */
+type DecodeQr = (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null;
+const jsQR = createRequire(import.meta.url)("jsqr") as DecodeQr;
 
 let t: TestVippsSim;
 let api: SimApi;
