@@ -132,8 +132,11 @@ export interface HelloMessage {
 
 /** What the register asks of the agent; delivered to the agent's handler. */
 export type RegisterCommand = BasketMessage | PayMessage | CancelMessage | RefundMessage | StatusMessage;
-/** Everything the register sends (ping and hello are answered by the link itself). */
-export type RegisterMessage = RegisterCommand | PingMessage | HelloMessage;
+/**
+ * Everything the register sends. ping, pong and hello belong to the link layer and are
+ * answered by it: either side may ping (the agent's heartbeat does), the other answers pong.
+ */
+export type RegisterMessage = RegisterCommand | PingMessage | PongMessage | HelloMessage;
 
 export interface LoyaltyMember {
   readonly id: string;
@@ -170,8 +173,8 @@ export interface ReceiptMessage {
 
 /** What the agent tells the register; sent with `RegisterLink.send`. */
 export type AgentReport = SaleMessage | ReceiptMessage;
-/** Everything the agent sends. */
-export type AgentMessage = AgentReport | PongMessage | HelloMessage;
+/** Everything the agent sends (ping, pong and hello are the link layer's). */
+export type AgentMessage = AgentReport | PingMessage | PongMessage | HelloMessage;
 
 /** A handler's answer to a delivered message: a plain ack, or a refusing ack. */
 export type Acceptance = { readonly ok: true } | { readonly ok: false; readonly code: RegisterErrorCode; readonly message: string };

@@ -70,6 +70,7 @@ export function validateAgentMessage(m: Fields): Validation<AgentMessage> {
           () => checkCode(m.error, "error"),
         ),
       );
+    case "ping":
     case "pong":
       return accept(null);
     case "hello":

@@ -97,6 +97,7 @@ export function validateRegisterMessage(m: Fields): Validation<RegisterMessage> 
         ),
       );
     case "ping":
+    case "pong":
       return accept(null);
     case "hello":
       return accept(checkHello(m, "register"));

@@ -1,0 +1,76 @@
+import type { Fields } from "./validate-fields.js";
+
+/**
+ * One-line, human-readable descriptions of frames for the technician's tools (register-monitor,
+ * the reference register). Works on raw frames, valid or not, and never throws.
+ */
+
+/** Minor units as "94.00" (every currency of the protocol has 2 decimals). */
+export function formatAmount(minor: unknown, currency?: unknown): string {
+  if (typeof minor !== "number" || !Number.isFinite(minor)) return String(minor);
+  const sign = minor < 0 ? "-" : "";
+  const abs = Math.abs(minor);
+  const text = Number.isInteger(abs) ? `${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, "0")}` : String(abs / 100);
+  return `${sign}${text}${typeof currency === "string" ? ` ${currency}` : ""}`;
+}
+
+function str(value: unknown): string {
+  return typeof value === "string" ? value : JSON.stringify(value) ?? "undefined";
+}
+
+function lineOf(line: unknown, currency: unknown): string {
+  if (typeof line !== "object" || line === null) return `    ${str(line)}`;
+  const l = line as Fields;
+  const discount = typeof l.discount === "number" && l.discount > 0 ? ` −${formatAmount(l.discount)}` : "";
+  return `    ${str(l.quantity)} ${str(l.unit ?? "×")} ${str(l.name)} à ${formatAmount(l.unitPrice)}${discount} = ${formatAmount(l.total, currency)} (VAT ${typeof l.vatRate === "number" ? l.vatRate / 100 : str(l.vatRate)} %)`;
+}
+
+/** The headline of a message, e.g. `basket S-1001: 2 lines, total 94.00 NOK`. */
+export function describeMessage(m: Fields): string {
+  const sale = str(m.saleId);
+  switch (m.type) {
+    case "basket":
+      return `basket ${sale}: ${Array.isArray(m.lines) ? m.lines.length : "?"} lines, total ${formatAmount(m.total, m.currency)}`;
+    case "pay":
+      return `pay ${sale}: ${formatAmount(m.total)}`;
+    case "cancel":
+      return `cancel ${sale}`;
+    case "refund":
+      return `refund ${sale}: ${formatAmount(m.amount)} (refund ${str(m.refundId)})`;
+    case "status":
+      return `status ${sale}?`;
+    case "ping":
+    case "pong":
+      return m.type;
+    case "hello":
+      return `hello from ${str(m.role)} ${str(m.id)} (${str(m.software)}${m.till === undefined ? "" : `, till ${str(m.till)}`})`;
+    case "sale": {
+      const parts = [`sale ${sale}: ${str(m.state)}${m.final === true ? " (final)" : ""}`];
+      if (m.amount !== undefined) parts.push(`amount ${formatAmount(m.amount)}`);
+      if (m.capturedAmount !== undefined) parts.push(`captured ${formatAmount(m.capturedAmount)}`);
+      if (m.refundedAmount !== undefined) parts.push(`refunded ${formatAmount(m.refundedAmount)}`);
+      if (m.reason !== undefined) parts.push(`reason ${str(m.reason)}`);
+      if (m.reference !== undefined) parts.push(`reference ${str(m.reference)}`);
+      if (m.pspReference !== undefined) parts.push(`psp ${str(m.pspReference)}`);
+      if (typeof m.member === "object" && m.member !== null) parts.push(`member ${str((m.member as Fields).id)}`);
+      return parts.join(", ");
+    }
+    case "receipt":
+      return `receipt ${sale}: ${m.printed === true ? "printed" : `not printed${m.error === undefined ? "" : ` (${str(m.error)})`}`}${m.copy === true ? ", copy" : ""}`;
+    case "ack": {
+      const error = typeof m.error === "object" && m.error !== null ? (m.error as Fields) : undefined;
+      return error === undefined ? `ack ${str(m.ack)}` : `refused ${str(m.ack)}: ${str(error.code)} ${str(error.message)}`;
+    }
+    case "nak":
+      return `nak ${str(m.ack)}: ${str(m.code)}`;
+    default:
+      return `${str(m.type)} ${JSON.stringify(m).slice(0, 200)}`;
+  }
+}
+
+/** The headline plus, for a basket, one line per basket line. */
+export function describeMessageLong(m: Fields): string {
+  const head = describeMessage(m);
+  if (m.type !== "basket" || !Array.isArray(m.lines)) return head;
+  return [head, ...m.lines.slice(0, 200).map((l) => lineOf(l, m.currency))].join("\n");
+}

@@ -1,0 +1,47 @@
+import type { Clock } from "../../lib/clock.js";
+import type { Logger } from "../../lib/log.js";
+import { createLinkEndpoint, type LinkEndpoint } from "./link-endpoint.js";
+import type { Acceptance, AgentReport, RegisterCommand } from "./messages.js";
+import { PROTOCOL_VERSION } from "./protocol.js";
+import type { LinkTransport } from "./transport.js";
+import { validateAgentMessage } from "./validate-agent.js";
+import { validateRegisterMessage } from "./validate-register.js";
+
+/**
+ * The register's end of the cable, for the reference register (sim/register) and tests: the
+ * same link layer as the agent's, with the roles swapped.
+ */
+export type RegisterSideLink = LinkEndpoint<RegisterCommand>;
+
+export interface RegisterSideLinkOptions {
+  readonly transport: LinkTransport;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  /** The hello's `id`, e.g. the register's serial number. */
+  readonly id: string;
+  readonly software: string;
+  readonly ackTimeoutMs: number;
+  readonly maxRetransmits: number;
+  /** 0: never ping. */
+  readonly heartbeatIntervalMs: number;
+  /** Called once per valid, new sale or receipt report from the agent, before it is acked. */
+  readonly handler: (message: AgentReport) => Acceptance | Promise<Acceptance>;
+}
+
+export function createRegisterSideLink(options: RegisterSideLinkOptions): RegisterSideLink {
+  return createLinkEndpoint<AgentReport, RegisterCommand>({
+    transport: options.transport,
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+    settings: {
+      ackTimeoutMs: options.ackTimeoutMs,
+      maxRetransmits: options.maxRetransmits,
+      heartbeatIntervalMs: options.heartbeatIntervalMs,
+      hello: { type: "hello", protocol: PROTOCOL_VERSION, role: "register", id: options.id, software: options.software },
+      validate: validateAgentMessage,
+    },
+    validateOutbound: validateRegisterMessage,
+    linkTypes: ["hello", "ping", "pong"],
+    handler: options.handler,
+  });
+}
