@@ -125,10 +125,19 @@ export interface ReceivedWebhook {
   readonly json: Record<string, unknown>;
 }
 
+/** The three Vipps signature headers of a received webhook, for verifyWebhookSignature. */
+export function signatureHeadersOf(hook: ReceivedWebhook): { "x-ms-date"?: string; "x-ms-content-sha256"?: string; authorization?: string } {
+  const one = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
+  return { "x-ms-date": one(hook.headers["x-ms-date"]), "x-ms-content-sha256": one(hook.headers["x-ms-content-sha256"]), authorization: one(hook.headers.authorization) };
+}
+
 export interface WebhookReceiver {
   /** e.g. `http://127.0.0.1:<port>/hooks/vipps` — register this URL at the simulator. */
   readonly url: string;
+  /** Every answered request (2xx or not), in arrival order. */
   readonly received: ReceivedWebhook[];
+  /** Requests seen so far, including those left hanging. */
+  requestCount(): number;
   /** Status to answer the n-th request (0-based); `"hang"` never answers. Default 200. */
   respond: (n: number, body: Record<string, unknown>) => number | "hang";
   waitFor(count: number, timeoutMs?: number): Promise<ReceivedWebhook[]>;
@@ -160,6 +169,7 @@ export async function startWebhookReceiver(path = "/hooks/vipps"): Promise<Webho
   const receiver: WebhookReceiver = {
     url: `http://127.0.0.1:${port}${path}`,
     received,
+    requestCount: () => requests,
     respond: () => 200,
     waitFor: async (count, timeoutMs = 10_000) => {
       await vi.waitFor(() => {
