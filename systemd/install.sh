@@ -243,6 +243,8 @@ fi
 mkdir -p "$RELEASES"
 exec 9>>"$OPT/.install.lock"
 flock -n 9 || die 70 "another install.sh is running"
+# Scratch directories of an install that was killed half-way (under the lock: none is in use).
+find "$OPT" -mindepth 1 -maxdepth 1 -name '.staging.*' -exec rm -rf {} +
 
 # --- --rollback --------------------------------------------------------------------------
 

@@ -51,6 +51,7 @@ describe("install.sh in a throw-away root", { timeout: 120_000 }, () => {
   const install = (artifact: string, ...extra: string[]) => runInstall(["--root", root, ...extra, artifact]);
 
   it("installs the release, unit, user, directories and CLI with the right modes", () => {
+    mkdirSync(join(root, "opt/pos-agent/.staging.killed/dist"), { recursive: true }); // an install killed half-way
     const result = install(makeArtifact(dir.path, { version: V1 }));
     expect(result.stderr).not.toMatch(/error|warning/i);
     expect(result.code).toBe(0);
@@ -185,14 +186,17 @@ describe("install.sh in a throw-away root", { timeout: 120_000 }, () => {
   });
 
   it("keeps the newest releases and never removes current or previous", () => {
-    const versions = ["1.0.0+g1", "1.1.0+g2", "1.2.0+g3", "1.3.0+g4"];
-    for (const version of versions) expect(install(makeArtifact(dir.path, { version }), "--keep", "3").code).toBe(0);
-    expect(readdirSync(join(root, "opt/pos-agent/releases")).sort()).toEqual(["1.1.0+g2", "1.2.0+g3", "1.3.0+g4"]);
-    // Roll back, then install a fifth: the rolled-back-to release survives as "previous".
+    for (const version of ["1.0.0+g1", "1.1.0+g2", "1.2.0+g3"]) {
+      expect(install(makeArtifact(dir.path, { version }), "--keep", "2").code).toBe(0);
+    }
+    expect(readdirSync(join(root, "opt/pos-agent/releases")).sort()).toEqual(["1.1.0+g2", "1.2.0+g3"]);
+    // Roll back, then install another: the rolled-back-to release is now "previous" and
+    // survives although it is the oldest.
     expect(runInstall(["--root", root, "--rollback"]).code).toBe(0);
-    expect(install(makeArtifact(dir.path, { version: "1.4.0+g5" }), "--keep", "3").code).toBe(0);
-    expect(readlinkSync(join(root, "opt/pos-agent/previous"))).toBe("releases/1.2.0+g3");
-    expect(readdirSync(join(root, "opt/pos-agent/releases")).sort()).toEqual(["1.2.0+g3", "1.3.0+g4", "1.4.0+g5"]);
+    expect(install(makeArtifact(dir.path, { version: "1.3.0+g4" }), "--keep", "2").code).toBe(0);
+    expect(readlinkSync(join(root, "opt/pos-agent/current"))).toBe("releases/1.3.0+g4");
+    expect(readlinkSync(join(root, "opt/pos-agent/previous"))).toBe("releases/1.1.0+g2");
+    expect(readdirSync(join(root, "opt/pos-agent/releases")).sort()).toEqual(["1.1.0+g2", "1.2.0+g3", "1.3.0+g4"]);
   });
 
   it("installs from a tarball with one top directory", () => {
