@@ -84,6 +84,7 @@ while [ $# -gt 0 ]; do
 done
 
 case "$KEEP" in '' | *[!0-9]*) die 64 "--keep needs a number" ;; esac
+[ -z "$NODE" ] || [[ "$NODE" =~ ^/[A-Za-z0-9._/+-]+$ ]] || die 64 "--node needs an absolute path (letters, digits, . _ / + -)"
 [ "$KEEP" -ge 2 ] || die 64 "--keep must be at least 2 (current and previous)"
 [ "$ACTION" != install ] || [ -n "$ARTIFACT" ] || { usage >&2; exit 64; }
 [ "$ACTION" = install ] || [ -z "$ARTIFACT" ] || { usage >&2; exit 64; }
@@ -193,7 +194,6 @@ stop_for_switch() {
 restart_after_switch() {
   local changed=$1
   [ "$LIVE" = 1 ] || return 0
-  systemctl daemon-reload
   if [ "$START" = 0 ]; then
     say "not starting pos-agent (--no-start)"
     return 0
@@ -216,10 +216,57 @@ ready_to_start() {
   return 0
 }
 
+# The node the service runs: --node, else the one chosen at the last install (kept in the
+# CLI wrapper), else /usr/bin/node, else the node on PATH.
 node_path() {
+  local chosen
   if [ -n "$NODE" ]; then printf '%s' "$NODE"; return; fi
+  chosen=$(sed -n 's|^exec \(/[^ ]*\) /opt/pos-agent/current/.*|\1|p' "$ROOT/usr/local/bin/pos-agent" 2>/dev/null || true)
+  if [ -n "$chosen" ]; then printf '%s' "$chosen"; return; fi
   if [ -x "$ROOT/usr/bin/node" ] || [ "$LIVE" = 0 ]; then printf '/usr/bin/node'; return; fi
   command -v node || printf '/usr/bin/node'
+}
+
+# Installs the unit, drop-ins, sysusers entry, driver list, CLI wrapper and (once) the udev
+# template from release directory $1, rewriting only what changed. Sets CHANGED_UNITS,
+# CHANGED_MODULES and CHANGED_RULES.
+install_system_files() {
+  local rel=$1
+  CHANGED_UNITS=0
+  CHANGED_MODULES=0
+  CHANGED_RULES=0
+  put_file "$UNIT_DIR/pos-agent.service" 0644 <"$rel/systemd/pos-agent.service" && CHANGED_UNITS=1
+  put_file "$UNIT_DIR/systemd-time-wait-sync.service.d/pos-agent.conf" 0644 <"$rel/systemd/time-wait-sync.conf" && CHANGED_UNITS=1
+  if [ "$NODE" != /usr/bin/node ]; then
+    sed -n "s|^ExecStart=/usr/bin/node |ExecStart=$NODE |p" "$rel/systemd/pos-agent.service" |
+      { printf '# Written by install.sh --node: the service runs %s.\n[Service]\nExecStart=\n' "$NODE"; cat; } |
+      put_file "$UNIT_DIR/pos-agent.service.d/node.conf" 0644 && CHANGED_UNITS=1
+  elif [ -e "$UNIT_DIR/pos-agent.service.d/node.conf" ]; then
+    rm -f "$UNIT_DIR/pos-agent.service.d/node.conf"
+    rmdir "$UNIT_DIR/pos-agent.service.d" 2>/dev/null || true
+    CHANGED_UNITS=1
+  fi
+  put_file "$ROOT/usr/local/lib/sysusers.d/pos-agent.conf" 0644 <"$rel/systemd/pos-agent.sysusers.conf" || true
+  put_file "$ROOT/usr/local/lib/modules-load.d/pos-agent.conf" 0644 <"$rel/systemd/pos-agent.modules-load.conf" && CHANGED_MODULES=1
+  printf '#!/bin/sh\n# The pos-agent CLI of the current release (written by install.sh).\nexec %s /opt/pos-agent/current/dist/agent/cli/main.js "$@"\n' "$NODE" |
+    put_file "$ROOT/usr/local/bin/pos-agent" 0755 || true
+  if [ ! -e "$ROOT/etc/udev/rules.d/99-pos-agent.rules" ]; then
+    put_file "$ROOT/etc/udev/rules.d/99-pos-agent.rules" 0644 <"$rel/systemd/99-pos-agent.rules" || true
+    CHANGED_RULES=1
+    say "udev rules template installed: edit /etc/udev/rules.d/99-pos-agent.rules for this shop's devices"
+  fi
+  return 0
+}
+
+# Makes the running system pick up changed files: drivers, udev rules, units.
+reload_system() {
+  [ "$LIVE" = 1 ] || return 0
+  if [ "$CHANGED_RULES" = 1 ] || [ "$CHANGED_MODULES" = 1 ]; then
+    systemctl restart systemd-modules-load.service || warn "could not load the drivers in modules-load.d; they load at the next boot"
+    udevadm control --reload || true
+    udevadm trigger --action=add --subsystem-match=tty --subsystem-match=usbmisc || true
+  fi
+  systemctl daemon-reload
 }
 
 # --- --list -------------------------------------------------------------------------------
@@ -256,7 +303,11 @@ if [ "$ACTION" = rollback ]; then
   backup_journal "$cur"
   point_link "$OPT/current" "releases/$prev"
   if [ -n "$cur" ]; then point_link "$OPT/previous" "releases/$cur"; fi
+  # The unit and friends of the release now running, which may differ from the newer one's.
+  NODE=$(node_path)
+  install_system_files "$RELEASES/$prev"
   say "rolled back: current is now $prev (previous: ${cur:-none})"
+  reload_system
   restart_after_switch 1
   exit 0
 fi
@@ -326,30 +377,7 @@ REL=$RELEASES/$VERSION
 
 # --- install: system integration (only rewritten when the content changed) -------------
 
-CHANGED_UNITS=0
-put_file "$UNIT_DIR/pos-agent.service" 0644 <"$REL/systemd/pos-agent.service" && CHANGED_UNITS=1
-put_file "$UNIT_DIR/systemd-time-wait-sync.service.d/pos-agent.conf" 0644 <"$REL/systemd/time-wait-sync.conf" && CHANGED_UNITS=1
-if [ "$NODE" != /usr/bin/node ]; then
-  sed -n "s|^ExecStart=/usr/bin/node |ExecStart=$NODE |p" "$REL/systemd/pos-agent.service" |
-    { printf '# Written by install.sh --node: the service runs %s.\n[Service]\nExecStart=\n' "$NODE"; cat; } |
-    put_file "$UNIT_DIR/pos-agent.service.d/node.conf" 0644 && CHANGED_UNITS=1
-elif [ -e "$UNIT_DIR/pos-agent.service.d/node.conf" ]; then
-  rm -f "$UNIT_DIR/pos-agent.service.d/node.conf"
-  rmdir "$UNIT_DIR/pos-agent.service.d" 2>/dev/null || true
-  CHANGED_UNITS=1
-fi
-put_file "$ROOT/usr/local/lib/sysusers.d/pos-agent.conf" 0644 <"$REL/systemd/pos-agent.sysusers.conf" || true
-CHANGED_MODULES=0
-put_file "$ROOT/usr/local/lib/modules-load.d/pos-agent.conf" 0644 <"$REL/systemd/pos-agent.modules-load.conf" && CHANGED_MODULES=1
-printf '#!/bin/sh\n# The pos-agent CLI of the current release (written by install.sh).\nexec %s /opt/pos-agent/current/dist/agent/cli/main.js "$@"\n' "$NODE" |
-  put_file "$ROOT/usr/local/bin/pos-agent" 0755 || true
-
-CHANGED_RULES=0
-if [ ! -e "$ROOT/etc/udev/rules.d/99-pos-agent.rules" ]; then
-  put_file "$ROOT/etc/udev/rules.d/99-pos-agent.rules" 0644 <"$REL/systemd/99-pos-agent.rules" || true
-  CHANGED_RULES=1
-  say "udev rules template installed: edit /etc/udev/rules.d/99-pos-agent.rules for this shop's devices"
-fi
+install_system_files "$REL"
 
 # The service user and its device groups.
 command -v systemd-sysusers >/dev/null || die 69 "systemd-sysusers not found (apt-get install systemd)"
@@ -421,11 +449,7 @@ if [ "$ENABLE" = 1 ]; then
   systemctl_here enable --quiet pos-agent.service
 fi
 if [ "$LIVE" = 1 ]; then
-  if [ "$CHANGED_RULES" = 1 ] || [ "$CHANGED_MODULES" = 1 ]; then
-    systemctl restart systemd-modules-load.service || warn "could not load the drivers in modules-load.d; they load at the next boot"
-    udevadm control --reload || true
-    udevadm trigger --action=add --subsystem-match=tty --subsystem-match=usbmisc || true
-  fi
+  reload_system
   if [ "$CHANGED_UNITS" = 1 ] || [ "$CHANGED_RELEASE" = 1 ]; then
     restart_after_switch 1
   else

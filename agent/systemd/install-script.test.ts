@@ -155,11 +155,16 @@ describe("install.sh in a throw-away root", { timeout: 120_000 }, () => {
     writeFileSync(join(state, "journal.db"), "sqlite pages");
     writeFileSync(join(state, "journal.db-wal"), "wal frames");
 
-    const upgrade = install(makeArtifact(dir.path, { version: V2 }));
+    const v2 = makeArtifact(dir.path, { version: V2 });
+    const v2Unit = `${repoFile("systemd/pos-agent.service")}# changed in ${V2}\n`;
+    writeFileSync(join(v2, "systemd/pos-agent.service"), v2Unit);
+    const installedUnit = join(root, "usr/local/lib/systemd/system/pos-agent.service");
+    const upgrade = install(v2);
     expect(upgrade.code).toBe(0);
     expect(upgrade.stdout).toContain(`current release: ${V2} (previous: ${V1})`);
     expect(readlinkSync(join(root, "opt/pos-agent/current"))).toBe(`releases/${V2}`);
     expect(readlinkSync(join(root, "opt/pos-agent/previous"))).toBe(`releases/${V1}`);
+    expect(read(installedUnit)).toBe(v2Unit);
     const backups = readdirSync(join(state, "backups"));
     expect(backups).toEqual([expect.stringMatching(new RegExp(`^\\d{8}T\\d{6}Z-${V1.replace(/[.+]/g, "\\$&")}$`))]);
     const backup = join(state, "backups", backups[0]!);
@@ -173,6 +178,7 @@ describe("install.sh in a throw-away root", { timeout: 120_000 }, () => {
     expect(readlinkSync(join(root, "opt/pos-agent/current"))).toBe(`releases/${V1}`);
     expect(readlinkSync(join(root, "opt/pos-agent/previous"))).toBe(`releases/${V2}`);
     expect(read(join(root, "opt/pos-agent/current/dist/agent/cli/main.js"))).toBe(`// pos-agent ${V1}\n`);
+    expect(read(installedUnit)).toBe(repoFile("systemd/pos-agent.service")); // the unit of the release that runs
     expect(readdirSync(join(state, "backups"))).toHaveLength(2);
 
     const list = runInstall(["--root", root, "--list"]);
@@ -182,6 +188,7 @@ describe("install.sh in a throw-away root", { timeout: 120_000 }, () => {
 
     expect(runInstall(["--root", root, "--rollback"]).code).toBe(0);
     expect(readlinkSync(join(root, "opt/pos-agent/current"))).toBe(`releases/${V2}`);
+    expect(read(installedUnit)).toBe(v2Unit);
     expect(read(join(state, "journal.db"))).toBe("sqlite pages"); // the live journal is never touched
   });
 
@@ -252,7 +259,7 @@ describe("install.sh in a throw-away root", { timeout: 120_000 }, () => {
     expect(result.stderr).toMatch(/node 18\.20\.4 .* is not supported: install Node\.js 22 LTS/);
   });
 
-  it("runs another node through a drop-in, and removes the drop-in when back to /usr/bin/node", () => {
+  it("runs another node through a drop-in, keeps that choice, and removes the drop-in when back to /usr/bin/node", () => {
     mkdirSync(join(root, "usr/local/bin"), { recursive: true });
     symlinkSync(process.execPath, join(root, "usr/local/bin/node"));
     const artifact = makeArtifact(dir.path, { version: V1 });
@@ -264,13 +271,19 @@ describe("install.sh in a throw-away root", { timeout: 120_000 }, () => {
     );
     expect(read(join(root, "usr/local/bin/pos-agent"))).toContain("exec /usr/local/bin/node /opt/pos-agent/current/");
 
-    expect(install(artifact).code).toBe(0);
+    const dropInText = read(dropIn);
+    expect(install(artifact, "--reinstall").code).toBe(0); // no --node: the last choice stays
+    expect(read(dropIn)).toBe(dropInText);
+
+    expect(install(artifact, "--node", "/usr/bin/node").code).toBe(0);
     expect(existsSync(dropIn)).toBe(false);
     expect(read(join(root, "usr/local/bin/pos-agent"))).toContain("exec /usr/bin/node /opt/pos-agent/current/");
   });
 
   it("answers usage errors without touching anything", () => {
     expect(runInstall(["--root", root]).code).toBe(64);
+    expect(runInstall(["--root", root, "--node", "node", "x"]).code).toBe(64);
+    expect(runInstall(["--root", root, "--node", "/opt/my node|x", "x"]).code).toBe(64);
     expect(runInstall(["--root", join(dir.path, "missing"), "x"]).code).toBe(64);
     expect(runInstall(["--root", root, "--keep", "1", "x"]).code).toBe(64);
     expect(runInstall(["--root", root, join(dir.path, "no-such-artifact")]).code).toBe(64);
