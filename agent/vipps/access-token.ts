@@ -37,15 +37,17 @@ interface CachedToken {
 export class AccessTokenCache {
   private cached: CachedToken | undefined;
   private inflight: Promise<string> | undefined;
+  /** The last few tokens, so a message echoing a replaced token is still redacted. */
+  private readonly recent: string[] = [];
 
   constructor(
     private readonly engine: HttpEngine,
     private readonly options: AccessTokenOptions,
   ) {}
 
-  /** The current token string, if any (for redaction). */
-  current(): string | undefined {
-    return this.cached?.token;
+  /** Tokens to redact from messages: the current one and the few before it. */
+  recentTokens(): readonly string[] {
+    return this.recent;
   }
 
   async get(): Promise<string> {
@@ -79,6 +81,8 @@ export class AccessTokenCache {
       const lifetimeMs = answer.expires_in * 1000;
       const margin = Math.min(this.options.refreshMarginMs, lifetimeMs / 2);
       this.cached = { token: answer.access_token, refreshAt: receivedAt + lifetimeMs - margin, expiresAt: receivedAt + lifetimeMs };
+      this.recent.unshift(answer.access_token);
+      this.recent.length = Math.min(this.recent.length, 3);
       logger.debug({ op: spec.operation, expiresInSeconds: answer.expires_in }, "vipps access token refreshed");
       return answer.access_token;
     } catch (error) {

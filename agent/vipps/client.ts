@@ -108,10 +108,7 @@ export class VippsClient {
       ...(options.signal === undefined ? {} : { signal: options.signal }),
       commonHeaders,
       // Only called while a request is in flight, i.e. after construction.
-      secrets: () => {
-        const current = this.tokens.current();
-        return current === undefined ? fixedSecrets : [...fixedSecrets, current];
-      },
+      secrets: () => [...fixedSecrets, ...this.tokens.recentTokens()],
     });
     this.tokens = new AccessTokenCache(engine, { ...credentials, refreshMarginMs: options.tokenRefreshMarginMs ?? 5 * 60_000, clock, logger });
     const transport = new VippsTransport(engine, this.tokens, credentials);

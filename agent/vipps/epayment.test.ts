@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import * as ex from "../../test/contract/examples.js";
 import { validateResponse } from "../../test/contract/openapi.js";
 import { nok, startHarness, TOKEN, tokenReply, type Harness } from "../../test/helpers/vipps-client-harness.js";
-import { isVippsError, VippsClient, type CreatePaymentRequest } from "./index.js";
+import { isVippsError, posPushPayment, VippsClient, type CreatePaymentRequest } from "./index.js";
 
 const REF = ex.EXAMPLE_REFERENCE;
 const BASE = "/epayment/v1/payments";
@@ -14,13 +14,10 @@ afterEach(async () => {
 });
 
 function posPayment(): CreatePaymentRequest {
-  return {
-    amount: nok(7400),
-    paymentMethod: { type: "WALLET" },
-    customer: { customerToken: "wbA8ceVRKkoYiQAVELHeFCC3Sn5dtNCvvEtVPiOT77j6wx7uR965AG6Q+q0ATP4=" },
-    customerInteraction: "CUSTOMER_PRESENT",
-    userFlow: "PUSH_MESSAGE",
+  return posPushPayment({
     reference: REF,
+    amount: nok(7400),
+    customerToken: "wbA8ceVRKkoYiQAVELHeFCC3Sn5dtNCvvEtVPiOT77j6wx7uR965AG6Q+q0ATP4=",
     paymentDescription: "Kasse 1 000042",
     receipt: {
       orderLines: [
@@ -31,7 +28,7 @@ function posPayment(): CreatePaymentRequest {
       bottomLine: { currency: "NOK", posId: "kasse1", receiptNumber: "000042" },
     },
     metadata: { till: "kasse1" },
-  };
+  });
 }
 
 async function harness(): Promise<Harness> {
@@ -50,7 +47,9 @@ describe("ePayment", () => {
     expect(request?.headers["idempotency-key"]).toBe(`${REF}-create`);
     expect(request?.headers["content-type"]).toBe("application/json");
     expect(request?.headers.authorization).toBe(`Bearer ${TOKEN}`);
-    expect(JSON.parse(request?.text ?? "")).toEqual(posPayment());
+    const sent = JSON.parse(request?.text ?? "") as Record<string, unknown>;
+    expect(sent).toEqual(posPayment());
+    expect(sent).toMatchObject({ paymentMethod: { type: "WALLET" }, userFlow: "PUSH_MESSAGE", customerInteraction: "CUSTOMER_PRESENT", customer: { customerToken: expect.any(String) as string } });
   });
 
   it("gets a payment and its event log", async () => {

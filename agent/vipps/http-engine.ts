@@ -11,7 +11,8 @@ import { isConnectionRefused, isRetryable, retryDelay, type AttemptFailure, type
  * The one HTTP loop of the Vipps client, on Node's built-in fetch:
  * - a fresh `Request` per attempt (a used Request cannot be sent again — the SDK's bug,
  *   API-NOTES §11), with the same headers, the same Idempotency-Key and the same body bytes;
- * - a per-attempt timeout (`AbortSignal.timeout`) covering headers and body;
+ * - a per-attempt timeout (`AbortSignal.timeout`) covering headers and body; the shutdown
+ *   signal aborts an attempt in flight too;
  * - retries per `RetryMode` with capped exponential backoff and full jitter, or Vipps'
  *   Retry-After, slept on the injected clock;
  * - redirects are not followed (`redirect: "manual"`): Vipps never redirects, and following
@@ -85,10 +86,11 @@ export class HttpEngine {
 
   async send(spec: CallSpec): Promise<CallResult> {
     const { clock, logger, maxRetries } = this.options;
+    const body = encodeBody(spec);
     for (let attempt = 0; ; attempt++) {
       if (this.options.signal?.aborted === true) throw this.aborted(spec, attempt);
       const started = clock.monotonic();
-      const result = await this.attempt(spec, attempt + 1);
+      const result = await this.attempt(spec, body, attempt + 1);
       const ms = Math.round(clock.monotonic() - started);
       let retryAfterMs: number | undefined;
       if (result.ok) {
@@ -162,20 +164,25 @@ export class HttpEngine {
     return [...this.options.secrets(), ...(spec.sensitive ?? [])];
   }
 
-  private async attempt(spec: CallSpec, attemptNumber: number): Promise<Attempt> {
+  private async attempt(spec: CallSpec, body: EncodedBody | undefined, attemptNumber: number): Promise<Attempt> {
+    // One controller per attempt, fed by the timeout and the shutdown signal. (Not
+    // AbortSignal.any: on Node 20 it leaks listeners on a long-lived signal.)
+    const controller = new AbortController();
     const timeout = AbortSignal.timeout(this.options.timeoutMs);
     const shutdown = this.options.signal;
-    const signal = shutdown === undefined ? timeout : AbortSignal.any([timeout, shutdown]);
+    const onTimeout = (): void => controller.abort(timeout.reason);
+    const onShutdown = (): void => controller.abort(shutdown?.reason);
+    timeout.addEventListener("abort", onTimeout, { once: true });
+    shutdown?.addEventListener("abort", onShutdown, { once: true });
     const headers = new Headers({ ...this.options.commonHeaders, ...spec.headers });
-    let body: string | undefined;
-    if (spec.json !== undefined) {
-      headers.set("Content-Type", "application/json");
-      body = JSON.stringify(spec.json);
-    } else if (spec.form !== undefined) {
-      headers.set("Content-Type", "application/x-www-form-urlencoded");
-      body = new URLSearchParams(spec.form).toString();
-    }
-    const request = new Request(`${this.options.baseUrl}${spec.path}`, { method: spec.method, headers, body, signal, redirect: "manual" });
+    if (body !== undefined) headers.set("Content-Type", body.contentType);
+    const request = new Request(`${this.options.baseUrl}${spec.path}`, {
+      method: spec.method,
+      headers,
+      body: body?.text,
+      signal: controller.signal,
+      redirect: "manual",
+    });
     try {
       const response = await this.options.fetch(request);
       const text = await response.text();
@@ -184,8 +191,23 @@ export class HttpEngine {
       if (shutdown?.aborted === true) throw this.aborted(spec, attemptNumber);
       if (timeout.aborted) return { ok: false, failure: { kind: "timeout" }, error };
       return { ok: false, failure: { kind: "network", refused: isConnectionRefused(error) }, error };
+    } finally {
+      timeout.removeEventListener("abort", onTimeout);
+      shutdown?.removeEventListener("abort", onShutdown);
     }
   }
+}
+
+interface EncodedBody {
+  readonly contentType: string;
+  readonly text: string;
+}
+
+/** Serialised once per call, so every attempt sends the very same bytes. */
+function encodeBody(spec: CallSpec): EncodedBody | undefined {
+  if (spec.json !== undefined) return { contentType: "application/json", text: JSON.stringify(spec.json) };
+  if (spec.form !== undefined) return { contentType: "application/x-www-form-urlencoded", text: new URLSearchParams(spec.form).toString() };
+  return undefined;
 }
 
 function describeFailure(failure: AttemptFailure): string {

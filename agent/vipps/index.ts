@@ -14,6 +14,8 @@
  *   client.webhooks.list()                                                     → WebhookRegistration[]
  *   client.webhooks.delete(id)                                                 → void
  *   client.epayment.create(body, idempotencyKey)                               → { reference, redirectUrl? }
+ *     (posPushPayment({ reference, amount, customerToken, paymentDescription, receipt, metadata? })
+ *      builds the body of this flow: WALLET, PUSH_MESSAGE, CUSTOMER_PRESENT)
  *   client.epayment.get(reference)                                             → Payment
  *   client.epayment.events(reference)                                          → PaymentEvent[]
  *   client.epayment.capture(reference, amount, idempotencyKey)                 → ModificationResponse
@@ -46,6 +48,7 @@
  */
 export { VippsClient, type VippsClientOptions, type VippsSystemInfo } from "./client.js";
 export { vippsClientOptions } from "./options.js";
+export { posPushPayment, type PosPaymentInput } from "./pos-payment.js";
 export {
   VippsError,
   isVippsError,

@@ -166,6 +166,18 @@ describe("retry policy", () => {
     expectSameRequestEachTime(1);
   });
 
+  it("aborts an attempt in flight when the client's signal aborts", async () => {
+    const controller = new AbortController();
+    h = await startHarness({ signal: controller.signal, timeoutMs: 60_000 });
+    h.server.on("POST", "/accesstoken/get", tokenReply());
+    h.server.on("POST", CAPTURE, { hang: true });
+    const pending = failureOf(h.client.epayment.capture(REF, nok(4900), KEY));
+    await vi.waitFor(() => expect(h.server.requestsTo("POST", CAPTURE)).toHaveLength(1));
+    controller.abort();
+    expect((await pending).code).toBe("VIPPS_ABORTED");
+    expect((await failureOf(h.client.epayment.get(REF))).code).toBe("VIPPS_ABORTED");
+  });
+
   it("does not follow redirects (client credentials must not travel elsewhere)", async () => {
     h = await startHarness();
     h.server.on("POST", "/accesstoken/get", { status: 307, headers: { location: "/elsewhere" } });
