@@ -127,7 +127,14 @@ function onPeerHello(out: Step, hello: HelloMessage, settings: LinkSettings): vo
   if (phase.name !== "handshaking") return;
   resetInbound(out);
   out.state = { ...out.state, phase: { ...phase, peerHello: true } };
-  if (phase.helloAcked) enterUp(out, settings);
+  if (phase.helloAcked) {
+    enterUp(out, settings);
+  } else if (!phase.peerHello && out.state.inFlight?.kind === "hello") {
+    // The peer is there but has not acked our hello: it was most likely sent before the peer
+    // opened its port. Send it again now rather than after the ack timeout. A copy arriving
+    // after the peer is up falls in its settle window and is only acked.
+    retransmitOrGiveUp(out, settings, "the peer's hello came first");
+  }
 }
 
 function onAnswer(out: Step, value: Fields, settings: LinkSettings): void {

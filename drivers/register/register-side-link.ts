@@ -6,6 +6,7 @@ import { PROTOCOL_VERSION } from "./protocol.js";
 import type { LinkTransport } from "./transport.js";
 import { validateAgentMessage } from "./validate-agent.js";
 import { validateRegisterMessage } from "./validate-register.js";
+import type { Fields, Validation } from "./validate-fields.js";
 
 /**
  * The register's end of the cable, for the reference register (sim/register) and tests: the
@@ -24,8 +25,19 @@ export interface RegisterSideLinkOptions {
   readonly maxRetransmits: number;
   /** 0: never ping. */
   readonly heartbeatIntervalMs: number;
+  /**
+   * false: `send` puts any object with a `type` on the cable, valid or not — for tools that
+   * test an agent's refusals (the reference register's `raw` command). Default true.
+   */
+  readonly checkOutbound?: boolean;
   /** Called once per valid, new sale or receipt report from the agent, before it is acked. */
   readonly handler: (message: AgentReport) => Acceptance | Promise<Acceptance>;
+}
+
+function anyTypedObject(fields: Fields): Validation<{ readonly type: string }> {
+  return typeof fields.type === "string"
+    ? { ok: true, message: fields as { readonly type: string } }
+    : { ok: false, code: "BAD_FIELD", message: "type: expected a string" };
 }
 
 export function createRegisterSideLink(options: RegisterSideLinkOptions): RegisterSideLink {
@@ -40,7 +52,7 @@ export function createRegisterSideLink(options: RegisterSideLinkOptions): Regist
       hello: { type: "hello", protocol: PROTOCOL_VERSION, role: "register", id: options.id, software: options.software },
       validate: validateAgentMessage,
     },
-    validateOutbound: validateRegisterMessage,
+    validateOutbound: options.checkOutbound === false ? anyTypedObject : validateRegisterMessage,
     linkTypes: ["hello", "ping", "pong"],
     handler: options.handler,
   });

@@ -1,0 +1,97 @@
+import { ACCEPTED, isFinalSaleState, refuse, type Acceptance, type Basket, type RegisterCommand, type SaleMessage, type SaleState } from "../messages.js";
+
+/**
+ * The register-monitor's idea of the sales, so it can answer the register as the agent would
+ * without taking payments: it refuses a basket after `pay` (SALE_LOCKED), a second sale being
+ * paid (SALE_BUSY), an unknown sale (UNKNOWN_SALE), a pay that does not match the basket
+ * (BASKET_TOTAL_MISMATCH), a refund of a sale that was not captured (NOT_CAPTURED) or that
+ * exceeds what is left (REFUND_TOO_LARGE), and reports the states an agent would report.
+ * Nothing here is durable: it is a technician's tool.
+ */
+
+export interface TrackedSale {
+  readonly saleId: string;
+  readonly basket: Basket;
+  readonly state: SaleState;
+  /** `pay` was received: the basket can no longer change. */
+  readonly locked: boolean;
+  readonly capturedAmount: number;
+  readonly refundedAmount: number;
+}
+
+export interface TrackerOutcome {
+  readonly acceptance: Acceptance;
+  /** Reports to send to the register once the command is acked. */
+  readonly reports: readonly SaleMessage[];
+}
+
+/** Most sales remembered; the oldest are forgotten first. */
+const MAX_SALES = 200;
+
+export class SaleTracker {
+  private readonly sales = new Map<string, TrackedSale>();
+
+  get(saleId: string): TrackedSale | undefined {
+    return this.sales.get(saleId);
+  }
+
+  /** The `sale` message describing a sale's current state. */
+  report(sale: TrackedSale): SaleMessage {
+    const base = { type: "sale", saleId: sale.saleId, state: sale.state, final: isFinalSaleState(sale.state), amount: sale.basket.total } as const;
+    return {
+      ...base,
+      ...(sale.capturedAmount > 0 ? { capturedAmount: sale.capturedAmount } : {}),
+      ...(sale.refundedAmount > 0 ? { refundedAmount: sale.refundedAmount } : {}),
+    };
+  }
+
+  handle(command: RegisterCommand): TrackerOutcome {
+    const sale = this.sales.get(command.saleId);
+    const refused = (code: Parameters<typeof refuse>[0], message: string): TrackerOutcome => ({ acceptance: refuse(code, message), reports: [] });
+    const update = (next: TrackedSale, report: boolean): TrackerOutcome => {
+      this.put(next);
+      return { acceptance: ACCEPTED, reports: report ? [this.report(next)] : [] };
+    };
+    switch (command.type) {
+      case "basket": {
+        const { type: _type, ...basket } = command;
+        if (sale?.locked === true) return refused("SALE_LOCKED", `sale ${command.saleId} is locked: pay was received`);
+        return update({ saleId: command.saleId, basket, state: "open", locked: false, capturedAmount: 0, refundedAmount: 0 }, false);
+      }
+      case "pay": {
+        if (sale === undefined) return refused("UNKNOWN_SALE", `no basket for sale ${command.saleId}`);
+        if (command.total !== sale.basket.total) {
+          return refused("BASKET_TOTAL_MISMATCH", `pay total ${command.total} is not the basket total ${sale.basket.total}`);
+        }
+        if (sale.locked) return { acceptance: ACCEPTED, reports: [] };
+        const busy = [...this.sales.values()].find((s) => s.locked && !isFinalSaleState(s.state));
+        if (busy !== undefined) return refused("SALE_BUSY", `sale ${busy.saleId} is being paid`);
+        return update({ ...sale, locked: true, state: "waiting_for_customer" }, true);
+      }
+      case "cancel": {
+        if (sale === undefined) return refused("UNKNOWN_SALE", `no sale ${command.saleId}`);
+        if (isFinalSaleState(sale.state)) return { acceptance: ACCEPTED, reports: [this.report(sale)] };
+        return update({ ...sale, locked: true, state: "cancelled" }, true);
+      }
+      case "refund": {
+        if (sale === undefined) return refused("UNKNOWN_SALE", `no sale ${command.saleId}`);
+        if (sale.capturedAmount === 0) return refused("NOT_CAPTURED", `sale ${command.saleId} was not captured`);
+        const left = sale.capturedAmount - sale.refundedAmount;
+        if (command.amount > left) return refused("REFUND_TOO_LARGE", `only ${left} of sale ${command.saleId} can be refunded`);
+        return update({ ...sale, refundedAmount: sale.refundedAmount + command.amount, state: "refunded" }, true);
+      }
+      case "status":
+        if (sale === undefined) return refused("UNKNOWN_SALE", `no sale ${command.saleId}`);
+        return { acceptance: ACCEPTED, reports: [this.report(sale)] };
+    }
+  }
+
+  private put(sale: TrackedSale): void {
+    this.sales.delete(sale.saleId);
+    this.sales.set(sale.saleId, sale);
+    if (this.sales.size > MAX_SALES) {
+      const oldest = this.sales.keys().next().value;
+      if (oldest !== undefined) this.sales.delete(oldest);
+    }
+  }
+}

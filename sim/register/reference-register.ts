@@ -1,0 +1,187 @@
+import { systemClock, type Clock, type TimerHandle } from "../../lib/clock.js";
+import { AgentError } from "../../lib/errors.js";
+import { silentLogger, type Logger } from "../../lib/log.js";
+import {
+  createRegisterSideLink,
+  createSerialTransport,
+  validateRegisterMessage,
+  registerLinkError,
+  type AgentReport,
+  type Basket,
+  type LinkState,
+  type LinkTransport,
+  type ReceiptMessage,
+  type RegisterCommand,
+  type RegisterSideLink,
+  type SaleMessage,
+  type SendResult,
+} from "../../drivers/register/index.js";
+import { SaleBook, type SaleRecord } from "./sale-book.js";
+
+/**
+ * The reference register: a cash register that speaks protocol v1 correctly, for vendors to
+ * compare against, for the demo and for end-to-end tests. It acks every valid report from the
+ * agent (final ones included) and remembers each sale's outcome. After every hello exchange
+ * (its own restart, the agent's, a replugged cable) it asks for the `status` of the sales it
+ * asked to be paid whose outcome it does not know yet.
+ */
+
+export type SimErrorCode = "SIM_TIMEOUT";
+
+export interface ReferenceRegisterOptions {
+  /** The cable: a transport, or the path of a serial device. */
+  readonly transport?: LinkTransport;
+  readonly path?: string;
+  readonly baudRate?: number;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  /** The hello's id. Default "reference-register". */
+  readonly id?: string;
+  readonly software?: string;
+  readonly ackTimeoutMs?: number;
+  readonly maxRetransmits?: number;
+  /** Default 5000; 0 never pings. */
+  readonly heartbeatIntervalMs?: number;
+  readonly reopenMinMs?: number;
+  readonly reopenMaxMs?: number;
+  /** Ask for the status of unfinished sales after each hello exchange. Default true. */
+  readonly statusAfterHello?: boolean;
+}
+
+export interface ReferenceRegister {
+  readonly link: RegisterSideLink;
+  readonly state: LinkState;
+  start(): void;
+  stop(): Promise<void>;
+  waitUntilUp(timeoutMs?: number): Promise<void>;
+  /** Sends the basket (creates or replaces the open basket of its sale). */
+  sell(basket: Basket): Promise<SendResult>;
+  /** Asks for payment; `total` defaults to the total of the basket this register sent. */
+  pay(saleId: string, total?: number): Promise<SendResult>;
+  cancel(saleId: string): Promise<SendResult>;
+  refund(saleId: string, refundId: string, amount: number): Promise<SendResult>;
+  status(saleId: string): Promise<SendResult>;
+  /** Sends any object as a frame, unchecked: to see how an agent refuses bad input. */
+  sendRaw(message: Readonly<Record<string, unknown>>): Promise<SendResult>;
+  sale(saleId: string): SaleRecord | undefined;
+  sales(): SaleRecord[];
+  /** The first sale report for `saleId` that matches (default: the final one), past or future. */
+  waitForSale(saleId: string, match?: (report: SaleMessage) => boolean, timeoutMs?: number): Promise<SaleMessage>;
+  waitForReceipt(saleId: string, timeoutMs?: number): Promise<ReceiptMessage>;
+  /** Every report from the agent, after it was recorded. */
+  onReport(listener: (report: AgentReport, record: SaleRecord) => void): () => void;
+}
+
+export function createReferenceRegister(options: ReferenceRegisterOptions): ReferenceRegister {
+  const clock = options.clock ?? systemClock;
+  const logger = (options.logger ?? silentLogger()).child({ module: "reference-register" });
+  const book = new SaleBook();
+  const listeners = new Set<(report: AgentReport, record: SaleRecord) => void>();
+  const transport =
+    options.transport ??
+    createSerialTransport({
+      path: options.path ?? "/dev/pos-register",
+      baudRate: options.baudRate ?? 115200,
+      reopenMinMs: options.reopenMinMs ?? 500,
+      reopenMaxMs: options.reopenMaxMs ?? 30_000,
+      clock,
+      logger,
+    });
+  const link = createRegisterSideLink({
+    transport,
+    clock,
+    logger,
+    id: options.id ?? "reference-register",
+    software: options.software ?? "vipps-pos-agent reference register/0.1.0",
+    ackTimeoutMs: options.ackTimeoutMs ?? 1000,
+    maxRetransmits: options.maxRetransmits ?? 3,
+    heartbeatIntervalMs: options.heartbeatIntervalMs ?? 5000,
+    checkOutbound: false,
+    handler: (report) => {
+      const record = book.record(report);
+      for (const listener of [...listeners]) listener(report, record);
+      return { ok: true };
+    },
+  });
+
+  link.onStateChange((state) => {
+    if (state !== "up" || options.statusAfterHello === false) return;
+    for (const record of book.all()) {
+      if (record.payRequested && !record.final) {
+        link.send({ type: "status", saleId: record.saleId }).catch((error: unknown) => logger.warn({ err: error }, "status failed"));
+      }
+    }
+  });
+
+  async function send(message: RegisterCommand): Promise<SendResult> {
+    const checked = validateRegisterMessage({ v: 1, ...message });
+    if (!checked.ok) throw registerLinkError("REGISTER_BAD_MESSAGE", `${checked.code}: ${checked.message}`);
+    return sendRecorded(message as unknown as Readonly<Record<string, unknown>>);
+  }
+
+  async function sendRecorded(message: Readonly<Record<string, unknown>>): Promise<SendResult> {
+    const result = await link.send(message as unknown as RegisterCommand);
+    if ("refused" in result && typeof message.saleId === "string") {
+      book.touch(message.saleId).refusals.push({ type: String(message.type), ...result.refused });
+    }
+    return result;
+  }
+
+  function waitFor<T>(find: () => T | undefined, what: string, timeoutMs: number): Promise<T> {
+    const found = find();
+    if (found !== undefined) return Promise.resolve(found);
+    return new Promise((resolve, reject) => {
+      let timer: TimerHandle | undefined = undefined;
+      const off = register.onReport(() => {
+        const now = find();
+        if (now === undefined) return;
+        off();
+        clock.clearTimeout(timer);
+        resolve(now);
+      });
+      timer = clock.setTimeout(() => {
+        off();
+        reject(new AgentError<SimErrorCode>("SIM_TIMEOUT", `no ${what} within ${timeoutMs} ms`));
+      }, timeoutMs);
+    });
+  }
+
+  const register: ReferenceRegister = {
+    link,
+    get state() {
+      return link.state;
+    },
+    start: () => link.start(),
+    stop: () => link.stop(),
+    waitUntilUp: (timeoutMs = 30_000) => link.waitForState("up", timeoutMs),
+    async sell(basket) {
+      const record = book.touch(basket.saleId);
+      const result = await send({ type: "basket", ...basket });
+      if ("acked" in result) record.basket = basket;
+      return result;
+    },
+    async pay(saleId, total) {
+      const amount = total ?? book.get(saleId)?.basket?.total ?? 0;
+      const result = await send({ type: "pay", saleId, total: amount });
+      if ("acked" in result) book.touch(saleId).payRequested = true;
+      return result;
+    },
+    cancel: (saleId) => send({ type: "cancel", saleId }),
+    refund: (saleId, refundId, amount) => send({ type: "refund", saleId, refundId, amount }),
+    status: (saleId) => send({ type: "status", saleId }),
+    sendRaw: (message) => sendRecorded(message),
+    sale: (saleId) => book.get(saleId),
+    sales: () => book.all(),
+    waitForSale(saleId, match = (r) => r.final, timeoutMs = 60_000) {
+      return waitFor(() => book.get(saleId)?.reports.find(match), `matching sale report for ${saleId}`, timeoutMs);
+    },
+    waitForReceipt(saleId, timeoutMs = 60_000) {
+      return waitFor(() => book.get(saleId)?.receipts[0], `receipt report for ${saleId}`, timeoutMs);
+    },
+    onReport(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+  return register;
+}
