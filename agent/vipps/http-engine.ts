@@ -139,7 +139,7 @@ export class HttpEngine {
       status: answer.status,
       attempts,
       ...(facts.vippsCode === undefined ? {} : { vippsCode: redactText(facts.vippsCode, secrets) }),
-      ...(facts.traceId === undefined ? {} : { traceId: redactText(facts.traceId, secrets) }),
+      ...(facts.traceId === undefined ? {} : { traceId: redactText(facts.traceId, secrets, { digits: false }) }),
       ...(facts.oauthError === undefined ? {} : { oauthError: redactText(facts.oauthError, secrets) }),
       ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
     });

@@ -8,13 +8,15 @@
 const PHONE_LIKE = /\d{8,}/g;
 const MAX_LENGTH = 300;
 
-export function redactText(value: string, secrets: readonly string[]): string {
+export function redactText(value: string, secrets: readonly string[], options: { digits?: boolean } = {}): string {
   let out = value;
   // Longest first, so a secret that contains another is replaced whole.
   const variants = secrets.flatMap((s) => [s, encodeURIComponent(s)]);
   for (const secret of variants.filter((s) => s.length >= 4).sort((a, b) => b.length - a.length)) {
     out = out.split(secret).join("[redacted]");
   }
-  out = out.replace(PHONE_LIKE, "[redacted]").replace(/\s+/g, " ").trim();
+  // Identifiers such as trace ids are hex and may hold long digit runs by chance: `digits: false`.
+  if (options.digits !== false) out = out.replace(PHONE_LIKE, "[redacted]");
+  out = out.replace(/\s+/g, " ").trim();
   return out.length > MAX_LENGTH ? `${out.slice(0, MAX_LENGTH)}…` : out;
 }

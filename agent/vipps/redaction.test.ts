@@ -82,5 +82,6 @@ describe("redactText", () => {
     expect(redactText("token abc+def= and abc%2Bdef%3D", ["abc+def="])).toBe("token [redacted] and [redacted]");
     expect(redactText("call 4791234567 or 12345678, code 6060", [])).toBe("call [redacted] or [redacted], code 6060");
     expect(redactText("x".repeat(400), []).length).toBe(301);
+    expect(redactText("00-12345678abc-01", [], { digits: false })).toBe("00-12345678abc-01");
   });
 });

@@ -6,11 +6,15 @@ import { CIBA_PATHS, CIBA_SCHEMAS, OAUTH_ERROR_SCHEMA } from "./ciba-spec.js";
  * vipps-openapi/ ("SOURCES"), or ../shared/vipps/API-NOTES.md ("NOTES §n"), or an evident
  * defect of the copy itself ("spec defect"). The YAML files stay byte-for-byte official.
  *
- * Deltas that are not about shapes, and so need no patch here (the simulator enforces them as
- * behaviour): ePayment `expiresAt` 10 min–60 days live vs 28 days here; per-currency minimum
- * amounts (NOK 100 øre, DKK/EUR 1); webhooks' 25 registrations per ePayment event and 1 per MSN
- * for `user.checked-in.v1` (the copy says 5); access-token response values being strings (the
- * copy already types them `string`, only its examples are numbers).
+ * SOURCES deltas that need no patch here:
+ * - not about shapes (the simulator enforces them as behaviour): ePayment `expiresAt` 10 min–60
+ *   days live vs 28 days here; per-currency minimum amounts (NOK 100 øre, DKK/EUR 1); webhooks'
+ *   25 registrations per ePayment event and 1 per MSN for `user.checked-in.v1` (the copy says 5);
+ * - live-only ePayment fields `minimumUserAge`, `shipping`/Express fields, `blockedSources`,
+ *   `allowedCountries`: the copy's schemas allow additional properties, so they pass unchecked;
+ * - access-token response values are strings: the copy already types them `string` (only its
+ *   examples are numbers); `/miami/v1/token` stays in the spec but is for partner keys only —
+ *   the agent uses `/accesstoken/get`.
  */
 export type RawDoc = Record<string, unknown>;
 
