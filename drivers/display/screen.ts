@@ -1,0 +1,128 @@
+import type { Currency, Money } from "../../lib/money.js";
+import { isCurrency, isMinorUnits } from "../../lib/money.js";
+import { displayError } from "./errors.js";
+
+/** Languages of the customer-facing texts (config `display.language`). */
+export const DISPLAY_LANGUAGES = ["nb", "da", "fi", "en"] as const;
+export type DisplayLanguage = (typeof DISPLAY_LANGUAGES)[number];
+
+/** The app the customer pays with; `auto` in config resolves from the currency (see brand.ts). */
+export type Brand = "vipps" | "mobilepay";
+export type BrandSetting = Brand | "auto";
+
+/**
+ * Why a sale ended unpaid, as the customer should understand it. The first four are ePayment
+ * outcomes and check-in expiry (API-NOTES §6); the rest come from the checkout.
+ */
+export const NOT_PAID_REASONS = [
+  "ABORTED",
+  "EXPIRED",
+  "TERMINATED",
+  "TOKEN_EXPIRED",
+  "CAPTURE_FAILED",
+  "VIPPS_UNAVAILABLE",
+  "CANCELLED",
+] as const;
+export type NotPaidReason = (typeof NOT_PAID_REASONS)[number];
+
+/** What the customer display shows: one variant per moment of a sale. */
+export type Screen =
+  /** Between sales: "scan to pay" and the till's QR. */
+  | { readonly kind: "idle"; readonly qrContent: string }
+  /** A locked basket: the amount in large digits and the QR. */
+  | { readonly kind: "amount"; readonly amount: Money; readonly qrContent: string }
+  /** The payment request was pushed: "approve in your app". */
+  | { readonly kind: "waiting"; readonly amount: Money }
+  /** Vipps Login (CIBA) enrollment: the binding code the customer compares in the app. */
+  | { readonly kind: "loyalty_login"; readonly bindingMessage: string }
+  /** A recognised loyalty member. */
+  | { readonly kind: "member"; readonly memberName?: string; readonly tier?: string }
+  | { readonly kind: "paid"; readonly amount: Money }
+  | { readonly kind: "not_paid"; readonly reason: NotPaidReason }
+  /** `reason` is shown verbatim (already in the display's language) under the headline. */
+  | { readonly kind: "out_of_service"; readonly reason?: string };
+
+export type ScreenKind = Screen["kind"];
+export const SCREEN_KINDS: readonly ScreenKind[] = [
+  "idle",
+  "amount",
+  "waiting",
+  "loyalty_login",
+  "member",
+  "paid",
+  "not_paid",
+  "out_of_service",
+];
+
+/** Vipps Login `binding_message` (API-NOTES §8): 5–8 of A–Z, 0–9 and `-`. */
+export const BINDING_MESSAGE_PATTERN = /^[A-Z0-9-]{5,8}$/;
+
+/** Longest free text (member name, tier, out-of-service reason) accepted, in characters. */
+export const MAX_FREE_TEXT = 200;
+
+/**
+ * Throws `DISPLAY_BAD_SCREEN` unless `screen` is well formed: amounts are non-negative safe
+ * integers in a known currency, the QR content is non-empty, the binding code matches the Login
+ * pattern, free texts are bounded. Nothing is drawn for a refused screen.
+ */
+export function validateScreen(screen: Screen): void {
+  const bad = (message: string): never => {
+    throw displayError("DISPLAY_BAD_SCREEN", message, { details: { screen: screen.kind } });
+  };
+  const money = (amount: Money): void => {
+    if (typeof amount !== "object" || amount === null) bad("amount is missing");
+    if (!isCurrency(amount.currency)) bad("amount.currency must be NOK, DKK or EUR");
+    if (!isMinorUnits(amount.value)) bad("amount.value must be a non-negative safe integer (minor units)");
+  };
+  const qr = (content: string): void => {
+    if (typeof content !== "string" || content.length === 0) bad("qrContent must be a non-empty string");
+  };
+  const free = (text: string | undefined, name: string): void => {
+    if (text === undefined) return;
+    if (typeof text !== "string" || text.length > MAX_FREE_TEXT) bad(`${name} must be a string of at most ${MAX_FREE_TEXT} characters`);
+  };
+  switch (screen.kind) {
+    case "idle":
+      qr(screen.qrContent);
+      return;
+    case "amount":
+      money(screen.amount);
+      qr(screen.qrContent);
+      return;
+    case "waiting":
+    case "paid":
+      money(screen.amount);
+      return;
+    case "loyalty_login":
+      if (typeof screen.bindingMessage !== "string" || !BINDING_MESSAGE_PATTERN.test(screen.bindingMessage)) {
+        bad("bindingMessage must be 5–8 characters of A–Z, 0–9 and -");
+      }
+      return;
+    case "member":
+      free(screen.memberName, "memberName");
+      free(screen.tier, "tier");
+      return;
+    case "not_paid":
+      if (!(NOT_PAID_REASONS as readonly string[]).includes(screen.reason)) bad(`reason must be one of ${NOT_PAID_REASONS.join(", ")}`);
+      return;
+    case "out_of_service":
+      free(screen.reason, "reason");
+      return;
+    default:
+      return bad(`unknown screen kind ${JSON.stringify((screen as { kind?: unknown }).kind)}`);
+  }
+}
+
+export function isDisplayLanguage(value: unknown): value is DisplayLanguage {
+  return typeof value === "string" && (DISPLAY_LANGUAGES as readonly string[]).includes(value);
+}
+
+/** `auto`: Vipps for NOK sales units (Norway), MobilePay for DKK and EUR (Denmark, Finland). */
+export function resolveBrand(setting: BrandSetting, currency: Currency): Brand {
+  if (setting !== "auto") return setting;
+  return currency === "NOK" ? "vipps" : "mobilepay";
+}
+
+export function brandName(brand: Brand): string {
+  return brand === "vipps" ? "Vipps" : "MobilePay";
+}
