@@ -77,8 +77,10 @@ describe("retry policy", () => {
   });
 
   it("retries a dropped connection and a timed-out attempt with the same key", async () => {
-    h = await startHarness({ timeoutMs: 300 });
+    // Generous for a loaded machine: only the hung attempt may reach it.
+    h = await startHarness({ timeoutMs: 1_000 });
     h.server.on("POST", "/accesstoken/get", tokenReply());
+    await h.client.verifyCredentials();
     h.server.on("POST", CAPTURE, { drop: true }, { hang: true }, { status: 200, json: ex.modificationBody(4900) });
     const done = h.client.epayment.capture(REF, nok(4900), KEY);
     await h.advanceWhenWaiting(10_000);
@@ -88,8 +90,9 @@ describe("retry policy", () => {
   });
 
   it("gives up after maxRetries with the last failure's code and the attempt count", async () => {
-    h = await startHarness({ maxRetries: 2, timeoutMs: 200 });
+    h = await startHarness({ maxRetries: 2, timeoutMs: 1_000 });
     h.server.on("POST", "/accesstoken/get", tokenReply());
+    await h.client.verifyCredentials();
     h.server.on("POST", CAPTURE, { status: 503, json: ex.problemBody(503) });
     const pending = failureOf(h.client.epayment.capture(REF, nok(4900), KEY));
     await h.advanceWhenWaiting(10_000);
@@ -104,6 +107,7 @@ describe("retry policy", () => {
     await h.advanceWhenWaiting(10_000);
     await h.advanceWhenWaiting(10_000);
     const timeout = await timedOut;
+    expect(timeout.attempts).toBe(3);
     expect(timeout.code).toBe("VIPPS_TIMEOUT");
     expect(timeout.message).toContain("outcome is unknown");
   });
