@@ -3,6 +3,7 @@ import { Command, CommanderError } from "commander";
 import { errorMessage } from "../../lib/errors.js";
 import { EXIT } from "./exit-codes.js";
 import { registerConfigCommands } from "./commands/config.js";
+import { registerRegisterMonitorCommand } from "./commands/register-monitor.js";
 
 /**
  * `pos-agent`: the daemon and the technician's tools in one executable. Each subcommand lives
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerConfigCommands(program);
+  registerRegisterMonitorCommand(program);
   return program;
 }
 

@@ -37,14 +37,19 @@ export const FAILURE_REASONS = [
   "TOKEN_EXPIRED",
   "CAPTURE_FAILED",
   "VIPPS_UNAVAILABLE",
+  "PAYMENT_REFUSED",
   "REFUND_FAILED",
 ] as const;
 export type FailureReason = (typeof FAILURE_REASONS)[number];
 
 /**
  * Codes of a refusing ack (§Error codes). The frame was intact but its content is refused and
- * nothing was done. INTERNAL_ERROR is our addition: the receiver failed while processing and
- * did nothing; the sender may try again later as a new frame.
+ * nothing was done. The first nine are the contract's; the rest are our additions
+ * (docs/register-protocol.md): SALE_FINISHED (the sale already reached a final state),
+ * CANCEL_TOO_LATE (the money is being or was captured: refund instead), AMOUNT_OUT_OF_RANGE
+ * (below the market's minimum payment or above the maximum), INTERNAL_ERROR (the receiver
+ * failed while processing and did nothing; try again later as a new frame). Registers must
+ * treat a code they do not know as "refused, nothing done".
  */
 export const REGISTER_ERROR_CODES = [
   "UNKNOWN_TYPE",
@@ -56,6 +61,9 @@ export const REGISTER_ERROR_CODES = [
   "SALE_BUSY",
   "NOT_CAPTURED",
   "REFUND_TOO_LARGE",
+  "SALE_FINISHED",
+  "CANCEL_TOO_LATE",
+  "AMOUNT_OUT_OF_RANGE",
   "INTERNAL_ERROR",
 ] as const;
 export type RegisterErrorCode = (typeof REGISTER_ERROR_CODES)[number];

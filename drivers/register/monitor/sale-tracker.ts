@@ -1,3 +1,4 @@
+import { MAXIMUM_PAYMENT, MINIMUM_PAYMENT } from "../../../lib/money.js";
 import { ACCEPTED, isFinalSaleState, refuse, type Acceptance, type Basket, type RegisterCommand, type SaleMessage, type SaleState } from "../messages.js";
 
 /**
@@ -5,7 +6,9 @@ import { ACCEPTED, isFinalSaleState, refuse, type Acceptance, type Basket, type 
  * without taking payments: it refuses a basket after `pay` (SALE_LOCKED), a second sale being
  * paid (SALE_BUSY), an unknown sale (UNKNOWN_SALE), a pay that does not match the basket
  * (BASKET_TOTAL_MISMATCH), a refund of a sale that was not captured (NOT_CAPTURED) or that
- * exceeds what is left (REFUND_TOO_LARGE), and reports the states an agent would report.
+ * exceeds what is left (REFUND_TOO_LARGE), a command for a finished sale (SALE_FINISHED) or a
+ * payment out of the market's range (AMOUNT_OUT_OF_RANGE), and reports the states an agent
+ * would report.
  * Nothing here is durable: it is a technician's tool.
  */
 
@@ -55,15 +58,21 @@ export class SaleTracker {
     switch (command.type) {
       case "basket": {
         const { type: _type, ...basket } = command;
+        if (sale !== undefined && isFinalSaleState(sale.state)) return refused("SALE_FINISHED", `sale ${command.saleId} is already finished`);
         if (sale?.locked === true) return refused("SALE_LOCKED", `sale ${command.saleId} is locked: pay was received`);
         return update({ saleId: command.saleId, basket, state: "open", locked: false, capturedAmount: 0, refundedAmount: 0 }, false);
       }
       case "pay": {
         if (sale === undefined) return refused("UNKNOWN_SALE", `no basket for sale ${command.saleId}`);
+        if (isFinalSaleState(sale.state)) return refused("SALE_FINISHED", `sale ${command.saleId} is already finished`);
         if (command.total !== sale.basket.total) {
           return refused("BASKET_TOTAL_MISMATCH", `pay total ${command.total} is not the basket total ${sale.basket.total}`);
         }
         if (sale.locked) return { acceptance: ACCEPTED, reports: [] };
+        const minimum = MINIMUM_PAYMENT[sale.basket.currency];
+        if (command.total < minimum || command.total > MAXIMUM_PAYMENT) {
+          return refused("AMOUNT_OUT_OF_RANGE", `a payment must be from ${minimum} to ${MAXIMUM_PAYMENT} minor units`);
+        }
         const busy = [...this.sales.values()].find((s) => s.locked && !isFinalSaleState(s.state));
         if (busy !== undefined) return refused("SALE_BUSY", `sale ${busy.saleId} is being paid`);
         return update({ ...sale, locked: true, state: "waiting_for_customer" }, true);
