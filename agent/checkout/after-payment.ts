@@ -24,7 +24,7 @@ export function onRefundResult(
     ? { ...refund, status: "done", ...(result.value.pspReference ? { pspReference: result.value.pspReference } : {}) }
     : { ...refund, status: "failed" };
   const next: Sale = { ...sale, refunds: sale.refunds.map((r) => (r.refundId === refundId ? settled : r)) };
-  const update = result.ok ? saleUpdate(next) : { ...saleUpdate(next), reason: "REFUND_FAILED" as const };
+  const update = result.ok ? { ...saleUpdate(next), refundId } : { ...saleUpdate(next), refundId, reason: "REFUND_FAILED" as const };
   const effects: Effect[] = [{ type: "notify_register", update, durable: true }];
   if (result.ok) {
     effects.push({ type: "print_receipt", saleId, kind: "refund", copy: false, refundId });

@@ -33,11 +33,29 @@ export type Input =
       readonly result: ApiResult<{ readonly pspReference?: string }>;
     }
   | { readonly type: "timer"; readonly saleId: string; readonly reference: string; readonly timer: TimerName }
+  | { readonly type: "loyalty_identified"; readonly saleId: string; readonly result: LoyaltyIdentified }
+  | { readonly type: "loyalty_binding"; readonly saleId: string; readonly bindingMessage: string }
+  | { readonly type: "loyalty_enrolled"; readonly saleId: string; readonly member?: Member }
   | { readonly type: "receipt_started"; readonly saleId: string }
   /** `abandoned`: no printer is configured, so the receipt will never print (terminal). */
   | { readonly type: "receipt_result"; readonly saleId: string; readonly printed: boolean; readonly abandoned?: boolean };
 
-export type TimerName = "poll" | "retry";
+/**
+ * poll/retry: Vipps requests. loyalty: the member window closed, or a loyalty step must give
+ * way to the payment. token_deadline: the scan's token is about to expire during loyalty.
+ */
+export type TimerName = "poll" | "retry" | "loyalty" | "token_deadline";
+
+/** A loyalty member as the checkout and the register see it (no personal data). */
+export interface Member {
+  readonly id: string;
+  readonly tier?: string;
+}
+
+export type LoyaltyIdentified =
+  | { readonly kind: "member"; readonly member: Member }
+  | { readonly kind: "not_member"; readonly candidate: string }
+  | { readonly kind: "unavailable" };
 
 /** An ePayment webhook (`epayments.payment.*.v1`), already signature-checked and deduplicated. */
 export interface PaymentEventInput {
@@ -80,6 +98,8 @@ export interface SaleUpdate {
   readonly capturedAmount?: number;
   readonly refundedAmount?: number;
   readonly reason?: FailureReason | "REFUND_FAILED";
+  /** On the outcome of a refund: the register's id of that refund. */
+  readonly refundId?: string;
   readonly member?: { readonly id: string; readonly tier?: string };
 }
 
@@ -121,6 +141,10 @@ export type Effect =
   | { readonly type: "receipt_outcome"; readonly saleId: string; readonly printed: boolean; readonly copy: boolean }
   | { readonly type: "schedule"; readonly saleId: string; readonly reference: string; readonly timer: TimerName; readonly delayMs: number }
   | { readonly type: "sale_completed"; readonly sale: Sale }
+  | { readonly type: "loyalty_identify"; readonly saleId: string; readonly customerToken: string }
+  /** `candidate` is the loyalty port's opaque handle for the phone number. */
+  | { readonly type: "loyalty_enroll"; readonly saleId: string; readonly candidate: string }
+  | { readonly type: "loyalty_abort"; readonly saleId: string }
   | { readonly type: "paid_signal" };
 
 /** The answer to a register command: a plain ack, or a refusing ack with a protocol code. */

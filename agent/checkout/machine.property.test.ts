@@ -77,6 +77,15 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
     return reference === undefined ? undefined : { type: "timer", saleId: s, reference, timer };
   }),
   fc.tuple(saleArb, fc.boolean()).map(([s, printed]): Action => () => ({ type: "receipt_result", saleId: s, printed })),
+  fc.tuple(saleArb, fc.constantFrom<"member" | "not_member" | "unavailable">("member", "not_member", "unavailable")).map(
+    ([s, kind]): Action => () => ({
+      type: "loyalty_identified",
+      saleId: s,
+      result: kind === "member" ? { kind, member: { id: "M1" } } : kind === "not_member" ? { kind, candidate: "c" } : { kind },
+    }),
+  ),
+  fc.tuple(saleArb, fc.boolean()).map(([s, joined]): Action => () => ({ type: "loyalty_enrolled", saleId: s, ...(joined ? { member: { id: "M2" } } : {}) })),
+  fc.tuple(saleArb, fc.constantFrom<"loyalty" | "token_deadline">("loyalty", "token_deadline")).map(([s, timer]): Action => () => ({ type: "timer", saleId: s, reference: "", timer })),
   fc.integer({ min: 0, max: 120_000 }).map((ms): Action => (h) => {
     h.advance(ms);
     return undefined;
@@ -90,8 +99,8 @@ function finalOutcome(sale: Sale | undefined): string | undefined {
 describe("checkout invariants under random interleavings", () => {
   it("never double-captures, never changes a final outcome, never leaves two sales paying", () => {
     fc.assert(
-      fc.property(fc.array(actionArb, { minLength: 1, maxLength: 60 }), (actions) => {
-        const h = new TillHarness({ ...SETTINGS, cancelRace: "release" });
+      fc.property(fc.constantFrom<"off" | "lookup" | "enroll">("off", "lookup", "enroll"), fc.array(actionArb, { minLength: 1, maxLength: 60 }), (loyalty, actions) => {
+        const h = new TillHarness({ ...SETTINGS, cancelRace: "release", loyalty });
         const captures = new Map<string, number>();
         for (const action of actions) {
           const before = h.till;

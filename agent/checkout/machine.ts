@@ -10,6 +10,7 @@ import {
   onPollResult,
   onTimer,
 } from "./payment-results.js";
+import { onBindingMessage, onEnrolled, onIdentified } from "./loyalty.js";
 import { onBasket, onCancel, onPay, onRefund } from "./register-commands.js";
 import type { CheckoutSettings } from "./settings.js";
 import type { TillState } from "./till.js";
@@ -47,7 +48,13 @@ export function step(till: TillState, input: Input, now: number, settings: Check
     case "refund_result":
       return onRefundResult(till, input.saleId, input.refundId, input.result, ctx);
     case "timer":
-      return onTimer(till, input.saleId, input.reference, input.timer);
+      return onTimer(till, input.saleId, input.reference, input.timer, ctx);
+    case "loyalty_identified":
+      return onIdentified(till, input.saleId, input.result, ctx);
+    case "loyalty_binding":
+      return onBindingMessage(till, input.saleId, input.bindingMessage, ctx);
+    case "loyalty_enrolled":
+      return onEnrolled(till, input.saleId, input.member, ctx);
     case "receipt_started":
       return onReceiptStarted(till, input.saleId, ctx);
     case "receipt_result":

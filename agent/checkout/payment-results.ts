@@ -1,6 +1,7 @@
-import type { ApiResult, Effect, PaymentEventInput, PaymentSnapshot, Transition } from "./io.js";
+import type { ApiResult, Effect, PaymentEventInput, PaymentSnapshot, TimerName, Transition } from "./io.js";
 import { idempotencyKey } from "./references.js";
-import { startAttempt, tokenIsFresh } from "./attempts.js";
+import { tokenIsFresh } from "./attempts.js";
+import { onLoyaltyTimer, onScanForSale, onTokenDeadline } from "./loyalty.js";
 import { resumeEffects } from "./resume.js";
 import type { Attempt, CheckIn, FailureReason, Outcome, Phase, Sale } from "./sale.js";
 import { currentAttempt } from "./sale.js";
@@ -16,7 +17,7 @@ export function onCheckIn(till: TillState, checkIn: CheckIn, ctx: Ctx): Transiti
   if (!tokenIsFresh(checkIn, ctx)) return noChange(till);
   const active = till.activeSaleId === undefined ? undefined : till.sales[till.activeSaleId];
   if (active === undefined) return noChange({ ...till, held: checkIn });
-  if (active.phase.kind === "awaiting_customer") return startAttempt(till, active, checkIn, ctx);
+  if (active.phase.kind === "awaiting_customer") return onScanForSale(till, active, checkIn, ctx);
   // A second scan while a payment is already requested: the request stays with the first
   // customer; the scan is dropped so it can never be used for someone else's basket.
   return noChange(till);
@@ -259,9 +260,11 @@ export function onCleanupResult(till: TillState, saleId: string, reference: stri
   return commit(till, rest, [], ctx);
 }
 
-export function onTimer(till: TillState, saleId: string, reference: string, timer: "poll" | "retry"): Transition {
+export function onTimer(till: TillState, saleId: string, reference: string, timer: TimerName, ctx: Ctx): Transition {
   const sale = till.sales[saleId];
   if (sale === undefined) return noChange(till);
+  if (timer === "loyalty") return onLoyaltyTimer(till, sale, ctx);
+  if (timer === "token_deadline") return onTokenDeadline(till, sale, ctx);
   const attempt = currentAttempt(sale.phase);
   const matches = attempt?.reference === reference || sale.cleanup?.reference === reference || sale.phase.kind === "final";
   if (!matches) return noChange(till);

@@ -4,6 +4,7 @@ import { capturedAmount, refundableAmount } from "./sale.js";
 import type { Effect, Transition } from "./io.js";
 import { idempotencyKey, nextReferenceBase } from "./references.js";
 import { startAttempt, tokenIsFresh } from "./attempts.js";
+import { cancelDuringLoyalty } from "./loyalty.js";
 import { saleUpdate } from "./wire.js";
 import type { TillState } from "./till.js";
 import { ACCEPT, advance, commit, finish, noChange, refuse, type Ctx } from "./transitions.js";
@@ -21,7 +22,10 @@ export function onBasket(till: TillState, basket: Basket, ctx: Ctx): Transition 
   const existing = till.sales[basket.saleId];
   if (existing !== undefined) {
     if (existing.phase.kind === "final") return refuse(till, "SALE_FINISHED", `sale ${basket.saleId} is already finished`);
-    if (existing.phase.kind !== "open") return refuse(till, "SALE_LOCKED", `sale ${basket.saleId} is being paid; its basket is locked`);
+    // A recognised member's register may send member prices during the member window.
+    if (existing.phase.kind !== "open" && existing.phase.kind !== "member_window") {
+      return refuse(till, "SALE_LOCKED", `sale ${basket.saleId} is being paid; its basket is locked`);
+    }
     return commit(till, { ...existing, basket }, [], ctx, ACCEPT);
   }
   const referenceBase = nextReferenceBase(ctx.now, till.lastReferenceBase);
@@ -55,6 +59,8 @@ export function onPay(till: TillState, saleId: string, total: number, ctx: Ctx):
   if (till.activeSaleId !== undefined && till.activeSaleId !== saleId) {
     return refuse(till, "SALE_BUSY", `sale ${till.activeSaleId} is being paid`);
   }
+  // In the member window, pay confirms the member-priced basket: request the payment now.
+  if (sale.phase.kind === "member_window") return startAttempt(till, sale, sale.phase.checkIn, ctx, ACCEPT);
   if (sale.phase.kind !== "open") return noChange(till, ACCEPT);
 
   const active: TillState = { ...till, activeSaleId: saleId };
@@ -76,6 +82,10 @@ export function onCancel(till: TillState, saleId: string, ctx: Ctx): Transition 
     case "open":
     case "awaiting_customer":
       return finish(till, sale, { state: "cancelled" }, ctx, { acceptance: ACCEPT });
+    case "identifying":
+    case "member_window":
+    case "enrolling":
+      return cancelDuringLoyalty(till, sale, ctx, ACCEPT);
     case "creating":
       return commit(till, { ...sale, phase: { ...phase, cancelRequested: true } }, [], ctx, ACCEPT);
     case "requested": {

@@ -19,6 +19,14 @@ export function resumeEffects(sale: Sale, options: { includeReceipts: boolean })
     case "open":
     case "awaiting_customer":
       break;
+    case "identifying":
+      effects.push({ type: "loyalty_identify", saleId: sale.saleId, customerToken: phase.checkIn.customerToken });
+      break;
+    case "member_window":
+    case "enrolling":
+      // The window's timer and the login were lost with the process: go on to the payment.
+      effects.push({ type: "schedule", saleId: sale.saleId, reference: "", timer: "loyalty", delayMs: 0 });
+      break;
     case "creating":
       effects.push({
         type: "vipps_create",

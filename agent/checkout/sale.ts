@@ -101,6 +101,12 @@ export type Phase =
   | { readonly kind: "open" }
   /** `pay` received; the display shows the amount and QR; waiting for a scan. */
   | { readonly kind: "awaiting_customer"; readonly tokenExpired?: boolean }
+  /** Loyalty: the scan's token is being exchanged for the phone number and looked up. */
+  | { readonly kind: "identifying"; readonly checkIn: CheckIn }
+  /** Loyalty: a member was recognised; the register may send member prices until `until`. */
+  | { readonly kind: "member_window"; readonly checkIn: CheckIn; readonly until: number }
+  /** Loyalty: the customer is asked in the app to join (Vipps Login); `bindingMessage` is on the display. */
+  | { readonly kind: "enrolling"; readonly checkIn: CheckIn; readonly bindingMessage?: string }
   /** In flight: ePayment create. */
   | { readonly kind: "creating"; readonly attempt: Attempt; readonly cancelRequested: boolean }
   /** Created; waiting for the customer to approve (webhook or poll). */
@@ -182,6 +188,9 @@ export function currentAttempt(phase: Phase): Attempt | undefined {
       return phase.attempt;
     case "open":
     case "awaiting_customer":
+    case "identifying":
+    case "member_window":
+    case "enrolling":
     case "final":
       return undefined;
   }

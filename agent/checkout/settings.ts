@@ -16,6 +16,10 @@ export interface CheckoutSettings {
   readonly paymentDescription: string;
   /** Delay before retrying a request that Vipps did not answer (after the client's own retries). */
   readonly retryDelayMs: number;
+  /** off: pay at once; lookup: recognise members; enroll: also invite non-members (Vipps Login). */
+  readonly loyalty: "off" | "lookup" | "enroll";
+  /** How long a recognised member's register may take to send member prices. */
+  readonly memberBasketWindowMs: number;
 }
 
 /**

@@ -64,8 +64,9 @@ export function finish(
   if (captured) {
     effects.push({ type: "paid_signal" });
     effects.push({ type: "print_receipt", saleId: sale.saleId, kind: "sale", copy: false });
-    effects.push({ type: "sale_completed", sale: { ...next, updatedAt: ctx.now } });
   }
+  // The back office hears of every sale that reached Vipps, paid or not.
+  if (captured || sale.attempts > 0) effects.push({ type: "sale_completed", sale: { ...next, updatedAt: ctx.now } });
   if (options.cleanupReference !== undefined) effects.push(...cleanupEffects(sale.saleId, options.cleanupReference));
   const released = till.activeSaleId === sale.saleId ? withoutActive(till) : till;
   return commit(released, next, effects, ctx, options.acceptance);

@@ -9,6 +9,9 @@ export function wireState(sale: Sale): WireSaleState {
       return "open";
     case "awaiting_customer":
       return "waiting_for_customer";
+    case "identifying":
+    case "member_window":
+    case "enrolling":
     case "creating":
       return "customer_identified";
     case "requested":

@@ -17,6 +17,8 @@ export const SETTINGS: CheckoutSettings = {
   cancelRace: "release",
   paymentDescription: "{location} {saleId}",
   retryDelayMs: 10_000,
+  loyalty: "off",
+  memberBasketWindowMs: 15_000,
 };
 
 export const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);
