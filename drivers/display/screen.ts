@@ -21,6 +21,7 @@ export const NOT_PAID_REASONS = [
   "TOKEN_EXPIRED",
   "CAPTURE_FAILED",
   "VIPPS_UNAVAILABLE",
+  "PAYMENT_REFUSED",
   "CANCELLED",
 ] as const;
 export type NotPaidReason = (typeof NOT_PAID_REASONS)[number];
