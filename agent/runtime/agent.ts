@@ -1,0 +1,166 @@
+import { join } from "node:path";
+import type { LoadedConfig } from "../../config/load.js";
+import { systemClock, type Clock } from "../../lib/clock.js";
+import { errorMessage } from "../../lib/errors.js";
+import { silentLogger, type Logger } from "../../lib/log.js";
+import {
+  createRegisterLink,
+  createSerialTransport,
+  registerLinkOptions,
+  serialTransportOptions,
+  type LinkTransport,
+  type RegisterLink,
+} from "../../drivers/register/index.js";
+import { createMqttLink, type MqttLink } from "../mqtt/index.js";
+import { Journal } from "../journal/journal.js";
+import { openDatabase, type Db } from "../store/database.js";
+import { VippsClient, isVippsError, vippsClientOptions } from "../vipps/index.js";
+import { CheckoutRunner } from "./checkout-runner.js";
+import type { LightsPort, ReceiptsPort, ScreenPort } from "./ports.js";
+import { registerCommandHandler } from "./register-handler.js";
+import { LinkRegisterPort } from "./register-port.js";
+import { OutboxSaleEvents } from "./sale-events.js";
+import { checkoutSettings } from "./settings.js";
+import { VippsPayments } from "./vipps-payments.js";
+
+export const AGENT_SOFTWARE = "vipps-pos-agent/0.1.0";
+export const JOURNAL_FILE = "journal.db";
+/** Journal meta key of the till's cached QR text (written by `pos-agent setup` too). */
+export const QR_CONTENT_KEY = "qrContent";
+
+/** Hooks the printer queue calls around each receipt (see ReceiptsPort). */
+export interface ReceiptHooks {
+  starting(saleId: string): void;
+  finished(saleId: string, printed: boolean): void;
+}
+
+/** Parts that can be replaced: the demo and tests plug in-memory devices and a manual clock. */
+export interface AgentParts {
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  readonly fetch?: typeof fetch;
+  readonly registerTransport?: LinkTransport;
+  readonly screen?: ScreenPort;
+  readonly receipts?: (hooks: ReceiptHooks) => ReceiptsPort;
+  readonly lights?: LightsPort;
+}
+
+export interface RunningAgent {
+  readonly runner: CheckoutRunner;
+  readonly register: RegisterLink;
+  readonly mqtt: MqttLink;
+  readonly vipps: VippsClient;
+  readonly journal: Journal;
+  readonly startedAt: number;
+  stop(): Promise<void>;
+}
+
+const NO_SCREEN: ScreenPort = { show: () => Promise.resolve() };
+const NO_LIGHTS: LightsPort = { show: () => undefined, beep: () => undefined };
+const NO_PRINTER = (): ReceiptsPort => ({ configured: false, enqueue: () => undefined });
+
+/**
+ * The composition root: builds every part from the config, resumes the journal, and connects
+ * the links. Returns once the agent is serving (links keep connecting in the background).
+ */
+export function startAgent(loaded: LoadedConfig, parts: AgentParts = {}): RunningAgent {
+  const { config, secrets } = loaded;
+  const clock = parts.clock ?? systemClock;
+  const logger = (parts.logger ?? silentLogger()).child({ till: config.till.id });
+  const shutdown = new AbortController();
+
+  const db: Db = openDatabase(join(config.storage.directory, JOURNAL_FILE));
+  const journal = new Journal(db);
+  const vipps = new VippsClient(
+    vippsClientOptions(loaded, {
+      clock,
+      logger: logger.child({ module: "vipps" }),
+      signal: shutdown.signal,
+      ...(parts.fetch === undefined ? {} : { fetch: parts.fetch }),
+    }),
+  );
+
+  // Created after the runner (its handler delivers to the runner); read through this getter.
+  let link: RegisterLink | undefined = undefined;
+  const registerLink = (): RegisterLink => {
+    if (link === undefined) throw new Error("register link used before it exists");
+    return link;
+  };
+  const mqtt = createMqttLink({ config, secrets, db, clock, logger: logger.child({ module: "mqtt" }), health: () => ({ register: link?.state }) });
+
+  const hooks: ReceiptHooks = {
+    starting: (saleId) => runner.receiptStarting(saleId),
+    finished: (saleId, printed) => runner.receiptFinished(saleId, printed),
+  };
+  const qrContent = journal.meta(QR_CONTENT_KEY);
+  const registerLogger = logger.child({ module: "register" });
+  const registerPort = new LinkRegisterPort(registerLink, registerLogger);
+  const runner: CheckoutRunner = new CheckoutRunner({
+    settings: checkoutSettings(config),
+    journal,
+    payments: new VippsPayments(vipps),
+    register: registerPort,
+    receipts: (parts.receipts ?? NO_PRINTER)(hooks),
+    screen: parts.screen ?? NO_SCREEN,
+    lights: parts.lights ?? NO_LIGHTS,
+    saleEvents: new OutboxSaleEvents((event) => mqtt.publishSaleEvent(event)),
+    clock,
+    logger: logger.child({ module: "checkout" }),
+    ...(qrContent === undefined ? {} : { qrContent }),
+  });
+
+  link = createRegisterLink({
+    transport: parts.registerTransport ?? createSerialTransport({ ...serialTransportOptions(config.register), logger: registerLogger }),
+    ...registerLinkOptions(config.register),
+    tillId: config.till.id,
+    software: AGENT_SOFTWARE,
+    clock,
+    logger: registerLogger,
+    handler: registerCommandHandler(runner, registerLink, registerLogger),
+  });
+  link.onStateChange((state) => {
+    if (state === "up") runner.onRegisterUp();
+    else runner.onRegisterDown();
+  });
+
+  mqtt.onCheckIn((c) => runner.handle({ type: "checkin", checkIn: { customerToken: c.customerToken, initiatedAt: c.initiatedAt } }));
+  mqtt.onPaymentEvent((e) =>
+    runner.handle({
+      type: "payment_event",
+      event: { reference: e.reference, name: e.name, pspReference: e.pspReference, amount: e.amount, success: e.success },
+    }),
+  );
+
+  runner.start();
+  link.start();
+  mqtt.start();
+  if (qrContent === undefined) void fetchQrContent(vipps, journal, runner, config.till.id, logger);
+  const startedAt = clock.now();
+
+  return {
+    runner,
+    register: link,
+    mqtt,
+    vipps,
+    journal,
+    startedAt,
+    async stop() {
+      await runner.stop();
+      shutdown.abort(new Error("agent stopping"));
+      await Promise.allSettled([registerLink().stop(), mqtt.stop()]);
+      db.close();
+    },
+  };
+}
+
+/** The till was never set up on this journal: read its QR text from Vipps (it exists if `setup` ran). */
+async function fetchQrContent(vipps: VippsClient, journal: Journal, runner: CheckoutRunner, tillId: string, logger: Logger): Promise<void> {
+  try {
+    const qr = await vipps.qr.getMerchantCallback(tillId);
+    journal.setMetaValue(QR_CONTENT_KEY, qr.qrContent);
+    runner.setQrContent(qr.qrContent);
+  } catch (error) {
+    const hint = isVippsError(error, "VIPPS_NOT_FOUND") ? "the till has no QR yet: run `pos-agent setup`" : errorMessage(error);
+    logger.warn({ tillId, err: hint }, "the till's QR is unknown; the display shows out of service");
+  }
+}

@@ -1,0 +1,403 @@
+import type { Logger } from "../../lib/log.js";
+import type { Clock, TimerHandle } from "../../lib/clock.js";
+import { errorMessage } from "../../lib/errors.js";
+import type { Acceptance, Effect, Input, SaleUpdate, Transition } from "../checkout/io.js";
+import { step } from "../checkout/machine.js";
+import { needsResume, resumeEffects } from "../checkout/resume.js";
+import type { Sale } from "../checkout/sale.js";
+import type { CheckoutSettings } from "../checkout/settings.js";
+import type { TillState } from "../checkout/till.js";
+import { saleUpdate } from "../checkout/wire.js";
+import type { Journal } from "../journal/journal.js";
+import type { LightsPort, LoyaltyPort, PaymentsPort, ReceiptsPort, RegisterPort, SaleEventsPort, ScreenPort } from "./ports.js";
+import { viewOf, type View } from "./view.js";
+
+export interface RunnerDeps {
+  readonly settings: CheckoutSettings;
+  readonly journal: Journal;
+  readonly payments: PaymentsPort;
+  readonly register: RegisterPort;
+  readonly receipts: ReceiptsPort;
+  readonly screen: ScreenPort;
+  readonly lights: LightsPort;
+  readonly saleEvents: SaleEventsPort;
+  /** Absent when loyalty is off. */
+  readonly loyalty?: LoyaltyPort;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** The till's QR text for the display; may arrive later (set-up). */
+  qrContent?: string;
+}
+
+export interface RunnerCounters {
+  transitions: number;
+  refused: number;
+  captured: number;
+  failed: number;
+  cancelled: number;
+  vippsCalls: number;
+}
+
+/**
+ * Drives the pure checkout: every input goes through `step`, the transition is journalled
+ * (fsynced) and only then are its effects performed; their results come back as new inputs.
+ *
+ * `apply` is synchronous and effects only ever resolve later, so inputs are applied one at a
+ * time in arrival order without locks — the journal order is the order of events.
+ */
+export class CheckoutRunner {
+  private till: TillState;
+  private lastFinished: { sale: Sale; at: number } | undefined;
+  private readonly timers = new Set<TimerHandle>();
+  private viewTimer: TimerHandle | undefined;
+  private shownView: string | undefined;
+  private flushing = false;
+  private stopped = false;
+  private readonly inFlight = new Set<Promise<unknown>>();
+  /** Running enrollments, to abort when the sale moves on. */
+  private readonly logins = new Map<string, AbortController>();
+  /** First names for the member screen: personal data, so never journalled. */
+  private readonly memberNames = new Map<string, string>();
+  readonly counters: RunnerCounters = { transitions: 0, refused: 0, captured: 0, failed: 0, cancelled: 0, vippsCalls: 0 };
+
+  constructor(private readonly deps: RunnerDeps) {
+    this.till = deps.journal.load();
+  }
+
+  /** Resumes every unfinished sale from the journal (after a restart or a power cut). */
+  start(): void {
+    for (const sale of Object.values(this.till.sales)) {
+      const effects = resumeEffects(sale, { includeReceipts: true });
+      if (effects.length > 0) this.deps.logger.info({ saleId: sale.saleId, phase: sale.phase.kind, effects: effects.map((e) => e.type) }, "resuming sale");
+      this.perform(effects);
+    }
+    this.flushRegisterOutbox();
+    this.refreshView();
+  }
+
+  /** Stops timers and waits (bounded by the callers' own timeouts) for requests in flight. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const login of this.logins.values()) login.abort(new Error("agent stopping"));
+    for (const t of this.timers) this.deps.clock.clearTimeout(t);
+    this.timers.clear();
+    this.deps.clock.clearTimeout(this.viewTimer);
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  get state(): TillState {
+    return this.till;
+  }
+
+  /** A register command: journalled before this returns, so the ack that follows is truthful. */
+  handleRegisterCommand(input: Input & { type: "basket" | "pay" | "cancel" | "refund" }): Acceptance {
+    const saleId = input.type === "basket" ? input.basket.saleId : input.saleId;
+    this.ensureLoaded(saleId);
+    const t = this.apply(input);
+    return t?.acceptance ?? { ok: false, code: "BAD_FIELD", message: "not applied" };
+  }
+
+  /** The register asks for a sale's state (after its own restart). */
+  statusOf(saleId: string): SaleUpdate | undefined {
+    const sale = this.till.sales[saleId] ?? this.deps.journal.getSale(saleId);
+    return sale === undefined ? undefined : saleUpdate(sale);
+  }
+
+  /** Inputs from the MQTT link (check-ins, webhooks): journalled before this returns. */
+  handle(input: Input): void {
+    this.apply(input);
+  }
+
+  /** The register link completed a hello: re-send every final state it has not acked. */
+  onRegisterUp(): void {
+    this.flushRegisterOutbox();
+    this.refreshView();
+  }
+
+  onRegisterDown(): void {
+    this.refreshView();
+  }
+
+  setQrContent(qrContent: string): void {
+    this.deps.qrContent = qrContent;
+    this.refreshView();
+  }
+
+  private ensureLoaded(saleId: string): void {
+    if (this.till.sales[saleId] !== undefined) return;
+    const stored = this.deps.journal.getSale(saleId);
+    if (stored !== undefined) this.till = { ...this.till, sales: { ...this.till.sales, [saleId]: stored } };
+  }
+
+  private apply(input: Input): Transition | undefined {
+    if (this.stopped) return undefined;
+    const now = this.deps.clock.now();
+    const t = step(this.till, input, now, this.deps.settings);
+    if (t.acceptance !== undefined && !t.acceptance.ok) {
+      this.counters.refused++;
+      this.deps.logger.info({ input: input.type, code: t.acceptance.code }, "register command refused");
+      return t;
+    }
+    const completed = t.effects.filter((e): e is Effect & { type: "sale_completed" } => e.type === "sale_completed");
+    this.deps.journal.record(input, t, now, () => {
+      for (const e of completed) this.deps.saleEvents.publishSaleCompleted(e.sale, now);
+    });
+    this.counters.transitions++;
+    this.till = t.till;
+    this.noteFinished(t, now);
+    this.perform(t.effects);
+    this.evictSettled();
+    this.refreshView();
+    return t;
+  }
+
+  private noteFinished(t: Transition, now: number): void {
+    for (const saleId of t.changed) {
+      const sale = t.till.sales[saleId];
+      if (sale?.phase.kind !== "final") continue;
+      if (!t.effects.some((e) => e.type === "notify_register" && e.durable && e.update.saleId === saleId)) continue;
+      if (sale.refunds.length > 0) continue;
+      this.lastFinished = { sale, at: now };
+      this.memberNames.delete(saleId);
+      const state = sale.phase.outcome.state;
+      this.counters[state === "captured" ? "captured" : state === "failed" ? "failed" : "cancelled"]++;
+      this.deps.logger.info({ saleId, outcome: state, reference: sale.phase.outcome.reference }, "sale finished");
+    }
+  }
+
+  /** Final sales with nothing left to do leave memory; the journal keeps them. */
+  private evictSettled(): void {
+    let sales: Record<string, Sale> | undefined;
+    for (const sale of Object.values(this.till.sales)) {
+      if (sale.phase.kind === "final" && !needsResume(sale)) {
+        sales ??= { ...this.till.sales };
+        delete sales[sale.saleId];
+      }
+    }
+    if (sales !== undefined) this.till = { ...this.till, sales };
+  }
+
+  private perform(effects: readonly Effect[]): void {
+    for (const effect of effects) {
+      try {
+        this.performOne(effect);
+      } catch (error) {
+        this.deps.logger.error({ effect: effect.type, err: errorMessage(error) }, "effect failed to start");
+      }
+    }
+  }
+
+  private track<T>(promise: Promise<T>, then: (value: T) => void): void {
+    const p = promise.then(
+      (value) => {
+        this.inFlight.delete(p);
+        if (!this.stopped) then(value);
+      },
+      (error: unknown) => {
+        this.inFlight.delete(p);
+        this.deps.logger.error({ err: errorMessage(error) }, "effect rejected");
+      },
+    );
+    this.inFlight.add(p);
+  }
+
+  private performOne(effect: Effect): void {
+    const { payments, register } = this.deps;
+    switch (effect.type) {
+      case "vipps_create":
+        this.counters.vippsCalls++;
+        this.track(payments.create(effect.body, effect.idempotencyKey), (result) =>
+          this.apply({ type: "create_result", saleId: effect.saleId, reference: effect.reference, result }),
+        );
+        return;
+      case "vipps_get":
+        this.counters.vippsCalls++;
+        this.track(payments.get(effect.reference), (result) =>
+          this.apply({ type: "poll_result", saleId: effect.saleId, reference: effect.reference, result }),
+        );
+        return;
+      case "vipps_capture":
+        this.counters.vippsCalls++;
+        this.track(payments.capture(effect.reference, effect.amount, effect.idempotencyKey), (result) =>
+          this.apply({ type: "capture_result", saleId: effect.saleId, reference: effect.reference, result }),
+        );
+        return;
+      case "vipps_cancel":
+        this.counters.vippsCalls++;
+        this.track(payments.cancel(effect.reference, effect.transactionOnly, effect.idempotencyKey), (result) =>
+          this.apply(
+            effect.cleanup
+              ? { type: "cleanup_result", saleId: effect.saleId, reference: effect.reference, result: result.ok ? { ok: true, value: undefined } : result }
+              : { type: "cancel_result", saleId: effect.saleId, reference: effect.reference, transactionOnly: effect.transactionOnly, result },
+          ),
+        );
+        return;
+      case "vipps_refund":
+        this.counters.vippsCalls++;
+        this.track(payments.refund(effect.reference, effect.amount, effect.idempotencyKey), (result) =>
+          this.apply({ type: "refund_result", saleId: effect.saleId, refundId: effect.refundId, result }),
+        );
+        return;
+      case "notify_register":
+        if (effect.durable) this.flushRegisterOutbox();
+        else register.sendUpdate(effect.update);
+        return;
+      case "print_receipt":
+        this.printReceipt(effect);
+        return;
+      case "receipt_outcome":
+        register.sendReceipt({ saleId: effect.saleId, printed: effect.printed, copy: effect.copy, ...(effect.printed ? {} : { error: "PRINTER_UNAVAILABLE" }) });
+        return;
+      case "schedule": {
+        const handle = this.deps.clock.setTimeout(() => {
+          this.timers.delete(handle);
+          this.apply({ type: "timer", saleId: effect.saleId, reference: effect.reference, timer: effect.timer });
+        }, effect.delayMs);
+        this.timers.add(handle);
+        return;
+      }
+      case "sale_completed":
+        // Written to the MQTT outbox inside the journal transaction (see apply).
+        return;
+      case "paid_signal":
+        this.deps.lights.beep();
+        return;
+      case "loyalty_identify":
+      case "loyalty_enroll":
+      case "loyalty_abort":
+        this.performLoyalty(effect);
+        return;
+    }
+  }
+
+  private performLoyalty(effect: Effect & { type: "loyalty_identify" | "loyalty_enroll" | "loyalty_abort" }): void {
+    const loyalty = this.deps.loyalty;
+    const saleId = effect.saleId;
+    if (effect.type === "loyalty_abort") {
+      this.logins.get(saleId)?.abort(new Error("sale moved on"));
+      this.logins.delete(saleId);
+      return;
+    }
+    if (loyalty === undefined) {
+      // Loyalty switched off since the sale started (config change + restart): skip it.
+      this.apply(effect.type === "loyalty_identify" ? { type: "loyalty_identified", saleId, result: { kind: "unavailable" } } : { type: "loyalty_enrolled", saleId });
+      return;
+    }
+    if (effect.type === "loyalty_identify") {
+      this.track(loyalty.identify(effect.customerToken), (result) => {
+        if (result.kind === "member") {
+          this.rememberName(saleId, result.member.displayName);
+          this.apply({ type: "loyalty_identified", saleId, result: { kind: "member", member: memberOf(result.member) } });
+        } else if (result.kind === "not_member") {
+          this.apply({ type: "loyalty_identified", saleId, result: { kind: "not_member", candidate: result.candidate.handle } });
+        } else {
+          this.deps.logger.info({ saleId, reason: result.reason }, "loyalty unavailable; the sale goes on without it");
+          this.apply({ type: "loyalty_identified", saleId, result: { kind: "unavailable" } });
+        }
+      });
+      return;
+    }
+    const controller = new AbortController();
+    this.logins.set(saleId, controller);
+    const onBinding = (bindingMessage: string): void => {
+      if (!controller.signal.aborted) this.apply({ type: "loyalty_binding", saleId, bindingMessage });
+    };
+    this.track(loyalty.enroll({ handle: effect.candidate }, onBinding, controller.signal), (result) => {
+      this.logins.delete(saleId);
+      if (result.kind === "enrolled" && "member" in result) {
+        this.rememberName(saleId, result.member.displayName);
+        this.apply({ type: "loyalty_enrolled", saleId, member: memberOf(result.member) });
+      } else {
+        this.deps.logger.info({ saleId, result: result.kind }, "enrollment ended without a new member");
+        this.apply({ type: "loyalty_enrolled", saleId });
+      }
+    });
+  }
+
+  private rememberName(saleId: string, name: string | undefined): void {
+    if (name !== undefined) this.memberNames.set(saleId, name);
+  }
+
+  private printReceipt(effect: Effect & { type: "print_receipt" }): void {
+    const sale = this.till.sales[effect.saleId] ?? this.deps.journal.getSale(effect.saleId);
+    if (sale === undefined) return;
+    if (!this.deps.receipts.configured) {
+      if (effect.kind === "sale") this.apply({ type: "receipt_result", saleId: effect.saleId, printed: false, abandoned: true });
+      return;
+    }
+    const jobId = [effect.saleId, effect.kind, effect.refundId].filter((x) => x !== undefined).join(":");
+    this.deps.receipts.enqueue({ jobId, sale, kind: effect.kind, copy: effect.copy, ...(effect.refundId ? { refundId: effect.refundId } : {}) });
+  }
+
+  /** The printer queue is about to send a sale receipt's bytes (journalled first, see resume.ts). */
+  receiptStarting(saleId: string): void {
+    this.ensureLoaded(saleId);
+    this.apply({ type: "receipt_started", saleId });
+  }
+
+  receiptFinished(saleId: string, printed: boolean): void {
+    this.ensureLoaded(saleId);
+    this.apply({ type: "receipt_result", saleId, printed });
+  }
+
+  /**
+   * Sends the journalled final states the register has not acked, oldest first, one at a time.
+   * Stops at the first failure (link down); the next hello or final state starts it again.
+   */
+  private flushRegisterOutbox(): void {
+    if (this.flushing || this.stopped || !this.deps.register.isUp) return;
+    const pending = this.deps.journal.pendingRegisterMessages();
+    if (pending.length === 0) return;
+    this.flushing = true;
+    const run = async (): Promise<void> => {
+      try {
+        for (const message of this.deps.journal.pendingRegisterMessages()) {
+          if (this.stopped) return;
+          const how = await this.deps.register.sendFinal(message.update);
+          this.deps.journal.registerMessageDone(message.id, how, this.deps.clock.now());
+          if (how === "refused") this.deps.logger.warn({ saleId: message.saleId }, "register refused a final sale state");
+        }
+      } catch (error) {
+        this.deps.logger.warn({ err: errorMessage(error) }, "register did not ack a final sale state; will re-send after the next hello");
+        return;
+      } finally {
+        this.flushing = false;
+      }
+      // Finals journalled while we were sending.
+      if (this.deps.journal.pendingRegisterMessages().length > 0) this.flushRegisterOutbox();
+    };
+    this.track(run(), () => undefined);
+  }
+
+  private activeMemberName(): string | undefined {
+    return this.till.activeSaleId === undefined ? undefined : this.memberNames.get(this.till.activeSaleId);
+  }
+
+  private refreshView(): void {
+    const view: View = viewOf({
+      till: this.till,
+      ...(this.lastFinished === undefined ? {} : { lastFinished: this.lastFinished }),
+      registerUp: this.deps.register.isUp,
+      ...(this.deps.qrContent === undefined ? {} : { qrContent: this.deps.qrContent }),
+      ...(this.activeMemberName() === undefined ? {} : { memberName: this.activeMemberName() }),
+      now: this.deps.clock.now(),
+    });
+    const key = JSON.stringify(view.screen);
+    if (key !== this.shownView) {
+      this.shownView = key;
+      this.deps.screen.show(view.screen).catch((error: unknown) => {
+        this.deps.logger.warn({ err: errorMessage(error) }, "customer display failed");
+      });
+      this.deps.lights.show(view.lights);
+    }
+    this.deps.clock.clearTimeout(this.viewTimer);
+    this.viewTimer = undefined;
+    if (view.refreshAt !== undefined && !this.stopped) {
+      this.viewTimer = this.deps.clock.setTimeout(() => this.refreshView(), Math.max(0, view.refreshAt - this.deps.clock.now()));
+    }
+  }
+}
+
+function memberOf(m: { id: string; tier?: string }): { id: string; tier?: string } {
+  return m.tier === undefined ? { id: m.id } : { id: m.id, tier: m.tier };
+}

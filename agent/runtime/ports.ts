@@ -1,0 +1,80 @@
+import type { Money } from "../../lib/money.js";
+import type { ApiResult, PaymentSnapshot, SaleUpdate } from "../checkout/io.js";
+import type { CreatePaymentBody, Sale } from "../checkout/sale.js";
+import type { Screen } from "../../drivers/display/index.js";
+
+/**
+ * The narrow interfaces the checkout runner drives. Each is implemented by an adapter over a
+ * real part (the Vipps client, the register link, the printer queue, the display, the lights,
+ * the MQTT outbox) and by a fake for unit tests — so the runner never knows which it has.
+ */
+
+/** ePayment, reduced to what the checkout does, with failures already classified. */
+export interface PaymentsPort {
+  create(body: CreatePaymentBody, idempotencyKey: string): Promise<ApiResult<void>>;
+  get(reference: string): Promise<ApiResult<PaymentSnapshot>>;
+  capture(reference: string, amount: Money, idempotencyKey: string): Promise<ApiResult<{ capturedAmount: number; pspReference?: string }>>;
+  cancel(reference: string, transactionOnly: boolean, idempotencyKey: string): Promise<ApiResult<PaymentSnapshot>>;
+  refund(reference: string, amount: Money, idempotencyKey: string): Promise<ApiResult<{ pspReference?: string }>>;
+}
+
+/** The register as the runner talks to it; `sendFinal` resolves only when the register acked. */
+export interface RegisterPort {
+  readonly isUp: boolean;
+  /** Best effort: dropped when the link is down. */
+  sendUpdate(update: SaleUpdate): void;
+  /** Resolves `acked` or `refused`; rejects when the register did not answer (link down). */
+  sendFinal(update: SaleUpdate): Promise<"acked" | "refused">;
+  sendReceipt(message: { saleId: string; printed: boolean; copy: boolean; error?: string }): void;
+}
+
+export interface ReceiptJob {
+  /** `<saleId>:<kind>[:<refundId>]`, stable across restarts. */
+  readonly jobId: string;
+  readonly sale: Sale;
+  readonly kind: "sale" | "refund";
+  readonly copy: boolean;
+  readonly refundId?: string;
+}
+
+/**
+ * The receipt printer queue. `beforePrint` must be awaited by the queue right before a job's
+ * bytes go to the printer (the runner journals "printing" there, which decides COPY after a
+ * crash); `onResult` reports each attempt.
+ */
+export interface ReceiptsPort {
+  readonly configured: boolean;
+  enqueue(job: ReceiptJob): void;
+}
+
+export interface ScreenPort {
+  show(screen: Screen): Promise<void>;
+}
+
+export interface LightsPort {
+  show(state: "ready" | "busy" | "error" | "off"): void;
+  beep(): void;
+}
+
+/**
+ * Loyalty (agent/loyalty): identify the customer behind a scan and enroll non-members. Never
+ * rejects — every failure is a result that lets the sale go on without loyalty. Phone numbers
+ * stay inside the port: the checkout only ever sees member ids and an opaque candidate handle.
+ */
+export interface LoyaltyPort {
+  identify(customerToken: string): Promise<
+    | { kind: "member"; member: { id: string; tier?: string; displayName?: string } }
+    | { kind: "not_member"; candidate: { readonly handle: string } }
+    | { kind: "unavailable"; reason: string }
+  >;
+  enroll(
+    candidate: { readonly handle: string },
+    onBindingMessage: (bindingMessage: string) => void,
+    signal: AbortSignal,
+  ): Promise<{ kind: "enrolled"; member: { id: string; tier?: string; displayName?: string } } | { kind: string }>;
+}
+
+/** The durable MQTT outbox for the merchant's back office: the write is synchronous. */
+export interface SaleEventsPort {
+  publishSaleCompleted(sale: Sale, at: number): void;
+}

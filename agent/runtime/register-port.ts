@@ -1,0 +1,44 @@
+import type { Logger } from "../../lib/log.js";
+import { errorMessage } from "../../lib/errors.js";
+import type { SaleUpdate } from "../checkout/io.js";
+import type { RegisterLink, SaleMessage } from "../../drivers/register/index.js";
+import type { RegisterPort } from "./ports.js";
+
+/**
+ * The runner's register over the real link (drivers/register). Final states wait for the ack
+ * (stop-and-wait on the cable); other updates and receipts are fire-and-forget.
+ */
+export class LinkRegisterPort implements RegisterPort {
+  /** `link` is a getter: the link is created after the runner it delivers to. */
+  constructor(
+    private readonly link: () => RegisterLink,
+    private readonly logger: Logger,
+  ) {}
+
+  get isUp(): boolean {
+    return this.link().state === "up";
+  }
+
+  sendUpdate(update: SaleUpdate): void {
+    if (!this.isUp) return;
+    this.link().send(saleMessage(update)).catch((error: unknown) => {
+      this.logger.debug({ saleId: update.saleId, err: errorMessage(error) }, "sale update not delivered");
+    });
+  }
+
+  async sendFinal(update: SaleUpdate): Promise<"acked" | "refused"> {
+    const result = await this.link().send(saleMessage(update));
+    return "acked" in result ? "acked" : "refused";
+  }
+
+  sendReceipt(message: { saleId: string; printed: boolean; copy: boolean; error?: string }): void {
+    if (!this.isUp) return;
+    this.link().send({ type: "receipt", ...message }).catch((error: unknown) => {
+      this.logger.debug({ saleId: message.saleId, err: errorMessage(error) }, "receipt report not delivered");
+    });
+  }
+}
+
+export function saleMessage(update: SaleUpdate): SaleMessage {
+  return { type: "sale", ...update };
+}

@@ -1,0 +1,59 @@
+import type { SaleEvent } from "../../lib/mqtt-contract/index.js";
+import type { Sale } from "../checkout/sale.js";
+import { capturedAmount } from "../checkout/sale.js";
+import type { SaleEventsPort } from "./ports.js";
+
+/**
+ * The completed-sale event for the merchant's back office (docs/mqtt-contract.md §Sale events),
+ * or undefined when there is nothing to report. Event ids are derived from the payment
+ * reference, so a re-sent event de-duplicates at the consumer. No personal data.
+ */
+export function saleEventOf(sale: Sale, at: number): SaleEvent | undefined {
+  if (sale.phase.kind !== "final") return undefined;
+  const outcome = sale.phase.outcome;
+  const reference = outcome.reference;
+  if (reference === undefined) return undefined;
+  const base = {
+    saleId: sale.saleId,
+    reference,
+    occurredAt: new Date(at).toISOString(),
+    receiptNumber: String(sale.saleNo).padStart(6, "0"),
+    lines: sale.basket.lines.map((l) => ({ id: l.id, name: l.name, quantity: l.quantity, totalAmount: l.total, taxRate: l.vatRate })),
+  };
+  const money = (value: number) => ({ currency: sale.basket.currency, value });
+  switch (outcome.state) {
+    case "captured": {
+      const refund = [...sale.refunds].filter((r) => r.status === "done").sort((a, b) => b.n - a.n)[0];
+      if (refund !== undefined) {
+        return {
+          ...base,
+          eventId: `${reference}-refund-${refund.n}`,
+          type: "sale.refunded",
+          amount: money(refund.amount),
+          ...(refund.pspReference === undefined ? {} : { pspReference: refund.pspReference }),
+        };
+      }
+      return {
+        ...base,
+        eventId: `${reference}-captured`,
+        type: "sale.captured",
+        amount: money(capturedAmount(sale)),
+        ...(outcome.pspReference === undefined ? {} : { pspReference: outcome.pspReference }),
+      };
+    }
+    case "failed":
+      return { ...base, eventId: `${reference}-failed`, type: "sale.failed", amount: money(sale.basket.total), reason: outcome.reason };
+    case "cancelled":
+      return { ...base, eventId: `${reference}-cancelled`, type: "sale.cancelled", amount: money(sale.basket.total) };
+  }
+}
+
+/** Writes completed-sale events to the MQTT link's durable outbox. */
+export class OutboxSaleEvents implements SaleEventsPort {
+  constructor(private readonly publish: (event: SaleEvent) => void) {}
+
+  publishSaleCompleted(sale: Sale, at: number): void {
+    const event = saleEventOf(sale, at);
+    if (event !== undefined) this.publish(event);
+  }
+}

@@ -1,0 +1,22 @@
+import type { Config } from "../../config/schema.js";
+import type { CheckoutSettings } from "../checkout/settings.js";
+
+/** How long to wait before asking Vipps again after the client's own retries gave up. */
+const RETRY_AFTER_UNAVAILABLE_MS = 15_000;
+
+export function checkoutSettings(config: Config): CheckoutSettings {
+  return {
+    tillId: config.till.id,
+    locationDescription: config.till.locationDescription,
+    msn: config.vipps.msn,
+    currency: config.vipps.currency,
+    webhookGraceMs: config.checkout.webhookGraceMs,
+    pollIntervalMs: config.checkout.pollIntervalMs,
+    checkinMaxAgeMs: config.checkout.checkinMaxAgeSeconds * 1000,
+    cancelRace: config.checkout.cancelRace,
+    paymentDescription: config.checkout.paymentDescription,
+    retryDelayMs: RETRY_AFTER_UNAVAILABLE_MS,
+    loyalty: config.loyalty.mode,
+    memberBasketWindowMs: config.loyalty.memberBasketWindowMs,
+  };
+}
