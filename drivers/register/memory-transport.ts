@@ -62,8 +62,10 @@ class MemoryEnd implements LinkTransport {
   write(bytes: Uint8Array): Promise<void> {
     if (!this.open) return Promise.reject(registerLinkError("REGISTER_PORT_CLOSED", `${this.description} is not open`));
     const copy = bytes.slice();
+    // A macrotask, as a real device's data event is: a chain of frames never starves timers
+    // and setImmediate callbacks of the process.
     return new Promise((resolve) => {
-      queueMicrotask(() => {
+      setImmediate(() => {
         this.cable.deliver(copy, this);
         resolve();
       });

@@ -1,6 +1,6 @@
 import type { Currency } from "../../lib/money.js";
 import { errorMessage } from "../../lib/errors.js";
-import { describeMessage, type SendResult } from "../../drivers/register/index.js";
+import { describeMessage, type SaleMessage, type SendResult } from "../../drivers/register/index.js";
 import { sampleBasket } from "./catalogue.js";
 import type { ReferenceRegister } from "./reference-register.js";
 
@@ -59,7 +59,14 @@ export async function runScript(register: ReferenceRegister, options: ScriptOpti
         final = await register.waitForSale(saleId, (m) => m.final, 10_000).catch(() => undefined);
       }
       if (i === options.sales - 1 && final !== undefined) {
-        print(`  status ${answer(await register.status(saleId))}`);
+        // As after a restart: ask, and wait for the answer (a sale report of its own).
+        const known = register.sale(saleId)?.reports.length ?? 0;
+        const asked = await register.status(saleId);
+        print(`  status ${answer(asked)}`);
+        if ("acked" in asked) {
+          const isNew = (m: SaleMessage): boolean => (register.sale(saleId)?.reports.indexOf(m) ?? -1) >= known;
+          await register.waitForSale(saleId, isNew, 10_000).catch(() => print("  no answer to status"));
+        }
       }
       print(final === undefined ? `■ ${saleId}: no final state` : `■ ${saleId}: ${final.state}${final.reason === undefined ? "" : ` (${final.reason})`}`);
       outcomes.push({ saleId, state: final?.state, ...(final?.reason === undefined ? {} : { reason: final.reason }) });

@@ -1,0 +1,96 @@
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { AGENT_BIN } from "../../../test/helpers/cli.js";
+import { createPtyPair, type PtyPair } from "../../../test/helpers/pty-pair.js";
+import { testSerial } from "../../../test/helpers/register-rig.js";
+import { tempDir } from "../../../test/helpers/temp-dir.js";
+import { silentLogger } from "../../../lib/log.js";
+import { CATALOGUE, lineFor, makeBasket } from "../../../sim/register/catalogue.js";
+import { createReferenceRegister, type ReferenceRegister } from "../../../sim/register/reference-register.js";
+import { EXIT } from "../exit-codes.js";
+
+/** The built `pos-agent register-monitor` on one end of a real pty pair, the reference register on the other. */
+
+const WAIT = { timeout: 20_000, interval: 50 };
+const article = CATALOGUE[0];
+if (article === undefined) throw new Error("empty catalogue");
+
+let dir: ReturnType<typeof tempDir>;
+let pair: PtyPair;
+let monitor: ChildProcessWithoutNullStreams | undefined;
+let register: ReferenceRegister | undefined;
+let stdout = "";
+
+beforeEach(async () => {
+  dir = tempDir("register-monitor-");
+  pair = await createPtyPair({ a: join(dir.path, "agent"), b: join(dir.path, "register") });
+  stdout = "";
+});
+afterEach(async () => {
+  if (monitor !== undefined && monitor.exitCode === null) {
+    const exited = new Promise((resolve) => monitor?.once("exit", resolve));
+    monitor.kill("SIGKILL");
+    await exited;
+  }
+  monitor = undefined;
+  await register?.stop();
+  register = undefined;
+  await pair.close();
+  dir.cleanup();
+});
+
+function startMonitor(args: string[] = []): ChildProcessWithoutNullStreams {
+  const child = spawn(process.execPath, [AGENT_BIN, "register-monitor", "--port", pair.a, "--till", "kasse1", ...args], { stdio: "pipe" });
+  child.stdout.on("data", (d: Buffer) => (stdout += d.toString("utf8")));
+  monitor = child;
+  return child;
+}
+
+describe("pos-agent register-monitor", () => {
+  it("shakes hands, acks and validates what the register sends, prints it, answers status and ping", async () => {
+    const child = startMonitor(["--show-heartbeat"]);
+    register = createReferenceRegister({ transport: testSerial(pair.b, silentLogger()), heartbeatIntervalMs: 1000 });
+    register.start();
+    await register.waitUntilUp(20_000);
+    expect(register.link.peer).toMatchObject({ role: "agent", till: "kasse1" });
+
+    const basket = makeBasket("M-1", "NOK", [lineFor(article, "2")]);
+    await expect(register.sell(basket)).resolves.toEqual({ acked: true });
+    await expect(register.sendRaw({ type: "basket", ...basket, saleId: "M-2", total: 1 })).resolves.toMatchObject({
+      refused: { code: "BASKET_TOTAL_MISMATCH" },
+    });
+    await expect(register.pay("M-1")).resolves.toEqual({ acked: true });
+    await expect(register.sell({ ...basket, total: basket.total })).resolves.toMatchObject({ refused: { code: "SALE_LOCKED" } });
+    await expect(register.status("M-1")).resolves.toEqual({ acked: true });
+    await vi.waitFor(() => expect(register?.sale("M-1")?.reports.length).toBe(2), WAIT);
+    expect(register.sale("M-1")?.reports.map((r) => r.state)).toEqual(["waiting_for_customer", "waiting_for_customer"]);
+    // The register's heartbeat ping is answered with pong.
+    await vi.waitFor(() => expect(stdout).toMatch(/→ #\d+ pong/), WAIT);
+
+    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+    child.kill("SIGINT");
+    expect(await exited).toBe(EXIT.OK);
+    expect(stdout).toMatch(/● link up — hello from register reference-register/);
+    expect(stdout).toMatch(/← #\d+ basket M-1: 1 lines, total 98\.00 NOK\n +2 PCS Kaffe latte à 49\.00 = 98\.00 NOK \(VAT 15 %\)/);
+    expect(stdout).toMatch(/→ refused \d+: BASKET_TOTAL_MISMATCH total 1 is not the sum of the line totals \(9800\)/);
+    expect(stdout).toMatch(/→ refused \d+: SALE_LOCKED sale M-1 is locked: pay was received/);
+    expect(stdout).toMatch(/← #\d+ status M-1\?/);
+    expect(stdout).toMatch(/← #\d+ ping/);
+    expect(stdout).toMatch(/stopped: \d+ frames in, \d+ out/);
+  });
+
+  it("keeps trying while nothing answers, and stops on --duration", async () => {
+    const child = startMonitor(["--duration", "5", "--ack-timeout", "200"]);
+    const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+    expect(code).toBe(EXIT.OK);
+    expect(stdout).toMatch(/→ #1 hello from agent register-monitor-kasse1/);
+    expect(stdout).toMatch(/the register does not answer; reopening and saying hello again/);
+  });
+
+  it("refuses a bad option with the usage exit code", async () => {
+    const child = spawn(process.execPath, [AGENT_BIN, "register-monitor", "--port", pair.a, "--baud", "fast"], { stdio: "pipe" });
+    const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+    expect(code).toBe(EXIT.USAGE);
+  });
+});
