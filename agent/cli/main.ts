@@ -4,6 +4,7 @@ import { errorMessage } from "../../lib/errors.js";
 import { EXIT } from "./exit-codes.js";
 import { registerConfigCommands } from "./commands/config.js";
 import { registerRegisterMonitorCommand } from "./commands/register-monitor.js";
+import { registerRunCommand } from "./commands/run.js";
 
 /**
  * `pos-agent`: the daemon and the technician's tools in one executable. Each subcommand lives
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerConfigCommands(program);
   registerRegisterMonitorCommand(program);
+  registerRunCommand(program);
   return program;
 }
 

@@ -52,6 +52,8 @@ export interface RunningAgent {
   readonly vipps: VippsClient;
   readonly journal: Journal;
   readonly startedAt: number;
+  /** For the systemd watchdog: the journal answers and the checkout runs. */
+  healthy(): { healthy: boolean; reason?: string };
   stop(): Promise<void>;
 }
 
@@ -144,6 +146,14 @@ export function startAgent(loaded: LoadedConfig, parts: AgentParts = {}): Runnin
     vipps,
     journal,
     startedAt,
+    healthy() {
+      try {
+        db.prepare("SELECT 1").get();
+        return { healthy: true };
+      } catch (error) {
+        return { healthy: false, reason: `journal: ${errorMessage(error)}` };
+      }
+    },
     async stop() {
       await runner.stop();
       shutdown.abort(new Error("agent stopping"));

@@ -1,0 +1,80 @@
+import { ConfigError, loadConfig, type LoadedConfig } from "../../config/load.js";
+import { errorMessage } from "../../lib/errors.js";
+import { createLogger, type Logger } from "../../lib/log.js";
+import { EXIT, type ExitCode } from "../cli/exit-codes.js";
+import { createSystemdNotifier, createWatchdog } from "../systemd/index.js";
+import { startAgent, type AgentParts, type RunningAgent } from "./agent.js";
+import { devicesFromConfig } from "./devices.js";
+
+/**
+ * `pos-agent run`: the daemon's life under systemd — load and check the config (exit 78 when
+ * it is invalid, so systemd does not restart into the same error), start the agent with the
+ * real devices, tell systemd READY, keep the watchdog fed while healthy, reload on SIGHUP,
+ * stop cleanly on SIGTERM/SIGINT.
+ */
+export async function runDaemon(file: string, overrides: AgentParts = {}): Promise<ExitCode> {
+  let loaded: LoadedConfig;
+  try {
+    loaded = loadConfig(file);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`pos-agent: ${error.message}\n`);
+    return EXIT.CONFIG;
+  }
+  const logger = overrides.logger ?? createLogger({ level: loaded.config.log.level, base: { service: "pos-agent" } });
+  const notifier = createSystemdNotifier({ logger });
+  let agent: RunningAgent | undefined;
+  const watchdog = createWatchdog({ notifier, logger, healthy: () => agent?.healthy() ?? { healthy: true, reason: "starting" } });
+  watchdog.start();
+
+  try {
+    const devices = await devicesFromConfig(loaded.config, logger);
+    agent = startAgent(loaded, { logger, ...devices, ...overrides });
+  } catch (error) {
+    logger.fatal({ err: errorMessage(error) }, "the agent could not start");
+    watchdog.stop();
+    await notifier.flush();
+    return EXIT.UNAVAILABLE;
+  }
+  const running = agent;
+  await notifier.ready(`serving till ${loaded.config.till.id}`);
+  logger.info({ till: loaded.config.till.id, msn: loaded.config.vipps.msn }, "agent serving");
+
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    const onHup = (): void => reload(file, loaded, logger);
+    process.on("SIGHUP", onHup);
+    const stop = (s: NodeJS.Signals): void => {
+      process.off("SIGHUP", onHup);
+      resolve(s);
+    };
+    process.once("SIGTERM", () => stop("SIGTERM"));
+    process.once("SIGINT", () => stop("SIGINT"));
+  });
+  logger.info({ signal }, "stopping");
+  await notifier.stopping();
+  await running.stop();
+  watchdog.stop();
+  await notifier.flush();
+  return EXIT.OK;
+}
+
+/**
+ * SIGHUP: re-read the config. An invalid file is reported and ignored — a running till is never
+ * taken down by a typo. The log level applies at once; every other change needs a restart
+ * (the links, devices and journal are built once), which is said plainly in the log.
+ */
+function reload(file: string, current: LoadedConfig, logger: Logger): void {
+  let next: LoadedConfig;
+  try {
+    next = loadConfig(file);
+  } catch (error) {
+    logger.error({ problems: error instanceof ConfigError ? error.problems : [errorMessage(error)] }, "reload refused: the config is invalid; still running with the previous one");
+    return;
+  }
+  logger.level = next.config.log.level;
+  const changed = Object.keys(next.config).filter(
+    (key) => key !== "log" && JSON.stringify(next.config[key as keyof typeof next.config]) !== JSON.stringify(current.config[key as keyof typeof current.config]),
+  );
+  if (changed.length > 0) logger.warn({ sections: changed }, "config changed: restart the service to apply (systemctl restart pos-agent)");
+  else logger.info("config reloaded");
+}
