@@ -259,6 +259,18 @@ describe("register link over an in-memory cable, with a manual clock", () => {
     await expect(r.register.send(basket)).resolves.toEqual({ acked: true });
   });
 
+  it("answers a flood of garbage with a bounded number of naks, counting every bad line", async () => {
+    const r = await setup();
+    const before = r.wire.length;
+    await r.cable.b.write(new TextEncoder().encode("garbage\n".repeat(1000)));
+    await flush();
+    const naks = r.wire.slice(before).filter((w) => w.frame.type === "nak");
+    expect(naks.length).toBeGreaterThanOrEqual(1);
+    expect(naks.length).toBeLessThanOrEqual(4);
+    expect(r.agent.counters.badFrame).toBe(1000);
+    await expect(r.register.send(basket)).resolves.toEqual({ acked: true });
+  });
+
   it("rejects what waits with REGISTER_DOWN when the cable is unplugged, and is up again after replug", async () => {
     const r = await setup();
     r.lose = (_f, from) => from === "b";

@@ -176,7 +176,7 @@ describe("SerialTransport (serialport's SerialPortMock, manual clock)", () => {
     await transport.stop();
   });
 
-  it("stops for good: the device is closed and nothing follows", async () => {
+  it("stops: the device is closed and nothing follows until it is started again", async () => {
     SerialPortMock.binding.createPort(PATH);
     const t = setup();
     t.transport.start(t.events);
@@ -188,5 +188,10 @@ describe("SerialTransport (serialport's SerialPortMock, manual clock)", () => {
     await flush();
     expect(t.events.log).toEqual(["open"]);
     expect(t.clock.pending).toBe(0);
+    // …until started again, which opens the device afresh.
+    t.transport.start(t.events);
+    await flush();
+    expect(t.events.log).toEqual(["open", "open"]);
+    await t.transport.stop();
   });
 });

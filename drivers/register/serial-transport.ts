@@ -92,7 +92,7 @@ export class SerialTransport implements LinkTransport {
   }
 
   start(events: TransportEvents): void {
-    if (this.status !== "idle") return;
+    if (this.status !== "idle" && this.status !== "stopped") return;
     this.events = events;
     this.open();
   }

@@ -35,6 +35,7 @@ describe("validateRegisterMessage", () => {
       { v: 1, seq: 5, type: "refund", saleId: "S-1001", refundId: "R-1", amount: 100 },
       { v: 1, seq: 6, type: "status", saleId: "S-1001" },
       { v: 1, seq: 7, type: "ping" },
+      { v: 1, seq: 8, type: "pong" },
       { v: 1, seq: 1, type: "hello", protocol: 1, role: "register", id: "kasse-1", software: "pos/2.1" },
     ]) {
       expect(validateRegisterMessage(message)).toEqual({ ok: true, message });
@@ -97,6 +98,7 @@ describe("validateAgentMessage", () => {
       { type: "sale", saleId: "S-1", state: "failed", final: true, reason: "SOMETHING_NEW" },
       { type: "receipt", saleId: "S-1", printed: false, copy: false, error: "PAPER_OUT" },
       { type: "pong" },
+      { type: "ping" },
       { type: "hello", protocol: 1, role: "agent", id: "pos-agent-kasse1", software: "vipps-pos-agent/0.1.0", till: "kasse1" },
     ]) {
       expect(validateAgentMessage(message)).toEqual({ ok: true, message });
