@@ -22,6 +22,7 @@ export type { RenderOptions } from "./render-screen.js";
 export { MAX_COLUMNS, MAX_ROWS, MIN_COLUMNS, MIN_ROWS, renderScreen } from "./render-screen.js";
 export { formatAmount, formatMinorUnits } from "./amount-format.js";
 export { DISPLAY_TEXTS } from "./texts.js";
+export { sanitizeText } from "./canvas.js";
 export type { DisplayTexts } from "./texts.js";
 export { QR_MAX_BYTES_M, QR_QUIET_ZONE, qrMatrix } from "./qr-matrix.js";
 export type { BigFont } from "./big-font.js";

@@ -1,0 +1,60 @@
+/**
+ * Receipt printer: receipts as ESC/POS bytes, three transports, status, and a print queue that
+ * never blocks the payment path.
+ *
+ * - Documents (`PrintDocument`): `SaleReceipt` (header lines, date/time, till, receipt number,
+ *   lines with quantity × unit price and discount, VAT per rate, total, paid with Vipps or
+ *   MobilePay, reference and PSP reference, loyalty member, COPY on reprints), `RefundReceipt`,
+ *   `EndOfDayReport`, `TestReceipt` (with `æøå ÆØÅ €` and a QR), `QrSticker` (the till's QR).
+ * - Pure: `layoutDocument(doc, { columns, timeZone? }) → PrintBlock[]`,
+ *   `encodeDocument(doc, { model, columns, timeZone? }) → Uint8Array` (receipt-printer-encoder:
+ *   the model picks code pages and commands; QR via `GS ( k`; partial cut),
+ *   `renderDocumentText(doc, { columns, timeZone? }) → string`, `vatSummary(lines)`.
+ * - `ReceiptPrinter { status(), print(doc), close() }`; `createPrinter(uri, options)` for
+ *   `usb:/dev/usb/lp0`, `serial:/dev/…?baud=19200`, `tcp://host:9100` (undefined for `none`).
+ *   Status by `DLE EOT` with a timeout → online / paper_out / cover_open / offline / unknown;
+ *   paper out, cover open and offline refuse the job (retryable), unknown prints anyway.
+ * - `PrintQueue(printer, { retryIntervalMs, columns, onOutcome? })`: `enqueue({ id, document })
+ *   → id` returns at once; retries; reports `{ jobId, printed: true }` or `{ jobId, printed:
+ *   false, error, willRetry }` after every attempt.
+ * - `FakePrinter`: renders receipts as plain text for the demo; `setStatus` simulates trouble.
+ *
+ * Errors are `AgentError<PrinterErrorCode>`.
+ */
+export type {
+  EndOfDayReport,
+  LoyaltyMember,
+  PaymentInfo,
+  PrintDocument,
+  PrintDocumentKind,
+  QrSticker,
+  ReceiptLanguage,
+  ReceiptLine,
+  RefundReceipt,
+  SaleReceipt,
+  TestReceipt,
+  VatBreakdown,
+} from "./document.js";
+export type { PrinterError, PrinterErrorCode } from "./errors.js";
+export { RETRYABLE_PRINTER_ERRORS } from "./errors.js";
+export { validateDocument } from "./validate-document.js";
+export { vatOf, vatSummary } from "./vat.js";
+export type { LayoutOptions } from "./layout.js";
+export { layoutDocument } from "./layout.js";
+export type { Align, PrintBlock } from "./print-blocks.js";
+export { CHARACTER_TEST_LINE } from "./layout-report.js";
+export type { EncodeOptions } from "./escpos-encode.js";
+export { ENCODER_COLUMNS, encodeBlocks, encodeDocument, printerModels } from "./escpos-encode.js";
+export { renderBlocksText, renderDocumentText } from "./text-render.js";
+export type { PrinterAddress } from "./uri.js";
+export { parsePrinterUri } from "./uri.js";
+export type { PrinterStatus, PrinterStatusReport } from "./status.js";
+export { interpretStatus } from "./status.js";
+export type { PrinterConnection, PrinterTransport } from "./transport.js";
+export type { ReceiptPrinter } from "./printer.js";
+export type { EscPosPrinterOptions } from "./escpos-printer.js";
+export { EscPosPrinter, createPrinter, transportFor } from "./escpos-printer.js";
+export type { PrintJob, PrintOutcome, PrintQueueOptions } from "./print-queue.js";
+export { PrintQueue } from "./print-queue.js";
+export type { FakePrinterOptions } from "./fake-printer.js";
+export { FakePrinter } from "./fake-printer.js";

@@ -1,0 +1,134 @@
+import { isCurrency, isMinorUnits } from "../../lib/money.js";
+import { DISPLAY_LANGUAGES } from "../display/index.js";
+import type { PaymentInfo, PrintDocument, ReceiptLine, VatBreakdown } from "./document.js";
+import { printerError } from "./errors.js";
+
+export const MAX_LINES = 200;
+export const MAX_HEADER_LINES = 10;
+export const MAX_TEXT = 200;
+/** QR byte capacity at error correction M (version 40). */
+export const MAX_QR_BYTES = 2331;
+const QUANTITY = /^\d{1,9}(\.\d{1,6})?$/;
+
+/**
+ * Throws `PRINTER_BAD_DOCUMENT` (naming the field) unless the document is complete and its
+ * money adds up: amounts are non-negative safe integers, line totals sum to the total, VAT rates
+ * are 0–10000 basis points. A refused document is never queued or printed.
+ */
+export function validateDocument(doc: PrintDocument): void {
+  const bad = (field: string, problem: string): never => {
+    throw printerError("PRINTER_BAD_DOCUMENT", `${field}: ${problem}`, { details: { kind: doc.kind, field } });
+  };
+  const text = (value: unknown, field: string, { required = true, max = MAX_TEXT } = {}): void => {
+    if (value === undefined && !required) return;
+    if (typeof value !== "string" || (required && value.trim() === "") || value.length > max) {
+      bad(field, `expected ${required ? "a non-empty" : "a"} string of at most ${max} characters`);
+    }
+  };
+  const money = (value: unknown, field: string): void => {
+    if (!isMinorUnits(value)) bad(field, "expected a non-negative safe integer (minor units)");
+  };
+  const count = (value: unknown, field: string): void => {
+    if (!Number.isSafeInteger(value) || (value as number) < 0) bad(field, "expected a non-negative integer");
+  };
+  const time = (value: unknown, field: string): void => {
+    if (!Number.isSafeInteger(value) || (value as number) < 0) bad(field, "expected epoch milliseconds");
+  };
+  const lines = (value: unknown, field: string, { min = 0, max = MAX_TEXT } = {}): void => {
+    if (!Array.isArray(value) || value.length < min || value.length > MAX_LINES) bad(field, `expected ${min}–${MAX_LINES} lines`);
+    (value as unknown[]).forEach((line, i) => text(line, `${field}[${i}]`, { required: false, max }));
+  };
+  const qr = (value: unknown, field: string): void => {
+    text(value, field, { max: MAX_QR_BYTES });
+    if (Buffer.byteLength(value as string, "utf8") > MAX_QR_BYTES) bad(field, `at most ${MAX_QR_BYTES} bytes fit in a QR code at level M`);
+  };
+  const basket = (items: unknown, total: number, field: string): void => {
+    if (!Array.isArray(items) || items.length > MAX_LINES) bad(field, `expected at most ${MAX_LINES} lines`);
+    let sum = 0;
+    (items as ReceiptLine[]).forEach((line, i) => {
+      const at = `${field}[${i}]`;
+      if (typeof line !== "object" || line === null) bad(at, "expected a line object");
+      text(line.name, `${at}.name`);
+      if (typeof line.quantity !== "string" || !QUANTITY.test(line.quantity)) bad(`${at}.quantity`, 'expected a decimal string such as "2" or "0.455"');
+      text(line.unit, `${at}.unit`, { required: false, max: 8 });
+      money(line.unitPrice, `${at}.unitPrice`);
+      if (line.discount !== undefined) money(line.discount, `${at}.discount`);
+      money(line.total, `${at}.total`);
+      if (!Number.isInteger(line.vatRate) || line.vatRate < 0 || line.vatRate > 10_000) bad(`${at}.vatRate`, "expected basis points 0–10000");
+      sum += line.total;
+    });
+    if (sum !== total) bad(field, `line totals add up to ${sum}, not ${total}`);
+  };
+  const payment = (value: PaymentInfo | undefined): void => {
+    if (typeof value !== "object" || value === null) return bad("payment", "expected the payment");
+    if (value.brand !== "vipps" && value.brand !== "mobilepay") bad("payment.brand", "expected vipps or mobilepay");
+    text(value.reference, "payment.reference", { max: 64 });
+    text(value.pspReference, "payment.pspReference", { required: false, max: 64 });
+  };
+  const vat = (items: unknown): void => {
+    if (!Array.isArray(items) || items.length > 20) bad("vat", "expected at most 20 VAT rates");
+    (items as VatBreakdown[]).forEach((v, i) => {
+      if (!Number.isInteger(v.rate) || v.rate < 0 || v.rate > 10_000) bad(`vat[${i}].rate`, "expected basis points 0–10000");
+      if (!Number.isSafeInteger(v.gross) || !Number.isSafeInteger(v.vat) || !Number.isSafeInteger(v.net) || v.net + v.vat !== v.gross) {
+        bad(`vat[${i}]`, "expected integer gross = net + vat");
+      }
+    });
+  };
+
+  if (typeof doc !== "object" || doc === null) return bad("document", "expected an object");
+  if (!(DISPLAY_LANGUAGES as readonly string[]).includes(doc.language)) bad("language", "expected nb, da, fi or en");
+  if (!Array.isArray(doc.header) || doc.header.length > MAX_HEADER_LINES) bad("header", `expected at most ${MAX_HEADER_LINES} lines`);
+  lines(doc.header, "header", { max: 64 });
+  text(doc.till, "till", { max: 64 });
+  switch (doc.kind) {
+    case "sale":
+      if (!isCurrency(doc.currency)) bad("currency", "expected NOK, DKK or EUR");
+      time(doc.time, "time");
+      text(doc.receiptNumber, "receiptNumber", { max: 32 });
+      money(doc.total, "total");
+      basket(doc.lines, doc.total, "lines");
+      payment(doc.payment);
+      if (doc.member !== undefined) {
+        text(doc.member.name, "member.name", { required: false, max: 64 });
+        text(doc.member.memberId, "member.memberId", { required: false, max: 64 });
+        text(doc.member.tier, "member.tier", { required: false, max: 32 });
+      }
+      break;
+    case "refund":
+      if (!isCurrency(doc.currency)) bad("currency", "expected NOK, DKK or EUR");
+      time(doc.time, "time");
+      text(doc.receiptNumber, "receiptNumber", { max: 32 });
+      text(doc.refundId, "refundId", { max: 64 });
+      text(doc.originalReceiptNumber, "originalReceiptNumber", { required: false, max: 32 });
+      money(doc.amount, "amount");
+      if (doc.lines !== undefined) basket(doc.lines, doc.amount, "lines");
+      payment(doc.payment);
+      break;
+    case "end_of_day":
+      if (!isCurrency(doc.currency)) bad("currency", "expected NOK, DKK or EUR");
+      time(doc.time, "time");
+      time(doc.from, "from");
+      time(doc.to, "to");
+      if (doc.from > doc.to) bad("from", "must not be after to");
+      count(doc.sales?.count, "sales.count");
+      money(doc.sales?.total, "sales.total");
+      count(doc.refunds?.count, "refunds.count");
+      money(doc.refunds?.total, "refunds.total");
+      if (doc.unpaidCount !== undefined) count(doc.unpaidCount, "unpaidCount");
+      vat(doc.vat);
+      break;
+    case "test":
+      time(doc.time, "time");
+      lines(doc.lines, "lines");
+      if (doc.qrContent !== undefined) qr(doc.qrContent, "qrContent");
+      break;
+    case "qr_sticker":
+      if (doc.brand !== "vipps" && doc.brand !== "mobilepay") bad("brand", "expected vipps or mobilepay");
+      qr(doc.qrContent, "qrContent");
+      text(doc.locationDescription, "locationDescription", { max: 36 });
+      break;
+    default:
+      return bad("kind", `unknown document kind ${JSON.stringify((doc as { kind?: unknown }).kind)}`);
+  }
+  if ("footer" in doc && doc.footer !== undefined) lines(doc.footer, "footer", { max: 64 });
+}
