@@ -58,7 +58,10 @@ export function registerRegisterMonitorCommand(program: Command): void {
         print: (line) => void process.stdout.write(`${line}\n`),
         stamp: clockStamp,
       });
-      process.stdout.write(`register-monitor on ${options.port} at ${options.baud} baud 8N1 — Ctrl-C to stop\n`);
+      // The agent holds the device while it runs: serialport then reports "Cannot lock port".
+      process.stdout.write(
+        `register-monitor on ${options.port} at ${options.baud} baud 8N1 — Ctrl-C to stop (stop the agent first: systemctl stop pos-agent)\n`,
+      );
       session.start();
       await new Promise<void>((resolve) => {
         const done = (): void => {
