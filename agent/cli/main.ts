@@ -5,6 +5,8 @@ import { EXIT } from "./exit-codes.js";
 import { registerConfigCommands } from "./commands/config.js";
 import { registerRegisterMonitorCommand } from "./commands/register-monitor.js";
 import { registerRunCommand } from "./commands/run.js";
+import { registerDisplayTestCommand } from "./commands/display-test.js";
+import { registerPrintTestCommand } from "./commands/print-test.js";
 
 /**
  * `pos-agent`: the daemon and the technician's tools in one executable. Each subcommand lives
@@ -19,6 +21,8 @@ export function buildProgram(): Command {
   registerConfigCommands(program);
   registerRegisterMonitorCommand(program);
   registerRunCommand(program);
+  registerDisplayTestCommand(program);
+  registerPrintTestCommand(program);
   return program;
 }
 

@@ -137,6 +137,34 @@ describe("PrintQueue", () => {
     expect(() => queue.enqueue({ id: "c", document: receipt("3") })).toThrow(/closed/);
   });
 
+  it("awaits beforePrint right before every attempt, and retries when it fails", async () => {
+    const clock = new ManualClock();
+    const printer = new FakePrinter();
+    const calls: string[] = [];
+    let journalUp = false;
+    const outcomes: PrintOutcome[] = [];
+    const queue = new PrintQueue(printer, {
+      retryIntervalMs: 1_000,
+      columns: 42,
+      clock,
+      onOutcome: (o) => outcomes.push(o),
+      beforePrint: async (job, attempt) => {
+        calls.push(`${job.id}#${attempt}:printed=${printer.printed.length}`);
+        await Promise.resolve();
+        if (!journalUp) throw new Error("journal busy");
+      },
+    });
+    queue.enqueue({ id: "a", document: receipt("1") });
+    await vi.waitFor(() => expect(outcomes).toHaveLength(1));
+    expect(outcomes[0]).toMatchObject({ jobId: "a", printed: false, error: "PRINTER_WRITE_FAILED", willRetry: true });
+    expect(printer.printed).toHaveLength(0);
+    journalUp = true;
+    clock.advance(1_000);
+    await vi.waitFor(() => expect(outcomes).toHaveLength(2));
+    expect(calls).toEqual(["a#1:printed=0", "a#2:printed=0"]);
+    expect(printer.printed).toHaveLength(1);
+  });
+
   it("survives a listener that throws", async () => {
     const { printer, queue } = setup();
     queue.onOutcome(() => {

@@ -28,6 +28,12 @@ export interface PrintQueueOptions {
   readonly clock?: Clock;
   readonly logger?: Logger;
   readonly onOutcome?: (outcome: PrintOutcome) => void;
+  /**
+   * Awaited right before each attempt sends the job to the printer (the checkout journals
+   * "printing" here, so a crash mid-print turns the next print into a COPY). When it rejects,
+   * the attempt is not made and counts as failed (`PRINTER_WRITE_FAILED`, retried).
+   */
+  readonly beforePrint?: (job: PrintJob, attempt: number) => Promise<void> | void;
 }
 
 /**
@@ -114,6 +120,7 @@ export class PrintQueue {
       const attempt = (this.attempts.get(job.id) ?? 0) + 1;
       this.attempts.set(job.id, attempt);
       try {
+        await this.options.beforePrint?.(job, attempt);
         await this.printer.print(job.document);
         this.finish(job);
         this.emit({ jobId: job.id, printed: true, attempt });
