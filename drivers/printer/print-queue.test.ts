@@ -62,10 +62,9 @@ describe("PrintQueue", () => {
       close: () => Promise.resolve(),
     };
     const queue = new PrintQueue(stuck, { retryIntervalMs: 1_000, columns: 42, clock: new ManualClock() });
-    const started = performance.now();
-    queue.enqueue({ id: "x", document: receipt("1") });
-    queue.enqueue({ id: "y", document: receipt("2") });
-    expect(performance.now() - started).toBeLessThan(1_000);
+    // enqueue is synchronous: reaching the next line at all means the caller was not held up.
+    expect(queue.enqueue({ id: "x", document: receipt("1") })).toBe("x");
+    expect(queue.enqueue({ id: "y", document: receipt("2") })).toBe("y");
     expect(queue.pending).toEqual(["x", "y"]);
   });
 
