@@ -49,6 +49,21 @@ export async function answerOf(response: Response): Promise<ApiAnswer> {
   return { status: response.status, headers: response.headers, text, body };
 }
 
+/**
+ * Waits until the simulator has no webhook delivery in flight or queued. Call it before moving
+ * a ManualClock far ahead: the 10 s delivery timeout runs on that clock, so a jump while an
+ * attempt is on the wire would count it as timed out.
+ */
+export async function settleDeliveries(sim: VippsSimulator, timeoutMs = 10_000): Promise<void> {
+  await vi.waitFor(
+    () => {
+      const pending = sim.control.deliveries({ state: "pending" }).length;
+      if (pending > 0) throw new Error(`${pending} webhook deliveries pending`);
+    },
+    { timeout: timeoutMs, interval: 10 },
+  );
+}
+
 /** POST /accesstoken/get with the sales unit's credentials; returns the access token. */
 export async function accessToken(baseUrl: string, unit: SalesUnit): Promise<string> {
   const res = await fetch(`${baseUrl}/accesstoken/get`, {
