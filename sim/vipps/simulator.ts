@@ -105,6 +105,7 @@ export async function startVippsSimulator(options: VippsSimulatorOptions = {}): 
         lifetime.abort(simError("SIM_CLOSED", "the simulator was closed"));
         world.payments.close();
         world.logins.close();
+        world.dispatcher.close();
         await server.close();
       })();
       return closing;

@@ -124,6 +124,11 @@ export class WebhookDispatcher {
     this.lanes.delete(id);
   }
 
+  /** Stops everything on the clock (held reorder slots); in-flight attempts end with `lifetime`. */
+  close(): void {
+    for (const lane of this.lanes.values()) this.deps.clock.clearTimeout(lane.holdTimer);
+  }
+
   private newRecord(registration: WebhookRegistration, event: string, body: string, duplicateOf?: string): MutableRecord {
     const record: MutableRecord = {
       id: randomUUID(),
