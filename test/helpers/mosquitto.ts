@@ -117,10 +117,11 @@ function writeConfig(dir: string, port: number, options: MosquittoOptions): stri
 }
 
 /** Spawns mosquitto and resolves once it reports it is running, or rejects with its log. */
-function spawnBroker(configFile: string, log: { text: string }): Promise<ChildProcess> {
+function spawnBroker(configFile: string, dir: string, log: { text: string }): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
     const child = spawn("mosquitto", ["-c", configFile], { stdio: ["ignore", "pipe", "pipe"] });
     live.add(child);
+    watchdog(child, dir);
     let settled = false;
     let own = "";
     const onData = (chunk: Buffer): void => {
@@ -151,12 +152,36 @@ function spawnBroker(configFile: string, log: { text: string }): Promise<ChildPr
   });
 }
 
-function waitForExit(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+/**
+ * Signals until the process exits. mosquitto can miss a SIGTERM that arrives in the instant
+ * after it reports "running" (it (re)arms its run flag as it enters its main loop), so the
+ * signal is repeated; after `escalateMs` a SIGTERM becomes a SIGKILL.
+ */
+function waitForExit(child: ChildProcess, signal: NodeJS.Signals, escalateMs = 10_000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
-    child.once("exit", () => resolve());
+    const started = Date.now();
+    const repeat = setInterval(() => child.kill(Date.now() - started > escalateMs ? "SIGKILL" : signal), 250);
+    child.once("exit", () => {
+      clearInterval(repeat);
+      resolve();
+    });
     child.kill(signal);
   });
+}
+
+/**
+ * If the test process dies without cleaning up (a crash, a timeout kill), a tiny watchdog
+ * kills its broker and removes its directory instead of leaving them on the shared machine.
+ * It exits by itself when the broker stops first.
+ */
+function watchdog(child: ChildProcess, dir: string): void {
+  if (child.pid === undefined) return;
+  const script = [
+    'while kill -0 "$0" 2>/dev/null && kill -0 "$1" 2>/dev/null; do sleep 1; done',
+    'if ! kill -0 "$0" 2>/dev/null; then kill -9 "$1" 2>/dev/null; rm -rf "$2"; fi',
+  ].join("; ");
+  spawn("sh", ["-c", script, String(process.pid), String(child.pid), dir], { stdio: "ignore", detached: true }).unref();
 }
 
 export async function startMosquitto(options: MosquittoOptions = {}): Promise<MosquittoBroker> {
@@ -170,7 +195,7 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
     port = await freePort();
     configFile = writeConfig(dir.path, port, options);
     try {
-      child = await spawnBroker(configFile, log);
+      child = await spawnBroker(configFile, dir.path, log);
     } catch (error) {
       if (attempt >= 4) {
         dir.cleanup();
@@ -201,7 +226,7 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
       // obstacle. Retry briefly in case the old socket is still being torn down.
       for (let attempt = 0; ; attempt++) {
         try {
-          child = await spawnBroker(configFile, log);
+          child = await spawnBroker(configFile, dir.path, log);
           return;
         } catch (error) {
           if (attempt >= 20) throw error;

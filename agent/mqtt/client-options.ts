@@ -1,0 +1,52 @@
+import { readFileSync } from "node:fs";
+import type { IClientOptions } from "mqtt";
+import type { Config } from "../../config/schema.js";
+import { mqttClientId } from "../../config/load.js";
+import type { Secrets } from "../../config/secrets.js";
+import { AgentError } from "../../lib/errors.js";
+import { STATUS_OFFLINE, TOPIC_QOS } from "../../lib/mqtt-contract/index.js";
+import type { MqttErrorCode } from "./types.js";
+
+/**
+ * mqtt.js options for the till. A persistent session needs a fixed client id and `clean:false`;
+ * with MQTT 5 the broker keeps it only for `sessionExpiryInterval` seconds (0 would discard it
+ * at once — DEPENDENCIES.md), so webhooks queue while the till is off. mqtt.js's own reconnect
+ * (a fixed period) is off: the link reconnects with capped exponential backoff and jitter.
+ *
+ * Called before every connection attempt, so renewed TLS files are picked up without a restart.
+ */
+export function linkClientOptions(config: Config, secrets: Secrets, statusTopic: string): IClientOptions {
+  const { mqtt } = config;
+  const readPem = (path: string | undefined, what: string): Buffer | undefined => {
+    if (path === undefined) return undefined;
+    try {
+      return readFileSync(path);
+    } catch (error) {
+      throw new AgentError<MqttErrorCode>("MQTT_TLS_UNREADABLE", `cannot read the MQTT TLS ${what} ${path}`, {
+        cause: error,
+        details: { file: path, errno: (error as NodeJS.ErrnoException).code },
+      });
+    }
+  };
+  const ca = readPem(mqtt.tls.caFile, "CA file");
+  const cert = readPem(mqtt.tls.certFile, "certificate");
+  const key = readPem(mqtt.tls.keyFile, "key");
+  return {
+    clientId: mqttClientId(config),
+    protocolVersion: mqtt.protocolVersion,
+    clean: false,
+    ...(mqtt.protocolVersion === 5 ? { properties: { sessionExpiryInterval: mqtt.sessionExpirySeconds } } : {}),
+    keepalive: mqtt.keepaliveSeconds,
+    connectTimeout: 15_000,
+    reconnectPeriod: 0,
+    resubscribe: false,
+    queueQoSZero: false,
+    will: { topic: statusTopic, payload: Buffer.from(STATUS_OFFLINE), qos: TOPIC_QOS.status.qos, retain: TOPIC_QOS.status.retain },
+    ...(mqtt.username === undefined ? {} : { username: mqtt.username }),
+    ...(secrets.mqttPassword === undefined ? {} : { password: secrets.mqttPassword }),
+    ...(ca === undefined ? {} : { ca }),
+    ...(cert === undefined ? {} : { cert }),
+    ...(key === undefined ? {} : { key }),
+    rejectUnauthorized: mqtt.tls.rejectUnauthorized,
+  };
+}

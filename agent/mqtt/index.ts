@@ -1,0 +1,44 @@
+/**
+ * The till's MQTT link to the cloud bridge (ARCHITECTURE §2.2, docs/mqtt-contract.md).
+ *
+ *   const link = createMqttLink({ config, secrets, db, clock?, logger?, health?: () => ({ register: "up" }) });
+ *   link.onCheckIn(async (c: CheckIn) => { journal it durably });
+ *   link.onPaymentEvent(async (e: PaymentEvent) => { journal it durably });
+ *   link.onStateChange((state) => …);   // "stopped" | "connecting" | "connected" | "disconnected"
+ *   link.start();                        // returns at once; connects and reconnects in the background
+ *   link.publishSaleEvent({ eventId, type: "sale.captured", saleId, reference, amount, occurredAt, … });
+ *   link.counters();                     // received, delivered, duplicates, rejected (by reason) …
+ *   await link.stop();                   // retained `offline`, clean disconnect; the session stays
+ *
+ * Guarantees:
+ * - Inbound webhooks are delivered AT LEAST ONCE across crashes: the PUBACK is sent only after
+ *   the handler resolved (mqtt.js `handleMessage`), so the handler must journal the event
+ *   durably before it resolves. A handler that throws gets the message again after a reconnect
+ *   (the connection is dropped so the broker redelivers; later messages keep their order).
+ * - Each event reaches a handler once in practice: events already handled are dropped by
+ *   identity (ePayment: reference + name + pspReference; check-in: merchantQrId + customer token)
+ *   in a bounded SQLite memory that survives restarts. A crash between the handler resolving and
+ *   that memory being written can still repeat one event: handlers stay idempotent.
+ * - Nothing unverified is delivered: every envelope is schema-checked and its Vipps HMAC
+ *   re-verified against config.vipps.webhookUrl and secrets.webhookSecrets; check-ins for
+ *   another till or older than checkout.checkinMaxAgeSeconds are dropped. A bad envelope is
+ *   logged without tokens and counted, never thrown.
+ * - Persistent session: fixed client id (config mqttClientId), clean:false, MQTT 5 session
+ *   expiry (config.mqtt.sessionExpirySeconds) or MQTT 3.1.1 (config.mqtt.protocolVersion 4);
+ *   QoS 1 subscription renewed on every connect; Last Will = retained `offline`, retained
+ *   `online` on every connect; health every config.mqtt.healthIntervalSeconds.
+ * - Sale events: a durable, ordered outbox (see `MqttLink.publishSaleEvent`).
+ */
+export { createMqttLink, type MqttLink, type MqttLinkOptions } from "./link.js";
+export { parseVippsInstant } from "./vipps-events.js";
+export type { SaleEvent } from "../../lib/mqtt-contract/index.js";
+export {
+  PAYMENT_EVENT_NAMES,
+  type CheckIn,
+  type InboundRejection,
+  type MqttErrorCode,
+  type MqttLinkCounters,
+  type MqttLinkState,
+  type PaymentEvent,
+  type PaymentEventName,
+} from "./types.js";

@@ -1,0 +1,283 @@
+import type { IPublishPacket, MqttClient } from "mqtt";
+import type { Config } from "../../config/schema.js";
+import type { Secrets } from "../../config/secrets.js";
+import { backoffDelay } from "../../lib/backoff.js";
+import { systemClock, type Clock, type TimerHandle } from "../../lib/clock.js";
+import { AgentError, errorMessage } from "../../lib/errors.js";
+import { silentLogger, type Logger } from "../../lib/log.js";
+import {
+  SALE_EVENT_VERSION,
+  STATUS_OFFLINE,
+  STATUS_ONLINE,
+  TOPIC_QOS,
+  saleEventSchema,
+  tillTopic,
+  type SaleEvent,
+  type SaleEventMessage,
+} from "../../lib/mqtt-contract/index.js";
+import type { Db } from "../store/database.js";
+import { linkClientOptions } from "./client-options.js";
+import { ReconnectingConnection, publishAcked } from "./connection.js";
+import { DEFAULT_DEDUPE_CAPACITY, DedupeMemory } from "./dedupe-memory.js";
+import { healthMessage } from "./health.js";
+import { checkInbound } from "./inbound.js";
+import { SaleOutbox } from "./sale-outbox.js";
+import type { CheckIn, InboundEvent, InboundRejection, MqttErrorCode, MqttLinkCounters, MqttLinkState, PaymentEvent } from "./types.js";
+
+export interface MqttLinkOptions {
+  readonly config: Config;
+  readonly secrets: Secrets;
+  /** The agent's SQLite store (agent/store/database.ts); the link keeps its tables there. */
+  readonly db: Db;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  /** The agent's other links for the health message, e.g. `{ register: "up", printer: "offline" }`. */
+  readonly health?: () => Record<string, unknown>;
+  /** Jitter source for the reconnect backoff (tests make it deterministic). */
+  readonly random?: () => number;
+  /** How many event identities the de-duplication memory keeps. Default 10 000. */
+  readonly dedupeCapacity?: number;
+}
+
+export interface MqttLink {
+  /** Connects in the background and keeps reconnecting until `stop()`. Returns at once. */
+  start(): void;
+  /** Publishes retained `offline`, disconnects cleanly (the session stays on the broker). */
+  stop(): Promise<void>;
+  /** The handler must journal the check-in durably before it resolves: resolving acknowledges it to the broker. */
+  onCheckIn(handler: (checkIn: CheckIn) => Promise<void> | void): void;
+  /** Same contract as `onCheckIn`. */
+  onPaymentEvent(handler: (event: PaymentEvent) => Promise<void> | void): void;
+  /**
+   * Queues a sale event durably (SQLite, before this returns) for the back office; it is
+   * published QoS 1 in order and removed only after the PUBACK, re-sent after reconnects and
+   * restarts. Re-queuing an `eventId` still waiting is a no-op. Throws `MQTT_BAD_SALE_EVENT`
+   * (nothing queued) when the event fails the schema.
+   */
+  publishSaleEvent(event: SaleEvent): void;
+  readonly state: MqttLinkState;
+  /** Returns an unsubscribe function. */
+  onStateChange(listener: (state: MqttLinkState) => void): () => void;
+  counters(): MqttLinkCounters;
+}
+
+type MutableCounters = { -readonly [K in keyof MqttLinkCounters]: MqttLinkCounters[K] } & { rejectedByReason: Record<InboundRejection, number> };
+
+export function createMqttLink(options: MqttLinkOptions): MqttLink {
+  const { config, secrets, db } = options;
+  const clock = options.clock ?? systemClock;
+  const log = (options.logger ?? silentLogger()).child({ module: "mqtt-link" });
+  const { topicPrefix: prefix } = config.mqtt;
+  const msn = config.vipps.msn;
+  const tillId = config.till.id;
+  const topics = {
+    webhook: tillTopic(prefix, msn, tillId, "webhook"),
+    status: tillTopic(prefix, msn, tillId, "status"),
+    health: tillTopic(prefix, msn, tillId, "health"),
+    sales: tillTopic(prefix, msn, tillId, "sales"),
+  };
+  const backoff = { baseMs: config.mqtt.reconnectMinMs, maxMs: config.mqtt.reconnectMaxMs };
+  const random = options.random ?? Math.random;
+  const dedupe = new DedupeMemory(db, options.dedupeCapacity ?? DEFAULT_DEDUPE_CAPACITY);
+  const outbox = new SaleOutbox(db);
+  const counters: MutableCounters = {
+    received: 0,
+    delivered: 0,
+    duplicates: 0,
+    rejected: 0,
+    rejectedByReason: { MQTT_BAD_ENVELOPE: 0, MQTT_BAD_SIGNATURE: 0, MQTT_BAD_PAYLOAD: 0, MQTT_OTHER_TILL: 0, MQTT_STALE_CHECKIN: 0 },
+    unhandled: 0,
+    handlerFailures: 0,
+    connects: 0,
+    salesPublished: 0,
+    outboxPending: 0,
+  };
+  const snapshot = (): MqttLinkCounters => ({ ...counters, rejectedByReason: { ...counters.rejectedByReason }, outboxPending: outbox.pending });
+  const listeners = new Set<(state: MqttLinkState) => void>();
+  let checkInHandler: ((c: CheckIn) => Promise<void> | void) | undefined;
+  let paymentHandler: ((e: PaymentEvent) => Promise<void> | void) | undefined;
+  let healthTimer: TimerHandle | undefined;
+  let drainTimer: TimerHandle | undefined;
+  let draining = false;
+  let drainFailures = 0;
+
+  const handlerFor = (event: InboundEvent): (() => Promise<void> | void) | undefined => {
+    switch (event.kind) {
+      case "payment": {
+        const handler = paymentHandler;
+        return handler === undefined ? undefined : () => handler(event.payment);
+      }
+      case "check-in": {
+        const handler = checkInHandler;
+        return handler === undefined ? undefined : () => handler(event.checkIn);
+      }
+    }
+  };
+
+  const onMessage = async (packet: IPublishPacket): Promise<void> => {
+    if (packet.topic !== topics.webhook) {
+      log.warn({ topic: packet.topic }, "message on an unexpected topic ignored");
+      return;
+    }
+    counters.received += 1;
+    const payload = typeof packet.payload === "string" ? Buffer.from(packet.payload, "utf8") : packet.payload;
+    const result = checkInbound(payload, {
+      secrets: secrets.webhookSecrets,
+      registeredUrl: config.vipps.webhookUrl,
+      msn,
+      tillId,
+      checkinMaxAgeMs: config.checkout.checkinMaxAgeSeconds * 1000,
+      now: clock.now(),
+    });
+    if (!result.ok) {
+      counters.rejected += 1;
+      counters.rejectedByReason[result.error.code] += 1;
+      log.warn({ err: result.error.toJSON() }, "inbound webhook dropped");
+      return;
+    }
+    if (dedupe.has(result.dedupeKey)) {
+      counters.duplicates += 1;
+      log.debug({ kind: result.event.kind }, "duplicate webhook dropped");
+      return;
+    }
+    const { event } = result;
+    const what = event.kind === "payment" ? { kind: event.kind, reference: event.payment.reference, name: event.payment.name } : { kind: event.kind };
+    const deliver = handlerFor(event);
+    if (deliver === undefined) {
+      counters.unhandled += 1;
+      log.error(what, "no handler registered for this event; acknowledged and dropped");
+      return;
+    }
+    try {
+      await deliver();
+    } catch (error) {
+      counters.handlerFailures += 1;
+      log.error({ ...what, err: error instanceof AgentError ? error.toJSON() : errorMessage(error) }, "event handler failed; not acknowledged, the broker will redeliver");
+      throw error;
+    }
+    // Remembered only after the handler succeeded: a failed delivery must come through again.
+    dedupe.remember(result.dedupeKey, clock.now());
+    counters.delivered += 1;
+    log.info(what, "webhook event delivered");
+  };
+
+  const publishHealth = (): void => {
+    const client = connection.connectedClient;
+    if (client === undefined) return;
+    const message = healthMessage({
+      tillId,
+      msn,
+      now: clock.now(),
+      uptimeSeconds: process.uptime(),
+      memory: process.memoryUsage(),
+      mqttState: connection.state,
+      report: options.health,
+      counters: snapshot(),
+    });
+    client.publish(topics.health, JSON.stringify(message), TOPIC_QOS.health);
+  };
+  const scheduleHealth = (): void => {
+    clock.clearTimeout(healthTimer);
+    healthTimer = clock.setTimeout(() => {
+      publishHealth();
+      scheduleHealth();
+    }, config.mqtt.healthIntervalSeconds * 1000);
+  };
+
+  const drain = async (): Promise<void> => {
+    if (draining) return;
+    draining = true;
+    try {
+      for (let row = outbox.head(); row !== undefined; row = outbox.head()) {
+        const client = connection.connectedClient;
+        if (client === undefined) return;
+        await publishAcked(client, topics.sales, row.payload, TOPIC_QOS.sales);
+        outbox.remove(row.seq);
+        counters.salesPublished += 1;
+        drainFailures = 0;
+      }
+    } catch (error) {
+      log.warn({ err: error instanceof AgentError ? error.toJSON() : errorMessage(error), pending: outbox.pending }, "sale event not acknowledged; it stays in the outbox");
+      // A refusal while connected (ACL, quota) is retried with backoff; a lost connection
+      // drains again on the next connect.
+      if (connection.connectedClient !== undefined) {
+        const delay = backoffDelay(backoff, drainFailures++, random);
+        clock.clearTimeout(drainTimer);
+        drainTimer = clock.setTimeout(() => void drain(), delay);
+      }
+    } finally {
+      draining = false;
+    }
+  };
+
+  const onConnected = async (client: MqttClient): Promise<void> => {
+    counters.connects += 1;
+    // Every connect: the broker may have lost the session (restart without persistence,
+    // session expiry) — subscribing again is harmless when it did not.
+    const granted = await client.subscribeAsync(topics.webhook, { qos: TOPIC_QOS.webhook.qos });
+    if (granted.some((g) => g.qos > 2)) {
+      throw new AgentError<MqttErrorCode>("MQTT_REFUSED", "the broker refused the webhook subscription (check its ACL)", { details: { topic: topics.webhook } });
+    }
+    await publishAcked(client, topics.status, STATUS_ONLINE, TOPIC_QOS.status);
+    publishHealth();
+    scheduleHealth();
+    void drain();
+  };
+
+  const connection: ReconnectingConnection = new ReconnectingConnection({
+    url: config.mqtt.url,
+    clientOptions: () => linkClientOptions(config, secrets, topics.status),
+    backoff,
+    clock,
+    random,
+    logger: log,
+    handlers: {
+      onConnected,
+      onMessage,
+      onState: (state) => {
+        for (const listener of listeners) listener(state);
+      },
+      onClosed: () => {
+        clock.clearTimeout(healthTimer);
+        clock.clearTimeout(drainTimer);
+      },
+    },
+  });
+
+  return {
+    start() {
+      connection.start();
+    },
+    async stop() {
+      clock.clearTimeout(healthTimer);
+      clock.clearTimeout(drainTimer);
+      await connection.stop((client) => publishAcked(client, topics.status, STATUS_OFFLINE, TOPIC_QOS.status));
+    },
+    onCheckIn(handler) {
+      checkInHandler = handler;
+    },
+    onPaymentEvent(handler) {
+      paymentHandler = handler;
+    },
+    publishSaleEvent(event) {
+      const parsed = saleEventSchema.safeParse(event);
+      if (!parsed.success) {
+        const problems = parsed.error.issues.map((i) => `${i.path.map(String).join(".") || "(event)"}: ${i.message}`);
+        throw new AgentError<MqttErrorCode>("MQTT_BAD_SALE_EVENT", `invalid sale event: ${problems.join("; ")}`, { details: { problems } });
+      }
+      const message: SaleEventMessage = { v: SALE_EVENT_VERSION, msn, tillId, ...parsed.data };
+      if (!outbox.add(parsed.data.eventId, JSON.stringify(message), clock.now())) {
+        log.info({ eventId: parsed.data.eventId }, "sale event already queued");
+      }
+      void drain();
+    },
+    get state() {
+      return connection.state;
+    },
+    onStateChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    counters: snapshot,
+  };
+}
