@@ -66,6 +66,7 @@ describe("the control API over HTTP", () => {
     const refused = await api.call("POST", "/epayment/v1/payments", { body: createBody(t.unit, REF, { phoneNumber: "4700000001" }), idempotencyKey: "x" });
     expect(refused.text).toContain("7010");
     expect((await sim("PUT", "/customers/4700000001", { status: "sleepy" })).status).toBe(400);
+    expect(JSON.stringify(t.sim.control.requests())).not.toContain("4700000001");
     expect((await sim("PUT", "/default-behaviour", { payment: { action: "approve", afterMs: 100 } })).status).toBe(204);
     expect((await sim("PUT", "/default-behaviour", { payment: { action: "shrug" } })).status).toBe(400);
     await createPayment();

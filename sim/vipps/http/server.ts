@@ -90,9 +90,12 @@ export async function startHttpServer(deps: HttpServerDeps, host: string, port: 
     const endpoint = match.kind === "none" ? "unknown" : match.route.endpoint;
     const note: RequestContext["note"] = {};
     let decision = NO_FAULT;
+    // Control paths may carry an MSISDN (/_sim/customers/{msisdn}): those are recorded by their
+    // template, so no phone number reaches the request log or a log line.
+    const shownPath = match.kind !== "none" && match.route.family === "control" ? match.route.template : path;
     const record = (status: number | "dropped"): void => {
-      deps.requestLog.add({ at: new Date(arrivedAt).toISOString(), method, path, endpoint, status, faults: decision.ruleIds, ...note });
-      log.debug({ method, path, endpoint, status }, "request");
+      deps.requestLog.add({ at: new Date(arrivedAt).toISOString(), method, path: shownPath, endpoint, status, faults: decision.ruleIds, ...note });
+      log.debug({ method, path: shownPath, endpoint, status }, "request");
     };
     const answer = (response: SimResponse): void => {
       record(response.status);
