@@ -1,7 +1,7 @@
-import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import { AgentError } from "../lib/errors.js";
+import { envReader } from "./env-reader.js";
 import { DEFAULT_TOPIC_PREFIX, MAX_WEBHOOK_BODY_BYTES, isTopicPrefix } from "../lib/mqtt-contract/index.js";
 
 /**
@@ -77,63 +77,7 @@ export function defaultBridgeClientId(): string {
 }
 
 export function parseBridgeEnv(env: NodeJS.ProcessEnv): { settings?: BridgeSettings; problems: string[] } {
-  const problems: string[] = [];
-  const get = (name: string): string | undefined => {
-    const value = env[name];
-    return value === undefined || value.trim() === "" ? undefined : value.trim();
-  };
-  /** A value given directly or through NAME_FILE (never both); the file's trailing newline is dropped. */
-  const secret = (name: string): string | undefined => {
-    const direct = env[name];
-    const file = get(`${name}_FILE`);
-    if (direct !== undefined && direct !== "" && file !== undefined) {
-      problems.push(`${name} and ${name}_FILE are both set: use one`);
-      return undefined;
-    }
-    if (file === undefined) return direct === "" ? undefined : direct;
-    try {
-      return readFileSync(file, "utf8").replace(/\r?\n$/, "");
-    } catch (error) {
-      problems.push(`${name}_FILE: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? "error"})`);
-      return undefined;
-    }
-  };
-  const int = (name: string, fallback: number, min: number, max: number): number => {
-    const text = get(name);
-    if (text === undefined) return fallback;
-    const value = /^\d+$/.test(text) ? Number(text) : NaN;
-    if (!Number.isSafeInteger(value) || value < min || value > max) {
-      problems.push(`${name}: expected an integer from ${min} to ${max}, got "${text}"`);
-      return fallback;
-    }
-    return value;
-  };
-  const url = (name: string, protocols: RegExp, what: string): URL | undefined => {
-    const text = get(name);
-    if (text === undefined) {
-      problems.push(`${name}: required (${what})`);
-      return undefined;
-    }
-    try {
-      const parsed = new URL(text);
-      if (protocols.test(parsed.protocol)) return parsed;
-    } catch {
-      // reported below
-    }
-    problems.push(`${name}: expected ${what}, got "${text}"`);
-    return undefined;
-  };
-  const readable = (name: string): string | undefined => {
-    const path = get(name);
-    if (path === undefined) return undefined;
-    try {
-      readFileSync(path);
-      return path;
-    } catch (error) {
-      problems.push(`${name}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? "error"})`);
-      return undefined;
-    }
-  };
+  const { problems, get, secret, int, url, readableFile: readable } = envReader(env);
 
   const port = int("BRIDGE_PORT", BRIDGE_DEFAULTS.port, 0, 65_535);
   const host = get("BRIDGE_HOST") ?? BRIDGE_DEFAULTS.host;

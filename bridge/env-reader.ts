@@ -1,0 +1,83 @@
+import { readFileSync } from "node:fs";
+
+/**
+ * Reads 12-factor settings from an environment, collecting one problem line per bad variable so
+ * every one of them is reported at once. Problem lines name the variable and, for secrets, never
+ * the value.
+ */
+export interface EnvReader {
+  readonly problems: string[];
+  /** The trimmed value; undefined when unset or blank. */
+  get(name: string): string | undefined;
+  /** `NAME` or the content of the file named by `NAME_FILE` (never both; trailing newline dropped). */
+  secret(name: string): string | undefined;
+  int(name: string, fallback: number, min: number, max: number): number;
+  /** A required URL whose protocol matches. */
+  url(name: string, protocols: RegExp, what: string): URL | undefined;
+  /** A path to a readable file. */
+  readableFile(name: string): string | undefined;
+}
+
+export function envReader(env: NodeJS.ProcessEnv): EnvReader {
+  const problems: string[] = [];
+  const get = (name: string): string | undefined => {
+    const value = env[name];
+    return value === undefined || value.trim() === "" ? undefined : value.trim();
+  };
+  const errno = (error: unknown): string => (error as NodeJS.ErrnoException).code ?? "error";
+  return {
+    problems,
+    get,
+    secret(name) {
+      const direct = env[name];
+      const file = get(`${name}_FILE`);
+      if (direct !== undefined && direct !== "" && file !== undefined) {
+        problems.push(`${name} and ${name}_FILE are both set: use one`);
+        return undefined;
+      }
+      if (file === undefined) return direct === "" ? undefined : direct;
+      try {
+        return readFileSync(file, "utf8").replace(/\r?\n$/, "");
+      } catch (error) {
+        problems.push(`${name}_FILE: cannot read ${file} (${errno(error)})`);
+        return undefined;
+      }
+    },
+    int(name, fallback, min, max) {
+      const text = get(name);
+      if (text === undefined) return fallback;
+      const value = /^\d+$/.test(text) ? Number(text) : NaN;
+      if (!Number.isSafeInteger(value) || value < min || value > max) {
+        problems.push(`${name}: expected an integer from ${min} to ${max}, got "${text}"`);
+        return fallback;
+      }
+      return value;
+    },
+    url(name, protocols, what) {
+      const text = get(name);
+      if (text === undefined) {
+        problems.push(`${name}: required (${what})`);
+        return undefined;
+      }
+      try {
+        const parsed = new URL(text);
+        if (protocols.test(parsed.protocol)) return parsed;
+      } catch {
+        // reported below
+      }
+      problems.push(`${name}: expected ${what}, got "${text}"`);
+      return undefined;
+    },
+    readableFile(name) {
+      const path = get(name);
+      if (path === undefined) return undefined;
+      try {
+        readFileSync(path);
+        return path;
+      } catch (error) {
+        problems.push(`${name}: cannot read ${path} (${errno(error)})`);
+        return undefined;
+      }
+    },
+  };
+}
