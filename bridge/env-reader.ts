@@ -8,14 +8,14 @@ import { readFileSync } from "node:fs";
 export interface EnvReader {
   readonly problems: string[];
   /** The trimmed value; undefined when unset or blank. */
-  get(name: string): string | undefined;
+  readonly get: (name: string) => string | undefined;
   /** `NAME` or the content of the file named by `NAME_FILE` (never both; trailing newline dropped). */
-  secret(name: string): string | undefined;
-  int(name: string, fallback: number, min: number, max: number): number;
+  readonly secret: (name: string) => string | undefined;
+  readonly int: (name: string, fallback: number, min: number, max: number) => number;
   /** A required URL whose protocol matches. */
-  url(name: string, protocols: RegExp, what: string): URL | undefined;
+  readonly url: (name: string, protocols: RegExp, what: string) => URL | undefined;
   /** A path to a readable file. */
-  readableFile(name: string): string | undefined;
+  readonly readableFile: (name: string) => string | undefined;
 }
 
 export function envReader(env: NodeJS.ProcessEnv): EnvReader {
@@ -28,7 +28,7 @@ export function envReader(env: NodeJS.ProcessEnv): EnvReader {
   return {
     problems,
     get,
-    secret(name) {
+    secret: (name) => {
       const direct = env[name];
       const file = get(`${name}_FILE`);
       if (direct !== undefined && direct !== "" && file !== undefined) {
@@ -43,7 +43,7 @@ export function envReader(env: NodeJS.ProcessEnv): EnvReader {
         return undefined;
       }
     },
-    int(name, fallback, min, max) {
+    int: (name, fallback, min, max) => {
       const text = get(name);
       if (text === undefined) return fallback;
       const value = /^\d+$/.test(text) ? Number(text) : NaN;
@@ -53,7 +53,7 @@ export function envReader(env: NodeJS.ProcessEnv): EnvReader {
       }
       return value;
     },
-    url(name, protocols, what) {
+    url: (name, protocols, what) => {
       const text = get(name);
       if (text === undefined) {
         problems.push(`${name}: required (${what})`);
@@ -68,7 +68,7 @@ export function envReader(env: NodeJS.ProcessEnv): EnvReader {
       problems.push(`${name}: expected ${what}, got "${text}"`);
       return undefined;
     },
-    readableFile(name) {
+    readableFile: (name) => {
       const path = get(name);
       if (path === undefined) return undefined;
       try {
