@@ -7,6 +7,7 @@ import { registerRegisterMonitorCommand } from "./commands/register-monitor.js";
 import { registerRunCommand } from "./commands/run.js";
 import { registerDisplayTestCommand } from "./commands/display-test.js";
 import { registerPrintTestCommand } from "./commands/print-test.js";
+import { registerLoyaltyCommands } from "./commands/loyalty.js";
 
 /**
  * `pos-agent`: the daemon and the technician's tools in one executable. Each subcommand lives
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerRunCommand(program);
   registerDisplayTestCommand(program);
   registerPrintTestCommand(program);
+  registerLoyaltyCommands(program);
   return program;
 }
 

@@ -1,0 +1,211 @@
+import { readFileSync } from "node:fs";
+import type { Command } from "commander";
+import { errorMessage } from "../../../lib/errors.js";
+import { maskPhone } from "../../../lib/log.js";
+import {
+  importMembers,
+  isLoyaltyError,
+  memberCsvLine,
+  membersCsvHeader,
+  normalizeMsisdn,
+  parseMembersCsv,
+  type RowProblem,
+  type StoredMember,
+} from "../../loyalty/index.js";
+import { writePrivateFile } from "../../loyalty/private-file.js";
+import { openMemberStore, StoreAccessError, type OpenedStore } from "../../loyalty/store-access.js";
+import { JOURNAL_FILE } from "../../runtime/agent.js";
+import { EXIT, type ExitCode } from "../exit-codes.js";
+import { DEFAULT_CONFIG_FILE } from "./config.js";
+
+/**
+ * `pos-agent loyalty import|export|forget|list|prune`: the technician's tools for the built-in
+ * members table (docs/loyalty.md). Run as the agent's user (`sudo -u pos-agent …`), beside a
+ * running agent. Results go to stdout, problems to stderr; phone numbers are shown masked.
+ */
+interface Common {
+  config: string;
+}
+
+const out = (text: string): void => void process.stdout.write(`${text}\n`);
+const err = (text: string): void => void process.stderr.write(`${text}\n`);
+
+/** Opens the store, runs `work`, maps the known failures to exit codes. */
+function withStore(options: Common, work: (opened: OpenedStore) => ExitCode): void {
+  let opened: OpenedStore;
+  try {
+    opened = openMemberStore(options.config, JOURNAL_FILE);
+  } catch (error) {
+    if (!(error instanceof StoreAccessError)) throw error;
+    err(`✗ ${error.message}`);
+    for (const problem of error.problems) err(`  ${problem}`);
+    process.exitCode = error.code === "STORE_CONFIG_INVALID" ? EXIT.CONFIG : EXIT.USAGE;
+    return;
+  }
+  try {
+    if (opened.config.loyalty.backend === "http") {
+      err("note: loyalty.backend is http — this works on the agent's built-in table only; members in the merchant's service are not touched");
+    }
+    process.exitCode = work(opened);
+  } finally {
+    opened.close();
+  }
+}
+
+/** The file as UTF-8 text; `-` is stdin. Spreadsheets also write Windows-1252: refused with a hint. */
+function readText(file: string): string {
+  const bytes = readFileSync(file === "-" ? 0 : file);
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new Error(`${file === "-" ? "stdin" : file} is not UTF-8 text (save it as "CSV UTF-8" in the spreadsheet)`);
+  }
+}
+
+const problemLine = (p: RowProblem): string => `  line ${p.line}: ${p.problem}`;
+
+function importAction(file: string, options: Common & { skipInvalid?: boolean; dryRun?: boolean }): void {
+  let text: string;
+  try {
+    text = readText(file);
+  } catch (error) {
+    err(`✗ ${errorMessage(error)}`);
+    process.exitCode = EXIT.FAILURE;
+    return;
+  }
+  const name = file === "-" ? "stdin" : file;
+  withStore(options, ({ store }) => {
+    try {
+      const report = importMembers(store, parseMembersCsv(text), { now: Date.now(), skipInvalid: options.skipInvalid === true, dryRun: options.dryRun === true });
+      const counts = `${report.added} new, ${report.updated} updated`;
+      out(options.dryRun === true ? `✓ ${name}: ${report.added + report.updated} member(s) would be imported (${counts}); dry run, nothing changed` : `✓ imported ${report.added + report.updated} member(s) from ${name} (${counts})`);
+      if (report.skipped.length > 0) {
+        err(`${report.skipped.length} row problem(s) skipped:`);
+        report.skipped.forEach((p) => err(problemLine(p)));
+      }
+      return EXIT.OK;
+    } catch (error) {
+      if (!isLoyaltyError(error, "LOYALTY_CSV_INVALID")) throw error;
+      const problems = (error.details.problems ?? []) as RowProblem[];
+      err(`✗ ${name}: ${problems.length} problem(s); nothing was imported (fix them, or use --skip-invalid to import the good rows)`);
+      problems.forEach((p) => err(problemLine(p)));
+      return EXIT.FAILURE;
+    }
+  });
+}
+
+function exportAction(file: string, options: Common & { force?: boolean }): void {
+  withStore(options, ({ store }) => {
+    const lines = [membersCsvHeader()];
+    for (const member of store.all()) lines.push(memberCsvLine(member));
+    const csv = lines.join("");
+    if (file === "-") {
+      process.stdout.write(csv);
+      return EXIT.OK;
+    }
+    try {
+      writePrivateFile(file, csv, options.force === true);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      err(code === "EEXIST" ? `✗ ${file} exists; use --force to replace it` : `✗ cannot write ${file}: ${code ?? errorMessage(error)}`);
+      return EXIT.FAILURE;
+    }
+    out(`✓ exported ${lines.length - 1} member(s) to ${file} (mode 0600: it holds phone numbers)`);
+    return EXIT.OK;
+  });
+}
+
+const who = (m: StoredMember): string => `member ${m.memberId} (phone ${maskPhone(m.msisdn)})`;
+
+function forgetAction(options: Common & { phone?: string; member?: string }): void {
+  if ((options.phone === undefined) === (options.member === undefined)) {
+    err("✗ name the member to forget: --phone <number> or --member <id>");
+    process.exitCode = EXIT.USAGE;
+    return;
+  }
+  let msisdn: string | undefined;
+  if (options.phone !== undefined) {
+    try {
+      msisdn = normalizeMsisdn(options.phone);
+    } catch (error) {
+      err(`✗ --phone: ${errorMessage(error)}`);
+      process.exitCode = EXIT.USAGE;
+      return;
+    }
+  }
+  withStore(options, ({ store }) => {
+    const forgotten = msisdn === undefined ? store.forgetById(options.member ?? "") : store.forgetByMsisdn(msisdn);
+    if (forgotten !== undefined) out(`✓ forgot ${who(forgotten)}: deleted from the loyalty store with everything stored about them`);
+    else out(`✓ no member with ${msisdn === undefined ? `id ${options.member ?? ""}` : `phone ${maskPhone(msisdn)}`}: nothing to delete`);
+    return EXIT.OK;
+  });
+}
+
+function listAction(options: Common & { count?: boolean }): void {
+  withStore(options, ({ store }) => {
+    if (options.count === true) {
+      out(String(store.count()));
+      return EXIT.OK;
+    }
+    const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+    out(["member id".padEnd(16), "tier".padEnd(12), "phone".padEnd(16), "enrolled".padEnd(11), "last seen", "login"].join(" "));
+    let n = 0;
+    for (const m of store.all()) {
+      n++;
+      out([m.memberId.padEnd(16), (m.tier ?? "-").padEnd(12), maskPhone(m.msisdn).padEnd(16), day(m.enrolledAt).padEnd(11), day(m.lastSeenAt).padEnd(9), m.sub === undefined ? "no" : "yes"].join(" "));
+    }
+    out(`${n} member(s)`);
+    return EXIT.OK;
+  });
+}
+
+function pruneAction(options: Common): void {
+  withStore(options, ({ store, config }) => {
+    const days = config.loyalty.retentionDays;
+    out(`✓ deleted ${store.prune(Date.now(), days)} member(s) not seen for ${days} days (loyalty.retentionDays)`);
+    return EXIT.OK;
+  });
+}
+
+export function registerLoyaltyCommands(program: Command): void {
+  const loyalty = program.command("loyalty").description("the built-in loyalty members table: import, export, forget, list, prune (run as the agent's user)");
+  const configOption = ["-c, --config <file>", "config file", DEFAULT_CONFIG_FILE] as const;
+
+  loyalty
+    .command("import")
+    .description("add or update members from a CSV file (docs/loyalty.md); all or nothing unless --skip-invalid")
+    .argument("<csv>", "UTF-8 CSV file, or - for stdin")
+    .option(...configOption)
+    .option("--skip-invalid", "import the good rows and list the bad ones")
+    .option("--dry-run", "check the file against the store, change nothing")
+    .action(importAction);
+
+  loyalty
+    .command("export")
+    .description("write every member as CSV (the import format)")
+    .argument("[csv]", "file to write (mode 0600), or - for stdout", "-")
+    .option(...configOption)
+    .option("--force", "replace an existing file")
+    .action(exportAction);
+
+  loyalty
+    .command("forget")
+    .description("erase a member (a GDPR erasure request); saying so when there is none")
+    .option(...configOption)
+    .option("--phone <msisdn>", "the member's phone number with country code, e.g. +47 912 34 567")
+    .option("--member <id>", "or the member id")
+    .action(forgetAction);
+
+  loyalty
+    .command("list")
+    .description("members with masked phone numbers")
+    .option(...configOption)
+    .option("--count", "print only how many members there are")
+    .action(listAction);
+
+  loyalty
+    .command("prune")
+    .description("delete members not seen for loyalty.retentionDays now (the agent does it daily)")
+    .option(...configOption)
+    .action(pruneAction);
+}
