@@ -125,7 +125,7 @@ describe("docs/mqtt-contract.md — the mosquitto ACL example (real mosquitto)",
 
   it("gives each till its own subtree only, the bridge publish rights, the back office read access", async () => {
     const password = (): string => randomBytes(12).toString("hex");
-    const users = { "pos-bridge": password(), "till-123456-kasse1": password(), "till-123456-kasse2": password(), "backoffice-123456": password() };
+    const users: Record<string, string> = { "pos-bridge": password(), "till-123456-kasse1": password(), "till-123456-kasse2": password(), "backoffice-123456": password() };
     const broker = await startMosquitto({ persistence: false, users, acl: block("mosquitto-acl") });
     cleanups.push(() => broker.cleanup());
     const dir = tempDir();
@@ -139,7 +139,7 @@ describe("docs/mqtt-contract.md — the mosquitto ACL example (real mosquitto)",
 
     const tills = new Map<string, { link: MqttLink; checkIns: CheckIn[] }>();
     for (const tillId of ["kasse1", "kasse2"]) {
-      const user = `till-123456-${tillId}` as const;
+      const user = `till-123456-${tillId}`;
       const db = openDatabase(join(dir.path, `${tillId}.db`));
       const link = createMqttLink({
         config: linkConfig({ mqttUrl: broker.url, tillId, username: user }),
