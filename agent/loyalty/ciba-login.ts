@@ -36,7 +36,7 @@ export type LoginOutcome =
 
 /** CIBA Core §7.3: after `slow_down` the interval grows by at least 5 seconds. */
 export const SLOW_DOWN_STEP_MS = 5_000;
-/** Consecutive failed polls (network, timeout, 5xx, 429 — after the client's own retries) tolerated. */
+/** Consecutive failed polls (network, timeout, 5xx, 429 — after the client's own retries) that end the login. */
 export const MAX_POLL_FAILURES = 3;
 const TRANSIENT: readonly VippsErrorCode[] = ["VIPPS_TIMEOUT", "VIPPS_NETWORK", "VIPPS_SERVER_ERROR", "VIPPS_RATE_LIMITED", "VIPPS_LOCKED"];
 

@@ -116,6 +116,26 @@ describe("enroll with the built-in backend", () => {
     personal.push(new MemberStore(rig.db).findByMsisdn(CUSTOMER)?.sub ?? "");
   });
 
+  it("polls on after a failed poll or two; three failures in a row → unavailable", async () => {
+    const loyalty = rig.loyalty();
+    const pending = enroll(loyalty, await candidateFor(loyalty));
+    rig.sim.control.addFault({ endpoint: "login.token", status: 500, times: 2 });
+    await rig.advanceWhenWaiting(5_000); // 500
+    await rig.advanceWhenWaiting(5_000); // 500
+    await rig.advanceWhenWaiting(5_000); // authorization_pending
+    await rig.whenWaiting();
+    rig.sim.control.approveLogin(rig.latestLogin().authReqId);
+    await rig.advanceWhenWaiting(5_000);
+    expect(await pending).toMatchObject({ kind: "enrolled" });
+    personal.push(new MemberStore(rig.db).findByMsisdn(CUSTOMER)?.sub ?? "");
+
+    const other = "4741234569";
+    personal.push(other);
+    const failing = enroll(loyalty, await candidateFor(loyalty, other));
+    rig.sim.control.addFault({ endpoint: "login.token", status: 503, times: 3 });
+    expect(await rig.drive(failing, 5_000)).toEqual({ kind: "unavailable", reason: "login poll: VIPPS_SERVER_ERROR (HTTP 503)" });
+  });
+
   it("an app too old, or a blocked account → old_app / invalid_user, without a login", async () => {
     const loyalty = rig.loyalty();
     const old = await candidateFor(loyalty);
