@@ -161,6 +161,16 @@ describe("enroll with the built-in backend", () => {
     expect(new MemberStore(rig.db).count()).toBe(0);
   });
 
+  it("closing the port ends a login in progress → aborted", async () => {
+    const loyalty = rig.loyalty();
+    const pending = enroll(loyalty, await candidateFor(loyalty));
+    await rig.advanceWhenWaiting(5_000);
+    await rig.whenWaiting();
+    loyalty.close();
+    expect(await pending).toEqual({ kind: "aborted" });
+    expect(rig.clock.pending).toBe(0);
+  });
+
   it("aborted while Vipps has not answered the login start → aborted", async () => {
     const loyalty = rig.loyalty();
     const candidate = await candidateFor(loyalty);

@@ -46,7 +46,7 @@ export interface LoyaltyService extends LoyaltyPort {
    * merchant's service's business: 0.
    */
   prune(): number;
-  /** Forgets pending candidates; later calls answer `unavailable`. */
+  /** Ends logins in progress (`aborted`) and forgets pending candidates; later calls answer `unavailable`. */
   close(): void;
 }
 
@@ -56,6 +56,8 @@ export function createLoyalty(options: LoyaltyOptions): LoyaltyService {
   const log = (options.logger ?? silentLogger()).child({ module: "loyalty" });
   const candidates = new CandidateBook(clock);
   let closed = false;
+  /** Aborted by close(): every login in progress ends with it. */
+  const shutdown = new AbortController();
 
   let store: MemberStore | undefined;
   let backend: MemberBackend;
@@ -106,6 +108,20 @@ export function createLoyalty(options: LoyaltyOptions): LoyaltyService {
     const msisdn = closed ? undefined : candidates.take(candidate.handle);
     if (signal.aborted) return { kind: "aborted" };
     if (msisdn === undefined) return { kind: "unavailable", reason: "unknown or expired enrollment candidate (after a restart, or the scan is too old)" };
+    // The caller's signal or our shutdown, whichever comes first.
+    const either = new AbortController();
+    const stop = (): void => either.abort();
+    signal.addEventListener("abort", stop, { once: true });
+    shutdown.signal.addEventListener("abort", stop, { once: true });
+    try {
+      return await enrollWithLogin(msisdn, onBindingMessage, either.signal);
+    } finally {
+      signal.removeEventListener("abort", stop);
+      shutdown.signal.removeEventListener("abort", stop);
+    }
+  }
+
+  async function enrollWithLogin(msisdn: string, onBindingMessage: (bindingMessage: string) => void, signal: AbortSignal): Promise<EnrollResult> {
     const outcome = await runCibaLogin(msisdn, onBindingMessage, signal, {
       login: options.vipps.login,
       clock,
@@ -153,6 +169,7 @@ export function createLoyalty(options: LoyaltyOptions): LoyaltyService {
     },
     close() {
       closed = true;
+      shutdown.abort();
       candidates.clear();
     },
   };
