@@ -1,7 +1,13 @@
 /**
- * Exit codes of `pos-agent`, documented in docs/operations.md. The values follow sysexits(3)
- * where one fits, so systemd's `RestartPreventExitStatus=78` stops a restart loop on a bad
- * config.
+ * Exit codes of `pos-agent`, documented in docs/operations.md ("Exit codes", one table for
+ * every command). The values follow sysexits(3) where one fits, so systemd's
+ * `RestartPreventExitStatus=78` stops a restart loop on a bad config. Values never change
+ * once released: scripts and the unit file depend on them.
+ *
+ * Per command: `doctor` 0 healthy (warnings allowed) / 1 a check failed; `status`, `reprint`,
+ * `refund` 69 when the agent is not running, 77 when its socket refuses this user, 1 when the
+ * agent refused the request (its code is printed); `config set` 78 when the result would be
+ * invalid (nothing written); `report`, `setup` 69 when the journal or Vipps is unreachable.
  */
 export const EXIT = {
   OK: 0,
@@ -13,6 +19,16 @@ export const EXIT = {
   UNAVAILABLE: 69,
   /** An unexpected internal error. */
   SOFTWARE: 70,
+  /**
+   * No answer in time from the running agent (e.g. a refund still waiting for Vipps): the
+   * outcome is not known yet — look with `pos-agent status` before trying again.
+   */
+  TEMPFAIL: 75,
+  /**
+   * Not allowed: the control socket refused this user (not in the service's group), or the
+   * command would have to write the journal as root for a journal owned by another user.
+   */
+  NOPERM: 77,
   /** The configuration (or a secret) is invalid: restarting will not help. */
   CONFIG: 78,
 } as const;

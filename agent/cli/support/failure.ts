@@ -1,0 +1,75 @@
+import { ConfigError } from "../../../config/load.js";
+import { errorMessage, isAgentError } from "../../../lib/errors.js";
+import { EXIT, type ExitCode } from "../exit-codes.js";
+import type { CliIo } from "./cli-io.js";
+import { describeConfigError } from "./config-file.js";
+
+/** What to do about the agent's own refusals, for the line under the error. */
+const HINTS: Readonly<Record<string, string>> = {
+  UNKNOWN_SALE: "`pos-agent status` lists the last sales with their references; `pos-agent report` the day's",
+  NOT_CAPTURED: "only a captured sale can be refunded",
+  REFUND_TOO_LARGE: "more than was captured and not yet refunded; `pos-agent status` shows both amounts",
+  NO_PRINTER: "no receipt printer is configured (printer.uri)",
+  TIMEOUT: "Vipps did not answer in time; the outcome is not known yet: check `pos-agent status` before trying again",
+  VIPPS_UNAVAILABLE: "Vipps could not be reached; the agent keeps trying",
+};
+
+/**
+ * Prints why a command failed, with what to do, and sets the exit code (docs/operations.md,
+ * "Exit codes"). The agent's own refusals keep their code and exit 1.
+ */
+export function reportFailure(io: CliIo, error: unknown, context: { socketPath?: string } = {}): void {
+  const socket = context.socketPath ?? "the control socket";
+  const fail = (code: ExitCode, text: string): void => {
+    io.err(text.endsWith("\n") ? text : `${text}\n`);
+    io.setExitCode(code);
+  };
+  if (error instanceof ConfigError) {
+    fail(EXIT.CONFIG, describeConfigError(error));
+    return;
+  }
+  if (!isAgentError(error)) {
+    fail(EXIT.SOFTWARE, `✗ unexpected error: ${errorMessage(error)}`);
+    return;
+  }
+  switch (error.code) {
+    case "CONTROL_NOT_RUNNING":
+      fail(EXIT.UNAVAILABLE, `✗ the agent is not running: nothing answers on ${socket}\n  check it: systemctl status pos-agent; start it: sudo systemctl start pos-agent`);
+      return;
+    case "CONTROL_PERMISSION_DENIED":
+      fail(
+        EXIT.NOPERM,
+        `✗ not allowed to use ${socket}\n  add your login to the service's group: sudo usermod -aG pos-agent $USER (then log out and in again), or use sudo`,
+      );
+      return;
+    case "CONTROL_TIMEOUT":
+    case "CONTROL_CONNECTION_LOST":
+    case "TIMEOUT":
+      fail(EXIT.TEMPFAIL, `✗ ${error.code}: ${error.message}\n  the outcome is not known yet: check with pos-agent status before trying again`);
+      return;
+    case "CONTROL_UNSUPPORTED":
+      fail(EXIT.UNAVAILABLE, `✗ ${error.code}: ${error.message}`);
+      return;
+    case "CONTROL_BAD_RESPONSE":
+    case "CONTROL_BAD_REQUEST":
+    case "CONTROL_UNKNOWN_METHOD":
+    case "CONTROL_INTERNAL":
+      fail(EXIT.SOFTWARE, `✗ ${error.code}: ${error.message}\n  the CLI and the running agent may be different releases: sudo systemctl restart pos-agent`);
+      return;
+    case "JOURNAL_NO_ACCESS":
+      fail(EXIT.NOPERM, `✗ ${error.code}: ${error.message}`);
+      return;
+    case "JOURNAL_MISSING":
+    case "JOURNAL_OUTDATED":
+    case "JOURNAL_UNREADABLE":
+      fail(EXIT.UNAVAILABLE, `✗ ${error.code}: ${error.message}`);
+      return;
+    case "NOT_CONFIRMED":
+      fail(EXIT.USAGE, `✗ ${error.message}`);
+      return;
+    default: {
+      const hint = HINTS[error.code];
+      fail(EXIT.FAILURE, `✗ ${error.code}: ${error.message}${hint === undefined ? "" : `\n  ${hint}`}`);
+    }
+  }
+}
