@@ -125,6 +125,12 @@ describe("identify with the merchant's membership service (HTTP)", () => {
     expect(await pending).toEqual({ kind: "unavailable", reason: "http backend lookup: LOYALTY_BACKEND_TIMEOUT" });
   });
 
+  it("warns at start about a missing bearer token and a plain-http service on another host", () => {
+    rig.loyalty({ backend: "http", httpUrl: "http://loyalty.example.com/api/members" });
+    expect(rig.logText()).toContain("no loyalty-http-token secret");
+    expect(rig.logText()).toMatch(/"host":"loyalty.example.com","msg":"the membership service is plain http/);
+  });
+
   it("is unavailable when nothing listens at httpUrl", async () => {
     const url = service.url;
     await service.close();
