@@ -5,7 +5,7 @@ import { runCli, type CliResult } from "../../../test/helpers/cli.js";
 import { tempDir } from "../../../test/helpers/temp-dir.js";
 import { EXIT } from "../exit-codes.js";
 
-/** The built `pos-agent loyalty …` as a technician runs it, on a real SQLite journal in a temp dir. */
+/** The built `pos-agent loyalty …` as a technician runs it, on a real SQLite journal in a temp dir. Each run spawns node: generous timeouts for a loaded machine. */
 let dir: ReturnType<typeof tempDir>;
 let config: string;
 
@@ -32,7 +32,7 @@ const count = async (): Promise<number> => Number((await loyalty(["list", "--cou
 
 const MEMBERS_SEMICOLON = ["msisdn;display_name;tier;member_id", "+47 912 34 567;Åse;Gull;K-1", "0045 40 11 22 33;Søren;;", '4798765432;"Bjørn; Ærlig";Sølv;'].join("\r\n");
 
-describe("pos-agent loyalty import / export / list", () => {
+describe("pos-agent loyalty import / export / list", { timeout: 90_000 }, () => {
   it("imports a semicolon CSV with æøå, lists masked numbers, and exports what re-imports unchanged", async () => {
     const imported = await loyalty(["import", "-"], MEMBERS_SEMICOLON);
     expect(imported.stdout).toBe("✓ imported 3 member(s) from stdin (3 new, 0 updated)\n");
@@ -108,7 +108,7 @@ describe("pos-agent loyalty import / export / list", () => {
   });
 });
 
-describe("pos-agent loyalty forget / prune", () => {
+describe("pos-agent loyalty forget / prune", { timeout: 90_000 }, () => {
   it("forgets a member by phone number in any common notation, says so, and is idempotent", async () => {
     await loyalty(["import", "-"], MEMBERS_SEMICOLON);
     const forgot = await loyalty(["forget", "--phone", "+47 912 34 567"]);
@@ -135,7 +135,7 @@ describe("pos-agent loyalty forget / prune", () => {
   });
 });
 
-describe("pos-agent loyalty: safety", () => {
+describe("pos-agent loyalty: safety", { timeout: 90_000 }, () => {
   it.skipIf(process.getuid?.() !== 0)("refuses to run as root on a journal another user owns, with a sudo -u hint, touching nothing", async () => {
     const state = join(dir.path, "state");
     chownSync(state, 65534, 65534);
