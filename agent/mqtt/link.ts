@@ -1,7 +1,6 @@
 import type { IPublishPacket, MqttClient } from "mqtt";
 import type { Config } from "../../config/schema.js";
 import type { Secrets } from "../../config/secrets.js";
-import { backoffDelay } from "../../lib/backoff.js";
 import { systemClock, type Clock, type TimerHandle } from "../../lib/clock.js";
 import { AgentError, errorMessage } from "../../lib/errors.js";
 import { silentLogger, type Logger } from "../../lib/log.js";
@@ -21,6 +20,7 @@ import { ReconnectingConnection, publishAcked } from "./connection.js";
 import { DEFAULT_DEDUPE_CAPACITY, DedupeMemory } from "./dedupe-memory.js";
 import { healthMessage } from "./health.js";
 import { checkInbound } from "./inbound.js";
+import { OutboxDrainer } from "./outbox-drainer.js";
 import { SaleOutbox } from "./sale-outbox.js";
 import type { CheckIn, InboundEvent, InboundRejection, MqttErrorCode, MqttLinkCounters, MqttLinkState, PaymentEvent } from "./types.js";
 
@@ -97,9 +97,6 @@ export function createMqttLink(options: MqttLinkOptions): MqttLink {
   let checkInHandler: ((c: CheckIn) => Promise<void> | void) | undefined;
   let paymentHandler: ((e: PaymentEvent) => Promise<void> | void) | undefined;
   let healthTimer: TimerHandle | undefined;
-  let drainTimer: TimerHandle | undefined;
-  let draining = false;
-  let drainFailures = 0;
 
   const handlerFor = (event: InboundEvent): (() => Promise<void> | void) | undefined => {
     switch (event.kind) {
@@ -184,32 +181,6 @@ export function createMqttLink(options: MqttLinkOptions): MqttLink {
     }, config.mqtt.healthIntervalSeconds * 1000);
   };
 
-  const drain = async (): Promise<void> => {
-    if (draining) return;
-    draining = true;
-    try {
-      for (let row = outbox.head(); row !== undefined; row = outbox.head()) {
-        const client = connection.connectedClient;
-        if (client === undefined) return;
-        await publishAcked(client, topics.sales, row.payload, TOPIC_QOS.sales);
-        outbox.remove(row.seq);
-        counters.salesPublished += 1;
-        drainFailures = 0;
-      }
-    } catch (error) {
-      log.warn({ err: error instanceof AgentError ? error.toJSON() : errorMessage(error), pending: outbox.pending }, "sale event not acknowledged; it stays in the outbox");
-      // A refusal while connected (ACL, quota) is retried with backoff; a lost connection
-      // drains again on the next connect.
-      if (connection.connectedClient !== undefined) {
-        const delay = backoffDelay(backoff, drainFailures++, random);
-        clock.clearTimeout(drainTimer);
-        drainTimer = clock.setTimeout(() => void drain(), delay);
-      }
-    } finally {
-      draining = false;
-    }
-  };
-
   const onConnected = async (client: MqttClient): Promise<void> => {
     counters.connects += 1;
     // Every connect: the broker may have lost the session (restart without persistence,
@@ -221,7 +192,7 @@ export function createMqttLink(options: MqttLinkOptions): MqttLink {
     await publishAcked(client, topics.status, STATUS_ONLINE, TOPIC_QOS.status);
     publishHealth();
     scheduleHealth();
-    void drain();
+    outboxDrainer.drain();
   };
 
   const connection: ReconnectingConnection = new ReconnectingConnection({
@@ -239,8 +210,21 @@ export function createMqttLink(options: MqttLinkOptions): MqttLink {
       },
       onClosed: () => {
         clock.clearTimeout(healthTimer);
-        clock.clearTimeout(drainTimer);
+        outboxDrainer.cancel();
       },
+    },
+  });
+
+  const outboxDrainer = new OutboxDrainer({
+    outbox,
+    topic: topics.sales,
+    connectedClient: () => connection.connectedClient,
+    clock,
+    backoff,
+    random,
+    logger: log,
+    onPublished: () => {
+      counters.salesPublished += 1;
     },
   });
 
@@ -250,7 +234,7 @@ export function createMqttLink(options: MqttLinkOptions): MqttLink {
     },
     async stop() {
       clock.clearTimeout(healthTimer);
-      clock.clearTimeout(drainTimer);
+      outboxDrainer.cancel();
       await connection.stop((client) => publishAcked(client, topics.status, STATUS_OFFLINE, TOPIC_QOS.status));
     },
     onCheckIn(handler) {
@@ -269,7 +253,7 @@ export function createMqttLink(options: MqttLinkOptions): MqttLink {
       if (!outbox.add(parsed.data.eventId, JSON.stringify(message), clock.now())) {
         log.info({ eventId: parsed.data.eventId }, "sale event already queued");
       }
-      void drain();
+      outboxDrainer.drain();
     },
     get state() {
       return connection.state;

@@ -43,6 +43,8 @@ export interface MosquittoBroker {
   /** Starts again on the same port with the same config and persistence file. */
   start(): Promise<void>;
   restart(): Promise<void>;
+  /** Replaces the ACL file (the broker must have been started with `acl`) and makes mosquitto re-read it (SIGHUP). */
+  setAcl(text: string): Promise<void>;
   /** The broker's log so far (for failure messages). */
   logs(): string;
   /** Stops the broker and removes its directory. Safe to call twice. */
@@ -237,6 +239,14 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
     async restart() {
       await broker.stop();
       await broker.start();
+    },
+    async setAcl(text) {
+      if (options.acl === undefined) throw new Error("setAcl needs a broker started with an acl");
+      writeFileSync(join(dir.path, "acl"), text, { mode: 0o600 });
+      const before = log.text.length;
+      child?.kill("SIGHUP");
+      // mosquitto logs "Reloading config." when it handles the signal.
+      for (let i = 0; i < 100 && !log.text.slice(before).includes("Reloading config"); i++) await new Promise((r) => setTimeout(r, 50));
     },
     logs: () => log.text,
     async cleanup() {
