@@ -1,6 +1,5 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { dirname, isAbsolute, join, resolve } from "node:path";
-import { parseConfigText } from "../../config/load.js";
+import { join } from "node:path";
 import type { Config } from "../../config/schema.js";
 import { AgentError } from "../../lib/errors.js";
 import { openDatabase, type Db } from "../store/database.js";
@@ -8,23 +7,13 @@ import { MemberStore } from "./member-store.js";
 
 /**
  * Opening the agent's store from a technician's tool (`pos-agent loyalty …`) while the agent
- * may be running: SQLite in WAL mode allows it. Only the config file is read, not the secrets
- * (they are root-only; the tool needs none). Never as root on a journal someone else owns:
+ * may be running: SQLite in WAL mode allows it. Never as root on a journal someone else owns:
  * SQLite would create its `-wal`/`-shm` files owned by root and the agent could no longer write
  * its journal (docs/operations.md, "Backing up the journal").
  */
-export type StoreAccessCode = "STORE_CONFIG_INVALID" | "STORE_AS_ROOT";
+export type StoreAccessCode = "STORE_AS_ROOT";
 
-export class StoreAccessError extends AgentError<StoreAccessCode> {
-  constructor(
-    code: StoreAccessCode,
-    message: string,
-    /** Config problems, one per line (STORE_CONFIG_INVALID). */
-    readonly problems: readonly string[] = [],
-  ) {
-    super(code, message);
-  }
-}
+export class StoreAccessError extends AgentError<StoreAccessCode> {}
 
 export interface OpenedStore {
   readonly config: Config;
@@ -32,21 +21,6 @@ export interface OpenedStore {
   readonly db: Db;
   readonly store: MemberStore;
   close(): void;
-}
-
-/** The config's `storage.directory`, relative to the config file like the agent resolves it. */
-export function readToolConfig(configFile: string): { config: Config; directory: string } {
-  let text: string;
-  try {
-    text = readFileSync(configFile, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? "unreadable";
-    throw new StoreAccessError("STORE_CONFIG_INVALID", `${configFile}: cannot read (${code})`, [`cannot read: ${code}`]);
-  }
-  const parsed = parseConfigText(text);
-  if (parsed.config === undefined) throw new StoreAccessError("STORE_CONFIG_INVALID", `${configFile}: ${parsed.problems.length} problem(s)`, parsed.problems);
-  const configured = parsed.config.storage.directory;
-  return { config: parsed.config, directory: isAbsolute(configured) ? configured : resolve(dirname(resolve(configFile)), configured) };
 }
 
 /** The name of a uid from /etc/passwd, for the hint; undefined when it is not there. */
@@ -80,8 +54,9 @@ export function assertNotRootOnForeignJournal(directory: string, journalFile: st
   );
 }
 
-export function openMemberStore(configFile: string, journalFileName: string): OpenedStore {
-  const { config, directory } = readToolConfig(configFile);
+/** `config.storage.directory` must be absolute (as `loadConfig` and `readConfigFile` resolve it). */
+export function openMemberStore(config: Config, journalFileName: string): OpenedStore {
+  const directory = config.storage.directory;
   const file = join(directory, journalFileName);
   assertNotRootOnForeignJournal(directory, file);
   const db = openDatabase(file);

@@ -142,7 +142,7 @@ describe("pos-agent loyalty: safety", { timeout: 90_000 }, () => {
     const owner = readFileSync("/etc/passwd", "utf8").split("\n").find((l) => l.split(":")[2] === "65534")?.split(":")[0] ?? "pos-agent";
     for (const args of [["list"], ["export"], ["import", "-"], ["forget", "--phone", "4791234567"], ["prune"]]) {
       const result = await loyalty(args, "msisdn\n4791234567\n");
-      expect(result.code).toBe(EXIT.USAGE);
+      expect(result.code).toBe(EXIT.NOPERM);
       expect(result.stderr).toContain("refusing to open the journal as root");
       expect(result.stderr).toContain(`sudo -u ${owner} pos-agent loyalty`);
     }

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
+import { ConfigError } from "../../../config/load.js";
 import { errorMessage } from "../../../lib/errors.js";
 import { maskPhone } from "../../../lib/log.js";
 import {
@@ -16,6 +17,7 @@ import { writePrivateFile } from "../../loyalty/private-file.js";
 import { openMemberStore, StoreAccessError, type OpenedStore } from "../../loyalty/store-access.js";
 import { JOURNAL_FILE } from "../../runtime/agent.js";
 import { EXIT, type ExitCode } from "../exit-codes.js";
+import { describeConfigError, readConfigFile } from "../support/config-file.js";
 import { DEFAULT_CONFIG_FILE } from "./config.js";
 
 /**
@@ -34,12 +36,17 @@ const err = (text: string): void => void process.stderr.write(`${text}\n`);
 function withStore(options: Common, work: (opened: OpenedStore) => ExitCode): void {
   let opened: OpenedStore;
   try {
-    opened = openMemberStore(options.config, JOURNAL_FILE);
+    // The config file only: the secrets are root's, and these commands need none.
+    opened = openMemberStore(readConfigFile(options.config).config, JOURNAL_FILE);
   } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(describeConfigError(error));
+      process.exitCode = EXIT.CONFIG;
+      return;
+    }
     if (!(error instanceof StoreAccessError)) throw error;
     err(`✗ ${error.message}`);
-    for (const problem of error.problems) err(`  ${problem}`);
-    process.exitCode = error.code === "STORE_CONFIG_INVALID" ? EXIT.CONFIG : EXIT.USAGE;
+    process.exitCode = EXIT.NOPERM;
     return;
   }
   try {
