@@ -187,6 +187,21 @@ for (const protocolVersion of [5, 4] as const) {
       await vi.waitFor(() => expect(second.payments.map((p) => p.reference)).toEqual(["kasse3-1", "kasse3-2", "kasse3-3", "kasse3-4", "kasse3-5"]), WAIT);
     });
 
+    it("acknowledges and counts an event nobody handles, and keeps going", async () => {
+      const config = linkConfig({ mqttUrl: broker.url, tillId: "kasse4", protocolVersion });
+      const link = createMqttLink({ config, secrets: linkSecrets(), db: openDb(storeFile()) });
+      cleanups.push(() => link.stop());
+      const checkIns: CheckIn[] = [];
+      link.onCheckIn((c) => {
+        checkIns.push(c);
+      });
+      await startOnline(link, "kasse4");
+      await publishRaw(topic("kasse4", "webhook"), webhookEnvelope(paymentPayload({ reference: "kasse4-1", msn: TEST_MSN })));
+      await publishRaw(topic("kasse4", "webhook"), webhookEnvelope(checkInPayload({ tillId: "kasse4", msn: TEST_MSN, customerToken: "after" })));
+      await vi.waitFor(() => expect(checkIns.map((c) => c.customerToken)).toEqual(["after"]), WAIT);
+      expect(link.counters()).toMatchObject({ unhandled: 1, delivered: 1, handlerFailures: 0 });
+    });
+
     it("refuses an invalid sale event and queues nothing", () => {
       const { link } = newLink();
       let error: unknown;
