@@ -11,6 +11,7 @@ import {
   type LinkTransport,
   type RegisterLink,
 } from "../../drivers/register/index.js";
+import { createLoyalty } from "../loyalty/index.js";
 import { createMqttLink, type MqttLink } from "../mqtt/index.js";
 import { Journal } from "../journal/journal.js";
 import { openDatabase, type Db } from "../store/database.js";
@@ -57,6 +58,7 @@ export interface RunningAgent {
   stop(): Promise<void>;
 }
 
+const DAY_MS = 86_400_000;
 const NO_SCREEN: ScreenPort = { show: () => Promise.resolve() };
 const NO_LIGHTS: LightsPort = { show: () => undefined, beep: () => undefined };
 const NO_PRINTER = (): ReceiptsPort => ({ configured: false, enqueue: () => undefined });
@@ -94,6 +96,10 @@ export function startAgent(loaded: LoadedConfig, parts: AgentParts = {}): Runnin
     starting: (saleId) => runner.receiptStarting(saleId),
     finished: (saleId, printed) => runner.receiptFinished(saleId, printed),
   };
+  const loyalty = config.loyalty.mode === "off" ? undefined : createLoyalty({ config, secrets, db, vipps, clock, logger: logger.child({ module: "loyalty" }) });
+  const receipts = (parts.receipts ?? NO_PRINTER)(hooks);
+  const lights = parts.lights ?? NO_LIGHTS;
+  const screen = parts.screen ?? NO_SCREEN;
   const qrContent = journal.meta(QR_CONTENT_KEY);
   const registerLogger = logger.child({ module: "register" });
   const registerPort = new LinkRegisterPort(registerLink, registerLogger);
@@ -102,10 +108,11 @@ export function startAgent(loaded: LoadedConfig, parts: AgentParts = {}): Runnin
     journal,
     payments: new VippsPayments(vipps),
     register: registerPort,
-    receipts: (parts.receipts ?? NO_PRINTER)(hooks),
-    screen: parts.screen ?? NO_SCREEN,
-    lights: parts.lights ?? NO_LIGHTS,
+    receipts,
+    screen,
+    lights,
     saleEvents: new OutboxSaleEvents((event) => mqtt.publishSaleEvent(event)),
+    ...(loyalty === undefined ? {} : { loyalty }),
     clock,
     logger: logger.child({ module: "checkout" }),
     ...(qrContent === undefined ? {} : { qrContent }),
@@ -133,6 +140,20 @@ export function startAgent(loaded: LoadedConfig, parts: AgentParts = {}): Runnin
     }),
   );
 
+  lights.onButton?.((action) => (action === "reprint" ? runner.reprint() : runner.cancelActive()));
+
+  // Housekeeping once a day: settled sales past retention, members not seen for too long.
+  const prune = (): void => {
+    const now = clock.now();
+    const removed = journal.prune(now - config.storage.retentionDays * DAY_MS);
+    const members = loyalty?.prune() ?? 0;
+    if (removed + members > 0) logger.info({ sales: removed, members }, "pruned data past retention");
+  };
+  let pruneTimer = clock.setTimeout(function again() {
+    prune();
+    pruneTimer = clock.setTimeout(again, DAY_MS);
+  }, 60_000);
+
   runner.start();
   link.start();
   mqtt.start();
@@ -155,9 +176,11 @@ export function startAgent(loaded: LoadedConfig, parts: AgentParts = {}): Runnin
       }
     },
     async stop() {
+      clock.clearTimeout(pruneTimer);
+      loyalty?.close();
       await runner.stop();
       shutdown.abort(new Error("agent stopping"));
-      await Promise.allSettled([registerLink().stop(), mqtt.stop()]);
+      await Promise.allSettled([registerLink().stop(), mqtt.stop(), receipts.close?.(), screen.close?.(), lights.close?.()]);
       db.close();
     },
   };

@@ -1,10 +1,10 @@
 import type { Logger } from "../../lib/log.js";
 import type { Clock, TimerHandle } from "../../lib/clock.js";
-import { errorMessage } from "../../lib/errors.js";
+import { AgentError, errorMessage } from "../../lib/errors.js";
 import type { Acceptance, Effect, Input, SaleUpdate, Transition } from "../checkout/io.js";
 import { step } from "../checkout/machine.js";
 import { needsResume, resumeEffects } from "../checkout/resume.js";
-import type { Sale } from "../checkout/sale.js";
+import { refundableAmount, type Sale } from "../checkout/sale.js";
 import type { CheckoutSettings } from "../checkout/settings.js";
 import type { TillState } from "../checkout/till.js";
 import { saleUpdate } from "../checkout/wire.js";
@@ -58,6 +58,7 @@ export class CheckoutRunner {
   private readonly logins = new Map<string, AbortController>();
   /** First names for the member screen: personal data, so never journalled. */
   private readonly memberNames = new Map<string, string>();
+  private readonly refundWaiters = new Map<string, (update: SaleUpdate) => void>();
   readonly counters: RunnerCounters = { transitions: 0, refused: 0, captured: 0, failed: 0, cancelled: 0, vippsCalls: 0 };
 
   constructor(private readonly deps: RunnerDeps) {
@@ -145,6 +146,14 @@ export class CheckoutRunner {
     this.counters.transitions++;
     this.till = t.till;
     this.noteFinished(t, now);
+    if (input.type === "refund_result") {
+      const update = t.effects.find((e) => e.type === "notify_register" && e.update.refundId === input.refundId);
+      // Only a definite answer settles the waiter; "Vipps unavailable" is retried in the background.
+      if (update?.type === "notify_register") {
+        this.refundWaiters.get(input.refundId)?.(update.update);
+        this.refundWaiters.delete(input.refundId);
+      }
+    }
     this.perform(t.effects);
     this.evictSettled();
     this.refreshView();
@@ -327,6 +336,65 @@ export class CheckoutRunner {
     }
     const jobId = [effect.saleId, effect.kind, effect.refundId].filter((x) => x !== undefined).join(":");
     this.deps.receipts.enqueue({ jobId, sale, kind: effect.kind, copy: effect.copy, ...(effect.refundId ? { refundId: effect.refundId } : {}) });
+  }
+
+  /**
+   * Prints a sale's receipt again, marked COPY: by sale id, payment reference or sale number;
+   * by default the last captured sale. For the technician (`pos-agent reprint`) and the button.
+   */
+  reprint(sale?: string): { saleId: string; jobId: string } {
+    const found = this.findSale(sale);
+    if (found === undefined) throw new AgentError("UNKNOWN_SALE", sale === undefined ? "no captured sale yet" : `no sale ${sale}`);
+    if (found.phase.kind !== "final" || found.phase.outcome.state !== "captured") throw new AgentError("NOT_CAPTURED", `sale ${found.saleId} was not paid`);
+    if (!this.deps.receipts.configured) throw new AgentError("NO_PRINTER", "no receipt printer is configured");
+    const jobId = `${found.saleId}:copy:${this.deps.clock.now()}`;
+    this.deps.receipts.enqueue({ jobId, sale: found, kind: "sale", copy: true });
+    return { saleId: found.saleId, jobId };
+  }
+
+  /**
+   * A refund asked for by the technician (`pos-agent refund`), not the register: same rules and
+   * same journal; the register is told the outcome like any other. Resolves with the final state.
+   */
+  refund(reference: string, amount: number | undefined, timeoutMs: number): Promise<SaleUpdate> {
+    const sale = this.findSale(reference);
+    if (sale === undefined) return Promise.reject(new AgentError("UNKNOWN_SALE", `no sale with reference ${reference}`));
+    this.ensureLoaded(sale.saleId);
+    const loaded = this.till.sales[sale.saleId] ?? sale;
+    const refundId = `T${this.deps.clock.now().toString(36)}`;
+    const value = amount ?? refundableAmount(loaded);
+    const t = this.apply({ type: "refund", saleId: sale.saleId, refundId, amount: value });
+    if (t?.acceptance !== undefined && !t.acceptance.ok) return Promise.reject(new AgentError(t.acceptance.code, t.acceptance.message));
+    return new Promise((resolve, reject) => {
+      const timer = this.deps.clock.setTimeout(() => {
+        this.refundWaiters.delete(refundId);
+        reject(new AgentError("TIMEOUT", `no answer from Vipps within ${timeoutMs} ms; the refund goes on in the background`));
+      }, timeoutMs);
+      this.refundWaiters.set(refundId, (update) => {
+        this.deps.clock.clearTimeout(timer);
+        resolve(update);
+      });
+    });
+  }
+
+  /** The till's button, when configured to cancel: cancels the sale being paid, as the register would. */
+  cancelActive(): void {
+    const saleId = this.till.activeSaleId;
+    if (saleId !== undefined) this.apply({ type: "cancel", saleId });
+  }
+
+  private findSale(ref: string | undefined): Sale | undefined {
+    const { journal } = this.deps;
+    if (ref === undefined) {
+      const last = journal.recentSales(50).find((r) => r.outcome === "captured");
+      return last === undefined ? undefined : journal.getSale(last.saleId);
+    }
+    return (
+      this.till.sales[ref] ??
+      journal.getSale(ref) ??
+      journal.getSaleByReference(ref) ??
+      (/^\d+$/.test(ref) ? journal.getSaleByNo(Number(ref)) : undefined)
+    );
   }
 
   /** The printer queue is about to send a sale receipt's bytes (journalled first, see resume.ts). */

@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig, type LoadedConfig } from "../../config/load.js";
+import { systemClock } from "../../lib/clock.js";
 import { errorMessage } from "../../lib/errors.js";
 import { createLogger, type Logger } from "../../lib/log.js";
 import { EXIT, type ExitCode } from "../cli/exit-codes.js";
@@ -28,7 +29,7 @@ export async function runDaemon(file: string, overrides: AgentParts = {}): Promi
   watchdog.start();
 
   try {
-    const devices = await devicesFromConfig(loaded.config, logger);
+    const devices = await devicesFromConfig(loaded.config, logger, overrides.clock ?? systemClock);
     agent = startAgent(loaded, { logger, ...devices, ...overrides });
   } catch (error) {
     logger.fatal({ err: errorMessage(error) }, "the agent could not start");

@@ -1,14 +1,19 @@
 import type { Config } from "../../config/schema.js";
+import type { Clock } from "../../lib/clock.js";
 import type { Logger } from "../../lib/log.js";
 import { openTerminalDisplay } from "../../drivers/display/index.js";
+import { openStatusLights } from "../../drivers/gpio/index.js";
+import { createPrinter } from "../../drivers/printer/index.js";
 import type { AgentParts } from "./agent.js";
+import { printerReceipts } from "./printer-receipts.js";
 
 /**
  * The real devices named by the config: the customer display (a TTY or a file), the receipt
  * printer and the status lights. A device set to `none` (or GPIO disabled) is simply absent:
- * none of them is on the money path.
+ * none of them is on the money path. A bad printer setting (e.g. an unknown model) is a config
+ * error and stops the start, like any other.
  */
-export function devicesFromConfig(config: Config, logger: Logger): Promise<Pick<AgentParts, "screen" | "receipts" | "lights">> {
+export async function devicesFromConfig(config: Config, logger: Logger, clock: Clock): Promise<Pick<AgentParts, "screen" | "receipts" | "lights">> {
   const parts: { -readonly [K in keyof AgentParts]?: AgentParts[K] } = {};
   if (config.display.path !== "none") {
     parts.screen = openTerminalDisplay({
@@ -21,5 +26,22 @@ export function devicesFromConfig(config: Config, logger: Logger): Promise<Pick<
       logger,
     });
   }
-  return Promise.resolve(parts);
+  const printer = createPrinter(config.printer.uri, {
+    model: config.printer.model,
+    columns: config.printer.columns,
+    statusTimeoutMs: config.printer.statusTimeoutMs,
+    clock,
+    logger: logger.child({ module: "printer" }),
+  });
+  if (printer !== undefined) parts.receipts = printerReceipts(printer, config, clock, logger.child({ module: "receipts" }));
+  if (config.gpio.enabled) {
+    parts.lights = await openStatusLights({
+      pins: config.gpio.pins,
+      buttonAction: config.gpio.buttonAction,
+      debounceMs: config.gpio.debounceMs,
+      clock,
+      logger,
+    });
+  }
+  return parts;
 }

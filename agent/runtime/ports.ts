@@ -45,15 +45,20 @@ export interface ReceiptJob {
 export interface ReceiptsPort {
   readonly configured: boolean;
   enqueue(job: ReceiptJob): void;
+  close?(): Promise<void>;
 }
 
 export interface ScreenPort {
   show(screen: Screen): Promise<void>;
+  close?(): Promise<void>;
 }
 
 export interface LightsPort {
   show(state: "ready" | "busy" | "error" | "off"): void;
   beep(): void;
+  /** The till's button (config gpio.buttonAction says what it means). */
+  onButton?(listener: (action: "reprint" | "cancel") => void): void;
+  close?(): Promise<void>;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { tempDir } from "../../test/helpers/temp-dir.js";
@@ -8,10 +9,14 @@ describe("openDatabase + migrate", () => {
   beforeEach(() => (dir = tempDir()));
   afterEach(() => dir.cleanup());
 
-  it("opens in WAL with synchronous=FULL", () => {
-    const db = openDatabase(join(dir.path, "sub", "journal.db"));
+  it("opens in WAL with synchronous=FULL, readable by its owner only", () => {
+    const file = join(dir.path, "sub", "journal.db");
+    const db = openDatabase(file);
     expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
     expect(db.pragma("synchronous", { simple: true })).toBe(2);
+    db.prepare("CREATE TABLE t (a)").run();
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(statSync(`${file}-wal`).mode & 0o777).toBe(0o600);
     db.close();
   });
 

@@ -1,5 +1,5 @@
 import Database from "better-sqlite3";
-import { mkdirSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 
 export type Db = Database.Database;
@@ -10,8 +10,12 @@ export type Db = Database.Database;
  * default NORMAL may lose the last commits on power loss — exactly the ones that matter).
  */
 export function openDatabase(file: string): Db {
-  if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
+  const fresh = file !== ":memory:" && !existsSync(file);
+  if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const db = new Database(file);
+  // The journal holds customer tokens for minutes and, with loyalty, phone numbers: owner only.
+  // SQLite gives its -wal and -shm files the database file's mode.
+  if (fresh) chmodSync(file, 0o600);
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = FULL");
   db.pragma("foreign_keys = ON");

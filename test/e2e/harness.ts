@@ -1,5 +1,8 @@
 import { join } from "node:path";
 import { startAgent, type AgentParts, type RunningAgent } from "../../agent/runtime/agent.js";
+import { devicesFromConfig } from "../../agent/runtime/devices.js";
+import { systemClock } from "../../lib/clock.js";
+import { silentLogger } from "../../lib/log.js";
 import { startSystem, type RunningSystem, type SystemOptions } from "../../agent/demo/system.js";
 import { createReferenceRegister, type ReferenceRegister } from "../../sim/register/reference-register.js";
 import type { Basket } from "../../drivers/register/index.js";
@@ -38,16 +41,19 @@ export async function startE2E(options: { system?: Partial<SystemOptions>; parts
   });
   const register = createReferenceRegister({ path: cable.b, heartbeatIntervalMs: 1_000, reopenMinMs: 100, reopenMaxMs: 1_000 });
   register.start();
+  /** The agent as `pos-agent run` builds it: devices from the config, plus the caller's parts. */
+  const agentWith = async (parts: AgentParts | undefined): Promise<RunningAgent> =>
+    startAgent(system.loaded, { ...(await devicesFromConfig(system.loaded.config, silentLogger(), systemClock)), ...parts });
   const e2e: E2E = {
     dir: dir.path,
     system,
     broker,
     cable,
     register,
-    agent: startAgent(system.loaded, options.parts),
+    agent: await agentWith(options.parts),
     async restartAgent(parts) {
       await e2e.agent.stop();
-      e2e.agent = startAgent(system.loaded, parts ?? options.parts);
+      e2e.agent = await agentWith(parts ?? options.parts);
     },
     async stop() {
       await e2e.agent.stop().catch(() => undefined);
