@@ -67,9 +67,14 @@ export function reportFailure(io: CliIo, error: unknown, context: { socketPath?:
     case "NOT_CONFIRMED":
       fail(EXIT.USAGE, `✗ ${error.message}`);
       return;
+    case "REPORT_BAD_DATE":
+      fail(EXIT.USAGE, `✗ ${error.code}: ${error.message}`);
+      return;
     default: {
       const hint = HINTS[error.code];
-      fail(EXIT.FAILURE, `✗ ${error.code}: ${error.message}${hint === undefined ? "" : `\n  ${hint}`}`);
+      // The printer is a device the command needs: PRINTER_PAPER_OUT, _OFFLINE … (print-test's rule).
+      const device = error.code === "NO_PRINTER" || (error.code.startsWith("PRINTER_") && error.code !== "PRINTER_BAD_DOCUMENT");
+      fail(device ? EXIT.UNAVAILABLE : EXIT.FAILURE, `✗ ${error.code}: ${error.message}${hint === undefined ? "" : `\n  ${hint}`}`);
     }
   }
 }

@@ -20,12 +20,13 @@ import { cliError } from "./errors.js";
  * the other user meanwhile. Not root, or a root-owned directory (a development setup where the
  * agent runs as root): opened as is.
  *
+ * `use` gets the journal and its database (for read-only queries the Journal has no method for).
  * `read`: read-only, the file must exist (JOURNAL_MISSING otherwise), a journal older than this
  * release is JOURNAL_OUTDATED. `write`: opened like the agent opens it (WAL, synchronous=FULL,
  * busy timeout, migrations); root needs the directory to exist already (the service creates it),
  * else JOURNAL_NO_ACCESS.
  */
-export function withJournal<T>(directory: string, mode: "read" | "write", use: (journal: Journal) => T): T {
+export function withJournal<T>(directory: string, mode: "read" | "write", use: (journal: Journal, db: Db) => T): T {
   const file = join(directory, JOURNAL_FILE);
   const owner = journalOwner(directory, mode);
   return asUser(owner, () => {
@@ -41,7 +42,7 @@ export function withJournal<T>(directory: string, mode: "read" | "write", use: (
         }
         throw error;
       }
-      return use(journal);
+      return use(journal, db);
     } finally {
       db.close();
     }

@@ -1,0 +1,35 @@
+import { formatLocalTime, formatMoney, table } from "./format.js";
+import type { EndOfDaySummary } from "../../report/index.js";
+
+/** Basis points as a percentage: 2500 → "25 %", 1250 → "12.5 %". */
+function percent(rate: number): string {
+  const whole = Math.floor(rate / 100);
+  const rest = rate % 100;
+  return rest === 0 ? `${whole} %` : `${whole}.${String(rest).padStart(2, "0").replace(/0$/, "")} %`;
+}
+
+/** `pos-agent report` on the terminal. */
+export function renderReport(s: EndOfDaySummary): string {
+  const money = (v: number): string => formatMoney(v, s.currency);
+  const reasons = Object.entries(s.sales.failedReasons)
+    .map(([reason, n]) => `${reason} ${n}`)
+    .join(", ");
+  const out = [
+    `end of day ${s.date} — till ${s.tillId} (${formatLocalTime(s.from)} to ${formatLocalTime(s.to)})`,
+    "",
+    table([
+      ["captured", `${s.sales.captured.count}`, money(s.sales.captured.total)],
+      ["refunded", `${s.refunds.count}`, `-${money(s.refunds.total)}`],
+      ["net", "", money(s.net)],
+      ["failed", `${s.sales.failed}`, reasons],
+      ["cancelled", `${s.sales.cancelled}`, ""],
+      ...(s.unfinished > 0 ? [["unfinished", `${s.unfinished}`, "begun this day, not finished by its end"]] : []),
+    ]),
+    "",
+    "VAT of captured sales:",
+    s.vat.length === 0
+      ? "  none"
+      : table([["rate", "base", "VAT", "total"], ...s.vat.map((v) => [percent(v.rate), money(v.base), money(v.vat), money(v.total)])]),
+  ];
+  return `${out.join("\n")}\n`;
+}

@@ -1,0 +1,78 @@
+import type { Db } from "../store/database.js";
+import type { Input } from "../checkout/io.js";
+import type { Sale } from "../checkout/sale.js";
+
+/**
+ * What the journal knows about one day, read-only. A sale belongs to the day it was FINISHED
+ * (its first transition into the final phase: captured, failed or cancelled), a refund to the
+ * day Vipps confirmed it (its `refund_result`), so a sale paid on Monday and refunded on Tuesday
+ * counts in Monday's sales and Tuesday's refunds. Reads the journal's tables as documented in
+ * agent/journal/schema.ts (`journal_transitions.phase` is the sale's phase after the transition,
+ * `input` the input as JSON).
+ */
+export interface FinishedSale {
+  readonly sale: Sale;
+  readonly finishedAt: number;
+}
+
+export interface ConfirmedRefund {
+  readonly sale: Sale;
+  readonly refundId: string;
+  readonly amount: number;
+  readonly at: number;
+}
+
+export interface JournalDay {
+  readonly finished: readonly FinishedSale[];
+  readonly refunds: readonly ConfirmedRefund[];
+  /** Sales started but not finished when the day ended (still open, or being paid). */
+  readonly unfinished: number;
+}
+
+export function readJournalDay(db: Db, from: number, to: number): JournalDay {
+  const finished = (
+    db
+      .prepare(
+        `SELECT s.data AS data, MIN(t.at) AS finishedAt
+           FROM journal_transitions t JOIN journal_sales s ON s.sale_id = t.sale_id
+          WHERE t.phase = 'final' AND t.at < ?
+          GROUP BY t.sale_id
+         HAVING finishedAt >= ?
+          ORDER BY finishedAt`,
+      )
+      .all(to, from) as { data: string; finishedAt: number }[]
+  ).map((row) => ({ sale: JSON.parse(row.data) as Sale, finishedAt: row.finishedAt }));
+
+  const seen = new Set<string>();
+  const refunds: ConfirmedRefund[] = [];
+  const rows = db
+    .prepare(
+      `SELECT t.at AS at, t.input AS input, s.data AS data
+         FROM journal_transitions t JOIN journal_sales s ON s.sale_id = t.sale_id
+        WHERE t.at >= ? AND t.at < ? AND json_extract(t.input, '$.type') = 'refund_result'
+        ORDER BY t.at`,
+    )
+    .all(from, to) as { at: number; input: string; data: string }[];
+  for (const row of rows) {
+    const input = JSON.parse(row.input) as Input;
+    if (input.type !== "refund_result" || !input.result.ok) continue;
+    const sale = JSON.parse(row.data) as Sale;
+    const refund = sale.refunds.find((r) => r.refundId === input.refundId && r.status === "done");
+    const key = `${sale.saleId}\u0000${input.refundId}`;
+    if (refund === undefined || seen.has(key)) continue;
+    seen.add(key);
+    refunds.push({ sale, refundId: refund.refundId, amount: refund.amount, at: row.at });
+  }
+
+  // Started before the day ended and not final by then.
+  const unfinished = (
+    db
+      .prepare(
+        `SELECT COUNT(*) AS n FROM journal_sales s
+          WHERE s.created_at >= ? AND s.created_at < ?
+            AND NOT EXISTS (SELECT 1 FROM journal_transitions t WHERE t.sale_id = s.sale_id AND t.phase = 'final' AND t.at < ?)`,
+      )
+      .get(from, to, to) as { n: number }
+  ).n;
+  return { finished, refunds, unfinished };
+}

@@ -1,0 +1,32 @@
+import { AgentError } from "../../lib/errors.js";
+
+export type ReportErrorCode = "REPORT_BAD_DATE";
+
+/** A calendar day in the till's time zone (the machine's, `TZ` / timedatectl), as [from, to) in epoch ms. */
+export interface LocalDay {
+  /** YYYY-MM-DD. */
+  readonly date: string;
+  readonly from: number;
+  /** Exclusive: the next day's midnight (23 or 25 hours later across a DST change). */
+  readonly to: number;
+}
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Throws REPORT_BAD_DATE unless `date` is a real YYYY-MM-DD day. */
+export function localDay(date: string): LocalDay {
+  const match = DATE.exec(date);
+  const [y, m, d] = match === null ? [NaN, NaN, NaN] : [Number(match[1]), Number(match[2]), Number(match[3])];
+  const from = new Date(y, m - 1, d);
+  if (match === null || from.getFullYear() !== y || from.getMonth() !== m - 1 || from.getDate() !== d) {
+    throw new AgentError<ReportErrorCode>("REPORT_BAD_DATE", `expected a date as YYYY-MM-DD, got ${JSON.stringify(date)}`);
+  }
+  return { date, from: from.getTime(), to: new Date(y, m - 1, d + 1).getTime() };
+}
+
+/** The local day that contains `time`. */
+export function localDayOf(time: number): LocalDay {
+  const t = new Date(time);
+  const pad = (n: number): string => String(n).padStart(2, "0");
+  return localDay(`${t.getFullYear()}-${pad(t.getMonth() + 1)}-${pad(t.getDate())}`);
+}

@@ -1,0 +1,134 @@
+import { join } from "node:path";
+import { ManualClock } from "../../lib/manual-clock.js";
+import { silentLogger } from "../../lib/log.js";
+import type { BasketLine } from "../../agent/checkout/sale.js";
+import { SETTINGS } from "../../agent/checkout/testing/harness.js";
+import { Journal } from "../../agent/journal/journal.js";
+import { CheckoutRunner } from "../../agent/runtime/checkout-runner.js";
+import { JOURNAL_FILE } from "../../agent/runtime/agent.js";
+import {
+  RecordingLights,
+  RecordingReceipts,
+  RecordingRegister,
+  RecordingSaleEvents,
+  RecordingScreen,
+  ScriptedPayments,
+} from "../../agent/runtime/testing/fakes.js";
+import { openDatabase, type Db } from "../../agent/store/database.js";
+
+/**
+ * A real journal written by the real checkout (CheckoutRunner + the pure machine) with
+ * in-memory ports on a manual clock: sales captured, failed, cancelled and refunded at chosen
+ * times, exactly as the agent would journal them. For `pos-agent report`, `status` and
+ * `doctor` tests.
+ *
+ *   const till = openTillJournal(dir, Date.UTC(2026, 2, 2, 9));
+ *   await till.captured("S1", [line(…)]); till.advance(60_000); await till.refund("S1", "R1", 500);
+ *   till.close();
+ */
+export interface TillJournal {
+  readonly clock: ManualClock;
+  readonly directory: string;
+  /** basket → pay → scan → AUTHORIZED → capture. Returns the payment reference. */
+  captured(saleId: string, lines: readonly BasketLine[]): Promise<string>;
+  /** basket → pay → scan → the customer aborts (or the request expires). */
+  failed(saleId: string, lines: readonly BasketLine[], how?: "ABORTED" | "EXPIRED"): Promise<void>;
+  /** basket → pay → the cashier cancels before anyone scans. */
+  cancelled(saleId: string, lines: readonly BasketLine[]): Promise<void>;
+  /** A basket the register never asked to be paid (an unfinished sale that blocks nothing). */
+  opened(saleId: string, lines: readonly BasketLine[]): void;
+  /** A refund the register asks for and Vipps confirms. */
+  refund(saleId: string, refundId: string, amount: number): Promise<void>;
+  advance(ms: number): void;
+  close(): Promise<void>;
+}
+
+export function vatLine(id: string, total: number, vatRate: number, name = `Vare ${id}`): BasketLine {
+  return { id, name, quantity: "1", unitPrice: total, total, vatRate, unit: "PCS" };
+}
+
+export function openTillJournal(directory: string, start: number): TillJournal {
+  const clock = new ManualClock(start);
+  const db: Db = openDatabase(join(directory, JOURNAL_FILE));
+  const payments = new ScriptedPayments();
+  const runner = new CheckoutRunner({
+    settings: SETTINGS,
+    journal: new Journal(db),
+    payments,
+    register: new RecordingRegister(),
+    receipts: new RecordingReceipts(),
+    screen: new RecordingScreen(),
+    lights: new RecordingLights(),
+    saleEvents: new RecordingSaleEvents(),
+    clock,
+    logger: silentLogger(),
+    qrContent: "https://qr.vipps.no/28/2/01/031/4712345678",
+  });
+  runner.start();
+
+  const settle = async (): Promise<void> => {
+    for (let i = 0; i < 20; i++) await Promise.resolve();
+  };
+  const open = (saleId: string, lines: readonly BasketLine[]): void => {
+    const total = lines.reduce((sum, l) => sum + l.total, 0);
+    const basket = runner.handleRegisterCommand({ type: "basket", basket: { saleId, currency: "NOK", lines, total } });
+    const pay = runner.handleRegisterCommand({ type: "pay", saleId, total });
+    if (!basket.ok || !pay.ok) throw new Error(`sale ${saleId} refused: ${JSON.stringify([basket, pay])}`);
+  };
+  const scanAndRequest = async (saleId: string): Promise<string> => {
+    const before = payments.calls.length;
+    runner.handle({ type: "checkin", checkIn: { customerToken: `token-${saleId}`, initiatedAt: clock.now() } });
+    await settle();
+    const reference = payments.calls.slice(before).find((c) => c.op === "create")?.reference;
+    if (reference === undefined) throw new Error(`no payment was requested for ${saleId}`);
+    return reference;
+  };
+  const event = (reference: string, name: "AUTHORIZED" | "ABORTED" | "EXPIRED", value: number): void =>
+    runner.handle({ type: "payment_event", event: { reference, name, pspReference: `psp-${reference}`, amount: { currency: "NOK", value }, success: true } });
+
+  return {
+    clock,
+    directory,
+    async captured(saleId, lines) {
+      open(saleId, lines);
+      const reference = await scanAndRequest(saleId);
+      event(reference, "AUTHORIZED", lines.reduce((sum, l) => sum + l.total, 0));
+      await settle();
+      const state = runner.statusOf(saleId)?.state;
+      if (state !== "captured") throw new Error(`sale ${saleId} is ${state ?? "unknown"}, not captured`);
+      return reference;
+    },
+    async failed(saleId, lines, how = "ABORTED") {
+      open(saleId, lines);
+      const reference = await scanAndRequest(saleId);
+      event(reference, how, lines.reduce((sum, l) => sum + l.total, 0));
+      await settle();
+      const state = runner.statusOf(saleId)?.state;
+      if (state !== "failed") throw new Error(`sale ${saleId} is ${state ?? "unknown"}, not failed`);
+    },
+    async cancelled(saleId, lines) {
+      open(saleId, lines);
+      const cancel = runner.handleRegisterCommand({ type: "cancel", saleId });
+      await settle();
+      const state = runner.statusOf(saleId)?.state;
+      if (!cancel.ok || state !== "cancelled") throw new Error(`sale ${saleId} is ${state ?? "unknown"}, not cancelled`);
+    },
+    opened(saleId, lines) {
+      const total = lines.reduce((sum, l) => sum + l.total, 0);
+      const basket = runner.handleRegisterCommand({ type: "basket", basket: { saleId, currency: "NOK", lines, total } });
+      if (!basket.ok) throw new Error(`basket ${saleId} refused: ${basket.code}`);
+    },
+    async refund(saleId, refundId, amount) {
+      const accepted = runner.handleRegisterCommand({ type: "refund", saleId, refundId, amount });
+      if (!accepted.ok) throw new Error(`refund ${refundId} refused: ${accepted.code}`);
+      await settle();
+    },
+    advance(ms) {
+      clock.advance(ms);
+    },
+    async close() {
+      await runner.stop();
+      db.close();
+    },
+  };
+}
