@@ -12,7 +12,10 @@ const HINTS: Readonly<Record<string, string>> = {
   NO_PRINTER: "no receipt printer is configured (printer.uri)",
   TIMEOUT: "Vipps did not answer in time; the outcome is not known yet: check `pos-agent status` before trying again",
   VIPPS_UNAVAILABLE: "Vipps could not be reached; the agent keeps trying",
+  VIPPS_UNAUTHORIZED: "Vipps refused the credentials: check vipps.clientId, vipps.msn, vipps.environment and the secrets vipps-client-secret and vipps-subscription-key",
+  VIPPS_FORBIDDEN: "the sales unit may not use this API: check the products enabled for the MSN in the business portal",
 };
+
 
 /**
  * Prints why a command failed, with what to do, and sets the exit code (docs/operations.md,
@@ -66,6 +69,13 @@ export function reportFailure(io: CliIo, error: unknown, context: { socketPath?:
       return;
     case "NOT_CONFIRMED":
       fail(EXIT.USAGE, `✗ ${error.message}`);
+      return;
+    case "VIPPS_NETWORK":
+    case "VIPPS_TIMEOUT":
+    case "VIPPS_SERVER_ERROR":
+    case "VIPPS_RATE_LIMITED":
+    case "VIPPS_LOCKED":
+      fail(EXIT.UNAVAILABLE, `✗ ${error.code}: ${error.message}\n  Vipps could not be reached: check the network (and the clock: pos-agent doctor), then try again`);
       return;
     case "REPORT_BAD_DATE":
       fail(EXIT.USAGE, `✗ ${error.code}: ${error.message}`);
