@@ -37,16 +37,18 @@ export function onRefundResult(
 export function onReceiptStarted(till: TillState, saleId: string, ctx: Ctx): Transition {
   const sale = till.sales[saleId];
   if (sale === undefined || sale.receipt.status === "none") return noChange(till);
-  return commit(till, { ...sale, receipt: { ...sale.receipt, status: "printing" } }, [], ctx);
+  // Started again while the journal still says "printing": the first attempt may have printed.
+  const copy = sale.receipt.copy === true || sale.receipt.status === "printing";
+  return commit(till, { ...sale, receipt: { ...sale.receipt, status: "printing", ...(copy ? { copy } : {}) } }, [], ctx);
 }
 
 export function onReceiptResult(till: TillState, saleId: string, printed: boolean, abandoned: boolean, ctx: Ctx): Transition {
   const sale = till.sales[saleId];
   if (sale === undefined || sale.receipt.status === "none") return noChange(till);
-  const copy = sale.receipt.copies > 0;
+  const copy = sale.receipt.copies > 0 || sale.receipt.copy === true;
   const receipt = printed
     ? { status: "printed" as const, copies: sale.receipt.copies + 1 }
-    : { status: abandoned ? ("failed" as const) : ("queued" as const), copies: sale.receipt.copies };
+    : { status: abandoned ? ("failed" as const) : ("queued" as const), copies: sale.receipt.copies, ...(copy ? { copy } : {}) };
   const effects: Effect[] = [{ type: "receipt_outcome", saleId, printed, copy }];
   return commit(till, { ...sale, receipt }, effects, ctx);
 }

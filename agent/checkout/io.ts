@@ -113,6 +113,21 @@ export type WireSaleState =
   | "cancelled"
   | "refunded";
 
+/** What the agent tells the register about a receipt (the wire `receipt` message, minus seq). */
+export interface ReceiptReport {
+  readonly saleId: string;
+  readonly printed: boolean;
+  readonly copy: boolean;
+  /** Why not, when `printed` is false. */
+  readonly error?: string;
+}
+
+/**
+ * A message the register must receive: kept in the journal and re-sent (after every hello)
+ * until acked. Only the newest of each kind per sale is kept.
+ */
+export type DurableRegisterMessage = ({ readonly type: "sale" } & SaleUpdate) | ({ readonly type: "receipt" } & ReceiptReport);
+
 /** The I/O the machine asks for. The runner performs them after the transition is journalled. */
 export type Effect =
   | { readonly type: "vipps_create"; readonly saleId: string; readonly reference: string; readonly idempotencyKey: string; readonly body: CreatePaymentBody }

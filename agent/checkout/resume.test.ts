@@ -94,3 +94,20 @@ describe("receipts without a printer", () => {
     expect(resumeEffects(h.sale(), { includeReceipts: true })).toEqual([]);
   });
 });
+
+describe("a receipt whose print was interrupted", () => {
+  it("is re-printed as COPY and reported to the register as a copy", () => {
+    const h = new TillHarness();
+    h.captured();
+    h.send({ type: "receipt_started", saleId: "S1" });
+    // The agent died here. After the restart the queue starts the job again:
+    expect(resumeEffects(h.sale(), { includeReceipts: true })).toEqual([{ type: "print_receipt", saleId: "S1", kind: "sale", copy: true }]);
+    h.send({ type: "receipt_started", saleId: "S1" });
+    const failed = h.send({ type: "receipt_result", saleId: "S1", printed: false });
+    expect(failed.effects).toEqual([{ type: "receipt_outcome", saleId: "S1", printed: false, copy: true }]);
+    expect(resumeEffects(h.sale(), { includeReceipts: true })).toEqual([{ type: "print_receipt", saleId: "S1", kind: "sale", copy: true }]);
+    h.send({ type: "receipt_started", saleId: "S1" });
+    const t = h.send({ type: "receipt_result", saleId: "S1", printed: true });
+    expect(t.effects).toEqual([{ type: "receipt_outcome", saleId: "S1", printed: true, copy: true }]);
+  });
+});

@@ -84,7 +84,7 @@ export function resumeEffects(sale: Sale, options: { includeReceipts: boolean })
           });
         }
         if (options.includeReceipts && (sale.receipt.status === "queued" || sale.receipt.status === "printing")) {
-          effects.push({ type: "print_receipt", saleId: sale.saleId, kind: "sale", copy: sale.receipt.status === "printing" });
+          effects.push({ type: "print_receipt", saleId: sale.saleId, kind: "sale", copy: sale.receipt.status === "printing" || sale.receipt.copy === true });
         }
       }
       break;

@@ -145,7 +145,8 @@ export interface Sale {
   readonly phase: Phase;
   readonly attempts: number;
   readonly refunds: readonly Refund[];
-  readonly receipt: { readonly status: ReceiptStatus; readonly copies: number };
+  /** `copy`: the print under way is a COPY (the original may have come out before a crash). */
+  readonly receipt: { readonly status: ReceiptStatus; readonly copies: number; readonly copy?: boolean };
   readonly createdAt: number;
   readonly updatedAt: number;
   readonly member?: { readonly id: string; readonly tier?: string };

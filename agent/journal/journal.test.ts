@@ -82,7 +82,7 @@ describe("Journal", () => {
     send({ type: "refund_result", saleId: "S1", refundId: "R1", result: { ok: true, value: {} } });
     const pending = journal.pendingRegisterMessages();
     expect(pending).toHaveLength(1);
-    expect(pending[0]?.update).toMatchObject({ state: "refunded", refundedAmount: 100 });
+    expect(pending[0]?.message).toMatchObject({ type: "sale", state: "refunded", refundedAmount: 100 });
     journal.registerMessageDone(pending[0]?.id ?? -1, "acked", h.now);
     expect(journal.pendingRegisterMessages()).toEqual([]);
   });

@@ -1,16 +1,28 @@
 import type { Db } from "../store/database.js";
 import { migrate } from "../store/database.js";
-import type { Input, SaleUpdate, Transition } from "../checkout/io.js";
+import type { DurableRegisterMessage, Effect, Input, Transition } from "../checkout/io.js";
 import { needsResume } from "../checkout/resume.js";
 import { capturedAmount, currentAttempt, refundedAmount, type Sale } from "../checkout/sale.js";
 import { EMPTY_TILL, type TillState } from "../checkout/till.js";
 import { JOURNAL_MIGRATIONS } from "./schema.js";
 
-/** A final `sale` message waiting for the register's ack (re-sent after every hello). */
+/** A final `sale` or a `receipt` message waiting for the register's ack (re-sent after every hello). */
 export interface PendingRegisterMessage {
   readonly id: number;
   readonly saleId: string;
-  readonly update: SaleUpdate;
+  readonly message: DurableRegisterMessage;
+}
+
+/** The register messages of a transition that must survive a crash. */
+export function durableMessages(effects: readonly Effect[]): DurableRegisterMessage[] {
+  const messages: DurableRegisterMessage[] = [];
+  for (const e of effects) {
+    if (e.type === "notify_register" && e.durable) messages.push({ type: "sale", ...e.update });
+    if (e.type === "receipt_outcome") {
+      messages.push({ type: "receipt", saleId: e.saleId, printed: e.printed, copy: e.copy, ...(e.printed ? {} : { error: "PRINTER_UNAVAILABLE" }) });
+    }
+  }
+  return messages;
 }
 
 export interface SaleRow {
@@ -50,9 +62,9 @@ export class Journal {
         captured = excluded.captured, refunded = excluded.refunded, reference = excluded.reference, live = excluded.live,
         updated_at = excluded.updated_at, data = excluded.data`);
     this.insertTransition = db.prepare("INSERT INTO journal_transitions (at, sale_id, input, phase) VALUES (?, ?, ?, ?)");
-    this.insertMessage = db.prepare("INSERT INTO journal_register_outbox (sale_id, message, created_at) VALUES (?, ?, ?)");
+    this.insertMessage = db.prepare("INSERT INTO journal_register_outbox (sale_id, kind, message, created_at) VALUES (?, ?, ?, ?)");
     this.supersedeMessages = db.prepare(
-      "UPDATE journal_register_outbox SET done_at = ?, done_how = 'superseded' WHERE sale_id = ? AND done_at IS NULL",
+      "UPDATE journal_register_outbox SET done_at = ?, done_how = 'superseded' WHERE sale_id = ? AND kind = ? AND done_at IS NULL",
     );
     this.setMeta = db.prepare("INSERT INTO journal_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
   }
@@ -62,18 +74,18 @@ export class Journal {
    * for the MQTT outbox of completed-sale events, so the event exists exactly when the sale does.
    */
   record(input: Input, transition: Transition, now: number, alsoInTransaction?: () => void): void {
-    if (transition.changed.length === 0 && !transition.effects.some((e) => e.type === "notify_register" && e.durable)) return;
+    const messages = durableMessages(transition.effects);
+    if (transition.changed.length === 0 && messages.length === 0) return;
     this.db.transaction(() => {
       for (const saleId of transition.changed) {
         const sale = transition.till.sales[saleId];
         if (sale !== undefined) this.upsertSale.run(saleRow(sale));
         this.insertTransition.run(now, saleId, JSON.stringify(redactInput(input)), sale?.phase.kind ?? null);
       }
-      for (const effect of transition.effects) {
-        if (effect.type !== "notify_register" || !effect.durable) continue;
-        // Only the newest final state matters to the register: older unacked ones are dropped.
-        this.supersedeMessages.run(now, effect.update.saleId);
-        this.insertMessage.run(effect.update.saleId, JSON.stringify(effect.update), now);
+      for (const message of messages) {
+        // Only the newest of each kind matters to the register: older unacked ones are dropped.
+        this.supersedeMessages.run(now, message.saleId, message.type);
+        this.insertMessage.run(message.saleId, message.type, JSON.stringify(message), now);
       }
       this.setMeta.run("lastSaleNo", String(transition.till.lastSaleNo));
       if (transition.till.lastReferenceBase !== undefined) this.setMeta.run("lastReferenceBase", transition.till.lastReferenceBase);
@@ -119,9 +131,14 @@ export class Journal {
 
   pendingRegisterMessages(): PendingRegisterMessage[] {
     const rows = this.db
-      .prepare("SELECT id, sale_id, message FROM journal_register_outbox WHERE done_at IS NULL ORDER BY id")
-      .all() as { id: number; sale_id: string; message: string }[];
-    return rows.map((r) => ({ id: r.id, saleId: r.sale_id, update: JSON.parse(r.message) as SaleUpdate }));
+      .prepare("SELECT id, sale_id, kind, message FROM journal_register_outbox WHERE done_at IS NULL ORDER BY id")
+      .all() as { id: number; sale_id: string; kind: string; message: string }[];
+    return rows.map((r) => {
+      const stored = JSON.parse(r.message) as DurableRegisterMessage | Omit<DurableRegisterMessage, "type">;
+      // Rows from before receipts were durable hold a bare sale update.
+      const message = "type" in stored ? stored : ({ type: "sale", ...stored } as DurableRegisterMessage);
+      return { id: r.id, saleId: r.sale_id, message };
+    });
   }
 
   /** The register acked (or definitively refused) a final message. */

@@ -51,4 +51,9 @@ export const JOURNAL_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    // Receipt reports joined final sale states in the outbox (both must reach the register).
+    version: 2,
+    sql: `ALTER TABLE journal_register_outbox ADD COLUMN kind TEXT NOT NULL DEFAULT 'sale';`,
+  },
 ];

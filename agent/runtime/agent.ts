@@ -178,8 +178,9 @@ export function startAgent(loaded: LoadedConfig, parts: AgentParts = {}): Runnin
     async stop() {
       clock.clearTimeout(pruneTimer);
       loyalty?.close();
-      await runner.stop();
+      // Abort requests in flight first (their retries could take long); the journal has them.
       shutdown.abort(new Error("agent stopping"));
+      await runner.stop();
       await Promise.allSettled([registerLink().stop(), mqtt.stop(), receipts.close?.(), screen.close?.(), lights.close?.()]);
       db.close();
     },

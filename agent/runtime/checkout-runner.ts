@@ -255,7 +255,8 @@ export class CheckoutRunner {
         this.printReceipt(effect);
         return;
       case "receipt_outcome":
-        register.sendReceipt({ saleId: effect.saleId, printed: effect.printed, copy: effect.copy, ...(effect.printed ? {} : { error: "PRINTER_UNAVAILABLE" }) });
+        // Journalled with the transition (see Journal.record); delivered by the outbox.
+        this.flushRegisterOutbox();
         return;
       case "schedule": {
         const handle = this.deps.clock.setTimeout(() => {
@@ -421,12 +422,12 @@ export class CheckoutRunner {
       try {
         for (const message of this.deps.journal.pendingRegisterMessages()) {
           if (this.stopped) return;
-          const how = await this.deps.register.sendFinal(message.update);
+          const how = await this.deps.register.deliver(message.message);
           this.deps.journal.registerMessageDone(message.id, how, this.deps.clock.now());
-          if (how === "refused") this.deps.logger.warn({ saleId: message.saleId }, "register refused a final sale state");
+          if (how === "refused") this.deps.logger.warn({ saleId: message.saleId, kind: message.message.type }, "register refused a report");
         }
       } catch (error) {
-        this.deps.logger.warn({ err: errorMessage(error) }, "register did not ack a final sale state; will re-send after the next hello");
+        this.deps.logger.warn({ err: errorMessage(error) }, "register did not ack a report; will re-send after the next hello");
         return;
       } finally {
         this.flushing = false;

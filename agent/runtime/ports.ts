@@ -1,5 +1,5 @@
 import type { Money } from "../../lib/money.js";
-import type { ApiResult, PaymentSnapshot, SaleUpdate } from "../checkout/io.js";
+import type { ApiResult, DurableRegisterMessage, PaymentSnapshot, SaleUpdate } from "../checkout/io.js";
 import type { CreatePaymentBody, Sale } from "../checkout/sale.js";
 import type { Screen } from "../../drivers/display/index.js";
 
@@ -18,14 +18,13 @@ export interface PaymentsPort {
   refund(reference: string, amount: Money, idempotencyKey: string): Promise<ApiResult<{ pspReference?: string }>>;
 }
 
-/** The register as the runner talks to it; `sendFinal` resolves only when the register acked. */
+/** The register as the runner talks to it; `deliver` resolves only when the register acked. */
 export interface RegisterPort {
   readonly isUp: boolean;
   /** Best effort: dropped when the link is down. */
   sendUpdate(update: SaleUpdate): void;
-  /** Resolves `acked` or `refused`; rejects when the register did not answer (link down). */
-  sendFinal(update: SaleUpdate): Promise<"acked" | "refused">;
-  sendReceipt(message: { saleId: string; printed: boolean; copy: boolean; error?: string }): void;
+  /** A journalled message: resolves `acked` or `refused`; rejects when the register did not answer. */
+  deliver(message: DurableRegisterMessage): Promise<"acked" | "refused">;
 }
 
 export interface ReceiptJob {

@@ -1,6 +1,6 @@
 import type { Logger } from "../../lib/log.js";
 import { errorMessage } from "../../lib/errors.js";
-import type { SaleUpdate } from "../checkout/io.js";
+import type { DurableRegisterMessage, SaleUpdate } from "../checkout/io.js";
 import type { RegisterLink, SaleMessage } from "../../drivers/register/index.js";
 import type { RegisterPort } from "./ports.js";
 
@@ -26,16 +26,9 @@ export class LinkRegisterPort implements RegisterPort {
     });
   }
 
-  async sendFinal(update: SaleUpdate): Promise<"acked" | "refused"> {
-    const result = await this.link().send(saleMessage(update));
+  async deliver(message: DurableRegisterMessage): Promise<"acked" | "refused"> {
+    const result = await this.link().send(message);
     return "acked" in result ? "acked" : "refused";
-  }
-
-  sendReceipt(message: { saleId: string; printed: boolean; copy: boolean; error?: string }): void {
-    if (!this.isUp) return;
-    this.link().send({ type: "receipt", ...message }).catch((error: unknown) => {
-      this.logger.debug({ saleId: message.saleId, err: errorMessage(error) }, "receipt report not delivered");
-    });
   }
 }
 

@@ -8,6 +8,9 @@ export function registerRunCommand(program: Command): void {
     .description("run the agent (the daemon systemd starts): register, display, printer, MQTT link, payments")
     .option("-c, --config <file>", "config file", DEFAULT_CONFIG_FILE)
     .action(async (options: { config: string }) => {
-      process.exitCode = await runDaemon(options.config);
+      const code = await runDaemon(options.config);
+      // Shutdown is complete (journal closed, links stopped, systemd told): exit now rather than
+      // wait for a device library's stray handle to let the event loop drain.
+      process.exit(code);
     });
 }

@@ -1,5 +1,5 @@
 import type { Money } from "../../../lib/money.js";
-import type { ApiResult, PaymentSnapshot, SaleUpdate } from "../../checkout/io.js";
+import type { ApiResult, DurableRegisterMessage, PaymentSnapshot, SaleUpdate } from "../../checkout/io.js";
 import type { CreatePaymentBody, Sale } from "../../checkout/sale.js";
 import type { Screen } from "../../../drivers/display/index.js";
 import type { LightsPort, PaymentsPort, ReceiptJob, ReceiptsPort, RegisterPort, SaleEventsPort, ScreenPort } from "../ports.js";
@@ -59,13 +59,16 @@ export class RecordingRegister implements RegisterPort {
   sendUpdate(update: SaleUpdate): void {
     if (this.isUp) this.updates.push(update);
   }
-  sendFinal(update: SaleUpdate): Promise<"acked" | "refused"> {
+  deliver(message: DurableRegisterMessage): Promise<"acked" | "refused"> {
     if (!this.isUp || !this.ackFinals) return Promise.reject(new Error("register unreachable"));
-    this.finals.push(update);
+    if (message.type === "sale") {
+      const { type: _type, ...update } = message;
+      this.finals.push(update);
+    } else {
+      const { type: _type, ...receipt } = message;
+      this.receipts.push(receipt);
+    }
     return Promise.resolve("acked");
-  }
-  sendReceipt(message: { saleId: string; printed: boolean; copy: boolean }): void {
-    this.receipts.push(message);
   }
 }
 
