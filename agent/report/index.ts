@@ -9,3 +9,4 @@ export { localDay, localDayOf, type LocalDay, type ReportErrorCode } from "./loc
 export { readJournalDay, type ConfirmedRefund, type FinishedSale, type JournalDay } from "./journal-day.js";
 export { summarizeDay, type EndOfDaySummary } from "./end-of-day.js";
 export { endOfDayDocument } from "./report-document.js";
+export { statusTicket, type StatusTicketInput } from "./status-ticket.js";
