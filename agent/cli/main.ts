@@ -3,6 +3,13 @@ import { Command, CommanderError } from "commander";
 import { errorMessage } from "../../lib/errors.js";
 import { EXIT } from "./exit-codes.js";
 import { registerConfigCommands } from "./commands/config.js";
+import { registerDoctorCommand } from "./commands/doctor.js";
+import { registerStatusCommand } from "./commands/status.js";
+import { registerSetupCommand } from "./commands/setup.js";
+import { registerReportCommand } from "./commands/report.js";
+import { registerReprintCommand } from "./commands/reprint.js";
+import { registerRefundCommand } from "./commands/refund.js";
+import { registerConfigEditCommands } from "./commands/config-edit.js";
 import { registerRegisterMonitorCommand } from "./commands/register-monitor.js";
 import { registerRunCommand } from "./commands/run.js";
 import { registerDisplayTestCommand } from "./commands/display-test.js";
@@ -20,6 +27,13 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerConfigCommands(program);
+  registerDoctorCommand(program);
+  registerStatusCommand(program);
+  registerSetupCommand(program);
+  registerReportCommand(program);
+  registerReprintCommand(program);
+  registerRefundCommand(program);
+  registerConfigEditCommands(program);
   registerRegisterMonitorCommand(program);
   registerRunCommand(program);
   registerDisplayTestCommand(program);
