@@ -25,8 +25,9 @@ export const EXIT = {
    */
   TEMPFAIL: 75,
   /**
-   * Not allowed: the control socket refused this user (not in the service's group), or the
-   * command would have to write the journal as root for a journal owned by another user.
+   * Not allowed: the control socket refused this user (not in the service's group), the config
+   * file is not writable (`config set` without sudo), or the journal cannot be opened safely as
+   * this user (e.g. root before the agent's first start, when root would create its storage).
    */
   NOPERM: 77,
   /** The configuration (or a secret) is invalid: restarting will not help. */
