@@ -140,7 +140,10 @@ function serveConnection(socket: Socket, api: ControlApi, log: Logger, requestTi
     answered = true;
     clearTimeout(timer);
     socket.off("data", onData);
-    if (!socket.destroyed) socket.end(line);
+    if (socket.destroyed) return;
+    socket.end(line);
+    // A client that keeps its end open after the answer is dropped once it goes quiet.
+    socket.setTimeout(requestTimeoutMs, () => socket.destroy());
   };
   const timer = setTimeout(() => answer(encodeError("CONTROL_BAD_REQUEST", `no complete request line within ${requestTimeoutMs} ms`)), requestTimeoutMs);
   socket.on("error", (error) => log.debug({ err: errorMessage(error) }, "control connection error"));
