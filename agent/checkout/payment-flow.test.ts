@@ -50,6 +50,8 @@ describe("the happy path", () => {
     const t = h.capturing();
     expect(effectsOf(t, "vipps_get")).toEqual([]);
     expect(onlyEffect(t, "vipps_capture")).toMatchObject({ amount: { currency: "NOK", value: 4900 }, idempotencyKey: `${h.reference()}-capture` });
+    // Capturing looks like payment_requested to the register, which already has it: no repeat.
+    expect(effectsOf(t, "notify_register")).toEqual([]);
   });
 
   it("capture verified → captured, told durably, receipt printed, sale event, paid signal; till free again", () => {

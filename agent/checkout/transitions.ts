@@ -35,10 +35,15 @@ export function tell(sale: Sale): Effect {
   return { type: "notify_register", update: saleUpdate(sale), durable: false };
 }
 
-/** Moves a sale to a new phase (not final) and tells the register the new state. */
+/**
+ * Moves a sale to a new phase (not final) and tells the register when what it sees changed
+ * (several internal phases share one protocol state, e.g. requested and capturing).
+ */
 export function advance(till: TillState, sale: Sale, phase: Phase, effects: readonly Effect[], ctx: Ctx, acceptance?: Acceptance): Transition {
   const next: Sale = { ...sale, phase };
-  return commit(till, next, [...effects, tell(next)], ctx, acceptance);
+  const before = till.sales[sale.saleId];
+  const changed = before === undefined || JSON.stringify(saleUpdate(next)) !== JSON.stringify(saleUpdate(before));
+  return commit(till, next, changed ? [...effects, tell(next)] : effects, ctx, acceptance);
 }
 
 /**

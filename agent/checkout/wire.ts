@@ -32,7 +32,8 @@ export function saleUpdate(sale: Sale): SaleUpdate {
   const attempt = currentAttempt(sale.phase);
   const outcome = sale.phase.kind === "final" ? sale.phase.outcome : undefined;
   const reference = attempt?.reference ?? outcome?.reference;
-  const pspReference = outcome?.state === "captured" ? outcome.pspReference : attempt?.pspReference;
+  // The capture's PSP reference, for the register's books; earlier ones mean nothing to it.
+  const pspReference = outcome?.state === "captured" ? outcome.pspReference : undefined;
   const captured = capturedAmount(sale);
   const refunded = refundedAmount(sale);
   const reason = outcome?.state === "failed" ? outcome.reason : final ? undefined : sale.notice;

@@ -12,6 +12,7 @@ import { registerRefundCommand } from "./commands/refund.js";
 import { registerConfigEditCommands } from "./commands/config-edit.js";
 import { registerRegisterMonitorCommand } from "./commands/register-monitor.js";
 import { registerRunCommand } from "./commands/run.js";
+import { registerDemoCommand } from "./commands/demo.js";
 import { registerDisplayTestCommand } from "./commands/display-test.js";
 import { registerPrintTestCommand } from "./commands/print-test.js";
 import { registerLoyaltyCommands } from "./commands/loyalty.js";
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerConfigEditCommands(program);
   registerRegisterMonitorCommand(program);
   registerRunCommand(program);
+  registerDemoCommand(program);
   registerDisplayTestCommand(program);
   registerPrintTestCommand(program);
   registerLoyaltyCommands(program);

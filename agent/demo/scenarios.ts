@@ -1,0 +1,59 @@
+import type { CustomerBehaviour } from "../../sim/vipps/index.js";
+
+/**
+ * What the simulated customer and cashier do in one demo sale, and how the sale must end for the
+ * demo to count it as a success (`pos-agent demo --sales N` exits non-zero otherwise).
+ */
+export interface Scenario {
+  readonly name: ScenarioName;
+  readonly description: string;
+  /** How the customer answers the payment request in the app. */
+  readonly customer: CustomerBehaviour;
+  /** The customer scans before the cashier presses pay. */
+  readonly scanFirst?: boolean;
+  /** The cashier cancels this long after the payment request reached the app. */
+  readonly cashierCancelsAfterMs?: number;
+  readonly expect: { readonly state: "captured" | "failed" | "cancelled"; readonly reason?: string; readonly member?: boolean };
+}
+
+export const SCENARIO_NAMES = ["happy", "scan-first", "decline", "timeout", "cancel", "mixed"] as const;
+export type ScenarioName = (typeof SCENARIO_NAMES)[number];
+
+const APPROVE: CustomerBehaviour = { action: "approve", afterMs: 2_500 };
+
+export const SCENARIOS: Readonly<Record<Exclude<ScenarioName, "mixed">, Scenario>> = {
+  happy: { name: "happy", description: "the customer scans, approves in the app, pays", customer: APPROVE, expect: { state: "captured" } },
+  "scan-first": {
+    name: "scan-first",
+    description: "the customer scans before the cashier asks for payment",
+    customer: APPROVE,
+    scanFirst: true,
+    expect: { state: "captured" },
+  },
+  decline: {
+    name: "decline",
+    description: "the customer declines in the app",
+    customer: { action: "decline", afterMs: 2_500 },
+    expect: { state: "failed", reason: "ABORTED" },
+  },
+  timeout: {
+    name: "timeout",
+    description: "the customer never answers; Vipps expires the request",
+    customer: { action: "ignore" },
+    expect: { state: "failed", reason: "EXPIRED" },
+  },
+  cancel: {
+    name: "cancel",
+    description: "the cashier cancels while the customer is still deciding",
+    customer: { action: "ignore" },
+    cashierCancelsAfterMs: 3_000,
+    expect: { state: "cancelled" },
+  },
+};
+
+/** The scenario of the n-th sale (0-based): `mixed` goes round all of them. */
+export function scenarioFor(name: ScenarioName, n: number): Scenario {
+  if (name !== "mixed") return SCENARIOS[name];
+  const all = Object.values(SCENARIOS);
+  return all[n % all.length] ?? SCENARIOS.happy;
+}
