@@ -48,7 +48,7 @@ export const registerCheck: Check<DoctorContext> = {
     } catch (error) {
       return fail(
         `no device at ${path} (${(error as NodeJS.ErrnoException).code ?? errorMessage(error)})`,
-        "plug the cable in; give it a stable name: systemd/udev-rule.sh register /dev/ttyUSB0 (docs/operations.md, \"Wiring and udev\")",
+        "plug the cable in; give it a stable name: /opt/pos-agent/current/systemd/udev-rule.sh register /dev/ttyUSB0 (docs/operations.md, \"Wiring and udev\")",
       );
     }
     return sayHello(config, signal);
