@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from "commander";
 import { errorMessage } from "../../lib/errors.js";
+import { VERSION } from "../../lib/version.js";
 import { EXIT } from "./exit-codes.js";
 import { registerConfigCommands } from "./commands/config.js";
 import { registerDoctorCommand } from "./commands/doctor.js";
@@ -24,7 +25,7 @@ import { registerLoyaltyCommands } from "./commands/loyalty.js";
 export function buildProgram(): Command {
   const program = new Command("pos-agent")
     .description("Vipps MobilePay POS edge agent")
-    .version(process.env.npm_package_version ?? "0.1.0")
+    .version(VERSION)
     .showHelpAfterError()
     .exitOverride();
   registerConfigCommands(program);

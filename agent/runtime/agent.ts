@@ -2,6 +2,7 @@ import { join } from "node:path";
 import type { LoadedConfig } from "../../config/load.js";
 import { systemClock, type Clock } from "../../lib/clock.js";
 import { errorMessage } from "../../lib/errors.js";
+import { VERSION } from "../../lib/version.js";
 import { silentLogger, type Logger } from "../../lib/log.js";
 import {
   createRegisterLink,
@@ -23,8 +24,9 @@ import { LinkRegisterPort } from "./register-port.js";
 import { OutboxSaleEvents } from "./sale-events.js";
 import { checkoutSettings } from "./settings.js";
 import { VippsPayments } from "./vipps-payments.js";
+import { HealthTrackingPayments, type VippsHealth } from "./vipps-health.js";
 
-export const AGENT_SOFTWARE = "vipps-pos-agent/0.1.0";
+export const AGENT_SOFTWARE = `vipps-pos-agent/${VERSION}`;
 export const JOURNAL_FILE = "journal.db";
 /** Journal meta key of the till's cached QR text (written by `pos-agent setup` too). */
 export const QR_CONTENT_KEY = "qrContent";
@@ -52,7 +54,9 @@ export interface RunningAgent {
   readonly mqtt: MqttLink;
   readonly vipps: VippsClient;
   readonly journal: Journal;
+  readonly receipts: ReceiptsPort;
   readonly startedAt: number;
+  vippsHealth(): VippsHealth;
   /** For the systemd watchdog: the journal answers and the checkout runs. */
   healthy(): { healthy: boolean; reason?: string };
   stop(): Promise<void>;
@@ -101,12 +105,13 @@ export function startAgent(loaded: LoadedConfig, parts: AgentParts = {}): Runnin
   const lights = parts.lights ?? NO_LIGHTS;
   const screen = parts.screen ?? NO_SCREEN;
   const qrContent = journal.meta(QR_CONTENT_KEY);
+  const payments = new HealthTrackingPayments(new VippsPayments(vipps));
   const registerLogger = logger.child({ module: "register" });
   const registerPort = new LinkRegisterPort(registerLink, registerLogger);
   const runner: CheckoutRunner = new CheckoutRunner({
     settings: checkoutSettings(config),
     journal,
-    payments: new VippsPayments(vipps),
+    payments,
     register: registerPort,
     receipts,
     screen,
@@ -166,7 +171,9 @@ export function startAgent(loaded: LoadedConfig, parts: AgentParts = {}): Runnin
     mqtt,
     vipps,
     journal,
+    receipts,
     startedAt,
+    vippsHealth: () => payments.health,
     healthy() {
       try {
         db.prepare("SELECT 1").get();

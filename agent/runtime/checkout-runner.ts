@@ -52,6 +52,8 @@ export class CheckoutRunner {
   private viewTimer: TimerHandle | undefined;
   private shownView: string | undefined;
   private flushing = false;
+  /** The last customer-display write failed (for status; the next one tries again). */
+  displayFailed = false;
   private stopped = false;
   private readonly inFlight = new Set<Promise<unknown>>();
   /** Running enrollments, to abort when the sale moves on. */
@@ -454,9 +456,13 @@ export class CheckoutRunner {
     const key = JSON.stringify(view.screen);
     if (key !== this.shownView) {
       this.shownView = key;
-      this.deps.screen.show(view.screen).catch((error: unknown) => {
-        this.deps.logger.warn({ err: errorMessage(error) }, "customer display failed");
-      });
+      this.deps.screen.show(view.screen).then(
+        () => (this.displayFailed = false),
+        (error: unknown) => {
+          this.displayFailed = true;
+          this.deps.logger.warn({ err: errorMessage(error) }, "customer display failed");
+        },
+      );
       this.deps.lights.show(view.lights);
     }
     this.deps.clock.clearTimeout(this.viewTimer);

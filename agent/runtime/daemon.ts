@@ -4,7 +4,10 @@ import { errorMessage } from "../../lib/errors.js";
 import { createLogger, type Logger } from "../../lib/log.js";
 import { EXIT, type ExitCode } from "../cli/exit-codes.js";
 import { createSystemdNotifier, createWatchdog } from "../systemd/index.js";
+import { VERSION } from "../../lib/version.js";
+import { startControlServer } from "../control/index.js";
 import { startAgent, type AgentParts, type RunningAgent } from "./agent.js";
+import { controlApi } from "./control-api.js";
 import { devicesFromConfig } from "./devices.js";
 
 /**
@@ -38,6 +41,15 @@ export async function runDaemon(file: string, overrides: AgentParts = {}): Promi
     return EXIT.UNAVAILABLE;
   }
   const running = agent;
+  const control = await startControlServer({
+    socketPath: loaded.config.control.socketPath,
+    api: controlApi(running, loaded.config, VERSION),
+    logger,
+  }).catch((error: unknown) => {
+    // The till can take payments without it; the technician's `status` says it is missing.
+    logger.error({ err: errorMessage(error), socket: loaded.config.control.socketPath }, "control socket not available");
+    return undefined;
+  });
   await notifier.ready(`serving till ${loaded.config.till.id}`);
   logger.info({ till: loaded.config.till.id, msn: loaded.config.vipps.msn }, "agent serving");
 
@@ -53,6 +65,7 @@ export async function runDaemon(file: string, overrides: AgentParts = {}): Promi
   });
   logger.info({ signal }, "stopping");
   await notifier.stopping();
+  await control?.close();
   await running.stop();
   watchdog.stop();
   await notifier.flush();

@@ -2,6 +2,7 @@ import type { Money } from "../../lib/money.js";
 import type { ApiResult, DurableRegisterMessage, PaymentSnapshot, SaleUpdate } from "../checkout/io.js";
 import type { CreatePaymentBody, Sale } from "../checkout/sale.js";
 import type { Screen } from "../../drivers/display/index.js";
+import type { PrintDocument } from "../../drivers/printer/index.js";
 
 /**
  * The narrow interfaces the checkout runner drives. Each is implemented by an adapter over a
@@ -44,6 +45,10 @@ export interface ReceiptJob {
 export interface ReceiptsPort {
   readonly configured: boolean;
   enqueue(job: ReceiptJob): void;
+  /** What the printer said last, and how many jobs wait (for `pos-agent status`). */
+  state?(): { state: "online" | "paper_out" | "cover_open" | "offline"; queued: number };
+  /** Any other document (end-of-day report, QR sticker) through the same queue. */
+  printDocument?(document: PrintDocument): { jobId: string };
   close?(): Promise<void>;
 }
 

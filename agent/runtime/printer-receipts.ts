@@ -2,7 +2,7 @@ import type { Clock } from "../../lib/clock.js";
 import type { Config } from "../../config/schema.js";
 import { errorMessage } from "../../lib/errors.js";
 import type { Logger } from "../../lib/log.js";
-import { PrintQueue, type ReceiptPrinter } from "../../drivers/printer/index.js";
+import { PrintQueue, type PrintDocument, type PrinterErrorCode, type ReceiptPrinter } from "../../drivers/printer/index.js";
 import type { ReceiptHooks } from "./agent.js";
 import type { ReceiptJob, ReceiptsPort } from "./ports.js";
 import { receiptDocument } from "./receipt-documents.js";
@@ -16,6 +16,7 @@ import { receiptDocument } from "./receipt-documents.js";
 export function printerReceipts(printer: ReceiptPrinter, config: Config, clock: Clock, logger: Logger) {
   return (hooks: ReceiptHooks): ReceiptsPort & { close(): Promise<void> } => {
     const saleOf = (jobId: string): string | undefined => (jobId.endsWith(":sale") ? jobId.slice(0, -":sale".length) : undefined);
+    let last: "online" | "paper_out" | "cover_open" | "offline" = "online";
     const queue = new PrintQueue(printer, {
       retryIntervalMs: config.printer.retryIntervalMs,
       columns: config.printer.columns,
@@ -28,6 +29,7 @@ export function printerReceipts(printer: ReceiptPrinter, config: Config, clock: 
       onOutcome: (outcome) => {
         const saleId = saleOf(outcome.jobId);
         if (saleId !== undefined) hooks.finished(saleId, outcome.printed);
+        last = outcome.printed ? "online" : printerState(outcome.error);
         if (!outcome.printed) logger.warn({ jobId: outcome.jobId, error: outcome.error, willRetry: outcome.willRetry }, "receipt not printed");
       },
     });
@@ -42,7 +44,17 @@ export function printerReceipts(printer: ReceiptPrinter, config: Config, clock: 
           logger.error({ jobId: job.jobId, err: errorMessage(error) }, "receipt refused by the printer driver");
         }
       },
+      state: () => ({ state: last, queued: queue.pending.length }),
+      printDocument(document: PrintDocument) {
+        return { jobId: queue.enqueue({ id: `${document.kind}:${clock.now()}`, document }) };
+      },
       close: () => queue.close(),
     };
   };
+}
+
+function printerState(error: PrinterErrorCode): "paper_out" | "cover_open" | "offline" {
+  if (error === "PRINTER_PAPER_OUT") return "paper_out";
+  if (error === "PRINTER_COVER_OPEN") return "cover_open";
+  return "offline";
 }

@@ -1,0 +1,44 @@
+import type { Money } from "../../lib/money.js";
+import type { ApiResult, PaymentSnapshot } from "../checkout/io.js";
+import type { CreatePaymentBody } from "../checkout/sale.js";
+import type { PaymentsPort } from "./ports.js";
+
+/** Whether Vipps answered the last call, for `pos-agent status` and the degraded list. */
+export interface VippsHealth {
+  readonly state: "ok" | "failing" | "unknown";
+  readonly lastError?: string;
+}
+
+/** Wraps the payments port and remembers how the last call went. */
+export class HealthTrackingPayments implements PaymentsPort {
+  private current: VippsHealth = { state: "unknown" };
+
+  constructor(private readonly inner: PaymentsPort) {}
+
+  get health(): VippsHealth {
+    return this.current;
+  }
+
+  private async note<T>(call: Promise<ApiResult<T>>, operation: string): Promise<ApiResult<T>> {
+    const result = await call;
+    // A refusal is an answer: Vipps is there. Only "no answer" counts as failing.
+    this.current = !result.ok && result.failure === "unavailable" ? { state: "failing", lastError: `${operation}: no answer` } : { state: "ok" };
+    return result;
+  }
+
+  create(body: CreatePaymentBody, key: string): Promise<ApiResult<void>> {
+    return this.note(this.inner.create(body, key), "create");
+  }
+  get(reference: string): Promise<ApiResult<PaymentSnapshot>> {
+    return this.note(this.inner.get(reference), "get");
+  }
+  capture(reference: string, amount: Money, key: string): Promise<ApiResult<{ capturedAmount: number; pspReference?: string }>> {
+    return this.note(this.inner.capture(reference, amount, key), "capture");
+  }
+  cancel(reference: string, transactionOnly: boolean, key: string): Promise<ApiResult<PaymentSnapshot>> {
+    return this.note(this.inner.cancel(reference, transactionOnly, key), "cancel");
+  }
+  refund(reference: string, amount: Money, key: string): Promise<ApiResult<{ pspReference?: string }>> {
+    return this.note(this.inner.refund(reference, amount, key), "refund");
+  }
+}
