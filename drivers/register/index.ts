@@ -25,6 +25,10 @@
  *   `onStateChange(listener) → unsubscribe` reports every change; "up" comes after EVERY
  *   completed hello exchange (first start, register restart, cable replug), which is when
  *   the checkout re-sends the stored final `sale` messages the register has not acked.
+ *   Every hello that starts a session carries a new random `session` (extension), so a peer
+ *   restarted a moment after an exchange (the agent under systemd, a rebooting register) is
+ *   recognised at once; a peer that sends none is told apart from a retransmitted hello by
+ *   time (the v1 rule), which can cost it a reopen.
  * - Inbound: `handler(message: RegisterCommand)` (basket | pay | cancel | refund | status) is
  *   called once per intact, valid, non-duplicate frame, one at a time, BEFORE the frame is
  *   acked; `{ ok: true }` → plain ack, `{ ok: false, code, message }` → refusing ack (the

@@ -1,7 +1,7 @@
 import type { DecodedLine } from "./frame-codec.js";
 import type { Acceptance, HelloMessage } from "./messages.js";
 import { isSeq, PROTOCOL_VERSION, SEQ_MEMORY } from "./protocol.js";
-import type { LinkSettings } from "./link-state.js";
+import type { LinkSettings, Phase } from "./link-state.js";
 import { armHeartbeat, count, enterUp, handshakeWindowMs, pump, resetInbound, retransmitOrGiveUp, giveUp, sendHello, write, type Step } from "./link-session.js";
 import { isObject, type Fields } from "./validate-fields.js";
 
@@ -111,13 +111,27 @@ function onFrame(out: Step, seq: number, value: Fields, settings: LinkSettings):
   }
 }
 
+/**
+ * A hello while we are up: did the peer restart, or is this a late copy of the hello we accepted
+ * (our ack was lost)? (docs/register-protocol.md §3.3, rule 4.) A session other than the accepted
+ * one is a restart, at once (extension). The same session, or none (a peer that follows only
+ * the v1 contract), is a copy while the settle window runs and a restart after it: the peer's
+ * retransmissions end within that window, and a peer that reused its session is still
+ * recognised, if late.
+ */
+function isRestart(phase: Phase & { name: "up" }, accepted: HelloMessage | null, hello: HelloMessage): boolean {
+  if (hello.session !== undefined && hello.session !== accepted?.session) return true;
+  return phase.settled;
+}
+
 function onPeerHello(out: Step, hello: HelloMessage, settings: LinkSettings): void {
   const phase = out.state.phase;
-  if (phase.name === "up" && !phase.settled) {
+  if (phase.name === "up" && !isRestart(phase, out.state.peer, hello)) {
     count(out, "duplicates");
     return;
   }
-  out.effects.push({ type: "log", level: "info", msg: "hello from the peer", fields: { id: hello.id, software: hello.software } });
+  const fields = { id: hello.id, software: hello.software, ...(hello.session === undefined ? {} : { session: hello.session }) };
+  out.effects.push({ type: "log", level: "info", msg: "hello from the peer", fields });
   out.state = { ...out.state, peer: hello };
   if (phase.name === "up") {
     // The peer (re)opened its port: a new session. Answer with our own hello.
@@ -132,7 +146,8 @@ function onPeerHello(out: Step, hello: HelloMessage, settings: LinkSettings): vo
   } else if (!phase.peerHello && out.state.inFlight?.kind === "hello") {
     // The peer is there but has not acked our hello: it was most likely sent before the peer
     // opened its port. Send it again now rather than after the ack timeout. A copy arriving
-    // after the peer is up falls in its settle window and is only acked.
+    // after the peer is up carries the session it accepted (or falls in its settle window)
+    // and is only acked.
     retransmitOrGiveUp(out, settings, "the peer's hello came first");
   }
 }

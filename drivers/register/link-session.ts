@@ -43,11 +43,14 @@ export function endSession(out: Step, phase: "closed" | "opening", reason: strin
   out.state = { ...out.state, phase: { name: phase } };
 }
 
-/** Sends our hello (seq 1 restarts our numbering) and forgets the peer's seqs. */
+/**
+ * Sends our hello (seq 1 restarts our numbering, under a new session) and forgets the peer's
+ * seqs. `peerHello`: we answer the peer's hello, which we already have.
+ */
 export function sendHello(out: Step, settings: LinkSettings, peerHello: boolean): void {
   dropOutbound(out, "the link is restarting its hello exchange");
   resetInbound(out);
-  const message: Fields = { ...settings.hello };
+  const message: Fields = settings.newSession === null ? { ...settings.hello } : { ...settings.hello, session: settings.newSession() };
   out.state = {
     ...out.state,
     phase: { name: "handshaking", helloAcked: false, peerHello },

@@ -11,9 +11,11 @@ import type { Fields, Validation } from "./validate-fields.js";
 export type LinkState = "closed" | "opening" | "handshaking" | "up" | "unreachable";
 
 /**
- * `settle`: for this long after a hello exchange completed, a hello from the peer is taken for
- * a late retransmission of the hello we already have, not for a restart (answering it with a
- * new hello would start the exchange again on both sides, forever).
+ * `settle`: for this long after a hello exchange completed, a hello from the peer with the
+ * session we accepted (or, from a peer that sends none, any hello) is taken for a late
+ * retransmission of the hello we already have, not for a restart (answering it with a new hello
+ * would start the exchange again on both sides, forever). A hello with another session is a
+ * restart at once (link-inbound.ts, isRestart).
  */
 export type TimerName = "ack" | "handshake" | "heartbeat" | "settle";
 
@@ -24,8 +26,14 @@ export interface LinkSettings {
   readonly maxRetransmits: number;
   /** Send `ping` after this much silence while up, milliseconds; 0 never pings. */
   readonly heartbeatIntervalMs: number;
-  /** Our own hello (without `v`/`seq`). */
+  /** Our own hello (without `v`/`seq`/`session`). */
   readonly hello: HelloMessage;
+  /**
+   * Draws the `session` of each hello that restarts our numbering (retransmissions repeat it);
+   * it must never repeat the previous one. null: send no session, like a register that follows
+   * only the v1 contract (tests of the time-window fallback).
+   */
+  readonly newSession: (() => string) | null;
   /** Validates the body of a frame from the peer (its `type` and fields). */
   readonly validate: (fields: Fields) => Validation<{ readonly type: string }>;
 }

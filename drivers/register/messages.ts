@@ -136,6 +136,13 @@ export interface HelloMessage {
   readonly software: string;
   /** Only in the agent's hello. */
   readonly till?: string;
+  /**
+   * (extension, docs/register-protocol.md §3.3) A token the sender draws anew for every hello
+   * that restarts its numbering (never for a retransmission): a hello with another session
+   * than the one accepted is a restart of the peer, recognised at once. Optional: registers
+   * that follow only the v1 contract send none, and the time window decides for them.
+   */
+  readonly session?: string;
 }
 
 /** What the register asks of the agent; delivered to the agent's handler. */

@@ -16,6 +16,9 @@ export const MAX_SEQ = 2_147_483_647;
 /** `hello` always carries this `seq`: it restarts the sender's numbering (§Link layer). */
 export const HELLO_SEQ = 1;
 
+/** Longest `session` in a hello (extension): any text of 1 … 64 characters is accepted. */
+export const MAX_SESSION_LENGTH = 64;
+
 /** How many of the peer's `seq` values a receiver remembers for duplicate suppression. */
 export const SEQ_MEMORY = 64;
 

@@ -3,6 +3,7 @@ import type { Logger } from "../../lib/log.js";
 import { createLinkEndpoint, type LinkEndpoint } from "./link-endpoint.js";
 import type { Acceptance, AgentReport, RegisterCommand } from "./messages.js";
 import { PROTOCOL_VERSION } from "./protocol.js";
+import { randomSession } from "./session.js";
 import type { LinkTransport } from "./transport.js";
 import { validateAgentMessage } from "./validate-agent.js";
 import { validateRegisterMessage } from "./validate-register.js";
@@ -52,6 +53,7 @@ export function createRegisterLink(options: RegisterLinkOptions): RegisterLink {
         software: options.software,
         till: options.tillId,
       },
+      newSession: randomSession,
       validate: validateRegisterMessage,
     },
     validateOutbound: validateAgentMessage,

@@ -3,6 +3,7 @@ import type { Logger } from "../../lib/log.js";
 import { createLinkEndpoint, type LinkEndpoint } from "./link-endpoint.js";
 import type { Acceptance, AgentReport, RegisterCommand } from "./messages.js";
 import { PROTOCOL_VERSION } from "./protocol.js";
+import { randomSession } from "./session.js";
 import type { LinkTransport } from "./transport.js";
 import { validateAgentMessage } from "./validate-agent.js";
 import { validateRegisterMessage } from "./validate-register.js";
@@ -30,6 +31,11 @@ export interface RegisterSideLinkOptions {
    * test an agent's refusals (the reference register's `raw` command). Default true.
    */
   readonly checkOutbound?: boolean;
+  /**
+   * false: no `session` in hello, like a register that follows only the v1 contract (its
+   * restarts are told apart from retransmitted hellos by time alone). Default true.
+   */
+  readonly session?: boolean;
   /** Called once per valid, new sale or receipt report from the agent, before it is acked. */
   readonly handler: (message: AgentReport) => Acceptance | Promise<Acceptance>;
 }
@@ -50,6 +56,7 @@ export function createRegisterSideLink(options: RegisterSideLinkOptions): Regist
       maxRetransmits: options.maxRetransmits,
       heartbeatIntervalMs: options.heartbeatIntervalMs,
       hello: { type: "hello", protocol: PROTOCOL_VERSION, role: "register", id: options.id, software: options.software },
+      newSession: options.session === false ? null : randomSession,
       validate: validateAgentMessage,
     },
     validateOutbound: options.checkOutbound === false ? anyTypedObject : validateRegisterMessage,

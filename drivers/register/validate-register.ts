@@ -1,6 +1,6 @@
 import { CURRENCIES } from "../../lib/money.js";
 import type { BasketLine, RegisterMessage } from "./messages.js";
-import { MAX_BASKET_LINES, MAX_VAT_RATE, PROTOCOL_VERSION } from "./protocol.js";
+import { MAX_BASKET_LINES, MAX_SESSION_LENGTH, MAX_VAT_RATE, PROTOCOL_VERSION } from "./protocol.js";
 import {
   badField,
   checkAmount,
@@ -108,7 +108,7 @@ export function validateRegisterMessage(m: Fields): Validation<RegisterMessage> 
   }
 }
 
-/** A peer's `hello`: protocol 1, the expected role, and its id and software version. */
+/** A peer's `hello`: protocol 1, the expected role, its id and software version, and its optional session. */
 export function checkHello(m: Fields, role: "register" | "agent"): Invalid | null {
   return firstProblem(
     () => checkInteger(m.protocol, "protocol", PROTOCOL_VERSION, PROTOCOL_VERSION),
@@ -116,5 +116,6 @@ export function checkHello(m: Fields, role: "register" | "agent"): Invalid | nul
     () => checkText(m.id, "id", 64),
     () => checkText(m.software, "software", 64),
     () => (role === "agent" ? checkText(m.till, "till", 64) : null),
+    () => checkText(m.session, "session", MAX_SESSION_LENGTH, true),
   );
 }

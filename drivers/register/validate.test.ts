@@ -37,6 +37,7 @@ describe("validateRegisterMessage", () => {
       { v: 1, seq: 7, type: "ping" },
       { v: 1, seq: 8, type: "pong" },
       { v: 1, seq: 1, type: "hello", protocol: 1, role: "register", id: "kasse-1", software: "pos/2.1" },
+      { v: 1, seq: 1, type: "hello", protocol: 1, role: "register", id: "kasse-1", software: "pos/2.1", session: "0f3c9a71d2e84b56" },
     ]) {
       expect(validateRegisterMessage(message)).toEqual({ ok: true, message });
     }
@@ -71,6 +72,9 @@ describe("validateRegisterMessage", () => {
     ["a type that is not a string", { v: 1, seq: 3, type: 7 }, "BAD_FIELD", /^type: /],
     ["a hello of protocol 2", { v: 1, seq: 1, type: "hello", protocol: 2, role: "register", id: "a", software: "b" }, "BAD_FIELD", /^protocol: /],
     ["a hello claiming to be the agent", { v: 1, seq: 1, type: "hello", protocol: 1, role: "agent", id: "a", software: "b", till: "t" }, "BAD_FIELD", /^role: /],
+    ["a hello with a numeric session", { v: 1, seq: 1, type: "hello", protocol: 1, role: "register", id: "a", software: "b", session: 7 }, "BAD_FIELD", /^session: /],
+    ["a hello with an empty session", { v: 1, seq: 1, type: "hello", protocol: 1, role: "register", id: "a", software: "b", session: "" }, "BAD_FIELD", /^session: /],
+    ["a hello with a session of 65 characters", { v: 1, seq: 1, type: "hello", protocol: 1, role: "register", id: "a", software: "b", session: "x".repeat(65) }, "BAD_FIELD", /^session: /],
   ])("refuses %s", (_what, message, code, text) => {
     const result = validateRegisterMessage(message);
     expect(result.ok).toBe(false);
@@ -100,6 +104,7 @@ describe("validateAgentMessage", () => {
       { type: "pong" },
       { type: "ping" },
       { type: "hello", protocol: 1, role: "agent", id: "pos-agent-kasse1", software: "vipps-pos-agent/0.1.0", till: "kasse1" },
+      { type: "hello", protocol: 1, role: "agent", id: "pos-agent-kasse1", software: "vipps-pos-agent/0.1.0", till: "kasse1", session: "9b1e04c7a3f25d68" },
     ]) {
       expect(validateAgentMessage(message)).toEqual({ ok: true, message });
     }

@@ -13,14 +13,20 @@ import { validateRegisterMessage } from "../../drivers/register/validate-registe
 
 /** Drives the pure link machine (the agent's end) input by input and inspects its effects. */
 
-export const settings: LinkSettings = {
+/** The machine's settings, except its session source (each Harness counts its own). */
+export const settings: Omit<LinkSettings, "newSession"> = {
   ackTimeoutMs: 1000,
   maxRetransmits: 3,
   heartbeatIntervalMs: 5000,
   hello: { type: "hello", protocol: 1, role: "agent", id: "pos-agent-kasse1", software: "test/1", till: "kasse1" },
   validate: validateRegisterMessage,
 };
+/** A register's hello without a session: one that follows only the v1 contract. */
 export const registerHello = { type: "hello", protocol: 1, role: "register", id: "R1", software: "pos/1" };
+/** A register's hello with a session (the extension). */
+export function registerHelloIn(session: string): Record<string, unknown> {
+  return { ...registerHello, session };
+}
 export const sale = { type: "sale", saleId: "S-1", state: "captured", final: true, capturedAmount: 100 };
 export const basket = { type: "basket", saleId: "S-1", currency: "NOK", lines: [], total: 0 };
 
@@ -36,10 +42,22 @@ export function line(object: Record<string, unknown>): LinkInput {
 export class Harness {
   state: MachineState = initialState();
   effects: LinkEffect[] = [];
+  /** Sessions drawn so far: our hellos carry "s1", "s2", … in order. */
+  sessions = 0;
+  readonly settings: LinkSettings;
+  /** `sessions: false`: our hellos carry no session (a v1-only peer). */
+  constructor(options: { sessions?: boolean } = {}) {
+    this.settings = { ...settings, newSession: options.sessions === false ? null : () => `s${++this.sessions}` };
+  }
+  /** Our hello frame as written, with the session drawn last (none without sessions). */
+  ourHello(): Record<string, unknown> {
+    const frame = { v: 1, seq: 1, ...settings.hello };
+    return this.settings.newSession === null ? frame : { ...frame, session: `s${this.sessions}` };
+  }
   feed(...inputs: LinkInput[]): LinkEffect[] {
     this.effects = [];
     for (const input of inputs) {
-      const result = step(this.state, input, settings);
+      const result = step(this.state, input, this.settings);
       this.state = result.state;
       this.effects.push(...result.effects);
     }
@@ -54,9 +72,9 @@ export class Harness {
   has(type: LinkEffect["type"], match: Record<string, unknown> = {}): boolean {
     return this.effects.some((e) => e.type === type && Object.entries(match).every(([k, v]) => JSON.stringify((e as Record<string, unknown>)[k]) === JSON.stringify(v)));
   }
-  /** Brings the link up: opened, our hello acked, the peer's hello received. */
-  up(): this {
-    this.feed({ type: "start" }, { type: "opened" }, line({ v: 1, type: "ack", ack: 1 }), line({ v: 1, seq: 1, ...registerHello }));
+  /** Brings the link up: opened, our hello acked, the peer's hello (default: without session) received. */
+  up(peerHello: Record<string, unknown> = registerHello): this {
+    this.feed({ type: "start" }, { type: "opened" }, line({ v: 1, type: "ack", ack: 1 }), line({ v: 1, seq: 1, ...peerHello }));
     expect(this.reported).toBe("up");
     return this;
   }

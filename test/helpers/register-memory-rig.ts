@@ -51,38 +51,71 @@ export interface MemoryRig {
   wire: { from: CableEnd; frame: Record<string, unknown>; at: number }[];
   /** Frames matching this are lost in flight. */
   lose: (frame: Record<string, unknown>, from: CableEnd) => boolean;
+  /** Stops the agent's link and starts a new one on the same cable end (a restarted agent process). */
+  restartAgent(): Promise<void>;
+  /** Stops the register's link and starts a new one on the same cable end (a rebooted register). */
+  restartRegister(): Promise<void>;
   stop(): Promise<void>;
 }
 
-export async function startMemoryRig(options: { heartbeatIntervalMs?: number; start?: boolean } = {}): Promise<MemoryRig> {
+export interface MemoryRigOptions {
+  /** The agent's heartbeat; default 0 (the register never pings). */
+  readonly heartbeatIntervalMs?: number;
+  /** Start both ends and wait until up (default true). */
+  readonly start?: boolean;
+  /** false: the register sends no session in its hello, like a register that follows only the v1 contract. */
+  readonly registerSession?: boolean;
+}
+
+export async function startMemoryRig(options: MemoryRigOptions = {}): Promise<MemoryRig> {
   const clock = new ManualClock(0);
   const cable = createMemoryCable({ clock, reopenDelayMs: 500 });
   const agentGot: RegisterCommand[] = [];
   const registerGot: AgentReport[] = [];
   const common = { clock, ackTimeoutMs: 1000, maxRetransmits: 3, heartbeatIntervalMs: options.heartbeatIntervalMs ?? 0 };
-  const agent = createRegisterLink({
-    ...common,
-    transport: cable.a,
-    tillId: "kasse1",
-    software: "test/1",
-    handler: (m) => {
-      agentGot.push(m);
-      return { ok: true };
-    },
-  });
-  const register = createRegisterSideLink({
-    ...common,
-    heartbeatIntervalMs: 0,
-    transport: cable.b,
-    id: "R1",
-    software: "pos/1",
-    handler: (m) => {
-      registerGot.push(m);
-      return { ok: true };
-    },
-  });
-  const r: MemoryRig = { clock, cable, agent, register, agentGot, registerGot, wire: [],
+  const newAgent = (): RegisterLink =>
+    createRegisterLink({
+      ...common,
+      transport: cable.a,
+      tillId: "kasse1",
+      software: "test/1",
+      handler: (m) => {
+        agentGot.push(m);
+        return { ok: true };
+      },
+    });
+  const newRegister = (): RegisterSideLink =>
+    createRegisterSideLink({
+      ...common,
+      heartbeatIntervalMs: 0,
+      transport: cable.b,
+      id: "R1",
+      software: "pos/1",
+      ...(options.registerSession === undefined ? {} : { session: options.registerSession }),
+      handler: (m) => {
+        registerGot.push(m);
+        return { ok: true };
+      },
+    });
+  const r: MemoryRig = {
+    clock,
+    cable,
+    agent: newAgent(),
+    register: newRegister(),
+    agentGot,
+    registerGot,
+    wire: [],
     lose: () => false,
+    async restartAgent() {
+      await r.agent.stop();
+      r.agent = newAgent();
+      r.agent.start();
+    },
+    async restartRegister() {
+      await r.register.stop();
+      r.register = newRegister();
+      r.register.start();
+    },
     async stop() {
       await r.agent.stop();
       await r.register.stop();
@@ -95,12 +128,12 @@ export async function startMemoryRig(options: { heartbeatIntervalMs?: number; st
   };
   if (options.start !== false) {
     // One ack timeout: time for a hello that found the other end not yet open to be resent.
-    register.start();
-    agent.start();
+    r.register.start();
+    r.agent.start();
     await flush();
     clock.advance(1000);
     await flush();
-    if (agent.state !== "up") throw new Error(`the link is ${agent.state}, not up`);
+    if (r.agent.state !== "up") throw new Error(`the link is ${r.agent.state}, not up`);
   }
   return r;
 }
