@@ -43,7 +43,7 @@ export function describeMessage(m: Fields): string {
     case "pong":
       return m.type;
     case "hello":
-      return `hello from ${str(m.role)} ${str(m.id)} (${str(m.software)}${m.till === undefined ? "" : `, till ${str(m.till)}`})`;
+      return `hello from ${str(m.role)} ${str(m.id)} (${str(m.software)}${m.till === undefined ? "" : `, till ${str(m.till)}`}${m.session === undefined ? "" : `, session ${str(m.session)}`})`;
     case "sale": {
       const parts = [`sale ${sale}: ${str(m.state)}${m.final === true ? " (final)" : ""}`];
       if (m.amount !== undefined) parts.push(`amount ${formatAmount(m.amount)}`);

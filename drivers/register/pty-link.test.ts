@@ -25,8 +25,8 @@ afterEach(async () => {
   dir.cleanup();
 });
 
-async function upRig(): Promise<RegisterRig> {
-  rig = await startRegisterRig({ dir: dir.path });
+async function upRig(ackTimeoutMs?: number): Promise<RegisterRig> {
+  rig = await startRegisterRig({ dir: dir.path, ...(ackTimeoutMs === undefined ? {} : { ackTimeoutMs }) });
   const r = rig;
   await vi.waitFor(() => {
     expect(r.agent.state).toBe("up");
@@ -99,6 +99,41 @@ describe("register link over a real pty pair", () => {
       "BAD_FIELD",
       "SALE_LOCKED",
     ]);
+  });
+
+  it("recognises a restarted agent at once: a new agent link on the same device, a few hundred ms later, is up within one ack timeout", async () => {
+    // A 3 s ack timeout makes the register's settle window 12 s: the old time rule alone
+    // would only ack the new hello and leave the new agent waiting for 12 s, then reopening.
+    const ackTimeoutMs = 3000;
+    const r = await upRig(ackTimeoutMs);
+    const registerStates: string[] = [];
+    r.register.link.onStateChange((s) => registerStates.push(s));
+    const hellos: Record<string, unknown>[] = [];
+    r.register.link.onTraffic((e) => {
+      if ("frame" in e && e.frame.type === "hello") hellos.push({ direction: e.direction, ...e.frame });
+    });
+    const firstAgentSession = r.register.link.peer?.session;
+    const agent = await r.restartAgent(300);
+    const agentStates: string[] = [];
+    agent.onStateChange((s) => agentStates.push(s));
+    const started = Date.now();
+    agent.start();
+    await agent.waitForState("up", 20_000);
+    const tookMs = Date.now() - started;
+    expect(tookMs).toBeLessThan(ackTimeoutMs);
+    expect(agentStates).toEqual(["opening", "handshaking", "up"]);
+    await vi.waitFor(() => expect(registerStates).toEqual(["handshaking", "up"]), WAIT);
+    // One hello each way: the new agent's (a new session) and the register's answer.
+    expect(hellos.map((h) => h.direction)).toEqual(["in", "out"]);
+    expect(hellos[0]?.session).toEqual(expect.any(String));
+    expect(hellos[0]?.session).not.toBe(firstAgentSession);
+
+    // A report right after "up" is acked, and a command reaches the new agent.
+    await expect(agent.send({ type: "sale", saleId: "S-4001", state: "cancelled", final: true })).resolves.toEqual({ acked: true });
+    expect(r.register.sale("S-4001")).toMatchObject({ state: "cancelled", final: true });
+    await expect(r.register.sell(basket("S-4002"))).resolves.toEqual({ acked: true });
+    expect(r.handled.map((c) => c.type)).toEqual(["basket"]);
+    expect(agent.counters.retransmits).toBe(0);
   });
 
   it("recovers by itself when the cable is unplugged and plugged back in", async () => {

@@ -100,20 +100,21 @@ describe("reference register", () => {
     expect(register.sale("S-1")?.refusals).toMatchObject([{ type: "basket", code: "BASKET_TOTAL_MISMATCH" }]);
   });
 
-  it("asks for the status of an unfinished sale after the agent restarts, and learns the outcome", async () => {
+  it("asks for the status of an unfinished sale after the agent restarts (at once: its hello has a new session), and learns the outcome", async () => {
     const { register, cable, clock, agent } = await rig();
     await register.sell(basket);
     await register.pay("S-1");
-    clock.advance(5000); // past the settle window of the first hello exchange
     await agent.link.stop();
     const restarted = agentOn(cable, clock, (c, link) => {
       if (c.type === "status") void link.send(captured);
     });
     restarted.link.start();
     await flush();
+    expect(restarted.link.state).toBe("up");
+    expect(restarted.got).toEqual([{ type: "status", saleId: "S-1" }]);
+    expect(register.link.peer?.session).toMatch(/^[0-9a-f]{16}$/);
     clock.advance(1000);
     await flush();
-    expect(restarted.got).toEqual([{ type: "status", saleId: "S-1" }]);
     expect(register.sale("S-1")).toMatchObject({ state: "captured", final: true });
   });
 });

@@ -19,11 +19,19 @@ import { startSerialRelay, type RelayFilter, type SerialRelay } from "./serial-r
 export interface RegisterRig {
   /** The cable (with a relay: the agent's side of it). */
   readonly pair: PtyPair;
+  /** The agent's current link (a new one after `restartAgent`). */
   readonly agent: RegisterLink;
   readonly register: ReferenceRegister;
   readonly tracker: SaleTracker;
   /** Every command the agent's handler was called with, in order. */
   readonly handled: RegisterCommand[];
+  /**
+   * A restarted agent process: stops the agent's link (closing its device), waits `gapMs`
+   * (default 0) and makes a NEW link on the same path, with the same handler and tracker, and
+   * resolves with it, not yet started (call `start()`, e.g. after subscribing to its states).
+   * The register's end stays open throughout.
+   */
+  restartAgent(gapMs?: number): Promise<RegisterLink>;
   stop(): Promise<void>;
 }
 
@@ -62,22 +70,26 @@ export async function startRegisterRig(options: RigOptions): Promise<RegisterRig
   const tracker = new SaleTracker();
   const handled: RegisterCommand[] = [];
   const timing = { ackTimeoutMs: options.ackTimeoutMs ?? 1000, maxRetransmits: 3, heartbeatIntervalMs: options.heartbeatIntervalMs ?? 2000 };
-  const agent: RegisterLink = createRegisterLink({
-    ...timing,
-    transport: testSerial(paths.agent, logger),
-    logger,
-    tillId: "kasse1",
-    software: "rig/1",
-    handler: (command) => {
-      handled.push(command);
-      const outcome = tracker.handle(command);
-      // Reports go after the ack of the command that caused them.
-      setImmediate(() => {
-        for (const report of outcome.reports) agent.send(report).catch(() => undefined);
-      });
-      return outcome.acceptance;
-    },
-  });
+  const newAgent = (): RegisterLink => {
+    const link: RegisterLink = createRegisterLink({
+      ...timing,
+      transport: testSerial(paths.agent, logger),
+      logger,
+      tillId: "kasse1",
+      software: "rig/1",
+      handler: (command) => {
+        handled.push(command);
+        const outcome = tracker.handle(command);
+        // Reports go after the ack of the command that caused them.
+        setImmediate(() => {
+          for (const report of outcome.reports) link.send(report).catch(() => undefined);
+        });
+        return outcome.acceptance;
+      },
+    });
+    return link;
+  };
+  let agent = newAgent();
   const register = createReferenceRegister({ ...timing, transport: testSerial(paths.register, logger), logger });
   if (options.start !== false) {
     register.start();
@@ -85,10 +97,18 @@ export async function startRegisterRig(options: RigOptions): Promise<RegisterRig
   }
   return {
     pair,
-    agent,
+    get agent() {
+      return agent;
+    },
     register,
     tracker,
     handled,
+    async restartAgent(gapMs = 0) {
+      await agent.stop();
+      if (gapMs > 0) await new Promise((resolve) => setTimeout(resolve, gapMs));
+      agent = newAgent();
+      return agent;
+    },
     async stop() {
       await agent.stop();
       await register.stop();

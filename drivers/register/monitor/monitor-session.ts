@@ -67,6 +67,10 @@ function heartbeatFilter(): (event: TrafficEvent) => boolean {
   };
 }
 
+/** For vendors: the extension their register should implement (docs/register-protocol.md §3.3). */
+export const NO_SESSION_NOTE =
+  "● note: the register's hello has no session — a register restarting within 4 s of a hello exchange then needs a reopen before the link is up again (see §3.3 of the register protocol)";
+
 export function createMonitorSession(options: MonitorOptions): MonitorSession {
   const tracker = new SaleTracker();
   const stamp = options.stamp ?? (() => "");
@@ -100,8 +104,10 @@ export function createMonitorSession(options: MonitorOptions): MonitorSession {
   });
   link.onStateChange((state) => {
     const peer = link.peer;
-    if (state === "up" && peer !== undefined) print(`● link up — ${describeMessage({ ...peer })}`);
-    else if (state === "unreachable") print("● the register does not answer; reopening and saying hello again");
+    if (state === "up" && peer !== undefined) {
+      print(`● link up — ${describeMessage({ ...peer })}`);
+      if (peer.session === undefined) print(NO_SESSION_NOTE);
+    } else if (state === "unreachable") print("● the register does not answer; reopening and saying hello again");
     else print(`● link ${state}`);
   });
   return {
