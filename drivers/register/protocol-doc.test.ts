@@ -34,8 +34,8 @@ const FRAME_LINE = /^(R→A|A→R) (.*\*[0-9A-Fa-f]{4})(?: {3}◂ .*)?$/;
 describe("docs/register-protocol.md", () => {
   const transcripts = blocks(section("8. Transcripts"), "text");
 
-  it("has the six required transcripts and one of faults", () => {
-    expect(transcripts).toHaveLength(7);
+  it("has the six required transcripts, one of faults and one of member prices", () => {
+    expect(transcripts).toHaveLength(8);
   });
 
   it.each(transcripts.map((t, i) => [i + 1, t] as const))("transcript 8.%i: every frame decodes with a right CRC and is valid", (_n, transcript) => {
