@@ -71,9 +71,15 @@ describe("reference register", () => {
     await expect(agent.link.send(captured)).resolves.toEqual({ acked: true });
     await expect(waiting).resolves.toEqual(captured);
     await expect(register.waitForSale("S-1")).resolves.toEqual(captured);
-    await agent.link.send({ type: "receipt", saleId: "S-1", printed: true, copy: false });
-    await expect(register.waitForReceipt("S-1")).resolves.toEqual({ type: "receipt", saleId: "S-1", printed: true, copy: false });
-    expect(register.sale("S-1")).toMatchObject({ state: "captured", final: true });
+    await agent.link.send({ type: "receipt", saleId: "S-1", printed: false, copy: false, error: "PRINTER_UNAVAILABLE" });
+    await expect(register.waitForReceipt("S-1")).resolves.toEqual({ type: "receipt", saleId: "S-1", printed: false, copy: false, error: "PRINTER_UNAVAILABLE" });
+    // A newer report and a repeat of it (re-sent after a hello): both acked, the last one kept.
+    const printed = { type: "receipt", saleId: "S-1", printed: true, copy: false } as const;
+    await expect(agent.link.send(printed)).resolves.toEqual({ acked: true });
+    await expect(agent.link.send(printed)).resolves.toEqual({ acked: true });
+    await expect(agent.link.send(captured)).resolves.toEqual({ acked: true });
+    expect(register.sale("S-1")).toMatchObject({ state: "captured", final: true, receipt: printed });
+    expect(register.sale("S-1")?.receipts).toHaveLength(3);
   });
 
   it("refuses a malformed report from the agent with the code, remembering nothing", async () => {

@@ -13,7 +13,10 @@ export interface SaleRecord {
   state: SaleState | undefined;
   final: boolean;
   readonly reports: SaleMessage[];
+  /** Every receipt report, repeats included (the agent re-sends stored ones after each hello). */
   readonly receipts: ReceiptMessage[];
+  /** The receipt's outcome: the last receipt report (a repeat or a newer one replaces it). */
+  receipt: ReceiptMessage | undefined;
   /** Our messages the agent refused: `{ type, code, message }`. */
   readonly refusals: { type: string; code: string; message: string }[];
 }
@@ -36,7 +39,7 @@ export class SaleBook {
   touch(saleId: string): SaleRecord {
     let record = this.records.get(saleId);
     if (record === undefined) {
-      record = { saleId, basket: undefined, payRequested: false, state: undefined, final: false, reports: [], receipts: [], refusals: [] };
+      record = { saleId, basket: undefined, payRequested: false, state: undefined, final: false, reports: [], receipts: [], receipt: undefined, refusals: [] };
       this.records.set(saleId, record);
       if (this.records.size > MAX_SALES) {
         const oldest = this.records.keys().next().value;
@@ -55,6 +58,7 @@ export class SaleBook {
       record.final = report.final;
     } else {
       record.receipts.push(report);
+      record.receipt = report;
     }
     return record;
   }
