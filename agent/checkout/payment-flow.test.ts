@@ -183,6 +183,16 @@ describe("polling (the webhook never came)", () => {
     expect(h.send({ type: "timer", saleId: "S1", reference: h.reference(), timer: "poll" }).effects).toEqual([]);
   });
 
+  it("an authorization after Vipps was unreachable clears the notice", () => {
+    const h = new TillHarness();
+    h.requested();
+    h.send({ type: "poll_result", saleId: "S1", reference: h.reference(), result: UNAVAILABLE });
+    h.send(authorized(h.reference()));
+    expect(h.sale().notice).toBeUndefined();
+    const done = h.send({ type: "capture_result", saleId: "S1", reference: h.reference(), result: OK({ capturedAmount: 4900 }) });
+    expect(onlyEffect(done, "notify_register").update.reason).toBeUndefined();
+  });
+
   it("Vipps unavailable while polling: the register is told once, polling goes on", () => {
     const h = new TillHarness();
     h.requested();

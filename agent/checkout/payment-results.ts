@@ -51,7 +51,7 @@ function capture(till: TillState, sale: Sale, attempt: Attempt, ctx: Ctx, pspRef
     amount: { currency: sale.basket.currency, value: sale.basket.total },
   };
   const withPsp = pspReference === undefined ? attempt : { ...attempt, pspReference };
-  return advance(till, sale, { kind: "capturing", attempt: withPsp }, [effect], ctx);
+  return advance(till, withoutNotice(sale), { kind: "capturing", attempt: withPsp }, [effect], ctx);
 }
 
 function release(till: TillState, sale: Sale, attempt: Attempt, ctx: Ctx, then: Outcome & { state: "cancelled" | "failed" }): Transition {

@@ -177,6 +177,9 @@ describe("refund", () => {
     const again = h.send({ type: "refund", saleId: "S1", refundId: "R1", amount: 1000 });
     expect(again.acceptance).toEqual({ ok: true });
     expect(effectsOf(again, "vipps_refund")).toEqual([]);
+    h.send({ type: "refund_result", saleId: "S1", refundId: "R1", result: { ok: true, value: {} } });
+    const repeated = h.send({ type: "refund", saleId: "S1", refundId: "R1", amount: 1000 });
+    expect(onlyEffect(repeated, "notify_register").update).toMatchObject({ state: "refunded", refundId: "R1", refundedAmount: 1000 });
     expect(h.send({ type: "refund", saleId: "S1", refundId: "R1", amount: 999 }).acceptance).toMatchObject({ ok: false, code: "BAD_FIELD" });
   });
 

@@ -122,7 +122,8 @@ export function onRefund(till: TillState, saleId: string, refundId: string, amou
   const existing = sale.refunds.find((r) => r.refundId === refundId);
   if (existing !== undefined) {
     if (existing.amount !== amount) return refuse(till, "BAD_FIELD", `refund ${refundId} was requested with another amount`);
-    const resend: Effect[] = existing.status === "requested" ? [] : [{ type: "notify_register", update: saleUpdate(sale), durable: true }];
+    const update = existing.status === "failed" ? { ...saleUpdate(sale), refundId, reason: "REFUND_FAILED" as const } : { ...saleUpdate(sale), refundId };
+    const resend: Effect[] = existing.status === "requested" ? [] : [{ type: "notify_register", update, durable: true }];
     return { till, effects: resend, acceptance: ACCEPT, changed: [] };
   }
   if (amount <= 0) return refuse(till, "AMOUNT_OUT_OF_RANGE", "a refund must be at least 1 minor unit");
