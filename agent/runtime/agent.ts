@@ -25,6 +25,7 @@ import { OutboxSaleEvents } from "./sale-events.js";
 import { checkoutSettings } from "./settings.js";
 import { VippsPayments } from "./vipps-payments.js";
 import { HealthTrackingPayments, type VippsHealth } from "./vipps-health.js";
+import type { AgentTrace } from "./trace.js";
 
 export const AGENT_SOFTWARE = `vipps-pos-agent/${VERSION}`;
 export const JOURNAL_FILE = "journal.db";
@@ -46,6 +47,8 @@ export interface AgentParts {
   readonly screen?: ScreenPort;
   readonly receipts?: (hooks: ReceiptHooks) => ReceiptsPort;
   readonly lights?: LightsPort;
+  /** Sees each traced moment (see trace.ts); the benchmark's stopwatch. */
+  readonly observe?: (event: AgentTrace) => void;
 }
 
 export interface RunningAgent {
@@ -55,6 +58,7 @@ export interface RunningAgent {
   readonly vipps: VippsClient;
   readonly journal: Journal;
   readonly receipts: ReceiptsPort;
+  readonly lights: LightsPort;
   readonly startedAt: number;
   vippsHealth(): VippsHealth;
   /** For the systemd watchdog: the journal answers and the checkout runs. */
@@ -105,9 +109,10 @@ export function startAgent(loaded: LoadedConfig, parts: AgentParts = {}): Runnin
   const lights = parts.lights ?? NO_LIGHTS;
   const screen = parts.screen ?? NO_SCREEN;
   const qrContent = journal.meta(QR_CONTENT_KEY);
-  const payments = new HealthTrackingPayments(new VippsPayments(vipps));
+  const observe = parts.observe ?? ((): void => undefined);
+  const payments = new HealthTrackingPayments(new VippsPayments(vipps), observe);
   const registerLogger = logger.child({ module: "register" });
-  const registerPort = new LinkRegisterPort(registerLink, registerLogger);
+  const registerPort = new LinkRegisterPort(registerLink, registerLogger, observe);
   const runner: CheckoutRunner = new CheckoutRunner({
     settings: checkoutSettings(config),
     journal,
@@ -137,13 +142,17 @@ export function startAgent(loaded: LoadedConfig, parts: AgentParts = {}): Runnin
     else runner.onRegisterDown();
   });
 
-  mqtt.onCheckIn((c) => runner.handle({ type: "checkin", checkIn: { customerToken: c.customerToken, initiatedAt: c.initiatedAt } }));
-  mqtt.onPaymentEvent((e) =>
+  mqtt.onCheckIn((c) => {
+    observe({ kind: "checkin", at: performance.now() });
+    runner.handle({ type: "checkin", checkIn: { customerToken: c.customerToken, initiatedAt: c.initiatedAt } });
+  });
+  mqtt.onPaymentEvent((e) => {
+    observe({ kind: "payment_event", name: e.name, reference: e.reference, at: performance.now() });
     runner.handle({
       type: "payment_event",
       event: { reference: e.reference, name: e.name, pspReference: e.pspReference, amount: e.amount, success: e.success },
-    }),
-  );
+    });
+  });
 
   lights.onButton?.((action) => (action === "reprint" ? runner.reprint() : runner.cancelActive()));
 
@@ -172,6 +181,7 @@ export function startAgent(loaded: LoadedConfig, parts: AgentParts = {}): Runnin
     vipps,
     journal,
     receipts,
+    lights,
     startedAt,
     vippsHealth: () => payments.health,
     healthy() {

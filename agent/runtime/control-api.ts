@@ -52,6 +52,7 @@ export function controlApi(agent: RunningAgent, config: Config, version: string)
       if (vipps.state === "failing") degraded.push("Vipps not answering");
       if (printer.state !== "online" && printer.state !== "none") degraded.push(`printer ${printer.state.replace("_", " ")}`);
       if (agent.runner.displayFailed) degraded.push("display failing");
+      if (config.gpio.enabled && agent.lights.available === false) degraded.push("GPIO not accessible");
       if (agent.journal.meta(QR_CONTENT_KEY) === undefined) degraded.push("till QR unknown (run pos-agent setup)");
       const uptimeSeconds = Math.floor((Date.now() - agent.startedAt) / 1000);
       return {
@@ -69,7 +70,7 @@ export function controlApi(agent: RunningAgent, config: Config, version: string)
           vipps,
           printer,
           display: { state: config.display.path === "none" ? "none" : agent.runner.displayFailed ? "failed" : "ok" },
-          gpio: { state: config.gpio.enabled ? "ok" : "disabled" },
+          gpio: { state: !config.gpio.enabled ? "disabled" : agent.lights.available === false ? "unavailable" : "ok" },
         },
         ...(active === undefined
           ? {}

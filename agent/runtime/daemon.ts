@@ -6,7 +6,9 @@ import { EXIT, type ExitCode } from "../cli/exit-codes.js";
 import { createSystemdNotifier, createWatchdog } from "../systemd/index.js";
 import { VERSION } from "../../lib/version.js";
 import { startControlServer } from "../control/index.js";
-import { startAgent, type AgentParts, type RunningAgent } from "./agent.js";
+import { networkInterfaces } from "node:os";
+import { statusTicket } from "../report/index.js";
+import { QR_CONTENT_KEY, startAgent, type AgentParts, type RunningAgent } from "./agent.js";
 import { controlApi } from "./control-api.js";
 import { devicesFromConfig } from "./devices.js";
 
@@ -51,6 +53,7 @@ export async function runDaemon(file: string, overrides: AgentParts = {}): Promi
     return undefined;
   });
   await notifier.ready(`serving till ${loaded.config.till.id}`);
+  if (loaded.config.printer.statusTicketAtBoot) printStatusTicket(running, loaded, logger);
   logger.info({ till: loaded.config.till.id, msn: loaded.config.vipps.msn }, "agent serving");
 
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
@@ -91,4 +94,24 @@ function reload(file: string, current: LoadedConfig, logger: Logger): void {
   );
   if (changed.length > 0) logger.warn({ sections: changed }, "config changed: restart the service to apply (systemctl restart pos-agent)");
   else logger.info("config reloaded");
+}
+
+/** The technician's ticket at boot: version, addresses, till, link states, the QR. */
+function printStatusTicket(agent: RunningAgent, loaded: LoadedConfig, logger: Logger): void {
+  // Give the links a moment to come up, so the ticket shows them as they settle.
+  setTimeout(() => {
+    try {
+      const qrContent = agent.journal.meta(QR_CONTENT_KEY);
+      const ticket = statusTicket({
+        status: controlApi(agent, loaded.config, VERSION).status(),
+        config: loaded.config,
+        ...(qrContent === undefined ? {} : { qrContent }),
+        interfaces: networkInterfaces(),
+        now: Date.now(),
+      });
+      agent.receipts.printDocument?.(ticket);
+    } catch (error) {
+      logger.warn({ err: errorMessage(error) }, "status ticket not printed");
+    }
+  }, 5_000).unref();
 }

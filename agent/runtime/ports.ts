@@ -58,6 +58,8 @@ export interface ScreenPort {
 }
 
 export interface LightsPort {
+  /** False when the GPIO driver found no accessible pins; absent means there are lights. */
+  readonly available?: boolean;
   show(state: "ready" | "busy" | "error" | "off"): void;
   beep(): void;
   /** The till's button (config gpio.buttonAction says what it means). */

@@ -2,6 +2,7 @@ import type { ButtonAction, LightState, StatusLights } from "./status-lights.js"
 
 /** Status lights without hardware: records what was shown and beeped; `press()` is the button. */
 export class FakeStatusLights implements StatusLights {
+  readonly available = true;
   readonly states: LightState[] = [];
   beeps = 0;
   closed = false;

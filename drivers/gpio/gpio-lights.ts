@@ -91,6 +91,7 @@ export async function openStatusLights(options: GpioLightsOptions): Promise<Stat
 }
 
 class GpioLights implements StatusLights {
+  readonly available = true;
   private broken = false;
   private beepTimer: TimerHandle | undefined;
 
@@ -159,6 +160,7 @@ function safely(action: () => void): void {
 /** Lights that do nothing (GPIO disabled or not accessible). */
 export function noLights(): StatusLights {
   return {
+    available: false,
     show: () => undefined,
     beep: () => undefined,
     onButton: () => undefined,

@@ -8,6 +8,8 @@ export type LightState = "ready" | "busy" | "error" | "off";
 export type ButtonAction = "reprint" | "cancel";
 
 export interface StatusLights {
+  /** False when GPIO was not accessible and these lights do nothing (for `pos-agent status`). */
+  readonly available: boolean;
   show(state: LightState): void;
   /** A short beep on "paid". */
   beep(): void;
