@@ -1,52 +1,60 @@
 #!/usr/bin/env node
+import nodeModule from "node:module";
 import { Command, CommanderError } from "commander";
 import { errorMessage } from "../../lib/errors.js";
 import { VERSION } from "../../lib/version.js";
 import { EXIT } from "./exit-codes.js";
-import { registerConfigCommands } from "./commands/config.js";
-import { registerDoctorCommand } from "./commands/doctor.js";
-import { registerStatusCommand } from "./commands/status.js";
-import { registerSetupCommand } from "./commands/setup.js";
-import { registerReportCommand } from "./commands/report.js";
-import { registerReprintCommand } from "./commands/reprint.js";
-import { registerRefundCommand } from "./commands/refund.js";
-import { registerConfigEditCommands } from "./commands/config-edit.js";
-import { registerRegisterMonitorCommand } from "./commands/register-monitor.js";
-import { registerRunCommand } from "./commands/run.js";
-import { registerDemoCommand } from "./commands/demo.js";
-import { registerDisplayTestCommand } from "./commands/display-test.js";
-import { registerPrintTestCommand } from "./commands/print-test.js";
-import { registerLoyaltyCommands } from "./commands/loyalty.js";
+
+type Registrar = (program: Command) => void;
+
+// Node ≥ 22.1 caches compiled code between starts (NODE_COMPILE_CACHE or its default dir): a
+// faster daemon start on a Pi. Absent on Node 20, where this is a no-op.
+(nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
 /**
- * `pos-agent`: the daemon and the technician's tools in one executable. Each subcommand lives
- * in its own file under `commands/` and registers itself here.
+ * Every subcommand, by name, with the module that defines it. Each lives in its own file under
+ * `commands/`; only the one being run is loaded, so `pos-agent run` (the daemon) starts without
+ * the technician tools' dependencies — on a Pi that is a noticeable part of the start-up time
+ * and memory.
  */
-export function buildProgram(): Command {
+const COMMANDS: Readonly<Record<string, () => Promise<Registrar>>> = {
+  run: async () => (await import("./commands/run.js")).registerRunCommand,
+  demo: async () => (await import("./commands/demo.js")).registerDemoCommand,
+  config: async () => {
+    const [check, edit] = await Promise.all([import("./commands/config.js"), import("./commands/config-edit.js")]);
+    return (program) => {
+      check.registerConfigCommands(program);
+      edit.registerConfigEditCommands(program);
+    };
+  },
+  doctor: async () => (await import("./commands/doctor.js")).registerDoctorCommand,
+  status: async () => (await import("./commands/status.js")).registerStatusCommand,
+  setup: async () => (await import("./commands/setup.js")).registerSetupCommand,
+  report: async () => (await import("./commands/report.js")).registerReportCommand,
+  reprint: async () => (await import("./commands/reprint.js")).registerReprintCommand,
+  refund: async () => (await import("./commands/refund.js")).registerRefundCommand,
+  "register-monitor": async () => (await import("./commands/register-monitor.js")).registerRegisterMonitorCommand,
+  "display-test": async () => (await import("./commands/display-test.js")).registerDisplayTestCommand,
+  "print-test": async () => (await import("./commands/print-test.js")).registerPrintTestCommand,
+  loyalty: async () => (await import("./commands/loyalty.js")).registerLoyaltyCommands,
+};
+
+/** The program with the named command only, or with all of them (help, unknown names). */
+export async function buildProgram(only?: string): Promise<Command> {
   const program = new Command("pos-agent")
     .description("Vipps MobilePay POS edge agent")
     .version(VERSION)
     .showHelpAfterError()
     .exitOverride();
-  registerConfigCommands(program);
-  registerDoctorCommand(program);
-  registerStatusCommand(program);
-  registerSetupCommand(program);
-  registerReportCommand(program);
-  registerReprintCommand(program);
-  registerRefundCommand(program);
-  registerConfigEditCommands(program);
-  registerRegisterMonitorCommand(program);
-  registerRunCommand(program);
-  registerDemoCommand(program);
-  registerDisplayTestCommand(program);
-  registerPrintTestCommand(program);
-  registerLoyaltyCommands(program);
+  const names = only !== undefined && only in COMMANDS ? [only] : Object.keys(COMMANDS);
+  const loaders = names.flatMap((name) => COMMANDS[name] ?? []);
+  const registrars = await Promise.all(loaders.map((load) => load()));
+  for (const register of registrars) register(program);
   return program;
 }
 
 async function main(argv: string[]): Promise<void> {
-  const program = buildProgram();
+  const program = await buildProgram(argv[2]);
   try {
     await program.parseAsync(argv);
   } catch (error) {
