@@ -3,6 +3,7 @@ import { errorMessage } from "../../lib/errors.js";
 import type { DurableRegisterMessage, SaleUpdate } from "../checkout/io.js";
 import type { RegisterLink, SaleMessage } from "../../drivers/register/index.js";
 import type { RegisterPort } from "./ports.js";
+import type { AgentTrace } from "./trace.js";
 
 /**
  * The runner's register over the real link (drivers/register). Final states wait for the ack
@@ -13,6 +14,7 @@ export class LinkRegisterPort implements RegisterPort {
   constructor(
     private readonly link: () => RegisterLink,
     private readonly logger: Logger,
+    private readonly observe: (event: AgentTrace) => void = () => undefined,
   ) {}
 
   get isUp(): boolean {
@@ -27,6 +29,7 @@ export class LinkRegisterPort implements RegisterPort {
   }
 
   async deliver(message: DurableRegisterMessage): Promise<"acked" | "refused"> {
+    if (message.type === "sale") this.observe({ kind: "register_report", saleId: message.saleId, state: message.state, at: performance.now() });
     const result = await this.link().send(message);
     return "acked" in result ? "acked" : "refused";
   }

@@ -2,6 +2,7 @@ import type { Money } from "../../lib/money.js";
 import type { ApiResult, PaymentSnapshot } from "../checkout/io.js";
 import type { CreatePaymentBody } from "../checkout/sale.js";
 import type { PaymentsPort } from "./ports.js";
+import type { AgentTrace } from "./trace.js";
 
 /** Whether Vipps answered the last call, for `pos-agent status` and the degraded list. */
 export interface VippsHealth {
@@ -9,18 +10,23 @@ export interface VippsHealth {
   readonly lastError?: string;
 }
 
-/** Wraps the payments port and remembers how the last call went. */
+/** Wraps the payments port: remembers how the last call went, and traces each call. */
 export class HealthTrackingPayments implements PaymentsPort {
   private current: VippsHealth = { state: "unknown" };
 
-  constructor(private readonly inner: PaymentsPort) {}
+  constructor(
+    private readonly inner: PaymentsPort,
+    private readonly observe: (event: AgentTrace) => void = () => undefined,
+  ) {}
 
   get health(): VippsHealth {
     return this.current;
   }
 
   private async note<T>(call: Promise<ApiResult<T>>, operation: string): Promise<ApiResult<T>> {
+    this.observe({ kind: "vipps_request", op: operation, at: performance.now() });
     const result = await call;
+    this.observe({ kind: "vipps_response", op: operation, at: performance.now() });
     // A refusal is an answer: Vipps is there. Only "no answer" counts as failing.
     this.current = !result.ok && result.failure === "unavailable" ? { state: "failing", lastError: `${operation}: no answer` } : { state: "ok" };
     return result;

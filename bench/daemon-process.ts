@@ -1,0 +1,51 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+const AGENT_BIN = fileURLToPath(new URL("../agent/cli/main.js", import.meta.url));
+
+/**
+ * The node flags of systemd/pos-agent.service's ExecStart (a test keeps them equal), so the
+ * benchmark measures the daemon as it runs on a till. A smaller young generation keeps RSS low
+ * on a 512 MB Pi; the agent's allocation rate is tiny, so the extra scavenges cost nothing visible.
+ */
+export const DAEMON_NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? "--max-semi-space-size=1").split(" ").filter((f) => f !== "");
+
+/** `pos-agent run` as its own process, so its memory is its own; resolves once it serves. */
+export async function startDaemon(configFile: string): Promise<{ child: ChildProcess; readyMs: number; stop(): Promise<void> }> {
+  const started = performance.now();
+  const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, AGENT_BIN, "run", "--config", configFile], {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, NOTIFY_SOCKET: "", CREDENTIALS_DIRECTORY: "" },
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  child.stderr.resume();
+  const readyMs = await new Promise<number>((resolve, reject) => {
+    let buffered = "";
+    const onData = (chunk: Buffer): void => {
+      buffered = (buffered + chunk.toString("utf8")).slice(-10_000);
+      // The daemon logs this (level info) right after telling systemd READY=1.
+      if (!buffered.includes('"msg":"agent serving"')) return;
+      child.stdout.off("data", onData);
+      child.stdout.resume();
+      resolve(performance.now() - started);
+    };
+    child.stdout.on("data", onData);
+    child.once("exit", (code) => reject(new Error(`pos-agent run exited with ${code} before it served`)));
+  });
+  return {
+    child,
+    readyMs,
+    async stop() {
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
+/** Resident set size of a process, megabytes (Linux /proc). */
+export function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = /VmRSS:\s+(\d+)\s+kB/.exec(status)?.[1];
+  return kb === undefined ? Number.NaN : Number(kb) / 1024;
+}

@@ -1,0 +1,52 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createReferenceRegister } from "../sim/register/reference-register.js";
+import { startSystem } from "../agent/demo/system.js";
+import { round } from "./stats.js";
+import { rssMb, startDaemon } from "./daemon-process.js";
+import { socatPair } from "./serial-pair.js";
+
+export interface MemoryResult {
+  readonly startupToReadyMs: number;
+  readonly rssStartMb: number;
+  readonly rssAfterSalesMb: number;
+  readonly memorySales: number;
+}
+
+/**
+ * The real daemon (`pos-agent run`) in its own process on a real pty: how fast it is ready, how
+ * much memory it holds, and whether that grows over many sales.
+ */
+export async function measureMemory(sales: number): Promise<MemoryResult> {
+  const dir = mkdtempSync(join(tmpdir(), "pos-bench-mem-"));
+  const cable = await socatPair(join(dir, "agent-tty"), join(dir, "register-tty"));
+  const system = await startSystem({
+    directory: dir,
+    registerPath: join(dir, "agent-tty"),
+    simulator: { defaultBehaviour: { payment: { action: "approve", afterMs: 0 } } },
+  });
+  const daemon = await startDaemon(system.configFile);
+  const register = createReferenceRegister({ path: join(dir, "register-tty") });
+  try {
+    register.start();
+    await register.waitUntilUp(20_000);
+    const pid = daemon.child.pid ?? 0;
+    const rssStartMb = rssMb(pid);
+    for (let n = 0; n < sales; n++) {
+      const saleId = `M${n}`;
+      await register.sell({ saleId, currency: "NOK", total: 4900, lines: [{ id: "sku-1", name: "Kaffe", quantity: "2", unitPrice: 2450, total: 4900, vatRate: 1500 }] });
+      await register.pay(saleId);
+      system.sim.control.scan({ msisdn: "4712345678", qrContent: system.qrContent });
+      const final = await register.waitForSale(saleId, undefined, 30_000);
+      if (final.state !== "captured") throw new Error(`bench sale ${saleId} ended ${final.state}`);
+    }
+    return { startupToReadyMs: round(daemon.readyMs, 0), rssStartMb: round(rssStartMb, 1), rssAfterSalesMb: round(rssMb(pid), 1), memorySales: sales };
+  } finally {
+    await register.stop();
+    await daemon.stop();
+    await system.stop();
+    cable.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
