@@ -41,6 +41,7 @@ describe("pos-agent setup against the Vipps simulator over HTTP", () => {
   afterAll(async () => {
     await printer.close();
     await sim.close();
+    dir?.cleanup();
   });
   beforeEach(() => {
     dir?.cleanup();
