@@ -16,9 +16,16 @@ export function registerDemoCommand(program: Command): void {
         process.exitCode = EXIT.USAGE;
         return;
       }
+      // The first Ctrl-C lets the sale under way finish (the register always hears an outcome);
+      // a second one leaves at once.
       const interrupted = new Promise<void>((resolve) => {
-        process.once("SIGINT", () => resolve());
-        process.once("SIGTERM", () => resolve());
+        const stop = (): void => {
+          process.stderr.write("\nfinishing the sale under way (Ctrl-C again to quit now)…\n");
+          process.once("SIGINT", () => process.exit(130));
+          resolve();
+        };
+        process.once("SIGINT", stop);
+        process.once("SIGTERM", stop);
       });
       const result = await runDemo({ ...options, out: process.stdout, interrupted });
       process.stdout.write(`\n${result.asExpected} of ${result.sales} sale(s) ended as expected\n`);
