@@ -134,12 +134,13 @@ describe("loadConfig with secrets", () => {
 
   it("reads secrets from the secrets directory beside the config and resolves relative paths", () => {
     const file = join(dir.path, "pos-agent.yaml");
-    writeFileSync(file, MINIMAL + "storage:\n  directory: state\n");
+    writeFileSync(file, MINIMAL + "storage:\n  directory: state\ncontrol:\n  socketPath: run/control.sock\n");
     writeSecrets(join(dir.path, "secrets"), REQUIRED);
     const loaded = loadConfig(file, {});
     expect(loaded.secrets.clientSecret).toBe("value-of-vipps-client-secret");
     expect(loaded.secrets.webhookSecrets).toEqual(["value-of-vipps-webhook-secret"]);
     expect(loaded.config.storage.directory).toBe(join(dir.path, "state"));
+    expect(loaded.config.control.socketPath).toBe(join(dir.path, "run", "control.sock"));
   });
 
   it("prefers $CREDENTIALS_DIRECTORY and accepts several webhook secrets", () => {

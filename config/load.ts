@@ -72,6 +72,7 @@ function resolvePaths(config: Config, baseDir: string): Config {
   return {
     ...config,
     storage: { ...config.storage, directory: abs(config.storage.directory) },
+    control: { socketPath: abs(config.control.socketPath) },
     secrets: { directory: abs(config.secrets.directory) },
     mqtt: {
       ...config.mqtt,
@@ -86,10 +87,11 @@ function resolvePaths(config: Config, baseDir: string): Config {
 }
 
 /**
- * Reads the config file and its secrets. Throws a `ConfigError` listing every problem (YAML,
- * schema and missing secrets together), so a technician fixes them in one pass.
+ * The config file without its secrets, paths resolved against its directory: for commands that
+ * need no credentials (the file is readable by the service's group, the secrets only by root).
+ * Throws a `ConfigError` listing every problem.
  */
-export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+export function readConfigFile(file: string): { readonly file: string; readonly config: Config } {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -98,8 +100,15 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
   }
   const parsed = parseConfigText(text);
   if (parsed.config === undefined) throw new ConfigError("CONFIG_INVALID", file, parsed.problems);
+  return { file: resolve(file), config: resolvePaths(parsed.config, dirname(resolve(file))) };
+}
 
-  const config = resolvePaths(parsed.config, dirname(resolve(file)));
+/**
+ * Reads the config file and its secrets. Throws a `ConfigError` listing every problem (YAML,
+ * schema and missing secrets together), so a technician fixes them in one pass.
+ */
+export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+  const { config } = readConfigFile(file);
   const secretResult = readSecrets(secretsDirectory(config.secrets.directory, env), {
     mqttPassword: config.mqtt.username !== undefined,
     loyaltyHttpToken: false,
