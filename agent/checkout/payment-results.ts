@@ -6,7 +6,7 @@ import { resumeEffects } from "./resume.js";
 import type { Attempt, CheckIn, FailureReason, Outcome, Phase, Sale } from "./sale.js";
 import { currentAttempt } from "./sale.js";
 import type { TillState } from "./till.js";
-import { advance, commit, finish, noChange, tell, type Ctx } from "./transitions.js";
+import { advance, commit, finish, noChange, tell, withdrawEffect, type Ctx } from "./transitions.js";
 
 /** Vipps' error code when `cancelTransactionOnly` meets an already authorized payment. */
 const ALREADY_AUTHORIZED = "6060";
@@ -99,14 +99,7 @@ export function onCreateResult(till: TillState, saleId: string, reference: strin
   if (result.ok) {
     const requested: Attempt = { ...attempt, requestedAt: ctx.now };
     if (cancelRequested) {
-      const cancel: Effect = {
-        type: "vipps_cancel",
-        saleId,
-        reference,
-        idempotencyKey: idempotencyKey(reference, "cancel"),
-        transactionOnly: true,
-        cleanup: false,
-      };
+      const cancel = withdrawEffect(saleId, reference);
       return advance(till, sale, { kind: "cancelling", attempt: requested }, [cancel], ctx);
     }
     const poll = later(sale, reference, "poll", ctx.settings.webhookGraceMs);

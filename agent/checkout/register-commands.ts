@@ -7,7 +7,7 @@ import { startAttempt, tokenIsFresh } from "./attempts.js";
 import { cancelDuringLoyalty } from "./loyalty.js";
 import { saleUpdate } from "./wire.js";
 import type { TillState } from "./till.js";
-import { ACCEPT, advance, commit, finish, noChange, refuse, type Ctx } from "./transitions.js";
+import { ACCEPT, advance, commit, finish, noChange, refuse, withdrawEffect, type Ctx } from "./transitions.js";
 
 /**
  * The register's commands. Each either changes nothing and refuses with a protocol code, or is
@@ -90,14 +90,7 @@ export function onCancel(till: TillState, saleId: string, ctx: Ctx): Transition 
       return commit(till, { ...sale, phase: { ...phase, cancelRequested: true } }, [], ctx, ACCEPT);
     case "requested": {
       const reference = phase.attempt.reference;
-      const cancel: Effect = {
-        type: "vipps_cancel",
-        saleId,
-        reference,
-        idempotencyKey: idempotencyKey(reference, "cancel"),
-        transactionOnly: true,
-        cleanup: false,
-      };
+      const cancel = withdrawEffect(saleId, reference);
       return advance(till, sale, { kind: "cancelling", attempt: phase.attempt }, [cancel], ctx, ACCEPT);
     }
     case "cancelling":

@@ -1,31 +1,13 @@
 import type { Currency } from "../../lib/money.js";
+import type { Basket } from "../../drivers/register/index.js";
 
 /**
  * The checkout's data model. A `Sale` is everything the agent knows about one register sale;
  * it is stored whole in the journal after every transition, so it must stay plain JSON.
  */
 
-/** A basket line as the register sends it (docs/register-protocol.md). Amounts in minor units. */
-export interface BasketLine {
-  readonly id: string;
-  readonly name: string;
-  /** Decimal string, e.g. "2" or "0.455". */
-  readonly quantity: string;
-  readonly unitPrice: number;
-  readonly discount?: number;
-  /** What the customer pays for this line, VAT included, after discount. */
-  readonly total: number;
-  /** Basis points: 2500 = 25 %. */
-  readonly vatRate: number;
-  readonly unit?: string;
-}
-
-export interface Basket {
-  readonly saleId: string;
-  readonly currency: Currency;
-  readonly lines: readonly BasketLine[];
-  readonly total: number;
-}
+/** Baskets are exactly what the register sends (docs/register-protocol.md). Amounts in minor units. */
+export type { Basket, BasketLine } from "../../drivers/register/index.js";
 
 /** Why a sale failed; the register shows it to the cashier. */
 export type FailureReason =

@@ -94,3 +94,8 @@ export function cleanupEffects(saleId: string, reference: string): Effect[] {
     },
   ];
 }
+
+/** Withdraw a payment request that is not yet approved (cancelTransactionOnly: a race-free cancel). */
+export function withdrawEffect(saleId: string, reference: string): Effect {
+  return { type: "vipps_cancel", saleId, reference, idempotencyKey: idempotencyKey(reference, "cancel"), transactionOnly: true, cleanup: false };
+}

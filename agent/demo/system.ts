@@ -6,6 +6,7 @@ import type { ConfigInput } from "../../config/schema.js";
 import { SECRET_FILES } from "../../config/secrets.js";
 import { silentLogger, type Logger } from "../../lib/log.js";
 import { startBridge, type RunningBridge } from "../../bridge/index.js";
+import { AGENT_WEBHOOK_EVENTS } from "../../bridge/cli/webhooks.js";
 import { startEmbeddedBroker, type EmbeddedBroker } from "../../sim/broker/embedded-broker.js";
 import { startVippsSimulator, type SalesUnit, type VippsSimulator, type VippsSimulatorOptions } from "../../sim/vipps/index.js";
 import { VippsClient, vippsClientOptions } from "../vipps/index.js";
@@ -45,19 +46,6 @@ export interface RunningSystem {
   /** Stops the bridge, the embedded broker and the simulator (the agent is the caller's). */
   stop(): Promise<void>;
 }
-
-/** Every ePayment event the checkout uses, and the check-in (API-NOTES §5.1). */
-export const WEBHOOK_EVENTS = [
-  "user.checked-in.v1",
-  "epayments.payment.created.v1",
-  "epayments.payment.authorized.v1",
-  "epayments.payment.aborted.v1",
-  "epayments.payment.expired.v1",
-  "epayments.payment.terminated.v1",
-  "epayments.payment.cancelled.v1",
-  "epayments.payment.captured.v1",
-  "epayments.payment.refunded.v1",
-] as const;
 
 export async function startSystem(options: SystemOptions): Promise<RunningSystem> {
   const logger = options.logger ?? silentLogger();
@@ -107,7 +95,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
 
     // Provisioning, as a technician would: the webhook at Vipps, then the till's QR.
     const vipps = new VippsClient(vippsClientOptions(provisional, { logger }));
-    const registration = await vipps.webhooks.register({ url: webhookUrl, events: [...WEBHOOK_EVENTS] });
+    const registration = await vipps.webhooks.register({ url: webhookUrl, events: AGENT_WEBHOOK_EVENTS });
     secret(SECRET_FILES.webhookSecrets, registration.secret);
     await vipps.qr.putMerchantCallback(tillId, { locationDescription: provisional.config.till.locationDescription });
     const qr = await vipps.qr.getMerchantCallback(tillId);
