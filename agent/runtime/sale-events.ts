@@ -18,6 +18,7 @@ export function saleEventOf(sale: Sale, at: number): SaleEvent | undefined {
     reference,
     occurredAt: new Date(at).toISOString(),
     receiptNumber: String(sale.saleNo).padStart(6, "0"),
+    ...(sale.member === undefined ? {} : { memberId: sale.member.id }),
     lines: sale.basket.lines.map((l) => ({ id: l.id, name: l.name, quantity: l.quantity, totalAmount: l.total, taxRate: l.vatRate })),
   };
   const money = (value: number) => ({ currency: sale.basket.currency, value });

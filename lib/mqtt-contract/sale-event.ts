@@ -44,6 +44,8 @@ export const saleEventSchema = z.strictObject({
   receiptNumber: z.string().min(1).max(64).optional(),
   /** For `sale.failed`: a reason code such as ABORTED or EXPIRED. */
   reason: z.string().regex(/^[A-Z_]{1,64}$/).optional(),
+  /** The loyalty member the sale was made for: the merchant's member id (never a phone number). */
+  memberId: z.string().min(1).max(64).optional(),
   lines: z.array(saleLineSchema).max(200).optional(),
 });
 
