@@ -1,5 +1,5 @@
-import type { Db } from "../store/database.js";
-import { migrate } from "../store/database.js";
+import type { Db, Statement } from "../store/database.js";
+import { migrate, statementCache } from "../store/database.js";
 import type { DurableRegisterMessage, Effect, Input, Transition } from "../checkout/io.js";
 import { needsResume } from "../checkout/resume.js";
 import { capturedAmount, currentAttempt, refundedAmount, type Sale } from "../checkout/sale.js";
@@ -17,12 +17,18 @@ export interface PendingRegisterMessage {
 export function durableMessages(effects: readonly Effect[]): DurableRegisterMessage[] {
   const messages: DurableRegisterMessage[] = [];
   for (const e of effects) {
-    if (e.type === "notify_register" && e.durable) messages.push({ type: "sale", ...e.update });
+    if (!isDurable(e)) continue;
+    if (e.type === "notify_register") messages.push({ type: "sale", ...e.update });
     if (e.type === "receipt_outcome") {
       messages.push({ type: "receipt", saleId: e.saleId, printed: e.printed, copy: e.copy, ...(e.printed ? {} : { error: "PRINTER_UNAVAILABLE" }) });
     }
   }
   return messages;
+}
+
+/** An effect that becomes a durable register message (see durableMessages). */
+function isDurable(e: Effect): boolean {
+  return (e.type === "notify_register" && e.durable) || e.type === "receipt_outcome";
 }
 
 export interface SaleRow {
@@ -52,9 +58,13 @@ export class Journal {
   private readonly insertMessage;
   private readonly supersedeMessages;
   private readonly setMeta;
+  /** Every other query, prepared on first use (see statementCache). */
+  private readonly sql: (sql: string) => Statement;
+  private readonly recordTransaction: (input: Input, transition: Transition, now: number, alsoInTransaction?: () => void) => void;
 
   constructor(private readonly db: Db) {
     migrate(db, "journal", JOURNAL_MIGRATIONS);
+    this.sql = statementCache(db);
     this.upsertSale = db.prepare(`
       INSERT INTO journal_sales (sale_id, sale_no, phase, outcome, currency, total, captured, refunded, reference, live, created_at, updated_at, data)
       VALUES (@saleId, @saleNo, @phase, @outcome, @currency, @total, @captured, @refunded, @reference, @live, @createdAt, @updatedAt, @data)
@@ -67,22 +77,13 @@ export class Journal {
       "UPDATE journal_register_outbox SET done_at = ?, done_how = 'superseded' WHERE sale_id = ? AND kind = ? AND done_at IS NULL",
     );
     this.setMeta = db.prepare("INSERT INTO journal_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
-  }
-
-  /**
-   * Persists a transition. `alsoInTransaction` runs inside the same SQLite transaction — used
-   * for the MQTT outbox of completed-sale events, so the event exists exactly when the sale does.
-   */
-  record(input: Input, transition: Transition, now: number, alsoInTransaction?: () => void): void {
-    const messages = durableMessages(transition.effects);
-    if (transition.changed.length === 0 && messages.length === 0) return;
-    this.db.transaction(() => {
+    this.recordTransaction = db.transaction((input: Input, transition: Transition, now: number, alsoInTransaction?: () => void) => {
       for (const saleId of transition.changed) {
         const sale = transition.till.sales[saleId];
         if (sale !== undefined) this.upsertSale.run(saleRow(sale));
         this.insertTransition.run(now, saleId, JSON.stringify(redactInput(input)), sale?.phase.kind ?? null);
       }
-      for (const message of messages) {
+      for (const message of durableMessages(transition.effects)) {
         // Only the newest of each kind matters to the register: older unacked ones are dropped.
         this.supersedeMessages.run(now, message.saleId, message.type);
         this.insertMessage.run(message.saleId, message.type, JSON.stringify(message), now);
@@ -90,15 +91,24 @@ export class Journal {
       this.setMeta.run("lastSaleNo", String(transition.till.lastSaleNo));
       if (transition.till.lastReferenceBase !== undefined) this.setMeta.run("lastReferenceBase", transition.till.lastReferenceBase);
       alsoInTransaction?.();
-    })();
+    });
+  }
+
+  /**
+   * Persists a transition. `alsoInTransaction` runs inside the same SQLite transaction — used
+   * for the MQTT outbox of completed-sale events, so the event exists exactly when the sale does.
+   */
+  record(input: Input, transition: Transition, now: number, alsoInTransaction?: () => void): void {
+    if (transition.changed.length === 0 && !transition.effects.some(isDurable)) return;
+    this.recordTransaction(input, transition, now, alsoInTransaction);
   }
 
   /** The till as it was journalled: every sale that still has work to do, and the counters. */
   load(): TillState {
     const meta = new Map(
-      (this.db.prepare("SELECT key, value FROM journal_meta").all() as { key: string; value: string }[]).map((r) => [r.key, r.value]),
+      (this.sql("SELECT key, value FROM journal_meta").all() as { key: string; value: string }[]).map((r) => [r.key, r.value]),
     );
-    const live = (this.db.prepare("SELECT data FROM journal_sales WHERE live = 1 ORDER BY sale_no").all() as { data: string }[]).map(
+    const live = (this.sql("SELECT data FROM journal_sales WHERE live = 1 ORDER BY sale_no").all() as { data: string }[]).map(
       (r) => JSON.parse(r.data) as Sale,
     );
     const sales: Record<string, Sale> = {};
@@ -115,24 +125,22 @@ export class Journal {
   }
 
   getSale(saleId: string): Sale | undefined {
-    const row = this.db.prepare("SELECT data FROM journal_sales WHERE sale_id = ?").get(saleId) as { data: string } | undefined;
+    const row = this.sql("SELECT data FROM journal_sales WHERE sale_id = ?").get(saleId) as { data: string } | undefined;
     return row === undefined ? undefined : (JSON.parse(row.data) as Sale);
   }
 
   getSaleByNo(saleNo: number): Sale | undefined {
-    const row = this.db.prepare("SELECT data FROM journal_sales WHERE sale_no = ?").get(saleNo) as { data: string } | undefined;
+    const row = this.sql("SELECT data FROM journal_sales WHERE sale_no = ?").get(saleNo) as { data: string } | undefined;
     return row === undefined ? undefined : (JSON.parse(row.data) as Sale);
   }
 
   getSaleByReference(reference: string): Sale | undefined {
-    const row = this.db.prepare("SELECT data FROM journal_sales WHERE reference = ?").get(reference) as { data: string } | undefined;
+    const row = this.sql("SELECT data FROM journal_sales WHERE reference = ?").get(reference) as { data: string } | undefined;
     return row === undefined ? undefined : (JSON.parse(row.data) as Sale);
   }
 
   pendingRegisterMessages(): PendingRegisterMessage[] {
-    const rows = this.db
-      .prepare("SELECT id, sale_id, kind, message FROM journal_register_outbox WHERE done_at IS NULL ORDER BY id")
-      .all() as { id: number; sale_id: string; kind: string; message: string }[];
+    const rows = this.sql("SELECT id, sale_id, kind, message FROM journal_register_outbox WHERE done_at IS NULL ORDER BY id").all() as { id: number; sale_id: string; kind: string; message: string }[];
     return rows.map((r) => {
       const stored = JSON.parse(r.message) as DurableRegisterMessage | Omit<DurableRegisterMessage, "type">;
       // Rows from before receipts were durable hold a bare sale update.
@@ -143,22 +151,20 @@ export class Journal {
 
   /** The register acked (or definitively refused) a final message. */
   registerMessageDone(id: number, how: "acked" | "refused", now: number): void {
-    this.db.prepare("UPDATE journal_register_outbox SET done_at = ?, done_how = ? WHERE id = ? AND done_at IS NULL").run(now, how, id);
+    this.sql("UPDATE journal_register_outbox SET done_at = ?, done_how = ? WHERE id = ? AND done_at IS NULL").run(now, how, id);
   }
 
   /** Sales last changed in [from, to), oldest first, for reports. */
   salesBetween(from: number, to: number): SaleRow[] {
-    return this.db
-      .prepare(`SELECT ${ROW_COLUMNS} FROM journal_sales WHERE updated_at >= ? AND updated_at < ? ORDER BY sale_no`)
-      .all(from, to) as SaleRow[];
+    return this.sql(`SELECT ${ROW_COLUMNS} FROM journal_sales WHERE updated_at >= ? AND updated_at < ? ORDER BY sale_no`).all(from, to) as SaleRow[];
   }
 
   recentSales(limit: number): SaleRow[] {
-    return this.db.prepare(`SELECT ${ROW_COLUMNS} FROM journal_sales ORDER BY sale_no DESC LIMIT ?`).all(limit) as SaleRow[];
+    return this.sql(`SELECT ${ROW_COLUMNS} FROM journal_sales ORDER BY sale_no DESC LIMIT ?`).all(limit) as SaleRow[];
   }
 
   meta(key: string): string | undefined {
-    const row = this.db.prepare("SELECT value FROM journal_meta WHERE key = ?").get(key) as { value: string } | undefined;
+    const row = this.sql("SELECT value FROM journal_meta WHERE key = ?").get(key) as { value: string } | undefined;
     return row?.value;
   }
 
@@ -170,18 +176,16 @@ export class Journal {
   prune(olderThan: number): number {
     return this.db.transaction(() => {
       // Settled sales, and baskets the register opened but never paid or cancelled.
-      const removed = this.db
-        .prepare("DELETE FROM journal_sales WHERE (live = 0 OR phase = 'open') AND updated_at < ?")
-        .run(olderThan).changes;
-      this.db.prepare("DELETE FROM journal_transitions WHERE at < ?").run(olderThan);
-      this.db.prepare("DELETE FROM journal_register_outbox WHERE done_at IS NOT NULL AND done_at < ?").run(olderThan);
+      const removed = this.sql("DELETE FROM journal_sales WHERE (live = 0 OR phase = 'open') AND updated_at < ?").run(olderThan).changes;
+      this.sql("DELETE FROM journal_transitions WHERE at < ?").run(olderThan);
+      this.sql("DELETE FROM journal_register_outbox WHERE done_at IS NOT NULL AND done_at < ?").run(olderThan);
       return removed;
     })();
   }
 
   /** SQLite's own consistency check, for `pos-agent doctor`. */
   integrityCheck(): string[] {
-    return (this.db.prepare("PRAGMA integrity_check").all() as { integrity_check: string }[]).map((r) => r.integrity_check);
+    return (this.sql("PRAGMA integrity_check").all() as { integrity_check: string }[]).map((r) => r.integrity_check);
   }
 }
 

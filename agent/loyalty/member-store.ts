@@ -1,4 +1,4 @@
-import { migrate, type Db, type Migration } from "../store/database.js";
+import { migrate, statementCache, type Db, type Migration, type Statement } from "../store/database.js";
 import type { ConsentedClaims } from "./consented-claims.js";
 import { loyaltyError } from "./errors.js";
 import { newMemberId } from "./member-id.js";
@@ -98,28 +98,32 @@ export interface LoginEnrollment {
 const DAY_MS = 86_400_000;
 
 export class MemberStore {
+  /** Queries prepared once (see statementCache); `all()` iterates, so it prepares its own. */
+  private readonly sql: (sql: string) => Statement;
+
   constructor(private readonly db: Db) {
     migrate(db, "loyalty", LOYALTY_MIGRATIONS);
+    this.sql = statementCache(db);
   }
 
   findByMsisdn(msisdn: string): StoredMember | undefined {
-    const row = this.db.prepare("SELECT * FROM loyalty_members WHERE msisdn = ?").get(msisdn) as Row | undefined;
+    const row = this.sql("SELECT * FROM loyalty_members WHERE msisdn = ?").get(msisdn) as Row | undefined;
     return row === undefined ? undefined : fromRow(row);
   }
 
   findById(memberId: string): StoredMember | undefined {
-    const row = this.db.prepare("SELECT * FROM loyalty_members WHERE member_id = ?").get(memberId) as Row | undefined;
+    const row = this.sql("SELECT * FROM loyalty_members WHERE member_id = ?").get(memberId) as Row | undefined;
     return row === undefined ? undefined : fromRow(row);
   }
 
   findBySub(sub: string): StoredMember | undefined {
-    const row = this.db.prepare("SELECT * FROM loyalty_members WHERE sub = ?").get(sub) as Row | undefined;
+    const row = this.sql("SELECT * FROM loyalty_members WHERE sub = ?").get(sub) as Row | undefined;
     return row === undefined ? undefined : fromRow(row);
   }
 
   /** A member was recognised at the till: retention counts from here. */
   markSeen(memberId: string, at: number): void {
-    this.db.prepare("UPDATE loyalty_members SET last_seen_at = MAX(last_seen_at, ?) WHERE member_id = ?").run(at, memberId);
+    this.sql("UPDATE loyalty_members SET last_seen_at = MAX(last_seen_at, ?) WHERE member_id = ?").run(at, memberId);
   }
 
   /**
@@ -156,22 +160,20 @@ export class MemberStore {
 
   /** Inserts or replaces the row of `member.memberId` (no conflict checks: see member-import). */
   write(member: StoredMember): void {
-    this.db
-      .prepare(
-        `INSERT INTO loyalty_members (member_id, msisdn, sub, tier, display_name, claims, enrolled_at, consented_at, last_seen_at)
-         VALUES (@member_id, @msisdn, @sub, @tier, @display_name, @claims, @enrolled_at, @consented_at, @last_seen_at)
-         ON CONFLICT (member_id) DO UPDATE SET msisdn = excluded.msisdn, sub = excluded.sub, tier = excluded.tier,
-           display_name = excluded.display_name, claims = excluded.claims, enrolled_at = excluded.enrolled_at,
-           consented_at = excluded.consented_at, last_seen_at = excluded.last_seen_at`,
-      )
-      .run(toRow(member));
+    this.sql(
+      `INSERT INTO loyalty_members (member_id, msisdn, sub, tier, display_name, claims, enrolled_at, consented_at, last_seen_at)
+       VALUES (@member_id, @msisdn, @sub, @tier, @display_name, @claims, @enrolled_at, @consented_at, @last_seen_at)
+       ON CONFLICT (member_id) DO UPDATE SET msisdn = excluded.msisdn, sub = excluded.sub, tier = excluded.tier,
+         display_name = excluded.display_name, claims = excluded.claims, enrolled_at = excluded.enrolled_at,
+         consented_at = excluded.consented_at, last_seen_at = excluded.last_seen_at`,
+    ).run(toRow(member));
   }
 
   /** Erasure: deletes the member with this number; returns it, or undefined when there was none. */
   forgetByMsisdn(msisdn: string): StoredMember | undefined {
     return this.db.transaction(() => {
       const member = this.findByMsisdn(msisdn);
-      if (member !== undefined) this.db.prepare("DELETE FROM loyalty_members WHERE member_id = ?").run(member.memberId);
+      if (member !== undefined) this.sql("DELETE FROM loyalty_members WHERE member_id = ?").run(member.memberId);
       return member;
     })();
   }
@@ -179,18 +181,18 @@ export class MemberStore {
   forgetById(memberId: string): StoredMember | undefined {
     return this.db.transaction(() => {
       const member = this.findById(memberId);
-      if (member !== undefined) this.db.prepare("DELETE FROM loyalty_members WHERE member_id = ?").run(member.memberId);
+      if (member !== undefined) this.sql("DELETE FROM loyalty_members WHERE member_id = ?").run(member.memberId);
       return member;
     })();
   }
 
   /** Deletes members not seen for `retentionDays` before `now`; returns how many. */
   prune(now: number, retentionDays: number): number {
-    return this.db.prepare("DELETE FROM loyalty_members WHERE last_seen_at < ?").run(now - retentionDays * DAY_MS).changes;
+    return this.sql("DELETE FROM loyalty_members WHERE last_seen_at < ?").run(now - retentionDays * DAY_MS).changes;
   }
 
   count(): number {
-    return (this.db.prepare("SELECT COUNT(*) AS n FROM loyalty_members").get() as { n: number }).n;
+    return (this.sql("SELECT COUNT(*) AS n FROM loyalty_members").get() as { n: number }).n;
   }
 
   /** Every member, oldest enrollment first (stable order for exports). */

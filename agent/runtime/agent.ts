@@ -173,6 +173,8 @@ export function startAgent(loaded: LoadedConfig, parts: AgentParts = {}): Runnin
   mqtt.start();
   if (qrContent === undefined) void fetchQrContent(vipps, journal, runner, config.till.id, logger);
   const startedAt = clock.now();
+  // Asked every watchdog period: one statement for the daemon's life (see statementCache).
+  const journalAlive = db.prepare("SELECT 1");
 
   return {
     runner,
@@ -186,7 +188,7 @@ export function startAgent(loaded: LoadedConfig, parts: AgentParts = {}): Runnin
     vippsHealth: () => payments.health,
     healthy() {
       try {
-        db.prepare("SELECT 1").get();
+        journalAlive.get();
         return { healthy: true };
       } catch (error) {
         return { healthy: false, reason: `journal: ${errorMessage(error)}` };

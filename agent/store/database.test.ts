@@ -2,18 +2,20 @@ import { statSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { tempDir } from "../../test/helpers/temp-dir.js";
-import { migrate, openDatabase } from "./database.js";
+import { PAGE_CACHE_KIB, migrate, openDatabase, statementCache } from "./database.js";
 
 describe("openDatabase + migrate", () => {
   let dir: ReturnType<typeof tempDir>;
   beforeEach(() => (dir = tempDir()));
   afterEach(() => dir.cleanup());
 
-  it("opens in WAL with synchronous=FULL, readable by its owner only", () => {
+  it("opens in WAL with synchronous=FULL and a small page cache, readable by its owner only", () => {
     const file = join(dir.path, "sub", "journal.db");
     const db = openDatabase(file);
     expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
     expect(db.pragma("synchronous", { simple: true })).toBe(2);
+    // Negative: KiB (SQLite's convention); better-sqlite3's own default would be -16000.
+    expect(db.pragma("cache_size", { simple: true })).toBe(-PAGE_CACHE_KIB);
     db.prepare("CREATE TABLE t (a)").run();
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(statSync(`${file}-wal`).mode & 0o777).toBe(0o600);
@@ -47,6 +49,18 @@ describe("openDatabase + migrate", () => {
     const db = openDatabase(join(dir.path, "journal.db"));
     expect(() => migrate(db, "bad", [{ version: 1, sql: "CREATE TABLE v (a TEXT); SELECT nope FROM nowhere;" }])).toThrow();
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'v'").get()).toBeUndefined();
+    db.close();
+  });
+
+  it("prepares each SQL text once per connection and reuses it", () => {
+    const db = openDatabase(join(dir.path, "journal.db"));
+    db.exec("CREATE TABLE t (a INTEGER)");
+    const sql = statementCache(db);
+    const insert = sql("INSERT INTO t (a) VALUES (?)");
+    for (let a = 1; a <= 3; a++) expect(sql("INSERT INTO t (a) VALUES (?)")).toBe(insert);
+    for (let a = 1; a <= 3; a++) sql("INSERT INTO t (a) VALUES (?)").run(a);
+    expect(sql("SELECT SUM(a) AS s FROM t")).not.toBe(insert);
+    expect(sql("SELECT SUM(a) AS s FROM t").get()).toEqual({ s: 6 });
     db.close();
   });
 });

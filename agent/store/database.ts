@@ -3,6 +3,36 @@ import { chmodSync, existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 
 export type Db = Database.Database;
+export type Statement = Database.Statement;
+
+/**
+ * Each SQL text prepared once per connection, for code that runs per sale. Preparing per call
+ * compiles the SQL every time and leaves its compiled program (≈ 1.4 kB of native memory) until
+ * V8 collects the statement's small JS wrapper, which a quiet old generation may not do for
+ * thousands of calls; the allocator keeps the high-water mark (measured here: 10,000 prepares,
+ * +14 MB RSS, not given back after a full GC). Only for constant SQL (values are bound, never
+ * interpolated), so the entries are bounded by the code. Not for `iterate()`: a cached
+ * statement cannot run twice at once.
+ */
+export function statementCache(db: Db): (sql: string) => Statement {
+  const statements = new Map<string, Statement>();
+  return (sql) => {
+    let statement = statements.get(sql);
+    if (statement === undefined) {
+      statement = db.prepare(sql);
+      statements.set(sql, statement);
+    }
+    return statement;
+  };
+}
+
+/**
+ * SQLite's page cache per connection, KiB. better-sqlite3 builds SQLite with a 16 MB default,
+ * which a journal that only grows fills at ≈ 4 MB per 1,000 sales (npm run bench): the daemon's
+ * memory crept up for its first ~4,000 sales. The hot pages (b-tree roots, interior pages, the
+ * newest leaves) fit many times over in 1 MiB; any other page is one read from the OS's cache.
+ */
+export const PAGE_CACHE_KIB = 1024;
 
 /**
  * Opens the agent's SQLite store with the settings that make a power cut harmless: WAL, and
@@ -20,6 +50,7 @@ export function openDatabase(file: string): Db {
   db.pragma("synchronous = FULL");
   db.pragma("foreign_keys = ON");
   db.pragma("busy_timeout = 5000");
+  db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
   return db;
 }
 
