@@ -1,8 +1,9 @@
-import mqtt, { type IClientOptions, type IClientPublishOptions, type IConnackPacket, type IPublishPacket, type MqttClient } from "mqtt";
+import type { IClientOptions, IClientPublishOptions, IConnackPacket, IPublishPacket, MqttClient } from "mqtt";
 import { backoffDelay, type BackoffPolicy } from "../../lib/backoff.js";
 import type { Clock, TimerHandle } from "../../lib/clock.js";
 import { AgentError, errorMessage } from "../../lib/errors.js";
 import type { Logger } from "../../lib/log.js";
+import { connectMqtt } from "./mqtt-connect.js";
 import type { MqttErrorCode, MqttLinkState } from "./types.js";
 
 /**
@@ -115,7 +116,7 @@ export class ReconnectingConnection {
       this.scheduleNext();
       return;
     }
-    const client = mqtt.connect(this.o.url, options);
+    const client = connectMqtt(this.o.url, options);
     this.client = client;
     let failed = false;
 
