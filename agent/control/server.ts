@@ -3,7 +3,6 @@ import { createConnection, createServer, type Server, type Socket } from "node:n
 import { dirname } from "node:path";
 import { errorMessage, isAgentError } from "../../lib/errors.js";
 import { silentLogger, type Logger } from "../../lib/log.js";
-import { validateDocument } from "../../drivers/printer/index.js";
 import type { ControlApi } from "./api.js";
 import { controlError } from "./errors.js";
 import { encodeError, encodeResult, MAX_REQUEST_BYTES, parseRequest, type ControlRequest } from "./protocol.js";
@@ -202,9 +201,13 @@ async function dispatch(api: ControlApi, request: ControlRequest): Promise<unkno
     case "refreshQr":
       await api.refreshQr();
       return null;
-    case "print":
+    case "print": {
       if (api.print === undefined) throw controlError("CONTROL_UNSUPPORTED", "this agent does not print documents for the CLI");
+      // Loaded here, not at start-up: the printer driver brings its encoder and code page tables,
+      // which a till without a printer never needs (it is loaded already when there is one).
+      const { validateDocument } = await import("../../drivers/printer/index.js");
       validateDocument(request.document);
       return api.print(request.document);
+    }
   }
 }
