@@ -172,6 +172,7 @@ export function startAgent(loaded: LoadedConfig, parts: AgentParts = {}): Runnin
   link.start();
   mqtt.start();
   if (qrContent === undefined) void fetchQrContent(vipps, journal, runner, config.till.id, logger);
+  void fetchAccessToken(vipps, shutdown.signal, logger);
   const startedAt = clock.now();
   // Asked every watchdog period: one statement for the daemon's life (see statementCache).
   const journalAlive = db.prepare("SELECT 1");
@@ -204,6 +205,19 @@ export function startAgent(loaded: LoadedConfig, parts: AgentParts = {}): Runnin
       db.close();
     },
   };
+}
+
+/**
+ * At start, so the first customer does not wait for a token round trip, and rejected
+ * credentials show in the log at boot rather than at the first sale. Payments fetch it again
+ * when this fails.
+ */
+async function fetchAccessToken(vipps: VippsClient, shutdown: AbortSignal, logger: Logger): Promise<void> {
+  try {
+    await vipps.verifyCredentials();
+  } catch (error) {
+    if (!shutdown.aborted) logger.warn({ err: errorMessage(error) }, "no access token from Vipps yet; each payment asks again");
+  }
 }
 
 /** The till was never set up on this journal: read its QR text from Vipps (it exists if `setup` ran). */

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { newBasket, scan, startE2E, type E2E } from "./harness.js";
 
 describe("end to end: a sale over real parts", () => {
@@ -8,6 +8,14 @@ describe("end to end: a sale over real parts", () => {
   }, 60_000);
   afterAll(async () => {
     await e2e?.stop();
+  });
+
+  it("fetches the access token at start, so the first customer does not wait for it", async () => {
+    const tokenRequests = (): number => e2e.system.sim.control.requests().filter((r) => r.endpoint === "accesstoken" && r.status === 200).length;
+    const before = tokenRequests();
+    await e2e.restartAgent();
+    await vi.waitFor(() => expect(tokenRequests()).toBe(before + 1), { timeout: 5_000, interval: 50 });
+    expect(e2e.system.sim.control.requests().some((r) => r.endpoint.startsWith("epayment"))).toBe(false);
   });
 
   it("basket → pay → scan → push → approve → capture → register told captured", async () => {
