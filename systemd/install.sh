@@ -248,7 +248,7 @@ install_system_files() {
   fi
   put_file "$ROOT/usr/local/lib/sysusers.d/pos-agent.conf" 0644 <"$rel/systemd/pos-agent.sysusers.conf" || true
   put_file "$ROOT/usr/local/lib/modules-load.d/pos-agent.conf" 0644 <"$rel/systemd/pos-agent.modules-load.conf" && CHANGED_MODULES=1
-  printf '#!/bin/sh\n# The pos-agent CLI of the current release (written by install.sh).\nexec %s /opt/pos-agent/current/dist/agent/cli/main.js "$@"\n' "$NODE" |
+  printf '#!/bin/sh\n# The pos-agent CLI of the current release (written by install.sh).\nexec %s /opt/pos-agent/current/dist/bundle/pos-agent.js "$@"\n' "$NODE" |
     put_file "$ROOT/usr/local/bin/pos-agent" 0755 || true
   if [ ! -e "$ROOT/etc/udev/rules.d/99-pos-agent.rules" ]; then
     put_file "$ROOT/etc/udev/rules.d/99-pos-agent.rules" 0644 <"$rel/systemd/99-pos-agent.rules" || true
@@ -329,7 +329,7 @@ if [ ! -f "$SRC/BUILD-INFO" ]; then
   if [ "$(printf '%s\n' "$only" | wc -l)" = 1 ] && [ -f "$only/BUILD-INFO" ]; then SRC=$only; fi
 fi
 [ -f "$SRC/BUILD-INFO" ] || die 65 "$ARTIFACT: no BUILD-INFO — not an artifact from systemd/build-artifact.sh"
-for f in dist/agent/cli/main.js node_modules package.json config/pos-agent.example.yaml \
+for f in dist/bundle/pos-agent.js node_modules package.json config/pos-agent.example.yaml \
   systemd/pos-agent.service systemd/pos-agent.sysusers.conf systemd/pos-agent.modules-load.conf \
   systemd/time-wait-sync.conf systemd/99-pos-agent.rules; do
   [ -e "$SRC/$f" ] || die 65 "$ARTIFACT: $f missing — not a complete artifact"

@@ -61,7 +61,7 @@ describe("install.sh in a throw-away root", { timeout: 120_000 }, () => {
     expect(readlinkSync(join(root, "opt/pos-agent/current"))).toBe(`releases/${V1}`);
     expect(existsSync(join(root, "opt/pos-agent/previous"))).toBe(false);
     const release = join(root, "opt/pos-agent/releases", V1);
-    expect(read(join(release, "dist/agent/cli/main.js"))).toBe(`// pos-agent ${V1}\n`);
+    expect(read(join(release, "dist/bundle/pos-agent.js"))).toBe(`// pos-agent ${V1}\n`);
     expect(mode(release)).toBe("0755");
     expect(readdirSync(join(root, "opt/pos-agent")).filter((n) => n.startsWith(".staging"))).toEqual([]);
 
@@ -85,7 +85,7 @@ describe("install.sh in a throw-away root", { timeout: 120_000 }, () => {
     // The technician's CLI.
     const cli = join(root, "usr/local/bin/pos-agent");
     expect(mode(cli)).toBe("0755");
-    expect(read(cli)).toContain('exec /usr/bin/node /opt/pos-agent/current/dist/agent/cli/main.js "$@"\n');
+    expect(read(cli)).toContain('exec /usr/bin/node /opt/pos-agent/current/dist/bundle/pos-agent.js "$@"\n');
 
     // The user: no login, in exactly the device groups, which keep Raspberry Pi OS's ids.
     const passwd = read(join(root, "etc/passwd"));
@@ -110,7 +110,7 @@ describe("install.sh in a throw-away root", { timeout: 120_000 }, () => {
       expect(statSync(config).gid).toBe(gid);
       expect(statSync(join(root, "etc/pos-agent/secrets")).uid).toBe(0);
       expect([statSync(state).uid, statSync(state).gid]).toEqual([uid, gid]);
-      expect(statSync(join(release, "dist/agent/cli/main.js")).uid).toBe(0);
+      expect(statSync(join(release, "dist/bundle/pos-agent.js")).uid).toBe(0);
     } else {
       // Unprivileged --root installs keep the caller's ownership (chown needs root).
       expect(statSync(config).uid).toBe(process.getuid?.());
@@ -177,7 +177,7 @@ describe("install.sh in a throw-away root", { timeout: 120_000 }, () => {
     expect(rollback.stdout).toContain(`rolled back: current is now ${V1} (previous: ${V2})`);
     expect(readlinkSync(join(root, "opt/pos-agent/current"))).toBe(`releases/${V1}`);
     expect(readlinkSync(join(root, "opt/pos-agent/previous"))).toBe(`releases/${V2}`);
-    expect(read(join(root, "opt/pos-agent/current/dist/agent/cli/main.js"))).toBe(`// pos-agent ${V1}\n`);
+    expect(read(join(root, "opt/pos-agent/current/dist/bundle/pos-agent.js"))).toBe(`// pos-agent ${V1}\n`);
     expect(read(installedUnit)).toBe(repoFile("systemd/pos-agent.service")); // the unit of the release that runs
     expect(readdirSync(join(state, "backups"))).toHaveLength(2);
 
@@ -242,7 +242,7 @@ describe("install.sh in a throw-away root", { timeout: 120_000 }, () => {
     rmSync(join(partial, "dist"), { recursive: true });
     const incomplete = install(partial);
     expect(incomplete.code).toBe(65);
-    expect(incomplete.stderr).toMatch(/dist\/agent\/cli\/main.js missing/);
+    expect(incomplete.stderr).toMatch(/dist\/bundle\/pos-agent.js missing/);
 
     const evil = install(makeArtifact(join(dir.path, "e"), { version: "../../etc" }));
     expect(evil.code).toBe(65);
@@ -267,7 +267,7 @@ describe("install.sh in a throw-away root", { timeout: 120_000 }, () => {
     const dropIn = join(root, "usr/local/lib/systemd/system/pos-agent.service.d/node.conf");
     expect(read(dropIn)).toBe(
       "# Written by install.sh --node: the service runs /usr/local/bin/node.\n[Service]\nExecStart=\n" +
-        "ExecStart=/usr/local/bin/node --max-semi-space-size=1 /opt/pos-agent/current/dist/agent/cli/main.js run --config /etc/pos-agent/pos-agent.yaml\n",
+        "ExecStart=/usr/local/bin/node --max-semi-space-size=1 --liftoff-only /opt/pos-agent/current/dist/bundle/pos-agent.js run --config /etc/pos-agent/pos-agent.yaml\n",
     );
     expect(read(join(root, "usr/local/bin/pos-agent"))).toContain("exec /usr/local/bin/node /opt/pos-agent/current/");
 

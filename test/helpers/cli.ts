@@ -2,7 +2,8 @@ import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
-export const AGENT_BIN = `${REPO_ROOT}dist/agent/cli/main.js`;
+/** The `pos-agent` CLI as it ships: bundled (rolldown.config.ts), so the tests run what a till runs. */
+export const AGENT_BIN = `${REPO_ROOT}dist/bundle/pos-agent.js`;
 
 export interface CliResult {
   code: number | null;

@@ -24,8 +24,8 @@ export interface ArtifactOptions {
 /** An unpacked artifact as systemd/build-artifact.sh lays it out, at `<dir>/pos-agent-<version>`. */
 export function makeArtifact(dir: string, options: ArtifactOptions): string {
   const path = join(dir, `pos-agent-${options.version}`);
-  mkdirSync(join(path, "dist/agent/cli"), { recursive: true });
-  writeFileSync(join(path, "dist/agent/cli/main.js"), `// pos-agent ${options.version}\n`);
+  mkdirSync(join(path, "dist/bundle"), { recursive: true });
+  writeFileSync(join(path, "dist/bundle/pos-agent.js"), `// pos-agent ${options.version}\n`);
   mkdirSync(join(path, "node_modules/example-dependency"), { recursive: true });
   writeFileSync(join(path, "node_modules/example-dependency/index.js"), "export {};\n");
   writeFileSync(join(path, "package.json"), JSON.stringify({ name: "vipps-pos-agent", version: options.version.split("+")[0] }));
