@@ -11,8 +11,8 @@ import { isConnectionRefused, isRetryable, retryDelay, type AttemptFailure, type
  * The one HTTP loop of the Vipps client, on Node's built-in fetch:
  * - a fresh `Request` per attempt (a used Request cannot be sent again — the SDK's bug,
  *   API-NOTES §11), with the same headers, the same Idempotency-Key and the same body bytes;
- * - a per-attempt timeout (`AbortSignal.timeout`) covering headers and body; the shutdown
- *   signal aborts an attempt in flight too;
+ * - a per-attempt timeout covering headers and body (a timer, cleared when the answer is in);
+ *   the shutdown signal aborts an attempt in flight too;
  * - retries per `RetryMode` with capped exponential backoff and full jitter, or Vipps'
  *   Retry-After, slept on the injected clock;
  * - redirects are not followed (`redirect: "manual"`): Vipps never redirects, and following
@@ -166,13 +166,17 @@ export class HttpEngine {
 
   private async attempt(spec: CallSpec, body: EncodedBody | undefined, attemptNumber: number): Promise<Attempt> {
     // One controller per attempt, fed by the timeout and the shutdown signal. (Not
-    // AbortSignal.any: on Node 20 it leaks listeners on a long-lived signal.)
+    // AbortSignal.any: on Node 20 it leaks listeners on a long-lived signal. Not
+    // AbortSignal.timeout: its timer cannot be cancelled, so every call would leave one
+    // pending for timeoutMs after its answer.)
     const controller = new AbortController();
-    const timeout = AbortSignal.timeout(this.options.timeoutMs);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort(new DOMException(`no answer within ${this.options.timeoutMs} ms`, "TimeoutError"));
+    }, this.options.timeoutMs);
     const shutdown = this.options.signal;
-    const onTimeout = (): void => controller.abort(timeout.reason);
     const onShutdown = (): void => controller.abort(shutdown?.reason);
-    timeout.addEventListener("abort", onTimeout, { once: true });
     shutdown?.addEventListener("abort", onShutdown, { once: true });
     const headers = new Headers({ ...this.options.commonHeaders, ...spec.headers });
     if (body !== undefined) headers.set("Content-Type", body.contentType);
@@ -189,10 +193,10 @@ export class HttpEngine {
       return { ok: true, status: response.status, headers: response.headers, text };
     } catch (error) {
       if (shutdown?.aborted === true) throw this.aborted(spec, attemptNumber);
-      if (timeout.aborted) return { ok: false, failure: { kind: "timeout" }, error };
+      if (timedOut) return { ok: false, failure: { kind: "timeout" }, error };
       return { ok: false, failure: { kind: "network", refused: isConnectionRefused(error) }, error };
     } finally {
-      timeout.removeEventListener("abort", onTimeout);
+      clearTimeout(timer);
       shutdown?.removeEventListener("abort", onShutdown);
     }
   }
