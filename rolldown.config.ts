@@ -7,8 +7,8 @@ import { defineConfig } from "rolldown";
  * development machine, npm run bench), and systemd restarts it after a crash.
  *
  * Left out, loaded from node_modules at run time: packages with native addons (found next to
- * their package.json), and qrcode-terminal (legacy octal escapes a bundler refuses). mqtt.js is
- * required at run time by agent/mqtt/mqtt-connect.ts, so that stays in node_modules too.
+ * their package.json), qrcode-terminal (legacy octal escapes a bundler refuses), and the whole
+ * of mqtt.js, which agent/mqtt/mqtt-connect.ts requires only for a WebSocket broker.
  */
 export default defineConfig({
   input: { "pos-agent": "dist/agent/cli/main.js" },

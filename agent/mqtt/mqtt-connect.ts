@@ -2,12 +2,21 @@ import { createRequire } from "node:module";
 import { connect as netConnect, isIP } from "node:net";
 import { connect as tlsConnect, type TLSSocket } from "node:tls";
 import type * as Mqtt from "mqtt";
+import * as clientModule from "mqtt/lib/client";
 import type { IClientOptions, MqttClient } from "mqtt";
 
 const require = createRequire(import.meta.url);
-// mqtt.js's client module alone. CommonJS with its class as `exports.default`: required, so
-// that every loader (node's, the test runner's) agrees on what `default` is.
-const { default: MqttClientClass } = require("mqtt/lib/client") as { default: typeof MqttClient };
+// mqtt.js's client module alone: CommonJS compiled from TypeScript, its class in
+// `exports.default`. Node hands an importer the whole `exports` as `default`; a bundler (the
+// shipped CLI is bundled, rolldown.config.ts) hands `exports.default` itself. Imported, not
+// required, so the bundle carries it.
+const MqttClientClass = classFrom(clientModule);
+
+function classFrom(module: { default: unknown }): typeof MqttClient {
+  const value = module.default;
+  if (typeof value === "function") return value as typeof MqttClient;
+  return (value as { default: typeof MqttClient }).default;
+}
 
 /**
  * `mqtt.connect(url, options)` for `mqtt://` and `mqtts://` without loading the rest of mqtt.js:
