@@ -6,6 +6,16 @@ import { abortable } from "./abortable.js";
 import { fail, ok, warn, type Check } from "./check.js";
 import { loadedOf, type DoctorContext } from "./context.js";
 
+/** Each request of the doctor's client waits at most this long: a doctor answers promptly. */
+const REQUEST_CAP_MS = 8_000;
+
+function requestTimeoutMs(context: DoctorContext): number {
+  return Math.min(context.config?.vipps.requestTimeoutMs ?? 10_000, REQUEST_CAP_MS);
+}
+
+/** A check's budget: the client's attempt and its one retry, plus slack. */
+const checkTimeoutMs = (context: DoctorContext): number => requestTimeoutMs(context) * 2 + 2_000;
+
 function hintFor(error: unknown): string {
   if (isVippsError(error, "VIPPS_UNAUTHORIZED")) {
     return "check vipps.clientId, vipps.msn and vipps.environment (test keys do not work in production), and the secrets vipps-client-secret and vipps-subscription-key";
@@ -20,13 +30,13 @@ export const vippsTokenCheck: Check<DoctorContext> = {
   id: "vipps-token",
   title: "vipps token",
   needs: ["config", "secrets"],
-  timeoutMs: (context) => Math.min(context.config?.vipps.requestTimeoutMs ?? 10_000, 8_000) * 2 + 2_000,
+  timeoutMs: checkTimeoutMs,
   async run(context, signal) {
     const loaded = loadedOf(context);
     const client = new VippsClient({
       // Shared with the QR check, so it lives until the doctor is done, not this check.
       ...vippsClientOptions(loaded, { logger: silentLogger(), signal: context.done, ...(context.fetch === undefined ? {} : { fetch: context.fetch }) }),
-      timeoutMs: Math.min(loaded.config.vipps.requestTimeoutMs, 8_000),
+      timeoutMs: requestTimeoutMs(context),
       maxRetries: 1,
     });
     try {
@@ -44,7 +54,7 @@ export const vippsQrCheck: Check<DoctorContext> = {
   id: "vipps-qr",
   title: "till QR",
   needs: ["vipps-token", "journal"],
-  timeoutMs: (context) => Math.min(context.config?.vipps.requestTimeoutMs ?? 10_000, 8_000) * 2 + 2_000,
+  timeoutMs: checkTimeoutMs,
   async run(context, signal) {
     const { config } = loadedOf(context);
     const client = context.vipps;
