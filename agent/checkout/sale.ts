@@ -142,10 +142,6 @@ export interface Sale {
   readonly notice?: "VIPPS_UNAVAILABLE" | "TOKEN_EXPIRED";
 }
 
-export function isFinal(sale: Sale): boolean {
-  return sale.phase.kind === "final";
-}
-
 export function capturedAmount(sale: Sale): number {
   return sale.phase.kind === "final" && sale.phase.outcome.state === "captured" ? sale.phase.outcome.capturedAmount : 0;
 }
