@@ -13,7 +13,12 @@ import { defineConfig } from "rolldown";
 export default defineConfig({
   input: { "pos-agent": "dist/agent/cli/main.js" },
   platform: "node",
-  external: [/^better-sqlite3(\/|$)/, /^@serialport\/bindings-cpp(\/|$)/, /^onoff(\/|$)/, /^qrcode-terminal(\/|$)/],
+  external: [
+    /^better-sqlite3(\/|$)/,
+    /^@serialport\/bindings-cpp(\/|$)/,
+    /^onoff(\/|$)/,
+    /^qrcode-terminal(\/|$)/,
+  ],
   output: {
     dir: "dist/bundle",
     // Chunk names carry a hash: without this, old ones would pile up with every build.

@@ -9,10 +9,14 @@ const AGENT_BIN = fileURLToPath(new URL("../bundle/pos-agent.js", import.meta.ur
  * The node flags of systemd/pos-agent.service's ExecStart (a test keeps them equal), so the
  * benchmark measures the daemon as it runs on a till (the unit's comment says why each flag).
  */
-export const DAEMON_NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? "--max-semi-space-size=1 --liftoff-only").split(" ").filter((f) => f !== "");
+export const DAEMON_NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? "--max-semi-space-size=1 --liftoff-only")
+  .split(" ")
+  .filter((f) => f !== "");
 
 /** `pos-agent run` as its own process, so its memory is its own; resolves once it serves. */
-export async function startDaemon(configFile: string): Promise<{ child: ChildProcess; readyMs: number; stop(): Promise<void> }> {
+export async function startDaemon(
+  configFile: string,
+): Promise<{ child: ChildProcess; readyMs: number; stop(): Promise<void> }> {
   const started = performance.now();
   const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, AGENT_BIN, "run", "--config", configFile], {
     stdio: ["ignore", "pipe", "pipe"],

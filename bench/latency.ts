@@ -34,7 +34,10 @@ const basketOf = (n: number): Basket => ({
  */
 export async function measureLatency(sales: number, warmup: number): Promise<LatencyResult> {
   const dir = mkdtempSync(join(tmpdir(), "pos-bench-"));
-  const system = await startSystem({ directory: dir, simulator: { defaultBehaviour: { payment: { action: "approve", afterMs: 0 } } } });
+  const system = await startSystem({
+    directory: dir,
+    simulator: { defaultBehaviour: { payment: { action: "approve", afterMs: 0 } } },
+  });
   const traces: AgentTrace[] = [];
   const cable = createMemoryCable();
   const agent = startAgent(system.loaded, { registerTransport: cable.a, observe: (t) => traces.push(t) });
@@ -72,7 +75,11 @@ export async function measureLatency(sales: number, warmup: number): Promise<Lat
     }
     const elapsedS = (performance.now() - started) / 1000;
     const wanted = new Set(references);
-    const calls = system.sim.control.requests().filter((r) => r.endpoint.startsWith("epayment.") && r.reference !== undefined && wanted.has(r.reference)).length;
+    const calls = system.sim.control
+      .requests()
+      .filter(
+        (r) => r.endpoint.startsWith("epayment.") && r.reference !== undefined && wanted.has(r.reference),
+      ).length;
     return {
       sales,
       checkinToCreateP50Ms: round(percentile(checkinToCreate, 50), 3),

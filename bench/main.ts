@@ -51,8 +51,11 @@ if (json) {
   ];
   const width = Math.max(...rows.map((r) => r[0].length));
   process.stdout.write(`${"measure".padEnd(width)}  ${"result".padStart(12)}  target\n`);
-  for (const [name, value, target] of rows) process.stdout.write(`${name.padEnd(width)}  ${value.padStart(12)}  ${target}\n`);
-  process.stdout.write(`(${latency.sales} sales for latency, ${memory.memorySales} for memory, ${memory.starts} starts)\n`);
+  for (const [name, value, target] of rows)
+    process.stdout.write(`${name.padEnd(width)}  ${value.padStart(12)}  ${target}\n`);
+  process.stdout.write(
+    `(${latency.sales} sales for latency, ${memory.memorySales} for memory, ${memory.starts} starts)\n`,
+  );
 }
 // The embedded broker and simulator sockets of the last phase may linger a moment: done is done.
 process.exit(0);

@@ -48,7 +48,12 @@ export async function measureMemory(sales: number): Promise<MemoryResult> {
     const rssStartMb = rssMb(pid);
     for (let n = 0; n < sales; n++) {
       const saleId = `M${n}`;
-      await register.sell({ saleId, currency: "NOK", total: 4900, lines: [{ id: "sku-1", name: "Kaffe", quantity: "2", unitPrice: 2450, total: 4900, vatRate: 1500 }] });
+      await register.sell({
+        saleId,
+        currency: "NOK",
+        total: 4900,
+        lines: [{ id: "sku-1", name: "Kaffe", quantity: "2", unitPrice: 2450, total: 4900, vatRate: 1500 }],
+      });
       await register.pay(saleId);
       system.sim.control.scan({ msisdn: "4712345678", qrContent: system.qrContent });
       const final = await register.waitForSale(saleId, undefined, 30_000);

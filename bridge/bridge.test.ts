@@ -4,7 +4,12 @@ import { verifyWebhookSignature } from "../agent/vipps/webhook-signature.js";
 import { silentLogger } from "../lib/log.js";
 import { decodeEnvelope } from "../lib/mqtt-contract/index.js";
 import { startMosquitto, type MosquittoBroker } from "../test/helpers/mosquitto.js";
-import { checkInPayload, paymentPayload, postWebhook, signedWebhook } from "../test/helpers/vipps-webhooks.js";
+import {
+  checkInPayload,
+  paymentPayload,
+  postWebhook,
+  signedWebhook,
+} from "../test/helpers/vipps-webhooks.js";
 import { startBridge, type RunningBridge } from "./index.js";
 
 const PUBLIC_URL = "https://bridge.example.com/vipps/webhook?tenant=1";
@@ -38,7 +43,9 @@ for (const protocolVersion of [5, 4] as const) {
       });
       endpoint = `${bridge.url}${bridge.webhookPath}`;
       watcher = await mqtt.connectAsync(broker.url, { protocolVersion: 5, reconnectPeriod: 0 });
-      watcher.on("message", (topic, payload, packet) => seen.push({ topic, payload, retain: packet.retain, qos: packet.qos }));
+      watcher.on("message", (topic, payload, packet) =>
+        seen.push({ topic, payload, retain: packet.retain, qos: packet.qos }),
+      );
       await watcher.subscribeAsync("vipps-pos/#", { qos: 1 });
       await vi.waitFor(() => expect(bridge.brokerConnected).toBe(true), { timeout: 10_000 });
     });
@@ -69,16 +76,28 @@ for (const protocolVersion of [5, 4] as const) {
       expect(decoded.envelope.route).toEqual({ msn: MSN, tillId: "kasse1", event: "user.checked-in.v1" });
       expect(Math.abs(Date.parse(decoded.envelope.receivedAt) - Date.now())).toBeLessThan(60_000);
       // Anyone holding the secret can verify the envelope again, bit for bit.
-      expect(verifyWebhookSignature({ secrets: [SECRET], registeredUrl: PUBLIC_URL, rawBody: decoded.rawBody, headers: decoded.envelope.headers })).toBe(true);
+      expect(
+        verifyWebhookSignature({
+          secrets: [SECRET],
+          registeredUrl: PUBLIC_URL,
+          rawBody: decoded.rawBody,
+          headers: decoded.envelope.headers,
+        }),
+      ).toBe(true);
       expect(bridge.counters.received - before.received).toBe(1);
       expect(bridge.counters.verified - before.verified).toBe(1);
       expect(bridge.counters.published - before.published).toBe(1);
     });
 
     it("routes ePayment events by the till id in the reference, and accepts every configured secret", async () => {
-      const answer = await postWebhook(endpoint, signedWebhook(OLD_SECRET, PUBLIC_URL, paymentPayload({ reference: "kasse2-0001-000042", msn: MSN })));
+      const answer = await postWebhook(
+        endpoint,
+        signedWebhook(OLD_SECRET, PUBLIC_URL, paymentPayload({ reference: "kasse2-0001-000042", msn: MSN })),
+      );
       expect(answer.status).toBe(200);
-      await vi.waitFor(() => expect(seen.map((m) => m.topic)).toEqual([`vipps-pos/${MSN}/kasse2/webhook`]), { timeout: 10_000 });
+      await vi.waitFor(() => expect(seen.map((m) => m.topic)).toEqual([`vipps-pos/${MSN}/kasse2/webhook`]), {
+        timeout: 10_000,
+      });
     });
 
     it("refuses a forged or missing signature with 401 and publishes nothing", async () => {
@@ -87,16 +106,27 @@ for (const protocolVersion of [5, 4] as const) {
       const forged = signedWebhook("not-the-secret", PUBLIC_URL, payload);
       const otherUrl = signedWebhook(SECRET, "https://evil.example.com/vipps/webhook?tenant=1", payload);
       const tampered = signedWebhook(SECRET, PUBLIC_URL, payload);
-      const tamperedBody = { ...tampered, body: Buffer.from(JSON.stringify({ ...payload, merchantQrId: "kasse9" })) };
-      const unsigned = { body: Buffer.from(JSON.stringify(payload)), headers: { "content-type": "application/json" } };
+      const tamperedBody = {
+        ...tampered,
+        body: Buffer.from(JSON.stringify({ ...payload, merchantQrId: "kasse9" })),
+      };
+      const unsigned = {
+        body: Buffer.from(JSON.stringify(payload)),
+        headers: { "content-type": "application/json" },
+      };
       for (const webhook of [forged, otherUrl, tamperedBody, unsigned]) {
         const answer = await postWebhook(endpoint, webhook);
         expect(answer.status).toBe(401);
         expect(answer.body.error).toBe("BRIDGE_BAD_SIGNATURE");
       }
       // A signed marker published afterwards arrives alone: nothing from the refused ones.
-      await postWebhook(endpoint, signedWebhook(SECRET, PUBLIC_URL, checkInPayload({ tillId: "marker", msn: MSN })));
-      await vi.waitFor(() => expect(seen.map((m) => m.topic)).toEqual([`vipps-pos/${MSN}/marker/webhook`]), { timeout: 10_000 });
+      await postWebhook(
+        endpoint,
+        signedWebhook(SECRET, PUBLIC_URL, checkInPayload({ tillId: "marker", msn: MSN })),
+      );
+      await vi.waitFor(() => expect(seen.map((m) => m.topic)).toEqual([`vipps-pos/${MSN}/marker/webhook`]), {
+        timeout: 10_000,
+      });
       expect(bridge.counters.rejected - before.rejected).toBe(4);
       expect(bridge.counters.verified - before.verified).toBe(1);
     });
@@ -127,9 +157,17 @@ for (const protocolVersion of [5, 4] as const) {
     it("acknowledges an unroutable webhook and publishes it to the unrouted topic", async () => {
       const before = bridge.counters.unrouted;
       const uuidQr = checkInPayload({ tillId: "d8b7d76d-49aa-48b8-90c6-38779372c163", msn: MSN });
-      expect(await postWebhook(endpoint, signedWebhook(SECRET, PUBLIC_URL, uuidQr))).toEqual({ status: 200, body: { status: "unrouted" } });
-      expect((await postWebhook(endpoint, signedWebhook(SECRET, PUBLIC_URL, { something: "else" }))).status).toBe(200);
-      await vi.waitFor(() => expect(seen.map((m) => m.topic)).toEqual([`vipps-pos/${MSN}/_unrouted`, "vipps-pos/_unrouted"]), { timeout: 10_000 });
+      expect(await postWebhook(endpoint, signedWebhook(SECRET, PUBLIC_URL, uuidQr))).toEqual({
+        status: 200,
+        body: { status: "unrouted" },
+      });
+      expect(
+        (await postWebhook(endpoint, signedWebhook(SECRET, PUBLIC_URL, { something: "else" }))).status,
+      ).toBe(200);
+      await vi.waitFor(
+        () => expect(seen.map((m) => m.topic)).toEqual([`vipps-pos/${MSN}/_unrouted`, "vipps-pos/_unrouted"]),
+        { timeout: 10_000 },
+      );
       const decoded = decodeEnvelope(seen[0]?.payload ?? Buffer.alloc(0));
       expect(decoded.ok && decoded.envelope.route.reason).toContain("merchantQrId");
       expect(bridge.counters.unrouted - before).toBe(2);
@@ -142,7 +180,9 @@ for (const protocolVersion of [5, 4] as const) {
       const metrics = await (await fetch(`${bridge.url}/metrics`)).text();
       expect(metrics).toMatch(/^pos_bridge_webhooks_received_total \d+$/m);
       expect(metrics).toContain("pos_bridge_broker_connected 1");
-      const json = (await (await fetch(`${bridge.url}/metrics`, { headers: { accept: "application/json" } })).json()) as Record<string, unknown>;
+      const json = (await (
+        await fetch(`${bridge.url}/metrics`, { headers: { accept: "application/json" } })
+      ).json()) as Record<string, unknown>;
       expect(json).toMatchObject({ received: bridge.counters.received, brokerConnected: true });
       expect((await fetch(`${bridge.url}/nope`)).status).toBe(404);
       const get = await fetch(endpoint);
@@ -155,7 +195,12 @@ for (const protocolVersion of [5, 4] as const) {
 describe("bridge with the broker down", () => {
   it("answers 503 (so Vipps retries) and reports unhealthy, then recovers", async () => {
     const broker = await startMosquitto({ persistence: false });
-    const bridge = await startBridge({ publicUrl: PUBLIC_URL, webhookSecrets: [SECRET], mqtt: { url: broker.url }, logger: silentLogger() });
+    const bridge = await startBridge({
+      publicUrl: PUBLIC_URL,
+      webhookSecrets: [SECRET],
+      mqtt: { url: broker.url },
+      logger: silentLogger(),
+    });
     try {
       const endpoint = `${bridge.url}${bridge.webhookPath}`;
       await vi.waitFor(() => expect(bridge.brokerConnected).toBe(true), { timeout: 10_000 });

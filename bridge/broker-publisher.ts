@@ -44,7 +44,11 @@ export function clientOptions(settings: BridgeMqttSettings): IClientOptions {
   };
 }
 
-export function connectPublisher(settings: BridgeMqttSettings, clock: Clock, logger: Logger): BrokerPublisher {
+export function connectPublisher(
+  settings: BridgeMqttSettings,
+  clock: Clock,
+  logger: Logger,
+): BrokerPublisher {
   const log = logger.child({ module: "bridge-mqtt" });
   const client: MqttClient = mqtt.connect(settings.url, clientOptions(settings));
   let wasConnected = false;
@@ -53,10 +57,13 @@ export function connectPublisher(settings: BridgeMqttSettings, clock: Clock, log
     log.info({ broker: settings.url, clientId: settings.clientId }, "connected to broker");
   });
   client.on("close", () => {
-    if (wasConnected) log.warn({ broker: settings.url }, "broker connection lost; answering 503 until it is back");
+    if (wasConnected)
+      log.warn({ broker: settings.url }, "broker connection lost; answering 503 until it is back");
     wasConnected = false;
   });
-  client.on("error", (error) => log.warn({ broker: settings.url, err: error.message }, "broker connection error"));
+  client.on("error", (error) =>
+    log.warn({ broker: settings.url, err: error.message }, "broker connection error"),
+  );
 
   const fail = (code: BridgeErrorCode, message: string, cause?: unknown): AgentError<BridgeErrorCode> =>
     new AgentError<BridgeErrorCode>(code, message, cause === undefined ? {} : { cause });
@@ -67,9 +74,13 @@ export function connectPublisher(settings: BridgeMqttSettings, clock: Clock, log
       return client.connected;
     },
     publish(topic, payload, options, timeoutMs) {
-      if (!client.connected) return Promise.reject(fail("BRIDGE_BROKER_UNAVAILABLE", "not connected to the MQTT broker"));
+      if (!client.connected)
+        return Promise.reject(fail("BRIDGE_BROKER_UNAVAILABLE", "not connected to the MQTT broker"));
       return new Promise((resolve, reject) => {
-        const timer = clock.setTimeout(() => reject(fail("BRIDGE_PUBLISH_TIMEOUT", `no PUBACK within ${timeoutMs} ms`)), timeoutMs);
+        const timer = clock.setTimeout(
+          () => reject(fail("BRIDGE_PUBLISH_TIMEOUT", `no PUBACK within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
         client.publish(topic, payload, options, (error) => {
           clock.clearTimeout(timer);
           if (error === undefined || error === null) resolve();

@@ -4,9 +4,21 @@ import { createMqttLink, type CheckIn, type MqttLink, type PaymentEvent } from "
 import { openDatabase } from "../agent/store/database.js";
 import { silentLogger } from "../lib/log.js";
 import { startMosquitto, type MosquittoBroker } from "../test/helpers/mosquitto.js";
-import { TEST_MSN, TEST_WEBHOOK_SECRET, TEST_WEBHOOK_URL, linkConfig, linkSecrets } from "../test/helpers/mqtt-link-fixtures.js";
+import {
+  TEST_MSN,
+  TEST_WEBHOOK_SECRET,
+  TEST_WEBHOOK_URL,
+  linkConfig,
+  linkSecrets,
+} from "../test/helpers/mqtt-link-fixtures.js";
 import { tempDir } from "../test/helpers/temp-dir.js";
-import { checkInPayload, deliverLikeVipps, paymentPayload, postWebhook, signedWebhook } from "../test/helpers/vipps-webhooks.js";
+import {
+  checkInPayload,
+  deliverLikeVipps,
+  paymentPayload,
+  postWebhook,
+  signedWebhook,
+} from "../test/helpers/vipps-webhooks.js";
 import { startBridge, type RunningBridge } from "./index.js";
 
 const WAIT = { timeout: 20_000, interval: 25 };
@@ -19,20 +31,39 @@ for (const protocolVersion of [5, 4] as const) {
       for (const c of cleanups.splice(0).reverse()) await c();
     });
 
-    async function rig(): Promise<{ broker: MosquittoBroker; bridge: RunningBridge; endpoint: string; dir: string }> {
+    async function rig(): Promise<{
+      broker: MosquittoBroker;
+      bridge: RunningBridge;
+      endpoint: string;
+      dir: string;
+    }> {
       const broker = await startMosquitto();
       cleanups.push(() => broker.cleanup());
       const dir = tempDir();
       cleanups.push(dir.cleanup);
-      const bridge = await startBridge({ publicUrl: TEST_WEBHOOK_URL, webhookSecrets: [TEST_WEBHOOK_SECRET], mqtt: { url: broker.url, protocolVersion }, logger: silentLogger() });
+      const bridge = await startBridge({
+        publicUrl: TEST_WEBHOOK_URL,
+        webhookSecrets: [TEST_WEBHOOK_SECRET],
+        mqtt: { url: broker.url, protocolVersion },
+        logger: silentLogger(),
+      });
       cleanups.push(() => bridge.close());
       await vi.waitFor(() => expect(bridge.brokerConnected).toBe(true), WAIT);
       return { broker, bridge, endpoint: `${bridge.url}${bridge.webhookPath}`, dir: dir.path };
     }
 
-    function till(p: { broker: MosquittoBroker; dir: string; tillId: string; onPayment?: (e: PaymentEvent) => Promise<void> | void }) {
+    function till(p: {
+      broker: MosquittoBroker;
+      dir: string;
+      tillId: string;
+      onPayment?: (e: PaymentEvent) => Promise<void> | void;
+    }) {
       const db = openDatabase(join(p.dir, `${p.tillId}.db`));
-      const link = createMqttLink({ config: linkConfig({ mqttUrl: p.broker.url, tillId: p.tillId, protocolVersion }), secrets: linkSecrets(), db });
+      const link = createMqttLink({
+        config: linkConfig({ mqttUrl: p.broker.url, tillId: p.tillId, protocolVersion }),
+        secrets: linkSecrets(),
+        db,
+      });
       const checkIns: CheckIn[] = [];
       const payments: PaymentEvent[] = [];
       link.onCheckIn((c) => {
@@ -63,16 +94,47 @@ for (const protocolVersion of [5, 4] as const) {
       await online(one.link);
       await online(two.link);
 
-      const sign = (payload: unknown, secret = TEST_WEBHOOK_SECRET) => signedWebhook(secret, TEST_WEBHOOK_URL, payload);
-      expect((await postWebhook(r.endpoint, sign(checkInPayload({ tillId: "kasse1", msn: TEST_MSN, customerToken: "token-1" })))).status).toBe(200);
-      expect((await postWebhook(r.endpoint, sign(paymentPayload({ reference: "kasse2-000001", msn: TEST_MSN, name: "AUTHORIZED" })))).status).toBe(200);
-      expect((await postWebhook(r.endpoint, sign(checkInPayload({ tillId: "kasse2", msn: TEST_MSN }), "forged-secret"))).status).toBe(401);
-      expect((await postWebhook(r.endpoint, sign(checkInPayload({ tillId: "kasse2", msn: TEST_MSN, customerToken: "token-2" })))).status).toBe(200);
+      const sign = (payload: unknown, secret = TEST_WEBHOOK_SECRET) =>
+        signedWebhook(secret, TEST_WEBHOOK_URL, payload);
+      expect(
+        (
+          await postWebhook(
+            r.endpoint,
+            sign(checkInPayload({ tillId: "kasse1", msn: TEST_MSN, customerToken: "token-1" })),
+          )
+        ).status,
+      ).toBe(200);
+      expect(
+        (
+          await postWebhook(
+            r.endpoint,
+            sign(paymentPayload({ reference: "kasse2-000001", msn: TEST_MSN, name: "AUTHORIZED" })),
+          )
+        ).status,
+      ).toBe(200);
+      expect(
+        (
+          await postWebhook(
+            r.endpoint,
+            sign(checkInPayload({ tillId: "kasse2", msn: TEST_MSN }), "forged-secret"),
+          )
+        ).status,
+      ).toBe(401);
+      expect(
+        (
+          await postWebhook(
+            r.endpoint,
+            sign(checkInPayload({ tillId: "kasse2", msn: TEST_MSN, customerToken: "token-2" })),
+          )
+        ).status,
+      ).toBe(200);
 
       await vi.waitFor(() => expect(two.checkIns.map((c) => c.customerToken)).toEqual(["token-2"]), WAIT);
       expect(one.checkIns.map((c) => c.customerToken)).toEqual(["token-1"]);
       expect(one.payments).toEqual([]);
-      expect(two.payments.map((p) => [p.reference, p.name, p.amount])).toEqual([["kasse2-000001", "AUTHORIZED", { currency: "NOK", value: 4900 }]]);
+      expect(two.payments.map((p) => [p.reference, p.name, p.amount])).toEqual([
+        ["kasse2-000001", "AUTHORIZED", { currency: "NOK", value: 4900 }],
+      ]);
       expect(one.link.counters()).toMatchObject({ received: 1, delivered: 1, rejected: 0 });
       expect(two.link.counters()).toMatchObject({ received: 2, delivered: 2, rejected: 0 });
     });
@@ -86,7 +148,10 @@ for (const protocolVersion of [5, 4] as const) {
 
       const references = Array.from({ length: 20 }, (_, i) => `kasse1-${String(i + 1).padStart(6, "0")}`);
       for (const reference of references) {
-        const answer = await postWebhook(r.endpoint, signedWebhook(TEST_WEBHOOK_SECRET, TEST_WEBHOOK_URL, paymentPayload({ reference, msn: TEST_MSN })));
+        const answer = await postWebhook(
+          r.endpoint,
+          signedWebhook(TEST_WEBHOOK_SECRET, TEST_WEBHOOK_URL, paymentPayload({ reference, msn: TEST_MSN })),
+        );
         expect(answer.status).toBe(200);
       }
       const again = till({ ...r, tillId: "kasse1" });
@@ -109,12 +174,18 @@ for (const protocolVersion of [5, 4] as const) {
       await online(t.link);
 
       const webhooks = Array.from({ length: 60 }, (_, i) =>
-        signedWebhook(TEST_WEBHOOK_SECRET, TEST_WEBHOOK_URL, paymentPayload({ reference: `kasse1-${i + 1}`, msn: TEST_MSN, pspReference: `psp-${i + 1}` })),
+        signedWebhook(
+          TEST_WEBHOOK_SECRET,
+          TEST_WEBHOOK_URL,
+          paymentPayload({ reference: `kasse1-${i + 1}`, msn: TEST_MSN, pspReference: `psp-${i + 1}` }),
+        ),
       );
       const sending = (async () => {
         const results: { status: number }[] = [];
         for (let i = 0; i < webhooks.length; i += 6) {
-          const batch = webhooks.slice(i, i + 6).map((w) => deliverLikeVipps(r.endpoint, w, { retryDelayMs: 100 }));
+          const batch = webhooks
+            .slice(i, i + 6)
+            .map((w) => deliverLikeVipps(r.endpoint, w, { retryDelayMs: 100 }));
           results.push(...(await Promise.all(batch)));
         }
         return results;

@@ -39,5 +39,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 }
 
 function tooLarge(limit: number): AgentError<BridgeErrorCode> {
-  return new AgentError<BridgeErrorCode>("BRIDGE_BODY_TOO_LARGE", `request body larger than ${limit} bytes`, { details: { limit } });
+  return new AgentError<BridgeErrorCode>("BRIDGE_BODY_TOO_LARGE", `request body larger than ${limit} bytes`, {
+    details: { limit },
+  });
 }

@@ -4,9 +4,21 @@ import { createMqttLink, type MqttLink } from "../agent/mqtt/index.js";
 import { openDatabase, type Db } from "../agent/store/database.js";
 import { silentLogger } from "../lib/log.js";
 import { startMosquitto } from "../test/helpers/mosquitto.js";
-import { TEST_MSN, TEST_WEBHOOK_SECRET, TEST_WEBHOOK_URL, linkConfig, linkSecrets } from "../test/helpers/mqtt-link-fixtures.js";
+import {
+  TEST_MSN,
+  TEST_WEBHOOK_SECRET,
+  TEST_WEBHOOK_URL,
+  linkConfig,
+  linkSecrets,
+} from "../test/helpers/mqtt-link-fixtures.js";
 import { tempDir } from "../test/helpers/temp-dir.js";
-import { checkInPayload, paymentPayload, postWebhook, signedWebhook, type SignedWebhook } from "../test/helpers/vipps-webhooks.js";
+import {
+  checkInPayload,
+  paymentPayload,
+  postWebhook,
+  signedWebhook,
+  type SignedWebhook,
+} from "../test/helpers/vipps-webhooks.js";
 import { startBridge, type RunningBridge } from "./index.js";
 
 const TILLS = 20;
@@ -32,7 +44,12 @@ describe("two bridge replicas, 20 tills, 2 000 webhooks (real mosquitto)", () =>
     cleanups.push(dir.cleanup);
     const replicas: RunningBridge[] = [];
     for (let i = 0; i < 2; i++) {
-      const bridge = await startBridge({ publicUrl: TEST_WEBHOOK_URL, webhookSecrets: [TEST_WEBHOOK_SECRET], mqtt: { url: broker.url }, logger: silentLogger() });
+      const bridge = await startBridge({
+        publicUrl: TEST_WEBHOOK_URL,
+        webhookSecrets: [TEST_WEBHOOK_SECRET],
+        mqtt: { url: broker.url },
+        logger: silentLogger(),
+      });
       cleanups.push(() => bridge.close());
       replicas.push(bridge);
     }
@@ -56,7 +73,9 @@ describe("two bridge replicas, 20 tills, 2 000 webhooks (real mosquitto)", () =>
       link.start();
       links.push(link);
     }
-    await vi.waitFor(() => expect(links.every((l) => l.counters().connects === 1)).toBe(true), { timeout: 30_000 });
+    await vi.waitFor(() => expect(links.every((l) => l.counters().connects === 1)).toBe(true), {
+      timeout: 30_000,
+    });
     await vi.waitFor(() => expect(replicas.every((r) => r.brokerConnected)).toBe(true), { timeout: 30_000 });
 
     // The unique events and what each till should act on.
@@ -66,12 +85,24 @@ describe("two bridge replicas, 20 tills, 2 000 webhooks (real mosquitto)", () =>
       const tillId = tillIds[n % TILLS] ?? "kasse1";
       if (n % 3 === 0) {
         const token = `token-${n}`;
-        unique.push(signedWebhook(TEST_WEBHOOK_SECRET, TEST_WEBHOOK_URL, checkInPayload({ tillId, msn: TEST_MSN, customerToken: token })));
+        unique.push(
+          signedWebhook(
+            TEST_WEBHOOK_SECRET,
+            TEST_WEBHOOK_URL,
+            checkInPayload({ tillId, msn: TEST_MSN, customerToken: token }),
+          ),
+        );
         expected.get(tillId)?.add(`check-in:${tillId}:${token}`);
       } else {
         const reference = `${tillId}-${String(n).padStart(6, "0")}`;
         const name = n % 3 === 1 ? "AUTHORIZED" : "CAPTURED";
-        unique.push(signedWebhook(TEST_WEBHOOK_SECRET, TEST_WEBHOOK_URL, paymentPayload({ reference, msn: TEST_MSN, name, pspReference: `psp-${n}` })));
+        unique.push(
+          signedWebhook(
+            TEST_WEBHOOK_SECRET,
+            TEST_WEBHOOK_URL,
+            paymentPayload({ reference, msn: TEST_MSN, name, pspReference: `psp-${n}` }),
+          ),
+        );
         expected.get(tillId)?.add(`payment:${reference}:${name}:psp-${n}`);
       }
     }
@@ -100,7 +131,10 @@ describe("two bridge replicas, 20 tills, 2 000 webhooks (real mosquitto)", () =>
 
     const delivered = (): number => links.reduce((sum, l) => sum + l.counters().delivered, 0);
     const dropped = (): number => links.reduce((sum, l) => sum + l.counters().duplicates, 0);
-    await vi.waitFor(() => expect(delivered() + dropped()).toBe(WEBHOOKS), { timeout: 120_000, interval: 200 });
+    await vi.waitFor(() => expect(delivered() + dropped()).toBe(WEBHOOKS), {
+      timeout: 120_000,
+      interval: 200,
+    });
     expect(delivered()).toBe(unique.length);
     expect(dropped()).toBe(WEBHOOKS / DUPLICATE_EVERY);
     for (const tillId of tillIds) {

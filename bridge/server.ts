@@ -6,7 +6,12 @@ import { createLogger, type Logger } from "../lib/log.js";
 import { DEFAULT_TOPIC_PREFIX } from "../lib/mqtt-contract/index.js";
 import { connectPublisher } from "./broker-publisher.js";
 import { createCounters, renderPrometheus, type BridgeCounters } from "./counters.js";
-import { BRIDGE_DEFAULTS, defaultBridgeClientId, type BridgeMqttSettings, type BridgeSettings } from "./settings.js";
+import {
+  BRIDGE_DEFAULTS,
+  defaultBridgeClientId,
+  type BridgeMqttSettings,
+  type BridgeSettings,
+} from "./settings.js";
 import { handleWebhook, internalError, type WebhookAnswer } from "./webhook-handler.js";
 
 export interface BridgeOptions {
@@ -62,14 +67,20 @@ export function settingsFromOptions(options: BridgeOptions): BridgeSettings {
 function send(res: ServerResponse, answer: WebhookAnswer, extraHeaders: Record<string, string> = {}): void {
   if (res.headersSent) return;
   const body = JSON.stringify(answer.body);
-  res.writeHead(answer.status, { "content-type": "application/json", "content-length": Buffer.byteLength(body), ...extraHeaders });
+  res.writeHead(answer.status, {
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(body),
+    ...extraHeaders,
+  });
   res.end(body);
 }
 
 export async function startBridge(options: BridgeOptions): Promise<RunningBridge> {
   const settings = settingsFromOptions(options);
   const clock = options.clock ?? systemClock;
-  const log = (options.logger ?? createLogger({ base: { service: "pos-bridge" } })).child({ module: "bridge" });
+  const log = (options.logger ?? createLogger({ base: { service: "pos-bridge" } })).child({
+    module: "bridge",
+  });
   const counters = createCounters();
   const publisher = connectPublisher(settings.mqtt, clock, log);
   const inFlight = new Set<Promise<void>>();
@@ -109,11 +120,19 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
     const path = new URL(req.url ?? "/", "http://bridge").pathname;
     if (path === settings.webhookPath) {
       if (req.method !== "POST") {
-        send(res, { status: 405, body: { error: "METHOD_NOT_ALLOWED", message: "POST only" } }, { allow: "POST" });
+        send(
+          res,
+          { status: 405, body: { error: "METHOD_NOT_ALLOWED", message: "POST only" } },
+          { allow: "POST" },
+        );
         return;
       }
       if (closing !== undefined) {
-        send(res, { status: 503, body: { error: "BRIDGE_SHUTTING_DOWN", message: "shutting down, retry later" } }, { connection: "close" });
+        send(
+          res,
+          { status: 503, body: { error: "BRIDGE_SHUTTING_DOWN", message: "shutting down, retry later" } },
+          { connection: "close" },
+        );
         return;
       }
       const work = onWebhook(req, res);
@@ -123,7 +142,14 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
     }
     if (req.method === "GET" && path === "/healthz") {
       const up = publisher.connected && closing === undefined;
-      send(res, { status: up ? 200 : 503, body: { status: up ? "ok" : "unavailable", broker: publisher.connected ? "connected" : "disconnected", counters } });
+      send(res, {
+        status: up ? 200 : 503,
+        body: {
+          status: up ? "ok" : "unavailable",
+          broker: publisher.connected ? "connected" : "disconnected",
+          counters,
+        },
+      });
       return;
     }
     if (req.method === "GET" && path === "/metrics") {
@@ -132,7 +158,10 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
         return;
       }
       const text = renderPrometheus(counters, publisher.connected);
-      res.writeHead(200, { "content-type": "text/plain; version=0.0.4", "content-length": Buffer.byteLength(text) });
+      res.writeHead(200, {
+        "content-type": "text/plain; version=0.0.4",
+        "content-length": Buffer.byteLength(text),
+      });
       res.end(text);
       return;
     }
@@ -152,7 +181,16 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
   const address = server.address() as AddressInfo;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
-  log.info({ url, webhookPath: settings.webhookPath, publicUrl: settings.publicUrl, topicPrefix: settings.topicPrefix, secrets: settings.webhookSecrets.length }, "bridge listening");
+  log.info(
+    {
+      url,
+      webhookPath: settings.webhookPath,
+      publicUrl: settings.publicUrl,
+      topicPrefix: settings.topicPrefix,
+      secrets: settings.webhookSecrets.length,
+    },
+    "bridge listening",
+  );
 
   const shutdown = async (): Promise<void> => {
     log.info({ inFlight: inFlight.size }, "shutting down: no new webhooks, finishing in-flight publishes");

@@ -128,7 +128,9 @@ describe("parseBridgeEnv", () => {
     expect(parseBridgeEnv({ ...rest, VIPPS_WEBHOOK_SECRETS_FILE: "/nonexistent/secrets" }).problems).toEqual([
       "VIPPS_WEBHOOK_SECRETS_FILE: cannot read /nonexistent/secrets (ENOENT)",
     ]);
-    expect(parseBridgeEnv({ ...rest, VIPPS_WEBHOOK_SECRETS: " , \n" }).problems[0]).toMatch(/^VIPPS_WEBHOOK_SECRETS: required/);
+    expect(parseBridgeEnv({ ...rest, VIPPS_WEBHOOK_SECRETS: " , \n" }).problems[0]).toMatch(
+      /^VIPPS_WEBHOOK_SECRETS: required/,
+    );
   });
 
   it("throws one coded error listing the problems", () => {

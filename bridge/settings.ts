@@ -73,7 +73,9 @@ export function splitSecrets(text: string): string[] {
 
 /** A fresh client id per process: replicas must never share one (the broker would kick one off). */
 export function defaultBridgeClientId(): string {
-  return `pos-bridge-${hostname().replace(/[^A-Za-z0-9_-]/g, "").slice(0, 40)}-${randomBytes(4).toString("hex")}`;
+  return `pos-bridge-${hostname()
+    .replace(/[^A-Za-z0-9_-]/g, "")
+    .slice(0, 40)}-${randomBytes(4).toString("hex")}`;
 }
 
 export function parseBridgeEnv(env: NodeJS.ProcessEnv): { settings?: BridgeSettings; problems: string[] } {
@@ -82,35 +84,49 @@ export function parseBridgeEnv(env: NodeJS.ProcessEnv): { settings?: BridgeSetti
   const port = int("BRIDGE_PORT", BRIDGE_DEFAULTS.port, 0, 65_535);
   const host = get("BRIDGE_HOST") ?? BRIDGE_DEFAULTS.host;
   const publicUrl = url("BRIDGE_PUBLIC_URL", /^https?:$/, "the https:// URL registered at Vipps");
-  if (publicUrl !== undefined && publicUrl.hash !== "") problems.push("BRIDGE_PUBLIC_URL: must not have a #fragment");
+  if (publicUrl !== undefined && publicUrl.hash !== "")
+    problems.push("BRIDGE_PUBLIC_URL: must not have a #fragment");
   const webhookPath = get("BRIDGE_WEBHOOK_PATH") ?? publicUrl?.pathname ?? "/";
-  if (!webhookPath.startsWith("/") || /[?#\s]/.test(webhookPath)) problems.push(`BRIDGE_WEBHOOK_PATH: expected a path starting with /, got "${webhookPath}"`);
-  const maxBodyBytes = int("BRIDGE_MAX_BODY_BYTES", BRIDGE_DEFAULTS.maxBodyBytes, 1_024, MAX_WEBHOOK_BODY_BYTES);
+  if (!webhookPath.startsWith("/") || /[?#\s]/.test(webhookPath))
+    problems.push(`BRIDGE_WEBHOOK_PATH: expected a path starting with /, got "${webhookPath}"`);
+  const maxBodyBytes = int(
+    "BRIDGE_MAX_BODY_BYTES",
+    BRIDGE_DEFAULTS.maxBodyBytes,
+    1_024,
+    MAX_WEBHOOK_BODY_BYTES,
+  );
   const publishTimeoutMs = int("BRIDGE_PUBLISH_TIMEOUT_MS", BRIDGE_DEFAULTS.publishTimeoutMs, 100, 9_000);
   const shutdownTimeoutMs = int("BRIDGE_SHUTDOWN_TIMEOUT_MS", BRIDGE_DEFAULTS.shutdownTimeoutMs, 0, 120_000);
   const topicPrefix = get("TOPIC_PREFIX") ?? BRIDGE_DEFAULTS.topicPrefix;
-  if (!isTopicPrefix(topicPrefix)) problems.push(`TOPIC_PREFIX: expected topic levels of letters, digits, _ or -, got "${topicPrefix}"`);
+  if (!isTopicPrefix(topicPrefix))
+    problems.push(`TOPIC_PREFIX: expected topic levels of letters, digits, _ or -, got "${topicPrefix}"`);
 
   const secretsText = secret("VIPPS_WEBHOOK_SECRETS");
   const webhookSecrets = secretsText === undefined ? [] : splitSecrets(secretsText);
   if (webhookSecrets.length === 0 && !problems.some((p) => p.startsWith("VIPPS_WEBHOOK_SECRETS"))) {
-    problems.push("VIPPS_WEBHOOK_SECRETS: required (the secret(s) returned by `pos-bridge register-webhook`, comma- or newline-separated; or VIPPS_WEBHOOK_SECRETS_FILE)");
+    problems.push(
+      "VIPPS_WEBHOOK_SECRETS: required (the secret(s) returned by `pos-bridge register-webhook`, comma- or newline-separated; or VIPPS_WEBHOOK_SECRETS_FILE)",
+    );
   }
 
   const mqttUrl = url("MQTT_URL", /^(mqtts?|wss?):$/, "an mqtt://, mqtts://, ws:// or wss:// URL");
   const versionText = get("MQTT_PROTOCOL_VERSION");
   let protocolVersion: 4 | 5 = BRIDGE_DEFAULTS.protocolVersion;
   if (versionText === "4") protocolVersion = 4;
-  else if (versionText !== undefined && versionText !== "5") problems.push(`MQTT_PROTOCOL_VERSION: expected 4 (MQTT 3.1.1) or 5, got "${versionText}"`);
+  else if (versionText !== undefined && versionText !== "5")
+    problems.push(`MQTT_PROTOCOL_VERSION: expected 4 (MQTT 3.1.1) or 5, got "${versionText}"`);
   const username = get("MQTT_USERNAME");
   const password = secret("MQTT_PASSWORD");
-  if (password !== undefined && username === undefined) problems.push("MQTT_PASSWORD: set without MQTT_USERNAME");
+  if (password !== undefined && username === undefined)
+    problems.push("MQTT_PASSWORD: set without MQTT_USERNAME");
   const caFile = readable("MQTT_CA");
   const certFile = readable("MQTT_CERT");
   const keyFile = readable("MQTT_KEY");
-  if ((get("MQTT_CERT") === undefined) !== (get("MQTT_KEY") === undefined)) problems.push("MQTT_CERT and MQTT_KEY: set both (a client certificate and its key) or neither");
+  if ((get("MQTT_CERT") === undefined) !== (get("MQTT_KEY") === undefined))
+    problems.push("MQTT_CERT and MQTT_KEY: set both (a client certificate and its key) or neither");
   const rejectText = get("MQTT_REJECT_UNAUTHORIZED");
-  if (rejectText !== undefined && rejectText !== "true" && rejectText !== "false") problems.push(`MQTT_REJECT_UNAUTHORIZED: expected true or false, got "${rejectText}"`);
+  if (rejectText !== undefined && rejectText !== "true" && rejectText !== "false")
+    problems.push(`MQTT_REJECT_UNAUTHORIZED: expected true or false, got "${rejectText}"`);
   const clientId = get("MQTT_CLIENT_ID") ?? defaultBridgeClientId();
 
   if (problems.length > 0 || publicUrl === undefined || mqttUrl === undefined) return { problems };
@@ -145,7 +161,11 @@ export function parseBridgeEnv(env: NodeJS.ProcessEnv): { settings?: BridgeSetti
 export function bridgeSettingsFromEnv(env: NodeJS.ProcessEnv): BridgeSettings {
   const { settings, problems } = parseBridgeEnv(env);
   if (settings === undefined) {
-    throw new AgentError<BridgeErrorCode>("BRIDGE_CONFIG_INVALID", `invalid environment:\n  ${problems.join("\n  ")}`, { details: { problems } });
+    throw new AgentError<BridgeErrorCode>(
+      "BRIDGE_CONFIG_INVALID",
+      `invalid environment:\n  ${problems.join("\n  ")}`,
+      { details: { problems } },
+    );
   }
   return settings;
 }

@@ -36,11 +36,19 @@ async function brokerWithGate() {
 describe("bridge shutdown and publish timeouts", () => {
   it("finishes an in-flight publish before it stops, then refuses connections", async () => {
     const gate = await brokerWithGate();
-    const bridge = await startBridge({ publicUrl: PUBLIC_URL, webhookSecrets: [SECRET], mqtt: { url: gate.broker.url, protocolVersion: 4 }, logger: silentLogger() });
+    const bridge = await startBridge({
+      publicUrl: PUBLIC_URL,
+      webhookSecrets: [SECRET],
+      mqtt: { url: gate.broker.url, protocolVersion: 4 },
+      logger: silentLogger(),
+    });
     try {
       await vi.waitFor(() => expect(bridge.brokerConnected).toBe(true), { timeout: 10_000 });
       gate.setMode("hold");
-      const answer = postWebhook(`${bridge.url}${bridge.webhookPath}`, signedWebhook(SECRET, PUBLIC_URL, checkInPayload({ tillId: "kasse1", msn: "123456" })));
+      const answer = postWebhook(
+        `${bridge.url}${bridge.webhookPath}`,
+        signedWebhook(SECRET, PUBLIC_URL, checkInPayload({ tillId: "kasse1", msn: "123456" })),
+      );
       await vi.waitFor(() => expect(gate.held).toHaveLength(1), { timeout: 10_000 });
 
       let closed = false;
@@ -76,7 +84,10 @@ describe("bridge shutdown and publish timeouts", () => {
     try {
       await vi.waitFor(() => expect(bridge.brokerConnected).toBe(true), { timeout: 10_000 });
       gate.setMode("drop");
-      const answer = await postWebhook(`${bridge.url}${bridge.webhookPath}`, signedWebhook(SECRET, PUBLIC_URL, checkInPayload({ tillId: "kasse1", msn: "123456" })));
+      const answer = await postWebhook(
+        `${bridge.url}${bridge.webhookPath}`,
+        signedWebhook(SECRET, PUBLIC_URL, checkInPayload({ tillId: "kasse1", msn: "123456" })),
+      );
       expect(answer).toMatchObject({ status: 503, body: { error: "BRIDGE_PUBLISH_TIMEOUT" } });
       expect(bridge.counters).toMatchObject({ received: 1, verified: 1, published: 0, failed: 1 });
     } finally {

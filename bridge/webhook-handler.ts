@@ -75,7 +75,11 @@ export async function handleWebhook(req: IncomingMessage, deps: WebhookDeps): Pr
   };
   if (!verifyWebhookSignature({ secrets: deps.secrets, registeredUrl: deps.publicUrl, rawBody, headers })) {
     deps.log.warn(
-      { remote: req.socket.remoteAddress, signed: headers.authorization !== undefined, bytes: rawBody.length },
+      {
+        remote: req.socket.remoteAddress,
+        signed: headers.authorization !== undefined,
+        bytes: rawBody.length,
+      },
       "webhook refused: signature missing or invalid",
     );
     return refuse(deps, 401, "BRIDGE_BAD_SIGNATURE", "signature missing or invalid");
@@ -91,7 +95,9 @@ export async function handleWebhook(req: IncomingMessage, deps: WebhookDeps): Pr
   }
 
   const route = routeWebhook(payload);
-  const topic = route.routed ? tillTopic(deps.topicPrefix, route.msn, route.tillId, "webhook") : unroutedTopic(deps.topicPrefix, route.msn);
+  const topic = route.routed
+    ? tillTopic(deps.topicPrefix, route.msn, route.tillId, "webhook")
+    : unroutedTopic(deps.topicPrefix, route.msn);
   const envelope = encodeEnvelope({
     receivedAt: new Date(deps.clock.now()),
     registeredUrl: deps.publicUrl,
@@ -102,17 +108,30 @@ export async function handleWebhook(req: IncomingMessage, deps: WebhookDeps): Pr
   });
 
   try {
-    await deps.publisher.publish(topic, envelope, publishOptions(deps.protocolVersion, route), deps.publishTimeoutMs);
+    await deps.publisher.publish(
+      topic,
+      envelope,
+      publishOptions(deps.protocolVersion, route),
+      deps.publishTimeoutMs,
+    );
   } catch (error) {
     deps.counters.failed += 1;
-    const code: BridgeErrorCode = isAgentError<BridgeErrorCode>(error) ? error.code : "BRIDGE_BROKER_UNAVAILABLE";
-    deps.log.error({ topic, code, err: errorMessage(error) }, "webhook not acknowledged by the broker; answering 503 so Vipps retries");
+    const code: BridgeErrorCode = isAgentError<BridgeErrorCode>(error)
+      ? error.code
+      : "BRIDGE_BROKER_UNAVAILABLE";
+    deps.log.error(
+      { topic, code, err: errorMessage(error) },
+      "webhook not acknowledged by the broker; answering 503 so Vipps retries",
+    );
     return { status: 503, body: { error: code, message: "broker unavailable, retry later" } };
   }
   deps.counters.published += 1;
   if (!route.routed) {
     deps.counters.unrouted += 1;
-    deps.log.warn({ topic, msn: route.msn, event: route.event, reason: route.reason }, "webhook unroutable: published to the unrouted topic");
+    deps.log.warn(
+      { topic, msn: route.msn, event: route.event, reason: route.reason },
+      "webhook unroutable: published to the unrouted topic",
+    );
     return { status: 200, body: { status: "unrouted" } };
   }
   deps.log.info({ topic, event: route.event }, "webhook published");
@@ -121,7 +140,11 @@ export async function handleWebhook(req: IncomingMessage, deps: WebhookDeps): Pr
 
 function routeInfo(route: WebhookRoute): Record<string, string> {
   if (route.routed) return { msn: route.msn, tillId: route.tillId, event: route.event };
-  return { ...(route.msn === undefined ? {} : { msn: route.msn }), ...(route.event === undefined ? {} : { event: route.event }), reason: route.reason };
+  return {
+    ...(route.msn === undefined ? {} : { msn: route.msn }),
+    ...(route.event === undefined ? {} : { event: route.event }),
+    reason: route.reason,
+  };
 }
 
 function publishOptions(protocolVersion: 4 | 5, route: WebhookRoute): IClientPublishOptions {
@@ -130,7 +153,9 @@ function publishOptions(protocolVersion: 4 | 5, route: WebhookRoute): IClientPub
   if (protocolVersion === 5) {
     options.properties = {
       contentType: "application/json",
-      ...(route.routed && route.event === CHECK_IN_EVENT ? { messageExpiryInterval: CHECK_IN_EXPIRY_SECONDS } : {}),
+      ...(route.routed && route.event === CHECK_IN_EVENT
+        ? { messageExpiryInterval: CHECK_IN_EXPIRY_SECONDS }
+        : {}),
     };
   }
   return options;
@@ -138,5 +163,8 @@ function publishOptions(protocolVersion: 4 | 5, route: WebhookRoute): IClientPub
 
 /** For the server: an unexpected failure while handling a webhook is a 500, never a crash. */
 export function internalError(error: unknown): WebhookAnswer {
-  return { status: 500, body: { error: "INTERNAL", message: error instanceof AgentError ? error.message : "internal error" } };
+  return {
+    status: 500,
+    body: { error: "INTERNAL", message: error instanceof AgentError ? error.message : "internal error" },
+  };
 }

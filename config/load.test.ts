@@ -62,10 +62,9 @@ describe("config schema", () => {
   });
 
   it("reports every problem at once, each with its key path and line", () => {
-    const text = MINIMAL.replace('msn: "123456"', 'msn: "12a"').replace("id: kasse1", "id: kasse-1").replace(
-      "mqtt:\n",
-      "mqtt:\n  colour: blue\n",
-    );
+    const text = MINIMAL.replace('msn: "123456"', 'msn: "12a"')
+      .replace("id: kasse1", "id: kasse-1")
+      .replace("mqtt:\n", "mqtt:\n  colour: blue\n");
     const problems = problemsOf(text + "register:\n  baudRate: 1234\n");
     expect(problems).toEqual([
       "vipps.msn (line 4): expected 4–7 digits",
@@ -100,8 +99,12 @@ describe("config schema", () => {
     expect(problemsOf(MINIMAL + "loyalty:\n  backend: http\n")).toEqual([
       "loyalty.httpUrl: httpUrl is required when backend is http",
     ]);
-    expect(problemsOf(MINIMAL + "printer:\n  uri: lpt1\n")[0]).toMatch(/^printer\.uri \(line \d+\): expected usb:/);
-    expect(problemsOf(MINIMAL + "gpio:\n  pins:\n    ready: 40\n")[0]).toMatch(/^gpio\.pins\.ready .*0 to 27/);
+    expect(problemsOf(MINIMAL + "printer:\n  uri: lpt1\n")[0]).toMatch(
+      /^printer\.uri \(line \d+\): expected usb:/,
+    );
+    expect(problemsOf(MINIMAL + "gpio:\n  pins:\n    ready: 40\n")[0]).toMatch(
+      /^gpio\.pins\.ready .*0 to 27/,
+    );
     expect(problemsOf(MINIMAL.replace("currency: NOK", "currency: SEK"))[0]).toBe(
       "vipps.currency (line 5): expected NOK, DKK or EUR",
     );
@@ -112,7 +115,9 @@ describe("config schema", () => {
     if (config === undefined) throw new Error("minimal config invalid");
     expect(mqttClientId(config)).toBe("pos-agent-123456-kasse1");
     expect(vippsBaseUrl(config)).toBe("https://apitest.vipps.no");
-    expect(vippsBaseUrl({ ...config, vipps: { ...config.vipps, environment: "production" } })).toBe("https://api.vipps.no");
+    expect(vippsBaseUrl({ ...config, vipps: { ...config.vipps, environment: "production" } })).toBe(
+      "https://api.vipps.no",
+    );
     expect(vippsBaseUrl({ ...config, vipps: { ...config.vipps, baseUrl: "http://127.0.0.1:8080/" } })).toBe(
       "http://127.0.0.1:8080",
     );
@@ -155,7 +160,10 @@ describe("loadConfig with secrets", () => {
 
   it("lists every missing secret, and the MQTT password only when a username is set", () => {
     const file = join(dir.path, "pos-agent.yaml");
-    writeFileSync(file, MINIMAL.replace("url: mqtt://127.0.0.1:1883", "url: mqtt://127.0.0.1:1883\n  username: till"));
+    writeFileSync(
+      file,
+      MINIMAL.replace("url: mqtt://127.0.0.1:1883", "url: mqtt://127.0.0.1:1883\n  username: till"),
+    );
     writeSecrets(join(dir.path, "secrets"), [SECRET_FILES.clientSecret]);
     writeFileSync(join(dir.path, "secrets", SECRET_FILES.subscriptionKey), "\n");
     try {
@@ -182,7 +190,8 @@ describe("loadConfig with secrets", () => {
 
 /** The shape of a (possibly wrapped: default/prefault/optional/pipe) zod object schema. */
 function objectShape(schema: unknown): Record<string, unknown> | undefined {
-  let s = schema as { def?: { type?: string; innerType?: unknown; in?: unknown; shape?: unknown } } | undefined;
+  let s = schema as
+    { def?: { type?: string; innerType?: unknown; in?: unknown; shape?: unknown } } | undefined;
   for (let i = 0; i < 10 && s?.def !== undefined; i++) {
     if (s.def.type === "object") return s.def.shape as Record<string, unknown>;
     s = (s.def.innerType ?? s.def.in) as typeof s;

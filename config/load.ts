@@ -41,7 +41,8 @@ export function parseConfigText(text: string): { config?: Config; problems: stri
 
   const lineOf = (path: readonly PropertyKey[]): string => {
     // Point at the key itself when we can (an unknown key, a bad value), else at its parent.
-    const parent: unknown = path.length === 0 ? doc.contents : doc.getIn(path.slice(0, -1) as unknown[], true);
+    const parent: unknown =
+      path.length === 0 ? doc.contents : doc.getIn(path.slice(0, -1) as unknown[], true);
     const last = path[path.length - 1];
     let node: unknown = doc.getIn(path as unknown[], true);
     if (isMap(parent)) {
@@ -55,9 +56,12 @@ export function parseConfigText(text: string): { config?: Config; problems: stri
 }
 
 function describeIssue(issue: z.core.$ZodIssue, lineOf: (path: readonly PropertyKey[]) => string): string[] {
-  const name = (path: readonly PropertyKey[]): string => (path.length === 0 ? "(top level)" : path.map(String).join("."));
+  const name = (path: readonly PropertyKey[]): string =>
+    path.length === 0 ? "(top level)" : path.map(String).join(".");
   if (issue.code === "unrecognized_keys") {
-    return issue.keys.map((key) => `${name([...issue.path, key])}${lineOf([...issue.path, key])}: unknown key`);
+    return issue.keys.map(
+      (key) => `${name([...issue.path, key])}${lineOf([...issue.path, key])}: unknown key`,
+    );
   }
   if (issue.code === "invalid_type" && issue.input === undefined) {
     return [`${name(issue.path)}: required`];
@@ -96,7 +100,9 @@ export function readConfigFile(file: string): { readonly file: string; readonly 
   try {
     text = readFileSync(file, "utf8");
   } catch (error) {
-    throw new ConfigError("CONFIG_UNREADABLE", file, [`cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`]);
+    throw new ConfigError("CONFIG_UNREADABLE", file, [
+      `cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    ]);
   }
   const parsed = parseConfigText(text);
   if (parsed.config === undefined) throw new ConfigError("CONFIG_INVALID", file, parsed.problems);
@@ -113,7 +119,8 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
     mqttPassword: config.mqtt.username !== undefined,
     loyaltyHttpToken: false,
   });
-  if (secretResult.secrets === undefined) throw new ConfigError("CONFIG_INVALID", file, secretResult.problems);
+  if (secretResult.secrets === undefined)
+    throw new ConfigError("CONFIG_INVALID", file, secretResult.problems);
   return { file: resolve(file), config, secrets: secretResult.secrets };
 }
 

@@ -9,7 +9,10 @@ import { z } from "zod";
  */
 
 const int = (min: number, max: number) =>
-  z.int({ error: `expected an integer from ${min} to ${max}` }).min(min, { error: `expected an integer from ${min} to ${max}` }).max(max, { error: `expected an integer from ${min} to ${max}` });
+  z
+    .int({ error: `expected an integer from ${min} to ${max}` })
+    .min(min, { error: `expected an integer from ${min} to ${max}` })
+    .max(max, { error: `expected an integer from ${min} to ${max}` });
 
 const bcmPin = int(0, 27).optional();
 
@@ -42,13 +45,17 @@ const till = z.strictObject({
 
 const mqtt = z.strictObject({
   url: z.url({ protocol: /^(mqtts?|wss?)$/, error: "expected an mqtt://, mqtts://, ws:// or wss:// URL" }),
-  protocolVersion: z.union([z.literal(4), z.literal(5)], { error: "expected 4 (MQTT 3.1.1) or 5" }).default(5),
+  protocolVersion: z
+    .union([z.literal(4), z.literal(5)], { error: "expected 4 (MQTT 3.1.1) or 5" })
+    .default(5),
   username: z.string().min(1).optional(),
   /** Fixed per till so the broker keeps its persistent session; default `pos-agent-<msn>-<till>`. */
   clientId: z.string().min(1).max(128).optional(),
   topicPrefix: z
     .string()
-    .regex(/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/, { error: "expected topic levels of letters, digits, _ or -" })
+    .regex(/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/, {
+      error: "expected topic levels of letters, digits, _ or -",
+    })
     .default("vipps-pos"),
   keepaliveSeconds: int(5, 600).default(30),
   /** MQTT 5 session expiry; Vipps retries webhooks for 7 days, so the default keeps a session that long. */
@@ -67,9 +74,9 @@ const mqtt = z.strictObject({
 });
 
 const BAUD_RATES = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400] as const;
-const baudRate = z
-  .int()
-  .refine((v) => (BAUD_RATES as readonly number[]).includes(v), { error: `expected one of ${BAUD_RATES.join(", ")}` });
+const baudRate = z.int().refine((v) => (BAUD_RATES as readonly number[]).includes(v), {
+  error: `expected one of ${BAUD_RATES.join(", ")}`,
+});
 
 const register = z.strictObject({
   /** A stable path: a udev symlink or /dev/serial/by-id/…, never ttyUSBn (they swap on reboot). */
@@ -180,8 +187,12 @@ export const configSchema = z.strictObject({
   storage: storage.prefault({}),
   loyalty: loyalty.prefault({}),
   checkout: checkout.prefault({}),
-  log: z.strictObject({ level: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info") }).prefault({}),
-  control: z.strictObject({ socketPath: z.string().min(1).default("/run/pos-agent/control.sock") }).prefault({}),
+  log: z
+    .strictObject({ level: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info") })
+    .prefault({}),
+  control: z
+    .strictObject({ socketPath: z.string().min(1).default("/run/pos-agent/control.sock") })
+    .prefault({}),
   /** Directory of secret files; relative to the config file. `$CREDENTIALS_DIRECTORY` wins when set. */
   secrets: z.strictObject({ directory: z.string().min(1).default("secrets") }).prefault({}),
 });

@@ -39,7 +39,10 @@ export function secretsDirectory(configured: string, env: NodeJS.ProcessEnv = pr
  * Reads every secret, collecting one problem line per missing or empty file (all at once,
  * like the config's own errors). Problem lines name the file, never its content.
  */
-export function readSecrets(directory: string, needs: SecretNeeds): { secrets?: Secrets; problems: string[] } {
+export function readSecrets(
+  directory: string,
+  needs: SecretNeeds,
+): { secrets?: Secrets; problems: string[] } {
   const problems: string[] = [];
   const read = (name: string, required: boolean): string | undefined => {
     const path = join(directory, name);
@@ -48,7 +51,8 @@ export function readSecrets(directory: string, needs: SecretNeeds): { secrets?: 
       text = readFileSync(path, "utf8");
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (required) problems.push(`secrets: ${path}: ${code === "ENOENT" ? "missing" : `unreadable (${code})`}`);
+      if (required)
+        problems.push(`secrets: ${path}: ${code === "ENOENT" ? "missing" : `unreadable (${code})`}`);
       return undefined;
     }
     const value = text.replace(/\r?\n$/, "");
@@ -64,7 +68,12 @@ export function readSecrets(directory: string, needs: SecretNeeds): { secrets?: 
   const webhookText = read(SECRET_FILES.webhookSecrets, true);
   const mqttPassword = read(SECRET_FILES.mqttPassword, needs.mqttPassword);
   const loyaltyHttpToken = read(SECRET_FILES.loyaltyHttpToken, false);
-  if (problems.length > 0 || clientSecret === undefined || subscriptionKey === undefined || webhookText === undefined) {
+  if (
+    problems.length > 0 ||
+    clientSecret === undefined ||
+    subscriptionKey === undefined ||
+    webhookText === undefined
+  ) {
     return { problems };
   }
   const webhookSecrets = webhookText

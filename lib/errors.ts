@@ -12,7 +12,11 @@ export class AgentError<C extends string = string> extends Error {
   /** Structured, log-safe context. Never put secrets, tokens or phone numbers here. */
   readonly details: Readonly<Record<string, unknown>>;
 
-  constructor(code: C, message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
+  constructor(
+    code: C,
+    message: string,
+    options: { cause?: unknown; details?: Record<string, unknown> } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.details = options.details ?? {};
@@ -24,7 +28,10 @@ export class AgentError<C extends string = string> extends Error {
   }
 }
 
-export function isAgentError<C extends string>(value: unknown, code?: C | readonly C[]): value is AgentError<C> {
+export function isAgentError<C extends string>(
+  value: unknown,
+  code?: C | readonly C[],
+): value is AgentError<C> {
   if (!(value instanceof AgentError)) return false;
   if (code === undefined) return true;
   return Array.isArray(code) ? code.includes(value.code) : value.code === code;

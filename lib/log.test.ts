@@ -10,7 +10,15 @@ function capture(): { lines: () => Record<string, unknown>[]; stream: Writable }
       cb();
     },
   });
-  return { stream, lines: () => chunks.join("").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>) };
+  return {
+    stream,
+    lines: () =>
+      chunks
+        .join("")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+  };
 }
 
 describe("createLogger", () => {
@@ -21,13 +29,17 @@ describe("createLogger", () => {
       {
         clientSecret: "s3cr3t",
         customerToken: "tok",
-        req: { headers: { authorization: "Bearer abc", "Ocp-Apim-Subscription-Key": "key" }, msisdn: "4712345678" },
+        req: {
+          headers: { authorization: "Bearer abc", "Ocp-Apim-Subscription-Key": "key" },
+          msisdn: "4712345678",
+        },
         reference: "kasse1-42",
       },
       "call",
     );
     const text = JSON.stringify(out.lines());
-    for (const secret of ["s3cr3t", "tok\"", "Bearer abc", "\"key\"", "4712345678"]) expect(text).not.toContain(secret);
+    for (const secret of ["s3cr3t", 'tok"', "Bearer abc", '"key"', "4712345678"])
+      expect(text).not.toContain(secret);
     expect(text).toContain("kasse1-42");
     expect(out.lines()[0]?.level).toBe("info");
   });

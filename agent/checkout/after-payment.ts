@@ -15,16 +15,27 @@ export function onRefundResult(
 ): Transition {
   const sale = till.sales[saleId];
   const refund = sale?.refunds.find((r) => r.refundId === refundId);
-  if (sale === undefined || refund?.status !== "requested" || sale.phase.kind !== "final") return noChange(till);
+  if (sale === undefined || refund?.status !== "requested" || sale.phase.kind !== "final")
+    return noChange(till);
   if (!result.ok && result.failure === "unavailable") {
     const reference = sale.phase.outcome.reference ?? "";
-    return { till, effects: [{ type: "schedule", saleId, reference, timer: "retry", delayMs: ctx.settings.retryDelayMs }], changed: [] };
+    return {
+      till,
+      effects: [{ type: "schedule", saleId, reference, timer: "retry", delayMs: ctx.settings.retryDelayMs }],
+      changed: [],
+    };
   }
   const settled: Refund = result.ok
-    ? { ...refund, status: "done", ...(result.value.pspReference ? { pspReference: result.value.pspReference } : {}) }
+    ? {
+        ...refund,
+        status: "done",
+        ...(result.value.pspReference ? { pspReference: result.value.pspReference } : {}),
+      }
     : { ...refund, status: "failed" };
   const next: Sale = { ...sale, refunds: sale.refunds.map((r) => (r.refundId === refundId ? settled : r)) };
-  const update = result.ok ? { ...saleUpdate(next), refundId } : { ...saleUpdate(next), refundId, reason: "REFUND_FAILED" as const };
+  const update = result.ok
+    ? { ...saleUpdate(next), refundId }
+    : { ...saleUpdate(next), refundId, reason: "REFUND_FAILED" as const };
   const effects: Effect[] = [{ type: "notify_register", update, durable: true }];
   if (result.ok) {
     effects.push({ type: "print_receipt", saleId, kind: "refund", copy: false, refundId });
@@ -39,16 +50,31 @@ export function onReceiptStarted(till: TillState, saleId: string, ctx: Ctx): Tra
   if (sale === undefined || sale.receipt.status === "none") return noChange(till);
   // Started again while the journal still says "printing": the first attempt may have printed.
   const copy = sale.receipt.copy === true || sale.receipt.status === "printing";
-  return commit(till, { ...sale, receipt: { ...sale.receipt, status: "printing", ...(copy ? { copy } : {}) } }, [], ctx);
+  return commit(
+    till,
+    { ...sale, receipt: { ...sale.receipt, status: "printing", ...(copy ? { copy } : {}) } },
+    [],
+    ctx,
+  );
 }
 
-export function onReceiptResult(till: TillState, saleId: string, printed: boolean, abandoned: boolean, ctx: Ctx): Transition {
+export function onReceiptResult(
+  till: TillState,
+  saleId: string,
+  printed: boolean,
+  abandoned: boolean,
+  ctx: Ctx,
+): Transition {
   const sale = till.sales[saleId];
   if (sale === undefined || sale.receipt.status === "none") return noChange(till);
   const copy = sale.receipt.copies > 0 || sale.receipt.copy === true;
   const receipt = printed
     ? { status: "printed" as const, copies: sale.receipt.copies + 1 }
-    : { status: abandoned ? ("failed" as const) : ("queued" as const), copies: sale.receipt.copies, ...(copy ? { copy } : {}) };
+    : {
+        status: abandoned ? ("failed" as const) : ("queued" as const),
+        copies: sale.receipt.copies,
+        ...(copy ? { copy } : {}),
+      };
   const effects: Effect[] = [{ type: "receipt_outcome", saleId, printed, copy }];
   return commit(till, { ...sale, receipt }, effects, ctx);
 }

@@ -15,7 +15,13 @@ export function tokenIsFresh(checkIn: CheckIn, ctx: Ctx): boolean {
  * A customer scanned for a sale that is waiting: a new attempt with its own reference, and the
  * create request (whose body and key are journalled with this transition, before it is sent).
  */
-export function startAttempt(till: TillState, sale: Sale, checkIn: CheckIn, ctx: Ctx, acceptance?: Acceptance): Transition {
+export function startAttempt(
+  till: TillState,
+  sale: Sale,
+  checkIn: CheckIn,
+  ctx: Ctx,
+  acceptance?: Acceptance,
+): Transition {
   if (!tokenIsFresh(checkIn, ctx)) {
     const waiting: Sale = { ...sale, notice: "TOKEN_EXPIRED" };
     return advance(till, waiting, { kind: "awaiting_customer", tokenExpired: true }, [], ctx, acceptance);
@@ -36,5 +42,12 @@ export function startAttempt(till: TillState, sale: Sale, checkIn: CheckIn, ctx:
     body: attempt.createBody,
   };
   const { notice: _notice, ...rest } = sale;
-  return advance(till, { ...rest, attempts: n }, { kind: "creating", attempt, cancelRequested: false }, [create], ctx, acceptance);
+  return advance(
+    till,
+    { ...rest, attempts: n },
+    { kind: "creating", attempt, cancelRequested: false },
+    [create],
+    ctx,
+    acceptance,
+  );
 }

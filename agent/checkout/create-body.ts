@@ -7,7 +7,12 @@ import type { CreatePaymentBody, Sale } from "./sale.js";
  * token from the scan, a push to the app that scanned, customer present, and the basket as
  * receipt lines so the customer sees them in the app.
  */
-export function createPaymentBody(sale: Sale, reference: string, customerToken: string, settings: CheckoutSettings): CreatePaymentBody {
+export function createPaymentBody(
+  sale: Sale,
+  reference: string,
+  customerToken: string,
+  settings: CheckoutSettings,
+): CreatePaymentBody {
   const receiptNumber = String(sale.saleNo).padStart(6, "0");
   return {
     amount: { currency: sale.basket.currency, value: sale.basket.total },
@@ -27,7 +32,9 @@ export function createPaymentBody(sale: Sale, reference: string, customerToken: 
 
 /** 3–100 characters as the spec requires; the template is validated by the config schema. */
 export function paymentDescription(settings: CheckoutSettings, saleId: string): string {
-  const text = settings.paymentDescription.replaceAll("{location}", settings.locationDescription).replaceAll("{saleId}", saleId);
+  const text = settings.paymentDescription
+    .replaceAll("{location}", settings.locationDescription)
+    .replaceAll("{saleId}", saleId);
   const trimmed = text.trim().slice(0, 100);
   return trimmed.length >= 3 ? trimmed : `${settings.locationDescription} ${saleId}`.slice(0, 100);
 }

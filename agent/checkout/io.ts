@@ -10,8 +10,18 @@ export type Input =
   | { readonly type: "refund"; readonly saleId: string; readonly refundId: string; readonly amount: number }
   | { readonly type: "checkin"; readonly checkIn: CheckIn }
   | { readonly type: "payment_event"; readonly event: PaymentEventInput }
-  | { readonly type: "create_result"; readonly saleId: string; readonly reference: string; readonly result: ApiResult<void> }
-  | { readonly type: "poll_result"; readonly saleId: string; readonly reference: string; readonly result: ApiResult<PaymentSnapshot> }
+  | {
+      readonly type: "create_result";
+      readonly saleId: string;
+      readonly reference: string;
+      readonly result: ApiResult<void>;
+    }
+  | {
+      readonly type: "poll_result";
+      readonly saleId: string;
+      readonly reference: string;
+      readonly result: ApiResult<PaymentSnapshot>;
+    }
   | {
       readonly type: "capture_result";
       readonly saleId: string;
@@ -25,7 +35,12 @@ export type Input =
       readonly transactionOnly: boolean;
       readonly result: ApiResult<PaymentSnapshot>;
     }
-  | { readonly type: "cleanup_result"; readonly saleId: string; readonly reference: string; readonly result: ApiResult<void> }
+  | {
+      readonly type: "cleanup_result";
+      readonly saleId: string;
+      readonly reference: string;
+      readonly result: ApiResult<void>;
+    }
   | {
       readonly type: "refund_result";
       readonly saleId: string;
@@ -38,7 +53,12 @@ export type Input =
   | { readonly type: "loyalty_enrolled"; readonly saleId: string; readonly member?: Member }
   | { readonly type: "receipt_started"; readonly saleId: string }
   /** `abandoned`: no printer is configured, so the receipt will never print (terminal). */
-  | { readonly type: "receipt_result"; readonly saleId: string; readonly printed: boolean; readonly abandoned?: boolean };
+  | {
+      readonly type: "receipt_result";
+      readonly saleId: string;
+      readonly printed: boolean;
+      readonly abandoned?: boolean;
+    };
 
 /**
  * poll/retry: Vipps requests. loyalty: the member window closed, or a loyalty step must give
@@ -60,7 +80,8 @@ export type LoyaltyIdentified =
 /** An ePayment webhook (`epayments.payment.*.v1`), already signature-checked and deduplicated. */
 export interface PaymentEventInput {
   readonly reference: string;
-  readonly name: "CREATED" | "AUTHORIZED" | "ABORTED" | "EXPIRED" | "TERMINATED" | "CANCELLED" | "CAPTURED" | "REFUNDED";
+  readonly name:
+    "CREATED" | "AUTHORIZED" | "ABORTED" | "EXPIRED" | "TERMINATED" | "CANCELLED" | "CAPTURED" | "REFUNDED";
   readonly pspReference: string;
   readonly amount: Money;
   readonly success: boolean;
@@ -126,13 +147,26 @@ export interface ReceiptReport {
  * A message the register must receive: kept in the journal and re-sent (after every hello)
  * until acked. Only the newest of each kind per sale is kept.
  */
-export type DurableRegisterMessage = ({ readonly type: "sale" } & SaleUpdate) | ({ readonly type: "receipt" } & ReceiptReport);
+export type DurableRegisterMessage =
+  ({ readonly type: "sale" } & SaleUpdate) | ({ readonly type: "receipt" } & ReceiptReport);
 
 /** The I/O the machine asks for. The runner performs them after the transition is journalled. */
 export type Effect =
-  | { readonly type: "vipps_create"; readonly saleId: string; readonly reference: string; readonly idempotencyKey: string; readonly body: CreatePaymentBody }
+  | {
+      readonly type: "vipps_create";
+      readonly saleId: string;
+      readonly reference: string;
+      readonly idempotencyKey: string;
+      readonly body: CreatePaymentBody;
+    }
   | { readonly type: "vipps_get"; readonly saleId: string; readonly reference: string }
-  | { readonly type: "vipps_capture"; readonly saleId: string; readonly reference: string; readonly idempotencyKey: string; readonly amount: Money }
+  | {
+      readonly type: "vipps_capture";
+      readonly saleId: string;
+      readonly reference: string;
+      readonly idempotencyKey: string;
+      readonly amount: Money;
+    }
   | {
       readonly type: "vipps_cancel";
       readonly saleId: string;
@@ -152,9 +186,26 @@ export type Effect =
     }
   /** `durable`: final outcomes, kept in the journal and re-sent until the register acks. */
   | { readonly type: "notify_register"; readonly update: SaleUpdate; readonly durable: boolean }
-  | { readonly type: "print_receipt"; readonly saleId: string; readonly kind: "sale" | "refund"; readonly copy: boolean; readonly refundId?: string }
-  | { readonly type: "receipt_outcome"; readonly saleId: string; readonly printed: boolean; readonly copy: boolean }
-  | { readonly type: "schedule"; readonly saleId: string; readonly reference: string; readonly timer: TimerName; readonly delayMs: number }
+  | {
+      readonly type: "print_receipt";
+      readonly saleId: string;
+      readonly kind: "sale" | "refund";
+      readonly copy: boolean;
+      readonly refundId?: string;
+    }
+  | {
+      readonly type: "receipt_outcome";
+      readonly saleId: string;
+      readonly printed: boolean;
+      readonly copy: boolean;
+    }
+  | {
+      readonly type: "schedule";
+      readonly saleId: string;
+      readonly reference: string;
+      readonly timer: TimerName;
+      readonly delayMs: number;
+    }
   | { readonly type: "sale_completed"; readonly sale: Sale }
   | { readonly type: "loyalty_identify"; readonly saleId: string; readonly customerToken: string }
   /** `candidate` is the loyalty port's opaque handle for the phone number. */
@@ -163,7 +214,8 @@ export type Effect =
   | { readonly type: "paid_signal" };
 
 /** The answer to a register command: a plain ack, or a refusing ack with a protocol code. */
-export type Acceptance = { readonly ok: true } | { readonly ok: false; readonly code: RefusalCode; readonly message: string };
+export type Acceptance =
+  { readonly ok: true } | { readonly ok: false; readonly code: RefusalCode; readonly message: string };
 
 export type RefusalCode =
   | "UNKNOWN_SALE"

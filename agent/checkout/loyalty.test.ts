@@ -20,8 +20,15 @@ describe("loyalty: identify after the scan", () => {
   it("lookup: exchange and look up first, with a deadline for the token", () => {
     const h = new TillHarness(LOOKUP);
     const t = scanned(h, "tok-9");
-    expect(onlyEffect(t, "loyalty_identify")).toEqual({ type: "loyalty_identify", saleId: "S1", customerToken: "tok-9" });
-    expect(onlyEffect(t, "schedule")).toMatchObject({ timer: "token_deadline", delayMs: SETTINGS.checkinMaxAgeMs - 30_000 });
+    expect(onlyEffect(t, "loyalty_identify")).toEqual({
+      type: "loyalty_identify",
+      saleId: "S1",
+      customerToken: "tok-9",
+    });
+    expect(onlyEffect(t, "schedule")).toMatchObject({
+      timer: "token_deadline",
+      delayMs: SETTINGS.checkinMaxAgeMs - 30_000,
+    });
     expect(effectsOf(t, "vipps_create")).toEqual([]);
     expect(onlyEffect(t, "notify_register").update.state).toBe("customer_identified");
   });
@@ -29,15 +36,28 @@ describe("loyalty: identify after the scan", () => {
   it("a member: the register is told with the member, may send member prices, then pay at the new total", () => {
     const h = new TillHarness(LOOKUP);
     scanned(h);
-    const found = h.send({ type: "loyalty_identified", saleId: "S1", result: { kind: "member", member: { id: "M-1", tier: "gold" } } });
-    expect(onlyEffect(found, "notify_register").update).toMatchObject({ state: "customer_identified", member: { id: "M-1", tier: "gold" } });
+    const found = h.send({
+      type: "loyalty_identified",
+      saleId: "S1",
+      result: { kind: "member", member: { id: "M-1", tier: "gold" } },
+    });
+    expect(onlyEffect(found, "notify_register").update).toMatchObject({
+      state: "customer_identified",
+      member: { id: "M-1", tier: "gold" },
+    });
     expect(onlyEffect(found, "schedule")).toMatchObject({ timer: "loyalty", delayMs: 15_000 });
     const member = basket("S1", [line({ total: 4000, unitPrice: 2000 })]);
     expect(h.send({ type: "basket", basket: member }).acceptance).toEqual({ ok: true });
-    expect(h.send({ type: "pay", saleId: "S1", total: 4900 }).acceptance).toMatchObject({ ok: false, code: "BASKET_TOTAL_MISMATCH" });
+    expect(h.send({ type: "pay", saleId: "S1", total: 4900 }).acceptance).toMatchObject({
+      ok: false,
+      code: "BASKET_TOTAL_MISMATCH",
+    });
     const pay = h.send({ type: "pay", saleId: "S1", total: 4000 });
     expect(onlyEffect(pay, "vipps_create").body.amount.value).toBe(4000);
-    expect(h.send({ type: "basket", basket: member }).acceptance).toMatchObject({ ok: false, code: "SALE_LOCKED" });
+    expect(h.send({ type: "basket", basket: member }).acceptance).toMatchObject({
+      ok: false,
+      code: "SALE_LOCKED",
+    });
   });
 
   it("a member whose register sends nothing: the window closes and the original basket is paid", () => {
@@ -50,7 +70,10 @@ describe("loyalty: identify after the scan", () => {
   });
 
   it("not a member with lookup only, or the backend unavailable: pay without loyalty", () => {
-    for (const result of [{ kind: "not_member" as const, candidate: "c1" }, { kind: "unavailable" as const }]) {
+    for (const result of [
+      { kind: "not_member" as const, candidate: "c1" },
+      { kind: "unavailable" as const },
+    ]) {
       const h = new TillHarness(LOOKUP);
       scanned(h);
       const t = h.send({ type: "loyalty_identified", saleId: "S1", result });
@@ -64,8 +87,16 @@ describe("loyalty: enrollment through Vipps Login", () => {
   it("not a member → enroll (binding message on the display) → member → payment", () => {
     const h = new TillHarness({ ...ENROLL, memberBasketWindowMs: 0 });
     scanned(h);
-    const t = h.send({ type: "loyalty_identified", saleId: "S1", result: { kind: "not_member", candidate: "cand-1" } });
-    expect(onlyEffect(t, "loyalty_enroll")).toEqual({ type: "loyalty_enroll", saleId: "S1", candidate: "cand-1" });
+    const t = h.send({
+      type: "loyalty_identified",
+      saleId: "S1",
+      result: { kind: "not_member", candidate: "cand-1" },
+    });
+    expect(onlyEffect(t, "loyalty_enroll")).toEqual({
+      type: "loyalty_enroll",
+      saleId: "S1",
+      candidate: "cand-1",
+    });
     h.send({ type: "loyalty_binding", saleId: "S1", bindingMessage: "4MZ-CQ3" });
     expect(h.sale().phase).toMatchObject({ kind: "enrolling", bindingMessage: "4MZ-CQ3" });
     const done = h.send({ type: "loyalty_enrolled", saleId: "S1", member: { id: "M-new" } });
@@ -86,10 +117,16 @@ describe("loyalty: enrollment through Vipps Login", () => {
     const h = new TillHarness(ENROLL);
     scanned(h);
     h.send({ type: "loyalty_identified", saleId: "S1", result: { kind: "not_member", candidate: "c" } });
-    const t = h.advance(SETTINGS.checkinMaxAgeMs - 30_000).send({ type: "timer", saleId: "S1", reference: "", timer: "token_deadline" });
+    const t = h
+      .advance(SETTINGS.checkinMaxAgeMs - 30_000)
+      .send({ type: "timer", saleId: "S1", reference: "", timer: "token_deadline" });
     expect(onlyEffect(t, "loyalty_abort").saleId).toBe("S1");
     expect(h.sale().phase).toEqual({ kind: "awaiting_customer", tokenExpired: true });
-    expect(onlyEffect(t, "notify_register").update).toMatchObject({ state: "waiting_for_customer", reason: "TOKEN_EXPIRED", final: false });
+    expect(onlyEffect(t, "notify_register").update).toMatchObject({
+      state: "waiting_for_customer",
+      reason: "TOKEN_EXPIRED",
+      final: false,
+    });
     // A late answer from the login changes nothing; a new scan starts over.
     expect(h.send({ type: "loyalty_enrolled", saleId: "S1", member: { id: "M" } }).effects).toEqual([]);
     const again = h.send({ type: "checkin", checkIn: { customerToken: "tok-2", initiatedAt: h.now } });
@@ -110,9 +147,13 @@ describe("loyalty: enrollment through Vipps Login", () => {
   it("after a restart: identify again; a member window or a login gives way to the payment", () => {
     const h = new TillHarness(ENROLL);
     scanned(h);
-    expect(resumeEffects(h.sale(), { includeReceipts: true })).toEqual([{ type: "loyalty_identify", saleId: "S1", customerToken: "tok" }]);
+    expect(resumeEffects(h.sale(), { includeReceipts: true })).toEqual([
+      { type: "loyalty_identify", saleId: "S1", customerToken: "tok" },
+    ]);
     h.send({ type: "loyalty_identified", saleId: "S1", result: { kind: "not_member", candidate: "c" } });
-    expect(resumeEffects(h.sale(), { includeReceipts: true })).toEqual([{ type: "schedule", saleId: "S1", reference: "", timer: "loyalty", delayMs: 0 }]);
+    expect(resumeEffects(h.sale(), { includeReceipts: true })).toEqual([
+      { type: "schedule", saleId: "S1", reference: "", timer: "loyalty", delayMs: 0 },
+    ]);
     const t = h.send({ type: "timer", saleId: "S1", reference: "", timer: "loyalty" });
     expect(effectsOf(t, "loyalty_abort")).toHaveLength(1);
     expect(effectsOf(t, "vipps_create")).toHaveLength(1);

@@ -13,22 +13,36 @@ import { advance, commit, finish, noChange, type Ctx } from "./transitions.js";
  * The customer token lives 15 minutes; if loyalty outlasts it, the customer scans again.
  */
 
-export function isLoyaltyPhase(kind: Sale["phase"]["kind"]): kind is "identifying" | "member_window" | "enrolling" {
+export function isLoyaltyPhase(
+  kind: Sale["phase"]["kind"],
+): kind is "identifying" | "member_window" | "enrolling" {
   return kind === "identifying" || kind === "member_window" || kind === "enrolling";
 }
 
 /** A scan for a waiting sale: look the customer up first, unless loyalty is off. */
 export function onScanForSale(till: TillState, sale: Sale, checkIn: CheckIn, ctx: Ctx): Transition {
-  if (ctx.settings.loyalty === "off" || !tokenIsFresh(checkIn, ctx)) return startAttempt(till, sale, checkIn, ctx);
+  if (ctx.settings.loyalty === "off" || !tokenIsFresh(checkIn, ctx))
+    return startAttempt(till, sale, checkIn, ctx);
   const deadline = checkIn.initiatedAt + ctx.settings.checkinMaxAgeMs - TOKEN_SAFETY_MARGIN_MS - ctx.now;
   const effects: Effect[] = [
     { type: "loyalty_identify", saleId: sale.saleId, customerToken: checkIn.customerToken },
-    { type: "schedule", saleId: sale.saleId, reference: "", timer: "token_deadline", delayMs: Math.max(0, deadline) },
+    {
+      type: "schedule",
+      saleId: sale.saleId,
+      reference: "",
+      timer: "token_deadline",
+      delayMs: Math.max(0, deadline),
+    },
   ];
   return advance(till, sale, { kind: "identifying", checkIn }, effects, ctx);
 }
 
-export function onIdentified(till: TillState, saleId: string, result: LoyaltyIdentified, ctx: Ctx): Transition {
+export function onIdentified(
+  till: TillState,
+  saleId: string,
+  result: LoyaltyIdentified,
+  ctx: Ctx,
+): Transition {
   const sale = till.sales[saleId];
   if (sale?.phase.kind !== "identifying") return noChange(till);
   const checkIn = sale.phase.checkIn;
@@ -37,7 +51,13 @@ export function onIdentified(till: TillState, saleId: string, result: LoyaltyIde
       return memberFound(till, sale, checkIn, result.member, ctx);
     case "not_member":
       if (ctx.settings.loyalty === "enroll") {
-        return advance(till, sale, { kind: "enrolling", checkIn }, [{ type: "loyalty_enroll", saleId, candidate: result.candidate }], ctx);
+        return advance(
+          till,
+          sale,
+          { kind: "enrolling", checkIn },
+          [{ type: "loyalty_enroll", saleId, candidate: result.candidate }],
+          ctx,
+        );
       }
       return startAttempt(till, sale, checkIn, ctx);
     case "unavailable":
@@ -50,21 +70,39 @@ function memberFound(till: TillState, sale: Sale, checkIn: CheckIn, member: Memb
   const withMember: Sale = { ...sale, member };
   const window = ctx.settings.memberBasketWindowMs;
   if (window === 0) return startAttempt(till, withMember, checkIn, ctx);
-  const timer: Effect = { type: "schedule", saleId: sale.saleId, reference: "", timer: "loyalty", delayMs: window };
+  const timer: Effect = {
+    type: "schedule",
+    saleId: sale.saleId,
+    reference: "",
+    timer: "loyalty",
+    delayMs: window,
+  };
   return advance(till, withMember, { kind: "member_window", checkIn, until: ctx.now + window }, [timer], ctx);
 }
 
-export function onBindingMessage(till: TillState, saleId: string, bindingMessage: string, ctx: Ctx): Transition {
+export function onBindingMessage(
+  till: TillState,
+  saleId: string,
+  bindingMessage: string,
+  ctx: Ctx,
+): Transition {
   const sale = till.sales[saleId];
   if (sale?.phase.kind !== "enrolling") return noChange(till);
   return commit(till, { ...sale, phase: { ...sale.phase, bindingMessage } }, [], ctx);
 }
 
-export function onEnrolled(till: TillState, saleId: string, member: Member | undefined, ctx: Ctx): Transition {
+export function onEnrolled(
+  till: TillState,
+  saleId: string,
+  member: Member | undefined,
+  ctx: Ctx,
+): Transition {
   const sale = till.sales[saleId];
   if (sale?.phase.kind !== "enrolling") return noChange(till);
   const checkIn = sale.phase.checkIn;
-  return member === undefined ? startAttempt(till, sale, checkIn, ctx) : memberFound(till, sale, checkIn, member, ctx);
+  return member === undefined
+    ? startAttempt(till, sale, checkIn, ctx)
+    : memberFound(till, sale, checkIn, member, ctx);
 }
 
 /** The member window closed, or a loyalty step must give way (e.g. after a restart). */
@@ -81,11 +119,24 @@ export function onTokenDeadline(till: TillState, sale: Sale, ctx: Ctx): Transiti
   const kind = sale.phase.kind;
   if (!isLoyaltyPhase(kind)) return noChange(till);
   const abort: Effect[] = kind === "enrolling" ? [{ type: "loyalty_abort", saleId: sale.saleId }] : [];
-  return advance(till, { ...sale, notice: "TOKEN_EXPIRED" }, { kind: "awaiting_customer", tokenExpired: true }, abort, ctx);
+  return advance(
+    till,
+    { ...sale, notice: "TOKEN_EXPIRED" },
+    { kind: "awaiting_customer", tokenExpired: true },
+    abort,
+    ctx,
+  );
 }
 
 /** The cashier cancels during a loyalty step: nothing was requested from Vipps yet. */
-export function cancelDuringLoyalty(till: TillState, sale: Sale, ctx: Ctx, acceptance: Acceptance): Transition {
+export function cancelDuringLoyalty(
+  till: TillState,
+  sale: Sale,
+  ctx: Ctx,
+  acceptance: Acceptance,
+): Transition {
   const t = finish(till, sale, { state: "cancelled" }, ctx, { acceptance });
-  return sale.phase.kind === "enrolling" ? { ...t, effects: [{ type: "loyalty_abort", saleId: sale.saleId }, ...t.effects] } : t;
+  return sale.phase.kind === "enrolling"
+    ? { ...t, effects: [{ type: "loyalty_abort", saleId: sale.saleId }, ...t.effects] }
+    : t;
 }

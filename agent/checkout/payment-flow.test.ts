@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { authorized, basket, effectsOf, OK, onlyEffect, REFUSED, SETTINGS, TillHarness, UNAVAILABLE } from "./testing/harness.js";
+import {
+  authorized,
+  basket,
+  effectsOf,
+  OK,
+  onlyEffect,
+  REFUSED,
+  SETTINGS,
+  TillHarness,
+  UNAVAILABLE,
+} from "./testing/harness.js";
 import type { PaymentSnapshot } from "./io.js";
 
 const snapshot = (over: Partial<PaymentSnapshot>): PaymentSnapshot => ({
@@ -29,7 +39,15 @@ describe("the happy path", () => {
       paymentDescription: "Kasse 1 S1",
       receipt: {
         orderLines: [
-          { id: "sku-1", name: "Kaffe", totalAmount: 4900, totalAmountExcludingTax: 3920, totalTaxAmount: 980, taxRate: 2500, unitInfo: { unitPrice: 2450, quantity: "2", quantityUnit: "PCS" } },
+          {
+            id: "sku-1",
+            name: "Kaffe",
+            totalAmount: 4900,
+            totalAmountExcludingTax: 3920,
+            totalTaxAmount: 980,
+            taxRate: 2500,
+            unitInfo: { unitPrice: 2450, quantity: "2", quantityUnit: "PCS" },
+          },
         ],
         bottomLine: { currency: "NOK", posId: "kasse1", receiptNumber: "000001" },
       },
@@ -42,14 +60,20 @@ describe("the happy path", () => {
     const t = h.requested();
     expect(h.sale().phase.kind).toBe("requested");
     expect(onlyEffect(t, "schedule")).toMatchObject({ timer: "poll", delayMs: SETTINGS.webhookGraceMs });
-    expect(onlyEffect(t, "notify_register").update).toMatchObject({ state: "payment_requested", reference: h.reference() });
+    expect(onlyEffect(t, "notify_register").update).toMatchObject({
+      state: "payment_requested",
+      reference: h.reference(),
+    });
   });
 
   it("authorized webhook → capture of the full amount with a derived key (no GET: 2 calls per sale)", () => {
     const h = new TillHarness();
     const t = h.capturing();
     expect(effectsOf(t, "vipps_get")).toEqual([]);
-    expect(onlyEffect(t, "vipps_capture")).toMatchObject({ amount: { currency: "NOK", value: 4900 }, idempotencyKey: `${h.reference()}-capture` });
+    expect(onlyEffect(t, "vipps_capture")).toMatchObject({
+      amount: { currency: "NOK", value: 4900 },
+      idempotencyKey: `${h.reference()}-capture`,
+    });
     // Capturing looks like payment_requested to the register, which already has it: no repeat.
     expect(effectsOf(t, "notify_register")).toEqual([]);
   });
@@ -59,7 +83,14 @@ describe("the happy path", () => {
     const t = h.captured();
     expect(onlyEffect(t, "notify_register")).toMatchObject({
       durable: true,
-      update: { state: "captured", final: true, capturedAmount: 4900, amount: 4900, pspReference: "psp-cap", reference: h.reference() },
+      update: {
+        state: "captured",
+        final: true,
+        capturedAmount: 4900,
+        amount: 4900,
+        pspReference: "psp-cap",
+        reference: h.reference(),
+      },
     });
     expect(onlyEffect(t, "print_receipt")).toMatchObject({ kind: "sale", copy: false });
     expect(effectsOf(t, "sale_completed")).toHaveLength(1);
@@ -71,8 +102,16 @@ describe("the happy path", () => {
   it("reports the captured amount Vipps reports, even if it differs from the basket", () => {
     const h = new TillHarness();
     h.capturing();
-    h.send({ type: "capture_result", saleId: "S1", reference: h.reference(), result: OK({ capturedAmount: 4000 }) });
-    expect(h.sale().phase).toMatchObject({ kind: "final", outcome: { state: "captured", capturedAmount: 4000 } });
+    h.send({
+      type: "capture_result",
+      saleId: "S1",
+      reference: h.reference(),
+      result: OK({ capturedAmount: 4000 }),
+    });
+    expect(h.sale().phase).toMatchObject({
+      kind: "final",
+      outcome: { state: "captured", capturedAmount: 4000 },
+    });
   });
 });
 
@@ -80,7 +119,9 @@ describe("check-ins", () => {
   it("holds a scan that comes before pay and uses it at pay", () => {
     const h = new TillHarness();
     h.send({ type: "basket", basket: basket() });
-    expect(h.send({ type: "checkin", checkIn: { customerToken: "early", initiatedAt: h.now } }).effects).toEqual([]);
+    expect(
+      h.send({ type: "checkin", checkIn: { customerToken: "early", initiatedAt: h.now } }).effects,
+    ).toEqual([]);
     h.advance(60_000);
     const t = h.send({ type: "pay", saleId: "S1", total: 4900 });
     expect(onlyEffect(t, "vipps_create").body.customer.customerToken).toBe("early");
@@ -102,7 +143,10 @@ describe("check-ins", () => {
     const h = new TillHarness();
     h.send({ type: "basket", basket: basket() });
     h.send({ type: "pay", saleId: "S1", total: 4900 });
-    const t = h.send({ type: "checkin", checkIn: { customerToken: "t", initiatedAt: h.now - SETTINGS.checkinMaxAgeMs } });
+    const t = h.send({
+      type: "checkin",
+      checkIn: { customerToken: "t", initiatedAt: h.now - SETTINGS.checkinMaxAgeMs },
+    });
     expect(t.effects).toEqual([]);
     expect(h.sale().phase.kind).toBe("awaiting_customer");
   });
@@ -121,7 +165,11 @@ describe("check-ins", () => {
     const first = h.reference();
     const t = h.send({ type: "create_result", saleId: "S1", reference: first, result: REFUSED("4050") });
     expect(h.sale().phase).toEqual({ kind: "awaiting_customer", tokenExpired: true });
-    expect(onlyEffect(t, "notify_register").update).toMatchObject({ state: "waiting_for_customer", reason: "TOKEN_EXPIRED", final: false });
+    expect(onlyEffect(t, "notify_register").update).toMatchObject({
+      state: "waiting_for_customer",
+      reason: "TOKEN_EXPIRED",
+      final: false,
+    });
     const again = h.send({ type: "checkin", checkIn: { customerToken: "fresh", initiatedAt: h.now } });
     const create = onlyEffect(again, "vipps_create");
     expect(create.reference).toBe(first.replace(/-1$/, "-2"));
@@ -132,8 +180,20 @@ describe("failures from the customer's side", () => {
   it.each(["ABORTED", "EXPIRED", "TERMINATED"] as const)("%s → failed with that reason, durably", (name) => {
     const h = new TillHarness();
     h.requested();
-    const t = h.send({ type: "payment_event", event: { reference: h.reference(), name, pspReference: "p", amount: { currency: "NOK", value: 4900 }, success: true } });
-    expect(onlyEffect(t, "notify_register")).toMatchObject({ durable: true, update: { state: "failed", reason: name, final: true } });
+    const t = h.send({
+      type: "payment_event",
+      event: {
+        reference: h.reference(),
+        name,
+        pspReference: "p",
+        amount: { currency: "NOK", value: 4900 },
+        success: true,
+      },
+    });
+    expect(onlyEffect(t, "notify_register")).toMatchObject({
+      durable: true,
+      update: { state: "failed", reason: name, final: true },
+    });
     expect(effectsOf(t, "print_receipt")).toEqual([]);
     expect(h.till.activeSaleId).toBeUndefined();
   });
@@ -150,8 +210,16 @@ describe("failures from the customer's side", () => {
   it("a refused create (e.g. 5080) fails the sale without clean-up", () => {
     const h = new TillHarness();
     h.startPayment();
-    const t = h.send({ type: "create_result", saleId: "S1", reference: h.reference(), result: REFUSED("5080", 403) });
-    expect(onlyEffect(t, "notify_register").update).toMatchObject({ state: "failed", reason: "PAYMENT_REFUSED" });
+    const t = h.send({
+      type: "create_result",
+      saleId: "S1",
+      reference: h.reference(),
+      result: REFUSED("5080", 403),
+    });
+    expect(onlyEffect(t, "notify_register").update).toMatchObject({
+      state: "failed",
+      reason: "PAYMENT_REFUSED",
+    });
     expect(effectsOf(t, "vipps_cancel")).toEqual([]);
   });
 });
@@ -163,24 +231,44 @@ describe("polling (the webhook never came)", () => {
     const ref = h.reference();
     const get = h.advance(5_000).send({ type: "timer", saleId: "S1", reference: ref, timer: "poll" });
     expect(onlyEffect(get, "vipps_get").reference).toBe(ref);
-    const again = h.send({ type: "poll_result", saleId: "S1", reference: ref, result: OK(snapshot({ state: "CREATED" })) });
+    const again = h.send({
+      type: "poll_result",
+      saleId: "S1",
+      reference: ref,
+      result: OK(snapshot({ state: "CREATED" })),
+    });
     expect(onlyEffect(again, "schedule")).toMatchObject({ timer: "poll", delayMs: 2_000 });
-    const cap = h.send({ type: "poll_result", saleId: "S1", reference: ref, result: OK(snapshot({ state: "AUTHORIZED", authorizedAmount: 4900 })) });
+    const cap = h.send({
+      type: "poll_result",
+      saleId: "S1",
+      reference: ref,
+      result: OK(snapshot({ state: "AUTHORIZED", authorizedAmount: 4900 })),
+    });
     expect(onlyEffect(cap, "vipps_capture").idempotencyKey).toBe(`${ref}-capture`);
   });
 
   it("a poll that finds the money already captured ends the sale as captured (no second capture)", () => {
     const h = new TillHarness();
     h.requested();
-    const t = h.send({ type: "poll_result", saleId: "S1", reference: h.reference(), result: OK(snapshot({ state: "AUTHORIZED", authorizedAmount: 4900, capturedAmount: 4900 })) });
+    const t = h.send({
+      type: "poll_result",
+      saleId: "S1",
+      reference: h.reference(),
+      result: OK(snapshot({ state: "AUTHORIZED", authorizedAmount: 4900, capturedAmount: 4900 })),
+    });
     expect(effectsOf(t, "vipps_capture")).toEqual([]);
-    expect(onlyEffect(t, "notify_register").update).toMatchObject({ state: "captured", capturedAmount: 4900 });
+    expect(onlyEffect(t, "notify_register").update).toMatchObject({
+      state: "captured",
+      capturedAmount: 4900,
+    });
   });
 
   it("a poll timer that fires after the webhook won does nothing", () => {
     const h = new TillHarness();
     h.capturing();
-    expect(h.send({ type: "timer", saleId: "S1", reference: h.reference(), timer: "poll" }).effects).toEqual([]);
+    expect(h.send({ type: "timer", saleId: "S1", reference: h.reference(), timer: "poll" }).effects).toEqual(
+      [],
+    );
   });
 
   it("an authorization after Vipps was unreachable clears the notice", () => {
@@ -189,7 +277,12 @@ describe("polling (the webhook never came)", () => {
     h.send({ type: "poll_result", saleId: "S1", reference: h.reference(), result: UNAVAILABLE });
     h.send(authorized(h.reference()));
     expect(h.sale().notice).toBeUndefined();
-    const done = h.send({ type: "capture_result", saleId: "S1", reference: h.reference(), result: OK({ capturedAmount: 4900 }) });
+    const done = h.send({
+      type: "capture_result",
+      saleId: "S1",
+      reference: h.reference(),
+      result: OK({ capturedAmount: 4900 }),
+    });
     expect(onlyEffect(done, "notify_register").update.reason).toBeUndefined();
   });
 
@@ -198,11 +291,20 @@ describe("polling (the webhook never came)", () => {
     h.requested();
     const ref = h.reference();
     const first = h.send({ type: "poll_result", saleId: "S1", reference: ref, result: UNAVAILABLE });
-    expect(onlyEffect(first, "notify_register").update).toMatchObject({ state: "payment_requested", reason: "VIPPS_UNAVAILABLE", final: false });
+    expect(onlyEffect(first, "notify_register").update).toMatchObject({
+      state: "payment_requested",
+      reason: "VIPPS_UNAVAILABLE",
+      final: false,
+    });
     expect(onlyEffect(first, "schedule").timer).toBe("retry");
     const second = h.send({ type: "poll_result", saleId: "S1", reference: ref, result: UNAVAILABLE });
     expect(effectsOf(second, "notify_register")).toEqual([]);
-    const back = h.send({ type: "poll_result", saleId: "S1", reference: ref, result: OK(snapshot({ state: "CREATED" })) });
+    const back = h.send({
+      type: "poll_result",
+      saleId: "S1",
+      reference: ref,
+      result: OK(snapshot({ state: "CREATED" })),
+    });
     expect(onlyEffect(back, "notify_register").update.reason).toBeUndefined();
   });
 });
@@ -212,8 +314,17 @@ describe("the cashier cancels while the customer is approving", () => {
     const h = new TillHarness();
     h.requested();
     h.send({ type: "cancel", saleId: "S1" });
-    const t = h.send({ type: "cancel_result", saleId: "S1", reference: h.reference(), transactionOnly: true, result: OK(snapshot({ state: "TERMINATED" })) });
-    expect(onlyEffect(t, "notify_register")).toMatchObject({ durable: true, update: { state: "cancelled", final: true } });
+    const t = h.send({
+      type: "cancel_result",
+      saleId: "S1",
+      reference: h.reference(),
+      transactionOnly: true,
+      result: OK(snapshot({ state: "TERMINATED" })),
+    });
+    expect(onlyEffect(t, "notify_register")).toMatchObject({
+      durable: true,
+      update: { state: "cancelled", final: true },
+    });
   });
 
   it("6060 (the customer approved first) with cancelRace=release → release, then cancelled", () => {
@@ -221,10 +332,25 @@ describe("the cashier cancels while the customer is approving", () => {
     h.requested();
     const ref = h.reference();
     h.send({ type: "cancel", saleId: "S1" });
-    const t = h.send({ type: "cancel_result", saleId: "S1", reference: ref, transactionOnly: true, result: REFUSED("6060") });
-    expect(onlyEffect(t, "vipps_cancel")).toMatchObject({ transactionOnly: false, idempotencyKey: `${ref}-release` });
+    const t = h.send({
+      type: "cancel_result",
+      saleId: "S1",
+      reference: ref,
+      transactionOnly: true,
+      result: REFUSED("6060"),
+    });
+    expect(onlyEffect(t, "vipps_cancel")).toMatchObject({
+      transactionOnly: false,
+      idempotencyKey: `${ref}-release`,
+    });
     expect(effectsOf(t, "vipps_capture")).toEqual([]);
-    const done = h.send({ type: "cancel_result", saleId: "S1", reference: ref, transactionOnly: false, result: OK(snapshot({ state: "AUTHORIZED", authorizedAmount: 4900, cancelledAmount: 4900 })) });
+    const done = h.send({
+      type: "cancel_result",
+      saleId: "S1",
+      reference: ref,
+      transactionOnly: false,
+      result: OK(snapshot({ state: "AUTHORIZED", authorizedAmount: 4900, cancelledAmount: 4900 })),
+    });
     expect(onlyEffect(done, "notify_register").update).toMatchObject({ state: "cancelled", final: true });
   });
 
@@ -233,7 +359,13 @@ describe("the cashier cancels while the customer is approving", () => {
     h.requested();
     const ref = h.reference();
     h.send({ type: "cancel", saleId: "S1" });
-    const t = h.send({ type: "cancel_result", saleId: "S1", reference: ref, transactionOnly: true, result: REFUSED("6060") });
+    const t = h.send({
+      type: "cancel_result",
+      saleId: "S1",
+      reference: ref,
+      transactionOnly: true,
+      result: REFUSED("6060"),
+    });
     expect(onlyEffect(t, "vipps_capture").idempotencyKey).toBe(`${ref}-capture`);
   });
 
@@ -251,7 +383,10 @@ describe("the cashier cancels while the customer is approving", () => {
     const ref = h.reference();
     expect(h.send({ type: "cancel", saleId: "S1" }).effects).toEqual([]);
     const t = h.send({ type: "create_result", saleId: "S1", reference: ref, result: OK(undefined) });
-    expect(onlyEffect(t, "vipps_cancel")).toMatchObject({ transactionOnly: true, idempotencyKey: `${ref}-cancel` });
+    expect(onlyEffect(t, "vipps_cancel")).toMatchObject({
+      transactionOnly: true,
+      idempotencyKey: `${ref}-cancel`,
+    });
   });
 
   it("another refusal → ask Vipps; an expired payment then counts as cancelled", () => {
@@ -259,9 +394,20 @@ describe("the cashier cancels while the customer is approving", () => {
     h.requested();
     const ref = h.reference();
     h.send({ type: "cancel", saleId: "S1" });
-    const t = h.send({ type: "cancel_result", saleId: "S1", reference: ref, transactionOnly: true, result: REFUSED("9999") });
+    const t = h.send({
+      type: "cancel_result",
+      saleId: "S1",
+      reference: ref,
+      transactionOnly: true,
+      result: REFUSED("9999"),
+    });
     expect(onlyEffect(t, "vipps_get").reference).toBe(ref);
-    const end = h.send({ type: "poll_result", saleId: "S1", reference: ref, result: OK(snapshot({ state: "EXPIRED" })) });
+    const end = h.send({
+      type: "poll_result",
+      saleId: "S1",
+      reference: ref,
+      result: OK(snapshot({ state: "EXPIRED" })),
+    });
     expect(onlyEffect(end, "notify_register").update).toMatchObject({ state: "cancelled" });
   });
 });
@@ -272,8 +418,15 @@ describe("Vipps unreachable", () => {
     h.startPayment();
     const ref = h.reference();
     const t = h.send({ type: "create_result", saleId: "S1", reference: ref, result: UNAVAILABLE });
-    expect(onlyEffect(t, "notify_register")).toMatchObject({ durable: true, update: { state: "failed", reason: "VIPPS_UNAVAILABLE" } });
-    expect(onlyEffect(t, "vipps_cancel")).toMatchObject({ cleanup: true, transactionOnly: false, idempotencyKey: `${ref}-release` });
+    expect(onlyEffect(t, "notify_register")).toMatchObject({
+      durable: true,
+      update: { state: "failed", reason: "VIPPS_UNAVAILABLE" },
+    });
+    expect(onlyEffect(t, "vipps_cancel")).toMatchObject({
+      cleanup: true,
+      transactionOnly: false,
+      idempotencyKey: `${ref}-release`,
+    });
     expect(h.sale().cleanup).toEqual({ reference: ref });
     const later = h.send({ type: "cleanup_result", saleId: "S1", reference: ref, result: UNAVAILABLE });
     expect(onlyEffect(later, "schedule").timer).toBe("retry");
@@ -289,10 +442,18 @@ describe("Vipps unreachable", () => {
     const ref = h.reference();
     const t = h.send({ type: "capture_result", saleId: "S1", reference: ref, result: UNAVAILABLE });
     expect(h.sale().phase.kind).toBe("capturing");
-    expect(onlyEffect(t, "notify_register").update).toMatchObject({ reason: "VIPPS_UNAVAILABLE", final: false });
+    expect(onlyEffect(t, "notify_register").update).toMatchObject({
+      reason: "VIPPS_UNAVAILABLE",
+      final: false,
+    });
     const retry = h.send({ type: "timer", saleId: "S1", reference: ref, timer: "retry" });
     expect(onlyEffect(retry, "vipps_capture").idempotencyKey).toBe(`${ref}-capture`);
-    const done = h.send({ type: "capture_result", saleId: "S1", reference: ref, result: OK({ capturedAmount: 4900 }) });
+    const done = h.send({
+      type: "capture_result",
+      saleId: "S1",
+      reference: ref,
+      result: OK({ capturedAmount: 4900 }),
+    });
     expect(onlyEffect(done, "notify_register").update).toMatchObject({ state: "captured", final: true });
     expect(onlyEffect(done, "notify_register").update.reason).toBeUndefined();
   });
@@ -302,9 +463,22 @@ describe("Vipps unreachable", () => {
     h.capturing();
     const ref = h.reference();
     const t = h.send({ type: "capture_result", saleId: "S1", reference: ref, result: REFUSED("6090") });
-    expect(onlyEffect(t, "vipps_cancel")).toMatchObject({ transactionOnly: false, idempotencyKey: `${ref}-release` });
-    const done = h.send({ type: "cancel_result", saleId: "S1", reference: ref, transactionOnly: false, result: OK(snapshot({ state: "AUTHORIZED" })) });
-    expect(onlyEffect(done, "notify_register").update).toMatchObject({ state: "failed", reason: "CAPTURE_FAILED", final: true });
+    expect(onlyEffect(t, "vipps_cancel")).toMatchObject({
+      transactionOnly: false,
+      idempotencyKey: `${ref}-release`,
+    });
+    const done = h.send({
+      type: "cancel_result",
+      saleId: "S1",
+      reference: ref,
+      transactionOnly: false,
+      result: OK(snapshot({ state: "AUTHORIZED" })),
+    });
+    expect(onlyEffect(done, "notify_register").update).toMatchObject({
+      state: "failed",
+      reason: "CAPTURE_FAILED",
+      final: true,
+    });
   });
 
   it("a release that Vipps refuses because the money was captured ends as captured (the truth)", () => {
@@ -312,10 +486,24 @@ describe("Vipps unreachable", () => {
     h.capturing();
     const ref = h.reference();
     h.send({ type: "capture_result", saleId: "S1", reference: ref, result: REFUSED("6090") });
-    const check = h.send({ type: "cancel_result", saleId: "S1", reference: ref, transactionOnly: false, result: REFUSED("6040") });
+    const check = h.send({
+      type: "cancel_result",
+      saleId: "S1",
+      reference: ref,
+      transactionOnly: false,
+      result: REFUSED("6040"),
+    });
     expect(onlyEffect(check, "vipps_get").reference).toBe(ref);
-    const t = h.send({ type: "poll_result", saleId: "S1", reference: ref, result: OK(snapshot({ state: "AUTHORIZED", authorizedAmount: 4900, capturedAmount: 4900 })) });
-    expect(onlyEffect(t, "notify_register").update).toMatchObject({ state: "captured", capturedAmount: 4900 });
+    const t = h.send({
+      type: "poll_result",
+      saleId: "S1",
+      reference: ref,
+      result: OK(snapshot({ state: "AUTHORIZED", authorizedAmount: 4900, capturedAmount: 4900 })),
+    });
+    expect(onlyEffect(t, "notify_register").update).toMatchObject({
+      state: "captured",
+      capturedAmount: 4900,
+    });
   });
 });
 
@@ -324,7 +512,12 @@ describe("stale inputs", () => {
     const h = new TillHarness();
     h.requested();
     const before = h.till;
-    h.send({ type: "capture_result", saleId: "S1", reference: "kasse1-zzz-9", result: OK({ capturedAmount: 4900 }) });
+    h.send({
+      type: "capture_result",
+      saleId: "S1",
+      reference: "kasse1-zzz-9",
+      result: OK({ capturedAmount: 4900 }),
+    });
     h.send({ type: "create_result", saleId: "S1", reference: h.reference(), result: OK(undefined) });
     expect(h.till).toBe(before);
   });

@@ -30,11 +30,22 @@ function saleOf(till: TillState, reference: string): Sale | undefined {
 
 /** The sale is in one of `kinds` and its current attempt is `reference` (else the input is stale). */
 function live(sale: Sale | undefined, reference: string, kinds: readonly Phase["kind"][]): sale is Sale {
-  return sale !== undefined && kinds.includes(sale.phase.kind) && currentAttempt(sale.phase)?.reference === reference;
+  return (
+    sale !== undefined &&
+    kinds.includes(sale.phase.kind) &&
+    currentAttempt(sale.phase)?.reference === reference
+  );
 }
 
 /** A failed or cancelled end for a payment that may still exist at Vipps. */
-function endWithout(till: TillState, sale: Sale, attempt: Attempt, outcome: Outcome, ctx: Ctx, cleanup: boolean): Transition {
+function endWithout(
+  till: TillState,
+  sale: Sale,
+  attempt: Attempt,
+  outcome: Outcome,
+  ctx: Ctx,
+  cleanup: boolean,
+): Transition {
   return finish(till, sale, outcome, ctx, cleanup ? { cleanupReference: attempt.reference } : {});
 }
 
@@ -54,7 +65,13 @@ function capture(till: TillState, sale: Sale, attempt: Attempt, ctx: Ctx, pspRef
   return advance(till, withoutNotice(sale), { kind: "capturing", attempt: withPsp }, [effect], ctx);
 }
 
-function release(till: TillState, sale: Sale, attempt: Attempt, ctx: Ctx, then: Outcome & { state: "cancelled" | "failed" }): Transition {
+function release(
+  till: TillState,
+  sale: Sale,
+  attempt: Attempt,
+  ctx: Ctx,
+  then: Outcome & { state: "cancelled" | "failed" },
+): Transition {
   const effect: Effect = {
     type: "vipps_cancel",
     saleId: sale.saleId,
@@ -63,7 +80,10 @@ function release(till: TillState, sale: Sale, attempt: Attempt, ctx: Ctx, then: 
     transactionOnly: false,
     cleanup: false,
   };
-  const outcome = then.state === "cancelled" ? { state: "cancelled" as const } : { state: "failed" as const, reason: then.reason };
+  const outcome =
+    then.state === "cancelled"
+      ? { state: "cancelled" as const }
+      : { state: "failed" as const, reason: then.reason };
   return advance(till, sale, { kind: "releasing", attempt, then: outcome }, [effect], ctx);
 }
 
@@ -91,7 +111,13 @@ function withoutNotice(sale: Sale): Sale {
   return rest;
 }
 
-export function onCreateResult(till: TillState, saleId: string, reference: string, result: ApiResult<void>, ctx: Ctx): Transition {
+export function onCreateResult(
+  till: TillState,
+  saleId: string,
+  reference: string,
+  result: ApiResult<void>,
+  ctx: Ctx,
+): Transition {
   const found = till.sales[saleId];
   if (!live(found, reference, ["creating"]) || found.phase.kind !== "creating") return noChange(till);
   const sale = withoutNotice(found);
@@ -103,23 +129,50 @@ export function onCreateResult(till: TillState, saleId: string, reference: strin
       return advance(till, sale, { kind: "cancelling", attempt: requested }, [cancel], ctx);
     }
     const poll = later(sale, reference, "poll", ctx.settings.webhookGraceMs);
-    return advance(till, sale, { kind: "requested", attempt: requested, cancelRequested: false }, [poll], ctx);
+    return advance(
+      till,
+      sale,
+      { kind: "requested", attempt: requested, cancelRequested: false },
+      [poll],
+      ctx,
+    );
   }
   if (result.failure === "unavailable") {
     // Unknown whether Vipps created it: end the sale now (the customer is waiting at the
     // counter) and make sure in the background that the payment can never be captured.
-    return endWithout(till, sale, attempt, failedOrCancelled(cancelRequested, "VIPPS_UNAVAILABLE", reference), ctx, true);
+    return endWithout(
+      till,
+      sale,
+      attempt,
+      failedOrCancelled(cancelRequested, "VIPPS_UNAVAILABLE", reference),
+      ctx,
+      true,
+    );
   }
   if (result.code === INVALID_CUSTOMER_TOKEN && !cancelRequested) {
-    return advance(till, { ...sale, notice: "TOKEN_EXPIRED" }, { kind: "awaiting_customer", tokenExpired: true }, [], ctx);
+    return advance(
+      till,
+      { ...sale, notice: "TOKEN_EXPIRED" },
+      { kind: "awaiting_customer", tokenExpired: true },
+      [],
+      ctx,
+    );
   }
-  return endWithout(till, sale, attempt, failedOrCancelled(cancelRequested, "PAYMENT_REFUSED", reference), ctx, false);
+  return endWithout(
+    till,
+    sale,
+    attempt,
+    failedOrCancelled(cancelRequested, "PAYMENT_REFUSED", reference),
+    ctx,
+    false,
+  );
 }
 
 /** What a payment's state at Vipps means for a sale that is waiting for the customer. */
 function onPaymentState(till: TillState, sale: Sale, snapshot: PaymentSnapshot, ctx: Ctx): Transition {
   const phase = sale.phase;
-  if (phase.kind !== "requested" && phase.kind !== "creating" && phase.kind !== "cancelling") return noChange(till);
+  if (phase.kind !== "requested" && phase.kind !== "creating" && phase.kind !== "cancelling")
+    return noChange(till);
   const attempt = phase.attempt;
   const cancelRequested = phase.kind === "cancelling" || phase.cancelRequested;
   const psp = snapshot.pspReference;
@@ -129,10 +182,22 @@ function onPaymentState(till: TillState, sale: Sale, snapshot: PaymentSnapshot, 
     case "AUTHORIZED":
       if (snapshot.capturedAmount >= sale.basket.total) {
         // Captured before a crash lost the answer: the truth is Vipps' aggregate.
-        return finish(till, sale, { state: "captured", reference: attempt.reference, capturedAmount: snapshot.capturedAmount, ...(psp ? { pspReference: psp } : {}) }, ctx);
+        return finish(
+          till,
+          sale,
+          {
+            state: "captured",
+            reference: attempt.reference,
+            capturedAmount: snapshot.capturedAmount,
+            ...(psp ? { pspReference: psp } : {}),
+          },
+          ctx,
+        );
       }
       if (phase.kind === "cancelling") return noChange(till);
-      return cancelRequested ? cancelLostRace(till, sale, attempt, ctx) : capture(till, sale, attempt, ctx, psp);
+      return cancelRequested
+        ? cancelLostRace(till, sale, attempt, ctx)
+        : capture(till, sale, attempt, ctx, psp);
     case "ABORTED":
     case "EXPIRED":
     case "TERMINATED":
@@ -151,7 +216,14 @@ export function onPaymentEvent(till: TillState, event: PaymentEventInput, ctx: C
       return onPaymentState(
         till,
         sale,
-        { state: event.name, authorizedAmount: event.name === "AUTHORIZED" ? event.amount.value : 0, capturedAmount: 0, cancelledAmount: 0, refundedAmount: 0, pspReference: event.pspReference },
+        {
+          state: event.name,
+          authorizedAmount: event.name === "AUTHORIZED" ? event.amount.value : 0,
+          capturedAmount: 0,
+          cancelledAmount: 0,
+          refundedAmount: 0,
+          pspReference: event.pspReference,
+        },
         ctx,
       );
     case "CREATED":
@@ -163,7 +235,13 @@ export function onPaymentEvent(till: TillState, event: PaymentEventInput, ctx: C
   }
 }
 
-export function onPollResult(till: TillState, saleId: string, reference: string, result: ApiResult<PaymentSnapshot>, ctx: Ctx): Transition {
+export function onPollResult(
+  till: TillState,
+  saleId: string,
+  reference: string,
+  result: ApiResult<PaymentSnapshot>,
+  ctx: Ctx,
+): Transition {
   const found = till.sales[saleId];
   if (!live(found, reference, ["requested", "releasing"])) return noChange(till);
   if (!result.ok) {
@@ -177,17 +255,38 @@ export function onPollResult(till: TillState, saleId: string, reference: string,
   if (next.changed.length > 0) return next;
   // Still CREATED: poll again (API-NOTES §1.6: 2 s keeps far inside 120 GETs a minute).
   const poll = later(sale, reference, "poll", ctx.settings.pollIntervalMs);
-  return found.notice === undefined ? { till, effects: [poll], changed: [] } : commit(till, sale, [poll, tell(sale)], ctx);
+  return found.notice === undefined
+    ? { till, effects: [poll], changed: [] }
+    : commit(till, sale, [poll, tell(sale)], ctx);
 }
 
 /** A release was refused; the payment's state at Vipps says what really happened. */
-function onReleaseChecked(till: TillState, sale: Sale, phase: Phase & { kind: "releasing" }, snapshot: PaymentSnapshot, ctx: Ctx): Transition {
+function onReleaseChecked(
+  till: TillState,
+  sale: Sale,
+  phase: Phase & { kind: "releasing" },
+  snapshot: PaymentSnapshot,
+  ctx: Ctx,
+): Transition {
   if (snapshot.capturedAmount > 0) {
-    return finish(till, sale, { state: "captured", reference: phase.attempt.reference, capturedAmount: snapshot.capturedAmount }, ctx);
+    return finish(
+      till,
+      sale,
+      { state: "captured", reference: phase.attempt.reference, capturedAmount: snapshot.capturedAmount },
+      ctx,
+    );
   }
-  const then: Outcome = phase.then.state === "cancelled" ? { state: "cancelled", reference: phase.attempt.reference } : { state: "failed", reason: phase.then.reason, reference: phase.attempt.reference };
-  if (snapshot.state !== "AUTHORIZED" || snapshot.cancelledAmount >= snapshot.authorizedAmount) return finish(till, sale, then, ctx);
-  return { till, effects: [later(sale, phase.attempt.reference, "retry", ctx.settings.retryDelayMs)], changed: [] };
+  const then: Outcome =
+    phase.then.state === "cancelled"
+      ? { state: "cancelled", reference: phase.attempt.reference }
+      : { state: "failed", reason: phase.then.reason, reference: phase.attempt.reference };
+  if (snapshot.state !== "AUTHORIZED" || snapshot.cancelledAmount >= snapshot.authorizedAmount)
+    return finish(till, sale, then, ctx);
+  return {
+    till,
+    effects: [later(sale, phase.attempt.reference, "retry", ctx.settings.retryDelayMs)],
+    changed: [],
+  };
 }
 
 export function onCaptureResult(
@@ -202,11 +301,25 @@ export function onCaptureResult(
   const attempt = found.phase.attempt;
   if (result.ok) {
     const psp = result.value.pspReference ?? attempt.pspReference;
-    return finish(till, found, { state: "captured", reference, capturedAmount: result.value.capturedAmount, ...(psp ? { pspReference: psp } : {}) }, ctx);
+    return finish(
+      till,
+      found,
+      {
+        state: "captured",
+        reference,
+        capturedAmount: result.value.capturedAmount,
+        ...(psp ? { pspReference: psp } : {}),
+      },
+      ctx,
+    );
   }
   if (result.failure === "unavailable") return unavailable(till, found, reference, ctx);
   // A definite no: give the reserved money back and tell the register the capture failed.
-  return release(till, withoutNotice(found), attempt, ctx, { state: "failed", reason: "CAPTURE_FAILED", reference });
+  return release(till, withoutNotice(found), attempt, ctx, {
+    state: "failed",
+    reason: "CAPTURE_FAILED",
+    reference,
+  });
 }
 
 export function onCancelResult(
@@ -226,7 +339,10 @@ export function onCancelResult(
   const sale = withoutNotice(found);
   if (phase.kind === "releasing") {
     if (result.ok) {
-      const then: Outcome = phase.then.state === "cancelled" ? { state: "cancelled", reference } : { state: "failed", reason: phase.then.reason, reference };
+      const then: Outcome =
+        phase.then.state === "cancelled"
+          ? { state: "cancelled", reference }
+          : { state: "failed", reason: phase.then.reason, reference };
       return finish(till, sale, then, ctx);
     }
     // Refused (e.g. 6040, captured money cannot be cancelled): find out what is true.
@@ -238,11 +354,20 @@ export function onCancelResult(
   }
   if (result.code === ALREADY_AUTHORIZED) return cancelLostRace(till, sale, phase.attempt, ctx);
   // Any other refusal: the payment has most likely ended on its own; ask Vipps.
-  const checking: Sale = { ...sale, phase: { kind: "requested", attempt: phase.attempt, cancelRequested: true } };
+  const checking: Sale = {
+    ...sale,
+    phase: { kind: "requested", attempt: phase.attempt, cancelRequested: true },
+  };
   return commit(till, checking, [{ type: "vipps_get", saleId, reference }], ctx);
 }
 
-export function onCleanupResult(till: TillState, saleId: string, reference: string, result: ApiResult<void>, ctx: Ctx): Transition {
+export function onCleanupResult(
+  till: TillState,
+  saleId: string,
+  reference: string,
+  result: ApiResult<void>,
+  ctx: Ctx,
+): Transition {
   const sale = till.sales[saleId];
   if (sale?.cleanup?.reference !== reference) return noChange(till);
   if (!result.ok && result.failure === "unavailable") {
@@ -253,13 +378,20 @@ export function onCleanupResult(till: TillState, saleId: string, reference: stri
   return commit(till, rest, [], ctx);
 }
 
-export function onTimer(till: TillState, saleId: string, reference: string, timer: TimerName, ctx: Ctx): Transition {
+export function onTimer(
+  till: TillState,
+  saleId: string,
+  reference: string,
+  timer: TimerName,
+  ctx: Ctx,
+): Transition {
   const sale = till.sales[saleId];
   if (sale === undefined) return noChange(till);
   if (timer === "loyalty") return onLoyaltyTimer(till, sale, ctx);
   if (timer === "token_deadline") return onTokenDeadline(till, sale, ctx);
   const attempt = currentAttempt(sale.phase);
-  const matches = attempt?.reference === reference || sale.cleanup?.reference === reference || sale.phase.kind === "final";
+  const matches =
+    attempt?.reference === reference || sale.cleanup?.reference === reference || sale.phase.kind === "final";
   if (!matches) return noChange(till);
   if (timer === "poll" && sale.phase.kind !== "requested") return noChange(till);
   return { till, effects: resumeEffects(sale, { includeReceipts: false }), changed: [] };

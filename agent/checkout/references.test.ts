@@ -38,14 +38,24 @@ describe("VAT", () => {
   });
 
   it("builds order lines whose parts add up to the line total", () => {
-    const ol = orderLineOf(line({ total: 1234, vatRate: 1500, discount: 100, unit: "KG", quantity: "0.455" }));
+    const ol = orderLineOf(
+      line({ total: 1234, vatRate: 1500, discount: 100, unit: "KG", quantity: "0.455" }),
+    );
     expect(ol.totalAmountExcludingTax + ol.totalTaxAmount).toBe(1234);
-    expect(ol).toMatchObject({ taxRate: 1500, discount: 100, unitInfo: { quantity: "0.455", quantityUnit: "KG" } });
+    expect(ol).toMatchObject({
+      taxRate: 1500,
+      discount: 100,
+      unitInfo: { quantity: "0.455", quantityUnit: "KG" },
+    });
     expect(orderLineOf(line({ unit: "BOX" })).unitInfo.quantityUnit).toBe("PCS");
   });
 
   it("summarises per rate, highest first", () => {
-    const summary = vatSummary([line({ total: 4900, vatRate: 2500 }), line({ total: 1000, vatRate: 1500 }), line({ total: 100, vatRate: 2500 })]);
+    const summary = vatSummary([
+      line({ total: 4900, vatRate: 2500 }),
+      line({ total: 1000, vatRate: 1500 }),
+      line({ total: 100, vatRate: 2500 }),
+    ]);
     expect(summary).toEqual([
       { rate: 2500, total: 5000, vat: 1000, base: 4000 },
       { rate: 1500, total: 1000, vat: 130, base: 870 },

@@ -32,5 +32,7 @@ export function tillOfReference(reference: string): string | undefined {
  */
 export function nextReferenceBase(now: number, previous: string | undefined): string {
   const last = previous === undefined ? 0 : parseInt(previous, 36);
-  return Math.max(now, last + 1).toString(36).padStart(8, "0");
+  return Math.max(now, last + 1)
+    .toString(36)
+    .padStart(8, "0");
 }

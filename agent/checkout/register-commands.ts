@@ -7,7 +7,16 @@ import { startAttempt, tokenIsFresh } from "./attempts.js";
 import { cancelDuringLoyalty } from "./loyalty.js";
 import { saleUpdate } from "./wire.js";
 import type { TillState } from "./till.js";
-import { ACCEPT, advance, commit, finish, noChange, refuse, withdrawEffect, type Ctx } from "./transitions.js";
+import {
+  ACCEPT,
+  advance,
+  commit,
+  finish,
+  noChange,
+  refuse,
+  withdrawEffect,
+  type Ctx,
+} from "./transitions.js";
 
 /**
  * The register's commands. Each either changes nothing and refuses with a protocol code, or is
@@ -17,11 +26,16 @@ import { ACCEPT, advance, commit, finish, noChange, refuse, withdrawEffect, type
 
 export function onBasket(till: TillState, basket: Basket, ctx: Ctx): Transition {
   if (basket.currency !== ctx.settings.currency) {
-    return refuse(till, "BAD_CURRENCY", `this sales unit takes ${ctx.settings.currency}, not ${basket.currency}`);
+    return refuse(
+      till,
+      "BAD_CURRENCY",
+      `this sales unit takes ${ctx.settings.currency}, not ${basket.currency}`,
+    );
   }
   const existing = till.sales[basket.saleId];
   if (existing !== undefined) {
-    if (existing.phase.kind === "final") return refuse(till, "SALE_FINISHED", `sale ${basket.saleId} is already finished`);
+    if (existing.phase.kind === "final")
+      return refuse(till, "SALE_FINISHED", `sale ${basket.saleId} is already finished`);
     // A recognised member's register may send member prices during the member window.
     if (existing.phase.kind !== "open" && existing.phase.kind !== "member_window") {
       return refuse(till, "SALE_LOCKED", `sale ${basket.saleId} is being paid; its basket is locked`);
@@ -50,11 +64,19 @@ export function onPay(till: TillState, saleId: string, total: number, ctx: Ctx):
   if (sale === undefined) return refuse(till, "UNKNOWN_SALE", `no basket for sale ${saleId}`);
   if (sale.phase.kind === "final") return refuse(till, "SALE_FINISHED", `sale ${saleId} is already finished`);
   if (total !== sale.basket.total) {
-    return refuse(till, "BASKET_TOTAL_MISMATCH", `pay total ${total} differs from the basket total ${sale.basket.total}`);
+    return refuse(
+      till,
+      "BASKET_TOTAL_MISMATCH",
+      `pay total ${total} differs from the basket total ${sale.basket.total}`,
+    );
   }
   const minimum = MINIMUM_PAYMENT[sale.basket.currency];
   if (total < minimum || total > MAXIMUM_PAYMENT) {
-    return refuse(till, "AMOUNT_OUT_OF_RANGE", `a payment must be from ${minimum} to ${MAXIMUM_PAYMENT} minor units`);
+    return refuse(
+      till,
+      "AMOUNT_OUT_OF_RANGE",
+      `a payment must be from ${minimum} to ${MAXIMUM_PAYMENT} minor units`,
+    );
   }
   if (till.activeSaleId !== undefined && till.activeSaleId !== saleId) {
     return refuse(till, "SALE_BUSY", `sale ${till.activeSaleId} is being paid`);
@@ -97,15 +119,31 @@ export function onCancel(till: TillState, saleId: string, ctx: Ctx): Transition 
     case "releasing":
       return noChange(till, ACCEPT);
     case "capturing":
-      return refuse(till, "CANCEL_TOO_LATE", "the customer has approved and the payment is being captured; refund it instead");
+      return refuse(
+        till,
+        "CANCEL_TOO_LATE",
+        "the customer has approved and the payment is being captured; refund it instead",
+      );
     case "final":
-      if (phase.outcome.state === "captured") return refuse(till, "CANCEL_TOO_LATE", `sale ${saleId} was captured; refund it instead`);
+      if (phase.outcome.state === "captured")
+        return refuse(till, "CANCEL_TOO_LATE", `sale ${saleId} was captured; refund it instead`);
       // Already failed or cancelled: accept, and make sure the register has the final state.
-      return { till, effects: [{ type: "notify_register", update: saleUpdate(sale), durable: true }], acceptance: ACCEPT, changed: [] };
+      return {
+        till,
+        effects: [{ type: "notify_register", update: saleUpdate(sale), durable: true }],
+        acceptance: ACCEPT,
+        changed: [],
+      };
   }
 }
 
-export function onRefund(till: TillState, saleId: string, refundId: string, amount: number, ctx: Ctx): Transition {
+export function onRefund(
+  till: TillState,
+  saleId: string,
+  refundId: string,
+  amount: number,
+  ctx: Ctx,
+): Transition {
   const sale = till.sales[saleId];
   if (sale === undefined) return refuse(till, "UNKNOWN_SALE", `no sale ${saleId}`);
   if (sale.phase.kind !== "final" || sale.phase.outcome.state !== "captured") {
@@ -114,15 +152,24 @@ export function onRefund(till: TillState, saleId: string, refundId: string, amou
   const outcome = sale.phase.outcome;
   const existing = sale.refunds.find((r) => r.refundId === refundId);
   if (existing !== undefined) {
-    if (existing.amount !== amount) return refuse(till, "BAD_FIELD", `refund ${refundId} was requested with another amount`);
-    const update = existing.status === "failed" ? { ...saleUpdate(sale), refundId, reason: "REFUND_FAILED" as const } : { ...saleUpdate(sale), refundId };
-    const resend: Effect[] = existing.status === "requested" ? [] : [{ type: "notify_register", update, durable: true }];
+    if (existing.amount !== amount)
+      return refuse(till, "BAD_FIELD", `refund ${refundId} was requested with another amount`);
+    const update =
+      existing.status === "failed"
+        ? { ...saleUpdate(sale), refundId, reason: "REFUND_FAILED" as const }
+        : { ...saleUpdate(sale), refundId };
+    const resend: Effect[] =
+      existing.status === "requested" ? [] : [{ type: "notify_register", update, durable: true }];
     return { till, effects: resend, acceptance: ACCEPT, changed: [] };
   }
   if (amount <= 0) return refuse(till, "AMOUNT_OUT_OF_RANGE", "a refund must be at least 1 minor unit");
   const refundable = refundableAmount(sale);
   if (amount > refundable) {
-    return refuse(till, "REFUND_TOO_LARGE", `at most ${refundable} of ${capturedAmount(sale)} can still be refunded`);
+    return refuse(
+      till,
+      "REFUND_TOO_LARGE",
+      `at most ${refundable} of ${capturedAmount(sale)} can still be refunded`,
+    );
   }
   const n = sale.refunds.length + 1;
   const next: Sale = { ...sale, refunds: [...sale.refunds, { refundId, n, amount, status: "requested" }] };

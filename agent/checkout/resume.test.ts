@@ -6,36 +6,56 @@ describe("resumeEffects (what start-up re-sends, with the same keys)", () => {
   it("creating → the identical create request", () => {
     const h = new TillHarness();
     const t = h.startPayment();
-    expect(resumeEffects(h.sale(), { includeReceipts: true })).toEqual(t.effects.filter((e) => e.type === "vipps_create"));
+    expect(resumeEffects(h.sale(), { includeReceipts: true })).toEqual(
+      t.effects.filter((e) => e.type === "vipps_create"),
+    );
   });
 
   it("requested → ask Vipps (GET) at once", () => {
     const h = new TillHarness();
     h.requested();
-    expect(resumeEffects(h.sale(), { includeReceipts: true })).toEqual([{ type: "vipps_get", saleId: "S1", reference: h.reference() }]);
+    expect(resumeEffects(h.sale(), { includeReceipts: true })).toEqual([
+      { type: "vipps_get", saleId: "S1", reference: h.reference() },
+    ]);
   });
 
   it("capturing → the same capture", () => {
     const h = new TillHarness();
     const t = h.capturing();
-    expect(resumeEffects(h.sale(), { includeReceipts: true })).toEqual(t.effects.filter((e) => e.type === "vipps_capture"));
+    expect(resumeEffects(h.sale(), { includeReceipts: true })).toEqual(
+      t.effects.filter((e) => e.type === "vipps_capture"),
+    );
   });
 
   it("cancelling and releasing → the same cancel requests", () => {
     const h = new TillHarness();
     h.requested();
     const cancel = h.send({ type: "cancel", saleId: "S1" });
-    expect(resumeEffects(h.sale(), { includeReceipts: true })).toEqual(cancel.effects.filter((e) => e.type === "vipps_cancel"));
-    const release = h.send({ type: "cancel_result", saleId: "S1", reference: h.reference(), transactionOnly: true, result: { ok: false, failure: "refused", status: 400, code: "6060" } });
-    expect(resumeEffects(h.sale(), { includeReceipts: true })).toEqual(release.effects.filter((e) => e.type === "vipps_cancel"));
+    expect(resumeEffects(h.sale(), { includeReceipts: true })).toEqual(
+      cancel.effects.filter((e) => e.type === "vipps_cancel"),
+    );
+    const release = h.send({
+      type: "cancel_result",
+      saleId: "S1",
+      reference: h.reference(),
+      transactionOnly: true,
+      result: { ok: false, failure: "refused", status: 400, code: "6060" },
+    });
+    expect(resumeEffects(h.sale(), { includeReceipts: true })).toEqual(
+      release.effects.filter((e) => e.type === "vipps_cancel"),
+    );
   });
 
   it("captured with the receipt queued → print it as the original; printing → print a COPY", () => {
     const h = new TillHarness();
     h.captured();
-    expect(resumeEffects(h.sale(), { includeReceipts: true })).toEqual([{ type: "print_receipt", saleId: "S1", kind: "sale", copy: false }]);
+    expect(resumeEffects(h.sale(), { includeReceipts: true })).toEqual([
+      { type: "print_receipt", saleId: "S1", kind: "sale", copy: false },
+    ]);
     h.send({ type: "receipt_started", saleId: "S1" });
-    expect(resumeEffects(h.sale(), { includeReceipts: true })).toEqual([{ type: "print_receipt", saleId: "S1", kind: "sale", copy: true }]);
+    expect(resumeEffects(h.sale(), { includeReceipts: true })).toEqual([
+      { type: "print_receipt", saleId: "S1", kind: "sale", copy: true },
+    ]);
     h.send({ type: "receipt_result", saleId: "S1", printed: true });
     expect(resumeEffects(h.sale(), { includeReceipts: true })).toEqual([]);
   });
@@ -50,7 +70,9 @@ describe("resumeEffects (what start-up re-sends, with the same keys)", () => {
     const other = new TillHarness();
     other.startPayment();
     other.send({ type: "create_result", saleId: "S1", reference: other.reference(), result: UNAVAILABLE });
-    expect(resumeEffects(other.sale(), { includeReceipts: true })).toMatchObject([{ type: "vipps_cancel", cleanup: true }]);
+    expect(resumeEffects(other.sale(), { includeReceipts: true })).toMatchObject([
+      { type: "vipps_cancel", cleanup: true },
+    ]);
   });
 
   it("open, waiting and settled sales need nothing", () => {
@@ -101,11 +123,15 @@ describe("a receipt whose print was interrupted", () => {
     h.captured();
     h.send({ type: "receipt_started", saleId: "S1" });
     // The agent died here. After the restart the queue starts the job again:
-    expect(resumeEffects(h.sale(), { includeReceipts: true })).toEqual([{ type: "print_receipt", saleId: "S1", kind: "sale", copy: true }]);
+    expect(resumeEffects(h.sale(), { includeReceipts: true })).toEqual([
+      { type: "print_receipt", saleId: "S1", kind: "sale", copy: true },
+    ]);
     h.send({ type: "receipt_started", saleId: "S1" });
     const failed = h.send({ type: "receipt_result", saleId: "S1", printed: false });
     expect(failed.effects).toEqual([{ type: "receipt_outcome", saleId: "S1", printed: false, copy: true }]);
-    expect(resumeEffects(h.sale(), { includeReceipts: true })).toEqual([{ type: "print_receipt", saleId: "S1", kind: "sale", copy: true }]);
+    expect(resumeEffects(h.sale(), { includeReceipts: true })).toEqual([
+      { type: "print_receipt", saleId: "S1", kind: "sale", copy: true },
+    ]);
     h.send({ type: "receipt_started", saleId: "S1" });
     const t = h.send({ type: "receipt_result", saleId: "S1", printed: true });
     expect(t.effects).toEqual([{ type: "receipt_outcome", saleId: "S1", printed: true, copy: true }]);

@@ -20,7 +20,11 @@ export function resumeEffects(sale: Sale, options: { includeReceipts: boolean })
     case "awaiting_customer":
       break;
     case "identifying":
-      effects.push({ type: "loyalty_identify", saleId: sale.saleId, customerToken: phase.checkIn.customerToken });
+      effects.push({
+        type: "loyalty_identify",
+        saleId: sale.saleId,
+        customerToken: phase.checkIn.customerToken,
+      });
       break;
     case "member_window":
     case "enrolling":
@@ -83,8 +87,16 @@ export function resumeEffects(sale: Sale, options: { includeReceipts: boolean })
             amount: money(refund.amount),
           });
         }
-        if (options.includeReceipts && (sale.receipt.status === "queued" || sale.receipt.status === "printing")) {
-          effects.push({ type: "print_receipt", saleId: sale.saleId, kind: "sale", copy: sale.receipt.status === "printing" || sale.receipt.copy === true });
+        if (
+          options.includeReceipts &&
+          (sale.receipt.status === "queued" || sale.receipt.status === "printing")
+        ) {
+          effects.push({
+            type: "print_receipt",
+            saleId: sale.saleId,
+            kind: "sale",
+            copy: sale.receipt.status === "printing" || sale.receipt.copy === true,
+          });
         }
       }
       break;

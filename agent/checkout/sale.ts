@@ -41,7 +41,11 @@ export interface CreatePaymentBody {
   readonly paymentDescription: string;
   readonly receipt: {
     readonly orderLines: readonly OrderLine[];
-    readonly bottomLine: { readonly currency: Currency; readonly posId: string; readonly receiptNumber: string };
+    readonly bottomLine: {
+      readonly currency: Currency;
+      readonly posId: string;
+      readonly receiptNumber: string;
+    };
   };
   readonly metadata: Readonly<Record<string, string>>;
 }
@@ -54,7 +58,11 @@ export interface OrderLine {
   readonly totalTaxAmount: number;
   readonly taxRate: number;
   readonly discount?: number;
-  readonly unitInfo: { readonly unitPrice: number; readonly quantity: string; readonly quantityUnit: QuantityUnit };
+  readonly unitInfo: {
+    readonly unitPrice: number;
+    readonly quantity: string;
+    readonly quantityUnit: QuantityUnit;
+  };
 }
 
 export type QuantityUnit = "PCS" | "KG" | "KM" | "MINUTE" | "LITRE" | "KWH";
@@ -102,8 +110,7 @@ export type Phase =
   | { readonly kind: "final"; readonly outcome: Outcome };
 
 export type ReleaseOutcome =
-  | { readonly state: "cancelled" }
-  | { readonly state: "failed"; readonly reason: FailureReason };
+  { readonly state: "cancelled" } | { readonly state: "failed"; readonly reason: FailureReason };
 
 export type Outcome =
   | {
@@ -143,7 +150,9 @@ export interface Sale {
 }
 
 export function capturedAmount(sale: Sale): number {
-  return sale.phase.kind === "final" && sale.phase.outcome.state === "captured" ? sale.phase.outcome.capturedAmount : 0;
+  return sale.phase.kind === "final" && sale.phase.outcome.state === "captured"
+    ? sale.phase.outcome.capturedAmount
+    : 0;
 }
 
 export function refundedAmount(sale: Sale): number {

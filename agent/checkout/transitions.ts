@@ -18,11 +18,19 @@ export function refuse(till: TillState, code: RefusalCode, message: string): Tra
 }
 
 export function noChange(till: TillState, acceptance?: Acceptance): Transition {
-  return acceptance === undefined ? { till, effects: [], changed: [] } : { till, effects: [], acceptance, changed: [] };
+  return acceptance === undefined
+    ? { till, effects: [], changed: [] }
+    : { till, effects: [], acceptance, changed: [] };
 }
 
 /** Stores the new version of a sale and returns the transition with its effects. */
-export function commit(till: TillState, sale: Sale, effects: readonly Effect[], ctx: Ctx, acceptance?: Acceptance): Transition {
+export function commit(
+  till: TillState,
+  sale: Sale,
+  effects: readonly Effect[],
+  ctx: Ctx,
+  acceptance?: Acceptance,
+): Transition {
   const stamped = { ...sale, updatedAt: ctx.now };
   const next = withSale(till, stamped);
   return acceptance === undefined
@@ -39,10 +47,18 @@ export function tell(sale: Sale): Effect {
  * Moves a sale to a new phase (not final) and tells the register when what it sees changed
  * (several internal phases share one protocol state, e.g. requested and capturing).
  */
-export function advance(till: TillState, sale: Sale, phase: Phase, effects: readonly Effect[], ctx: Ctx, acceptance?: Acceptance): Transition {
+export function advance(
+  till: TillState,
+  sale: Sale,
+  phase: Phase,
+  effects: readonly Effect[],
+  ctx: Ctx,
+  acceptance?: Acceptance,
+): Transition {
   const next: Sale = { ...sale, phase };
   const before = till.sales[sale.saleId];
-  const changed = before === undefined || JSON.stringify(saleUpdate(next)) !== JSON.stringify(saleUpdate(before));
+  const changed =
+    before === undefined || JSON.stringify(saleUpdate(next)) !== JSON.stringify(saleUpdate(before));
   return commit(till, next, changed ? [...effects, tell(next)] : effects, ctx, acceptance);
 }
 
@@ -71,8 +87,10 @@ export function finish(
     effects.push({ type: "print_receipt", saleId: sale.saleId, kind: "sale", copy: false });
   }
   // The back office hears of every sale that reached Vipps, paid or not.
-  if (captured || sale.attempts > 0) effects.push({ type: "sale_completed", sale: { ...next, updatedAt: ctx.now } });
-  if (options.cleanupReference !== undefined) effects.push(...cleanupEffects(sale.saleId, options.cleanupReference));
+  if (captured || sale.attempts > 0)
+    effects.push({ type: "sale_completed", sale: { ...next, updatedAt: ctx.now } });
+  if (options.cleanupReference !== undefined)
+    effects.push(...cleanupEffects(sale.saleId, options.cleanupReference));
   const released = till.activeSaleId === sale.saleId ? withoutActive(till) : till;
   return commit(released, next, effects, ctx, options.acceptance);
 }
@@ -97,5 +115,12 @@ export function cleanupEffects(saleId: string, reference: string): Effect[] {
 
 /** Withdraw a payment request that is not yet approved (cancelTransactionOnly: a race-free cancel). */
 export function withdrawEffect(saleId: string, reference: string): Effect {
-  return { type: "vipps_cancel", saleId, reference, idempotencyKey: idempotencyKey(reference, "cancel"), transactionOnly: true, cleanup: false };
+  return {
+    type: "vipps_cancel",
+    saleId,
+    reference,
+    idempotencyKey: idempotencyKey(reference, "cancel"),
+    transactionOnly: true,
+    cleanup: false,
+  };
 }

@@ -21,7 +21,10 @@ const COMMANDS: Readonly<Record<string, () => Promise<Registrar>>> = {
   run: async () => (await import("./commands/run.js")).registerRunCommand,
   demo: async () => (await import("./commands/demo.js")).registerDemoCommand,
   config: async () => {
-    const [check, edit] = await Promise.all([import("./commands/config.js"), import("./commands/config-edit.js")]);
+    const [check, edit] = await Promise.all([
+      import("./commands/config.js"),
+      import("./commands/config-edit.js"),
+    ]);
     return (program) => {
       check.registerConfigCommands(program);
       edit.registerConfigEditCommands(program);
@@ -33,7 +36,8 @@ const COMMANDS: Readonly<Record<string, () => Promise<Registrar>>> = {
   report: async () => (await import("./commands/report.js")).registerReportCommand,
   reprint: async () => (await import("./commands/reprint.js")).registerReprintCommand,
   refund: async () => (await import("./commands/refund.js")).registerRefundCommand,
-  "register-monitor": async () => (await import("./commands/register-monitor.js")).registerRegisterMonitorCommand,
+  "register-monitor": async () =>
+    (await import("./commands/register-monitor.js")).registerRegisterMonitorCommand,
   "display-test": async () => (await import("./commands/display-test.js")).registerDisplayTestCommand,
   "print-test": async () => (await import("./commands/print-test.js")).registerPrintTestCommand,
   loyalty: async () => (await import("./commands/loyalty.js")).registerLoyaltyCommands,

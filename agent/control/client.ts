@@ -1,7 +1,13 @@
 import { createConnection } from "node:net";
 import { AgentError, errorMessage } from "../../lib/errors.js";
 import { controlError } from "./errors.js";
-import { encodeRequest, MAX_RESPONSE_BYTES, parseResponse, type ControlRequest, type ControlResults } from "./protocol.js";
+import {
+  encodeRequest,
+  MAX_RESPONSE_BYTES,
+  parseResponse,
+  type ControlRequest,
+  type ControlResults,
+} from "./protocol.js";
 
 export interface ControlRequestOptions {
   /**
@@ -36,18 +42,36 @@ export function controlRequest<R extends ControlRequest>(
     };
     const fail = (error: Error): void => finish(() => reject(error));
     const timer = setTimeout(
-      () => fail(controlError("CONTROL_TIMEOUT", `the agent did not answer ${request.method} within ${options.timeoutMs} ms`)),
+      () =>
+        fail(
+          controlError(
+            "CONTROL_TIMEOUT",
+            `the agent did not answer ${request.method} within ${options.timeoutMs} ms`,
+          ),
+        ),
       options.timeoutMs,
     );
 
     socket.once("connect", () => socket.write(encodeRequest(request)));
     socket.on("error", (error: NodeJS.ErrnoException) => {
       if (error.code === "ENOENT" || error.code === "ECONNREFUSED") {
-        fail(controlError("CONTROL_NOT_RUNNING", `the agent is not running (nothing listens on ${socketPath})`, { cause: error }));
+        fail(
+          controlError("CONTROL_NOT_RUNNING", `the agent is not running (nothing listens on ${socketPath})`, {
+            cause: error,
+          }),
+        );
       } else if (error.code === "EACCES" || error.code === "EPERM") {
-        fail(controlError("CONTROL_PERMISSION_DENIED", `not allowed to connect to ${socketPath}`, { cause: error }));
+        fail(
+          controlError("CONTROL_PERMISSION_DENIED", `not allowed to connect to ${socketPath}`, {
+            cause: error,
+          }),
+        );
       } else {
-        fail(controlError("CONTROL_CONNECTION_LOST", `the control connection failed: ${errorMessage(error)}`, { cause: error }));
+        fail(
+          controlError("CONTROL_CONNECTION_LOST", `the control connection failed: ${errorMessage(error)}`, {
+            cause: error,
+          }),
+        );
       }
     });
     socket.on("data", (chunk: Buffer) => {
@@ -55,7 +79,12 @@ export function controlRequest<R extends ControlRequest>(
       const part = newline === -1 ? chunk : chunk.subarray(0, newline);
       size += part.length;
       if (size > MAX_RESPONSE_BYTES) {
-        fail(controlError("CONTROL_BAD_RESPONSE", `the agent's answer is longer than ${MAX_RESPONSE_BYTES} bytes`));
+        fail(
+          controlError(
+            "CONTROL_BAD_RESPONSE",
+            `the agent's answer is longer than ${MAX_RESPONSE_BYTES} bytes`,
+          ),
+        );
         return;
       }
       chunks.push(part);
@@ -73,6 +102,8 @@ export function controlRequest<R extends ControlRequest>(
         fail(error as Error);
       }
     });
-    socket.once("close", () => fail(controlError("CONTROL_CONNECTION_LOST", "the agent closed the connection without an answer")));
+    socket.once("close", () =>
+      fail(controlError("CONTROL_CONNECTION_LOST", "the agent closed the connection without an answer")),
+    );
   });
 }

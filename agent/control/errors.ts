@@ -31,6 +31,10 @@ export type ControlErrorCode =
 
 export type ControlError = AgentError<ControlErrorCode>;
 
-export function controlError(code: ControlErrorCode, message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}): ControlError {
+export function controlError(
+  code: ControlErrorCode,
+  message: string,
+  options: { cause?: unknown; details?: Record<string, unknown> } = {},
+): ControlError {
   return new AgentError(code, message, options);
 }

@@ -42,7 +42,11 @@ export interface ControlResults {
 
 export type ControlResponse<M extends ControlMethod = ControlMethod> =
   | { readonly v: typeof PROTOCOL_VERSION; readonly ok: true; readonly result: ControlResults[M] }
-  | { readonly v: typeof PROTOCOL_VERSION; readonly ok: false; readonly error: { readonly code: string; readonly message: string } };
+  | {
+      readonly v: typeof PROTOCOL_VERSION;
+      readonly ok: false;
+      readonly error: { readonly code: string; readonly message: string };
+    };
 
 /** What any code of ours may put in a sale/reference argument: ids and references are ASCII without spaces. */
 const SALE_SELECTOR = /^[\x21-\x7e]{1,64}$/;
@@ -53,12 +57,17 @@ const requestSchemas = {
   reprint: z.strictObject({
     v: z.literal(PROTOCOL_VERSION),
     method: z.literal("reprint"),
-    sale: z.string().regex(SALE_SELECTOR, { error: "expected a sale id, payment reference or sale number" }).optional(),
+    sale: z
+      .string()
+      .regex(SALE_SELECTOR, { error: "expected a sale id, payment reference or sale number" })
+      .optional(),
   }),
   refund: z.strictObject({
     v: z.literal(PROTOCOL_VERSION),
     method: z.literal("refund"),
-    reference: z.string().regex(REFERENCE, { error: "expected a payment reference (8–50 of A–Z, a–z, 0–9, -)" }),
+    reference: z
+      .string()
+      .regex(REFERENCE, { error: "expected a payment reference (8–50 of A–Z, a–z, 0–9, -)" }),
     amount: z
       .int({ error: "expected an integer amount in minor units" })
       .min(1, { error: "expected at least 1 (minor units)" })
@@ -67,12 +76,19 @@ const requestSchemas = {
   }),
   refreshQr: z.strictObject({ v: z.literal(PROTOCOL_VERSION), method: z.literal("refreshQr") }),
   // The document's content is checked by the printer driver's validateDocument on the server.
-  print: z.strictObject({ v: z.literal(PROTOCOL_VERSION), method: z.literal("print"), document: z.looseObject({ kind: z.string() }) }),
+  print: z.strictObject({
+    v: z.literal(PROTOCOL_VERSION),
+    method: z.literal("print"),
+    document: z.looseObject({ kind: z.string() }),
+  }),
 } as const;
 
 function describeIssues(error: z.ZodError): string {
   return error.issues
-    .map((issue) => `${issue.path.length === 0 ? "request" : issue.path.map(String).join(".")}: ${issue.message}`)
+    .map(
+      (issue) =>
+        `${issue.path.length === 0 ? "request" : issue.path.map(String).join(".")}: ${issue.message}`,
+    )
     .join("; ");
 }
 
@@ -84,12 +100,20 @@ export function parseRequest(line: string): ControlRequest {
   } catch {
     throw controlError("CONTROL_BAD_REQUEST", "the request is not valid JSON");
   }
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw controlError("CONTROL_BAD_REQUEST", "the request must be a JSON object");
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw))
+    throw controlError("CONTROL_BAD_REQUEST", "the request must be a JSON object");
   const fields = raw as Record<string, unknown>;
-  if (fields.v !== PROTOCOL_VERSION) throw controlError("CONTROL_BAD_REQUEST", `unsupported protocol version (expected v: ${PROTOCOL_VERSION})`);
+  if (fields.v !== PROTOCOL_VERSION)
+    throw controlError(
+      "CONTROL_BAD_REQUEST",
+      `unsupported protocol version (expected v: ${PROTOCOL_VERSION})`,
+    );
   const method = fields.method;
   if (typeof method !== "string" || !(CONTROL_METHODS as readonly string[]).includes(method)) {
-    throw controlError("CONTROL_UNKNOWN_METHOD", `unknown method ${JSON.stringify(method)}; expected one of ${CONTROL_METHODS.join(", ")}`);
+    throw controlError(
+      "CONTROL_UNKNOWN_METHOD",
+      `unknown method ${JSON.stringify(method)}; expected one of ${CONTROL_METHODS.join(", ")}`,
+    );
   }
   const parsed = requestSchemas[method as ControlMethod].safeParse(raw);
   if (!parsed.success) throw controlError("CONTROL_BAD_REQUEST", describeIssues(parsed.error));
@@ -137,7 +161,10 @@ const agentStatusSchema = z.object({
     register: z.object({ state: z.string(), peer: z.string().optional() }),
     mqtt: z.object({ state: z.string() }),
     vipps: z.object({ state: z.enum(["ok", "failing", "unknown"]), lastError: z.string().optional() }),
-    printer: z.object({ state: z.enum(["online", "paper_out", "cover_open", "offline", "none"]), queued: z.int().nonnegative() }),
+    printer: z.object({
+      state: z.enum(["online", "paper_out", "cover_open", "offline", "none"]),
+      queued: z.int().nonnegative(),
+    }),
     display: z.object({ state: z.enum(["ok", "failed", "none"]) }),
     gpio: z.object({ state: z.enum(["ok", "unavailable", "disabled"]) }),
   }),
@@ -156,14 +183,21 @@ const resultSchemas: { readonly [M in ControlMethod]: z.ZodType<ControlResults[M
 
 const responseSchema = z.union([
   z.object({ v: z.literal(PROTOCOL_VERSION), ok: z.literal(true), result: z.unknown() }),
-  z.object({ v: z.literal(PROTOCOL_VERSION), ok: z.literal(false), error: z.object({ code: z.string().min(1), message: z.string() }) }),
+  z.object({
+    v: z.literal(PROTOCOL_VERSION),
+    ok: z.literal(false),
+    error: z.object({ code: z.string().min(1), message: z.string() }),
+  }),
 ]);
 
 /**
  * Parses a response line for `method`: the result, or the agent's error as an AgentError with
  * the agent's code. Throws CONTROL_BAD_RESPONSE for anything else.
  */
-export function parseResponse<M extends ControlMethod>(method: M, line: string): { ok: true; result: ControlResults[M] } | { ok: false; error: AgentErrorLike } {
+export function parseResponse<M extends ControlMethod>(
+  method: M,
+  line: string,
+): { ok: true; result: ControlResults[M] } | { ok: false; error: AgentErrorLike } {
   let raw: unknown;
   try {
     raw = JSON.parse(line);
@@ -171,10 +205,19 @@ export function parseResponse<M extends ControlMethod>(method: M, line: string):
     throw controlError("CONTROL_BAD_RESPONSE", "the agent's answer is not valid JSON");
   }
   const envelope = responseSchema.safeParse(raw);
-  if (!envelope.success) throw controlError("CONTROL_BAD_RESPONSE", `the agent's answer is malformed: ${describeIssues(envelope.error)}`);
-  if (!envelope.data.ok) return { ok: false, error: { code: envelope.data.error.code, message: envelope.data.error.message } };
+  if (!envelope.success)
+    throw controlError(
+      "CONTROL_BAD_RESPONSE",
+      `the agent's answer is malformed: ${describeIssues(envelope.error)}`,
+    );
+  if (!envelope.data.ok)
+    return { ok: false, error: { code: envelope.data.error.code, message: envelope.data.error.message } };
   const result = resultSchemas[method].safeParse(envelope.data.result);
-  if (!result.success) throw controlError("CONTROL_BAD_RESPONSE", `the agent's ${method} answer is malformed: ${describeIssues(result.error)}`);
+  if (!result.success)
+    throw controlError(
+      "CONTROL_BAD_RESPONSE",
+      `the agent's ${method} answer is malformed: ${describeIssues(result.error)}`,
+    );
   return { ok: true, result: result.data };
 }
 

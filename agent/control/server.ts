@@ -5,7 +5,13 @@ import { errorMessage, isAgentError } from "../../lib/errors.js";
 import { silentLogger, type Logger } from "../../lib/log.js";
 import type { ControlApi } from "./api.js";
 import { controlError } from "./errors.js";
-import { encodeError, encodeResult, MAX_REQUEST_BYTES, parseRequest, type ControlRequest } from "./protocol.js";
+import {
+  encodeError,
+  encodeResult,
+  MAX_REQUEST_BYTES,
+  parseRequest,
+  type ControlRequest,
+} from "./protocol.js";
 
 export interface ControlServerOptions {
   /** Config `control.socketPath`; /run/pos-agent/control.sock under systemd. */
@@ -58,7 +64,12 @@ export async function startControlServer(options: ControlServerOptions): Promise
   server.on("error", (error) => log.error({ err: errorMessage(error) }, "control socket error"));
 
   await new Promise<void>((resolve, reject) => {
-    const onError = (error: Error): void => reject(controlError("CONTROL_BAD_SOCKET_PATH", `cannot listen on ${socketPath}: ${errorMessage(error)}`, { cause: error }));
+    const onError = (error: Error): void =>
+      reject(
+        controlError("CONTROL_BAD_SOCKET_PATH", `cannot listen on ${socketPath}: ${errorMessage(error)}`, {
+          cause: error,
+        }),
+      );
     server.once("error", onError);
     server.listen(socketPath, () => {
       server.off("error", onError);
@@ -71,7 +82,11 @@ export async function startControlServer(options: ControlServerOptions): Promise
     inode = lstatSync(socketPath).ino;
   } catch (error) {
     await new Promise<void>((resolve) => server.close(() => resolve()));
-    throw controlError("CONTROL_BAD_SOCKET_PATH", `cannot set the mode of ${socketPath}: ${errorMessage(error)}`, { cause: error });
+    throw controlError(
+      "CONTROL_BAD_SOCKET_PATH",
+      `cannot set the mode of ${socketPath}: ${errorMessage(error)}`,
+      { cause: error },
+    );
   }
   log.info({ socketPath }, "control socket listening");
 
@@ -98,7 +113,10 @@ export async function startControlServer(options: ControlServerOptions): Promise
 /** Refuses a path in use; removes a stale socket file; creates the directory in development. */
 async function prepareSocketPath(socketPath: string): Promise<void> {
   if (Buffer.byteLength(socketPath) > MAX_SOCKET_PATH_BYTES) {
-    throw controlError("CONTROL_BAD_SOCKET_PATH", `${socketPath} is longer than ${MAX_SOCKET_PATH_BYTES} bytes, the limit of a unix socket path`);
+    throw controlError(
+      "CONTROL_BAD_SOCKET_PATH",
+      `${socketPath} is longer than ${MAX_SOCKET_PATH_BYTES} bytes, the limit of a unix socket path`,
+    );
   }
   let isSocket: boolean;
   try {
@@ -108,10 +126,17 @@ async function prepareSocketPath(socketPath: string): Promise<void> {
     mkdirSync(dirname(socketPath), { recursive: true, mode: 0o750 });
     return;
   }
-  if (!isSocket) throw controlError("CONTROL_BAD_SOCKET_PATH", `${socketPath} exists and is not a socket; not replacing it`);
+  if (!isSocket)
+    throw controlError(
+      "CONTROL_BAD_SOCKET_PATH",
+      `${socketPath} exists and is not a socket; not replacing it`,
+    );
   const answer = await probe(socketPath);
   if (answer !== "refused") {
-    throw controlError("CONTROL_SOCKET_IN_USE", `another process answers on ${socketPath} (${answer}): is a second agent running?`);
+    throw controlError(
+      "CONTROL_SOCKET_IN_USE",
+      `another process answers on ${socketPath} (${answer}): is a second agent running?`,
+    );
   }
   unlinkSync(socketPath);
 }
@@ -144,7 +169,11 @@ function serveConnection(socket: Socket, api: ControlApi, log: Logger, requestTi
     // A client that keeps its end open after the answer is dropped once it goes quiet.
     socket.setTimeout(requestTimeoutMs, () => socket.destroy());
   };
-  const timer = setTimeout(() => answer(encodeError("CONTROL_BAD_REQUEST", `no complete request line within ${requestTimeoutMs} ms`)), requestTimeoutMs);
+  const timer = setTimeout(
+    () =>
+      answer(encodeError("CONTROL_BAD_REQUEST", `no complete request line within ${requestTimeoutMs} ms`)),
+    requestTimeoutMs,
+  );
   socket.on("error", (error) => log.debug({ err: errorMessage(error) }, "control connection error"));
   socket.once("close", () => clearTimeout(timer));
 
@@ -185,7 +214,10 @@ async function handleLine(line: string, api: ControlApi, log: Logger): Promise<s
       return encodeError(error.code, error.message);
     }
     log.error({ method: request.method, err: errorMessage(error) }, "control request failed unexpectedly");
-    return encodeError("CONTROL_INTERNAL", "the agent failed unexpectedly; its log has the details (journalctl -u pos-agent)");
+    return encodeError(
+      "CONTROL_INTERNAL",
+      "the agent failed unexpectedly; its log has the details (journalctl -u pos-agent)",
+    );
   }
 }
 
@@ -202,7 +234,8 @@ async function dispatch(api: ControlApi, request: ControlRequest): Promise<unkno
       await api.refreshQr();
       return null;
     case "print": {
-      if (api.print === undefined) throw controlError("CONTROL_UNSUPPORTED", "this agent does not print documents for the CLI");
+      if (api.print === undefined)
+        throw controlError("CONTROL_UNSUPPORTED", "this agent does not print documents for the CLI");
       // Loaded here, not at start-up: the printer driver brings its encoder and code page tables,
       // which a till without a printer never needs (it is loaded already when there is one).
       const { validateDocument } = await import("../../drivers/printer/index.js");

@@ -44,6 +44,8 @@ describe("demo dashboard", () => {
     void dashboard.show({ kind: "idle", qrContent: QR });
     dashboard.say("customer", "scans the QR");
     dashboard.printed("KVITTERING\nTOTALT kr 86,50");
-    expect(chunks.join("")).toBe("customer  scans the QR\n          | KVITTERING\n          | TOTALT kr 86,50\n");
+    expect(chunks.join("")).toBe(
+      "customer  scans the QR\n          | KVITTERING\n          | TOTALT kr 86,50\n",
+    );
   });
 });

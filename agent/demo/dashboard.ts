@@ -32,7 +32,13 @@ export class Dashboard implements ScreenPort {
       const rows = Math.max(16, Math.min(DISPLAY_ROWS, (this.out.rows || 40) - STORY_LINES - 4));
       const columns = Math.max(32, Math.min(DISPLAY_COLUMNS, this.out.columns || 80));
       this.frameRows = rows;
-      this.frame = renderScreen(screen, { rows, columns, language: this.display.language, brand: "auto", currency: this.display.currency });
+      this.frame = renderScreen(screen, {
+        rows,
+        columns,
+        language: this.display.language,
+        brand: "auto",
+        currency: this.display.currency,
+      });
       this.redraw();
     }
     return Promise.resolve();
@@ -58,8 +64,11 @@ export class Dashboard implements ScreenPort {
     // follow below it, side by side when there is room.
     const receiptLines = this.receipt.split("\n");
     const lines = this.story.map((s, i) => `${s.padEnd(60).slice(0, 60)}  ${receiptLines[i] ?? ""}`);
-    for (let i = this.story.length; i < receiptLines.length && i < STORY_LINES + 20; i++) lines.push(`${"".padEnd(60)}  ${receiptLines[i] ?? ""}`);
+    for (let i = this.story.length; i < receiptLines.length && i < STORY_LINES + 20; i++)
+      lines.push(`${"".padEnd(60)}  ${receiptLines[i] ?? ""}`);
     // Below the frame (which hid the cursor and turned off wrapping): clear, write, restore.
-    this.out.write(`${this.frame}\u001b[${this.frameRows + 2};1H\u001b[J${lines.join("\n")}\n\u001b[?7h\u001b[?25h`);
+    this.out.write(
+      `${this.frame}\u001b[${this.frameRows + 2};1H\u001b[J${lines.join("\n")}\n\u001b[?7h\u001b[?25h`,
+    );
   }
 }

@@ -5,7 +5,12 @@ import { systemClock } from "../../lib/clock.js";
 import { maskPhone, silentLogger } from "../../lib/log.js";
 import { formatAmount } from "../../drivers/display/index.js";
 import { FakePrinter } from "../../drivers/printer/index.js";
-import { createMemoryCable, type AgentReport, type Basket, type SaleMessage } from "../../drivers/register/index.js";
+import {
+  createMemoryCable,
+  type AgentReport,
+  type Basket,
+  type SaleMessage,
+} from "../../drivers/register/index.js";
 import { createReferenceRegister } from "../../sim/register/reference-register.js";
 import { MemberStore } from "../loyalty/index.js";
 import { openDatabase } from "../store/database.js";
@@ -38,14 +43,41 @@ const BASKETS: readonly Omit<Basket, "saleId">[] = [
     currency: "NOK",
     total: 8650,
     lines: [
-      { id: "7038010009457", name: "Kaffe latte", quantity: "2", unitPrice: 3900, total: 7800, vatRate: 1500, unit: "PCS" },
-      { id: "7038010021237", name: "Kanelbolle", quantity: "1", unitPrice: 3500, discount: 2650, total: 850, vatRate: 1500, unit: "PCS" },
+      {
+        id: "7038010009457",
+        name: "Kaffe latte",
+        quantity: "2",
+        unitPrice: 3900,
+        total: 7800,
+        vatRate: 1500,
+        unit: "PCS",
+      },
+      {
+        id: "7038010021237",
+        name: "Kanelbolle",
+        quantity: "1",
+        unitPrice: 3500,
+        discount: 2650,
+        total: 850,
+        vatRate: 1500,
+        unit: "PCS",
+      },
     ],
   },
   {
     currency: "NOK",
     total: 12990,
-    lines: [{ id: "7090026220141", name: "Smøremiddel æøå 250 g", quantity: "1", unitPrice: 12990, total: 12990, vatRate: 2500, unit: "PCS" }],
+    lines: [
+      {
+        id: "7090026220141",
+        name: "Smøremiddel æøå 250 g",
+        quantity: "1",
+        unitPrice: 12990,
+        total: 12990,
+        vatRate: 2500,
+        unit: "PCS",
+      },
+    ],
   },
 ];
 
@@ -57,16 +89,23 @@ const BASKETS: readonly Omit<Basket, "saleId">[] = [
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const dir = mkdtempSync(join(tmpdir(), "pos-agent-demo-"));
   const dashboard = new Dashboard(options.out, { language: "nb", currency: "NOK" });
-  const loyaltyMode = options.loyalty === undefined ? "off" : options.loyalty === "member" ? "lookup" : "enroll";
+  const loyaltyMode =
+    options.loyalty === undefined ? "off" : options.loyalty === "member" ? "lookup" : "enroll";
   const system = await startSystem({
     directory: dir,
     config: {
       loyalty: { mode: loyaltyMode, memberBasketWindowMs: 10_000 },
       display: { language: "nb" },
-      printer: { header: ["Kaffebaren AS", "Storgata 1, 0155 Oslo", "Org.nr. 999 999 999 MVA"], footer: ["Takk for besøket!"] },
+      printer: {
+        header: ["Kaffebaren AS", "Storgata 1, 0155 Oslo", "Org.nr. 999 999 999 MVA"],
+        footer: ["Takk for besøket!"],
+      },
     },
     // A demo cannot wait Vipps' 10 minutes for an unanswered request: 20 s here.
-    simulator: { paymentExpiryMs: 20_000, customers: { [CUSTOMER]: { profile: { givenName: "Kari", familyName: "Nordmann" } } } },
+    simulator: {
+      paymentExpiryMs: 20_000,
+      customers: { [CUSTOMER]: { profile: { givenName: "Kari", familyName: "Nordmann" } } },
+    },
   });
   if (options.loyalty === "member") seedMember(join(system.loaded.config.storage.directory, JOURNAL_FILE));
 
@@ -82,7 +121,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   register.onReport((report) => narrate(dashboard, report));
   register.start();
   await register.waitUntilUp(10_000);
-  dashboard.say("agent", `till ${system.tillId} ready — Vipps simulator ${system.sim.url}, bridge ${system.bridge.url}`);
+  dashboard.say(
+    "agent",
+    `till ${system.tillId} ready — Vipps simulator ${system.sim.url}, bridge ${system.bridge.url}`,
+  );
 
   const failures: string[] = [];
   let done = 0;
@@ -91,7 +133,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   try {
     for (let n = 0; options.sales === undefined ? !stop : n < options.sales; n++) {
       const scenario = scenarioFor(options.scenario, n);
-      const problem = await runSale(n, scenario, options.loyalty !== undefined, { system, register, dashboard });
+      const problem = await runSale(n, scenario, options.loyalty !== undefined, {
+        system,
+        register,
+        dashboard,
+      });
       done++;
       if (problem !== undefined) failures.push(problem);
       if (options.sales === undefined && !stop) await Promise.race([options.interrupted, pause(4_000)]);
@@ -112,19 +158,30 @@ interface Parts {
 }
 
 /** One sale as a cashier and a customer would do it. Returns what went wrong, if anything. */
-async function runSale(n: number, scenario: Scenario, loyalty: boolean, { system, register, dashboard }: Parts): Promise<string | undefined> {
+async function runSale(
+  n: number,
+  scenario: Scenario,
+  loyalty: boolean,
+  { system, register, dashboard }: Parts,
+): Promise<string | undefined> {
   const template = BASKETS[n % BASKETS.length] ?? BASKETS[0];
   if (template === undefined) return "no basket";
   const basket: Basket = { ...template, saleId: `DEMO-${Date.now().toString(36)}-${n + 1}` };
   const say = (who: string, what: string): void => dashboard.say(who, what);
   say("demo", `sale ${n + 1}: ${scenario.description}`);
-  system.sim.control.setCustomer(CUSTOMER, { payment: scenario.customer, login: { action: "approve", afterMs: 2_500 } });
+  system.sim.control.setCustomer(CUSTOMER, {
+    payment: scenario.customer,
+    login: { action: "approve", afterMs: 2_500 },
+  });
   const scan = (): void => {
     say("customer", `scans the QR with the app (${maskPhone(CUSTOMER)})`);
     system.sim.control.scan({ msisdn: CUSTOMER, qrContent: system.qrContent });
   };
 
-  say("register", `basket ${basket.saleId}: ${basket.lines.length} line(s), ${formatAmount({ currency: "NOK", value: basket.total }, "nb")}`);
+  say(
+    "register",
+    `basket ${basket.saleId}: ${basket.lines.length} line(s), ${formatAmount({ currency: "NOK", value: basket.total }, "nb")}`,
+  );
   await register.sell(basket);
   await pause(1_500);
   if (scenario.scanFirst === true) {
@@ -155,7 +212,8 @@ async function runSale(n: number, scenario: Scenario, loyalty: boolean, { system
   if (final.state !== expected.state || (expected.reason !== undefined && final.reason !== expected.reason)) {
     return `${basket.saleId}: ended ${final.state}${final.reason ? ` (${final.reason})` : ""}, expected ${expected.state}${expected.reason ? ` (${expected.reason})` : ""}`;
   }
-  if (loyalty && final.state === "captured" && final.member === undefined) return `${basket.saleId}: no loyalty member on the sale`;
+  if (loyalty && final.state === "captured" && final.member === undefined)
+    return `${basket.saleId}: no loyalty member on the sale`;
   if (final.state === "captured") {
     try {
       const receipt = await register.waitForReceipt(basket.saleId, 30_000);
@@ -171,10 +229,18 @@ async function runSale(n: number, scenario: Scenario, loyalty: boolean, { system
  * The register's side of loyalty: when the agent names a member, send the member-priced basket
  * (10 % off) and pay again with its total, inside the member window.
  */
-async function memberPrices(basket: Basket, register: Parts["register"], say: (who: string, what: string) => void): Promise<void> {
+async function memberPrices(
+  basket: Basket,
+  register: Parts["register"],
+  say: (who: string, what: string) => void,
+): Promise<void> {
   let identified: SaleMessage;
   try {
-    identified = await register.waitForSale(basket.saleId, (m) => m.member !== undefined || m.state === "payment_requested" || m.final, 60_000);
+    identified = await register.waitForSale(
+      basket.saleId,
+      (m) => m.member !== undefined || m.state === "payment_requested" || m.final,
+      60_000,
+    );
   } catch {
     return;
   }
@@ -184,27 +250,48 @@ async function memberPrices(basket: Basket, register: Parts["register"], say: (w
     return { ...l, discount, total: l.total - Math.floor(l.total / 10) };
   });
   const memberBasket: Basket = { ...basket, lines, total: lines.reduce((sum, l) => sum + l.total, 0) };
-  say("register", `member prices: ${formatAmount({ currency: "NOK", value: memberBasket.total }, "nb")} (10 % off), pay again`);
+  say(
+    "register",
+    `member prices: ${formatAmount({ currency: "NOK", value: memberBasket.total }, "nb")} (10 % off), pay again`,
+  );
   await register.sell(memberBasket);
   await register.pay(basket.saleId, memberBasket.total);
 }
 
 function narrate(dashboard: Dashboard, report: AgentReport): void {
   if (report.type === "receipt") {
-    dashboard.say("printer", report.printed ? `receipt printed${report.copy ? " (COPY)" : ""}` : `receipt not printed (${report.error ?? "?"})`);
+    dashboard.say(
+      "printer",
+      report.printed
+        ? `receipt printed${report.copy ? " (COPY)" : ""}`
+        : `receipt not printed (${report.error ?? "?"})`,
+    );
     return;
   }
   const amount = report.capturedAmount ?? report.amount;
   const money = amount === undefined ? "" : ` ${formatAmount({ currency: "NOK", value: amount }, "nb")}`;
-  const member = report.member === undefined ? "" : ` — member ${report.member.id}${report.member.tier ? ` (${report.member.tier})` : ""}`;
+  const member =
+    report.member === undefined
+      ? ""
+      : ` — member ${report.member.id}${report.member.tier ? ` (${report.member.tier})` : ""}`;
   const reason = report.reason === undefined ? "" : ` (${report.reason})`;
-  dashboard.say("agent", `→ register: ${report.state}${money}${reason}${member}${report.final ? " ✔ final" : ""}`);
+  dashboard.say(
+    "agent",
+    `→ register: ${report.state}${money}${reason}${member}${report.final ? " ✔ final" : ""}`,
+  );
 }
 
 function seedMember(journalFile: string): void {
   const db = openDatabase(journalFile);
   const now = Date.now();
-  new MemberStore(db).write({ memberId: "M-1001", msisdn: CUSTOMER, tier: "gold", displayName: "Kari", enrolledAt: now, lastSeenAt: now });
+  new MemberStore(db).write({
+    memberId: "M-1001",
+    msisdn: CUSTOMER,
+    tier: "gold",
+    displayName: "Kari",
+    enrolledAt: now,
+    lastSeenAt: now,
+  });
   db.close();
 }
 

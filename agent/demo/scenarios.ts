@@ -13,7 +13,11 @@ export interface Scenario {
   readonly scanFirst?: boolean;
   /** The cashier cancels this long after the payment request reached the app. */
   readonly cashierCancelsAfterMs?: number;
-  readonly expect: { readonly state: "captured" | "failed" | "cancelled"; readonly reason?: string; readonly member?: boolean };
+  readonly expect: {
+    readonly state: "captured" | "failed" | "cancelled";
+    readonly reason?: string;
+    readonly member?: boolean;
+  };
 }
 
 export const SCENARIO_NAMES = ["happy", "scan-first", "decline", "timeout", "cancel", "mixed"] as const;
@@ -22,7 +26,12 @@ export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 const APPROVE: CustomerBehaviour = { action: "approve", afterMs: 2_500 };
 
 export const SCENARIOS: Readonly<Record<Exclude<ScenarioName, "mixed">, Scenario>> = {
-  happy: { name: "happy", description: "the customer scans, approves in the app, pays", customer: APPROVE, expect: { state: "captured" } },
+  happy: {
+    name: "happy",
+    description: "the customer scans, approves in the app, pays",
+    customer: APPROVE,
+    expect: { state: "captured" },
+  },
   "scan-first": {
     name: "scan-first",
     description: "the customer scans before the cashier asks for payment",

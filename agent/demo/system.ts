@@ -8,7 +8,12 @@ import { silentLogger, type Logger } from "../../lib/log.js";
 import { startBridge, type RunningBridge } from "../../bridge/index.js";
 import { AGENT_WEBHOOK_EVENTS } from "../../bridge/cli/webhooks.js";
 import { startEmbeddedBroker, type EmbeddedBroker } from "../../sim/broker/embedded-broker.js";
-import { startVippsSimulator, type SalesUnit, type VippsSimulator, type VippsSimulatorOptions } from "../../sim/vipps/index.js";
+import {
+  startVippsSimulator,
+  type SalesUnit,
+  type VippsSimulator,
+  type VippsSimulatorOptions,
+} from "../../sim/vipps/index.js";
 import { VippsClient, vippsClientOptions } from "../vipps/index.js";
 import { freePort } from "./free-port.js";
 
@@ -70,16 +75,34 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     const webhookUrl = `http://127.0.0.1:${bridgePort}/vipps/webhook`;
 
     mkdirSync(join(options.directory, "secrets"), { recursive: true, mode: 0o700 });
-    const secret = (name: string, value: string): void => writeFileSync(join(options.directory, "secrets", name), `${value}\n`, { mode: 0o600 });
+    const secret = (name: string, value: string): void =>
+      writeFileSync(join(options.directory, "secrets", name), `${value}\n`, { mode: 0o600 });
     secret(SECRET_FILES.clientSecret, salesUnit.clientSecret);
     secret(SECRET_FILES.subscriptionKey, salesUnit.subscriptionKey);
     secret(SECRET_FILES.webhookSecrets, "pending");
 
     const input: ConfigInput = {
-      vipps: { baseUrl: sim.url, clientId: salesUnit.clientId, msn: salesUnit.msn, currency: salesUnit.currency, webhookUrl, requestTimeoutMs: 5_000, ...options.config?.vipps },
+      vipps: {
+        baseUrl: sim.url,
+        clientId: salesUnit.clientId,
+        msn: salesUnit.msn,
+        currency: salesUnit.currency,
+        webhookUrl,
+        requestTimeoutMs: 5_000,
+        ...options.config?.vipps,
+      },
       till: { id: tillId, locationDescription: "Demo till", ...options.config?.till },
-      mqtt: { url: brokerUrl, protocolVersion: protocol, reconnectMinMs: 200, reconnectMaxMs: 2_000, ...options.config?.mqtt },
-      register: { path: options.registerPath ?? join(options.directory, "register-cable"), ...options.config?.register },
+      mqtt: {
+        url: brokerUrl,
+        protocolVersion: protocol,
+        reconnectMinMs: 200,
+        reconnectMaxMs: 2_000,
+        ...options.config?.mqtt,
+      },
+      register: {
+        path: options.registerPath ?? join(options.directory, "register-cable"),
+        ...options.config?.register,
+      },
       printer: { ...options.config?.printer },
       display: { language: "en", ...options.config?.display },
       gpio: { ...options.config?.gpio },
@@ -97,7 +120,9 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     const vipps = new VippsClient(vippsClientOptions(provisional, { logger }));
     const registration = await vipps.webhooks.register({ url: webhookUrl, events: AGENT_WEBHOOK_EVENTS });
     secret(SECRET_FILES.webhookSecrets, registration.secret);
-    await vipps.qr.putMerchantCallback(tillId, { locationDescription: provisional.config.till.locationDescription });
+    await vipps.qr.putMerchantCallback(tillId, {
+      locationDescription: provisional.config.till.locationDescription,
+    });
     const qr = await vipps.qr.getMerchantCallback(tillId);
 
     const bridge = await startBridge({

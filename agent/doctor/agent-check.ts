@@ -13,24 +13,39 @@ export const agentCheck: Check<DoctorContext> = {
   title: "agent",
   needs: ["config"],
   timeoutMs: 4_000,
-  timeoutHint: "the agent holds its control socket but does not answer: journalctl -u pos-agent -e; sudo systemctl restart pos-agent",
+  timeoutHint:
+    "the agent holds its control socket but does not answer: journalctl -u pos-agent -e; sudo systemctl restart pos-agent",
   async run(context) {
     const socketPath = configOf(context).control.socketPath;
     try {
       const status = await controlRequest(socketPath, { method: "status" }, { timeoutMs: 3_000 });
       context.agent = status;
       const who = `running, pid ${status.pid}, up ${formatDuration(status.uptimeSeconds)}`;
-      if (!status.ready) return warn(`${who}, not ready yet`, "starting or stopping: systemctl status pos-agent");
-      if (status.degraded.length > 0) return warn(`${who}, serving degraded: ${status.degraded.join("; ")}`, "the checks below say what to fix; pos-agent status shows the live state");
+      if (!status.ready)
+        return warn(`${who}, not ready yet`, "starting or stopping: systemctl status pos-agent");
+      if (status.degraded.length > 0)
+        return warn(
+          `${who}, serving degraded: ${status.degraded.join("; ")}`,
+          "the checks below say what to fix; pos-agent status shows the live state",
+        );
       return ok(`${who}, serving`);
     } catch (error) {
       if (isAgentError(error, "CONTROL_NOT_RUNNING")) {
-        return warn(`not running (nothing answers on ${socketPath}); the checks below open the devices themselves`, "start it when done: sudo systemctl start pos-agent (systemctl status pos-agent says why it stopped)");
+        return warn(
+          `not running (nothing answers on ${socketPath}); the checks below open the devices themselves`,
+          "start it when done: sudo systemctl start pos-agent (systemctl status pos-agent says why it stopped)",
+        );
       }
       if (isAgentError(error, "CONTROL_PERMISSION_DENIED")) {
-        return warn(`cannot ask it: ${socketPath} refuses this user; the checks below open the devices themselves`, "run the doctor with sudo, or join the service's group: sudo usermod -aG pos-agent $USER");
+        return warn(
+          `cannot ask it: ${socketPath} refuses this user; the checks below open the devices themselves`,
+          "run the doctor with sudo, or join the service's group: sudo usermod -aG pos-agent $USER",
+        );
       }
-      return fail(`its control socket answers badly: ${isAgentError(error) ? `${error.code}: ` : ""}${errorMessage(error)}`, "sudo systemctl restart pos-agent; then journalctl -u pos-agent -e");
+      return fail(
+        `its control socket answers badly: ${isAgentError(error) ? `${error.code}: ` : ""}${errorMessage(error)}`,
+        "sudo systemctl restart pos-agent; then journalctl -u pos-agent -e",
+      );
     }
   },
 };

@@ -2,7 +2,8 @@ import { existsSync } from "node:fs";
 import { fail, ok, warn, type Check } from "./check.js";
 import type { DoctorContext } from "./context.js";
 
-const NTP_HINT = "the Pi has no real-time clock: it needs NTP (UDP 123 out); timedatectl, systemctl status systemd-timesyncd";
+const NTP_HINT =
+  "the Pi has no real-time clock: it needs NTP (UDP 123 out); timedatectl, systemctl status systemd-timesyncd";
 
 /**
  * The system clock is synchronised: TLS certificates and Vipps tokens look invalid on a Pi
@@ -18,7 +19,10 @@ export const clockCheck: Check<DoctorContext> = {
     if (existsSync(context.timesyncFlag)) return ok(`synchronised (systemd-timesyncd), ${now}`);
     const answer = await context.exec("timedatectl", ["show", "-p", "NTPSynchronized", "--value"], 3_000);
     if ("error" in answer || answer.code !== 0) {
-      return warn(`cannot tell whether the clock is synchronised (no systemd-timesyncd flag, no timedatectl); it says ${now}`, `compare with a real clock; ${NTP_HINT}`);
+      return warn(
+        `cannot tell whether the clock is synchronised (no systemd-timesyncd flag, no timedatectl); it says ${now}`,
+        `compare with a real clock; ${NTP_HINT}`,
+      );
     }
     const value = answer.stdout.trim();
     if (value === "yes") return ok(`synchronised (timedatectl), ${now}`);

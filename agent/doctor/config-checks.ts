@@ -15,12 +15,16 @@ export const configCheck: Check<DoctorContext> = {
     try {
       const { config, file } = readConfigFile(context.configFile);
       context.config = config;
-      return ok(`${file} valid (till ${config.till.id}, MSN ${config.vipps.msn}, ${config.vipps.environment === "production" ? "production" : "test"} environment)`);
+      return ok(
+        `${file} valid (till ${config.till.id}, MSN ${config.vipps.msn}, ${config.vipps.environment === "production" ? "production" : "test"} environment)`,
+      );
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       return fail(
         `${context.configFile}: ${error.problems.join("; ")}`,
-        error.code === "CONFIG_UNREADABLE" ? "give the right --config, or install the example: /etc/pos-agent/pos-agent.yaml" : "fix each line listed (pos-agent config check shows them one per line)",
+        error.code === "CONFIG_UNREADABLE"
+          ? "give the right --config, or install the example: /etc/pos-agent/pos-agent.yaml"
+          : "fix each line listed (pos-agent config check shows them one per line)",
       );
     }
   },
@@ -38,7 +42,10 @@ export const secretsCheck: Check<DoctorContext> = {
   run(context) {
     const config = configOf(context);
     const directory = secretsDirectory(config.secrets.directory, context.env);
-    const result = readSecrets(directory, { mqttPassword: config.mqtt.username !== undefined, loyaltyHttpToken: false });
+    const result = readSecrets(directory, {
+      mqttPassword: config.mqtt.username !== undefined,
+      loyaltyHttpToken: false,
+    });
     if (result.secrets === undefined) {
       const denied = result.problems.some((p) => p.includes("EACCES"));
       return fail(
@@ -60,7 +67,10 @@ export const secretsCheck: Check<DoctorContext> = {
       }
     }
     if (loose.length > 0) {
-      return fail(`readable by group or others: ${loose.join(", ")}`, `sudo chmod 600 ${loose.map((l) => join(directory, l.split(" ")[0] ?? "")).join(" ")}`);
+      return fail(
+        `readable by group or others: ${loose.join(", ")}`,
+        `sudo chmod 600 ${loose.map((l) => join(directory, l.split(" ")[0] ?? "")).join(" ")}`,
+      );
     }
     context.loaded = { file: context.configFile, config, secrets: result.secrets };
     const owner = [...owners].map((uid) => (uid === 0 ? "root" : `uid ${uid}`)).join(", ");

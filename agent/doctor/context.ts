@@ -13,7 +13,11 @@ export interface DoctorEnvironment {
   /** systemd-timesyncd's "synchronised since boot" flag file. */
   readonly timesyncFlag: string;
   /** Runs a program (timedatectl); resolves with its exit code and output, or why it could not run. */
-  readonly exec: (file: string, args: readonly string[], timeoutMs: number) => Promise<{ code: number | null; stdout: string } | { error: string }>;
+  readonly exec: (
+    file: string,
+    args: readonly string[],
+    timeoutMs: number,
+  ) => Promise<{ code: number | null; stdout: string } | { error: string }>;
   /** /sys/class/gpio. */
   readonly sysfsGpioRoot: string;
   readonly fetch?: typeof fetch;

@@ -16,7 +16,10 @@ export const displayCheck: Check<DoctorContext> = {
     const path = config.display.path;
     if (path === "none") return skip("none configured (display.path: none)");
     if (context.agent !== undefined && context.agent.links.display.state === "failed") {
-      return fail(`the agent cannot draw on ${path}`, `ls -l ${path} (group tty, mode 0660); journalctl -u pos-agent -e`);
+      return fail(
+        `the agent cannot draw on ${path}`,
+        `ls -l ${path} (group tty, mode 0660); journalctl -u pos-agent -e`,
+      );
     }
     let isDevice: boolean;
     try {
@@ -30,11 +33,18 @@ export const displayCheck: Check<DoctorContext> = {
           accessSync(dirname(path), constants.W_OK);
           return ok(`${path} will be created (a preview file)`);
         } catch {
-          return fail(`${path} cannot be created`, `make ${dirname(path)} writable for the service user, or set display.path`);
+          return fail(
+            `${path} cannot be created`,
+            `make ${dirname(path)} writable for the service user, or set display.path`,
+          );
         }
       }
-      if (code === "ENOENT") return fail(`no device ${path}`, "the HDMI console is /dev/tty1; set display.path, or none");
-      return fail(`${path} is not writable (${code ?? errorMessage(error)})`, `the service user needs group tty: ls -l ${path}; id pos-agent`);
+      if (code === "ENOENT")
+        return fail(`no device ${path}`, "the HDMI console is /dev/tty1; set display.path, or none");
+      return fail(
+        `${path} is not writable (${code ?? errorMessage(error)})`,
+        `the service user needs group tty: ls -l ${path}; id pos-agent`,
+      );
     }
     return ok(`${path} writable${isDevice ? " (a terminal device)" : " (a file)"}`);
   },
@@ -52,7 +62,11 @@ export const gpioCheck: Check<DoctorContext> = {
     if (context.agent !== undefined) {
       const state = context.agent.links.gpio.state;
       if (state === "ok") return ok("the agent's lights and button work");
-      if (state === "disabled") return warn("the running agent has GPIO off, the config has it on", "restart the agent to apply the config: sudo systemctl restart pos-agent");
+      if (state === "disabled")
+        return warn(
+          "the running agent has GPIO off, the config has it on",
+          "restart the agent to apply the config: sudo systemctl restart pos-agent",
+        );
     }
     let resolved;
     try {
@@ -61,19 +75,32 @@ export const gpioCheck: Check<DoctorContext> = {
       const code = isAgentError(error) ? error.code : "";
       return fail(
         errorMessage(error),
-        code === "GPIO_BAD_PIN" ? "use BCM numbers 0–27 (pinout.xyz), each pin for one role" : "not a Raspberry Pi, or no sysfs GPIO: set gpio.enabled: false",
+        code === "GPIO_BAD_PIN"
+          ? "use BCM numbers 0–27 (pinout.xyz), each pin for one role"
+          : "not a Raspberry Pi, or no sysfs GPIO: set gpio.enabled: false",
       );
     }
     try {
       accessSync(join(context.sysfsGpioRoot, "export"), constants.W_OK);
     } catch (error) {
-      return fail(`${join(context.sysfsGpioRoot, "export")} is not writable (${(error as NodeJS.ErrnoException).code ?? "?"})`, "the service user needs group gpio: id pos-agent; ls -l /sys/class/gpio/export");
+      return fail(
+        `${join(context.sysfsGpioRoot, "export")} is not writable (${(error as NodeJS.ErrnoException).code ?? "?"})`,
+        "the service user needs group gpio: id pos-agent; ls -l /sys/class/gpio/export",
+      );
     }
     const pins = Object.entries(resolved.sysfs)
-      .map(([role, n]) => `${role} BCM${String(config.gpio.pins[role as keyof typeof config.gpio.pins])}→${String(n)}`)
+      .map(
+        ([role, n]) =>
+          `${role} BCM${String(config.gpio.pins[role as keyof typeof config.gpio.pins])}→${String(n)}`,
+      )
       .join(", ");
     const state = context.agent?.links.gpio.state;
     const summary = `${resolved.chip.label} at ${resolved.chip.base}: ${pins || "no pins configured"}`;
-    return state === "unavailable" ? fail(`the agent runs without lights although ${summary}`, "journalctl -u pos-agent -e (look for GPIO)") : ok(summary);
+    return state === "unavailable"
+      ? fail(
+          `the agent runs without lights although ${summary}`,
+          "journalctl -u pos-agent -e (look for GPIO)",
+        )
+      : ok(summary);
   },
 };

@@ -47,7 +47,14 @@ describe("pos-agent doctor on a till built from real parts", () => {
     broker = await startMosquitto();
     cable = await createPtyPair({ a: join(dir.path, "agent-tty"), b: join(dir.path, "register-tty") });
     // The same link timers on both ends, as a commissioned till has.
-    register = createReferenceRegister({ path: cable.b, ackTimeoutMs: 300, maxRetransmits: 2, heartbeatIntervalMs: 1_000, reopenMinMs: 100, reopenMaxMs: 1_000 });
+    register = createReferenceRegister({
+      path: cable.b,
+      ackTimeoutMs: 300,
+      maxRetransmits: 2,
+      heartbeatIntervalMs: 1_000,
+      reopenMinMs: 100,
+      reopenMaxMs: 1_000,
+    });
     register.start();
     printer = await startTcpTestPrinter();
     sysfs = writeFakeSysfsGpio(join(dir.path, "sysfs-gpio"), BOARDS.pi4);
@@ -56,7 +63,9 @@ describe("pos-agent doctor on a till built from real parts", () => {
     const vipps = new VippsClient(vippsClientOptions(loadConfig(file, {})));
     await vipps.qr.putMerchantCallback("kasse1", { locationDescription: "Kasse 1" });
     qrContent = (await vipps.qr.getMerchantCallback("kasse1")).qrContent;
-    withJournal(join(dir.path, "base", "state"), "write", (journal) => journal.setMetaValue("qrContent", qrContent));
+    withJournal(join(dir.path, "base", "state"), "write", (journal) =>
+      journal.setMetaValue("qrContent", qrContent),
+    );
   }, 60_000);
 
   afterAll(async () => {
@@ -76,7 +85,14 @@ describe("pos-agent doctor on a till built from real parts", () => {
       base,
       {
         ...overrides,
-        vipps: { baseUrl: sim.url, clientId: unit.clientId, msn: unit.msn, currency: unit.currency, requestTimeoutMs: 2_000, ...overrides.vipps },
+        vipps: {
+          baseUrl: sim.url,
+          clientId: unit.clientId,
+          msn: unit.msn,
+          currency: unit.currency,
+          requestTimeoutMs: 2_000,
+          ...overrides.vipps,
+        },
         mqtt: { url: broker.url, protocolVersion: 5, ...overrides.mqtt },
         register: { path: cable.a, ackTimeoutMs: 300, maxRetransmits: 2, ...overrides.register },
         printer: { uri: `tcp://127.0.0.1:${printer.port}`, ...overrides.printer },
@@ -99,7 +115,8 @@ describe("pos-agent doctor on a till built from real parts", () => {
     };
   }
 
-  const byId = (report: DoctorReport): Record<string, CheckResult> => Object.fromEntries(report.checks.map((c) => [c.id, c]));
+  const byId = (report: DoctorReport): Record<string, CheckResult> =>
+    Object.fromEntries(report.checks.map((c) => [c.id, c]));
 
   it("finds a healthy till healthy, saying the agent is not running and answering hello itself", async () => {
     const report = await runDoctor(environment(join(dir.path, "base", "pos-agent.yaml")));
@@ -122,7 +139,9 @@ describe("pos-agent doctor on a till built from real parts", () => {
     expect(report.healthy).toBe(true);
     expect(c.agent?.detail).toContain("not running");
     expect(c.register?.detail).toMatch(/answered hello on .*agent-tty: reference-register/);
-    expect(c.gpio?.detail).toBe("pinctrl-bcm2711 at 512: ready BCM17→529, busy BCM27→539, error BCM22→534, button BCM24→536");
+    expect(c.gpio?.detail).toBe(
+      "pinctrl-bcm2711 at 512: ready BCM17→529, busy BCM27→539, error BCM22→534, button BCM24→536",
+    );
     expect(c.mqtt?.detail).toContain(`subscribed to ${tillTopic("vipps-pos", unit.msn, "kasse1", "status")}`);
     expect(c["vipps-qr"]?.detail).toContain(qrContent);
     expect(c.journal?.detail).toContain("integrity ok");
@@ -131,7 +150,12 @@ describe("pos-agent doctor on a till built from real parts", () => {
   it("names each broken part with its fix", async () => {
     const file = config(
       "broken",
-      { register: { path: join(dir.path, "no-such-tty") }, mqtt: { url: "mqtt://127.0.0.1:1" }, gpio: { pins: { ready: 17, busy: 17 } }, display: { path: "/dev/pos-no-display" } },
+      {
+        register: { path: join(dir.path, "no-such-tty") },
+        mqtt: { url: "mqtt://127.0.0.1:1" },
+        gpio: { pins: { ready: 17, busy: 17 } },
+        display: { path: "/dev/pos-no-display" },
+      },
       "wrong-secret",
     );
     printer.state = "paper_out";
@@ -139,16 +163,33 @@ describe("pos-agent doctor on a till built from real parts", () => {
       const report = await runDoctor(environment(file));
       const c = byId(report);
       expect(report.healthy).toBe(false);
-      expect(c.register).toMatchObject({ status: "fail", detail: expect.stringContaining("no device at") as unknown, hint: expect.stringContaining("udev-rule.sh") as unknown });
+      expect(c.register).toMatchObject({
+        status: "fail",
+        detail: expect.stringContaining("no device at") as unknown,
+        hint: expect.stringContaining("udev-rule.sh") as unknown,
+      });
       expect(c.printer).toMatchObject({ status: "fail", hint: "put in a new paper roll" });
       expect(c.display).toMatchObject({ status: "fail", detail: "no device /dev/pos-no-display" });
-      expect(c.gpio).toMatchObject({ status: "fail", detail: "BCM 17 is configured for both ready and busy" });
-      expect(c.mqtt).toMatchObject({ status: "fail", detail: expect.stringContaining("ECONNREFUSED") as unknown });
-      expect(c["vipps-token"]).toMatchObject({ status: "fail", detail: expect.stringContaining("VIPPS_UNAUTHORIZED") as unknown, hint: expect.stringContaining("vipps-client-secret") as unknown });
+      expect(c.gpio).toMatchObject({
+        status: "fail",
+        detail: "BCM 17 is configured for both ready and busy",
+      });
+      expect(c.mqtt).toMatchObject({
+        status: "fail",
+        detail: expect.stringContaining("ECONNREFUSED") as unknown,
+      });
+      expect(c["vipps-token"]).toMatchObject({
+        status: "fail",
+        detail: expect.stringContaining("VIPPS_UNAUTHORIZED") as unknown,
+        hint: expect.stringContaining("vipps-client-secret") as unknown,
+      });
       expect(c["vipps-qr"]).toMatchObject({ status: "skip", detail: "skipped: needs vipps token" });
       expect(JSON.stringify(report)).not.toContain("wrong-secret");
       // No journal in this till's directory yet.
-      expect(c.journal).toMatchObject({ status: "warn", hint: expect.stringContaining("first start") as unknown });
+      expect(c.journal).toMatchObject({
+        status: "warn",
+        hint: expect.stringContaining("first start") as unknown,
+      });
     } finally {
       printer.state = "online";
     }
@@ -158,7 +199,10 @@ describe("pos-agent doctor on a till built from real parts", () => {
     const silent = await createPtyPair({ a: join(dir.path, "silent-a"), b: join(dir.path, "silent-b") });
     try {
       const report = await runDoctor(environment(config("silent", { register: { path: silent.a } })));
-      expect(byId(report).register).toMatchObject({ status: "fail", detail: expect.stringContaining("no answer to hello") as unknown });
+      expect(byId(report).register).toMatchObject({
+        status: "fail",
+        detail: expect.stringContaining("no answer to hello") as unknown,
+      });
     } finally {
       await silent.close();
     }
@@ -168,27 +212,49 @@ describe("pos-agent doctor on a till built from real parts", () => {
     const file = config("uncached");
     withJournal(join(dir.path, "uncached", "state"), "write", () => undefined);
     const missing = await runDoctor(environment(file));
-    expect(byId(missing)["vipps-qr"]).toMatchObject({ status: "fail", hint: expect.stringContaining("pos-agent setup") as unknown });
-    withJournal(join(dir.path, "uncached", "state"), "write", (journal) => journal.setMetaValue("qrContent", "https://qr.vipps.no/other"));
+    expect(byId(missing)["vipps-qr"]).toMatchObject({
+      status: "fail",
+      hint: expect.stringContaining("pos-agent setup") as unknown,
+    });
+    withJournal(join(dir.path, "uncached", "state"), "write", (journal) =>
+      journal.setMetaValue("qrContent", "https://qr.vipps.no/other"),
+    );
     const other = await runDoctor(environment(file));
-    expect(byId(other)["vipps-qr"]).toMatchObject({ status: "fail", detail: "the journal caches another QR than Vipps has for this till" });
+    expect(byId(other)["vipps-qr"]).toMatchObject({
+      status: "fail",
+      detail: "the journal caches another QR than Vipps has for this till",
+    });
   }, 30_000);
 
   it("fails secrets that group or others can read, and an unsynchronised clock; warns when it cannot tell", async () => {
     const file = config("loose");
     chmodSync(join(dir.path, "loose", "secrets", "vipps-client-secret"), 0o644);
     const notSynced = await runDoctor(
-      environment(file, { timesyncFlag: join(dir.path, "absent"), exec: () => Promise.resolve({ code: 0, stdout: "no\n" }) }),
+      environment(file, {
+        timesyncFlag: join(dir.path, "absent"),
+        exec: () => Promise.resolve({ code: 0, stdout: "no\n" }),
+      }),
     );
     const c = byId(notSynced);
-    expect(c.secrets).toMatchObject({ status: "fail", detail: "readable by group or others: vipps-client-secret (644)" });
+    expect(c.secrets).toMatchObject({
+      status: "fail",
+      detail: "readable by group or others: vipps-client-secret (644)",
+    });
     expect(c.secrets?.hint).toContain("chmod 600");
-    expect(c.clock).toMatchObject({ status: "fail", detail: expect.stringContaining("NTPSynchronized=no") as unknown });
+    expect(c.clock).toMatchObject({
+      status: "fail",
+      detail: expect.stringContaining("NTPSynchronized=no") as unknown,
+    });
     // Without the secrets, what needs them is skipped.
     expect(c.mqtt?.status).toBe("skip");
     const cached = { storage: { directory: join(dir.path, "base", "state") } };
-    const unknown = await runDoctor(environment(config("unknown-clock", cached), { timesyncFlag: join(dir.path, "absent") }));
-    expect(byId(unknown).clock).toMatchObject({ status: "warn", detail: expect.stringContaining("cannot tell") as unknown });
+    const unknown = await runDoctor(
+      environment(config("unknown-clock", cached), { timesyncFlag: join(dir.path, "absent") }),
+    );
+    expect(byId(unknown).clock).toMatchObject({
+      status: "warn",
+      detail: expect.stringContaining("cannot tell") as unknown,
+    });
     expect(unknown.checks.filter((x) => x.status === "fail")).toEqual([]);
     expect(unknown.healthy).toBe(true);
   }, 30_000);
@@ -199,7 +265,10 @@ describe("pos-agent doctor on a till built from real parts", () => {
     copyFileSync(join(dir.path, "base", "state", "journal.db"), join(state, "journal.db"));
     writeFileSync(join(state, "journal.db"), Buffer.alloc(4096, 0x42), { flag: "r+" });
     const report = await runDoctor(environment(file));
-    expect(byId(report).journal).toMatchObject({ status: "fail", hint: expect.stringContaining("backup") as unknown });
+    expect(byId(report).journal).toMatchObject({
+      status: "fail",
+      hint: expect.stringContaining("backup") as unknown,
+    });
   }, 30_000);
 
   it("reports an invalid config and skips everything that needs it", async () => {
@@ -209,7 +278,17 @@ describe("pos-agent doctor on a till built from real parts", () => {
     const c = byId(report);
     expect(c.config).toMatchObject({ status: "fail", detail: expect.stringContaining("till.id") as unknown });
     expect(report.checks.filter((r) => r.status === "skip").map((r) => r.id)).toEqual(
-      expect.arrayContaining(["secrets", "agent", "register", "printer", "mqtt", "vipps-token", "vipps-qr", "disk", "journal"]),
+      expect.arrayContaining([
+        "secrets",
+        "agent",
+        "register",
+        "printer",
+        "mqtt",
+        "vipps-token",
+        "vipps-qr",
+        "disk",
+        "journal",
+      ]),
     );
     expect(c.clock?.status).toBe("ok");
   });
@@ -226,9 +305,18 @@ describe("pos-agent doctor on a till built from real parts", () => {
     const sessionsBefore = printer.sessions.length;
     try {
       const c = byId(await runDoctor(environment(file)));
-      expect(c.agent).toMatchObject({ status: "warn", detail: expect.stringContaining("serving degraded: printer offline") as unknown });
-      expect(c.register).toMatchObject({ status: "ok", detail: expect.stringContaining("the agent's link is up (reference-register)") as unknown });
-      expect(c.printer).toMatchObject({ status: "fail", detail: "offline (the agent's), 3 receipts waiting" });
+      expect(c.agent).toMatchObject({
+        status: "warn",
+        detail: expect.stringContaining("serving degraded: printer offline") as unknown,
+      });
+      expect(c.register).toMatchObject({
+        status: "ok",
+        detail: expect.stringContaining("the agent's link is up (reference-register)") as unknown,
+      });
+      expect(c.printer).toMatchObject({
+        status: "fail",
+        detail: "offline (the agent's), 3 receipts waiting",
+      });
       expect(c.gpio).toMatchObject({ status: "ok", detail: "the agent's lights and button work" });
       expect(printer.sessions.length).toBe(sessionsBefore);
     } finally {
@@ -241,7 +329,13 @@ describe("pos-agent doctor on a till built from real parts", () => {
     const loaded = loadConfig(file, {});
     const webhookTopic = tillTopic("vipps-pos", unit.msn, "kasse1", "webhook");
     const clientId = `pos-agent-${unit.msn}-kasse1`;
-    const agentSession = { clientId, clean: false, protocolVersion: 5 as const, properties: { sessionExpiryInterval: 3_600 }, reconnectPeriod: 0 };
+    const agentSession = {
+      clientId,
+      clean: false,
+      protocolVersion: 5 as const,
+      properties: { sessionExpiryInterval: 3_600 },
+      reconnectPeriod: 0,
+    };
     const agent = await connectAsync(broker.url, agentSession);
     await agent.subscribeAsync(webhookTopic, { qos: 1 });
     await agent.endAsync();
@@ -257,7 +351,9 @@ describe("pos-agent doctor on a till built from real parts", () => {
     const back = connect(broker.url, agentSession);
     back.on("message", (_t, payload) => received.push(payload.toString()));
     try {
-      await vi.waitFor(() => expect(received).toEqual(["queued while the agent was away"]), { timeout: 10_000 });
+      await vi.waitFor(() => expect(received).toEqual(["queued while the agent was away"]), {
+        timeout: 10_000,
+      });
     } finally {
       await back.endAsync();
       await bridge.endAsync();
@@ -265,8 +361,13 @@ describe("pos-agent doctor on a till built from real parts", () => {
   }, 30_000);
 
   it("as `pos-agent doctor`: ✓ / ! / ✗ with fixes, exit 0 when healthy and 1 when not, --json", async () => {
-    const register = (program: Command, io: CliIo): void => registerDoctorCommand(program, io, (file) => environment(file));
-    const healthy = await runCommand(register, ["doctor", "--config", join(dir.path, "base", "pos-agent.yaml")]);
+    const register = (program: Command, io: CliIo): void =>
+      registerDoctorCommand(program, io, (file) => environment(file));
+    const healthy = await runCommand(register, [
+      "doctor",
+      "--config",
+      join(dir.path, "base", "pos-agent.yaml"),
+    ]);
     expect(healthy.exitCode).toBe(EXIT.OK);
     expect(healthy.stdout).toMatch(/^✓ config +.*valid \(till kasse1/m);
     expect(healthy.stdout).toMatch(/^! agent +not running/m);
@@ -279,7 +380,10 @@ describe("pos-agent doctor on a till built from real parts", () => {
     expect(broken.exitCode).toBe(EXIT.FAILURE);
     const report = JSON.parse(broken.stdout) as DoctorReport;
     expect(report.healthy).toBe(false);
-    expect(report.checks.find((c) => c.id === "mqtt")).toMatchObject({ status: "fail", hint: expect.stringContaining("mqtt.url") as unknown });
+    expect(report.checks.find((c) => c.id === "mqtt")).toMatchObject({
+      status: "fail",
+      hint: expect.stringContaining("mqtt.url") as unknown,
+    });
   }, 30_000);
 
   it("says why a register device does not open", async () => {
@@ -287,7 +391,10 @@ describe("pos-agent doctor on a till built from real parts", () => {
     writeFileSync(join(dir.path, "plain-file"), "");
     try {
       const report = await runDoctor(environment(file));
-      expect(byId(report).register).toMatchObject({ status: "fail", detail: expect.stringContaining("does not open") as unknown });
+      expect(byId(report).register).toMatchObject({
+        status: "fail",
+        detail: expect.stringContaining("does not open") as unknown,
+      });
     } finally {
       rmSync(join(dir.path, "plain-file"), { force: true });
     }

@@ -20,7 +20,10 @@ export { doctorReport, MARKS, renderDoctor, type DoctorReport } from "./render.j
 export { runChecks, type RunOptions } from "./run-checks.js";
 export { DISK_FAIL_BYTES, DISK_WARN_BYTES } from "./storage-checks.js";
 
-export async function runDoctor(environment: DoctorEnvironment, options: RunOptions & { checks?: readonly Check<DoctorContext>[] } = {}): Promise<DoctorReport> {
+export async function runDoctor(
+  environment: DoctorEnvironment,
+  options: RunOptions & { checks?: readonly Check<DoctorContext>[] } = {},
+): Promise<DoctorReport> {
   const done = new AbortController();
   const context: DoctorContext = { ...environment, done: done.signal };
   try {

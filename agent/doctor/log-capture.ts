@@ -19,7 +19,8 @@ export function problemCapturingLogger(): { logger: Logger; problems: () => Logg
         try {
           const entry = JSON.parse(line) as { msg?: unknown; err?: unknown; reason?: unknown };
           const why = entry.err ?? entry.reason;
-          if (typeof why === "string" && !problems.some((p) => p.why === why)) problems.push({ msg: typeof entry.msg === "string" ? entry.msg : "", why });
+          if (typeof why === "string" && !problems.some((p) => p.why === why))
+            problems.push({ msg: typeof entry.msg === "string" ? entry.msg : "", why });
         } catch {
           // Not a JSON line: nothing to learn.
         }

@@ -25,7 +25,10 @@ export const mqttCheck: Check<DoctorContext> = {
     try {
       base = linkClientOptions(config, secrets, topic);
     } catch (error) {
-      return fail(errorMessage(error), "fix mqtt.tls (the files must exist and be readable by the service user)");
+      return fail(
+        errorMessage(error),
+        "fix mqtt.tls (the files must exist and be readable by the service user)",
+      );
     }
     const { will: _will, properties: _properties, ...rest } = base;
     const options: IClientOptions = {
@@ -62,7 +65,9 @@ function probe(client: MqttClient, topic: string, url: string, version: 4 | 5): 
         ),
       );
     });
-    client.once("close", () => resolve(fail(`${url}: the broker closed the connection`, "check mqtt.url and the broker's log")));
+    client.once("close", () =>
+      resolve(fail(`${url}: the broker closed the connection`, "check mqtt.url and the broker's log")),
+    );
     client.on("message", (_topic, payload) => {
       retained = payload.toString("utf8");
     });
@@ -70,17 +75,32 @@ function probe(client: MqttClient, topic: string, url: string, version: 4 | 5): 
       client.subscribe(topic, { qos: 1 }, (error, granted) => {
         const qos = granted?.[0]?.qos;
         if (error !== null && error !== undefined) {
-          resolve(fail(`subscribe to ${topic}: ${errorMessage(error)}`, "the broker's ACL must let the till read its subtree"));
+          resolve(
+            fail(
+              `subscribe to ${topic}: ${errorMessage(error)}`,
+              "the broker's ACL must let the till read its subtree",
+            ),
+          );
           return;
         }
         if (qos === undefined || qos >= 128) {
-          resolve(fail(`the broker refused a subscription to ${topic}`, "the broker's ACL must let the till read its subtree (docs/mqtt-contract.md)"));
+          resolve(
+            fail(
+              `the broker refused a subscription to ${topic}`,
+              "the broker's ACL must let the till read its subtree (docs/mqtt-contract.md)",
+            ),
+          );
           return;
         }
         // A retained status arrives right after the SUBACK when there is one.
         setTimeout(() => {
-          const seen = retained === undefined ? "no status retained yet" : `the till's retained status is "${retained}"`;
-          resolve(ok(`connected to ${url} (MQTT ${version === 5 ? "5" : "3.1.1"}) and subscribed to ${topic}; ${seen}`));
+          const seen =
+            retained === undefined ? "no status retained yet" : `the till's retained status is "${retained}"`;
+          resolve(
+            ok(
+              `connected to ${url} (MQTT ${version === 5 ? "5" : "3.1.1"}) and subscribed to ${topic}; ${seen}`,
+            ),
+          );
         }, 300);
       });
     });

@@ -14,7 +14,8 @@ import { configOf, type DoctorContext } from "./context.js";
 import { abortable } from "./abortable.js";
 import { problemCapturingLogger } from "./log-capture.js";
 
-const CABLE_HINT = "is the register on and its cable plugged in? line settings (register.baudRate, parity) must match the register's";
+const CABLE_HINT =
+  "is the register on and its cable plugged in? line settings (register.baudRate, parity) must match the register's";
 
 /**
  * How long a hello may take: every retransmission, twice — a register that has just talked to
@@ -40,7 +41,8 @@ export const registerCheck: Check<DoctorContext> = {
     const path = config.register.path;
     if (context.agent !== undefined) {
       const link = context.agent.links.register;
-      if (link.state === "up") return ok(`the agent's link is up${link.peer === undefined ? "" : ` (${link.peer})`} on ${path}`);
+      if (link.state === "up")
+        return ok(`the agent's link is up${link.peer === undefined ? "" : ` (${link.peer})`} on ${path}`);
       return fail(`the agent's link to ${path} is ${link.state}`, CABLE_HINT);
     }
     try {
@@ -48,7 +50,7 @@ export const registerCheck: Check<DoctorContext> = {
     } catch (error) {
       return fail(
         `no device at ${path} (${(error as NodeJS.ErrnoException).code ?? errorMessage(error)})`,
-        "plug the cable in; give it a stable name: /opt/pos-agent/current/systemd/udev-rule.sh register /dev/ttyUSB0 (docs/operations.md, \"Wiring and udev\")",
+        'plug the cable in; give it a stable name: /opt/pos-agent/current/systemd/udev-rule.sh register /dev/ttyUSB0 (docs/operations.md, "Wiring and udev")',
       );
     }
     return sayHello(config, signal);
@@ -65,21 +67,38 @@ async function sayHello(config: Config, signal: AbortSignal): Promise<Outcome> {
     software: `${AGENT_SOFTWARE} doctor`,
     logger: capture.logger,
     // Nothing is sold while the doctor holds the cable: the register learns nothing was done.
-    handler: () => refuse("INTERNAL_ERROR", "the agent is not running (pos-agent doctor is testing the cable)"),
+    handler: () =>
+      refuse("INTERNAL_ERROR", "the agent is not running (pos-agent doctor is testing the cable)"),
   });
   link.start();
   try {
     await abortable(link.waitForState("up", helloTimeoutMs(config)), signal);
     const peer = link.peer;
-    return ok(`answered hello on ${config.register.path}: ${peer?.id ?? "?"}${peer?.software === undefined ? "" : ` (${peer.software})`}`);
+    return ok(
+      `answered hello on ${config.register.path}: ${peer?.id ?? "?"}${peer?.software === undefined ? "" : ` (${peer.software})`}`,
+    );
   } catch {
     // Only the device's own open errors say why; the link's retransmission warnings do not.
-    const why = capture.problems().filter((p) => /cannot open/i.test(p.msg)).map((p) => p.why);
+    const why = capture
+      .problems()
+      .filter((p) => /cannot open/i.test(p.msg))
+      .map((p) => p.why);
     const text = why.join("; ");
-    if (/lock/i.test(text)) return fail(`${config.register.path} is held by another program (${text})`, `sudo fuser -v ${config.register.path}; stop it (a second agent? a terminal program?)`);
-    if (/EACCES|permission denied/i.test(text)) return fail(`${config.register.path}: permission denied`, `the service user needs group dialout: ls -l ${config.register.path}; id pos-agent`);
+    if (/lock/i.test(text))
+      return fail(
+        `${config.register.path} is held by another program (${text})`,
+        `sudo fuser -v ${config.register.path}; stop it (a second agent? a terminal program?)`,
+      );
+    if (/EACCES|permission denied/i.test(text))
+      return fail(
+        `${config.register.path}: permission denied`,
+        `the service user needs group dialout: ls -l ${config.register.path}; id pos-agent`,
+      );
     if (why.length > 0) return fail(`${config.register.path} does not open: ${text}`, CABLE_HINT);
-    return fail(`no answer to hello on ${config.register.path} within ${helloTimeoutMs(config) / 1000} s`, CABLE_HINT);
+    return fail(
+      `no answer to hello on ${config.register.path} within ${helloTimeoutMs(config) / 1000} s`,
+      CABLE_HINT,
+    );
   } finally {
     await link.stop();
   }

@@ -18,7 +18,11 @@ export function renderDoctor(report: DoctorReport): string {
   const lines: string[] = [];
   for (const check of report.checks) {
     lines.push(`${MARKS[check.status]} ${check.title.padEnd(width)}  ${check.detail}`);
-    if (check.hint !== undefined && check.hint !== "" && (check.status === "fail" || check.status === "warn")) {
+    if (
+      check.hint !== undefined &&
+      check.hint !== "" &&
+      (check.status === "fail" || check.status === "warn")
+    ) {
       lines.push(`  ${" ".repeat(width)}  → ${check.hint}`);
     }
   }

@@ -26,7 +26,13 @@ describe("runChecks", () => {
     const checks: Check<Log>[] = [
       { id: "a", title: "a", timeoutMs: 5_000, run: (c) => (c.events.push("a started"), a.promise) },
       { id: "b", title: "b", timeoutMs: 5_000, run: (c) => (c.events.push("b started"), b.promise) },
-      { id: "c", title: "c", needs: ["a", "b"], timeoutMs: 5_000, run: (c) => (c.events.push("c started"), ok("c fine")) },
+      {
+        id: "c",
+        title: "c",
+        needs: ["a", "b"],
+        timeoutMs: 5_000,
+        run: (c) => (c.events.push("c started"), ok("c fine")),
+      },
     ];
     const done = runChecks(checks, log, { clock: new ManualClock() });
     await flush();
@@ -83,7 +89,11 @@ describe("runChecks", () => {
     expect(signal?.aborted).toBe(false);
     clock.advance(2_500);
     const [result] = await done;
-    expect(result).toMatchObject({ status: "fail", detail: "no answer within 2.5 s", hint: "is it plugged in?" });
+    expect(result).toMatchObject({
+      status: "fail",
+      detail: "no answer within 2.5 s",
+      hint: "is it plugged in?",
+    });
     expect(signal?.aborted).toBe(true);
   });
 
@@ -135,14 +145,32 @@ describe("runChecks", () => {
   });
 
   it("refuses a list that needs an unknown check", async () => {
-    await expect(runChecks<Log>([{ id: "a", title: "a", needs: ["nope"], timeoutMs: 1, run: () => ok("") }], { events: [] })).rejects.toThrow("unknown check nope");
+    await expect(
+      runChecks<Log>([{ id: "a", title: "a", needs: ["nope"], timeoutMs: 1, run: () => ok("") }], {
+        events: [],
+      }),
+    ).rejects.toThrow("unknown check nope");
   });
 
   it("renders marks, hints under warnings and failures, and the verdict", () => {
     const report = doctorReport([
       { id: "config", title: "config", status: "ok", detail: "valid", durationMs: 1 },
-      { id: "clock", title: "clock", status: "warn", detail: "cannot tell", hint: "check by hand", durationMs: 1 },
-      { id: "printer", title: "printer", status: "fail", detail: "paper_out", hint: "new roll", durationMs: 1 },
+      {
+        id: "clock",
+        title: "clock",
+        status: "warn",
+        detail: "cannot tell",
+        hint: "check by hand",
+        durationMs: 1,
+      },
+      {
+        id: "printer",
+        title: "printer",
+        status: "fail",
+        detail: "paper_out",
+        hint: "new roll",
+        durationMs: 1,
+      },
       { id: "gpio", title: "gpio", status: "skip", detail: "disabled", hint: "never shown", durationMs: 1 },
     ]);
     expect(report.healthy).toBe(false);

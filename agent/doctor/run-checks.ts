@@ -13,11 +13,20 @@ export interface RunOptions {
  * checks they need have finished — independent checks in parallel, each within its timeout. A
  * check that throws fails with the error's message. Results come back in the given order.
  */
-export async function runChecks<Context>(checks: readonly Check<Context>[], context: Context, options: RunOptions = {}): Promise<CheckResult[]> {
+export async function runChecks<Context>(
+  checks: readonly Check<Context>[],
+  context: Context,
+  options: RunOptions = {},
+): Promise<CheckResult[]> {
   const clock = options.clock ?? systemClock;
   const results = new Map<string, CheckResult>();
   const finish = (check: Check<Context>, outcome: Outcome, started: number): CheckResult => {
-    const result: CheckResult = { id: check.id, title: check.title, ...outcome, durationMs: Math.round(clock.monotonic() - started) };
+    const result: CheckResult = {
+      id: check.id,
+      title: check.title,
+      ...outcome,
+      durationMs: Math.round(clock.monotonic() - started),
+    };
     results.set(check.id, result);
     options.onResult?.(result);
     return result;
@@ -32,7 +41,11 @@ export async function runChecks<Context>(checks: readonly Check<Context>[], cont
     const started = clock.monotonic();
     const blocked = blocker(check);
     if (blocked !== undefined) {
-      finish(check, { status: "skip", detail: `skipped: needs ${results.get(blocked)?.title ?? blocked}` }, started);
+      finish(
+        check,
+        { status: "skip", detail: `skipped: needs ${results.get(blocked)?.title ?? blocked}` },
+        started,
+      );
       return;
     }
     const controller = new AbortController();
@@ -51,7 +64,11 @@ export async function runChecks<Context>(checks: readonly Check<Context>[], cont
       try {
         return await check.run(context, controller.signal);
       } catch (error) {
-        return { status: "fail", detail: errorMessage(error), hint: "an unexpected error; run again with LOG_LEVEL=debug" };
+        return {
+          status: "fail",
+          detail: errorMessage(error),
+          hint: "an unexpected error; run again with LOG_LEVEL=debug",
+        };
       }
     })();
     const outcome = await Promise.race([work, timeout]);
@@ -83,7 +100,9 @@ export async function runChecks<Context>(checks: readonly Check<Context>[], cont
       }
       if (running === 0) {
         // Whatever could not start waits on a cycle: say so rather than hang.
-        for (const check of pending) if (!results.has(check.id)) finish(check, { status: "skip", detail: "skipped: its needs form a cycle" }, clock.monotonic());
+        for (const check of pending)
+          if (!results.has(check.id))
+            finish(check, { status: "skip", detail: "skipped: its needs form a cycle" }, clock.monotonic());
         resolve();
       }
     };

@@ -35,8 +35,16 @@ export const diskCheck: Check<DoctorContext> = {
     const free = stats.bavail * stats.bsize;
     const total = stats.blocks * stats.bsize;
     const detail = `${size(free)} free of ${size(total)} at ${directory}`;
-    if (free < DISK_FAIL_BYTES) return fail(detail, "the journal needs room to record sales: sudo journalctl --vacuum-size=100M; remove old files; a bigger SD card");
-    if (free < DISK_WARN_BYTES) return warn(detail, "clean up soon: sudo journalctl --vacuum-size=100M; old backups in /var/lib/pos-agent/backups");
+    if (free < DISK_FAIL_BYTES)
+      return fail(
+        detail,
+        "the journal needs room to record sales: sudo journalctl --vacuum-size=100M; remove old files; a bigger SD card",
+      );
+    if (free < DISK_WARN_BYTES)
+      return warn(
+        detail,
+        "clean up soon: sudo journalctl --vacuum-size=100M; old backups in /var/lib/pos-agent/backups",
+      );
     return ok(detail);
   },
 };
@@ -54,7 +62,11 @@ export const journalCheck: Check<DoctorContext> = {
   run(context) {
     const directory = configOf(context).storage.directory;
     const file = join(directory, JOURNAL_FILE);
-    if (!existsSync(file)) return warn(`no journal yet at ${file}`, "the agent creates it at its first start: sudo systemctl start pos-agent");
+    if (!existsSync(file))
+      return warn(
+        `no journal yet at ${file}`,
+        "the agent creates it at its first start: sudo systemctl start pos-agent",
+      );
     try {
       const found = withJournal(directory, "read", (journal, db) => ({
         integrity: journal.integrityCheck(),
@@ -62,16 +74,21 @@ export const journalCheck: Check<DoctorContext> = {
         sales: (db.prepare("SELECT COUNT(*) AS n FROM journal_sales").get() as { n: number }).n,
       }));
       if (found.qr !== undefined) context.cachedQr = found.qr;
-      if (found.integrity.length === 1 && found.integrity[0] === "ok") return ok(`${file}: integrity ok, ${found.sales} sales kept`);
+      if (found.integrity.length === 1 && found.integrity[0] === "ok")
+        return ok(`${file}: integrity ok, ${found.sales} sales kept`);
       return fail(
         `${file}: ${found.integrity.slice(0, 3).join("; ")}`,
-        "the journal is damaged: stop the agent and restore the newest backup (docs/operations.md, \"Backing up the journal\")",
+        'the journal is damaged: stop the agent and restore the newest backup (docs/operations.md, "Backing up the journal")',
       );
     } catch (error) {
       const code = isAgentError(error) ? error.code : "";
-      if (code === "JOURNAL_OUTDATED") return warn(errorMessage(error), "start the agent once: sudo systemctl start pos-agent");
+      if (code === "JOURNAL_OUTDATED")
+        return warn(errorMessage(error), "start the agent once: sudo systemctl start pos-agent");
       if (code === "JOURNAL_NO_ACCESS") return fail(errorMessage(error), "run the doctor with sudo");
-      return fail(`${file}: ${errorMessage(error)}`, "the file may be damaged: restore the newest backup (docs/operations.md, \"Backing up the journal\")");
+      return fail(
+        `${file}: ${errorMessage(error)}`,
+        'the file may be damaged: restore the newest backup (docs/operations.md, "Backing up the journal")',
+      );
     }
   },
 };

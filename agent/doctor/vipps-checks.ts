@@ -20,8 +20,10 @@ function hintFor(error: unknown): string {
   if (isVippsError(error, "VIPPS_UNAUTHORIZED")) {
     return "check vipps.clientId, vipps.msn and vipps.environment (test keys do not work in production), and the secrets vipps-client-secret and vipps-subscription-key";
   }
-  if (isVippsError(error, "VIPPS_FORBIDDEN")) return "the sales unit lacks this product: enable it for the MSN in the business portal";
-  if (/certificate|CERT_/i.test(errorMessage(error))) return "TLS failed: is the clock right? (see the clock check)";
+  if (isVippsError(error, "VIPPS_FORBIDDEN"))
+    return "the sales unit lacks this product: enable it for the MSN in the business portal";
+  if (/certificate|CERT_/i.test(errorMessage(error)))
+    return "TLS failed: is the clock right? (see the clock check)";
   return "HTTPS to Vipps must be reachable: check the network, DNS and the firewall; try again";
 }
 
@@ -35,7 +37,11 @@ export const vippsTokenCheck: Check<DoctorContext> = {
     const loaded = loadedOf(context);
     const client = new VippsClient({
       // Shared with the QR check, so it lives until the doctor is done, not this check.
-      ...vippsClientOptions(loaded, { logger: silentLogger(), signal: context.done, ...(context.fetch === undefined ? {} : { fetch: context.fetch }) }),
+      ...vippsClientOptions(loaded, {
+        logger: silentLogger(),
+        signal: context.done,
+        ...(context.fetch === undefined ? {} : { fetch: context.fetch }),
+      }),
       timeoutMs: requestTimeoutMs(context),
       maxRetries: 1,
     });
@@ -63,13 +69,22 @@ export const vippsQrCheck: Check<DoctorContext> = {
     try {
       qr = await abortable(client.qr.getMerchantCallback(config.till.id), signal);
     } catch (error) {
-      if (isVippsError(error, "VIPPS_NOT_FOUND")) return fail(`till ${config.till.id} has no QR at Vipps`, "create it: sudo pos-agent setup");
+      if (isVippsError(error, "VIPPS_NOT_FOUND"))
+        return fail(`till ${config.till.id} has no QR at Vipps`, "create it: sudo pos-agent setup");
       return fail(`${isVippsError(error) ? `${error.code}: ` : ""}${errorMessage(error)}`, hintFor(error));
     }
-    if (context.cachedQr === undefined) return fail(`the QR exists at Vipps but is not cached in the journal`, "sudo pos-agent setup (the display shows out of service without it)");
-    if (context.cachedQr !== qr.qrContent) return fail("the journal caches another QR than Vipps has for this till", "sudo pos-agent setup");
+    if (context.cachedQr === undefined)
+      return fail(
+        `the QR exists at Vipps but is not cached in the journal`,
+        "sudo pos-agent setup (the display shows out of service without it)",
+      );
+    if (context.cachedQr !== qr.qrContent)
+      return fail("the journal caches another QR than Vipps has for this till", "sudo pos-agent setup");
     if (qr.locationDescription !== config.till.locationDescription) {
-      return warn(`the QR shows "${qr.locationDescription}" in the app, the config says "${config.till.locationDescription}"`, "sudo pos-agent setup (updates the text, the QR stays)");
+      return warn(
+        `the QR shows "${qr.locationDescription}" in the app, the config says "${config.till.locationDescription}"`,
+        "sudo pos-agent setup (updates the text, the QR stays)",
+      );
     }
     return ok(`exists at Vipps ("${qr.locationDescription}") and is cached: ${qr.qrContent}`);
   },

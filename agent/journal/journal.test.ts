@@ -35,7 +35,11 @@ describe("Journal", () => {
     send({ type: "basket", basket: { saleId: "S1", currency: "NOK", lines: [], total: 0 } });
     h.requested("S2");
     // Journal what the harness did for S2 by replaying its sale through record():
-    journal.record({ type: "pay", saleId: "S2", total: 4900 }, { till: h.till, effects: [], changed: ["S2"] }, h.now);
+    journal.record(
+      { type: "pay", saleId: "S2", total: 4900 },
+      { till: h.till, effects: [], changed: ["S2"] },
+      h.now,
+    );
     db.close();
 
     db = openDatabase(file);
@@ -52,22 +56,59 @@ describe("Journal", () => {
     const h = new TillHarness();
     const journal = new Journal(db);
     const send = journalled(h, journal);
-    send({ type: "basket", basket: { saleId: "S1", currency: "NOK", lines: [{ id: "a", name: "A", quantity: "1", unitPrice: 4900, total: 4900, vatRate: 2500 }], total: 4900 } });
+    send({
+      type: "basket",
+      basket: {
+        saleId: "S1",
+        currency: "NOK",
+        lines: [{ id: "a", name: "A", quantity: "1", unitPrice: 4900, total: 4900, vatRate: 2500 }],
+        total: 4900,
+      },
+    });
     send({ type: "pay", saleId: "S1", total: 4900 });
     send({ type: "checkin", checkIn: { customerToken: "secret-token", initiatedAt: h.now } });
-    send({ type: "create_result", saleId: "S1", reference: h.reference(), result: { ok: true, value: undefined } });
-    send({ type: "payment_event", event: { reference: h.reference(), name: "AUTHORIZED", pspReference: "p", amount: { currency: "NOK", value: 4900 }, success: true } });
-    send({ type: "capture_result", saleId: "S1", reference: h.reference(), result: { ok: true, value: { capturedAmount: 4900 } } });
+    send({
+      type: "create_result",
+      saleId: "S1",
+      reference: h.reference(),
+      result: { ok: true, value: undefined },
+    });
+    send({
+      type: "payment_event",
+      event: {
+        reference: h.reference(),
+        name: "AUTHORIZED",
+        pspReference: "p",
+        amount: { currency: "NOK", value: 4900 },
+        success: true,
+      },
+    });
+    send({
+      type: "capture_result",
+      saleId: "S1",
+      reference: h.reference(),
+      result: { ok: true, value: { capturedAmount: 4900 } },
+    });
     expect(Object.keys(journal.load().sales)).toEqual(["S1"]); // receipt still to print
     send({ type: "receipt_result", saleId: "S1", printed: true });
     expect(journal.load().sales).toEqual({});
     expect(journal.getSale("S1")?.phase).toMatchObject({ kind: "final", outcome: { state: "captured" } });
-    expect(journal.recentSales(5)).toMatchObject([{ saleId: "S1", outcome: "captured", captured: 4900, total: 4900 }]);
+    expect(journal.recentSales(5)).toMatchObject([
+      { saleId: "S1", outcome: "captured", captured: 4900, total: 4900 },
+    ]);
 
     // The transitions log tells the story without the customer token.
-    const inputs = db.prepare("SELECT input FROM journal_transitions ORDER BY id").all() as { input: string }[];
+    const inputs = db.prepare("SELECT input FROM journal_transitions ORDER BY id").all() as {
+      input: string;
+    }[];
     expect(inputs.map((r) => (JSON.parse(r.input) as { type: string }).type)).toEqual([
-      "basket", "pay", "checkin", "create_result", "payment_event", "capture_result", "receipt_result",
+      "basket",
+      "pay",
+      "checkin",
+      "create_result",
+      "payment_event",
+      "capture_result",
+      "receipt_result",
     ]);
     expect(JSON.stringify(inputs)).not.toContain("secret-token");
   });
@@ -77,7 +118,21 @@ describe("Journal", () => {
     const journal = new Journal(db);
     const send = journalled(h, journal);
     h.captured("S1");
-    journal.record({ type: "pay", saleId: "S1", total: 4900 }, { till: h.till, effects: [{ type: "notify_register", update: { saleId: "S1", state: "captured", final: true, capturedAmount: 4900 }, durable: true }], changed: ["S1"] }, h.now);
+    journal.record(
+      { type: "pay", saleId: "S1", total: 4900 },
+      {
+        till: h.till,
+        effects: [
+          {
+            type: "notify_register",
+            update: { saleId: "S1", state: "captured", final: true, capturedAmount: 4900 },
+            durable: true,
+          },
+        ],
+        changed: ["S1"],
+      },
+      h.now,
+    );
     send({ type: "refund", saleId: "S1", refundId: "R1", amount: 100 });
     send({ type: "refund_result", saleId: "S1", refundId: "R1", result: { ok: true, value: {} } });
     const pending = journal.pendingRegisterMessages();

@@ -20,7 +20,13 @@ export function durableMessages(effects: readonly Effect[]): DurableRegisterMess
     if (!isDurable(e)) continue;
     if (e.type === "notify_register") messages.push({ type: "sale", ...e.update });
     if (e.type === "receipt_outcome") {
-      messages.push({ type: "receipt", saleId: e.saleId, printed: e.printed, copy: e.copy, ...(e.printed ? {} : { error: "PRINTER_UNAVAILABLE" }) });
+      messages.push({
+        type: "receipt",
+        saleId: e.saleId,
+        printed: e.printed,
+        copy: e.copy,
+        ...(e.printed ? {} : { error: "PRINTER_UNAVAILABLE" }),
+      });
     }
   }
   return messages;
@@ -60,7 +66,12 @@ export class Journal {
   private readonly setMeta;
   /** Every other query, prepared on first use (see statementCache). */
   private readonly sql: (sql: string) => Statement;
-  private readonly recordTransaction: (input: Input, transition: Transition, now: number, alsoInTransaction?: () => void) => void;
+  private readonly recordTransaction: (
+    input: Input,
+    transition: Transition,
+    now: number,
+    alsoInTransaction?: () => void,
+  ) => void;
 
   constructor(private readonly db: Db) {
     migrate(db, "journal", JOURNAL_MIGRATIONS);
@@ -71,27 +82,41 @@ export class Journal {
       ON CONFLICT (sale_id) DO UPDATE SET phase = excluded.phase, outcome = excluded.outcome, total = excluded.total,
         captured = excluded.captured, refunded = excluded.refunded, reference = excluded.reference, live = excluded.live,
         updated_at = excluded.updated_at, data = excluded.data`);
-    this.insertTransition = db.prepare("INSERT INTO journal_transitions (at, sale_id, input, phase) VALUES (?, ?, ?, ?)");
-    this.insertMessage = db.prepare("INSERT INTO journal_register_outbox (sale_id, kind, message, created_at) VALUES (?, ?, ?, ?)");
+    this.insertTransition = db.prepare(
+      "INSERT INTO journal_transitions (at, sale_id, input, phase) VALUES (?, ?, ?, ?)",
+    );
+    this.insertMessage = db.prepare(
+      "INSERT INTO journal_register_outbox (sale_id, kind, message, created_at) VALUES (?, ?, ?, ?)",
+    );
     this.supersedeMessages = db.prepare(
       "UPDATE journal_register_outbox SET done_at = ?, done_how = 'superseded' WHERE sale_id = ? AND kind = ? AND done_at IS NULL",
     );
-    this.setMeta = db.prepare("INSERT INTO journal_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
-    this.recordTransaction = db.transaction((input: Input, transition: Transition, now: number, alsoInTransaction?: () => void) => {
-      for (const saleId of transition.changed) {
-        const sale = transition.till.sales[saleId];
-        if (sale !== undefined) this.upsertSale.run(saleRow(sale));
-        this.insertTransition.run(now, saleId, JSON.stringify(redactInput(input)), sale?.phase.kind ?? null);
-      }
-      for (const message of durableMessages(transition.effects)) {
-        // Only the newest of each kind matters to the register: older unacked ones are dropped.
-        this.supersedeMessages.run(now, message.saleId, message.type);
-        this.insertMessage.run(message.saleId, message.type, JSON.stringify(message), now);
-      }
-      this.setMeta.run("lastSaleNo", String(transition.till.lastSaleNo));
-      if (transition.till.lastReferenceBase !== undefined) this.setMeta.run("lastReferenceBase", transition.till.lastReferenceBase);
-      alsoInTransaction?.();
-    });
+    this.setMeta = db.prepare(
+      "INSERT INTO journal_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    );
+    this.recordTransaction = db.transaction(
+      (input: Input, transition: Transition, now: number, alsoInTransaction?: () => void) => {
+        for (const saleId of transition.changed) {
+          const sale = transition.till.sales[saleId];
+          if (sale !== undefined) this.upsertSale.run(saleRow(sale));
+          this.insertTransition.run(
+            now,
+            saleId,
+            JSON.stringify(redactInput(input)),
+            sale?.phase.kind ?? null,
+          );
+        }
+        for (const message of durableMessages(transition.effects)) {
+          // Only the newest of each kind matters to the register: older unacked ones are dropped.
+          this.supersedeMessages.run(now, message.saleId, message.type);
+          this.insertMessage.run(message.saleId, message.type, JSON.stringify(message), now);
+        }
+        this.setMeta.run("lastSaleNo", String(transition.till.lastSaleNo));
+        if (transition.till.lastReferenceBase !== undefined)
+          this.setMeta.run("lastReferenceBase", transition.till.lastReferenceBase);
+        alsoInTransaction?.();
+      },
+    );
   }
 
   /**
@@ -106,11 +131,14 @@ export class Journal {
   /** The till as it was journalled: every sale that still has work to do, and the counters. */
   load(): TillState {
     const meta = new Map(
-      (this.sql("SELECT key, value FROM journal_meta").all() as { key: string; value: string }[]).map((r) => [r.key, r.value]),
+      (this.sql("SELECT key, value FROM journal_meta").all() as { key: string; value: string }[]).map((r) => [
+        r.key,
+        r.value,
+      ]),
     );
-    const live = (this.sql("SELECT data FROM journal_sales WHERE live = 1 ORDER BY sale_no").all() as { data: string }[]).map(
-      (r) => JSON.parse(r.data) as Sale,
-    );
+    const live = (
+      this.sql("SELECT data FROM journal_sales WHERE live = 1 ORDER BY sale_no").all() as { data: string }[]
+    ).map((r) => JSON.parse(r.data) as Sale);
     const sales: Record<string, Sale> = {};
     for (const sale of live) sales[sale.saleId] = sale;
     const active = live.find((s) => s.phase.kind !== "open" && s.phase.kind !== "final");
@@ -125,22 +153,27 @@ export class Journal {
   }
 
   getSale(saleId: string): Sale | undefined {
-    const row = this.sql("SELECT data FROM journal_sales WHERE sale_id = ?").get(saleId) as { data: string } | undefined;
+    const row = this.sql("SELECT data FROM journal_sales WHERE sale_id = ?").get(saleId) as
+      { data: string } | undefined;
     return row === undefined ? undefined : (JSON.parse(row.data) as Sale);
   }
 
   getSaleByNo(saleNo: number): Sale | undefined {
-    const row = this.sql("SELECT data FROM journal_sales WHERE sale_no = ?").get(saleNo) as { data: string } | undefined;
+    const row = this.sql("SELECT data FROM journal_sales WHERE sale_no = ?").get(saleNo) as
+      { data: string } | undefined;
     return row === undefined ? undefined : (JSON.parse(row.data) as Sale);
   }
 
   getSaleByReference(reference: string): Sale | undefined {
-    const row = this.sql("SELECT data FROM journal_sales WHERE reference = ?").get(reference) as { data: string } | undefined;
+    const row = this.sql("SELECT data FROM journal_sales WHERE reference = ?").get(reference) as
+      { data: string } | undefined;
     return row === undefined ? undefined : (JSON.parse(row.data) as Sale);
   }
 
   pendingRegisterMessages(): PendingRegisterMessage[] {
-    const rows = this.sql("SELECT id, sale_id, kind, message FROM journal_register_outbox WHERE done_at IS NULL ORDER BY id").all() as { id: number; sale_id: string; kind: string; message: string }[];
+    const rows = this.sql(
+      "SELECT id, sale_id, kind, message FROM journal_register_outbox WHERE done_at IS NULL ORDER BY id",
+    ).all() as { id: number; sale_id: string; kind: string; message: string }[];
     return rows.map((r) => {
       const stored = JSON.parse(r.message) as DurableRegisterMessage | Omit<DurableRegisterMessage, "type">;
       // Rows from before receipts were durable hold a bare sale update.
@@ -151,20 +184,27 @@ export class Journal {
 
   /** The register acked (or definitively refused) a final message. */
   registerMessageDone(id: number, how: "acked" | "refused", now: number): void {
-    this.sql("UPDATE journal_register_outbox SET done_at = ?, done_how = ? WHERE id = ? AND done_at IS NULL").run(now, how, id);
+    this.sql(
+      "UPDATE journal_register_outbox SET done_at = ?, done_how = ? WHERE id = ? AND done_at IS NULL",
+    ).run(now, how, id);
   }
 
   /** Sales last changed in [from, to), oldest first, for reports. */
   salesBetween(from: number, to: number): SaleRow[] {
-    return this.sql(`SELECT ${ROW_COLUMNS} FROM journal_sales WHERE updated_at >= ? AND updated_at < ? ORDER BY sale_no`).all(from, to) as SaleRow[];
+    return this.sql(
+      `SELECT ${ROW_COLUMNS} FROM journal_sales WHERE updated_at >= ? AND updated_at < ? ORDER BY sale_no`,
+    ).all(from, to) as SaleRow[];
   }
 
   recentSales(limit: number): SaleRow[] {
-    return this.sql(`SELECT ${ROW_COLUMNS} FROM journal_sales ORDER BY sale_no DESC LIMIT ?`).all(limit) as SaleRow[];
+    return this.sql(`SELECT ${ROW_COLUMNS} FROM journal_sales ORDER BY sale_no DESC LIMIT ?`).all(
+      limit,
+    ) as SaleRow[];
   }
 
   meta(key: string): string | undefined {
-    const row = this.sql("SELECT value FROM journal_meta WHERE key = ?").get(key) as { value: string } | undefined;
+    const row = this.sql("SELECT value FROM journal_meta WHERE key = ?").get(key) as
+      { value: string } | undefined;
     return row?.value;
   }
 
@@ -176,16 +216,22 @@ export class Journal {
   prune(olderThan: number): number {
     return this.db.transaction(() => {
       // Settled sales, and baskets the register opened but never paid or cancelled.
-      const removed = this.sql("DELETE FROM journal_sales WHERE (live = 0 OR phase = 'open') AND updated_at < ?").run(olderThan).changes;
+      const removed = this.sql(
+        "DELETE FROM journal_sales WHERE (live = 0 OR phase = 'open') AND updated_at < ?",
+      ).run(olderThan).changes;
       this.sql("DELETE FROM journal_transitions WHERE at < ?").run(olderThan);
-      this.sql("DELETE FROM journal_register_outbox WHERE done_at IS NOT NULL AND done_at < ?").run(olderThan);
+      this.sql("DELETE FROM journal_register_outbox WHERE done_at IS NOT NULL AND done_at < ?").run(
+        olderThan,
+      );
       return removed;
     })();
   }
 
   /** SQLite's own consistency check, for `pos-agent doctor`. */
   integrityCheck(): string[] {
-    return (this.sql("PRAGMA integrity_check").all() as { integrity_check: string }[]).map((r) => r.integrity_check);
+    return (this.sql("PRAGMA integrity_check").all() as { integrity_check: string }[]).map(
+      (r) => r.integrity_check,
+    );
   }
 }
 

@@ -30,7 +30,13 @@ export function builtinBackend(store: MemberStore, clock: Clock): MemberBackend 
     enroll: (request: EnrollRequest) =>
       settle(() => {
         const displayName = displayNameOf(request.claims);
-        return memberOf(store.enroll({ ...request, ...(displayName === undefined ? {} : { displayName }), now: clock.now() }));
+        return memberOf(
+          store.enroll({
+            ...request,
+            ...(displayName === undefined ? {} : { displayName }),
+            now: clock.now(),
+          }),
+        );
       }),
   };
 }

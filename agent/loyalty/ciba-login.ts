@@ -38,11 +38,18 @@ export type LoginOutcome =
 export const SLOW_DOWN_STEP_MS = 5_000;
 /** Consecutive failed polls (network, timeout, 5xx, 429 — after the client's own retries) that end the login. */
 export const MAX_POLL_FAILURES = 3;
-const TRANSIENT: readonly VippsErrorCode[] = ["VIPPS_TIMEOUT", "VIPPS_NETWORK", "VIPPS_SERVER_ERROR", "VIPPS_RATE_LIMITED", "VIPPS_LOCKED"];
+const TRANSIENT: readonly VippsErrorCode[] = [
+  "VIPPS_TIMEOUT",
+  "VIPPS_NETWORK",
+  "VIPPS_SERVER_ERROR",
+  "VIPPS_RATE_LIMITED",
+  "VIPPS_LOCKED",
+];
 
 /** A log-safe reason: operation, code and status only (never the message's details). */
 export function reasonOf(step: string, error: unknown): string {
-  if (isVippsError(error)) return `${step}: ${error.code}${error.status === undefined ? "" : ` (HTTP ${error.status})`}`;
+  if (isVippsError(error))
+    return `${step}: ${error.code}${error.status === undefined ? "" : ` (HTTP ${error.status})`}`;
   return `${step}: ${error instanceof Error && "code" in error ? String((error as { code: unknown }).code) : "unexpected error"}`;
 }
 
@@ -58,17 +65,29 @@ export async function runCibaLogin(
   let started;
   try {
     started = await untilAborted(
-      o.login.startCiba({ scope: o.scopes, loginHint: { msisdn }, bindingMessage: binding, requestedExpiry: o.requestedExpirySeconds }),
+      o.login.startCiba({
+        scope: o.scopes,
+        loginHint: { msisdn },
+        bindingMessage: binding,
+        requestedExpiry: o.requestedExpirySeconds,
+      }),
       signal,
     );
   } catch (error) {
     if (signal.aborted) return { kind: "aborted" };
     if (isVippsError(error, "VIPPS_LOGIN_OLD_APP")) return { kind: "old_app" };
     if (isVippsError(error, "VIPPS_LOGIN_INVALID_USER")) return { kind: "invalid_user" };
-    if (isVippsError(error, "VIPPS_RATE_LIMITED")) return { kind: "unavailable", reason: "login start: another login towards this customer is in progress (HTTP 429)" };
+    if (isVippsError(error, "VIPPS_RATE_LIMITED"))
+      return {
+        kind: "unavailable",
+        reason: "login start: another login towards this customer is in progress (HTTP 429)",
+      };
     return { kind: "unavailable", reason: reasonOf("login start", error) };
   }
-  log.info({ expiresInSeconds: started.expiresInSeconds, intervalSeconds: started.intervalSeconds }, "Vipps Login request sent to the customer's app");
+  log.info(
+    { expiresInSeconds: started.expiresInSeconds, intervalSeconds: started.intervalSeconds },
+    "Vipps Login request sent to the customer's app",
+  );
   try {
     onBindingMessage(binding);
   } catch (error) {
@@ -91,8 +110,10 @@ export async function runCibaLogin(
       result = await untilAborted(o.login.pollToken(started.authReqId), signal);
     } catch (error) {
       if (signal.aborted) return { kind: "aborted" };
-      if (!isVippsError(error, TRANSIENT) || ++failures >= MAX_POLL_FAILURES) return { kind: "unavailable", reason: reasonOf("login poll", error) };
-      if (isVippsError(error, "VIPPS_RATE_LIMITED")) intervalMs = Math.max(intervalMs + SLOW_DOWN_STEP_MS, error.retryAfterMs ?? 0);
+      if (!isVippsError(error, TRANSIENT) || ++failures >= MAX_POLL_FAILURES)
+        return { kind: "unavailable", reason: reasonOf("login poll", error) };
+      if (isVippsError(error, "VIPPS_RATE_LIMITED"))
+        intervalMs = Math.max(intervalMs + SLOW_DOWN_STEP_MS, error.retryAfterMs ?? 0);
       log.warn({ failures, code: error.code }, "Vipps Login poll failed; polling on");
       continue;
     }

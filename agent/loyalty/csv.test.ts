@@ -27,32 +27,66 @@ describe("parseCsv", () => {
   });
 
   it("ignores a byte-order mark and blank lines, and reads a last line without a line end", () => {
-    expect(fieldsOf("\uFEFFmsisdn\n\n4791234567\n\n4791234568")).toEqual([["msisdn"], ["4791234567"], ["4791234568"]]);
+    expect(fieldsOf("\uFEFFmsisdn\n\n4791234567\n\n4791234568")).toEqual([
+      ["msisdn"],
+      ["4791234567"],
+      ["4791234568"],
+    ]);
   });
 
   it("takes semicolons as the separator when the header has them and no commas (Nordic spreadsheets)", () => {
     const parsed = parseCsv("msisdn;display_name\n4791234567;Åse, the first\n");
     expect(parsed.ok && parsed.delimiter).toBe(";");
-    expect(fieldsOf("msisdn;display_name\n4791234567;Åse, the first\n")[1]).toEqual(["4791234567", "Åse, the first"]);
+    expect(fieldsOf("msisdn;display_name\n4791234567;Åse, the first\n")[1]).toEqual([
+      "4791234567",
+      "Åse, the first",
+    ]);
   });
 
   it("refuses an unclosed quote, a quote inside an unquoted field and text after a closing quote, with the line", () => {
-    expect(parseCsv('a\n"open\nstill open')).toMatchObject({ ok: false, line: 2, problem: expect.stringContaining("never closed") as unknown });
-    expect(parseCsv('a\nab"c\n')).toMatchObject({ ok: false, line: 2, problem: expect.stringContaining("quote inside an unquoted field") as unknown });
-    expect(parseCsv('a\nb\n"x"y\n')).toMatchObject({ ok: false, line: 3, problem: expect.stringContaining("after a closing quote") as unknown });
+    expect(parseCsv('a\n"open\nstill open')).toMatchObject({
+      ok: false,
+      line: 2,
+      problem: expect.stringContaining("never closed") as unknown,
+    });
+    expect(parseCsv('a\nab"c\n')).toMatchObject({
+      ok: false,
+      line: 2,
+      problem: expect.stringContaining("quote inside an unquoted field") as unknown,
+    });
+    expect(parseCsv('a\nb\n"x"y\n')).toMatchObject({
+      ok: false,
+      line: 3,
+      problem: expect.stringContaining("after a closing quote") as unknown,
+    });
   });
 
   it("reads back whatever formatCsvLine wrote (property)", () => {
-    const field = fc.string({ unit: fc.constantFrom("a", "æ", "Ø", " ", ",", ";", '"', "\n", "\r", "1", "=") , maxLength: 12 });
+    const field = fc.string({
+      unit: fc.constantFrom("a", "æ", "Ø", " ", ",", ";", '"', "\n", "\r", "1", "="),
+      maxLength: 12,
+    });
     fc.assert(
-      fc.property(fc.array(fc.array(field, { minLength: 2, maxLength: 5 }), { minLength: 1, maxLength: 6 }), fc.constantFrom<"," | ";">(",", ";"), (rows, delimiter) => {
-        const width = rows[0]?.length ?? 2;
-        const table = rows.map((r) => Array.from({ length: width }, (_, i) => r[i] ?? ""));
-        const text = table.map((r) => formatCsvLine(r, delimiter)).join("");
-        const parsed = parseCsv(`${formatCsvLine(Array.from({ length: width }, (_, i) => `h${i}`), delimiter)}${text}`);
-        expect(parsed.ok).toBe(true);
-        if (parsed.ok) expect(parsed.records.slice(1).map((r) => r.fields)).toEqual(table.filter((r) => !(r.length === 1 && r[0] === "")));
-      }),
+      fc.property(
+        fc.array(fc.array(field, { minLength: 2, maxLength: 5 }), { minLength: 1, maxLength: 6 }),
+        fc.constantFrom<"," | ";">(",", ";"),
+        (rows, delimiter) => {
+          const width = rows[0]?.length ?? 2;
+          const table = rows.map((r) => Array.from({ length: width }, (_, i) => r[i] ?? ""));
+          const text = table.map((r) => formatCsvLine(r, delimiter)).join("");
+          const parsed = parseCsv(
+            `${formatCsvLine(
+              Array.from({ length: width }, (_, i) => `h${i}`),
+              delimiter,
+            )}${text}`,
+          );
+          expect(parsed.ok).toBe(true);
+          if (parsed.ok)
+            expect(parsed.records.slice(1).map((r) => r.fields)).toEqual(
+              table.filter((r) => !(r.length === 1 && r[0] === "")),
+            );
+        },
+      ),
     );
   });
 });

@@ -10,7 +10,9 @@ export interface CsvRecord {
   readonly fields: readonly string[];
 }
 
-export type CsvParse = { readonly ok: true; readonly records: readonly CsvRecord[]; readonly delimiter: "," | ";" } | { readonly ok: false; readonly line: number; readonly problem: string };
+export type CsvParse =
+  | { readonly ok: true; readonly records: readonly CsvRecord[]; readonly delimiter: "," | ";" }
+  | { readonly ok: false; readonly line: number; readonly problem: string };
 
 /** `;` when the header line has semicolons and no commas, else `,`. */
 function detectDelimiter(text: string): "," | ";" {
@@ -65,9 +67,18 @@ export function parseCsv(input: string): CsvParse {
       line++;
       recordLine = line;
     } else if (closed) {
-      return { ok: false, line, problem: "text after a closing quote (a quote inside a field must be doubled: \"\")" };
+      return {
+        ok: false,
+        line,
+        problem: 'text after a closing quote (a quote inside a field must be doubled: "")',
+      };
     } else if (c === '"') {
-      if (field !== "") return { ok: false, line, problem: "a quote inside an unquoted field (quote the whole field and double the quote)" };
+      if (field !== "")
+        return {
+          ok: false,
+          line,
+          problem: "a quote inside an unquoted field (quote the whole field and double the quote)",
+        };
       quoted = true;
     } else {
       field += c;
@@ -79,7 +90,9 @@ export function parseCsv(input: string): CsvParse {
 }
 
 function quote(value: string, delimiter: string): string {
-  return value.includes(delimiter) || /["\r\n]/.test(value) || value !== value.trim() ? `"${value.replaceAll('"', '""')}"` : value;
+  return value.includes(delimiter) || /["\r\n]/.test(value) || value !== value.trim()
+    ? `"${value.replaceAll('"', '""')}"`
+    : value;
 }
 
 /** One CSV line with its CRLF. */

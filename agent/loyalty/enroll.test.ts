@@ -1,6 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ManualClock } from "../../lib/manual-clock.js";
-import { startMembershipService, type MembershipService } from "../../test/helpers/loyalty-membership-service.js";
+import {
+  startMembershipService,
+  type MembershipService,
+} from "../../test/helpers/loyalty-membership-service.js";
 import { startLoyaltyRig, type LoyaltyRig } from "../../test/helpers/loyalty-rig.js";
 import { BINDING_MESSAGE_PATTERN } from "./binding-message.js";
 import { MemberStore } from "./member-store.js";
@@ -52,7 +55,11 @@ describe("enroll with the built-in backend", () => {
     await rig.advanceWhenWaiting(5_000); // first poll: authorization_pending …
     await rig.whenWaiting(); // … and waiting for the next turn
     const login = rig.latestLogin();
-    expect(login).toMatchObject({ msisdn: CUSTOMER, scopes: ["openid", "name", "email"], bindingMessage: bindings[0] });
+    expect(login).toMatchObject({
+      msisdn: CUSTOMER,
+      scopes: ["openid", "name", "email"],
+      bindingMessage: bindings[0],
+    });
     expect(login.expiresAt - login.createdAt).toBe(90_000);
     expect(bindings).toHaveLength(1);
     expect(bindings[0]).toMatch(BINDING_MESSAGE_PATTERN);
@@ -64,10 +71,19 @@ describe("enroll with the built-in backend", () => {
     expect(stored?.sub).toMatch(/.+/);
     personal.push(stored?.sub ?? "");
     expect(result).toEqual({ kind: "enrolled", member: { id: stored?.memberId, displayName: "Åse" } });
-    expect(stored?.claims).toEqual({ name: "Åse Ærlig-Øvrebø", given_name: "Åse", family_name: "Ærlig-Øvrebø", email: PROFILE.email, email_verified: true });
+    expect(stored?.claims).toEqual({
+      name: "Åse Ærlig-Øvrebø",
+      given_name: "Åse",
+      family_name: "Ærlig-Øvrebø",
+      email: PROFILE.email,
+      email_verified: true,
+    });
     expect(stored?.consentedAt).toBe(rig.clock.now());
     // Next visit: a member.
-    expect(await loyalty.identify(rig.scan(CUSTOMER))).toEqual({ kind: "member", member: { id: stored?.memberId, displayName: "Åse" } });
+    expect(await loyalty.identify(rig.scan(CUSTOMER))).toEqual({
+      kind: "member",
+      member: { id: stored?.memberId, displayName: "Åse" },
+    });
   });
 
   it("declined in the app → declined, nobody enrolled", async () => {
@@ -133,7 +149,10 @@ describe("enroll with the built-in backend", () => {
     personal.push(other);
     const failing = enroll(loyalty, await candidateFor(loyalty, other));
     rig.sim.control.addFault({ endpoint: "login.token", status: 503, times: 3 });
-    expect(await rig.drive(failing, 5_000)).toEqual({ kind: "unavailable", reason: "login poll: VIPPS_SERVER_ERROR (HTTP 503)" });
+    expect(await rig.drive(failing, 5_000)).toEqual({
+      kind: "unavailable",
+      reason: "login poll: VIPPS_SERVER_ERROR (HTTP 503)",
+    });
   });
 
   it("an app too old, or a blocked account → old_app / invalid_user, without a login", async () => {
@@ -188,12 +207,17 @@ describe("enroll with the built-in backend", () => {
     const candidate = await candidateFor(loyalty);
     rig.sim.control.setCustomer(CUSTOMER, { status: "old_app" });
     expect(await enroll(loyalty, candidate)).toEqual({ kind: "old_app" });
-    expect(await enroll(loyalty, candidate)).toMatchObject({ kind: "unavailable", reason: expect.stringContaining("unknown or expired") as unknown });
+    expect(await enroll(loyalty, candidate)).toMatchObject({
+      kind: "unavailable",
+      reason: expect.stringContaining("unknown or expired") as unknown,
+    });
     const lookupOnly = rig.loyalty({ mode: "lookup" });
     expect(await enroll(lookupOnly, await candidateFor(lookupOnly))).toMatchObject({ kind: "unavailable" });
     const aborted = new AbortController();
     aborted.abort();
-    expect(await loyalty.enroll(await candidateFor(loyalty), () => undefined, aborted.signal)).toEqual({ kind: "aborted" });
+    expect(await loyalty.enroll(await candidateFor(loyalty), () => undefined, aborted.signal)).toEqual({
+      kind: "aborted",
+    });
   });
 });
 
@@ -207,13 +231,19 @@ describe("enroll with the merchant's membership service (HTTP)", () => {
   });
 
   it("posts the number, sub, consented claims and consent time to /enroll", async () => {
-    const loyalty = rig.loyalty({ backend: "http", httpUrl: service.url, scopes: ["openid", "name"] }, { secrets: { loyaltyHttpToken: TOKEN } });
+    const loyalty = rig.loyalty(
+      { backend: "http", httpUrl: service.url, scopes: ["openid", "name"] },
+      { secrets: { loyaltyHttpToken: TOKEN } },
+    );
     const pending = enroll(loyalty, await candidateFor(loyalty));
     await rig.advanceWhenWaiting(5_000);
     await rig.whenWaiting();
     rig.sim.control.approveLogin(rig.latestLogin().authReqId);
     await rig.advanceWhenWaiting(5_000);
-    expect(await pending).toEqual({ kind: "enrolled", member: { id: "HTTP-1", tier: "Bronse", displayName: "Åse" } });
+    expect(await pending).toEqual({
+      kind: "enrolled",
+      member: { id: "HTTP-1", tier: "Bronse", displayName: "Åse" },
+    });
     const [body] = service.enrollBodies();
     expect(body).toEqual({
       msisdn: CUSTOMER,
@@ -225,14 +255,20 @@ describe("enroll with the merchant's membership service (HTTP)", () => {
   });
 
   it("approved but the service is down → unavailable", async () => {
-    const loyalty = rig.loyalty({ backend: "http", httpUrl: service.url }, { secrets: { loyaltyHttpToken: TOKEN } });
+    const loyalty = rig.loyalty(
+      { backend: "http", httpUrl: service.url },
+      { secrets: { loyaltyHttpToken: TOKEN } },
+    );
     const pending = enroll(loyalty, await candidateFor(loyalty));
     await rig.advanceWhenWaiting(5_000);
     await rig.whenWaiting();
     rig.sim.control.approveLogin(rig.latestLogin().authReqId);
     service.behaviour = "down";
     await rig.advanceWhenWaiting(5_000);
-    expect(await pending).toEqual({ kind: "unavailable", reason: "http backend enroll: LOYALTY_BACKEND_FAILED" });
+    expect(await pending).toEqual({
+      kind: "unavailable",
+      reason: "http backend enroll: LOYALTY_BACKEND_FAILED",
+    });
   });
 });
 

@@ -24,7 +24,11 @@ export type LoyaltyErrorCode =
 
 export type LoyaltyError = AgentError<LoyaltyErrorCode>;
 
-export function loyaltyError(code: LoyaltyErrorCode, message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}): LoyaltyError {
+export function loyaltyError(
+  code: LoyaltyErrorCode,
+  message: string,
+  options: { cause?: unknown; details?: Record<string, unknown> } = {},
+): LoyaltyError {
   return new AgentError(code, message, options);
 }
 
@@ -39,6 +43,9 @@ const CODES: readonly LoyaltyErrorCode[] = [
   "LOYALTY_BAD_OPTIONS",
 ];
 
-export function isLoyaltyError(value: unknown, code?: LoyaltyErrorCode | readonly LoyaltyErrorCode[]): value is LoyaltyError {
+export function isLoyaltyError(
+  value: unknown,
+  code?: LoyaltyErrorCode | readonly LoyaltyErrorCode[],
+): value is LoyaltyError {
   return isAgentError(value, code ?? CODES);
 }

@@ -26,8 +26,17 @@ export interface HttpBackendOptions {
 }
 
 const memberSchema = z.object({
-  id: z.string().min(1).max(64).regex(/^[^\p{Cc}]+$/u, "control characters"),
-  tier: z.string().min(1).max(TIER_MAX).regex(/^[^\p{Cc}]+$/u, "control characters").nullish(),
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[^\p{Cc}]+$/u, "control characters"),
+  tier: z
+    .string()
+    .min(1)
+    .max(TIER_MAX)
+    .regex(/^[^\p{Cc}]+$/u, "control characters")
+    .nullish(),
   displayName: z.string().nullish(),
 });
 const answerSchema = z.object({ member: memberSchema });
@@ -39,12 +48,22 @@ function memberOf(body: unknown): LoyaltyMember {
   if (!parsed.success) {
     const first = parsed.error.issues[0];
     const path = first === undefined ? "" : first.path.map(String).join(".");
-    throw loyaltyError("LOYALTY_BACKEND_BAD_RESPONSE", `${where}: invalid answer (${path === "" ? "body" : path}: ${first?.message ?? "unexpected shape"})`);
+    throw loyaltyError(
+      "LOYALTY_BACKEND_BAD_RESPONSE",
+      `${where}: invalid answer (${path === "" ? "body" : path}: ${first?.message ?? "unexpected shape"})`,
+    );
   }
   const { id, tier, displayName } = parsed.data.member;
   // First name only, for the customer display: clean and short whatever the service sends.
-  const name = displayName === null || displayName === undefined ? "" : [...displayName.replace(/\p{Cc}/gu, "").trim()].slice(0, DISPLAY_NAME_MAX).join("");
-  return { id, ...(tier === null || tier === undefined ? {} : { tier }), ...(name === "" ? {} : { displayName: name }) };
+  const name =
+    displayName === null || displayName === undefined
+      ? ""
+      : [...displayName.replace(/\p{Cc}/gu, "").trim()].slice(0, DISPLAY_NAME_MAX).join("");
+  return {
+    id,
+    ...(tier === null || tier === undefined ? {} : { tier }),
+    ...(name === "" ? {} : { displayName: name }),
+  };
 }
 
 function socketCode(error: unknown): string | undefined {
@@ -60,7 +79,11 @@ function socketCode(error: unknown): string | undefined {
 export function httpBackend(options: HttpBackendOptions): MemberBackend {
   const base = options.url.replace(/\/+$/, "");
 
-  async function post(path: "/lookup" | "/enroll", body: unknown, signal: AbortSignal | undefined): Promise<{ status: number; json: unknown }> {
+  async function post(
+    path: "/lookup" | "/enroll",
+    body: unknown,
+    signal: AbortSignal | undefined,
+  ): Promise<{ status: number; json: unknown }> {
     if (signal?.aborted === true) throw loyaltyError("LOYALTY_ABORTED", `${where}: aborted`);
     const controller = new AbortController();
     let timedOut = false;
@@ -71,10 +94,15 @@ export function httpBackend(options: HttpBackendOptions): MemberBackend {
     const onAbort = (): void => controller.abort();
     signal?.addEventListener("abort", onAbort, { once: true });
     const failure = (error: unknown): LoyaltyError => {
-      if (timedOut) return loyaltyError("LOYALTY_BACKEND_TIMEOUT", `${where}: no answer within ${options.timeoutMs} ms`);
+      if (timedOut)
+        return loyaltyError("LOYALTY_BACKEND_TIMEOUT", `${where}: no answer within ${options.timeoutMs} ms`);
       if (signal?.aborted === true) return loyaltyError("LOYALTY_ABORTED", `${where}: aborted`);
       const code = socketCode(error);
-      return loyaltyError("LOYALTY_BACKEND_FAILED", `${where}: connection failed${code === undefined ? "" : ` (${code})`}`, { details: code === undefined ? {} : { socketError: code } });
+      return loyaltyError(
+        "LOYALTY_BACKEND_FAILED",
+        `${where}: connection failed${code === undefined ? "" : ` (${code})`}`,
+        { details: code === undefined ? {} : { socketError: code } },
+      );
     };
     try {
       let response: Response;
@@ -109,7 +137,11 @@ export function httpBackend(options: HttpBackendOptions): MemberBackend {
   }
 
   const unexpected = (status: number): LoyaltyError =>
-    loyaltyError("LOYALTY_BACKEND_FAILED", `${where}: HTTP ${status}${status >= 300 && status < 400 ? " (redirects are not followed)" : ""}`, { details: { status } });
+    loyaltyError(
+      "LOYALTY_BACKEND_FAILED",
+      `${where}: HTTP ${status}${status >= 300 && status < 400 ? " (redirects are not followed)" : ""}`,
+      { details: { status } },
+    );
 
   return {
     async lookup(msisdn, signal) {
@@ -119,7 +151,12 @@ export function httpBackend(options: HttpBackendOptions): MemberBackend {
       return memberOf(answer.json);
     },
     async enroll(request: EnrollRequest, signal) {
-      const body = { msisdn: request.msisdn, sub: request.sub, claims: request.claims, consentedAt: new Date(request.consentedAt).toISOString() };
+      const body = {
+        msisdn: request.msisdn,
+        sub: request.sub,
+        claims: request.claims,
+        consentedAt: new Date(request.consentedAt).toISOString(),
+      };
       const answer = await post("/enroll", body, signal);
       if (answer.status !== 200 && answer.status !== 201) throw unexpected(answer.status);
       return memberOf(answer.json);

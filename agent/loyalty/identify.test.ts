@@ -1,5 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startMembershipService, type MembershipService } from "../../test/helpers/loyalty-membership-service.js";
+import {
+  startMembershipService,
+  type MembershipService,
+} from "../../test/helpers/loyalty-membership-service.js";
 import { startLoyaltyRig, type LoyaltyRig } from "../../test/helpers/loyalty-rig.js";
 import { MemberStore } from "./member-store.js";
 
@@ -36,7 +39,14 @@ function scan(msisdn: string): string {
 describe("identify with the built-in backend", () => {
   it("finds a member by the number behind the scan, and that counts as being seen", async () => {
     const store = new MemberStore(rig.db);
-    store.write({ memberId: "K-1001", msisdn: MEMBER, tier: "Gull", displayName: "Åse", enrolledAt: 0, lastSeenAt: 0 });
+    store.write({
+      memberId: "K-1001",
+      msisdn: MEMBER,
+      tier: "Gull",
+      displayName: "Åse",
+      enrolledAt: 0,
+      lastSeenAt: 0,
+    });
     const loyalty = rig.loyalty({ mode: "lookup" });
     const result = await loyalty.identify(scan(MEMBER));
     expect(result).toEqual({ kind: "member", member: { id: "K-1001", tier: "Gull", displayName: "Åse" } });
@@ -54,9 +64,15 @@ describe("identify with the built-in backend", () => {
 
   it("is unavailable when the customer token cannot be exchanged (unknown, or Vipps failing)", async () => {
     const loyalty = rig.loyalty();
-    expect(await loyalty.identify("bm90LWEtdG9rZW4=")).toEqual({ kind: "unavailable", reason: "customer token exchange: VIPPS_BAD_REQUEST (HTTP 400)" });
+    expect(await loyalty.identify("bm90LWEtdG9rZW4=")).toEqual({
+      kind: "unavailable",
+      reason: "customer token exchange: VIPPS_BAD_REQUEST (HTTP 400)",
+    });
     rig.sim.control.addFault({ endpoint: "qr.exchange.customer", status: 500, times: 1 });
-    expect(await loyalty.identify(scan(MEMBER))).toEqual({ kind: "unavailable", reason: "customer token exchange: VIPPS_SERVER_ERROR (HTTP 500)" });
+    expect(await loyalty.identify(scan(MEMBER))).toEqual({
+      kind: "unavailable",
+      reason: "customer token exchange: VIPPS_SERVER_ERROR (HTTP 500)",
+    });
   });
 
   it("is unavailable once closed, and with loyalty off", async () => {
@@ -64,14 +80,27 @@ describe("identify with the built-in backend", () => {
     expect(await off.identify(scan(MEMBER))).toEqual({ kind: "unavailable", reason: "loyalty is off" });
     const closed = rig.loyalty();
     closed.close();
-    expect(await closed.identify(scan(MEMBER))).toEqual({ kind: "unavailable", reason: "loyalty is shut down" });
+    expect(await closed.identify(scan(MEMBER))).toEqual({
+      kind: "unavailable",
+      reason: "loyalty is shut down",
+    });
   });
 
   it("prunes members not seen for loyalty.retentionDays", async () => {
     const store = new MemberStore(rig.db);
     const now = rig.clock.now();
-    store.write({ memberId: "OLD", msisdn: STRANGER, enrolledAt: now - 40 * DAY, lastSeenAt: now - 31 * DAY });
-    store.write({ memberId: "RECENT", msisdn: MEMBER, enrolledAt: now - 40 * DAY, lastSeenAt: now - 29 * DAY });
+    store.write({
+      memberId: "OLD",
+      msisdn: STRANGER,
+      enrolledAt: now - 40 * DAY,
+      lastSeenAt: now - 31 * DAY,
+    });
+    store.write({
+      memberId: "RECENT",
+      msisdn: MEMBER,
+      enrolledAt: now - 40 * DAY,
+      lastSeenAt: now - 29 * DAY,
+    });
     const loyalty = rig.loyalty({ retentionDays: 30 });
     expect(loyalty.prune()).toBe(1);
     expect(loyalty.prune()).toBe(0);
@@ -91,27 +120,51 @@ describe("identify with the merchant's membership service (HTTP)", () => {
   });
 
   const httpLoyalty = (timeoutMs = 2_000) =>
-    rig.loyalty({ mode: "enroll", backend: "http", httpUrl: service.url, httpTimeoutMs: timeoutMs }, { secrets: { loyaltyHttpToken: TOKEN } });
+    rig.loyalty(
+      { mode: "enroll", backend: "http", httpUrl: service.url, httpTimeoutMs: timeoutMs },
+      { secrets: { loyaltyHttpToken: TOKEN } },
+    );
 
   it("finds a member with the bearer token and answers not_member on 404", async () => {
     service.members.set(MEMBER, { id: "SHOP-77", tier: "Sølv", displayName: "Øyvind" });
     const loyalty = httpLoyalty();
-    expect(await loyalty.identify(scan(MEMBER))).toEqual({ kind: "member", member: { id: "SHOP-77", tier: "Sølv", displayName: "Øyvind" } });
+    expect(await loyalty.identify(scan(MEMBER))).toEqual({
+      kind: "member",
+      member: { id: "SHOP-77", tier: "Sølv", displayName: "Øyvind" },
+    });
     expect(await loyalty.identify(scan(STRANGER))).toMatchObject({ kind: "not_member" });
     const lookups = service.server.requestsTo("POST", "/members/lookup");
-    expect(lookups.map((r) => JSON.parse(r.text) as unknown)).toEqual([{ msisdn: MEMBER }, { msisdn: STRANGER }]);
-    expect(lookups[0]?.headers).toMatchObject({ authorization: `Bearer ${TOKEN}`, "content-type": "application/json" });
+    expect(lookups.map((r) => JSON.parse(r.text) as unknown)).toEqual([
+      { msisdn: MEMBER },
+      { msisdn: STRANGER },
+    ]);
+    expect(lookups[0]?.headers).toMatchObject({
+      authorization: `Bearer ${TOKEN}`,
+      "content-type": "application/json",
+    });
   });
 
   it("is unavailable when the service is down, answers garbage or refuses the token", async () => {
     const loyalty = httpLoyalty();
     service.behaviour = "down";
-    expect(await loyalty.identify(scan(MEMBER))).toEqual({ kind: "unavailable", reason: "http backend lookup: LOYALTY_BACKEND_FAILED" });
+    expect(await loyalty.identify(scan(MEMBER))).toEqual({
+      kind: "unavailable",
+      reason: "http backend lookup: LOYALTY_BACKEND_FAILED",
+    });
     service.behaviour = "garbage";
-    expect(await loyalty.identify(scan(MEMBER))).toEqual({ kind: "unavailable", reason: "http backend lookup: LOYALTY_BACKEND_BAD_RESPONSE" });
+    expect(await loyalty.identify(scan(MEMBER))).toEqual({
+      kind: "unavailable",
+      reason: "http backend lookup: LOYALTY_BACKEND_BAD_RESPONSE",
+    });
     service.behaviour = "ok";
-    const wrongToken = rig.loyalty({ backend: "http", httpUrl: service.url }, { secrets: { loyaltyHttpToken: "not-it" } });
-    expect(await wrongToken.identify(scan(MEMBER))).toEqual({ kind: "unavailable", reason: "http backend lookup: LOYALTY_BACKEND_FAILED" });
+    const wrongToken = rig.loyalty(
+      { backend: "http", httpUrl: service.url },
+      { secrets: { loyaltyHttpToken: "not-it" } },
+    );
+    expect(await wrongToken.identify(scan(MEMBER))).toEqual({
+      kind: "unavailable",
+      reason: "http backend lookup: LOYALTY_BACKEND_FAILED",
+    });
     expect(rig.logText()).toMatch(/membership service: HTTP 503|LOYALTY_BACKEND_FAILED/);
   });
 
@@ -122,7 +175,10 @@ describe("identify with the merchant's membership service (HTTP)", () => {
     await rig.advanceWhenWaiting(1_499);
     expect(rig.clock.pending).toBe(1);
     rig.clock.advance(1);
-    expect(await pending).toEqual({ kind: "unavailable", reason: "http backend lookup: LOYALTY_BACKEND_TIMEOUT" });
+    expect(await pending).toEqual({
+      kind: "unavailable",
+      reason: "http backend lookup: LOYALTY_BACKEND_TIMEOUT",
+    });
   });
 
   it("warns at start about a missing bearer token and a plain-http service on another host", () => {
@@ -135,7 +191,10 @@ describe("identify with the merchant's membership service (HTTP)", () => {
     const url = service.url;
     await service.close();
     const loyalty = rig.loyalty({ backend: "http", httpUrl: url });
-    expect(await loyalty.identify(scan(MEMBER))).toEqual({ kind: "unavailable", reason: "http backend lookup: LOYALTY_BACKEND_FAILED" });
+    expect(await loyalty.identify(scan(MEMBER))).toEqual({
+      kind: "unavailable",
+      reason: "http backend lookup: LOYALTY_BACKEND_FAILED",
+    });
     service = await startMembershipService(TOKEN);
   });
 });

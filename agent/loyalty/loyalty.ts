@@ -62,22 +62,35 @@ export function createLoyalty(options: LoyaltyOptions): LoyaltyService {
   let store: MemberStore | undefined;
   let backend: MemberBackend;
   if (settings.backend === "http") {
-    if (settings.httpUrl === undefined) throw loyaltyError("LOYALTY_BAD_OPTIONS", "loyalty.httpUrl is required when loyalty.backend is http");
+    if (settings.httpUrl === undefined)
+      throw loyaltyError("LOYALTY_BAD_OPTIONS", "loyalty.httpUrl is required when loyalty.backend is http");
     const token = options.secrets.loyaltyHttpToken;
-    if (token === undefined) log.warn("no loyalty-http-token secret: requests to the membership service carry no bearer token");
+    if (token === undefined)
+      log.warn("no loyalty-http-token secret: requests to the membership service carry no bearer token");
     const url = new URL(settings.httpUrl);
     if (url.protocol === "http:" && !["127.0.0.1", "localhost", "[::1]"].includes(url.hostname)) {
-      log.warn({ host: url.hostname }, "the membership service is plain http: phone numbers cross the network unencrypted; use https");
+      log.warn(
+        { host: url.hostname },
+        "the membership service is plain http: phone numbers cross the network unencrypted; use https",
+      );
     }
-    backend = httpBackend({ url: settings.httpUrl, timeoutMs: settings.httpTimeoutMs, clock, fetch: options.fetch ?? ((input, init) => fetch(input, init)), ...(token === undefined ? {} : { token }) });
+    backend = httpBackend({
+      url: settings.httpUrl,
+      timeoutMs: settings.httpTimeoutMs,
+      clock,
+      fetch: options.fetch ?? ((input, init) => fetch(input, init)),
+      ...(token === undefined ? {} : { token }),
+    });
   } else {
-    if (options.db === undefined) throw loyaltyError("LOYALTY_BAD_OPTIONS", "the built-in loyalty backend needs the agent's database");
+    if (options.db === undefined)
+      throw loyaltyError("LOYALTY_BAD_OPTIONS", "the built-in loyalty backend needs the agent's database");
     store = new MemberStore(options.db);
     backend = builtinBackend(store, clock);
   }
 
   async function identifyCustomer(customerToken: string): Promise<IdentifyResult> {
-    if (closed || settings.mode === "off") return { kind: "unavailable", reason: closed ? "loyalty is shut down" : "loyalty is off" };
+    if (closed || settings.mode === "off")
+      return { kind: "unavailable", reason: closed ? "loyalty is shut down" : "loyalty is off" };
     let msisdn: string;
     try {
       msisdn = (await options.vipps.qr.exchangeCustomerToken(customerToken)).msisdn;
@@ -86,7 +99,8 @@ export function createLoyalty(options: LoyaltyOptions): LoyaltyService {
       log.warn({ reason }, "could not learn the customer's phone number; no loyalty for this sale");
       return { kind: "unavailable", reason };
     }
-    if (!isMsisdn(msisdn)) return { kind: "unavailable", reason: "customer token exchange: the answer is not a phone number" };
+    if (!isMsisdn(msisdn))
+      return { kind: "unavailable", reason: "customer token exchange: the answer is not a phone number" };
     try {
       const member = await backend.lookup(msisdn);
       if (member !== undefined) {
@@ -104,10 +118,18 @@ export function createLoyalty(options: LoyaltyOptions): LoyaltyService {
     return { kind: "not_member", candidate: { handle } };
   }
 
-  async function enrollCandidate(candidate: EnrollmentCandidate, onBindingMessage: (bindingMessage: string) => void, signal: AbortSignal): Promise<EnrollResult> {
+  async function enrollCandidate(
+    candidate: EnrollmentCandidate,
+    onBindingMessage: (bindingMessage: string) => void,
+    signal: AbortSignal,
+  ): Promise<EnrollResult> {
     const msisdn = closed ? undefined : candidates.take(candidate.handle);
     if (signal.aborted) return { kind: "aborted" };
-    if (msisdn === undefined) return { kind: "unavailable", reason: "unknown or expired enrollment candidate (after a restart, or the scan is too old)" };
+    if (msisdn === undefined)
+      return {
+        kind: "unavailable",
+        reason: "unknown or expired enrollment candidate (after a restart, or the scan is too old)",
+      };
     // The caller's signal or our shutdown, whichever comes first.
     const either = new AbortController();
     const stop = (): void => either.abort();
@@ -121,7 +143,11 @@ export function createLoyalty(options: LoyaltyOptions): LoyaltyService {
     }
   }
 
-  async function enrollWithLogin(msisdn: string, onBindingMessage: (bindingMessage: string) => void, signal: AbortSignal): Promise<EnrollResult> {
+  async function enrollWithLogin(
+    msisdn: string,
+    onBindingMessage: (bindingMessage: string) => void,
+    signal: AbortSignal,
+  ): Promise<EnrollResult> {
     const outcome = await runCibaLogin(msisdn, onBindingMessage, signal, {
       login: options.vipps.login,
       clock,
@@ -130,13 +156,25 @@ export function createLoyalty(options: LoyaltyOptions): LoyaltyService {
       logger: log,
     });
     if (outcome.kind !== "approved") {
-      log.info({ result: outcome.kind, ...(outcome.kind === "unavailable" ? { reason: outcome.reason } : {}) }, "enrollment ended without a new member");
+      log.info(
+        { result: outcome.kind, ...(outcome.kind === "unavailable" ? { reason: outcome.reason } : {}) },
+        "enrollment ended without a new member",
+      );
       return outcome;
     }
     const claims = consentedClaims(outcome.userinfo, settings.scopes);
     try {
-      const member = await untilAborted(backend.enroll({ msisdn, sub: outcome.userinfo.sub, claims, consentedAt: outcome.consentedAt }, signal), signal);
-      log.info({ memberId: member.id, claims: Object.keys(claims).length }, "customer enrolled in the loyalty program");
+      const member = await untilAborted(
+        backend.enroll(
+          { msisdn, sub: outcome.userinfo.sub, claims, consentedAt: outcome.consentedAt },
+          signal,
+        ),
+        signal,
+      );
+      log.info(
+        { memberId: member.id, claims: Object.keys(claims).length },
+        "customer enrolled in the loyalty program",
+      );
       return { kind: "enrolled", member };
     } catch (error) {
       if (signal.aborted) return { kind: "aborted" };
@@ -158,13 +196,19 @@ export function createLoyalty(options: LoyaltyOptions): LoyaltyService {
       try {
         return await enrollCandidate(candidate, onBindingMessage, signal);
       } catch (error) {
-        return signal.aborted ? { kind: "aborted" } : { kind: "unavailable", reason: reasonOf("enroll", error) };
+        return signal.aborted
+          ? { kind: "aborted" }
+          : { kind: "unavailable", reason: reasonOf("enroll", error) };
       }
     },
     prune() {
       if (store === undefined) return 0;
       const removed = store.prune(clock.now(), settings.retentionDays);
-      if (removed > 0) log.info({ removed, retentionDays: settings.retentionDays }, "loyalty members past retention deleted");
+      if (removed > 0)
+        log.info(
+          { removed, retentionDays: settings.retentionDays },
+          "loyalty members past retention deleted",
+        );
       return removed;
     },
     close() {

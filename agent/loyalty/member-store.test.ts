@@ -24,7 +24,14 @@ afterEach(() => {
   dir.cleanup();
 });
 
-const enrollment = (msisdn: string, sub: string, now = T0) => ({ msisdn, sub, claims: { given_name: "Kari" }, displayName: "Kari", consentedAt: now - 1000, now });
+const enrollment = (msisdn: string, sub: string, now = T0) => ({
+  msisdn,
+  sub,
+  claims: { given_name: "Kari" },
+  displayName: "Kari",
+  consentedAt: now - 1000,
+  now,
+});
 
 function thrown(work: () => unknown): unknown {
   try {
@@ -42,7 +49,9 @@ describe("MemberStore", () => {
     db = openDatabase(join(dir.path, "journal.db"));
     store = new MemberStore(db);
     expect(store.findByMsisdn("4791234567")).toEqual(m);
-    expect(db.prepare("SELECT version FROM schema_migrations WHERE namespace = 'loyalty'").all()).toEqual([{ version: 1 }]);
+    expect(db.prepare("SELECT version FROM schema_migrations WHERE namespace = 'loyalty'").all()).toEqual([
+      { version: 1 },
+    ]);
   });
 
   it("enrolls a new member with a generated id, the sub, the consented claims and the consent time", () => {
@@ -74,8 +83,18 @@ describe("MemberStore", () => {
   it("refuses an enrollment that would give two members one number or one login, changing nothing", () => {
     store.enroll(enrollment("4791234567", "sub-a"));
     store.enroll(enrollment("4791234568", "sub-b"));
-    expect(isLoyaltyError(thrown(() => store.enroll(enrollment("4791234568", "sub-a"))), "LOYALTY_CONFLICT")).toBe(true);
-    expect(isLoyaltyError(thrown(() => store.enroll(enrollment("4791234567", "sub-c"))), "LOYALTY_CONFLICT")).toBe(true);
+    expect(
+      isLoyaltyError(
+        thrown(() => store.enroll(enrollment("4791234568", "sub-a"))),
+        "LOYALTY_CONFLICT",
+      ),
+    ).toBe(true);
+    expect(
+      isLoyaltyError(
+        thrown(() => store.enroll(enrollment("4791234567", "sub-c"))),
+        "LOYALTY_CONFLICT",
+      ),
+    ).toBe(true);
     expect(store.findBySub("sub-a")?.msisdn).toBe("4791234567");
     expect(store.count()).toBe(2);
   });
@@ -113,34 +132,59 @@ describe("importMembers", () => {
   ].join("\r\n");
 
   it("imports a file, and an export of the store imports back unchanged (æøå, JSON claims)", () => {
-    expect(importMembers(store, parseMembersCsv(csv), { now: T0 })).toEqual({ added: 3, updated: 0, skipped: [] });
+    expect(importMembers(store, parseMembersCsv(csv), { now: T0 })).toEqual({
+      added: 3,
+      updated: 0,
+      skipped: [],
+    });
     const exported = membersCsvHeader() + [...store.all()].map(memberCsvLine).join("");
     expect(exported).toContain("Åse Ærlig");
-    expect(store.findByMsisdn("4540112233")).toMatchObject({ displayName: "Søren", tier: "Sølv", enrolledAt: T0, lastSeenAt: T0 });
+    expect(store.findByMsisdn("4540112233")).toMatchObject({
+      displayName: "Søren",
+      tier: "Sølv",
+      enrolledAt: T0,
+      lastSeenAt: T0,
+    });
 
     const before = [...store.all()];
     // Into a fresh store: the same members.
     const otherDb = openDatabase(join(dir.path, "other.db"));
     const other = new MemberStore(otherDb);
-    expect(importMembers(other, parseMembersCsv(exported), { now: T0 + DAY })).toEqual({ added: 3, updated: 0, skipped: [] });
+    expect(importMembers(other, parseMembersCsv(exported), { now: T0 + DAY })).toEqual({
+      added: 3,
+      updated: 0,
+      skipped: [],
+    });
     expect([...other.all()]).toEqual(before);
     otherDb.close();
     // Into the same store: every member updated, nothing changed.
-    expect(importMembers(store, parseMembersCsv(exported), { now: T0 + DAY })).toEqual({ added: 0, updated: 3, skipped: [] });
+    expect(importMembers(store, parseMembersCsv(exported), { now: T0 + DAY })).toEqual({
+      added: 0,
+      updated: 3,
+      skipped: [],
+    });
     expect([...store.all()]).toEqual(before);
   });
 
   it("updates by phone number: the file's columns replace values, absent columns keep theirs", () => {
     importMembers(store, parseMembersCsv(csv), { now: T0 });
-    importMembers(store, parseMembersCsv("msisdn,tier\n4791234567,Platina\n4540112233,\n"), { now: T0 + DAY });
-    expect(store.findByMsisdn("4791234567")).toMatchObject({ memberId: "K-1", tier: "Platina", displayName: "Åse", lastSeenAt: Date.UTC(2026, 0, 2) });
+    importMembers(store, parseMembersCsv("msisdn,tier\n4791234567,Platina\n4540112233,\n"), {
+      now: T0 + DAY,
+    });
+    expect(store.findByMsisdn("4791234567")).toMatchObject({
+      memberId: "K-1",
+      tier: "Platina",
+      displayName: "Åse",
+      lastSeenAt: Date.UTC(2026, 0, 2),
+    });
     expect(store.findByMsisdn("4540112233")?.tier).toBeUndefined();
     expect(store.findByMsisdn("4540112233")?.displayName).toBe("Søren");
   });
 
   it("imports nothing when any row is bad, and lists every problem with its line", () => {
     store.enroll(enrollment("4799999999", "sub-z"));
-    const bad = "msisdn,member_id,sub\n4791234567,,\n123,,\n4791234568,K-1,\n4791234569,,sub-z\n4799999999,OTHER,\n";
+    const bad =
+      "msisdn,member_id,sub\n4791234567,,\n123,,\n4791234568,K-1,\n4791234569,,sub-z\n4799999999,OTHER,\n";
     importMembers(store, parseMembersCsv("msisdn,member_id\n4700000001,K-1\n"), { now: T0 });
     const error = thrown(() => importMembers(store, parseMembersCsv(bad), { now: T0 }));
     expect(isLoyaltyError(error, "LOYALTY_CSV_INVALID")).toBe(true);
@@ -148,20 +192,35 @@ describe("importMembers", () => {
       { line: 3, problem: expect.stringMatching(/^msisdn: expected a phone number/) as unknown },
       { line: 4, problem: "member_id: already used by a member with another phone number" },
       { line: 5, problem: "sub: already belongs to a member with another phone number" },
-      { line: 6, problem: expect.stringMatching(/^member_id: this phone number is already member M/) as unknown },
+      {
+        line: 6,
+        problem: expect.stringMatching(/^member_id: this phone number is already member M/) as unknown,
+      },
     ]);
     expect(store.findByMsisdn("4791234567")).toBeUndefined();
     expect(store.count()).toBe(2);
   });
 
   it("with skipInvalid imports the good rows and reports the skipped ones", () => {
-    const report = importMembers(store, parseMembersCsv("msisdn,tier\n4791234567,Gull\nnope,\n4791234568,\n"), { now: T0, skipInvalid: true });
-    expect(report).toEqual({ added: 2, updated: 0, skipped: [{ line: 3, problem: expect.stringMatching(/^msisdn:/) as unknown }] });
+    const report = importMembers(
+      store,
+      parseMembersCsv("msisdn,tier\n4791234567,Gull\nnope,\n4791234568,\n"),
+      { now: T0, skipInvalid: true },
+    );
+    expect(report).toEqual({
+      added: 2,
+      updated: 0,
+      skipped: [{ line: 3, problem: expect.stringMatching(/^msisdn:/) as unknown }],
+    });
     expect(store.count()).toBe(2);
   });
 
   it("a dry run reports like an import and changes nothing", () => {
-    expect(importMembers(store, parseMembersCsv(csv), { now: T0, dryRun: true })).toEqual({ added: 3, updated: 0, skipped: [] });
+    expect(importMembers(store, parseMembersCsv(csv), { now: T0, dryRun: true })).toEqual({
+      added: 3,
+      updated: 0,
+      skipped: [],
+    });
     expect(store.count()).toBe(0);
     store.enroll(enrollment("4791234567", "sub-a"));
     store.enroll(enrollment("4791234568", "sub-b"));

@@ -57,7 +57,8 @@ function fromRow(row: Row): StoredMember {
   let claims: ConsentedClaims | undefined;
   if (row.claims !== null) {
     const parsed: unknown = JSON.parse(row.claims);
-    if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) claims = parsed as ConsentedClaims;
+    if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed))
+      claims = parsed as ConsentedClaims;
   }
   return {
     memberId: row.member_id,
@@ -112,7 +113,8 @@ export class MemberStore {
   }
 
   findById(memberId: string): StoredMember | undefined {
-    const row = this.sql("SELECT * FROM loyalty_members WHERE member_id = ?").get(memberId) as Row | undefined;
+    const row = this.sql("SELECT * FROM loyalty_members WHERE member_id = ?").get(memberId) as
+      Row | undefined;
     return row === undefined ? undefined : fromRow(row);
   }
 
@@ -123,7 +125,10 @@ export class MemberStore {
 
   /** A member was recognised at the till: retention counts from here. */
   markSeen(memberId: string, at: number): void {
-    this.sql("UPDATE loyalty_members SET last_seen_at = MAX(last_seen_at, ?) WHERE member_id = ?").run(at, memberId);
+    this.sql("UPDATE loyalty_members SET last_seen_at = MAX(last_seen_at, ?) WHERE member_id = ?").run(
+      at,
+      memberId,
+    );
   }
 
   /**
@@ -140,7 +145,10 @@ export class MemberStore {
         throw loyaltyError("LOYALTY_CONFLICT", "another member already has this phone number");
       }
       if (existing?.sub !== undefined && existing.sub !== e.sub) {
-        throw loyaltyError("LOYALTY_CONFLICT", "this phone number belongs to a member with another Vipps login");
+        throw loyaltyError(
+          "LOYALTY_CONFLICT",
+          "this phone number belongs to a member with another Vipps login",
+        );
       }
       const member: StoredMember = {
         ...existing,
@@ -173,7 +181,8 @@ export class MemberStore {
   forgetByMsisdn(msisdn: string): StoredMember | undefined {
     return this.db.transaction(() => {
       const member = this.findByMsisdn(msisdn);
-      if (member !== undefined) this.sql("DELETE FROM loyalty_members WHERE member_id = ?").run(member.memberId);
+      if (member !== undefined)
+        this.sql("DELETE FROM loyalty_members WHERE member_id = ?").run(member.memberId);
       return member;
     })();
   }
@@ -181,14 +190,16 @@ export class MemberStore {
   forgetById(memberId: string): StoredMember | undefined {
     return this.db.transaction(() => {
       const member = this.findById(memberId);
-      if (member !== undefined) this.sql("DELETE FROM loyalty_members WHERE member_id = ?").run(member.memberId);
+      if (member !== undefined)
+        this.sql("DELETE FROM loyalty_members WHERE member_id = ?").run(member.memberId);
       return member;
     })();
   }
 
   /** Deletes members not seen for `retentionDays` before `now`; returns how many. */
   prune(now: number, retentionDays: number): number {
-    return this.sql("DELETE FROM loyalty_members WHERE last_seen_at < ?").run(now - retentionDays * DAY_MS).changes;
+    return this.sql("DELETE FROM loyalty_members WHERE last_seen_at < ?").run(now - retentionDays * DAY_MS)
+      .changes;
   }
 
   count(): number {
@@ -197,7 +208,10 @@ export class MemberStore {
 
   /** Every member, oldest enrollment first (stable order for exports). */
   *all(): Generator<StoredMember> {
-    for (const row of this.db.prepare("SELECT * FROM loyalty_members ORDER BY enrolled_at, member_id").iterate()) yield fromRow(row as Row);
+    for (const row of this.db
+      .prepare("SELECT * FROM loyalty_members ORDER BY enrolled_at, member_id")
+      .iterate())
+      yield fromRow(row as Row);
   }
 
   /** Runs `work` in one transaction (an import is all or nothing). */

@@ -11,11 +11,30 @@ describe("parseMembersCsv", () => {
         '"Bjørn ""Bamse""",4540112233,Sølv,,2025-01-02T08:30:00+01:00\n',
     );
     expect(parsed.problems).toEqual([]);
-    expect([...parsed.columns].sort()).toEqual(["display_name", "enrolled_at", "member_id", "msisdn", "tier"]);
+    expect([...parsed.columns].sort()).toEqual([
+      "display_name",
+      "enrolled_at",
+      "member_id",
+      "msisdn",
+      "tier",
+    ]);
     expect(parsed.records).toEqual([
-      { line: 2, msisdn: "4791234567", displayName: "Åse", tier: "Gull", memberId: "K-1001", enrolledAt: Date.UTC(2025, 4, 17) },
+      {
+        line: 2,
+        msisdn: "4791234567",
+        displayName: "Åse",
+        tier: "Gull",
+        memberId: "K-1001",
+        enrolledAt: Date.UTC(2025, 4, 17),
+      },
       { line: 3, msisdn: "4798765432", displayName: "Øyvind" },
-      { line: 4, msisdn: "4540112233", displayName: 'Bjørn "Bamse"', tier: "Sølv", enrolledAt: Date.UTC(2025, 0, 2, 7, 30) },
+      {
+        line: 4,
+        msisdn: "4540112233",
+        displayName: 'Bjørn "Bamse"',
+        tier: "Sølv",
+        enrolledAt: Date.UTC(2025, 0, 2, 7, 30),
+      },
     ]);
   });
 
@@ -34,10 +53,16 @@ describe("parseMembersCsv", () => {
     );
     expect(parsed.records.map((r) => r.line)).toEqual([2]);
     expect(parsed.problems).toEqual([
-      { line: 3, problem: expect.stringMatching(/^msisdn: expected a phone number with its country code/) as unknown },
+      {
+        line: 3,
+        problem: expect.stringMatching(/^msisdn: expected a phone number with its country code/) as unknown,
+      },
       { line: 3, problem: expect.stringMatching(/^member_id: expected 1–64 characters/) as unknown },
       { line: 3, problem: expect.stringMatching(/^enrolled_at: expected an ISO 8601 date/) as unknown },
-      { line: 4, problem: expect.stringMatching(/scientific notation: format the column as text/) as unknown },
+      {
+        line: 4,
+        problem: expect.stringMatching(/scientific notation: format the column as text/) as unknown,
+      },
       { line: 4, problem: "claims: expected a JSON object" },
       { line: 5, problem: "msisdn: required" },
       { line: 6, problem: "tier: at most 32 characters" },
@@ -55,15 +80,26 @@ describe("parseMembersCsv", () => {
 
   it("refuses a header without msisdn, with unknown or repeated columns", () => {
     expect(parseMembersCsv("phone,name\n1,2\n").problems).toEqual([
-      { line: 1, problem: expect.stringMatching(/^unknown column\(s\): "phone", "name"; expected member_id, msisdn/) as unknown },
+      {
+        line: 1,
+        problem: expect.stringMatching(
+          /^unknown column\(s\): "phone", "name"; expected member_id, msisdn/,
+        ) as unknown,
+      },
       { line: 1, problem: "the header has no msisdn column" },
     ]);
-    expect(parseMembersCsv("msisdn,tier,tier\n").problems).toEqual([{ line: 1, problem: "column(s) named twice: tier" }]);
-    expect(parseMembersCsv("").problems).toEqual([{ line: 1, problem: expect.stringContaining("empty") as unknown }]);
+    expect(parseMembersCsv("msisdn,tier,tier\n").problems).toEqual([
+      { line: 1, problem: "column(s) named twice: tier" },
+    ]);
+    expect(parseMembersCsv("").problems).toEqual([
+      { line: 1, problem: expect.stringContaining("empty") as unknown },
+    ]);
   });
 
   it("reports a broken quote as the file's problem", () => {
-    expect(parseMembersCsv('msisdn,display_name\n4791234567,"Kari\n').problems).toEqual([{ line: 2, problem: "a quoted field is never closed" }]);
+    expect(parseMembersCsv('msisdn,display_name\n4791234567,"Kari\n').problems).toEqual([
+      { line: 2, problem: "a quoted field is never closed" },
+    ]);
   });
 });
 
@@ -75,7 +111,12 @@ describe("export lines", () => {
       sub: "c06c4afe-d9e1-4c5d-939a-177d752a0944",
       tier: "Gull",
       displayName: "Åse",
-      claims: { name: "Åse Ærlig", given_name: "Åse", family_name: "Ærlig", address: { street_address: "Storgata 1, 2. etg", postal_code: "0155" } },
+      claims: {
+        name: "Åse Ærlig",
+        given_name: "Åse",
+        family_name: "Ærlig",
+        address: { street_address: "Storgata 1, 2. etg", postal_code: "0155" },
+      },
       enrolledAt: Date.UTC(2025, 4, 17, 10, 0, 0, 123),
       consentedAt: Date.UTC(2025, 4, 17, 10, 0, 0),
       lastSeenAt: Date.UTC(2026, 0, 2),

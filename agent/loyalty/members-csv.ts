@@ -10,7 +10,17 @@ import { normalizeMsisdn } from "./msisdn.js";
  * header names the columns, in any order; only `msisdn` is required. Export writes every
  * column in MEMBER_CSV_COLUMNS order, so an export imports back unchanged. Pure.
  */
-export const MEMBER_CSV_COLUMNS = ["member_id", "msisdn", "tier", "display_name", "sub", "enrolled_at", "consented_at", "last_seen_at", "claims"] as const;
+export const MEMBER_CSV_COLUMNS = [
+  "member_id",
+  "msisdn",
+  "tier",
+  "display_name",
+  "sub",
+  "enrolled_at",
+  "consented_at",
+  "last_seen_at",
+  "claims",
+] as const;
 export type MemberCsvColumn = (typeof MEMBER_CSV_COLUMNS)[number];
 
 const DISPLAY_NAME_MAX = 32;
@@ -44,7 +54,8 @@ export interface ParsedMembers {
   readonly problems: readonly RowProblem[];
 }
 
-const isColumn = (name: string): name is MemberCsvColumn => (MEMBER_CSV_COLUMNS as readonly string[]).includes(name);
+const isColumn = (name: string): name is MemberCsvColumn =>
+  (MEMBER_CSV_COLUMNS as readonly string[]).includes(name);
 
 function text(value: string, column: string, max: number): string | undefined {
   const v = value.trim();
@@ -58,7 +69,8 @@ function text(value: string, column: string, max: number): string | undefined {
 function timestamp(value: string, column: string): number | undefined {
   const v = value.trim();
   if (v === "") return undefined;
-  const bad = (): Error => new Error(`${column}: expected an ISO 8601 date or time, e.g. 2026-03-01 or 2026-03-01T10:15:00Z`);
+  const bad = (): Error =>
+    new Error(`${column}: expected an ISO 8601 date or time, e.g. 2026-03-01 or 2026-03-01T10:15:00Z`);
   if (!TIMESTAMP.test(v)) throw bad();
   const [y, m, d] = v.slice(0, 10).split("-").map(Number) as [number, number, number];
   const day = new Date(Date.UTC(y, m - 1, d));
@@ -80,32 +92,47 @@ function claimsOf(value: string): ConsentedClaims | undefined {
   } catch {
     throw new Error("claims: expected a JSON object");
   }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new Error("claims: expected a JSON object");
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+    throw new Error("claims: expected a JSON object");
   return parsed as ConsentedClaims;
 }
 
-function recordOf(line: number, cell: (c: MemberCsvColumn) => string): { record?: MemberRecord; problems: string[] } {
+function recordOf(
+  line: number,
+  cell: (c: MemberCsvColumn) => string,
+): { record?: MemberRecord; problems: string[] } {
   const problems: string[] = [];
   const attempt = <T>(f: () => T): T | undefined => {
     try {
       return f();
     } catch (error) {
-      problems.push(isLoyaltyError(error) ? `msisdn: ${error.message}` : error instanceof Error ? error.message : String(error));
+      problems.push(
+        isLoyaltyError(error)
+          ? `msisdn: ${error.message}`
+          : error instanceof Error
+            ? error.message
+            : String(error),
+      );
       return undefined;
     }
   };
   const msisdnText = cell("msisdn").trim();
-  const msisdn = msisdnText === "" ? (problems.push("msisdn: required"), undefined) : attempt(() => normalizeMsisdn(msisdnText));
+  const msisdn =
+    msisdnText === ""
+      ? (problems.push("msisdn: required"), undefined)
+      : attempt(() => normalizeMsisdn(msisdnText));
   const memberId = attempt(() => {
     const v = cell("member_id").trim();
-    if (v !== "" && !MEMBER_ID_PATTERN.test(v)) throw new Error("member_id: expected 1–64 characters of A–Z, a–z, 0–9, '.', '_' and '-'");
+    if (v !== "" && !MEMBER_ID_PATTERN.test(v))
+      throw new Error("member_id: expected 1–64 characters of A–Z, a–z, 0–9, '.', '_' and '-'");
     return v === "" ? undefined : v;
   });
   const tier = attempt(() => text(cell("tier"), "tier", TIER_MAX));
   const displayName = attempt(() => text(cell("display_name"), "display_name", DISPLAY_NAME_MAX));
   const sub = attempt(() => {
     const v = cell("sub").trim();
-    if (v !== "" && !SUB_PATTERN.test(v)) throw new Error("sub: expected up to 200 visible ASCII characters (the Vipps Login sub)");
+    if (v !== "" && !SUB_PATTERN.test(v))
+      throw new Error("sub: expected up to 200 visible ASCII characters (the Vipps Login sub)");
     return v === "" ? undefined : v;
   });
   const enrolledAt = attempt(() => timestamp(cell("enrolled_at"), "enrolled_at"));
@@ -131,25 +158,47 @@ function recordOf(line: number, cell: (c: MemberCsvColumn) => string): { record?
 /** Validates a whole file; every problem is reported, none stops the check of the next row. */
 export function parseMembersCsv(input: string): ParsedMembers {
   const parsed = parseCsv(input);
-  if (!parsed.ok) return { columns: new Set(), records: [], problems: [{ line: parsed.line, problem: parsed.problem }] };
+  if (!parsed.ok)
+    return { columns: new Set(), records: [], problems: [{ line: parsed.line, problem: parsed.problem }] };
   const [header, ...rows] = parsed.records;
-  if (header === undefined) return { columns: new Set(), records: [], problems: [{ line: 1, problem: "the file is empty; expected a header line naming the columns" }] };
+  if (header === undefined)
+    return {
+      columns: new Set(),
+      records: [],
+      problems: [{ line: 1, problem: "the file is empty; expected a header line naming the columns" }],
+    };
   const names = header.fields.map((f) => f.trim().toLowerCase());
   const unknown = names.filter((n) => !isColumn(n));
   const duplicate = names.filter((n, i) => names.indexOf(n) !== i);
   const headerProblems: RowProblem[] = [];
-  if (unknown.length > 0) headerProblems.push({ line: header.line, problem: `unknown column(s): ${unknown.map((n) => JSON.stringify(n)).join(", ")}; expected ${MEMBER_CSV_COLUMNS.join(", ")}` });
-  if (duplicate.length > 0) headerProblems.push({ line: header.line, problem: `column(s) named twice: ${[...new Set(duplicate)].join(", ")}` });
-  if (!names.includes("msisdn")) headerProblems.push({ line: header.line, problem: "the header has no msisdn column" });
+  if (unknown.length > 0)
+    headerProblems.push({
+      line: header.line,
+      problem: `unknown column(s): ${unknown.map((n) => JSON.stringify(n)).join(", ")}; expected ${MEMBER_CSV_COLUMNS.join(", ")}`,
+    });
+  if (duplicate.length > 0)
+    headerProblems.push({
+      line: header.line,
+      problem: `column(s) named twice: ${[...new Set(duplicate)].join(", ")}`,
+    });
+  if (!names.includes("msisdn"))
+    headerProblems.push({ line: header.line, problem: "the header has no msisdn column" });
   if (headerProblems.length > 0) return { columns: new Set(), records: [], problems: headerProblems };
 
   const columns = new Set(names.filter(isColumn));
   const records: MemberRecord[] = [];
   const problems: RowProblem[] = [];
-  const seen = { msisdn: new Map<string, number>(), memberId: new Map<string, number>(), sub: new Map<string, number>() };
+  const seen = {
+    msisdn: new Map<string, number>(),
+    memberId: new Map<string, number>(),
+    sub: new Map<string, number>(),
+  };
   for (const row of rows) {
     if (row.fields.length !== names.length) {
-      problems.push({ line: row.line, problem: `expected ${names.length} fields, found ${row.fields.length}` });
+      problems.push({
+        line: row.line,
+        problem: `expected ${names.length} fields, found ${row.fields.length}`,
+      });
       continue;
     }
     const result = recordOf(row.line, (c) => row.fields[names.indexOf(c)] ?? "");
@@ -166,7 +215,8 @@ export function parseMembersCsv(input: string): ParsedMembers {
       twice("memberId", record.memberId, "member_id");
       twice("sub", record.sub, "sub");
     }
-    if (rowProblems.length > 0 || record === undefined) problems.push(...rowProblems.map((problem) => ({ line: row.line, problem })));
+    if (rowProblems.length > 0 || record === undefined)
+      problems.push(...rowProblems.map((problem) => ({ line: row.line, problem })));
     else records.push(record);
   }
   return { columns, records, problems };

@@ -21,8 +21,13 @@ export function normalizeMsisdn(input: string): string {
   if (digits.startsWith("+")) digits = digits.slice(1);
   else if (digits.startsWith("00")) digits = digits.slice(2);
   if (!MSISDN_PATTERN.test(digits)) {
-    const hint = /^\d([.,]\d+)?e\+?\d+$/i.test(input.trim()) ? " (a spreadsheet turned it into a number in scientific notation: format the column as text)" : "";
-    throw loyaltyError("LOYALTY_INVALID_MSISDN", `expected a phone number with its country code, 10–15 digits (e.g. +47 and the eight-digit number)${hint}`);
+    const hint = /^\d([.,]\d+)?e\+?\d+$/i.test(input.trim())
+      ? " (a spreadsheet turned it into a number in scientific notation: format the column as text)"
+      : "";
+    throw loyaltyError(
+      "LOYALTY_INVALID_MSISDN",
+      `expected a phone number with its country code, 10–15 digits (e.g. +47 and the eight-digit number)${hint}`,
+    );
   }
   return digits;
 }

@@ -8,7 +8,11 @@ export interface LoyaltyPort {
   /** Exchange the check-in's customer token for the MSISDN (QR API) and look the number up in the backend. Never rejects: failures are results. */
   identify(customerToken: string): Promise<IdentifyResult>;
   /** Merchant-initiated Vipps Login (CIBA) for a non-member found by `identify`, then userinfo → enroll in the backend. Calls onBindingMessage as soon as the login was started (the display shows it). Honour the signal (the checkout aborts when the sale is cancelled or the customer token is about to expire). Never rejects. */
-  enroll(candidate: EnrollmentCandidate, onBindingMessage: (bindingMessage: string) => void, signal: AbortSignal): Promise<EnrollResult>;
+  enroll(
+    candidate: EnrollmentCandidate,
+    onBindingMessage: (bindingMessage: string) => void,
+    signal: AbortSignal,
+  ): Promise<EnrollResult>;
 }
 
 export type IdentifyResult =

@@ -57,8 +57,16 @@ describe("consented claims", () => {
   };
 
   it("keeps only the claims of the configured scopes, never sub or sid", () => {
-    expect(consentedClaims(userinfo, ["openid", "name"])).toEqual({ name: "Kari Nordmann", given_name: "Kari", family_name: "Nordmann" });
-    expect(consentedClaims(userinfo, ["openid", "phoneNumber", "email"])).toEqual({ phone_number: "4791234567", email: "kari@example.com", email_verified: true });
+    expect(consentedClaims(userinfo, ["openid", "name"])).toEqual({
+      name: "Kari Nordmann",
+      given_name: "Kari",
+      family_name: "Nordmann",
+    });
+    expect(consentedClaims(userinfo, ["openid", "phoneNumber", "email"])).toEqual({
+      phone_number: "4791234567",
+      email: "kari@example.com",
+      email_verified: true,
+    });
     expect(consentedClaims(userinfo, ["openid"])).toEqual({});
     expect(consentedClaims({ sub: "s" }, ["name", "address", "birthDate", "delegatedConsents"])).toEqual({});
   });

@@ -40,14 +40,23 @@ function userName(uid: number): string | undefined {
  * Refuses root unless root already owns the storage directory (a laptop, a test). The hint
  * names the directory's owner: `sudo -u pos-agent pos-agent loyalty …`.
  */
-export function assertNotRootOnForeignJournal(directory: string, journalFile: string, uid: number | undefined = process.getuid?.()): void {
+export function assertNotRootOnForeignJournal(
+  directory: string,
+  journalFile: string,
+  uid: number | undefined = process.getuid?.(),
+): void {
   if (uid !== 0) return;
   const owner = (path: string): number | undefined => (existsSync(path) ? statSync(path).uid : undefined);
   const dirOwner = owner(directory);
-  const foreign = [dirOwner, owner(journalFile), owner(`${journalFile}-wal`)].find((o) => o !== undefined && o !== 0);
+  const foreign = [dirOwner, owner(journalFile), owner(`${journalFile}-wal`)].find(
+    (o) => o !== undefined && o !== 0,
+  );
   if (dirOwner !== undefined && foreign === undefined) return;
   const user = (foreign === undefined ? undefined : userName(foreign)) ?? "pos-agent";
-  const why = dirOwner === undefined ? `${directory} does not exist (the agent creates it, owned by its user)` : `${journalFile} belongs to ${user}`;
+  const why =
+    dirOwner === undefined
+      ? `${directory} does not exist (the agent creates it, owned by its user)`
+      : `${journalFile} belongs to ${user}`;
   throw new StoreAccessError(
     "STORE_AS_ROOT",
     `refusing to open the journal as root: ${why}; SQLite would leave root-owned -wal/-shm files the agent cannot write. Run it as the agent's user: sudo -u ${user} pos-agent loyalty …`,

@@ -39,14 +39,21 @@ export function linkClientOptions(config: Config, secrets: Secrets, statusTopic:
     clientId: mqttClientId(config),
     protocolVersion: mqtt.protocolVersion,
     clean: false,
-    ...(mqtt.protocolVersion === 5 ? { properties: { sessionExpiryInterval: mqtt.sessionExpirySeconds } } : {}),
+    ...(mqtt.protocolVersion === 5
+      ? { properties: { sessionExpiryInterval: mqtt.sessionExpirySeconds } }
+      : {}),
     keepalive: mqtt.keepaliveSeconds,
     connectTimeout: 15_000,
     reconnectPeriod: 0,
     resubscribe: false,
     queueQoSZero: false,
     writeCache: false,
-    will: { topic: statusTopic, payload: Buffer.from(STATUS_OFFLINE), qos: TOPIC_QOS.status.qos, retain: TOPIC_QOS.status.retain },
+    will: {
+      topic: statusTopic,
+      payload: Buffer.from(STATUS_OFFLINE),
+      qos: TOPIC_QOS.status.qos,
+      retain: TOPIC_QOS.status.retain,
+    },
     ...(mqtt.username === undefined ? {} : { username: mqtt.username }),
     ...(secrets.mqttPassword === undefined ? {} : { password: secrets.mqttPassword }),
     ...(ca === undefined ? {} : { ca }),

@@ -87,7 +87,9 @@ export class ReconnectingConnection {
       }
       // A graceful DISCONNECT when nothing is outstanding (no Last Will then); else by force.
       const graceful = client.connected && Object.keys(client.outgoing).length === 0;
-      await withTimeout(client.endAsync(!graceful), STOP_TIMEOUT_MS, this.o.clock).catch(() => client.end(true));
+      await withTimeout(client.endAsync(!graceful), STOP_TIMEOUT_MS, this.o.clock).catch(() =>
+        client.end(true),
+      );
     }
     this.setState("stopped");
   }
@@ -112,7 +114,10 @@ export class ReconnectingConnection {
     try {
       options = this.o.clientOptions();
     } catch (error) {
-      this.o.logger.error({ err: error instanceof AgentError ? error.toJSON() : errorMessage(error) }, "cannot build MQTT connection options");
+      this.o.logger.error(
+        { err: error instanceof AgentError ? error.toJSON() : errorMessage(error) },
+        "cannot build MQTT connection options",
+      );
       this.scheduleNext();
       return;
     }
@@ -138,9 +143,15 @@ export class ReconnectingConnection {
       if (this.client !== client) return;
       this.connectedAt = this.o.clock.monotonic();
       this.setState("connected");
-      this.o.logger.info({ broker: this.o.url, sessionPresent: connack.sessionPresent }, "connected to the MQTT broker");
+      this.o.logger.info(
+        { broker: this.o.url, sessionPresent: connack.sessionPresent },
+        "connected to the MQTT broker",
+      );
       this.o.handlers.onConnected(client, connack).catch((error: unknown) => {
-        this.o.logger.error({ err: error instanceof AgentError ? error.toJSON() : errorMessage(error) }, "MQTT connection set-up failed");
+        this.o.logger.error(
+          { err: error instanceof AgentError ? error.toJSON() : errorMessage(error) },
+          "MQTT connection set-up failed",
+        );
         this.drop(client, "set-up failed");
       });
     });
@@ -159,7 +170,8 @@ export class ReconnectingConnection {
     client.end(true);
     this.o.handlers.onClosed(client);
     if (this.stopping) return;
-    if (this.connectedAt !== undefined && this.o.clock.monotonic() - this.connectedAt >= STABLE_CONNECTION_MS) this.attempts = 0;
+    if (this.connectedAt !== undefined && this.o.clock.monotonic() - this.connectedAt >= STABLE_CONNECTION_MS)
+      this.attempts = 0;
     this.connectedAt = undefined;
     this.scheduleNext();
   }
@@ -194,14 +206,31 @@ function withTimeout<T>(promise: Promise<T>, ms: number, clock: Clock): Promise<
  * `MQTT_REFUSED` on a failure reason code and with `MQTT_CONNECTION_LOST` if the connection
  * closes first — the caller keeps the message and sends it again on the next connection.
  */
-export function publishAcked(client: MqttClient, topic: string, payload: Buffer | string, options: IClientPublishOptions): Promise<void> {
+export function publishAcked(
+  client: MqttClient,
+  topic: string,
+  payload: Buffer | string,
+  options: IClientPublishOptions,
+): Promise<void> {
   return new Promise((resolve, reject) => {
-    const onClose = (): void => reject(new AgentError<MqttErrorCode>("MQTT_CONNECTION_LOST", "connection closed before the broker acknowledged"));
+    const onClose = (): void =>
+      reject(
+        new AgentError<MqttErrorCode>(
+          "MQTT_CONNECTION_LOST",
+          "connection closed before the broker acknowledged",
+        ),
+      );
     client.once("close", onClose);
     client.publish(topic, payload, options, (error) => {
       client.off("close", onClose);
       if (error === undefined || error === null) resolve();
-      else reject(new AgentError<MqttErrorCode>("MQTT_REFUSED", `broker refused the publish: ${error.message}`, { cause: error, details: { topic } }));
+      else
+        reject(
+          new AgentError<MqttErrorCode>("MQTT_REFUSED", `broker refused the publish: ${error.message}`, {
+            cause: error,
+            details: { topic },
+          }),
+        );
     });
   });
 }

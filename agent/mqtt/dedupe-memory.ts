@@ -20,9 +20,13 @@ export class DedupeMemory {
   ) {
     migrateLinkStore(db);
     this.hasStmt = db.prepare<[string], { one: number }>("SELECT 1 AS one FROM mqtt_link_seen WHERE key = ?");
-    this.insertStmt = db.prepare<[string, number]>("INSERT OR IGNORE INTO mqtt_link_seen (key, seen_at) VALUES (?, ?)");
+    this.insertStmt = db.prepare<[string, number]>(
+      "INSERT OR IGNORE INTO mqtt_link_seen (key, seen_at) VALUES (?, ?)",
+    );
     // rowids grow with each insert, so "older than the last `capacity`" is a rowid range.
-    this.pruneStmt = db.prepare<[number]>("DELETE FROM mqtt_link_seen WHERE rowid <= (SELECT MAX(rowid) FROM mqtt_link_seen) - ?");
+    this.pruneStmt = db.prepare<[number]>(
+      "DELETE FROM mqtt_link_seen WHERE rowid <= (SELECT MAX(rowid) FROM mqtt_link_seen) - ?",
+    );
     this.countStmt = db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM mqtt_link_seen");
   }
 

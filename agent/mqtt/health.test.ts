@@ -7,14 +7,28 @@ const counters: MqttLinkCounters = {
   delivered: 2,
   duplicates: 1,
   rejected: 0,
-  rejectedByReason: { MQTT_BAD_ENVELOPE: 0, MQTT_BAD_SIGNATURE: 0, MQTT_BAD_PAYLOAD: 0, MQTT_OTHER_TILL: 0, MQTT_STALE_CHECKIN: 0 },
+  rejectedByReason: {
+    MQTT_BAD_ENVELOPE: 0,
+    MQTT_BAD_SIGNATURE: 0,
+    MQTT_BAD_PAYLOAD: 0,
+    MQTT_OTHER_TILL: 0,
+    MQTT_STALE_CHECKIN: 0,
+  },
   unhandled: 0,
   handlerFailures: 0,
   connects: 1,
   salesPublished: 0,
   outboxPending: 0,
 };
-const base = { tillId: "kasse1", msn: "123456", now: Date.UTC(2026, 7, 21, 10, 46), uptimeSeconds: 86_400.4, memory: { rss: 1000, heapUsed: 500 }, mqttState: "connected" as const, counters };
+const base = {
+  tillId: "kasse1",
+  msn: "123456",
+  now: Date.UTC(2026, 7, 21, 10, 46),
+  uptimeSeconds: 86_400.4,
+  memory: { rss: 1000, heapUsed: 500 },
+  mqttState: "connected" as const,
+  counters,
+};
 
 describe("healthMessage", () => {
   it("reports the agent's links next to the link's own state and counters", () => {

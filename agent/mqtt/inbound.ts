@@ -38,7 +38,11 @@ export function eventIdentity(event: InboundEvent): string {
   return createHash("sha256").update(text, "utf8").digest("hex");
 }
 
-function reject(code: InboundRejection, message: string, details: Record<string, unknown> = {}): InboundResult {
+function reject(
+  code: InboundRejection,
+  message: string,
+  details: Record<string, unknown> = {},
+): InboundResult {
   return { ok: false, error: new AgentError(code, message, { details }) };
 }
 
@@ -47,7 +51,14 @@ export function checkInbound(payload: Uint8Array, ctx: InboundContext): InboundR
   if (!decoded.ok) return reject("MQTT_BAD_ENVELOPE", "envelope refused", { problem: decoded.problem });
   const { envelope, rawBody } = decoded;
 
-  if (!verifyWebhookSignature({ secrets: ctx.secrets, registeredUrl: ctx.registeredUrl, rawBody, headers: envelope.headers })) {
+  if (
+    !verifyWebhookSignature({
+      secrets: ctx.secrets,
+      registeredUrl: ctx.registeredUrl,
+      rawBody,
+      headers: envelope.headers,
+    })
+  ) {
     const urlMatches = envelope.registeredUrl === ctx.registeredUrl;
     return reject("MQTT_BAD_SIGNATURE", "webhook signature does not verify", {
       // A differing URL points at configuration (vipps.webhookUrl), not at an attack.
@@ -62,23 +73,33 @@ export function checkInbound(payload: Uint8Array, ctx: InboundContext): InboundR
     return reject("MQTT_BAD_PAYLOAD", "signed body is not JSON");
   }
   const parsed = parseWebhookPayload(json);
-  if (parsed.kind === "invalid") return reject("MQTT_BAD_PAYLOAD", "signed body is not a usable event", { problem: parsed.problem });
+  if (parsed.kind === "invalid")
+    return reject("MQTT_BAD_PAYLOAD", "signed body is not a usable event", { problem: parsed.problem });
 
   let event: InboundEvent;
   if (parsed.kind === "check-in") {
     const { checkIn } = parsed;
     if (checkIn.merchantQrId !== ctx.tillId || checkIn.msn !== ctx.msn) {
-      return reject("MQTT_OTHER_TILL", "check-in for another till", { merchantQrId: checkIn.merchantQrId, msn: checkIn.msn });
+      return reject("MQTT_OTHER_TILL", "check-in for another till", {
+        merchantQrId: checkIn.merchantQrId,
+        msn: checkIn.msn,
+      });
     }
     const ageMs = ctx.now - checkIn.initiatedAt;
     if (ageMs > ctx.checkinMaxAgeMs) {
-      return reject("MQTT_STALE_CHECKIN", "check-in too old", { ageSeconds: Math.round(ageMs / 1000), maxAgeSeconds: Math.round(ctx.checkinMaxAgeMs / 1000) });
+      return reject("MQTT_STALE_CHECKIN", "check-in too old", {
+        ageSeconds: Math.round(ageMs / 1000),
+        maxAgeSeconds: Math.round(ctx.checkinMaxAgeMs / 1000),
+      });
     }
     event = { kind: "check-in", checkIn };
   } else {
     const { payment } = parsed;
     if (!payment.reference.startsWith(`${ctx.tillId}-`) || payment.msn !== ctx.msn) {
-      return reject("MQTT_OTHER_TILL", "payment event for another till", { reference: payment.reference, msn: payment.msn });
+      return reject("MQTT_OTHER_TILL", "payment event for another till", {
+        reference: payment.reference,
+        msn: payment.msn,
+      });
     }
     event = { kind: "payment", payment };
   }

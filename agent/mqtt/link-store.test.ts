@@ -7,7 +7,12 @@ import { SaleOutbox } from "./sale-outbox.js";
 
 describe("the MQTT link's SQLite tables", () => {
   const cleanups: (() => void)[] = [];
-  afterEach(() => cleanups.splice(0).reverse().forEach((c) => c()));
+  afterEach(() =>
+    cleanups
+      .splice(0)
+      .reverse()
+      .forEach((c) => c()),
+  );
 
   function open(): { file: string; reopen: () => Db } {
     const dir = tempDir();

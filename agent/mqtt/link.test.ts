@@ -23,8 +23,12 @@ for (const protocolVersion of [5, 4] as const) {
     beforeAll(async () => {
       broker = await startMosquitto();
       watcher = await mqtt.connectAsync(broker.url, { protocolVersion: 5, reconnectPeriod: 200 });
-      watcher.on("message", (t, payload, packet) => seen.push({ topic: t, text: payload.toString("utf8"), retain: packet.retain }));
-      await watcher.subscribeAsync(["vipps-pos/+/+/status", "vipps-pos/+/+/health", "vipps-pos/+/+/sales"], { qos: 1 });
+      watcher.on("message", (t, payload, packet) =>
+        seen.push({ topic: t, text: payload.toString("utf8"), retain: packet.retain }),
+      );
+      await watcher.subscribeAsync(["vipps-pos/+/+/status", "vipps-pos/+/+/health", "vipps-pos/+/+/sales"], {
+        qos: 1,
+      });
     });
     afterEach(async () => {
       for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -49,11 +53,29 @@ for (const protocolVersion of [5, 4] as const) {
       return db;
     }
 
-    function newLink(p: { tillId?: string; file?: string; url?: string; healthIntervalSeconds?: number; health?: () => Record<string, unknown> } = {}) {
+    function newLink(
+      p: {
+        tillId?: string;
+        file?: string;
+        url?: string;
+        healthIntervalSeconds?: number;
+        health?: () => Record<string, unknown>;
+      } = {},
+    ) {
       const tillId = p.tillId ?? "kasse1";
-      const config = linkConfig({ mqttUrl: p.url ?? broker.url, tillId, protocolVersion, healthIntervalSeconds: p.healthIntervalSeconds ?? 60 });
+      const config = linkConfig({
+        mqttUrl: p.url ?? broker.url,
+        tillId,
+        protocolVersion,
+        healthIntervalSeconds: p.healthIntervalSeconds ?? 60,
+      });
       const db = openDb(p.file ?? storeFile());
-      const link = createMqttLink({ config, secrets: linkSecrets(), db, ...(p.health === undefined ? {} : { health: p.health }) });
+      const link = createMqttLink({
+        config,
+        secrets: linkSecrets(),
+        db,
+        ...(p.health === undefined ? {} : { health: p.health }),
+      });
       const checkIns: CheckIn[] = [];
       const payments: PaymentEvent[] = [];
       link.onCheckIn((c) => {
@@ -70,7 +92,13 @@ for (const protocolVersion of [5, 4] as const) {
     async function startOnline(link: MqttLink, tillId = "kasse1"): Promise<void> {
       const before = seen.filter((m) => m.topic === topic(tillId, "status") && m.text === "online").length;
       link.start();
-      await vi.waitFor(() => expect(seen.filter((m) => m.topic === topic(tillId, "status") && m.text === "online").length).toBeGreaterThan(before), WAIT);
+      await vi.waitFor(
+        () =>
+          expect(
+            seen.filter((m) => m.topic === topic(tillId, "status") && m.text === "online").length,
+          ).toBeGreaterThan(before),
+        WAIT,
+      );
     }
 
     async function publishRaw(t: string, payload: Buffer | string): Promise<void> {
@@ -81,12 +109,32 @@ for (const protocolVersion of [5, 4] as const) {
       const { link, checkIns, payments } = newLink();
       await startOnline(link);
       const webhookTopic = topic("kasse1", "webhook");
-      await publishRaw(webhookTopic, webhookEnvelope(checkInPayload({ tillId: "kasse1", msn: TEST_MSN, customerToken: "tok-genuine" })));
-      await publishRaw(webhookTopic, webhookEnvelope(checkInPayload({ tillId: "kasse1", msn: TEST_MSN, customerToken: "tok-forged" }), { secret: "attacker" }));
+      await publishRaw(
+        webhookTopic,
+        webhookEnvelope(checkInPayload({ tillId: "kasse1", msn: TEST_MSN, customerToken: "tok-genuine" })),
+      );
+      await publishRaw(
+        webhookTopic,
+        webhookEnvelope(checkInPayload({ tillId: "kasse1", msn: TEST_MSN, customerToken: "tok-forged" }), {
+          secret: "attacker",
+        }),
+      );
       await publishRaw(webhookTopic, "garbage");
       await publishRaw(webhookTopic, webhookEnvelope(checkInPayload({ tillId: "kasse2", msn: TEST_MSN })));
-      await publishRaw(webhookTopic, webhookEnvelope(checkInPayload({ tillId: "kasse1", msn: TEST_MSN, initiatedAt: new Date(Date.now() - 20 * 60_000) })));
-      await publishRaw(webhookTopic, webhookEnvelope(paymentPayload({ reference: "kasse1-000001", msn: TEST_MSN, name: "AUTHORIZED" })));
+      await publishRaw(
+        webhookTopic,
+        webhookEnvelope(
+          checkInPayload({
+            tillId: "kasse1",
+            msn: TEST_MSN,
+            initiatedAt: new Date(Date.now() - 20 * 60_000),
+          }),
+        ),
+      );
+      await publishRaw(
+        webhookTopic,
+        webhookEnvelope(paymentPayload({ reference: "kasse1-000001", msn: TEST_MSN, name: "AUTHORIZED" })),
+      );
 
       await vi.waitFor(() => expect(link.counters().received).toBe(6), WAIT);
       expect(checkIns.map((c) => c.customerToken)).toEqual(["tok-genuine"]);
@@ -94,19 +142,39 @@ for (const protocolVersion of [5, 4] as const) {
       expect(link.counters()).toMatchObject({
         delivered: 2,
         rejected: 4,
-        rejectedByReason: { MQTT_BAD_SIGNATURE: 1, MQTT_BAD_ENVELOPE: 1, MQTT_OTHER_TILL: 1, MQTT_STALE_CHECKIN: 1, MQTT_BAD_PAYLOAD: 0 },
+        rejectedByReason: {
+          MQTT_BAD_SIGNATURE: 1,
+          MQTT_BAD_ENVELOPE: 1,
+          MQTT_OTHER_TILL: 1,
+          MQTT_STALE_CHECKIN: 1,
+          MQTT_BAD_PAYLOAD: 0,
+        },
       });
       expect(link.state).toBe("connected");
     });
 
     it("announces itself: retained online, health with the agent's links, retained offline on stop", async () => {
-      const { link } = newLink({ healthIntervalSeconds: 5, health: () => ({ register: "up", printer: "offline" }) });
+      const { link } = newLink({
+        healthIntervalSeconds: 5,
+        health: () => ({ register: "up", printer: "offline" }),
+      });
       const states: string[] = [];
       link.onStateChange((s) => states.push(s));
       await startOnline(link);
-      await vi.waitFor(() => expect(seen.some((m) => m.topic === topic("kasse1", "health"))).toBe(true), WAIT);
-      const health = JSON.parse(seen.find((m) => m.topic === topic("kasse1", "health"))?.text ?? "{}") as Record<string, unknown>;
-      expect(health).toMatchObject({ v: 1, tillId: "kasse1", msn: TEST_MSN, links: { mqtt: "connected", register: "up", printer: "offline" }, counters: { received: 0 } });
+      await vi.waitFor(
+        () => expect(seen.some((m) => m.topic === topic("kasse1", "health"))).toBe(true),
+        WAIT,
+      );
+      const health = JSON.parse(
+        seen.find((m) => m.topic === topic("kasse1", "health"))?.text ?? "{}",
+      ) as Record<string, unknown>;
+      expect(health).toMatchObject({
+        v: 1,
+        tillId: "kasse1",
+        msn: TEST_MSN,
+        links: { mqtt: "connected", register: "up", printer: "offline" },
+        counters: { received: 0 },
+      });
       expect(health.memory).toMatchObject({ rssBytes: expect.any(Number) as number });
 
       await link.stop();
@@ -129,7 +197,11 @@ for (const protocolVersion of [5, 4] as const) {
       await startOnline(link);
       const before = seen.length;
       proxy.cut();
-      const statuses = (): string[] => seen.slice(before).filter((m) => m.topic === topic("kasse1", "status")).map((m) => m.text);
+      const statuses = (): string[] =>
+        seen
+          .slice(before)
+          .filter((m) => m.topic === topic("kasse1", "status"))
+          .map((m) => m.text);
       await vi.waitFor(() => expect(statuses()).toEqual(["offline", "online"]), WAIT);
       expect(link.state).toBe("connected");
       expect(link.counters().connects).toBe(2);
@@ -148,7 +220,10 @@ for (const protocolVersion of [5, 4] as const) {
       });
       await startOnline(link);
       for (const psp of ["psp-a", "psp-b", "psp-c"]) {
-        await publishRaw(topic("kasse1", "webhook"), webhookEnvelope(paymentPayload({ reference: "kasse1-000002", msn: TEST_MSN, pspReference: psp })));
+        await publishRaw(
+          topic("kasse1", "webhook"),
+          webhookEnvelope(paymentPayload({ reference: "kasse1-000002", msn: TEST_MSN, pspReference: psp })),
+        );
       }
       await vi.waitFor(() => expect(acted).toEqual(["psp-a", "psp-b", "psp-c"]), WAIT);
       expect(link.counters()).toMatchObject({ handlerFailures: 1, delivered: 3 });
@@ -159,10 +234,15 @@ for (const protocolVersion of [5, 4] as const) {
       const file = storeFile();
       const first = newLink({ file });
       await startOnline(first.link);
-      const event = webhookEnvelope(paymentPayload({ reference: "kasse1-000003", msn: TEST_MSN, pspReference: "psp-dup" }));
+      const event = webhookEnvelope(
+        paymentPayload({ reference: "kasse1-000003", msn: TEST_MSN, pspReference: "psp-dup" }),
+      );
       await publishRaw(topic("kasse1", "webhook"), event);
       await publishRaw(topic("kasse1", "webhook"), event);
-      await vi.waitFor(() => expect(first.link.counters()).toMatchObject({ delivered: 1, duplicates: 1 }), WAIT);
+      await vi.waitFor(
+        () => expect(first.link.counters()).toMatchObject({ delivered: 1, duplicates: 1 }),
+        WAIT,
+      );
       await first.link.stop();
       first.db.close();
 
@@ -180,11 +260,26 @@ for (const protocolVersion of [5, 4] as const) {
       await first.link.stop();
       first.db.close();
       for (let i = 1; i <= 5; i++) {
-        await publishRaw(topic("kasse3", "webhook"), webhookEnvelope(paymentPayload({ reference: `kasse3-${i}`, msn: TEST_MSN, pspReference: `psp-${i}` })));
+        await publishRaw(
+          topic("kasse3", "webhook"),
+          webhookEnvelope(
+            paymentPayload({ reference: `kasse3-${i}`, msn: TEST_MSN, pspReference: `psp-${i}` }),
+          ),
+        );
       }
       const second = newLink({ file, tillId: "kasse3" });
       second.link.start();
-      await vi.waitFor(() => expect(second.payments.map((p) => p.reference)).toEqual(["kasse3-1", "kasse3-2", "kasse3-3", "kasse3-4", "kasse3-5"]), WAIT);
+      await vi.waitFor(
+        () =>
+          expect(second.payments.map((p) => p.reference)).toEqual([
+            "kasse3-1",
+            "kasse3-2",
+            "kasse3-3",
+            "kasse3-4",
+            "kasse3-5",
+          ]),
+        WAIT,
+      );
     });
 
     it("acknowledges and counts an event nobody handles, and keeps going", async () => {
@@ -196,8 +291,14 @@ for (const protocolVersion of [5, 4] as const) {
         checkIns.push(c);
       });
       await startOnline(link, "kasse4");
-      await publishRaw(topic("kasse4", "webhook"), webhookEnvelope(paymentPayload({ reference: "kasse4-1", msn: TEST_MSN })));
-      await publishRaw(topic("kasse4", "webhook"), webhookEnvelope(checkInPayload({ tillId: "kasse4", msn: TEST_MSN, customerToken: "after" })));
+      await publishRaw(
+        topic("kasse4", "webhook"),
+        webhookEnvelope(paymentPayload({ reference: "kasse4-1", msn: TEST_MSN })),
+      );
+      await publishRaw(
+        topic("kasse4", "webhook"),
+        webhookEnvelope(checkInPayload({ tillId: "kasse4", msn: TEST_MSN, customerToken: "after" })),
+      );
       await vi.waitFor(() => expect(checkIns.map((c) => c.customerToken)).toEqual(["after"]), WAIT);
       expect(link.counters()).toMatchObject({ unhandled: 1, delivered: 1, handlerFailures: 0 });
     });
@@ -251,14 +352,24 @@ describe("sale-event outbox (real mosquitto)", () => {
       await broker.start();
       const watcher = await mqtt.connectAsync(broker.url, { protocolVersion: 5, reconnectPeriod: 0 });
       const got: Record<string, unknown>[] = [];
-      watcher.on("message", (_t, payload) => got.push(JSON.parse(payload.toString()) as Record<string, unknown>));
+      watcher.on("message", (_t, payload) =>
+        got.push(JSON.parse(payload.toString()) as Record<string, unknown>),
+      );
       await watcher.subscribeAsync(topic("kasse1", "sales"), { qos: 1 });
 
       const db2 = openDatabase(file);
       const second = createMqttLink({ config, secrets: linkSecrets(), db: db2 });
       second.start();
       try {
-        await vi.waitFor(() => expect(got.map((m) => m.eventId)).toEqual(["kasse1-000001-captured", "kasse1-000002-captured", "kasse1-000003-captured"]), WAIT);
+        await vi.waitFor(
+          () =>
+            expect(got.map((m) => m.eventId)).toEqual([
+              "kasse1-000001-captured",
+              "kasse1-000002-captured",
+              "kasse1-000003-captured",
+            ]),
+          WAIT,
+        );
         expect(got[1]).toEqual({
           v: 1,
           msn: TEST_MSN,
@@ -270,7 +381,10 @@ describe("sale-event outbox (real mosquitto)", () => {
           amount: { currency: "NOK", value: 200 },
           occurredAt: "2026-01-01T12:00:00Z",
         });
-        await vi.waitFor(() => expect(second.counters()).toMatchObject({ outboxPending: 0, salesPublished: 3 }), WAIT);
+        await vi.waitFor(
+          () => expect(second.counters()).toMatchObject({ outboxPending: 0, salesPublished: 3 }),
+          WAIT,
+        );
       } finally {
         await second.stop();
         db2.close();

@@ -22,7 +22,15 @@ import { healthMessage } from "./health.js";
 import { checkInbound } from "./inbound.js";
 import { OutboxDrainer } from "./outbox-drainer.js";
 import { SaleOutbox } from "./sale-outbox.js";
-import type { CheckIn, InboundEvent, InboundRejection, MqttErrorCode, MqttLinkCounters, MqttLinkState, PaymentEvent } from "./types.js";
+import type {
+  CheckIn,
+  InboundEvent,
+  InboundRejection,
+  MqttErrorCode,
+  MqttLinkCounters,
+  MqttLinkState,
+  PaymentEvent,
+} from "./types.js";
 
 export interface MqttLinkOptions {
   readonly config: Config;
@@ -61,7 +69,9 @@ export interface MqttLink {
   counters(): MqttLinkCounters;
 }
 
-type MutableCounters = { -readonly [K in keyof MqttLinkCounters]: MqttLinkCounters[K] } & { rejectedByReason: Record<InboundRejection, number> };
+type MutableCounters = { -readonly [K in keyof MqttLinkCounters]: MqttLinkCounters[K] } & {
+  rejectedByReason: Record<InboundRejection, number>;
+};
 
 export function createMqttLink(options: MqttLinkOptions): MqttLink {
   const { config, secrets, db } = options;
@@ -85,14 +95,24 @@ export function createMqttLink(options: MqttLinkOptions): MqttLink {
     delivered: 0,
     duplicates: 0,
     rejected: 0,
-    rejectedByReason: { MQTT_BAD_ENVELOPE: 0, MQTT_BAD_SIGNATURE: 0, MQTT_BAD_PAYLOAD: 0, MQTT_OTHER_TILL: 0, MQTT_STALE_CHECKIN: 0 },
+    rejectedByReason: {
+      MQTT_BAD_ENVELOPE: 0,
+      MQTT_BAD_SIGNATURE: 0,
+      MQTT_BAD_PAYLOAD: 0,
+      MQTT_OTHER_TILL: 0,
+      MQTT_STALE_CHECKIN: 0,
+    },
     unhandled: 0,
     handlerFailures: 0,
     connects: 0,
     salesPublished: 0,
     outboxPending: 0,
   };
-  const snapshot = (): MqttLinkCounters => ({ ...counters, rejectedByReason: { ...counters.rejectedByReason }, outboxPending: outbox.pending });
+  const snapshot = (): MqttLinkCounters => ({
+    ...counters,
+    rejectedByReason: { ...counters.rejectedByReason },
+    outboxPending: outbox.pending,
+  });
   const listeners = new Set<(state: MqttLinkState) => void>();
   let checkInHandler: ((c: CheckIn) => Promise<void> | void) | undefined;
   let paymentHandler: ((e: PaymentEvent) => Promise<void> | void) | undefined;
@@ -138,7 +158,10 @@ export function createMqttLink(options: MqttLinkOptions): MqttLink {
       return;
     }
     const { event } = result;
-    const what = event.kind === "payment" ? { kind: event.kind, reference: event.payment.reference, name: event.payment.name } : { kind: event.kind };
+    const what =
+      event.kind === "payment"
+        ? { kind: event.kind, reference: event.payment.reference, name: event.payment.name }
+        : { kind: event.kind };
     const deliver = handlerFor(event);
     if (deliver === undefined) {
       counters.unhandled += 1;
@@ -149,7 +172,10 @@ export function createMqttLink(options: MqttLinkOptions): MqttLink {
       await deliver();
     } catch (error) {
       counters.handlerFailures += 1;
-      log.error({ ...what, err: error instanceof AgentError ? error.toJSON() : errorMessage(error) }, "event handler failed; not acknowledged, the broker will redeliver");
+      log.error(
+        { ...what, err: error instanceof AgentError ? error.toJSON() : errorMessage(error) },
+        "event handler failed; not acknowledged, the broker will redeliver",
+      );
       throw error;
     }
     // Remembered only after the handler succeeded: a failed delivery must come through again.
@@ -187,7 +213,11 @@ export function createMqttLink(options: MqttLinkOptions): MqttLink {
     // session expiry) — subscribing again is harmless when it did not.
     const granted = await client.subscribeAsync(topics.webhook, { qos: TOPIC_QOS.webhook.qos });
     if (granted.some((g) => g.qos > 2)) {
-      throw new AgentError<MqttErrorCode>("MQTT_REFUSED", "the broker refused the webhook subscription (check its ACL)", { details: { topic: topics.webhook } });
+      throw new AgentError<MqttErrorCode>(
+        "MQTT_REFUSED",
+        "the broker refused the webhook subscription (check its ACL)",
+        { details: { topic: topics.webhook } },
+      );
     }
     await publishAcked(client, topics.status, STATUS_ONLINE, TOPIC_QOS.status);
     publishHealth();
@@ -235,7 +265,9 @@ export function createMqttLink(options: MqttLinkOptions): MqttLink {
     async stop() {
       clock.clearTimeout(healthTimer);
       outboxDrainer.cancel();
-      await connection.stop((client) => publishAcked(client, topics.status, STATUS_OFFLINE, TOPIC_QOS.status));
+      await connection.stop((client) =>
+        publishAcked(client, topics.status, STATUS_OFFLINE, TOPIC_QOS.status),
+      );
     },
     onCheckIn(handler) {
       checkInHandler = handler;
@@ -246,8 +278,14 @@ export function createMqttLink(options: MqttLinkOptions): MqttLink {
     publishSaleEvent(event) {
       const parsed = saleEventSchema.safeParse(event);
       if (!parsed.success) {
-        const problems = parsed.error.issues.map((i) => `${i.path.map(String).join(".") || "(event)"}: ${i.message}`);
-        throw new AgentError<MqttErrorCode>("MQTT_BAD_SALE_EVENT", `invalid sale event: ${problems.join("; ")}`, { details: { problems } });
+        const problems = parsed.error.issues.map(
+          (i) => `${i.path.map(String).join(".") || "(event)"}: ${i.message}`,
+        );
+        throw new AgentError<MqttErrorCode>(
+          "MQTT_BAD_SALE_EVENT",
+          `invalid sale event: ${problems.join("; ")}`,
+          { details: { problems } },
+        );
       }
       const message: SaleEventMessage = { v: SALE_EVENT_VERSION, msn, tillId, ...parsed.data };
       if (!outbox.add(parsed.data.eventId, JSON.stringify(message), clock.now())) {

@@ -26,7 +26,9 @@ describe("connectMqtt (real mosquitto)", () => {
   async function roundTrip(url: string, name: string): Promise<string> {
     const client = connect(url, name);
     await vi.waitFor(() => expect(client.connected).toBe(true), { timeout: 15_000 });
-    const received = new Promise<string>((resolve) => client.on("message", (_topic, payload) => resolve(payload.toString("utf8"))));
+    const received = new Promise<string>((resolve) =>
+      client.on("message", (_topic, payload) => resolve(payload.toString("utf8"))),
+    );
     await client.subscribeAsync(`test/${name}`, { qos: 1 });
     await client.publishAsync(`test/${name}`, `hello ${name}`, { qos: 1 });
     return received;

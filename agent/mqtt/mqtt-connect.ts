@@ -37,7 +37,10 @@ export function connectMqtt(url: string, options: IClientOptions): MqttClient {
   const host = parsed.hostname.replace(/^\[(.*)\]$/, "$1") || "localhost";
   const port = parsed.port === "" ? (protocol === "mqtts" ? 8883 : 1883) : Number(parsed.port);
   const opts: IClientOptions = { ...options, protocol, host, hostname: host, port };
-  return new MqttClientClass((client) => (protocol === "mqtts" ? tlsStream(client, host, port, options) : netConnect({ host, port })), opts);
+  return new MqttClientClass(
+    (client) => (protocol === "mqtts" ? tlsStream(client, host, port, options) : netConnect({ host, port })),
+    opts,
+  );
 }
 
 function tlsStream(client: MqttClient, host: string, port: number, options: IClientOptions): TLSSocket {

@@ -53,10 +53,16 @@ export class OutboxDrainer {
         this.o.onPublished();
       }
     } catch (error) {
-      this.o.logger.warn({ err: error instanceof AgentError ? error.toJSON() : errorMessage(error), pending: outbox.pending }, "sale event not acknowledged; it stays in the outbox");
+      this.o.logger.warn(
+        { err: error instanceof AgentError ? error.toJSON() : errorMessage(error), pending: outbox.pending },
+        "sale event not acknowledged; it stays in the outbox",
+      );
       if (this.o.connectedClient() !== undefined) {
         this.cancel();
-        this.timer = this.o.clock.setTimeout(() => this.drain(), backoffDelay(this.o.backoff, this.failures++, this.o.random));
+        this.timer = this.o.clock.setTimeout(
+          () => this.drain(),
+          backoffDelay(this.o.backoff, this.failures++, this.o.random),
+        );
       }
     } finally {
       this.draining = false;

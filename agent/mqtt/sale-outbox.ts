@@ -22,8 +22,12 @@ export class SaleOutbox {
 
   constructor(db: Db) {
     migrateLinkStore(db);
-    this.addStmt = db.prepare<[string, string, number]>("INSERT OR IGNORE INTO mqtt_link_outbox (event_id, payload, queued_at) VALUES (?, ?, ?)");
-    this.headStmt = db.prepare<[], OutboxRow>("SELECT seq, event_id AS eventId, payload FROM mqtt_link_outbox ORDER BY seq LIMIT 1");
+    this.addStmt = db.prepare<[string, string, number]>(
+      "INSERT OR IGNORE INTO mqtt_link_outbox (event_id, payload, queued_at) VALUES (?, ?, ?)",
+    );
+    this.headStmt = db.prepare<[], OutboxRow>(
+      "SELECT seq, event_id AS eventId, payload FROM mqtt_link_outbox ORDER BY seq LIMIT 1",
+    );
     this.removeStmt = db.prepare<[number]>("DELETE FROM mqtt_link_outbox WHERE seq = ?");
     this.countStmt = db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM mqtt_link_outbox");
   }

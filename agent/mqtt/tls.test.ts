@@ -3,7 +3,13 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startBridge } from "../../bridge/index.js";
 import { silentLogger } from "../../lib/log.js";
 import { startMosquitto, type MosquittoBroker } from "../../test/helpers/mosquitto.js";
-import { TEST_MSN, TEST_WEBHOOK_SECRET, TEST_WEBHOOK_URL, linkConfig, linkSecrets } from "../../test/helpers/mqtt-link-fixtures.js";
+import {
+  TEST_MSN,
+  TEST_WEBHOOK_SECRET,
+  TEST_WEBHOOK_URL,
+  linkConfig,
+  linkSecrets,
+} from "../../test/helpers/mqtt-link-fixtures.js";
 import { tempDir } from "../../test/helpers/temp-dir.js";
 import { createTestPki, type TestPki } from "../../test/helpers/tls-certs.js";
 import { checkInPayload, postWebhook, signedWebhook } from "../../test/helpers/vipps-webhooks.js";
@@ -22,7 +28,12 @@ describe("MQTT over TLS with client certificates (real mosquitto)", () => {
     pki = createTestPki(dir.path);
     broker = await startMosquitto({
       persistence: false,
-      tls: { caFile: pki.caFile, certFile: pki.serverCertFile, keyFile: pki.serverKeyFile, requireCertificate: true },
+      tls: {
+        caFile: pki.caFile,
+        certFile: pki.serverCertFile,
+        keyFile: pki.serverKeyFile,
+        requireCertificate: true,
+      },
     });
   });
   afterAll(async () => {
@@ -33,7 +44,11 @@ describe("MQTT over TLS with client certificates (real mosquitto)", () => {
 
   function link(tls: Parameters<typeof linkConfig>[0]["tls"], name: string): MqttLink {
     const db = openDatabase(join(dir.path, `${name}.db`));
-    const l = createMqttLink({ config: linkConfig({ mqttUrl: broker.url, tls }), secrets: linkSecrets(), db });
+    const l = createMqttLink({
+      config: linkConfig({ mqttUrl: broker.url, tls }),
+      secrets: linkSecrets(),
+      db,
+    });
     stops.push(() => {
       db.close();
     });
@@ -42,7 +57,10 @@ describe("MQTT over TLS with client certificates (real mosquitto)", () => {
   }
 
   it("delivers a webhook from a TLS bridge to a TLS till", async () => {
-    const till = link({ caFile: pki.caFile, certFile: pki.clientCertFile, keyFile: pki.clientKeyFile }, "good");
+    const till = link(
+      { caFile: pki.caFile, certFile: pki.clientCertFile, keyFile: pki.clientKeyFile },
+      "good",
+    );
     const checkIns: CheckIn[] = [];
     till.onCheckIn((c) => {
       checkIns.push(c);
@@ -58,9 +76,18 @@ describe("MQTT over TLS with client certificates (real mosquitto)", () => {
     });
     stops.push(() => bridge.close());
     await vi.waitFor(() => expect(bridge.brokerConnected).toBe(true), { timeout: 15_000 });
-    const answer = await postWebhook(`${bridge.url}${bridge.webhookPath}`, signedWebhook(TEST_WEBHOOK_SECRET, TEST_WEBHOOK_URL, checkInPayload({ tillId: "kasse1", msn: TEST_MSN, customerToken: "tls-token" })));
+    const answer = await postWebhook(
+      `${bridge.url}${bridge.webhookPath}`,
+      signedWebhook(
+        TEST_WEBHOOK_SECRET,
+        TEST_WEBHOOK_URL,
+        checkInPayload({ tillId: "kasse1", msn: TEST_MSN, customerToken: "tls-token" }),
+      ),
+    );
     expect(answer.status).toBe(200);
-    await vi.waitFor(() => expect(checkIns.map((c) => c.customerToken)).toEqual(["tls-token"]), { timeout: 15_000 });
+    await vi.waitFor(() => expect(checkIns.map((c) => c.customerToken)).toEqual(["tls-token"]), {
+      timeout: 15_000,
+    });
   });
 
   it("does not connect without a client certificate, nor to a broker it cannot verify, nor with an unreadable CA file", async () => {
@@ -76,7 +103,8 @@ describe("MQTT over TLS with client certificates (real mosquitto)", () => {
     // Each one fails, backs off and tries again — and never gets connected.
     await vi.waitFor(
       () => {
-        for (const l of [noCert, unknownCa, missingFile]) expect(seen.get(l)?.filter((s) => s === "disconnected").length).toBeGreaterThanOrEqual(2);
+        for (const l of [noCert, unknownCa, missingFile])
+          expect(seen.get(l)?.filter((s) => s === "disconnected").length).toBeGreaterThanOrEqual(2);
       },
       { timeout: 15_000 },
     );

@@ -38,7 +38,16 @@ export interface CheckIn {
   readonly initiatedAt: number;
 }
 
-export const PAYMENT_EVENT_NAMES = ["CREATED", "AUTHORIZED", "ABORTED", "EXPIRED", "TERMINATED", "CANCELLED", "CAPTURED", "REFUNDED"] as const;
+export const PAYMENT_EVENT_NAMES = [
+  "CREATED",
+  "AUTHORIZED",
+  "ABORTED",
+  "EXPIRED",
+  "TERMINATED",
+  "CANCELLED",
+  "CAPTURED",
+  "REFUNDED",
+] as const;
 export type PaymentEventName = (typeof PAYMENT_EVENT_NAMES)[number];
 
 /** A verified `epayments.payment.*.v1` event for a payment of this till (API-NOTES §6.6). */
@@ -59,7 +68,9 @@ export interface PaymentEvent {
   readonly success: boolean;
 }
 
-export type InboundEvent = { readonly kind: "check-in"; readonly checkIn: CheckIn } | { readonly kind: "payment"; readonly payment: PaymentEvent };
+export type InboundEvent =
+  | { readonly kind: "check-in"; readonly checkIn: CheckIn }
+  | { readonly kind: "payment"; readonly payment: PaymentEvent };
 
 /**
  * `stopped` → (start) → `connecting` → `connected`; a lost connection is `disconnected` while

@@ -14,14 +14,28 @@ describe("parseVippsInstant", () => {
   });
 
   it("refuses what is not a real instant", () => {
-    for (const text of ["", "yesterday", "2023-10-06", "2023-02-30T10:00:00Z", "2023-13-01T10:00:00Z", "2023-10-06T24:00:00Z", "2023-10-06T10:60:00Z", "2023-10-06T10:45:40.3Zjunk"]) {
+    for (const text of [
+      "",
+      "yesterday",
+      "2023-10-06",
+      "2023-02-30T10:00:00Z",
+      "2023-13-01T10:00:00Z",
+      "2023-10-06T24:00:00Z",
+      "2023-10-06T10:60:00Z",
+      "2023-10-06T10:45:40.3Zjunk",
+    ]) {
       expect(parseVippsInstant(text)).toBeUndefined();
     }
   });
 });
 
 describe("parseWebhookPayload", () => {
-  const checkIn = { customerToken: "tok", merchantQrId: "kasse1", msn: "123456", initiatedAt: "2023-10-06T10:45:40.3061965Z" };
+  const checkIn = {
+    customerToken: "tok",
+    merchantQrId: "kasse1",
+    msn: "123456",
+    initiatedAt: "2023-10-06T10:45:40.3061965Z",
+  };
   const payment = {
     msn: "123456",
     reference: "kasse1-000042",
@@ -36,10 +50,18 @@ describe("parseWebhookPayload", () => {
   it("types a check-in, accepting the legacy merchantSerialNumber", () => {
     expect(parseWebhookPayload(checkIn)).toEqual({
       kind: "check-in",
-      checkIn: { merchantQrId: "kasse1", customerToken: "tok", msn: "123456", initiatedAt: Date.UTC(2023, 9, 6, 10, 45, 40, 306) },
+      checkIn: {
+        merchantQrId: "kasse1",
+        customerToken: "tok",
+        msn: "123456",
+        initiatedAt: Date.UTC(2023, 9, 6, 10, 45, 40, 306),
+      },
     });
     const { msn: _m, ...legacy } = checkIn;
-    expect(parseWebhookPayload({ ...legacy, merchantSerialNumber: "123456" })).toMatchObject({ kind: "check-in", checkIn: { msn: "123456" } });
+    expect(parseWebhookPayload({ ...legacy, merchantSerialNumber: "123456" })).toMatchObject({
+      kind: "check-in",
+      checkIn: { msn: "123456" },
+    });
     expect(parseWebhookPayload(legacy)).toEqual({ kind: "invalid", problem: "msn: msn missing" });
   });
 
@@ -56,7 +78,9 @@ describe("parseWebhookPayload", () => {
         success: true,
       },
     });
-    expect(parseWebhookPayload({ ...payment, idempotencyKey: "k1" })).toMatchObject({ payment: { idempotencyKey: "k1" } });
+    expect(parseWebhookPayload({ ...payment, idempotencyKey: "k1" })).toMatchObject({
+      payment: { idempotencyKey: "k1" },
+    });
     expect(parseWebhookPayload({ ...payment, idempotencyKey: null })).toMatchObject({ kind: "payment" });
   });
 

@@ -14,14 +14,23 @@ import { PAYMENT_EVENT_NAMES, type CheckIn, type PaymentEvent } from "./types.js
  * time is UTC. Returns milliseconds since the epoch, or undefined.
  */
 export function parseVippsInstant(text: string): number | undefined {
-  const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?(Z|z|[+-]\d{2}:?\d{2})?$/.exec(text.trim());
+  const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?(Z|z|[+-]\d{2}:?\d{2})?$/.exec(
+    text.trim(),
+  );
   if (m === null) return undefined;
   const [, y, mo, d, h, mi, s, fraction, zone] = m;
   const ms = Number(((fraction ?? "") + "000").slice(0, 3));
   const utc = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), ms);
   const check = new Date(utc);
   // Date.UTC rolls 2026-02-31 over to March; refuse dates that do not exist.
-  if (check.getUTCMonth() !== Number(mo) - 1 || check.getUTCDate() !== Number(d) || check.getUTCHours() !== Number(h) || Number(s) > 59 || Number(mi) > 59) return undefined;
+  if (
+    check.getUTCMonth() !== Number(mo) - 1 ||
+    check.getUTCDate() !== Number(d) ||
+    check.getUTCHours() !== Number(h) ||
+    Number(s) > 59 ||
+    Number(mi) > 59
+  )
+    return undefined;
   if (zone === undefined || zone === "Z" || zone === "z") return utc;
   const sign = zone.startsWith("-") ? -1 : 1;
   const digits = zone.slice(1).replace(":", "");
@@ -49,7 +58,10 @@ const checkInSchema = z
     merchantSerialNumber: msn.optional(),
     initiatedAt: instant,
   })
-  .refine((c) => c.msn !== undefined || c.merchantSerialNumber !== undefined, { error: "msn missing", path: ["msn"] });
+  .refine((c) => c.msn !== undefined || c.merchantSerialNumber !== undefined, {
+    error: "msn missing",
+    path: ["msn"],
+  });
 
 const paymentSchema = z.looseObject({
   msn,
@@ -62,24 +74,34 @@ const paymentSchema = z.looseObject({
   success: z.boolean(),
 });
 
-export type ParsedWebhook = { kind: "check-in"; checkIn: CheckIn } | { kind: "payment"; payment: PaymentEvent } | { kind: "invalid"; problem: string };
+export type ParsedWebhook =
+  | { kind: "check-in"; checkIn: CheckIn }
+  | { kind: "payment"; payment: PaymentEvent }
+  | { kind: "invalid"; problem: string };
 
 function problemOf(error: z.ZodError): string {
   const issue = error.issues[0];
-  const path = issue === undefined || issue.path.length === 0 ? "(payload)" : issue.path.map(String).join(".");
+  const path =
+    issue === undefined || issue.path.length === 0 ? "(payload)" : issue.path.map(String).join(".");
   return `${path}: ${issue?.message ?? "invalid"}`;
 }
 
 /** Which payload it is, by its shape: a check-in has `merchantQrId`, an ePayment event `reference`. */
 export function parseWebhookPayload(json: unknown): ParsedWebhook {
-  if (typeof json !== "object" || json === null || Array.isArray(json)) return { kind: "invalid", problem: "payload is not a JSON object" };
+  if (typeof json !== "object" || json === null || Array.isArray(json))
+    return { kind: "invalid", problem: "payload is not a JSON object" };
   if ("merchantQrId" in json) {
     const r = checkInSchema.safeParse(json);
     if (!r.success) return { kind: "invalid", problem: problemOf(r.error) };
     const c = r.data;
     return {
       kind: "check-in",
-      checkIn: { merchantQrId: c.merchantQrId, customerToken: c.customerToken, msn: c.msn ?? c.merchantSerialNumber ?? "", initiatedAt: c.initiatedAt },
+      checkIn: {
+        merchantQrId: c.merchantQrId,
+        customerToken: c.customerToken,
+        msn: c.msn ?? c.merchantSerialNumber ?? "",
+        initiatedAt: c.initiatedAt,
+      },
     };
   }
   if ("reference" in json) {

@@ -16,7 +16,9 @@ const MONDAY_8 = Date.UTC(2026, 2, 2, 7);
 
 function summary(directory: string, date: string): EndOfDaySummary {
   const day = localDay(date);
-  return withJournal(directory, "read", (_journal, db) => summarizeDay(day, readJournalDay(db, day.from, day.to), { id: "kasse1", currency: "NOK" }));
+  return withJournal(directory, "read", (_journal, db) =>
+    summarizeDay(day, readJournalDay(db, day.from, day.to), { id: "kasse1", currency: "NOK" }),
+  );
 }
 
 describe("localDay", () => {
@@ -79,7 +81,13 @@ describe("end of day from a journal the checkout wrote", () => {
       to: "2026-03-02T23:00:00.000Z",
       tillId: "kasse1",
       currency: "NOK",
-      sales: { count: 4, captured: { count: 2, total: 9150 }, failed: 1, cancelled: 1, failedReasons: { ABORTED: 1 } },
+      sales: {
+        count: 4,
+        captured: { count: 2, total: 9150 },
+        failed: 1,
+        cancelled: 1,
+        failedReasons: { ABORTED: 1 },
+      },
       refunds: { count: 1, total: 500 },
       net: 8650,
       // 4900 at 25 %: VAT 980. 1250 and 3000 at 15 %: 163.04 → 163 and 391.30 → 391 (per line, half up).
@@ -93,7 +101,13 @@ describe("end of day from a journal the checkout wrote", () => {
 
   it("puts a refund on the day Vipps confirmed it, and a sale on the local day it finished", () => {
     const tuesday = summary(storage, "2026-03-03");
-    expect(tuesday.sales).toEqual({ count: 1, captured: { count: 1, total: 100 }, failed: 0, cancelled: 0, failedReasons: {} });
+    expect(tuesday.sales).toEqual({
+      count: 1,
+      captured: { count: 1, total: 100 },
+      failed: 0,
+      cancelled: 0,
+      failedReasons: {},
+    });
     expect(tuesday.refunds).toEqual({ count: 1, total: 2000 });
     expect(tuesday.net).toBe(-1900);
     expect(tuesday.unfinished).toBe(0);

@@ -33,7 +33,11 @@ export interface EndOfDaySummary {
   readonly unfinished: number;
 }
 
-export function summarizeDay(day: LocalDay, journal: JournalDay, till: { id: string; currency: string }): EndOfDaySummary {
+export function summarizeDay(
+  day: LocalDay,
+  journal: JournalDay,
+  till: { id: string; currency: string },
+): EndOfDaySummary {
   let capturedCount = 0;
   let capturedTotal = 0;
   let failed = 0;
@@ -65,7 +69,13 @@ export function summarizeDay(day: LocalDay, journal: JournalDay, till: { id: str
     to: new Date(day.to).toISOString(),
     tillId: till.id,
     currency: till.currency,
-    sales: { count: journal.finished.length, captured: { count: capturedCount, total: capturedTotal }, failed, cancelled, failedReasons },
+    sales: {
+      count: journal.finished.length,
+      captured: { count: capturedCount, total: capturedTotal },
+      failed,
+      cancelled,
+      failedReasons,
+    },
     refunds: { count: journal.refunds.length, total: refundTotal },
     net: capturedTotal - refundTotal,
     vat: vatSummary(lines),

@@ -19,7 +19,10 @@ export function localDay(date: string): LocalDay {
   const [y, m, d] = match === null ? [NaN, NaN, NaN] : [Number(match[1]), Number(match[2]), Number(match[3])];
   const from = new Date(y, m - 1, d);
   if (match === null || from.getFullYear() !== y || from.getMonth() !== m - 1 || from.getDate() !== d) {
-    throw new AgentError<ReportErrorCode>("REPORT_BAD_DATE", `expected a date as YYYY-MM-DD, got ${JSON.stringify(date)}`);
+    throw new AgentError<ReportErrorCode>(
+      "REPORT_BAD_DATE",
+      `expected a date as YYYY-MM-DD, got ${JSON.stringify(date)}`,
+    );
   }
   return { date, from: from.getTime(), to: new Date(y, m - 1, d + 1).getTime() };
 }

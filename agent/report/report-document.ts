@@ -4,7 +4,11 @@ import type { EndOfDayReport } from "../../drivers/printer/index.js";
 import type { EndOfDaySummary } from "./end-of-day.js";
 
 /** The summary as the printer driver's end-of-day document, in the receipts' language with the merchant's header and footer. */
-export function endOfDayDocument(summary: EndOfDaySummary, config: Config, printedAt: number): EndOfDayReport {
+export function endOfDayDocument(
+  summary: EndOfDaySummary,
+  config: Config,
+  printedAt: number,
+): EndOfDayReport {
   const currency = isCurrency(summary.currency) ? summary.currency : config.vipps.currency;
   return {
     kind: "end_of_day",

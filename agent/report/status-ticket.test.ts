@@ -15,7 +15,15 @@ printer: { uri: "tcp://10.0.0.5:9100", header: [Kaffebaren AS] }
 `).config;
 
 const nic = (address: string, family: "IPv4" | "IPv6", internal = false): NetworkInterfaceInfo =>
-  ({ address, family, internal, netmask: "", mac: "00:00:00:00:00:00", cidr: null, ...(family === "IPv6" ? { scopeid: 0 } : {}) }) as NetworkInterfaceInfo;
+  ({
+    address,
+    family,
+    internal,
+    netmask: "",
+    mac: "00:00:00:00:00:00",
+    cidr: null,
+    ...(family === "IPv6" ? { scopeid: 0 } : {}),
+  }) as NetworkInterfaceInfo;
 
 describe("statusTicket", () => {
   it("lists version, till, the addresses to SSH to, each link and the QR", () => {
@@ -50,13 +58,22 @@ describe("statusTicket", () => {
     const text = renderDocumentText(ticket, { columns: 42, timeZone: "Europe/Oslo" });
     expect(text).toContain("Kaffebaren AS");
     expect(text).toContain("IP eth0 192.168.1.23");
-    const printed = decodeEscPos(Buffer.from(encodeDocument(ticket, { model: "epson-tm-t88vi", columns: 42, timeZone: "Europe/Oslo" })));
-    expect(printed.qrPayloads.map((p) => p.toString())).toEqual(["https://qr.vipps.no/28/2/01/031/4712345678"]);
+    const printed = decodeEscPos(
+      Buffer.from(encodeDocument(ticket, { model: "epson-tm-t88vi", columns: 42, timeZone: "Europe/Oslo" })),
+    );
+    expect(printed.qrPayloads.map((p) => p.toString())).toEqual([
+      "https://qr.vipps.no/28/2/01/031/4712345678",
+    ]);
   });
 
   it("says so when there is no address and the agent is not ready, and prints without a QR", () => {
     if (CONFIG === undefined) throw new Error("test config invalid");
-    const ticket = statusTicket({ status: { ...defaultStatus([]), ready: false }, config: CONFIG, interfaces: { lo: [nic("127.0.0.1", "IPv4", true)] }, now: 0 });
+    const ticket = statusTicket({
+      status: { ...defaultStatus([]), ready: false },
+      config: CONFIG,
+      interfaces: { lo: [nic("127.0.0.1", "IPv4", true)] },
+      now: 0,
+    });
     expect(ticket.lines).toContain("IP: no network address");
     expect(ticket.lines[ticket.lines.length - 1]).toBe("degraded: starting");
     expect(ticket.qrContent).toBeUndefined();

@@ -32,7 +32,9 @@ export function statusTicket(input: StatusTicketInput): TestReceipt {
     `printer: ${links.printer.state}`,
     `display: ${links.display.state}`,
     `gpio: ${links.gpio.state}`,
-    status.ready && status.degraded.length === 0 ? "ready" : `degraded: ${status.degraded.join("; ") || "starting"}`,
+    status.ready && status.degraded.length === 0
+      ? "ready"
+      : `degraded: ${status.degraded.join("; ") || "starting"}`,
   ];
   return {
     kind: "test",

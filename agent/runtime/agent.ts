@@ -98,13 +98,23 @@ export function startAgent(loaded: LoadedConfig, parts: AgentParts = {}): Runnin
     if (link === undefined) throw new Error("register link used before it exists");
     return link;
   };
-  const mqtt = createMqttLink({ config, secrets, db, clock, logger: logger.child({ module: "mqtt" }), health: () => ({ register: link?.state }) });
+  const mqtt = createMqttLink({
+    config,
+    secrets,
+    db,
+    clock,
+    logger: logger.child({ module: "mqtt" }),
+    health: () => ({ register: link?.state }),
+  });
 
   const hooks: ReceiptHooks = {
     starting: (saleId) => runner.receiptStarting(saleId),
     finished: (saleId, printed) => runner.receiptFinished(saleId, printed),
   };
-  const loyalty = config.loyalty.mode === "off" ? undefined : createLoyalty({ config, secrets, db, vipps, clock, logger: logger.child({ module: "loyalty" }) });
+  const loyalty =
+    config.loyalty.mode === "off"
+      ? undefined
+      : createLoyalty({ config, secrets, db, vipps, clock, logger: logger.child({ module: "loyalty" }) });
   const receipts = (parts.receipts ?? NO_PRINTER)(hooks);
   const lights = parts.lights ?? NO_LIGHTS;
   const screen = parts.screen ?? NO_SCREEN;
@@ -129,7 +139,9 @@ export function startAgent(loaded: LoadedConfig, parts: AgentParts = {}): Runnin
   });
 
   link = createRegisterLink({
-    transport: parts.registerTransport ?? createSerialTransport({ ...serialTransportOptions(config.register), logger: registerLogger }),
+    transport:
+      parts.registerTransport ??
+      createSerialTransport({ ...serialTransportOptions(config.register), logger: registerLogger }),
     ...registerLinkOptions(config.register),
     tillId: config.till.id,
     software: AGENT_SOFTWARE,
@@ -144,13 +156,22 @@ export function startAgent(loaded: LoadedConfig, parts: AgentParts = {}): Runnin
 
   mqtt.onCheckIn((c) => {
     observe({ kind: "checkin", at: performance.now() });
-    runner.handle({ type: "checkin", checkIn: { customerToken: c.customerToken, initiatedAt: c.initiatedAt } });
+    runner.handle({
+      type: "checkin",
+      checkIn: { customerToken: c.customerToken, initiatedAt: c.initiatedAt },
+    });
   });
   mqtt.onPaymentEvent((e) => {
     observe({ kind: "payment_event", name: e.name, reference: e.reference, at: performance.now() });
     runner.handle({
       type: "payment_event",
-      event: { reference: e.reference, name: e.name, pspReference: e.pspReference, amount: e.amount, success: e.success },
+      event: {
+        reference: e.reference,
+        name: e.name,
+        pspReference: e.pspReference,
+        amount: e.amount,
+        success: e.success,
+      },
     });
   });
 
@@ -201,7 +222,13 @@ export function startAgent(loaded: LoadedConfig, parts: AgentParts = {}): Runnin
       // Abort requests in flight first (their retries could take long); the journal has them.
       shutdown.abort(new Error("agent stopping"));
       await runner.stop();
-      await Promise.allSettled([registerLink().stop(), mqtt.stop(), receipts.close?.(), screen.close?.(), lights.close?.()]);
+      await Promise.allSettled([
+        registerLink().stop(),
+        mqtt.stop(),
+        receipts.close?.(),
+        screen.close?.(),
+        lights.close?.(),
+      ]);
       db.close();
     },
   };
@@ -216,18 +243,27 @@ async function fetchAccessToken(vipps: VippsClient, shutdown: AbortSignal, logge
   try {
     await vipps.verifyCredentials();
   } catch (error) {
-    if (!shutdown.aborted) logger.warn({ err: errorMessage(error) }, "no access token from Vipps yet; each payment asks again");
+    if (!shutdown.aborted)
+      logger.warn({ err: errorMessage(error) }, "no access token from Vipps yet; each payment asks again");
   }
 }
 
 /** The till was never set up on this journal: read its QR text from Vipps (it exists if `setup` ran). */
-async function fetchQrContent(vipps: VippsClient, journal: Journal, runner: CheckoutRunner, tillId: string, logger: Logger): Promise<void> {
+async function fetchQrContent(
+  vipps: VippsClient,
+  journal: Journal,
+  runner: CheckoutRunner,
+  tillId: string,
+  logger: Logger,
+): Promise<void> {
   try {
     const qr = await vipps.qr.getMerchantCallback(tillId);
     journal.setMetaValue(QR_CONTENT_KEY, qr.qrContent);
     runner.setQrContent(qr.qrContent);
   } catch (error) {
-    const hint = isVippsError(error, "VIPPS_NOT_FOUND") ? "the till has no QR yet: run `pos-agent setup`" : errorMessage(error);
+    const hint = isVippsError(error, "VIPPS_NOT_FOUND")
+      ? "the till has no QR yet: run `pos-agent setup`"
+      : errorMessage(error);
     logger.warn({ tillId, err: hint }, "the till's QR is unknown; the display shows out of service");
   }
 }

@@ -7,7 +7,14 @@ import { openDatabase, type Db } from "../store/database.js";
 import { Journal } from "../journal/journal.js";
 import { basket, SETTINGS } from "../checkout/testing/harness.js";
 import { CheckoutRunner } from "./checkout-runner.js";
-import { RecordingLights, RecordingReceipts, RecordingRegister, RecordingSaleEvents, RecordingScreen, ScriptedPayments } from "./testing/fakes.js";
+import {
+  RecordingLights,
+  RecordingReceipts,
+  RecordingRegister,
+  RecordingSaleEvents,
+  RecordingScreen,
+  ScriptedPayments,
+} from "./testing/fakes.js";
 import { RESULT_SCREEN_MS } from "./view.js";
 
 const QR = "https://qr.vipps.no/28/2/01/031/4712345678";
@@ -71,10 +78,21 @@ describe("CheckoutRunner (pure machine + real SQLite journal + in-memory ports)"
     await settle();
     expect(screen.current).toMatchObject({ kind: "waiting" });
     const reference = payments.calls[0]?.reference ?? "";
-    r.handle({ type: "payment_event", event: { reference, name: "AUTHORIZED", pspReference: "p", amount: { currency: "NOK", value: 4900 }, success: true } });
+    r.handle({
+      type: "payment_event",
+      event: {
+        reference,
+        name: "AUTHORIZED",
+        pspReference: "p",
+        amount: { currency: "NOK", value: 4900 },
+        success: true,
+      },
+    });
     await settle();
     expect(payments.calls.map((c) => c.op)).toEqual(["create", "capture"]);
-    expect(register.finals).toMatchObject([{ saleId: "S1", state: "captured", capturedAmount: 4900, final: true }]);
+    expect(register.finals).toMatchObject([
+      { saleId: "S1", state: "captured", capturedAmount: 4900, final: true },
+    ]);
     expect(receipts.jobs).toMatchObject([{ jobId: "S1:sale", kind: "sale", copy: false }]);
     expect(events.events).toHaveLength(1);
     expect(screen.current).toMatchObject({ kind: "paid" });
@@ -91,8 +109,26 @@ describe("CheckoutRunner (pure machine + real SQLite journal + in-memory ports)"
     r.handle({ type: "checkin", checkIn: { customerToken: "tok", initiatedAt: clock.now() } });
     await settle();
     payments.next.get = [
-      { ok: true, value: { state: "CREATED", authorizedAmount: 0, capturedAmount: 0, cancelledAmount: 0, refundedAmount: 0 } },
-      { ok: true, value: { state: "AUTHORIZED", authorizedAmount: 4900, capturedAmount: 0, cancelledAmount: 0, refundedAmount: 0 } },
+      {
+        ok: true,
+        value: {
+          state: "CREATED",
+          authorizedAmount: 0,
+          capturedAmount: 0,
+          cancelledAmount: 0,
+          refundedAmount: 0,
+        },
+      },
+      {
+        ok: true,
+        value: {
+          state: "AUTHORIZED",
+          authorizedAmount: 4900,
+          capturedAmount: 0,
+          cancelledAmount: 0,
+          refundedAmount: 0,
+        },
+      },
     ];
     clock.advance(SETTINGS.webhookGraceMs - 1);
     await settle();
@@ -129,7 +165,16 @@ describe("CheckoutRunner (pure machine + real SQLite journal + in-memory ports)"
     await settle();
     const reference = payments.calls[0]?.reference ?? "";
     payments.hold = true; // the capture request leaves but its answer is lost with the process
-    first.handle({ type: "payment_event", event: { reference, name: "AUTHORIZED", pspReference: "p", amount: { currency: "NOK", value: 4900 }, success: true } });
+    first.handle({
+      type: "payment_event",
+      event: {
+        reference,
+        name: "AUTHORIZED",
+        pspReference: "p",
+        amount: { currency: "NOK", value: 4900 },
+        success: true,
+      },
+    });
     const lostKey = payments.calls.at(-1)?.key;
     expect(lostKey).toBe(`${reference}-capture`);
 
@@ -148,9 +193,20 @@ describe("CheckoutRunner (pure machine + real SQLite journal + in-memory ports)"
     r.handleRegisterCommand({ type: "pay", saleId: "S1", total: 4900 });
     r.handle({ type: "checkin", checkIn: { customerToken: "tok", initiatedAt: clock.now() } });
     await settle();
-    r.handle({ type: "payment_event", event: { reference: payments.calls[0]?.reference ?? "", name: "AUTHORIZED", pspReference: "p", amount: { currency: "NOK", value: 4900 }, success: true } });
+    r.handle({
+      type: "payment_event",
+      event: {
+        reference: payments.calls[0]?.reference ?? "",
+        name: "AUTHORIZED",
+        pspReference: "p",
+        amount: { currency: "NOK", value: 4900 },
+        success: true,
+      },
+    });
     await settle();
-    expect(register.receipts).toEqual([{ saleId: "S1", printed: false, copy: false, error: "PRINTER_UNAVAILABLE" }]);
+    expect(register.receipts).toEqual([
+      { saleId: "S1", printed: false, copy: false, error: "PRINTER_UNAVAILABLE" },
+    ]);
     expect(new Journal(db).load().sales).toEqual({});
   });
 

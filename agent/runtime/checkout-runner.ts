@@ -9,7 +9,15 @@ import type { CheckoutSettings } from "../checkout/settings.js";
 import type { TillState } from "../checkout/till.js";
 import { saleUpdate } from "../checkout/wire.js";
 import type { Journal } from "../journal/journal.js";
-import type { LightsPort, LoyaltyPort, PaymentsPort, ReceiptsPort, RegisterPort, SaleEventsPort, ScreenPort } from "./ports.js";
+import type {
+  LightsPort,
+  LoyaltyPort,
+  PaymentsPort,
+  ReceiptsPort,
+  RegisterPort,
+  SaleEventsPort,
+  ScreenPort,
+} from "./ports.js";
 import { viewOf, type View } from "./view.js";
 
 export interface RunnerDeps {
@@ -61,7 +69,14 @@ export class CheckoutRunner {
   /** First names for the member screen: personal data, so never journalled. */
   private readonly memberNames = new Map<string, string>();
   private readonly refundWaiters = new Map<string, (update: SaleUpdate) => void>();
-  readonly counters: RunnerCounters = { transitions: 0, refused: 0, captured: 0, failed: 0, cancelled: 0, vippsCalls: 0 };
+  readonly counters: RunnerCounters = {
+    transitions: 0,
+    refused: 0,
+    captured: 0,
+    failed: 0,
+    cancelled: 0,
+    vippsCalls: 0,
+  };
 
   constructor(private readonly deps: RunnerDeps) {
     this.till = deps.journal.load();
@@ -71,7 +86,11 @@ export class CheckoutRunner {
   start(): void {
     for (const sale of Object.values(this.till.sales)) {
       const effects = resumeEffects(sale, { includeReceipts: true });
-      if (effects.length > 0) this.deps.logger.info({ saleId: sale.saleId, phase: sale.phase.kind, effects: effects.map((e) => e.type) }, "resuming sale");
+      if (effects.length > 0)
+        this.deps.logger.info(
+          { saleId: sale.saleId, phase: sale.phase.kind, effects: effects.map((e) => e.type) },
+          "resuming sale",
+        );
       this.perform(effects);
     }
     this.flushRegisterOutbox();
@@ -141,7 +160,9 @@ export class CheckoutRunner {
       this.deps.logger.info({ input: input.type, code: t.acceptance.code }, "register command refused");
       return t;
     }
-    const completed = t.effects.filter((e): e is Effect & { type: "sale_completed" } => e.type === "sale_completed");
+    const completed = t.effects.filter(
+      (e): e is Effect & { type: "sale_completed" } => e.type === "sale_completed",
+    );
     this.deps.journal.record(input, t, now, () => {
       for (const e of completed) this.deps.saleEvents.publishSaleCompleted(e.sale, now);
     });
@@ -149,7 +170,9 @@ export class CheckoutRunner {
     this.till = t.till;
     this.noteFinished(t, now);
     if (input.type === "refund_result") {
-      const update = t.effects.find((e) => e.type === "notify_register" && e.update.refundId === input.refundId);
+      const update = t.effects.find(
+        (e) => e.type === "notify_register" && e.update.refundId === input.refundId,
+      );
       // Only a definite answer settles the waiter; "Vipps unavailable" is retried in the background.
       if (update?.type === "notify_register") {
         this.refundWaiters.get(input.refundId)?.(update.update);
@@ -166,13 +189,17 @@ export class CheckoutRunner {
     for (const saleId of t.changed) {
       const sale = t.till.sales[saleId];
       if (sale?.phase.kind !== "final") continue;
-      if (!t.effects.some((e) => e.type === "notify_register" && e.durable && e.update.saleId === saleId)) continue;
+      if (!t.effects.some((e) => e.type === "notify_register" && e.durable && e.update.saleId === saleId))
+        continue;
       if (sale.refunds.length > 0) continue;
       this.lastFinished = { sale, at: now };
       this.memberNames.delete(saleId);
       const state = sale.phase.outcome.state;
       this.counters[state === "captured" ? "captured" : state === "failed" ? "failed" : "cancelled"]++;
-      this.deps.logger.info({ saleId, outcome: state, reference: sale.phase.outcome.reference }, "sale finished");
+      this.deps.logger.info(
+        { saleId, outcome: state, reference: sale.phase.outcome.reference },
+        "sale finished",
+      );
     }
   }
 
@@ -235,12 +262,25 @@ export class CheckoutRunner {
         return;
       case "vipps_cancel":
         this.counters.vippsCalls++;
-        this.track(payments.cancel(effect.reference, effect.transactionOnly, effect.idempotencyKey), (result) =>
-          this.apply(
-            effect.cleanup
-              ? { type: "cleanup_result", saleId: effect.saleId, reference: effect.reference, result: result.ok ? { ok: true, value: undefined } : result }
-              : { type: "cancel_result", saleId: effect.saleId, reference: effect.reference, transactionOnly: effect.transactionOnly, result },
-          ),
+        this.track(
+          payments.cancel(effect.reference, effect.transactionOnly, effect.idempotencyKey),
+          (result) =>
+            this.apply(
+              effect.cleanup
+                ? {
+                    type: "cleanup_result",
+                    saleId: effect.saleId,
+                    reference: effect.reference,
+                    result: result.ok ? { ok: true, value: undefined } : result,
+                  }
+                : {
+                    type: "cancel_result",
+                    saleId: effect.saleId,
+                    reference: effect.reference,
+                    transactionOnly: effect.transactionOnly,
+                    result,
+                  },
+            ),
         );
         return;
       case "vipps_refund":
@@ -263,7 +303,12 @@ export class CheckoutRunner {
       case "schedule": {
         const handle = this.deps.clock.setTimeout(() => {
           this.timers.delete(handle);
-          this.apply({ type: "timer", saleId: effect.saleId, reference: effect.reference, timer: effect.timer });
+          this.apply({
+            type: "timer",
+            saleId: effect.saleId,
+            reference: effect.reference,
+            timer: effect.timer,
+          });
         }, effect.delayMs);
         this.timers.add(handle);
         return;
@@ -282,7 +327,9 @@ export class CheckoutRunner {
     }
   }
 
-  private performLoyalty(effect: Effect & { type: "loyalty_identify" | "loyalty_enroll" | "loyalty_abort" }): void {
+  private performLoyalty(
+    effect: Effect & { type: "loyalty_identify" | "loyalty_enroll" | "loyalty_abort" },
+  ): void {
     const loyalty = this.deps.loyalty;
     const saleId = effect.saleId;
     if (effect.type === "loyalty_abort") {
@@ -292,18 +339,33 @@ export class CheckoutRunner {
     }
     if (loyalty === undefined) {
       // Loyalty switched off since the sale started (config change + restart): skip it.
-      this.apply(effect.type === "loyalty_identify" ? { type: "loyalty_identified", saleId, result: { kind: "unavailable" } } : { type: "loyalty_enrolled", saleId });
+      this.apply(
+        effect.type === "loyalty_identify"
+          ? { type: "loyalty_identified", saleId, result: { kind: "unavailable" } }
+          : { type: "loyalty_enrolled", saleId },
+      );
       return;
     }
     if (effect.type === "loyalty_identify") {
       this.track(loyalty.identify(effect.customerToken), (result) => {
         if (result.kind === "member") {
           this.rememberName(saleId, result.member.displayName);
-          this.apply({ type: "loyalty_identified", saleId, result: { kind: "member", member: memberOf(result.member) } });
+          this.apply({
+            type: "loyalty_identified",
+            saleId,
+            result: { kind: "member", member: memberOf(result.member) },
+          });
         } else if (result.kind === "not_member") {
-          this.apply({ type: "loyalty_identified", saleId, result: { kind: "not_member", candidate: result.candidate.handle } });
+          this.apply({
+            type: "loyalty_identified",
+            saleId,
+            result: { kind: "not_member", candidate: result.candidate.handle },
+          });
         } else {
-          this.deps.logger.info({ saleId, reason: result.reason }, "loyalty unavailable; the sale goes on without it");
+          this.deps.logger.info(
+            { saleId, reason: result.reason },
+            "loyalty unavailable; the sale goes on without it",
+          );
           this.apply({ type: "loyalty_identified", saleId, result: { kind: "unavailable" } });
         }
       });
@@ -334,11 +396,18 @@ export class CheckoutRunner {
     const sale = this.till.sales[effect.saleId] ?? this.deps.journal.getSale(effect.saleId);
     if (sale === undefined) return;
     if (!this.deps.receipts.configured) {
-      if (effect.kind === "sale") this.apply({ type: "receipt_result", saleId: effect.saleId, printed: false, abandoned: true });
+      if (effect.kind === "sale")
+        this.apply({ type: "receipt_result", saleId: effect.saleId, printed: false, abandoned: true });
       return;
     }
     const jobId = [effect.saleId, effect.kind, effect.refundId].filter((x) => x !== undefined).join(":");
-    this.deps.receipts.enqueue({ jobId, sale, kind: effect.kind, copy: effect.copy, ...(effect.refundId ? { refundId: effect.refundId } : {}) });
+    this.deps.receipts.enqueue({
+      jobId,
+      sale,
+      kind: effect.kind,
+      copy: effect.copy,
+      ...(effect.refundId ? { refundId: effect.refundId } : {}),
+    });
   }
 
   /**
@@ -347,9 +416,12 @@ export class CheckoutRunner {
    */
   reprint(sale?: string): { saleId: string; jobId: string } {
     const found = this.findSale(sale);
-    if (found === undefined) throw new AgentError("UNKNOWN_SALE", sale === undefined ? "no captured sale yet" : `no sale ${sale}`);
-    if (found.phase.kind !== "final" || found.phase.outcome.state !== "captured") throw new AgentError("NOT_CAPTURED", `sale ${found.saleId} was not paid`);
-    if (!this.deps.receipts.configured) throw new AgentError("NO_PRINTER", "no receipt printer is configured");
+    if (found === undefined)
+      throw new AgentError("UNKNOWN_SALE", sale === undefined ? "no captured sale yet" : `no sale ${sale}`);
+    if (found.phase.kind !== "final" || found.phase.outcome.state !== "captured")
+      throw new AgentError("NOT_CAPTURED", `sale ${found.saleId} was not paid`);
+    if (!this.deps.receipts.configured)
+      throw new AgentError("NO_PRINTER", "no receipt printer is configured");
     const jobId = `${found.saleId}:copy:${this.deps.clock.now()}`;
     this.deps.receipts.enqueue({ jobId, sale: found, kind: "sale", copy: true });
     return { saleId: found.saleId, jobId };
@@ -361,17 +433,24 @@ export class CheckoutRunner {
    */
   refund(reference: string, amount: number | undefined, timeoutMs: number): Promise<SaleUpdate> {
     const sale = this.findSale(reference);
-    if (sale === undefined) return Promise.reject(new AgentError("UNKNOWN_SALE", `no sale with reference ${reference}`));
+    if (sale === undefined)
+      return Promise.reject(new AgentError("UNKNOWN_SALE", `no sale with reference ${reference}`));
     this.ensureLoaded(sale.saleId);
     const loaded = this.till.sales[sale.saleId] ?? sale;
     const refundId = `T${this.deps.clock.now().toString(36)}`;
     const value = amount ?? refundableAmount(loaded);
     const t = this.apply({ type: "refund", saleId: sale.saleId, refundId, amount: value });
-    if (t?.acceptance !== undefined && !t.acceptance.ok) return Promise.reject(new AgentError(t.acceptance.code, t.acceptance.message));
+    if (t?.acceptance !== undefined && !t.acceptance.ok)
+      return Promise.reject(new AgentError(t.acceptance.code, t.acceptance.message));
     return new Promise((resolve, reject) => {
       const timer = this.deps.clock.setTimeout(() => {
         this.refundWaiters.delete(refundId);
-        reject(new AgentError("TIMEOUT", `no answer from Vipps within ${timeoutMs} ms; the refund goes on in the background`));
+        reject(
+          new AgentError(
+            "TIMEOUT",
+            `no answer from Vipps within ${timeoutMs} ms; the refund goes on in the background`,
+          ),
+        );
       }, timeoutMs);
       this.refundWaiters.set(refundId, (update) => {
         this.deps.clock.clearTimeout(timer);
@@ -426,10 +505,17 @@ export class CheckoutRunner {
           if (this.stopped) return;
           const how = await this.deps.register.deliver(message.message);
           this.deps.journal.registerMessageDone(message.id, how, this.deps.clock.now());
-          if (how === "refused") this.deps.logger.warn({ saleId: message.saleId, kind: message.message.type }, "register refused a report");
+          if (how === "refused")
+            this.deps.logger.warn(
+              { saleId: message.saleId, kind: message.message.type },
+              "register refused a report",
+            );
         }
       } catch (error) {
-        this.deps.logger.warn({ err: errorMessage(error) }, "register did not ack a report; will re-send after the next hello");
+        this.deps.logger.warn(
+          { err: errorMessage(error) },
+          "register did not ack a report; will re-send after the next hello",
+        );
         return;
       } finally {
         this.flushing = false;
@@ -468,7 +554,10 @@ export class CheckoutRunner {
     this.deps.clock.clearTimeout(this.viewTimer);
     this.viewTimer = undefined;
     if (view.refreshAt !== undefined && !this.stopped) {
-      this.viewTimer = this.deps.clock.setTimeout(() => this.refreshView(), Math.max(0, view.refreshAt - this.deps.clock.now()));
+      this.viewTimer = this.deps.clock.setTimeout(
+        () => this.refreshView(),
+        Math.max(0, view.refreshAt - this.deps.clock.now()),
+      );
     }
   }
 }

@@ -19,7 +19,10 @@ export function controlApi(agent: RunningAgent, config: Config, version: string)
   const line = (row: SaleRow): SaleStatusLine => {
     const sale = agent.journal.getSale(row.saleId);
     const state = sale === undefined ? (row.outcome ?? row.phase) : wireState(sale);
-    const reason = sale?.phase.kind === "final" && sale.phase.outcome.state === "failed" ? sale.phase.outcome.reason : undefined;
+    const reason =
+      sale?.phase.kind === "final" && sale.phase.outcome.state === "failed"
+        ? sale.phase.outcome.reason
+        : undefined;
     return {
       saleId: row.saleId,
       saleNo: row.saleNo,
@@ -36,7 +39,14 @@ export function controlApi(agent: RunningAgent, config: Config, version: string)
   const fromUpdate = (update: SaleUpdate): SaleStatusLine => {
     const row = agent.journal.recentSales(200).find((r) => r.saleId === update.saleId);
     if (row !== undefined) return line(row);
-    return { saleId: update.saleId, saleNo: 0, state: update.state, amount: update.amount ?? 0, currency: config.vipps.currency, updatedAt: new Date().toISOString() };
+    return {
+      saleId: update.saleId,
+      saleNo: 0,
+      state: update.state,
+      amount: update.amount ?? 0,
+      currency: config.vipps.currency,
+      updatedAt: new Date().toISOString(),
+    };
   };
 
   return {
@@ -50,10 +60,12 @@ export function controlApi(agent: RunningAgent, config: Config, version: string)
       if (register !== "up") degraded.push(`register ${register}`);
       if (agent.mqtt.state !== "connected") degraded.push(`MQTT ${agent.mqtt.state}`);
       if (vipps.state === "failing") degraded.push("Vipps not answering");
-      if (printer.state !== "online" && printer.state !== "none") degraded.push(`printer ${printer.state.replace("_", " ")}`);
+      if (printer.state !== "online" && printer.state !== "none")
+        degraded.push(`printer ${printer.state.replace("_", " ")}`);
       if (agent.runner.displayFailed) degraded.push("display failing");
       if (config.gpio.enabled && agent.lights.available === false) degraded.push("GPIO not accessible");
-      if (agent.journal.meta(QR_CONTENT_KEY) === undefined) degraded.push("till QR unknown (run pos-agent setup)");
+      if (agent.journal.meta(QR_CONTENT_KEY) === undefined)
+        degraded.push("till QR unknown (run pos-agent setup)");
       const uptimeSeconds = Math.floor((Date.now() - agent.startedAt) / 1000);
       return {
         version,
@@ -65,12 +77,23 @@ export function controlApi(agent: RunningAgent, config: Config, version: string)
         ready: true,
         degraded,
         links: {
-          register: { state: register, ...(agent.register.peer?.id === undefined ? {} : { peer: agent.register.peer.id }) },
+          register: {
+            state: register,
+            ...(agent.register.peer?.id === undefined ? {} : { peer: agent.register.peer.id }),
+          },
           mqtt: { state: agent.mqtt.state },
           vipps,
           printer,
-          display: { state: config.display.path === "none" ? "none" : agent.runner.displayFailed ? "failed" : "ok" },
-          gpio: { state: !config.gpio.enabled ? "disabled" : agent.lights.available === false ? "unavailable" : "ok" },
+          display: {
+            state: config.display.path === "none" ? "none" : agent.runner.displayFailed ? "failed" : "ok",
+          },
+          gpio: {
+            state: !config.gpio.enabled
+              ? "disabled"
+              : agent.lights.available === false
+                ? "unavailable"
+                : "ok",
+          },
         },
         ...(active === undefined
           ? {}
@@ -83,12 +106,18 @@ export function controlApi(agent: RunningAgent, config: Config, version: string)
                 currency: active.basket.currency,
                 ...(capturedAmount(active) > 0 ? { capturedAmount: capturedAmount(active) } : {}),
                 ...(refundedAmount(active) > 0 ? { refundedAmount: refundedAmount(active) } : {}),
-                ...(currentAttempt(active.phase) === undefined ? {} : { reference: currentAttempt(active.phase)?.reference }),
+                ...(currentAttempt(active.phase) === undefined
+                  ? {}
+                  : { reference: currentAttempt(active.phase)?.reference }),
                 updatedAt: new Date(active.updatedAt).toISOString(),
               },
             }),
         lastSales: agent.journal.recentSales(10).map(line),
-        counters: { ...agent.runner.counters, ...flatten("mqtt", agent.mqtt.counters()), ...flatten("register", agent.register.counters) },
+        counters: {
+          ...agent.runner.counters,
+          ...flatten("mqtt", agent.mqtt.counters()),
+          ...flatten("register", agent.register.counters),
+        },
       };
     },
     reprint(sale?: string) {
@@ -99,12 +128,16 @@ export function controlApi(agent: RunningAgent, config: Config, version: string)
     },
     refreshQr() {
       const qr = agent.journal.meta(QR_CONTENT_KEY);
-      if (qr === undefined) return Promise.reject(new AgentError("QR_UNKNOWN", "no QR cached in the journal: run pos-agent setup"));
+      if (qr === undefined)
+        return Promise.reject(
+          new AgentError("QR_UNKNOWN", "no QR cached in the journal: run pos-agent setup"),
+        );
       agent.runner.setQrContent(qr);
       return Promise.resolve();
     },
     print(document) {
-      if (agent.receipts.printDocument === undefined) return Promise.reject(new AgentError("NO_PRINTER", "no receipt printer is configured"));
+      if (agent.receipts.printDocument === undefined)
+        return Promise.reject(new AgentError("NO_PRINTER", "no receipt printer is configured"));
       return Promise.resolve(agent.receipts.printDocument(document));
     },
   };

@@ -27,10 +27,15 @@ export async function runDaemon(file: string, overrides: AgentParts = {}): Promi
     process.stderr.write(`pos-agent: ${error.message}\n`);
     return EXIT.CONFIG;
   }
-  const logger = overrides.logger ?? createLogger({ level: loaded.config.log.level, base: { service: "pos-agent" } });
+  const logger =
+    overrides.logger ?? createLogger({ level: loaded.config.log.level, base: { service: "pos-agent" } });
   const notifier = createSystemdNotifier({ logger });
   let agent: RunningAgent | undefined;
-  const watchdog = createWatchdog({ notifier, logger, healthy: () => agent?.healthy() ?? { healthy: true, reason: "starting" } });
+  const watchdog = createWatchdog({
+    notifier,
+    logger,
+    healthy: () => agent?.healthy() ?? { healthy: true, reason: "starting" },
+  });
   watchdog.start();
 
   try {
@@ -49,7 +54,10 @@ export async function runDaemon(file: string, overrides: AgentParts = {}): Promi
     logger,
   }).catch((error: unknown) => {
     // The till can take payments without it; the technician's `status` says it is missing.
-    logger.error({ err: errorMessage(error), socket: loaded.config.control.socketPath }, "control socket not available");
+    logger.error(
+      { err: errorMessage(error), socket: loaded.config.control.socketPath },
+      "control socket not available",
+    );
     return undefined;
   });
   await notifier.ready(`serving till ${loaded.config.till.id}`);
@@ -85,14 +93,24 @@ function reload(file: string, current: LoadedConfig, logger: Logger): void {
   try {
     next = loadConfig(file);
   } catch (error) {
-    logger.error({ problems: error instanceof ConfigError ? error.problems : [errorMessage(error)] }, "reload refused: the config is invalid; still running with the previous one");
+    logger.error(
+      { problems: error instanceof ConfigError ? error.problems : [errorMessage(error)] },
+      "reload refused: the config is invalid; still running with the previous one",
+    );
     return;
   }
   logger.level = next.config.log.level;
   const changed = Object.keys(next.config).filter(
-    (key) => key !== "log" && JSON.stringify(next.config[key as keyof typeof next.config]) !== JSON.stringify(current.config[key as keyof typeof current.config]),
+    (key) =>
+      key !== "log" &&
+      JSON.stringify(next.config[key as keyof typeof next.config]) !==
+        JSON.stringify(current.config[key as keyof typeof current.config]),
   );
-  if (changed.length > 0) logger.warn({ sections: changed }, "config changed: restart the service to apply (systemctl restart pos-agent)");
+  if (changed.length > 0)
+    logger.warn(
+      { sections: changed },
+      "config changed: restart the service to apply (systemctl restart pos-agent)",
+    );
   else logger.info("config reloaded");
 }
 

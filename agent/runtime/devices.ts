@@ -13,7 +13,11 @@ import type { AgentParts } from "./agent.js";
  * page tables, the display's QR and font code and onoff are ≈ 60 ms of the daemon's start-up on
  * this machine (npm run bench), and memory, that a till without the device does not need.
  */
-export async function devicesFromConfig(config: Config, logger: Logger, clock: Clock): Promise<Pick<AgentParts, "screen" | "receipts" | "lights">> {
+export async function devicesFromConfig(
+  config: Config,
+  logger: Logger,
+  clock: Clock,
+): Promise<Pick<AgentParts, "screen" | "receipts" | "lights">> {
   const parts: { -readonly [K in keyof AgentParts]?: AgentParts[K] } = {};
   if (config.display.path !== "none") {
     const { openTerminalDisplay } = await import("../../drivers/display/index.js");
@@ -28,7 +32,10 @@ export async function devicesFromConfig(config: Config, logger: Logger, clock: C
     });
   }
   if (config.printer.uri !== "none") {
-    const [{ createPrinter }, { printerReceipts }] = await Promise.all([import("../../drivers/printer/index.js"), import("./printer-receipts.js")]);
+    const [{ createPrinter }, { printerReceipts }] = await Promise.all([
+      import("../../drivers/printer/index.js"),
+      import("./printer-receipts.js"),
+    ]);
     const printer = createPrinter(config.printer.uri, {
       model: config.printer.model,
       columns: config.printer.columns,
@@ -36,7 +43,8 @@ export async function devicesFromConfig(config: Config, logger: Logger, clock: C
       clock,
       logger: logger.child({ module: "printer" }),
     });
-    if (printer !== undefined) parts.receipts = printerReceipts(printer, config, clock, logger.child({ module: "receipts" }));
+    if (printer !== undefined)
+      parts.receipts = printerReceipts(printer, config, clock, logger.child({ module: "receipts" }));
   }
   if (config.gpio.enabled) {
     const { openStatusLights } = await import("../../drivers/gpio/index.js");

@@ -14,9 +14,21 @@ import type { PrintDocument } from "../../drivers/printer/index.js";
 export interface PaymentsPort {
   create(body: CreatePaymentBody, idempotencyKey: string): Promise<ApiResult<void>>;
   get(reference: string): Promise<ApiResult<PaymentSnapshot>>;
-  capture(reference: string, amount: Money, idempotencyKey: string): Promise<ApiResult<{ capturedAmount: number; pspReference?: string }>>;
-  cancel(reference: string, transactionOnly: boolean, idempotencyKey: string): Promise<ApiResult<PaymentSnapshot>>;
-  refund(reference: string, amount: Money, idempotencyKey: string): Promise<ApiResult<{ pspReference?: string }>>;
+  capture(
+    reference: string,
+    amount: Money,
+    idempotencyKey: string,
+  ): Promise<ApiResult<{ capturedAmount: number; pspReference?: string }>>;
+  cancel(
+    reference: string,
+    transactionOnly: boolean,
+    idempotencyKey: string,
+  ): Promise<ApiResult<PaymentSnapshot>>;
+  refund(
+    reference: string,
+    amount: Money,
+    idempotencyKey: string,
+  ): Promise<ApiResult<{ pspReference?: string }>>;
 }
 
 /** The register as the runner talks to it; `deliver` resolves only when the register acked. */
@@ -73,7 +85,9 @@ export interface LightsPort {
  * stay inside the port: the checkout only ever sees member ids and an opaque candidate handle.
  */
 export interface LoyaltyPort {
-  identify(customerToken: string): Promise<
+  identify(
+    customerToken: string,
+  ): Promise<
     | { kind: "member"; member: { id: string; tier?: string; displayName?: string } }
     | { kind: "not_member"; candidate: { readonly handle: string } }
     | { kind: "unavailable"; reason: string }
@@ -82,7 +96,9 @@ export interface LoyaltyPort {
     candidate: { readonly handle: string },
     onBindingMessage: (bindingMessage: string) => void,
     signal: AbortSignal,
-  ): Promise<{ kind: "enrolled"; member: { id: string; tier?: string; displayName?: string } } | { kind: string }>;
+  ): Promise<
+    { kind: "enrolled"; member: { id: string; tier?: string; displayName?: string } } | { kind: string }
+  >;
 }
 
 /** The durable MQTT outbox for the merchant's back office: the write is synchronous. */

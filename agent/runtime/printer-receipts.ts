@@ -2,7 +2,12 @@ import type { Clock } from "../../lib/clock.js";
 import type { Config } from "../../config/schema.js";
 import { errorMessage } from "../../lib/errors.js";
 import type { Logger } from "../../lib/log.js";
-import { PrintQueue, type PrintDocument, type PrinterErrorCode, type ReceiptPrinter } from "../../drivers/printer/index.js";
+import {
+  PrintQueue,
+  type PrintDocument,
+  type PrinterErrorCode,
+  type ReceiptPrinter,
+} from "../../drivers/printer/index.js";
 import type { ReceiptHooks } from "./agent.js";
 import type { ReceiptJob, ReceiptsPort } from "./ports.js";
 import { receiptDocument } from "./receipt-documents.js";
@@ -15,7 +20,8 @@ import { receiptDocument } from "./receipt-documents.js";
  */
 export function printerReceipts(printer: ReceiptPrinter, config: Config, clock: Clock, logger: Logger) {
   return (hooks: ReceiptHooks): ReceiptsPort & { close(): Promise<void> } => {
-    const saleOf = (jobId: string): string | undefined => (jobId.endsWith(":sale") ? jobId.slice(0, -":sale".length) : undefined);
+    const saleOf = (jobId: string): string | undefined =>
+      jobId.endsWith(":sale") ? jobId.slice(0, -":sale".length) : undefined;
     let last: "online" | "paper_out" | "cover_open" | "offline" = "online";
     const queue = new PrintQueue(printer, {
       retryIntervalMs: config.printer.retryIntervalMs,
@@ -30,7 +36,11 @@ export function printerReceipts(printer: ReceiptPrinter, config: Config, clock: 
         const saleId = saleOf(outcome.jobId);
         if (saleId !== undefined) hooks.finished(saleId, outcome.printed);
         last = outcome.printed ? "online" : printerState(outcome.error);
-        if (!outcome.printed) logger.warn({ jobId: outcome.jobId, error: outcome.error, willRetry: outcome.willRetry }, "receipt not printed");
+        if (!outcome.printed)
+          logger.warn(
+            { jobId: outcome.jobId, error: outcome.error, willRetry: outcome.willRetry },
+            "receipt not printed",
+          );
       },
     });
     return {
@@ -41,7 +51,10 @@ export function printerReceipts(printer: ReceiptPrinter, config: Config, clock: 
         try {
           queue.enqueue({ id: job.jobId, document });
         } catch (error) {
-          logger.error({ jobId: job.jobId, err: errorMessage(error) }, "receipt refused by the printer driver");
+          logger.error(
+            { jobId: job.jobId, err: errorMessage(error) },
+            "receipt refused by the printer driver",
+          );
         }
       },
       state: () => ({ state: last, queued: queue.pending.length }),

@@ -46,7 +46,11 @@ export function receiptDocument(job: ReceiptJob, config: Config, time: number): 
       refundId: refund.refundId,
       originalReceiptNumber: receiptNumber(sale),
       amount: refund.amount,
-      payment: { brand, reference: outcome.reference, ...(refund.pspReference === undefined ? {} : { pspReference: refund.pspReference }) },
+      payment: {
+        brand,
+        reference: outcome.reference,
+        ...(refund.pspReference === undefined ? {} : { pspReference: refund.pspReference }),
+      },
       ...(job.copy ? { copy: true } : {}),
     };
   }
@@ -57,8 +61,19 @@ export function receiptDocument(job: ReceiptJob, config: Config, time: number): 
     receiptNumber: receiptNumber(sale),
     lines,
     total: sale.basket.total,
-    payment: { brand, reference: outcome.reference, ...(outcome.pspReference === undefined ? {} : { pspReference: outcome.pspReference }) },
-    ...(sale.member === undefined ? {} : { member: { memberId: sale.member.id, ...(sale.member.tier === undefined ? {} : { tier: sale.member.tier }) } }),
+    payment: {
+      brand,
+      reference: outcome.reference,
+      ...(outcome.pspReference === undefined ? {} : { pspReference: outcome.pspReference }),
+    },
+    ...(sale.member === undefined
+      ? {}
+      : {
+          member: {
+            memberId: sale.member.id,
+            ...(sale.member.tier === undefined ? {} : { tier: sale.member.tier }),
+          },
+        }),
     ...(job.copy ? { copy: true } : {}),
   };
 }

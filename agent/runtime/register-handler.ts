@@ -20,15 +20,23 @@ export function registerCommandHandler(runner: CheckoutRunner, link: () => Regis
       case "cancel":
         return runner.handleRegisterCommand({ type: "cancel", saleId: message.saleId });
       case "refund":
-        return runner.handleRegisterCommand({ type: "refund", saleId: message.saleId, refundId: message.refundId, amount: message.amount });
+        return runner.handleRegisterCommand({
+          type: "refund",
+          saleId: message.saleId,
+          refundId: message.refundId,
+          amount: message.amount,
+        });
       case "status": {
         const update = runner.statusOf(message.saleId);
-        if (update === undefined) return { ok: false, code: "UNKNOWN_SALE", message: `no sale ${message.saleId}` };
+        if (update === undefined)
+          return { ok: false, code: "UNKNOWN_SALE", message: `no sale ${message.saleId}` };
         // After the ack has gone out: the register expects the answer as a separate frame.
         setImmediate(() => {
           link()
             .send(saleMessage(update))
-            .catch((error: unknown) => logger.debug({ saleId: message.saleId, err: String(error) }, "status answer not delivered"));
+            .catch((error: unknown) =>
+              logger.debug({ saleId: message.saleId, err: String(error) }, "status answer not delivered"),
+            );
         });
         return { ok: true };
       }

@@ -23,13 +23,21 @@ export class LinkRegisterPort implements RegisterPort {
 
   sendUpdate(update: SaleUpdate): void {
     if (!this.isUp) return;
-    this.link().send(saleMessage(update)).catch((error: unknown) => {
-      this.logger.debug({ saleId: update.saleId, err: errorMessage(error) }, "sale update not delivered");
-    });
+    this.link()
+      .send(saleMessage(update))
+      .catch((error: unknown) => {
+        this.logger.debug({ saleId: update.saleId, err: errorMessage(error) }, "sale update not delivered");
+      });
   }
 
   async deliver(message: DurableRegisterMessage): Promise<"acked" | "refused"> {
-    if (message.type === "sale") this.observe({ kind: "register_report", saleId: message.saleId, state: message.state, at: performance.now() });
+    if (message.type === "sale")
+      this.observe({
+        kind: "register_report",
+        saleId: message.saleId,
+        state: message.state,
+        at: performance.now(),
+      });
     const result = await this.link().send(message);
     return "acked" in result ? "acked" : "refused";
   }

@@ -19,7 +19,13 @@ export function saleEventOf(sale: Sale, at: number): SaleEvent | undefined {
     occurredAt: new Date(at).toISOString(),
     receiptNumber: String(sale.saleNo).padStart(6, "0"),
     ...(sale.member === undefined ? {} : { memberId: sale.member.id }),
-    lines: sale.basket.lines.map((l) => ({ id: l.id, name: l.name, quantity: l.quantity, totalAmount: l.total, taxRate: l.vatRate })),
+    lines: sale.basket.lines.map((l) => ({
+      id: l.id,
+      name: l.name,
+      quantity: l.quantity,
+      totalAmount: l.total,
+      taxRate: l.vatRate,
+    })),
   };
   const money = (value: number) => ({ currency: sale.basket.currency, value });
   switch (outcome.state) {
@@ -43,9 +49,20 @@ export function saleEventOf(sale: Sale, at: number): SaleEvent | undefined {
       };
     }
     case "failed":
-      return { ...base, eventId: `${reference}-failed`, type: "sale.failed", amount: money(sale.basket.total), reason: outcome.reason };
+      return {
+        ...base,
+        eventId: `${reference}-failed`,
+        type: "sale.failed",
+        amount: money(sale.basket.total),
+        reason: outcome.reason,
+      };
     case "cancelled":
-      return { ...base, eventId: `${reference}-cancelled`, type: "sale.cancelled", amount: money(sale.basket.total) };
+      return {
+        ...base,
+        eventId: `${reference}-cancelled`,
+        type: "sale.cancelled",
+        amount: money(sale.basket.total),
+      };
   }
 }
 

@@ -8,4 +8,9 @@ export type AgentTrace =
   | { readonly kind: "payment_event"; readonly name: string; readonly reference: string; readonly at: number }
   | { readonly kind: "vipps_request"; readonly op: string; readonly at: number }
   | { readonly kind: "vipps_response"; readonly op: string; readonly at: number }
-  | { readonly kind: "register_report"; readonly saleId: string; readonly state: string; readonly at: number };
+  | {
+      readonly kind: "register_report";
+      readonly saleId: string;
+      readonly state: string;
+      readonly at: number;
+    };

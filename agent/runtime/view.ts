@@ -33,7 +33,8 @@ export interface View {
  */
 export function viewOf(input: ViewInput): View {
   const { till, now } = input;
-  if (!input.registerUp || input.qrContent === undefined) return { screen: { kind: "out_of_service" }, lights: "error" };
+  if (!input.registerUp || input.qrContent === undefined)
+    return { screen: { kind: "out_of_service" }, lights: "error" };
 
   const active = till.activeSaleId === undefined ? undefined : till.sales[till.activeSaleId];
   if (active !== undefined) {
@@ -69,17 +70,31 @@ export function viewOf(input: ViewInput): View {
 
   const idle: View = { screen: { kind: "idle", qrContent: input.qrContent }, lights: "ready" };
   const last = input.lastFinished;
-  if (last === undefined || now >= last.at + RESULT_SCREEN_MS || last.sale.phase.kind !== "final") return idle;
+  if (last === undefined || now >= last.at + RESULT_SCREEN_MS || last.sale.phase.kind !== "final")
+    return idle;
   const outcome = last.sale.phase.outcome;
   const refreshAt = last.at + RESULT_SCREEN_MS;
   switch (outcome.state) {
     case "captured":
-      return { screen: { kind: "paid", amount: { currency: last.sale.basket.currency, value: outcome.capturedAmount } }, lights: "ready", refreshAt };
+      return {
+        screen: {
+          kind: "paid",
+          amount: { currency: last.sale.basket.currency, value: outcome.capturedAmount },
+        },
+        lights: "ready",
+        refreshAt,
+      };
     case "failed":
-      return { screen: { kind: "not_paid", reason: notPaidReason(outcome.reason) }, lights: "ready", refreshAt };
+      return {
+        screen: { kind: "not_paid", reason: notPaidReason(outcome.reason) },
+        lights: "ready",
+        refreshAt,
+      };
     case "cancelled":
       // Only worth telling the customer when a payment request had reached their phone.
-      return last.sale.attempts > 0 ? { screen: { kind: "not_paid", reason: "CANCELLED" }, lights: "ready", refreshAt } : idle;
+      return last.sale.attempts > 0
+        ? { screen: { kind: "not_paid", reason: "CANCELLED" }, lights: "ready", refreshAt }
+        : idle;
   }
 }
 

@@ -28,7 +28,10 @@ export class HealthTrackingPayments implements PaymentsPort {
     const result = await call;
     this.observe({ kind: "vipps_response", op: operation, at: performance.now() });
     // A refusal is an answer: Vipps is there. Only "no answer" counts as failing.
-    this.current = !result.ok && result.failure === "unavailable" ? { state: "failing", lastError: `${operation}: no answer` } : { state: "ok" };
+    this.current =
+      !result.ok && result.failure === "unavailable"
+        ? { state: "failing", lastError: `${operation}: no answer` }
+        : { state: "ok" };
     return result;
   }
 
@@ -38,7 +41,11 @@ export class HealthTrackingPayments implements PaymentsPort {
   get(reference: string): Promise<ApiResult<PaymentSnapshot>> {
     return this.note(this.inner.get(reference), "get");
   }
-  capture(reference: string, amount: Money, key: string): Promise<ApiResult<{ capturedAmount: number; pspReference?: string }>> {
+  capture(
+    reference: string,
+    amount: Money,
+    key: string,
+  ): Promise<ApiResult<{ capturedAmount: number; pspReference?: string }>> {
     return this.note(this.inner.capture(reference, amount, key), "capture");
   }
   cancel(reference: string, transactionOnly: boolean, key: string): Promise<ApiResult<PaymentSnapshot>> {

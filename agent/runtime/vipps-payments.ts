@@ -22,7 +22,11 @@ export class VippsPayments implements PaymentsPort {
     return classify(this.client.epayment.get(reference).then(snapshotOf));
   }
 
-  capture(reference: string, amount: Money, idempotencyKey: string): Promise<ApiResult<{ capturedAmount: number; pspReference?: string }>> {
+  capture(
+    reference: string,
+    amount: Money,
+    idempotencyKey: string,
+  ): Promise<ApiResult<{ capturedAmount: number; pspReference?: string }>> {
     return classify(
       this.client.epayment
         .capture(reference, amount, idempotencyKey)
@@ -30,12 +34,28 @@ export class VippsPayments implements PaymentsPort {
     );
   }
 
-  cancel(reference: string, transactionOnly: boolean, idempotencyKey: string): Promise<ApiResult<PaymentSnapshot>> {
-    return classify(this.client.epayment.cancel(reference, { cancelTransactionOnly: transactionOnly }, idempotencyKey).then(snapshotOf));
+  cancel(
+    reference: string,
+    transactionOnly: boolean,
+    idempotencyKey: string,
+  ): Promise<ApiResult<PaymentSnapshot>> {
+    return classify(
+      this.client.epayment
+        .cancel(reference, { cancelTransactionOnly: transactionOnly }, idempotencyKey)
+        .then(snapshotOf),
+    );
   }
 
-  refund(reference: string, amount: Money, idempotencyKey: string): Promise<ApiResult<{ pspReference?: string }>> {
-    return classify(this.client.epayment.refund(reference, amount, idempotencyKey).then((r) => ({ pspReference: r.pspReference })));
+  refund(
+    reference: string,
+    amount: Money,
+    idempotencyKey: string,
+  ): Promise<ApiResult<{ pspReference?: string }>> {
+    return classify(
+      this.client.epayment
+        .refund(reference, amount, idempotencyKey)
+        .then((r) => ({ pspReference: r.pspReference })),
+    );
   }
 }
 

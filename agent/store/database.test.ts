@@ -34,7 +34,9 @@ describe("openDatabase + migrate", () => {
     db.close();
     db = openDatabase(file);
     migrate(db, "alpha", [...a, { version: 3, sql: "CREATE INDEX t_a ON t (a)" }]);
-    const rows = db.prepare("SELECT namespace, version FROM schema_migrations ORDER BY namespace, version").all();
+    const rows = db
+      .prepare("SELECT namespace, version FROM schema_migrations ORDER BY namespace, version")
+      .all();
     expect(rows).toEqual([
       { namespace: "alpha", version: 1 },
       { namespace: "alpha", version: 2 },
@@ -47,7 +49,9 @@ describe("openDatabase + migrate", () => {
 
   it("rolls a failing migration back entirely", () => {
     const db = openDatabase(join(dir.path, "journal.db"));
-    expect(() => migrate(db, "bad", [{ version: 1, sql: "CREATE TABLE v (a TEXT); SELECT nope FROM nowhere;" }])).toThrow();
+    expect(() =>
+      migrate(db, "bad", [{ version: 1, sql: "CREATE TABLE v (a TEXT); SELECT nope FROM nowhere;" }]),
+    ).toThrow();
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'v'").get()).toBeUndefined();
     db.close();
   });

@@ -69,8 +69,11 @@ export function migrate(db: Db, namespace: string, migrations: readonly Migratio
     "CREATE TABLE IF NOT EXISTS schema_migrations (namespace TEXT NOT NULL, version INTEGER NOT NULL, applied_at TEXT NOT NULL, PRIMARY KEY (namespace, version))",
   );
   const current =
-    (db.prepare("SELECT MAX(version) AS v FROM schema_migrations WHERE namespace = ?").get(namespace) as { v: number | null })
-      .v ?? 0;
+    (
+      db.prepare("SELECT MAX(version) AS v FROM schema_migrations WHERE namespace = ?").get(namespace) as {
+        v: number | null;
+      }
+    ).v ?? 0;
   const sorted = [...migrations].sort((a, b) => a.version - b.version);
   for (const migration of sorted) {
     if (migration.version <= current) continue;

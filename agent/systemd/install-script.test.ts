@@ -68,7 +68,11 @@ describe("install.sh in a throw-away root", { timeout: 120_000 }, () => {
     // systemd integration, byte for byte from systemd/.
     const installed: [string, string, string][] = [
       ["usr/local/lib/systemd/system/pos-agent.service", "systemd/pos-agent.service", "0644"],
-      ["usr/local/lib/systemd/system/systemd-time-wait-sync.service.d/pos-agent.conf", "systemd/time-wait-sync.conf", "0644"],
+      [
+        "usr/local/lib/systemd/system/systemd-time-wait-sync.service.d/pos-agent.conf",
+        "systemd/time-wait-sync.conf",
+        "0644",
+      ],
       ["usr/local/lib/sysusers.d/pos-agent.conf", "systemd/pos-agent.sysusers.conf", "0644"],
       ["usr/local/lib/modules-load.d/pos-agent.conf", "systemd/pos-agent.modules-load.conf", "0644"],
       ["etc/udev/rules.d/99-pos-agent.rules", "systemd/99-pos-agent.rules", "0644"],
@@ -91,8 +95,12 @@ describe("install.sh in a throw-away root", { timeout: 120_000 }, () => {
     const passwd = read(join(root, "etc/passwd"));
     expect(passwd).toMatch(/^pos-agent:x:\d+:\d+:Vipps MobilePay POS agent:\/:\/usr\/sbin\/nologin$/m);
     const group = read(join(root, "etc/group"));
-    for (const [name, gid] of Object.entries(PI_GROUPS)) expect(group).toMatch(new RegExp(`^${name}:x:${gid}:pi,pos-agent$`, "m"));
-    const memberOf = group.split("\n").filter((l) => /[:,]pos-agent(,|$)/.test(l)).map((l) => l.split(":")[0]);
+    for (const [name, gid] of Object.entries(PI_GROUPS))
+      expect(group).toMatch(new RegExp(`^${name}:x:${gid}:pi,pos-agent$`, "m"));
+    const memberOf = group
+      .split("\n")
+      .filter((l) => /[:,]pos-agent(,|$)/.test(l))
+      .map((l) => l.split(":")[0]);
     expect(memberOf.sort()).toEqual(["dialout", "gpio", "lp", "tty"]);
     const uid = idOf(root, "passwd", "pos-agent");
     const gid = idOf(root, "group", "pos-agent");
@@ -124,25 +132,36 @@ describe("install.sh in a throw-away root", { timeout: 120_000 }, () => {
     const again = install(artifact);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain(`release ${V1} is already installed`);
-    expect(again.stdout).not.toMatch(/example config installed|udev rules template installed|current release/);
+    expect(again.stdout).not.toMatch(
+      /example config installed|udev rules template installed|current release/,
+    );
     expect(snapshot(root)).toEqual(before);
   });
 
   it("never overwrites an existing config, secret or udev rule, and warns about a loose secret", () => {
     mkdirSync(join(root, "etc/pos-agent/secrets"), { recursive: true });
-    writeFileSync(join(root, "etc/pos-agent/pos-agent.yaml"), "till:\n  id: kasse7 # the technician's own\n", { mode: 0o600 });
+    writeFileSync(
+      join(root, "etc/pos-agent/pos-agent.yaml"),
+      "till:\n  id: kasse7 # the technician's own\n",
+      { mode: 0o600 },
+    );
     writeFileSync(join(root, "etc/pos-agent/secrets/vipps-client-secret"), "s3cret-value\n", { mode: 0o644 });
     writeFileSync(join(root, "etc/pos-agent/secrets/vipps-subscription-key"), "k3y\n", { mode: 0o600 });
     chmodSync(join(root, "etc/pos-agent/secrets"), 0o750);
     mkdirSync(join(root, "etc/udev/rules.d"), { recursive: true });
-    writeFileSync(join(root, "etc/udev/rules.d/99-pos-agent.rules"), 'SUBSYSTEM=="tty", SYMLINK+="pos-register"\n');
+    writeFileSync(
+      join(root, "etc/udev/rules.d/99-pos-agent.rules"),
+      'SUBSYSTEM=="tty", SYMLINK+="pos-register"\n',
+    );
     const before = snapshot(join(root, "etc"));
 
     const result = install(makeArtifact(dir.path, { version: V1 }));
     expect(result.code).toBe(0);
     const after = snapshot(join(root, "etc")).filter((line) => / (pos-agent|udev)/.test(line));
     expect(after).toEqual(before.filter((line) => / (pos-agent|udev)/.test(line)));
-    expect(read(join(root, "etc/pos-agent/pos-agent.yaml"))).toBe("till:\n  id: kasse7 # the technician's own\n");
+    expect(read(join(root, "etc/pos-agent/pos-agent.yaml"))).toBe(
+      "till:\n  id: kasse7 # the technician's own\n",
+    );
     expect(read(join(root, "etc/pos-agent/secrets/vipps-client-secret"))).toBe("s3cret-value\n");
     expect(result.stderr).toMatch(/vipps-client-secret has mode 644; make it 0600/);
     expect(result.stderr).not.toContain("vipps-subscription-key");
@@ -166,7 +185,9 @@ describe("install.sh in a throw-away root", { timeout: 120_000 }, () => {
     expect(readlinkSync(join(root, "opt/pos-agent/previous"))).toBe(`releases/${V1}`);
     expect(read(installedUnit)).toBe(v2Unit);
     const backups = readdirSync(join(state, "backups"));
-    expect(backups).toEqual([expect.stringMatching(new RegExp(`^\\d{8}T\\d{6}Z-${V1.replace(/[.+]/g, "\\$&")}$`))]);
+    expect(backups).toEqual([
+      expect.stringMatching(new RegExp(`^\\d{8}T\\d{6}Z-${V1.replace(/[.+]/g, "\\$&")}$`)),
+    ]);
     const backup = join(state, "backups", backups[0]!);
     expect(read(join(backup, "journal.db"))).toBe("sqlite pages");
     expect(read(join(backup, "journal.db-wal"))).toBe("wal frames");
@@ -203,7 +224,11 @@ describe("install.sh in a throw-away root", { timeout: 120_000 }, () => {
     expect(install(makeArtifact(dir.path, { version: "1.3.0+g4" }), "--keep", "2").code).toBe(0);
     expect(readlinkSync(join(root, "opt/pos-agent/current"))).toBe("releases/1.3.0+g4");
     expect(readlinkSync(join(root, "opt/pos-agent/previous"))).toBe("releases/1.1.0+g2");
-    expect(readdirSync(join(root, "opt/pos-agent/releases")).sort()).toEqual(["1.1.0+g2", "1.2.0+g3", "1.3.0+g4"]);
+    expect(readdirSync(join(root, "opt/pos-agent/releases")).sort()).toEqual([
+      "1.1.0+g2",
+      "1.2.0+g3",
+      "1.3.0+g4",
+    ]);
   });
 
   it("installs from a tarball with one top directory", () => {
@@ -229,7 +254,10 @@ describe("install.sh in a throw-away root", { timeout: 120_000 }, () => {
       rmSync(join(dir.path, `pos-agent-${V1}`), { recursive: true });
     }
     // An image built on another machine: the check can be skipped knowingly.
-    const result = install(makeArtifact(dir.path, { version: V1, arch: "arm64", nodeAbi: "127" }), "--skip-node-check");
+    const result = install(
+      makeArtifact(dir.path, { version: V1, arch: "arm64", nodeAbi: "127" }),
+      "--skip-node-check",
+    );
     expect(result.code).toBe(0);
   });
 
@@ -269,7 +297,9 @@ describe("install.sh in a throw-away root", { timeout: 120_000 }, () => {
       "# Written by install.sh --node: the service runs /usr/local/bin/node.\n[Service]\nExecStart=\n" +
         "ExecStart=/usr/local/bin/node --max-semi-space-size=1 --liftoff-only /opt/pos-agent/current/dist/bundle/pos-agent.js run --config /etc/pos-agent/pos-agent.yaml\n",
     );
-    expect(read(join(root, "usr/local/bin/pos-agent"))).toContain("exec /usr/local/bin/node /opt/pos-agent/current/");
+    expect(read(join(root, "usr/local/bin/pos-agent"))).toContain(
+      "exec /usr/local/bin/node /opt/pos-agent/current/",
+    );
 
     const dropInText = read(dropIn);
     expect(install(artifact, "--reinstall").code).toBe(0); // no --node: the last choice stays
@@ -277,7 +307,9 @@ describe("install.sh in a throw-away root", { timeout: 120_000 }, () => {
 
     expect(install(artifact, "--node", "/usr/bin/node").code).toBe(0);
     expect(existsSync(dropIn)).toBe(false);
-    expect(read(join(root, "usr/local/bin/pos-agent"))).toContain("exec /usr/bin/node /opt/pos-agent/current/");
+    expect(read(join(root, "usr/local/bin/pos-agent"))).toContain(
+      "exec /usr/bin/node /opt/pos-agent/current/",
+    );
   });
 
   it("answers usage errors without touching anything", () => {

@@ -9,7 +9,10 @@ import { createSystemdNotifier } from "./notifier.js";
 /** A logger whose NDJSON lines land in an array. */
 function capturingLogger(): { logger: Logger; lines: () => Record<string, unknown>[] } {
   const raw: string[] = [];
-  const logger = createLogger({ level: "debug", destination: { write: (line: string) => void raw.push(line) } });
+  const logger = createLogger({
+    level: "debug",
+    destination: { write: (line: string) => void raw.push(line) },
+  });
   return { logger, lines: () => raw.map((l) => JSON.parse(l) as Record<string, unknown>) };
 }
 
@@ -34,7 +37,10 @@ describe("systemd notifier against a real notify socket", () => {
   });
 
   it("sends the exact sd_notify messages, each confirmed by a barrier", async () => {
-    const notifier = createSystemdNotifier({ env: { NOTIFY_SOCKET: socket.path, PATH: process.env.PATH }, monotonicUsec: () => 42n });
+    const notifier = createSystemdNotifier({
+      env: { NOTIFY_SOCKET: socket.path, PATH: process.env.PATH },
+      monotonicUsec: () => 42n,
+    });
     expect(notifier.enabled).toBe(true);
 
     expect(await notifier.status("reconciling 2 unfinished payments")).toBe(true);
@@ -77,7 +83,13 @@ describe("systemd notifier against a real notify socket", () => {
       notifier.status("d"),
     ]);
     expect(results).toEqual([true, true, true, true, true, true, true]);
-    expect(socket.notifications()).toEqual(["STATUS=a", "STATUS=c", "WATCHDOG=1", "READY=1\nSTATUS=serving", "STATUS=d"]);
+    expect(socket.notifications()).toEqual([
+      "STATUS=a",
+      "STATUS=c",
+      "WATCHDOG=1",
+      "READY=1\nSTATUS=serving",
+      "STATUS=d",
+    ]);
   });
 
   it("flush() waits until everything sent so far is delivered", async () => {
@@ -91,7 +103,10 @@ describe("systemd notifier against a real notify socket", () => {
 
   it("refuses a malformed message without sending it and keeps working", async () => {
     const log = capturingLogger();
-    const notifier = createSystemdNotifier({ env: { NOTIFY_SOCKET: socket.path, PATH: process.env.PATH }, logger: log.logger });
+    const notifier = createSystemdNotifier({
+      env: { NOTIFY_SOCKET: socket.path, PATH: process.env.PATH },
+      logger: log.logger,
+    });
     expect(await notifier.extendTimeout(-1)).toBe(false);
     expect(await notifier.watchdog()).toBe(true);
     expect(socket.notifications()).toEqual(["WATCHDOG=1"]);
@@ -139,7 +154,9 @@ describe("systemd notifier failures never reach the caller", () => {
       logger: log.logger,
     });
     expect(await notifier.ready()).toBe(false);
-    expect(log.lines().find((l) => l.level === "error")?.msg).toMatch(/cannot run .*missing-systemd-notify: spawn .* ENOENT/);
+    expect(log.lines().find((l) => l.level === "error")?.msg).toMatch(
+      /cannot run .*missing-systemd-notify: spawn .* ENOENT/,
+    );
   });
 
   it("kills a helper that hangs and carries on", async () => {
@@ -157,7 +174,11 @@ describe("systemd notifier failures never reach the caller", () => {
 
   it("logs recovery after an outage", async () => {
     const log = capturingLogger();
-    const flaky = script(dir.path, "flaky-notify", `if [ -e '${join(dir.path, "ok")}' ]; then exit 0; fi; echo 'Failed to notify init system' >&2; exit 1`);
+    const flaky = script(
+      dir.path,
+      "flaky-notify",
+      `if [ -e '${join(dir.path, "ok")}' ]; then exit 0; fi; echo 'Failed to notify init system' >&2; exit 1`,
+    );
     const notifier = createSystemdNotifier({
       env: { NOTIFY_SOCKET: join(dir.path, "n.sock"), PATH: process.env.PATH },
       command: flaky,
@@ -169,8 +190,13 @@ describe("systemd notifier failures never reach the caller", () => {
     expect(await notifier.watchdog()).toBe(true);
     const lines = log.lines();
     expect(lines.filter((l) => l.level === "error").map((l) => l.msg)).toEqual([
-      "systemd notification failed: flaky-notify exited with 1: Failed to notify init system".replace("flaky-notify", flaky),
+      "systemd notification failed: flaky-notify exited with 1: Failed to notify init system".replace(
+        "flaky-notify",
+        flaky,
+      ),
     ]);
-    expect(lines.some((l) => l.level === "info" && l.msg === "systemd notifications delivered again")).toBe(true);
+    expect(lines.some((l) => l.level === "info" && l.msg === "systemd notifications delivered again")).toBe(
+      true,
+    );
   });
 });

@@ -90,11 +90,22 @@ export function createSystemdNotifier(options: NotifierOptions = {}): SystemdNot
       });
       const timer = clock.setTimeout(() => {
         child.kill("SIGKILL");
-        reject(new AgentError<SystemdErrorCode>("SYSTEMD_NOTIFY_FAILED", `${command} did not finish within ${timeoutMs} ms`));
+        reject(
+          new AgentError<SystemdErrorCode>(
+            "SYSTEMD_NOTIFY_FAILED",
+            `${command} did not finish within ${timeoutMs} ms`,
+          ),
+        );
       }, timeoutMs);
       child.on("error", (error) => {
         clock.clearTimeout(timer);
-        reject(new AgentError<SystemdErrorCode>("SYSTEMD_NOTIFY_FAILED", `cannot run ${command}: ${error.message}`, { cause: error }));
+        reject(
+          new AgentError<SystemdErrorCode>(
+            "SYSTEMD_NOTIFY_FAILED",
+            `cannot run ${command}: ${error.message}`,
+            { cause: error },
+          ),
+        );
       });
       child.on("close", (code, signal) => {
         clock.clearTimeout(timer);
@@ -124,7 +135,11 @@ export function createSystemdNotifier(options: NotifierOptions = {}): SystemdNot
         failing = false;
       } catch (error) {
         // Logged once per outage: a missing helper would otherwise log every watchdog period.
-        if (!failing) logger.error({ err: error, kind: next.message.kind }, `systemd notification failed: ${errorMessage(error)}`);
+        if (!failing)
+          logger.error(
+            { err: error, kind: next.message.kind },
+            `systemd notification failed: ${errorMessage(error)}`,
+          );
         failing = true;
       }
       for (const resolve of next.resolvers) resolve(delivered);
@@ -140,7 +155,10 @@ export function createSystemdNotifier(options: NotifierOptions = {}): SystemdNot
     try {
       notifyAssignments(message); // refuse a malformed message now, not in the queue
     } catch (error) {
-      logger.error({ err: error, kind: message.kind }, `systemd notification refused: ${errorMessage(error)}`);
+      logger.error(
+        { err: error, kind: message.kind },
+        `systemd notification refused: ${errorMessage(error)}`,
+      );
       return Promise.resolve(false);
     }
     return new Promise((resolve) => {

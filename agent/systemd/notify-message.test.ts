@@ -27,15 +27,18 @@ describe("notifyAssignments", () => {
     },
   );
 
-  it.each([0, -5, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 3_600_001])("refuses a timeout extension of %s ms", (ms) => {
-    let thrown: unknown;
-    try {
-      notifyAssignments({ kind: "extend-timeout", ms });
-    } catch (error) {
-      thrown = error;
-    }
-    expect(isAgentError(thrown, "SYSTEMD_BAD_MESSAGE")).toBe(true);
-  });
+  it.each([0, -5, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 3_600_001])(
+    "refuses a timeout extension of %s ms",
+    (ms) => {
+      let thrown: unknown;
+      try {
+        notifyAssignments({ kind: "extend-timeout", ms });
+      } catch (error) {
+        thrown = error;
+      }
+      expect(isAgentError(thrown, "SYSTEMD_BAD_MESSAGE")).toBe(true);
+    },
+  );
 
   it("refuses a negative MONOTONIC_USEC", () => {
     expect(() => notifyAssignments({ kind: "reloading", monotonicUsec: -1n })).toThrow(/MONOTONIC_USEC/);
@@ -45,7 +48,9 @@ describe("notifyAssignments", () => {
 describe("sanitizeStatus", () => {
   it("keeps a status on one line, so a status text cannot forge another assignment", () => {
     expect(sanitizeStatus("paid\nREADY=1")).toBe("paid READY=1");
-    expect(notifyAssignments({ kind: "status", status: "a\r\nWATCHDOG=1\u0000b" })).toEqual(["STATUS=a WATCHDOG=1 b"]);
+    expect(notifyAssignments({ kind: "status", status: "a\r\nWATCHDOG=1\u0000b" })).toEqual([
+      "STATUS=a WATCHDOG=1 b",
+    ]);
   });
 
   it("collapses runs of spaces and trims", () => {

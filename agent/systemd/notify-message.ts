@@ -44,8 +44,11 @@ const EXTEND_MAX_MS = 3_600_000;
  * `"x\nREADY=1"` could forge readiness), no control characters, at most STATUS_MAX_CHARS.
  */
 export function sanitizeStatus(text: string): string {
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
-  const oneLine = text.replace(/[\u0000-\u001f\u007f]+/g, " ").replace(/ {2,}/g, " ").trim();
+  const oneLine = text
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
+    .replace(/[\u0000-\u001f\u007f]+/g, " ")
+    .replace(/ {2,}/g, " ")
+    .trim();
   return oneLine.length <= STATUS_MAX_CHARS ? oneLine : `${oneLine.slice(0, STATUS_MAX_CHARS - 1)}…`;
 }
 

@@ -152,7 +152,11 @@ describe("udev-rule.sh", () => {
   afterEach(() => dir.cleanup());
 
   /** Runs the script with a udevadm that prints `walk` for exactly `device`. */
-  function run(args: string[], device: string, walk: string | undefined): { code: number | null; stdout: string; stderr: string } {
+  function run(
+    args: string[],
+    device: string,
+    walk: string | undefined,
+  ): { code: number | null; stdout: string; stderr: string } {
     const walkFile = join(dir.path, "walk.txt");
     writeFileSync(walkFile, walk ?? "");
     const udevadm = join(dir.path, "udevadm");
@@ -161,12 +165,17 @@ describe("udev-rule.sh", () => {
       [
         "#!/bin/sh",
         `if [ "$*" != "info --attribute-walk --name=${device}" ]; then echo "unexpected arguments: $*" >&2; exit 2; fi`,
-        walk === undefined ? `echo "Unknown device \\"${device}\\": No such device" >&2; exit 1` : `cat '${walkFile}'`,
+        walk === undefined
+          ? `echo "Unknown device \\"${device}\\": No such device" >&2; exit 1`
+          : `cat '${walkFile}'`,
         "",
       ].join("\n"),
       { mode: 0o755 },
     );
-    const result = spawnSync("sh", [SCRIPT, ...args], { encoding: "utf8", env: { ...process.env, UDEVADM: udevadm } });
+    const result = spawnSync("sh", [SCRIPT, ...args], {
+      encoding: "utf8",
+      env: { ...process.env, UDEVADM: udevadm },
+    });
     return { code: result.status, stdout: result.stdout, stderr: result.stderr };
   }
 
@@ -224,7 +233,11 @@ describe("udev-rule.sh", () => {
   });
 
   it("refuses attribute values that would break out of the rule's quotes", () => {
-    const result = run(["register", "/dev/ttyUSB0"], "/dev/ttyUSB0", FTDI.replace('serial}=="A10KZP1Z"', 'serial}=="A1", RUN+="/bin/evil"'));
+    const result = run(
+      ["register", "/dev/ttyUSB0"],
+      "/dev/ttyUSB0",
+      FTDI.replace('serial}=="A10KZP1Z"', 'serial}=="A1", RUN+="/bin/evil"'),
+    );
     expect(result.code).toBe(65);
     expect(result.stdout).toBe("");
   });
@@ -235,9 +248,12 @@ describe("udev-rule.sh", () => {
     expect(result.stderr).toMatch(/udevadm cannot find \/dev\/ttyUSB9: Unknown device/);
   });
 
-  it.each([[[]], [["register"]], [["display", "/dev/tty1"]], [["register", "/dev/ttyUSB0", "extra"]]])("answers %j with usage", (args) => {
-    const result = run(args, "/dev/ttyUSB0", FTDI);
-    expect(result.code).toBe(64);
-    expect(result.stderr).toMatch(/^usage: /);
-  });
+  it.each([[[]], [["register"]], [["display", "/dev/tty1"]], [["register", "/dev/ttyUSB0", "extra"]]])(
+    "answers %j with usage",
+    (args) => {
+      const result = run(args, "/dev/ttyUSB0", FTDI);
+      expect(result.code).toBe(64);
+      expect(result.stderr).toMatch(/^usage: /);
+    },
+  );
 });

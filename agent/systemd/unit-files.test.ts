@@ -56,14 +56,18 @@ function words(unit: Unit, section: string, key: string): string[] {
 function analyze(args: string[]): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync("systemd-analyze", args, { encoding: "utf8", timeout: 60_000 });
   if (result.error !== undefined) {
-    throw new Error(`systemd-analyze cannot run (${result.error.message}); install the systemd package (apt-get install systemd)`);
+    throw new Error(
+      `systemd-analyze cannot run (${result.error.message}); install the systemd package (apt-get install systemd)`,
+    );
   }
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 /** Parses "→ Overall exposure level for pos-agent.service: 1.8 OK 🙂". */
 function overallExposure(output: string, unitName: string): number {
-  const match = new RegExp(`Overall exposure level for ${unitName.replace(".", "\\.")}: (\\d+(?:\\.\\d+)?)`).exec(output);
+  const match = new RegExp(
+    `Overall exposure level for ${unitName.replace(".", "\\.")}: (\\d+(?:\\.\\d+)?)`,
+  ).exec(output);
   if (match === null) throw new Error(`no exposure line in:\n${output}`);
   return Number(match[1]);
 }
@@ -115,7 +119,13 @@ describe("systemd-analyze verify", () => {
 
   it("really fails on a broken unit (the check above can fail)", () => {
     const target = join(dir.path, "pos-agent.service");
-    writeFileSync(target, readFileSync(AGENT_UNIT, "utf8").replace(/^ExecStart=\/usr\/bin\/node /m, "ExecStart=/nonexistent/node "));
+    writeFileSync(
+      target,
+      readFileSync(AGENT_UNIT, "utf8").replace(
+        /^ExecStart=\/usr\/bin\/node /m,
+        "ExecStart=/nonexistent/node ",
+      ),
+    );
     const result = analyze(["verify", "--man=no", "--generators=no", target]);
     expect(result.status).not.toBe(0);
     expect(result.stderr).toMatch(/\/nonexistent\/node/);
@@ -148,7 +158,11 @@ describe("pos-agent.service contract", () => {
   it("starts after the network is up and the clock is synchronised", () => {
     for (const key of ["After", "Wants"]) {
       expect(words(unit, "Unit", key)).toEqual(
-        expect.arrayContaining(["network-online.target", "time-sync.target", "systemd-time-wait-sync.service"]),
+        expect.arrayContaining([
+          "network-online.target",
+          "time-sync.target",
+          "systemd-time-wait-sync.service",
+        ]),
       );
     }
   });
@@ -180,7 +194,14 @@ describe("pos-agent.service contract", () => {
     expect(one(unit, "Service", "PrivateDevices")).toBeUndefined();
     expect(one(unit, "Service", "DevicePolicy")).toBe("closed");
     expect(values(unit, "Service", "DeviceAllow").sort()).toEqual(
-      ["/dev/tty1 rw", "char-gpiochip rw", "char-ttyACM rw", "char-ttyAMA rw", "char-ttyUSB rw", "char-usb rw"].sort(),
+      [
+        "/dev/tty1 rw",
+        "char-gpiochip rw",
+        "char-ttyACM rw",
+        "char-ttyAMA rw",
+        "char-ttyUSB rw",
+        "char-usb rw",
+      ].sort(),
     );
     expect(one(unit, "Service", "ProtectKernelTunables")).toBe("yes");
     expect(words(unit, "Service", "ReadWritePaths")).toEqual(["-/sys/class/gpio", "-/sys/devices/platform"]);
@@ -188,6 +209,11 @@ describe("pos-agent.service contract", () => {
 
   it("keeps V8's JIT working and the sockets the agent needs", () => {
     expect(values(unit, "Service", "MemoryDenyWriteExecute")).toEqual([]);
-    expect(words(unit, "Service", "RestrictAddressFamilies").sort()).toEqual(["AF_INET", "AF_INET6", "AF_NETLINK", "AF_UNIX"]);
+    expect(words(unit, "Service", "RestrictAddressFamilies").sort()).toEqual([
+      "AF_INET",
+      "AF_INET6",
+      "AF_NETLINK",
+      "AF_UNIX",
+    ]);
   });
 });

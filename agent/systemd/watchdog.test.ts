@@ -20,9 +20,15 @@ function recordingNotifier(): { watchdog: () => Promise<boolean>; pings: number[
   };
 }
 
-function capturingLogger(): { logger: Logger; lines: () => { level: string; msg: string; reason?: string; lagMs?: number }[] } {
+function capturingLogger(): {
+  logger: Logger;
+  lines: () => { level: string; msg: string; reason?: string; lagMs?: number }[];
+} {
   const raw: string[] = [];
-  const logger = createLogger({ level: "debug", destination: { write: (line: string) => void raw.push(line) } });
+  const logger = createLogger({
+    level: "debug",
+    destination: { write: (line: string) => void raw.push(line) },
+  });
   return { logger, lines: () => raw.map((l) => JSON.parse(l) as { level: string; msg: string }) };
 }
 
@@ -53,7 +59,12 @@ describe("watchdogTimeoutMs", () => {
 describe("watchdog scheduler", () => {
   it("pings at start and then every half interval while healthy", () => {
     const n = recordingNotifier();
-    const dog = createWatchdog({ notifier: n, healthy: () => true, env: { WATCHDOG_USEC: "10000000" }, clock: n.clock });
+    const dog = createWatchdog({
+      notifier: n,
+      healthy: () => true,
+      env: { WATCHDOG_USEC: "10000000" },
+      clock: n.clock,
+    });
     expect(dog.enabled).toBe(true);
     expect(dog.timeoutMs).toBe(10_000);
     expect(dog.periodMs).toBe(5_000);
@@ -97,7 +108,9 @@ describe("watchdog scheduler", () => {
     const lines = log.lines();
     const warnings = lines.filter((l) => l.level === "warn");
     expect(warnings.map((w) => w.reason)).toEqual(["register link wedged", "effect runner stuck"]);
-    expect(lines.filter((l) => l.level === "info").map((l) => l.msg)).toEqual(["healthy again: watchdog pings resumed"]);
+    expect(lines.filter((l) => l.level === "info").map((l) => l.msg)).toEqual([
+      "healthy again: watchdog pings resumed",
+    ]);
     dog.stop();
   });
 
@@ -126,7 +139,13 @@ describe("watchdog scheduler", () => {
 
   it("does nothing when systemd has no watchdog for this process", () => {
     const n = recordingNotifier();
-    const dog = createWatchdog({ notifier: n, healthy: () => true, env: { WATCHDOG_USEC: "2000000", WATCHDOG_PID: "1" }, pid: 2, clock: n.clock });
+    const dog = createWatchdog({
+      notifier: n,
+      healthy: () => true,
+      env: { WATCHDOG_USEC: "2000000", WATCHDOG_PID: "1" },
+      pid: 2,
+      clock: n.clock,
+    });
     expect(dog.enabled).toBe(false);
     expect(dog.periodMs).toBeUndefined();
     dog.start();
@@ -148,7 +167,13 @@ describe("watchdog scheduler", () => {
       setTimeout: (cb, ms) => n.clock.setTimeout(cb, ms),
       clearTimeout: (h) => n.clock.clearTimeout(h),
     };
-    const dog = createWatchdog({ notifier: n, healthy: () => true, env: { WATCHDOG_USEC: "4000000" }, clock, logger: log.logger });
+    const dog = createWatchdog({
+      notifier: n,
+      healthy: () => true,
+      env: { WATCHDOG_USEC: "4000000" },
+      clock,
+      logger: log.logger,
+    });
     dog.start();
     n.clock.advance(2_000); // on time
     blockedMs = 999;
@@ -195,11 +220,19 @@ describe("watchdog end to end", () => {
   });
 
   it("keeps a real notify socket fed with WATCHDOG=1", async () => {
-    const env = { NOTIFY_SOCKET: socket.path, PATH: process.env.PATH, WATCHDOG_USEC: "400000", WATCHDOG_PID: String(process.pid) };
+    const env = {
+      NOTIFY_SOCKET: socket.path,
+      PATH: process.env.PATH,
+      WATCHDOG_USEC: "400000",
+      WATCHDOG_PID: String(process.pid),
+    };
     const notifier = createSystemdNotifier({ env });
     const dog = createWatchdog({ notifier, healthy: () => true, env });
     dog.start();
-    await vi.waitFor(() => expect(socket.notifications().length).toBeGreaterThanOrEqual(3), { timeout: 20_000, interval: 50 });
+    await vi.waitFor(() => expect(socket.notifications().length).toBeGreaterThanOrEqual(3), {
+      timeout: 20_000,
+      interval: 50,
+    });
     dog.stop();
     await notifier.flush();
     expect(new Set(socket.notifications())).toEqual(new Set(["WATCHDOG=1"]));

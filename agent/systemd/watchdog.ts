@@ -90,7 +90,10 @@ export function createWatchdog(options: WatchdogOptions): Watchdog {
     // that size gets the agent restarted. Worth a line in the journal.
     if (lagMs >= period / 2) {
       counters.late++;
-      logger.warn({ lagMs: Math.round(lagMs), periodMs: period }, "event loop was blocked: watchdog tick ran late");
+      logger.warn(
+        { lagMs: Math.round(lagMs), periodMs: period },
+        "event loop was blocked: watchdog tick ran late",
+      );
     }
     const verdict = check();
     if (verdict.healthy) {
@@ -100,7 +103,10 @@ export function createWatchdog(options: WatchdogOptions): Watchdog {
     } else {
       counters.skipped++;
       if (lastVerdict.healthy || lastVerdict.reason !== verdict.reason) {
-        logger.warn({ reason: verdict.reason }, "unhealthy: withholding watchdog pings, systemd restarts the agent if this persists");
+        logger.warn(
+          { reason: verdict.reason },
+          "unhealthy: withholding watchdog pings, systemd restarts the agent if this persists",
+        );
       }
     }
     lastVerdict = verdict;

@@ -71,7 +71,11 @@ export class AccessTokenCache {
       method: "POST",
       path: "/accesstoken/get",
       // Credentials travel in headers; the body is empty (Content-Length: 0).
-      headers: { client_id: clientId, client_secret: clientSecret, "Ocp-Apim-Subscription-Key": subscriptionKey },
+      headers: {
+        client_id: clientId,
+        client_secret: clientSecret,
+        "Ocp-Apim-Subscription-Key": subscriptionKey,
+      },
       retry: IDEMPOTENT,
     } as const;
     try {
@@ -80,15 +84,25 @@ export class AccessTokenCache {
       const answer = parseAnswer(accessTokenSchema, result, spec);
       const lifetimeMs = answer.expires_in * 1000;
       const margin = Math.min(this.options.refreshMarginMs, lifetimeMs / 2);
-      this.cached = { token: answer.access_token, refreshAt: receivedAt + lifetimeMs - margin, expiresAt: receivedAt + lifetimeMs };
+      this.cached = {
+        token: answer.access_token,
+        refreshAt: receivedAt + lifetimeMs - margin,
+        expiresAt: receivedAt + lifetimeMs,
+      };
       this.recent.unshift(answer.access_token);
       this.recent.length = Math.min(this.recent.length, 3);
-      logger.debug({ op: spec.operation, expiresInSeconds: answer.expires_in }, "vipps access token refreshed");
+      logger.debug(
+        { op: spec.operation, expiresInSeconds: answer.expires_in },
+        "vipps access token refreshed",
+      );
       return answer.access_token;
     } catch (error) {
       const old = this.cached;
       if (old !== undefined && clock.monotonic() < old.expiresAt) {
-        logger.warn({ op: spec.operation }, "vipps access token refresh failed; using the current token until it expires");
+        logger.warn(
+          { op: spec.operation },
+          "vipps access token refresh failed; using the current token until it expires",
+        );
         return old.token;
       }
       throw error;

@@ -30,8 +30,13 @@ async function observingFetch(input: Request | string | URL, init?: RequestInit)
     const text = await response.clone().text();
     const where = `${request.method} ${path} → ${response.status}`;
     contractProblems.push(
-      ...validateRequest(api, request.method, path, { headers: request.headers, body: requestBody }).map((p) => `${where}: ${p}`),
-      ...validateResponse(api, request.method, path, response.status, { contentType: response.headers.get("content-type") ?? undefined, body: text }).map((p) => `${where}: ${p}`),
+      ...validateRequest(api, request.method, path, { headers: request.headers, body: requestBody }).map(
+        (p) => `${where}: ${p}`,
+      ),
+      ...validateResponse(api, request.method, path, response.status, {
+        contentType: response.headers.get("content-type") ?? undefined,
+        body: text,
+      }).map((p) => `${where}: ${p}`),
     );
   }
   return response;
@@ -41,7 +46,11 @@ beforeEach(async () => {
   contractProblems = [];
   observed = 0;
   clock = new ManualClock(Date.UTC(2026, 7, 21, 10, 0, 0));
-  sim = await startVippsSimulator({ clock, random: () => 0.5, defaultBehaviour: { payment: { action: "ignore" }, login: { action: "ignore" } } });
+  sim = await startVippsSimulator({
+    clock,
+    random: () => 0.5,
+    defaultBehaviour: { payment: { action: "ignore" }, login: { action: "ignore" } },
+  });
   const unit = sim.salesUnits.find((u) => u.currency === "NOK");
   if (unit === undefined) throw new Error("the simulator has no NOK sales unit");
   client = new VippsClient({
@@ -76,8 +85,22 @@ function sale(reference: string, customerToken: string): CreatePaymentRequest {
     paymentDescription: "Kasse 1 000042",
     receipt: {
       orderLines: [
-        { name: "Kaffe", id: "sku-1", totalAmount: 4900, totalAmountExcludingTax: 3920, totalTaxAmount: 980, taxRate: 2500 },
-        { name: "Bolle", id: "sku-2", totalAmount: 3000, totalAmountExcludingTax: 2679, totalTaxAmount: 321, taxRate: 1200 },
+        {
+          name: "Kaffe",
+          id: "sku-1",
+          totalAmount: 4900,
+          totalAmountExcludingTax: 3920,
+          totalTaxAmount: 980,
+          taxRate: 2500,
+        },
+        {
+          name: "Bolle",
+          id: "sku-2",
+          totalAmount: 3000,
+          totalAmountExcludingTax: 2679,
+          totalTaxAmount: 321,
+          taxRate: 1200,
+        },
       ],
       bottomLine: { currency: "NOK", posId: "kasse1", receiptNumber: "000042" },
     },
@@ -96,7 +119,9 @@ describe("client ⇄ simulator", () => {
     const customerToken = await checkIn();
     expect((await client.qr.exchangeCustomerToken(customerToken)).msisdn).toBe(MSISDN);
     const reference = "kasse1-20260821-000042";
-    expect(await client.epayment.create(sale(reference, customerToken), `${reference}-create`)).toMatchObject({ reference });
+    expect(await client.epayment.create(sale(reference, customerToken), `${reference}-create`)).toMatchObject(
+      { reference },
+    );
     expect((await client.epayment.get(reference)).state).toBe("CREATED");
 
     sim.control.approvePayment(reference);
@@ -104,13 +129,25 @@ describe("client ⇄ simulator", () => {
     expect(authorized.state).toBe("AUTHORIZED");
     expect(authorized.aggregate.authorizedAmount.value).toBe(7900);
 
-    const captured = await client.epayment.capture(reference, { currency: "NOK", value: 7900 }, `${reference}-capture-1`);
+    const captured = await client.epayment.capture(
+      reference,
+      { currency: "NOK", value: 7900 },
+      `${reference}-capture-1`,
+    );
     expect(captured.aggregate.capturedAmount.value).toBe(7900);
     // The same key and body again (a retry after a crash) does not capture twice.
-    const again = await client.epayment.capture(reference, { currency: "NOK", value: 7900 }, `${reference}-capture-1`);
+    const again = await client.epayment.capture(
+      reference,
+      { currency: "NOK", value: 7900 },
+      `${reference}-capture-1`,
+    );
     expect(again.aggregate.capturedAmount.value).toBe(7900);
 
-    const refunded = await client.epayment.refund(reference, { currency: "NOK", value: 3000 }, `${reference}-refund-1`);
+    const refunded = await client.epayment.refund(
+      reference,
+      { currency: "NOK", value: 3000 },
+      `${reference}-refund-1`,
+    );
     expect(refunded.aggregate.refundedAmount.value).toBe(3000);
     const names = (await client.epayment.events(reference)).map((e) => e.name);
     expect(names).toEqual(expect.arrayContaining(["CREATED", "AUTHORIZED", "CAPTURED", "REFUNDED"]));
@@ -122,7 +159,9 @@ describe("client ⇄ simulator", () => {
     const reference = "kasse1-20260821-000043";
     await client.epayment.create(sale(reference, customerToken), `${reference}-create`);
     sim.control.approvePayment(reference);
-    const error: unknown = await client.epayment.cancel(reference, { cancelTransactionOnly: true }, `${reference}-cancel-1`).catch((e: unknown) => e);
+    const error: unknown = await client.epayment
+      .cancel(reference, { cancelTransactionOnly: true }, `${reference}-cancel-1`)
+      .catch((e: unknown) => e);
     expect(isVippsError(error)).toBe(true);
     expect(hasVippsCode(error, "6060")).toBe(true);
     expect((await client.epayment.get(reference)).state).toBe("AUTHORIZED");
@@ -134,7 +173,11 @@ describe("client ⇄ simulator", () => {
     await client.epayment.create(sale(reference, customerToken), `${reference}-create`);
     sim.control.approvePayment(reference);
     sim.control.addFault({ endpoint: "epayment.capture", status: 503, times: 1 });
-    const capture = client.epayment.capture(reference, { currency: "NOK", value: 7900 }, `${reference}-capture-1`);
+    const capture = client.epayment.capture(
+      reference,
+      { currency: "NOK", value: 7900 },
+      `${reference}-capture-1`,
+    );
     await vi.waitFor(() => expect(clock.pending).toBeGreaterThan(0));
     clock.advance(1_000);
     expect((await capture).aggregate.capturedAmount.value).toBe(7900);
@@ -145,7 +188,12 @@ describe("client ⇄ simulator", () => {
   });
 
   it("enrolls through merchant-initiated login: CIBA start, approval, token, userinfo", async () => {
-    const started = await client.login.startCiba({ scope: ["name", "phoneNumber"], loginHint: { msisdn: MSISDN }, bindingMessage: "KASSE-1", requestedExpiry: 120 });
+    const started = await client.login.startCiba({
+      scope: ["name", "phoneNumber"],
+      loginHint: { msisdn: MSISDN },
+      bindingMessage: "KASSE-1",
+      requestedExpiry: 120,
+    });
     // Polling faster than the interval is answered with slow_down (CIBA poll mode).
     expect((await client.login.pollToken(started.authReqId)).kind).toBe("slow_down");
     clock.advance(started.intervalSeconds * 1000 + 5000);

@@ -56,16 +56,24 @@ function checkOptions(o: VippsClientOptions): void {
   } catch {
     url = undefined;
   }
-  if (url === undefined || (url.protocol !== "https:" && url.protocol !== "http:")) throw invalid(spec, "baseUrl must be an http(s) URL");
+  if (url === undefined || (url.protocol !== "https:" && url.protocol !== "http:"))
+    throw invalid(spec, "baseUrl must be an http(s) URL");
   if (!/^\d{4,7}$/.test(o.msn)) throw invalid(spec, "msn must be 4–7 digits");
-  for (const [name, value] of [["clientId", o.clientId], ["clientSecret", o.clientSecret], ["subscriptionKey", o.subscriptionKey]] as const) {
+  for (const [name, value] of [
+    ["clientId", o.clientId],
+    ["clientSecret", o.clientSecret],
+    ["subscriptionKey", o.subscriptionKey],
+  ] as const) {
     if (typeof value !== "string" || value === "") throw invalid(spec, `${name} is required`);
   }
   for (const [name, value] of Object.entries(o.system)) {
-    if (value !== undefined && (typeof value !== "string" || value.length < 1 || value.length > 30)) throw invalid(spec, `system.${name} must be 1–30 characters`);
+    if (value !== undefined && (typeof value !== "string" || value.length < 1 || value.length > 30))
+      throw invalid(spec, `system.${name} must be 1–30 characters`);
   }
-  if (!Number.isInteger(o.timeoutMs) || o.timeoutMs < 1) throw invalid(spec, "timeoutMs must be a positive integer");
-  if (!Number.isInteger(o.maxRetries) || o.maxRetries < 0 || o.maxRetries > 10) throw invalid(spec, "maxRetries must be an integer 0–10");
+  if (!Number.isInteger(o.timeoutMs) || o.timeoutMs < 1)
+    throw invalid(spec, "timeoutMs must be a positive integer");
+  if (!Number.isInteger(o.maxRetries) || o.maxRetries < 0 || o.maxRetries > 10)
+    throw invalid(spec, "maxRetries must be an integer 0–10");
 }
 
 /**
@@ -84,7 +92,11 @@ export class VippsClient {
     const baseUrl = options.baseUrl.replace(/\/+$/, "");
     const clock = options.clock ?? systemClock;
     const logger = (options.logger ?? silentLogger()).child({ module: "vipps" });
-    const credentials = { clientId: options.clientId, clientSecret: options.clientSecret, subscriptionKey: options.subscriptionKey };
+    const credentials = {
+      clientId: options.clientId,
+      clientSecret: options.clientSecret,
+      subscriptionKey: options.subscriptionKey,
+    };
     const fixedSecrets = [options.clientSecret, options.subscriptionKey, basicAuthorization(credentials)];
     const { system } = options;
     const commonHeaders: Record<string, string> = {
@@ -94,7 +106,8 @@ export class VippsClient {
       ...(system.pluginName === undefined ? {} : { "Vipps-System-Plugin-Name": system.pluginName }),
       ...(system.pluginVersion === undefined ? {} : { "Vipps-System-Plugin-Version": system.pluginVersion }),
     };
-    const fetchFn = options.fetch ?? ((request: Request | string | URL, init?: RequestInit) => fetch(request, init));
+    const fetchFn =
+      options.fetch ?? ((request: Request | string | URL, init?: RequestInit) => fetch(request, init));
     const engine = new HttpEngine({
       baseUrl,
       timeoutMs: options.timeoutMs,
@@ -110,7 +123,12 @@ export class VippsClient {
       // Only called while a request is in flight, i.e. after construction.
       secrets: () => [...fixedSecrets, ...this.tokens.recentTokens()],
     });
-    this.tokens = new AccessTokenCache(engine, { ...credentials, refreshMarginMs: options.tokenRefreshMarginMs ?? 5 * 60_000, clock, logger });
+    this.tokens = new AccessTokenCache(engine, {
+      ...credentials,
+      refreshMarginMs: options.tokenRefreshMarginMs ?? 5 * 60_000,
+      clock,
+      logger,
+    });
     const transport = new VippsTransport(engine, this.tokens, credentials);
     this.qr = new QrApi(transport);
     this.webhooks = new WebhooksApi(transport);

@@ -1,5 +1,10 @@
 import { parseAnswer } from "./parse-answer.js";
-import { createPaymentResponseSchema, modificationResponseSchema, paymentEventsSchema, paymentSchema } from "./response-schemas.js";
+import {
+  createPaymentResponseSchema,
+  modificationResponseSchema,
+  paymentEventsSchema,
+  paymentSchema,
+} from "./response-schemas.js";
 import { IDEMPOTENT } from "./retry-policy.js";
 import type { VippsTransport } from "./transport.js";
 import type {
@@ -12,7 +17,15 @@ import type {
   Payment,
   PaymentEvent,
 } from "./types/epayment.js";
-import { checkAmount, checkCreatePayment, checkCustomer, checkIdempotencyKey, checkReference, invalid, type OpRef } from "./validate-input.js";
+import {
+  checkAmount,
+  checkCreatePayment,
+  checkCustomer,
+  checkIdempotencyKey,
+  checkReference,
+  invalid,
+  type OpRef,
+} from "./validate-input.js";
 
 /**
  * ePayment API v1 (API-NOTES §6). Create, capture, cancel and refund take the CALLER's
@@ -36,22 +49,44 @@ export class EpaymentApi {
     const spec = op("create", `POST ${BASE}`);
     checkCreatePayment(spec, body);
     checkIdempotencyKey(spec, idempotencyKey);
-    const sensitive = body.customer === undefined ? [] : Object.values(body.customer as Record<string, string>);
-    const result = await this.transport.call({ ...spec, method: "POST", path: BASE, auth: { kind: "access-token" }, json: body, idempotencyKey, retry: IDEMPOTENT, sensitive });
+    const sensitive =
+      body.customer === undefined ? [] : Object.values(body.customer as Record<string, string>);
+    const result = await this.transport.call({
+      ...spec,
+      method: "POST",
+      path: BASE,
+      auth: { kind: "access-token" },
+      json: body,
+      idempotencyKey,
+      retry: IDEMPOTENT,
+      sensitive,
+    });
     return parseAnswer(createPaymentResponseSchema, result, spec);
   }
 
   async get(reference: string): Promise<Payment> {
     const spec = op("get", `GET ${BASE}/{reference}`);
     checkReference(spec, reference);
-    const result = await this.transport.call({ ...spec, method: "GET", path: `${BASE}/${reference}`, auth: { kind: "access-token" }, retry: IDEMPOTENT });
+    const result = await this.transport.call({
+      ...spec,
+      method: "GET",
+      path: `${BASE}/${reference}`,
+      auth: { kind: "access-token" },
+      retry: IDEMPOTENT,
+    });
     return parseAnswer(paymentSchema, result, spec);
   }
 
   async events(reference: string): Promise<PaymentEvent[]> {
     const spec = op("events", `GET ${BASE}/{reference}/events`);
     checkReference(spec, reference);
-    const result = await this.transport.call({ ...spec, method: "GET", path: `${BASE}/${reference}/events`, auth: { kind: "access-token" }, retry: IDEMPOTENT });
+    const result = await this.transport.call({
+      ...spec,
+      method: "GET",
+      path: `${BASE}/${reference}/events`,
+      auth: { kind: "access-token" },
+      retry: IDEMPOTENT,
+    });
     return parseAnswer(paymentEventsSchema, result, spec);
   }
 
@@ -65,8 +100,17 @@ export class EpaymentApi {
    * `cancelTransactionOnly: true` Vipps refuses (6060) once the user has approved — use it when
    * the cashier aborts a pending push, then decide on the 6060.
    */
-  async cancel(reference: string, options: CancelOptions, idempotencyKey: string): Promise<ModificationResponse> {
-    return this.modify("cancel", reference, { cancelTransactionOnly: options.cancelTransactionOnly }, idempotencyKey);
+  async cancel(
+    reference: string,
+    options: CancelOptions,
+    idempotencyKey: string,
+  ): Promise<ModificationResponse> {
+    return this.modify(
+      "cancel",
+      reference,
+      { cancelTransactionOnly: options.cancelTransactionOnly },
+      idempotencyKey,
+    );
   }
 
   /** Up to the captured, not yet refunded amount. */
@@ -81,10 +125,13 @@ export class EpaymentApi {
   async forceApprove(reference: string, body: ForceApproveRequest): Promise<void> {
     const spec = op("forceApprove", "POST /epayment/v1/test/payments/{reference}/approve");
     checkReference(spec, reference);
-    if (new URL(this.baseUrl).hostname === "api.vipps.no") throw invalid(spec, "the test-only approve endpoint does not exist in production");
+    if (new URL(this.baseUrl).hostname === "api.vipps.no")
+      throw invalid(spec, "the test-only approve endpoint does not exist in production");
     if ("customer" in body) checkCustomer(spec, body.customer);
-    else if (typeof body.token !== "string" || body.token === "") throw invalid(spec, "token must be a non-empty string");
-    const sensitive = "customer" in body ? Object.values(body.customer as Record<string, string>) : [body.token];
+    else if (typeof body.token !== "string" || body.token === "")
+      throw invalid(spec, "token must be a non-empty string");
+    const sensitive =
+      "customer" in body ? Object.values(body.customer as Record<string, string>) : [body.token];
     await this.transport.call({
       ...spec,
       method: "POST",
@@ -96,7 +143,13 @@ export class EpaymentApi {
     });
   }
 
-  private async modify(kind: "capture" | "cancel" | "refund", reference: string, body: object, idempotencyKey: string, amount?: Amount): Promise<ModificationResponse> {
+  private async modify(
+    kind: "capture" | "cancel" | "refund",
+    reference: string,
+    body: object,
+    idempotencyKey: string,
+    amount?: Amount,
+  ): Promise<ModificationResponse> {
     const spec = op(kind, `POST ${BASE}/{reference}/${kind}`);
     checkReference(spec, reference);
     if (amount !== undefined) checkAmount(spec, amount, "amount", 1);

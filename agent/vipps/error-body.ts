@@ -26,7 +26,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-const text = (value: unknown): string | undefined => (typeof value === "string" && value.trim() !== "" ? value : undefined);
+const text = (value: unknown): string | undefined =>
+  typeof value === "string" && value.trim() !== "" ? value : undefined;
 
 function codeFromExtraDetails(value: unknown): string | undefined {
   if (!Array.isArray(value)) return undefined;
@@ -34,7 +35,8 @@ function codeFromExtraDetails(value: unknown): string | undefined {
     if (!isRecord(item)) continue;
     const name = text(item.name)?.toLowerCase();
     const reason = item.reason;
-    if (name === "errorcode" && (typeof reason === "string" || typeof reason === "number")) return String(reason).trim();
+    if (name === "errorcode" && (typeof reason === "string" || typeof reason === "number"))
+      return String(reason).trim();
   }
   return undefined;
 }
@@ -53,6 +55,7 @@ export function errorFacts(body: unknown): ErrorFacts {
   if (traceId !== undefined) facts.traceId = traceId;
   if (vippsCode !== undefined) facts.vippsCode = vippsCode;
   if (oauthError !== undefined) facts.oauthError = oauthError;
-  if (typeof errorCode === "string" || typeof errorCode === "number") facts.oauthErrorCode = String(errorCode);
+  if (typeof errorCode === "string" || typeof errorCode === "number")
+    facts.oauthErrorCode = String(errorCode);
   return facts;
 }

@@ -78,7 +78,10 @@ export class VippsError extends AgentError<VippsErrorCode> {
   }
 }
 
-export function isVippsError(value: unknown, code?: VippsErrorCode | readonly VippsErrorCode[]): value is VippsError {
+export function isVippsError(
+  value: unknown,
+  code?: VippsErrorCode | readonly VippsErrorCode[],
+): value is VippsError {
   if (!(value instanceof VippsError)) return false;
   if (code === undefined) return true;
   return typeof code === "string" ? value.code === code : code.includes(value.code);

@@ -1,6 +1,13 @@
 import { afterEach, describe, expect, it } from "vitest";
 import * as ex from "../../test/contract/examples.js";
-import { SECRETS, startHarness, TOKEN, tokenReply, nok, type Harness } from "../../test/helpers/vipps-client-harness.js";
+import {
+  SECRETS,
+  startHarness,
+  TOKEN,
+  tokenReply,
+  nok,
+  type Harness,
+} from "../../test/helpers/vipps-client-harness.js";
 
 const REF = ex.EXAMPLE_REFERENCE;
 const WEBHOOK_ID = String(ex.webhookRegistrationBody().id);
@@ -28,11 +35,22 @@ describe("headers of every call", () => {
     s.on("POST", "/epayment/v1/payments", { status: 201, json: { reference: REF } });
     s.on("GET", `/epayment/v1/payments/${REF}`, { status: 200, json: ex.paymentBody() });
     s.on("GET", `/epayment/v1/payments/${REF}/events`, { status: 200, json: ex.paymentEventsBody() });
-    for (const kind of ["capture", "cancel", "refund"]) s.on("POST", `/epayment/v1/payments/${REF}/${kind}`, { status: 200, json: ex.modificationBody(4900) });
+    for (const kind of ["capture", "cancel", "refund"])
+      s.on("POST", `/epayment/v1/payments/${REF}/${kind}`, { status: 200, json: ex.modificationBody(4900) });
     s.on("POST", `/epayment/v1/test/payments/${REF}/approve`, { status: 200 });
-    s.on("GET", "/access-management-1.0/access/.well-known/openid-configuration", { status: 200, headers: { "cache-control": "max-age=3600" }, json: ex.discoveryBody(s.url) });
-    s.on("POST", "/vipps-login-ciba/api/backchannel/authentication", { status: 200, json: { auth_req_id: "r", expires_in: 120, interval: 5 } });
-    s.on("POST", "/access-management-1.0/access/oauth2/token", { status: 400, json: { error: "authorization_pending" } });
+    s.on("GET", "/access-management-1.0/access/.well-known/openid-configuration", {
+      status: 200,
+      headers: { "cache-control": "max-age=3600" },
+      json: ex.discoveryBody(s.url),
+    });
+    s.on("POST", "/vipps-login-ciba/api/backchannel/authentication", {
+      status: 200,
+      json: { auth_req_id: "r", expires_in: 120, interval: 5 },
+    });
+    s.on("POST", "/access-management-1.0/access/oauth2/token", {
+      status: 400,
+      json: { error: "authorization_pending" },
+    });
     s.on("GET", "/vipps-userinfo-api/userinfo", { status: 200, json: ex.userinfoBody() });
 
     const c = h.client;
@@ -63,12 +81,16 @@ describe("headers of every call", () => {
       expect(r.headers["vipps-system-plugin-name"], where).toBe("acme-register");
       expect(r.headers["vipps-system-plugin-version"], where).toBe("2.3.1");
       expect(r.headers["merchant-serial-number"], where).toBe(ex.EXAMPLE_MSN);
-      const login = r.pathname.startsWith("/access-management-1.0/") || r.pathname.startsWith("/vipps-login-ciba/") || r.pathname.startsWith("/vipps-userinfo-api/");
+      const login =
+        r.pathname.startsWith("/access-management-1.0/") ||
+        r.pathname.startsWith("/vipps-login-ciba/") ||
+        r.pathname.startsWith("/vipps-userinfo-api/");
       const tokenCall = r.pathname === "/accesstoken/get";
       expect(r.headers["ocp-apim-subscription-key"], where).toBe(login ? undefined : SECRETS.subscriptionKey);
       let expected: string | undefined = `Bearer ${TOKEN}`;
       if (tokenCall || r.pathname.endsWith("openid-configuration")) expected = undefined;
-      else if (r.pathname.startsWith("/vipps-login-ciba/") || r.pathname.endsWith("/oauth2/token")) expected = basic;
+      else if (r.pathname.startsWith("/vipps-login-ciba/") || r.pathname.endsWith("/oauth2/token"))
+        expected = basic;
       else if (r.pathname.startsWith("/vipps-userinfo-api/")) expected = "Bearer login-token-1";
       expect(r.headers.authorization, where).toBe(expected);
       const keyed = /\/(payments|capture|cancel|refund)$/.test(r.pathname) && r.method === "POST";

@@ -5,7 +5,13 @@ import type { Logger } from "../../lib/log.js";
 import { errorFacts } from "./error-body.js";
 import { codeForStatus, VippsError, type VippsErrorCode } from "./errors.js";
 import { redactText } from "./redact.js";
-import { isConnectionRefused, isRetryable, retryDelay, type AttemptFailure, type RetryMode } from "./retry-policy.js";
+import {
+  isConnectionRefused,
+  isRetryable,
+  retryDelay,
+  type AttemptFailure,
+  type RetryMode,
+} from "./retry-policy.js";
 
 /**
  * The one HTTP loop of the Vipps client, on Node's built-in fetch:
@@ -94,17 +100,44 @@ export class HttpEngine {
       const ms = Math.round(clock.monotonic() - started);
       let retryAfterMs: number | undefined;
       if (result.ok) {
-        logger.debug({ op: spec.operation, endpoint: spec.endpoint, attempt: attempt + 1, status: result.status, ms }, "vipps call");
-        if ((result.status >= 200 && result.status < 300) || spec.passStatuses?.includes(result.status) === true) {
-          return { status: result.status, headers: result.headers, json: parseJson(result.text), text: result.text, attempts: attempt + 1 };
+        logger.debug(
+          { op: spec.operation, endpoint: spec.endpoint, attempt: attempt + 1, status: result.status, ms },
+          "vipps call",
+        );
+        if (
+          (result.status >= 200 && result.status < 300) ||
+          spec.passStatuses?.includes(result.status) === true
+        ) {
+          return {
+            status: result.status,
+            headers: result.headers,
+            json: parseJson(result.text),
+            text: result.text,
+            attempts: attempt + 1,
+          };
         }
         retryAfterMs = parseRetryAfter(result.headers.get("retry-after"), clock.now());
       }
       const failure: AttemptFailure = result.ok ? { kind: "status", status: result.status } : result.failure;
       if (attempt < maxRetries && isRetryable(spec.retry, failure)) {
-        const delay = retryDelay(attempt, retryAfterMs, this.options.backoff, this.options.maxRetryAfterMs, this.options.random);
+        const delay = retryDelay(
+          attempt,
+          retryAfterMs,
+          this.options.backoff,
+          this.options.maxRetryAfterMs,
+          this.options.random,
+        );
         if (delay.waitMs !== undefined) {
-          logger.warn({ op: spec.operation, endpoint: spec.endpoint, attempt: attempt + 1, failure: describeFailure(failure), waitMs: delay.waitMs }, "vipps call retrying");
+          logger.warn(
+            {
+              op: spec.operation,
+              endpoint: spec.endpoint,
+              attempt: attempt + 1,
+              failure: describeFailure(failure),
+              waitMs: delay.waitMs,
+            },
+            "vipps call retrying",
+          );
           try {
             await sleep(clock, delay.waitMs, this.options.signal);
           } catch {
@@ -113,14 +146,21 @@ export class HttpEngine {
           continue;
         }
       }
-      const error = result.ok ? this.statusError(spec, result, attempt + 1, retryAfterMs) : this.transportError(spec, result, attempt + 1);
+      const error = result.ok
+        ? this.statusError(spec, result, attempt + 1, retryAfterMs)
+        : this.transportError(spec, result, attempt + 1);
       logger.warn({ op: spec.operation, endpoint: spec.endpoint, err: error.toJSON() }, "vipps call failed");
       throw error;
     }
   }
 
   /** The error for a non-2xx answer (also used by callers for statuses they let through). */
-  statusError(spec: CallSpec, answer: { status: number; text: string }, attempts: number, retryAfterMs?: number): VippsError {
+  statusError(
+    spec: CallSpec,
+    answer: { status: number; text: string },
+    attempts: number,
+    retryAfterMs?: number,
+  ): VippsError {
     const facts = errorFacts(parseJson(answer.text));
     let code: VippsErrorCode = codeForStatus(answer.status);
     if (facts.oauthErrorCode === "old_app") code = "VIPPS_LOGIN_OLD_APP";
@@ -139,32 +179,52 @@ export class HttpEngine {
       status: answer.status,
       attempts,
       ...(facts.vippsCode === undefined ? {} : { vippsCode: redactText(facts.vippsCode, secrets) }),
-      ...(facts.traceId === undefined ? {} : { traceId: redactText(facts.traceId, secrets, { digits: false }) }),
+      ...(facts.traceId === undefined
+        ? {}
+        : { traceId: redactText(facts.traceId, secrets, { digits: false }) }),
       ...(facts.oauthError === undefined ? {} : { oauthError: redactText(facts.oauthError, secrets) }),
       ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
     });
   }
 
-  private transportError(spec: CallSpec, result: Extract<Attempt, { ok: false }>, attempts: number): VippsError {
+  private transportError(
+    spec: CallSpec,
+    result: Extract<Attempt, { ok: false }>,
+    attempts: number,
+  ): VippsError {
     const info = { operation: spec.operation, endpoint: spec.endpoint, attempts };
     const tried = `${attempts} attempt${attempts === 1 ? "" : "s"}`;
     if (result.failure.kind === "timeout") {
-      return new VippsError("VIPPS_TIMEOUT", `${spec.operation}: no complete answer within ${this.options.timeoutMs} ms (${tried}); the outcome is unknown`, info);
+      return new VippsError(
+        "VIPPS_TIMEOUT",
+        `${spec.operation}: no complete answer within ${this.options.timeoutMs} ms (${tried}); the outcome is unknown`,
+        info,
+      );
     }
     const refused = result.failure.kind === "network" && result.failure.refused;
-    const what = refused ? "connection refused or host unreachable" : "connection failed or dropped; the outcome is unknown";
+    const what = refused
+      ? "connection refused or host unreachable"
+      : "connection failed or dropped; the outcome is unknown";
     return new VippsError("VIPPS_NETWORK", `${spec.operation}: ${what} (${tried})`, info, result.error);
   }
 
   private aborted(spec: CallSpec, attempts: number): VippsError {
-    return new VippsError("VIPPS_ABORTED", `${spec.operation}: aborted (client shutting down)`, { operation: spec.operation, endpoint: spec.endpoint, attempts });
+    return new VippsError("VIPPS_ABORTED", `${spec.operation}: aborted (client shutting down)`, {
+      operation: spec.operation,
+      endpoint: spec.endpoint,
+      attempts,
+    });
   }
 
   private secretsFor(spec: CallSpec): readonly string[] {
     return [...this.options.secrets(), ...(spec.sensitive ?? [])];
   }
 
-  private async attempt(spec: CallSpec, body: EncodedBody | undefined, attemptNumber: number): Promise<Attempt> {
+  private async attempt(
+    spec: CallSpec,
+    body: EncodedBody | undefined,
+    attemptNumber: number,
+  ): Promise<Attempt> {
     // One controller per attempt, fed by the timeout and the shutdown signal. (Not
     // AbortSignal.any: on Node 20 it leaks listeners on a long-lived signal. Not
     // AbortSignal.timeout: its timer cannot be cancelled, so every call would leave one
@@ -210,7 +270,11 @@ interface EncodedBody {
 /** Serialised once per call, so every attempt sends the very same bytes. */
 function encodeBody(spec: CallSpec): EncodedBody | undefined {
   if (spec.json !== undefined) return { contentType: "application/json", text: JSON.stringify(spec.json) };
-  if (spec.form !== undefined) return { contentType: "application/x-www-form-urlencoded", text: new URLSearchParams(spec.form).toString() };
+  if (spec.form !== undefined)
+    return {
+      contentType: "application/x-www-form-urlencoded",
+      text: new URLSearchParams(spec.form).toString(),
+    };
   return undefined;
 }
 

@@ -62,4 +62,10 @@ export type * from "./types/epayment.js";
 export type * from "./types/qr.js";
 export type * from "./types/webhooks.js";
 export type * from "./types/login.js";
-export { contentHash, signWebhook, stringToSign, verifyWebhookSignature, type SignatureHeaders } from "./webhook-signature.js";
+export {
+  contentHash,
+  signWebhook,
+  stringToSign,
+  verifyWebhookSignature,
+  type SignatureHeaders,
+} from "./webhook-signature.js";

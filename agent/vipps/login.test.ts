@@ -17,7 +17,11 @@ afterEach(async () => {
 
 async function harness(cacheControl = "public, max-age=3600"): Promise<Harness> {
   const started = await startHarness();
-  started.server.on("GET", DISCOVERY, { status: 200, headers: { "cache-control": cacheControl }, json: ex.discoveryBody(started.server.url) });
+  started.server.on("GET", DISCOVERY, {
+    status: 200,
+    headers: { "cache-control": cacheControl },
+    json: ex.discoveryBody(started.server.url),
+  });
   return started;
 }
 
@@ -61,8 +65,16 @@ describe("Login discovery", () => {
 describe("CIBA", () => {
   it("starts with Basic client credentials, a form body, and no subscription key or access token", async () => {
     h = await harness();
-    h.server.on("POST", CIBA, { status: 200, json: { auth_req_id: "req-123", expires_in: 120, interval: 5 } });
-    const started = await h.client.login.startCiba({ scope: ["name", "phoneNumber"], loginHint: { msisdn: "4791234567" }, bindingMessage: "4MZ-CQ3", requestedExpiry: 120 });
+    h.server.on("POST", CIBA, {
+      status: 200,
+      json: { auth_req_id: "req-123", expires_in: 120, interval: 5 },
+    });
+    const started = await h.client.login.startCiba({
+      scope: ["name", "phoneNumber"],
+      loginHint: { msisdn: "4791234567" },
+      bindingMessage: "4MZ-CQ3",
+      requestedExpiry: 120,
+    });
     expect(started).toEqual({ authReqId: "req-123", expiresInSeconds: 120, intervalSeconds: 5 });
     const [request] = h.server.requestsTo("POST", CIBA);
     expect(request?.headers.authorization).toBe(BASIC);
@@ -80,7 +92,10 @@ describe("CIBA", () => {
   it("defaults the poll interval to 5 s and refuses bad hints, messages and expiries", async () => {
     h = await harness();
     h.server.on("POST", CIBA, { status: 200, json: { auth_req_id: "req-9", expires_in: 600 } });
-    expect((await h.client.login.startCiba({ scope: ["openid"], loginHint: { msisdn: "4512345678" } })).intervalSeconds).toBe(5);
+    expect(
+      (await h.client.login.startCiba({ scope: ["openid"], loginHint: { msisdn: "4512345678" } }))
+        .intervalSeconds,
+    ).toBe(5);
     for (const bad of [
       { scope: ["name"], loginHint: { msisdn: "+4791234567" } },
       { scope: ["name"], loginHint: { msisdn: "4791234567" }, bindingMessage: "abc" },
@@ -93,15 +108,27 @@ describe("CIBA", () => {
 
   it("does not retry a 429 (concurrent login) and reports its Retry-After", async () => {
     h = await harness();
-    h.server.on("POST", CIBA, { status: 429, headers: { "retry-after": "30" }, json: { error: "too_many_requests" } });
-    const error = await failureOf(h.client.login.startCiba({ scope: ["name"], loginHint: { msisdn: "4791234567" } }));
+    h.server.on("POST", CIBA, {
+      status: 429,
+      headers: { "retry-after": "30" },
+      json: { error: "too_many_requests" },
+    });
+    const error = await failureOf(
+      h.client.login.startCiba({ scope: ["name"], loginHint: { msisdn: "4791234567" } }),
+    );
     expect(error).toMatchObject({ code: "VIPPS_RATE_LIMITED", retryAfterMs: 30_000, attempts: 1 });
     expect(h.clock.pending).toBe(0);
   });
 
   it("polls the token endpoint: pending, slow_down, denied, expired and success as results", async () => {
     h = await harness();
-    const tokens = { access_token: "login-at-1", token_type: "Bearer", expires_in: 300, id_token: "h.p.s", scope: "openid name" };
+    const tokens = {
+      access_token: "login-at-1",
+      token_type: "Bearer",
+      expires_in: 300,
+      id_token: "h.p.s",
+      scope: "openid name",
+    };
     expect(validateResponse("login", "POST", TOKEN_ENDPOINT, 200, { body: tokens })).toEqual([]);
     h.server.on(
       "POST",
@@ -114,31 +141,65 @@ describe("CIBA", () => {
     );
     const kinds: string[] = [];
     for (let i = 0; i < 5; i++) kinds.push((await h.client.login.pollToken("req-123")).kind);
-    expect(kinds).toEqual(["authorization_pending", "slow_down", "access_denied", "expired_token", "success"]);
+    expect(kinds).toEqual([
+      "authorization_pending",
+      "slow_down",
+      "access_denied",
+      "expired_token",
+      "success",
+    ]);
     const last = h.server.requestsTo("POST", TOKEN_ENDPOINT).at(-1);
     expect(last?.headers.authorization).toBe(BASIC);
     expect(last?.headers["ocp-apim-subscription-key"]).toBeUndefined();
-    expect(Object.fromEntries(new URLSearchParams(last?.text))).toEqual({ grant_type: "urn:openid:params:grant-type:ciba", auth_req_id: "req-123" });
+    expect(Object.fromEntries(new URLSearchParams(last?.text))).toEqual({
+      grant_type: "urn:openid:params:grant-type:ciba",
+      auth_req_id: "req-123",
+    });
     h.server.on("POST", TOKEN_ENDPOINT, { status: 200, json: tokens });
     expect(await h.client.login.pollToken("req-123")).toEqual({
       kind: "success",
-      tokens: { accessToken: "login-at-1", tokenType: "Bearer", expiresInSeconds: 300, idToken: "h.p.s", scope: "openid name" },
+      tokens: {
+        accessToken: "login-at-1",
+        tokenType: "Bearer",
+        expiresInSeconds: 300,
+        idToken: "h.p.s",
+        scope: "openid name",
+      },
     });
   });
 
   it("turns other OAuth errors and 429 into coded errors", async () => {
     h = await harness();
-    h.server.on("POST", TOKEN_ENDPOINT, { status: 400, json: { error: "invalid_grant", error_description: "unknown auth_req_id" } });
-    expect(await failureOf(h.client.login.pollToken("req-123"))).toMatchObject({ code: "VIPPS_BAD_REQUEST", oauthError: "invalid_grant", status: 400 });
+    h.server.on("POST", TOKEN_ENDPOINT, {
+      status: 400,
+      json: { error: "invalid_grant", error_description: "unknown auth_req_id" },
+    });
+    expect(await failureOf(h.client.login.pollToken("req-123"))).toMatchObject({
+      code: "VIPPS_BAD_REQUEST",
+      oauthError: "invalid_grant",
+      status: 400,
+    });
     h.server.on("POST", TOKEN_ENDPOINT, { status: 401, json: { error: "invalid_client" } });
-    expect(await failureOf(h.client.login.pollToken("req-123"))).toMatchObject({ code: "VIPPS_UNAUTHORIZED", oauthError: "invalid_client" });
+    expect(await failureOf(h.client.login.pollToken("req-123"))).toMatchObject({
+      code: "VIPPS_UNAUTHORIZED",
+      oauthError: "invalid_client",
+    });
     h.server.on("POST", TOKEN_ENDPOINT, { status: 429, headers: { "retry-after": "10" } });
-    expect(await failureOf(h.client.login.pollToken("req-123"))).toMatchObject({ code: "VIPPS_RATE_LIMITED", retryAfterMs: 10_000, attempts: 1 });
+    expect(await failureOf(h.client.login.pollToken("req-123"))).toMatchObject({
+      code: "VIPPS_RATE_LIMITED",
+      retryAfterMs: 10_000,
+      attempts: 1,
+    });
   });
 
   it("retries a poll after a 503 (it is idempotent)", async () => {
     h = await harness();
-    h.server.on("POST", TOKEN_ENDPOINT, { status: 503 }, { status: 400, json: { error: "authorization_pending" } });
+    h.server.on(
+      "POST",
+      TOKEN_ENDPOINT,
+      { status: 503 },
+      { status: 400, json: { error: "authorization_pending" } },
+    );
     const poll = h.client.login.pollToken("req-123");
     await vi.waitFor(() => expect(h.clock.pending).toBe(1));
     h.clock.advance(10_000);
@@ -149,14 +210,21 @@ describe("CIBA", () => {
 describe("userinfo", () => {
   it("uses the Login access token only, and a 401 is final", async () => {
     h = await harness();
-    h.server.on("GET", "/vipps-userinfo-api/userinfo", { status: 200, headers: { "content-type": "application/json;charset=UTF-8" }, json: ex.userinfoBody() });
+    h.server.on("GET", "/vipps-userinfo-api/userinfo", {
+      status: 200,
+      headers: { "content-type": "application/json;charset=UTF-8" },
+      json: ex.userinfoBody(),
+    });
     const info = await h.client.login.userinfo("login-at-1");
     expect(info.sub).toBe("c06c4afe-d9e1-4c5d-939a-177d752a0944");
     expect(info.phone_number).toBe("4791234567");
     const [request] = h.server.requestsTo("GET", "/vipps-userinfo-api/userinfo");
     expect(request?.headers.authorization).toBe("Bearer login-at-1");
     expect(request?.headers["ocp-apim-subscription-key"]).toBeUndefined();
-    h.server.on("GET", "/vipps-userinfo-api/userinfo", { status: 401, json: { title: "Unauthorized", status: "401", detail: "token expired" } });
+    h.server.on("GET", "/vipps-userinfo-api/userinfo", {
+      status: 401,
+      json: { title: "Unauthorized", status: "401", detail: "token expired" },
+    });
     const error: unknown = await h.client.login.userinfo("login-at-1").catch((e: unknown) => e);
     expect(isVippsError(error, "VIPPS_UNAUTHORIZED")).toBe(true);
     expect(h.server.requestsTo("GET", "/vipps-userinfo-api/userinfo")).toHaveLength(2);

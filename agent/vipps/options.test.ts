@@ -24,7 +24,11 @@ mqtt:
 function loaded(text: string): LoadedConfig {
   const { config, problems } = parseConfigText(text);
   if (config === undefined) throw new Error(problems.join("; "));
-  return { file: "/etc/pos-agent/pos-agent.yaml", config, secrets: { clientSecret: "cs", subscriptionKey: "sk", webhookSecrets: ["ws"] } };
+  return {
+    file: "/etc/pos-agent/pos-agent.yaml",
+    config,
+    secrets: { clientSecret: "cs", subscriptionKey: "sk", webhookSecrets: ["ws"] },
+  };
 }
 
 describe("vippsClientOptions", () => {
@@ -37,7 +41,12 @@ describe("vippsClientOptions", () => {
       clientSecret: "cs",
       subscriptionKey: "sk",
       msn: "1234567",
-      system: { name: "vipps-pos-agent", version: "0.1.0", pluginName: "acme-register", pluginVersion: "2.3.1" },
+      system: {
+        name: "vipps-pos-agent",
+        version: "0.1.0",
+        pluginName: "acme-register",
+        pluginVersion: "2.3.1",
+      },
       timeoutMs: 8000,
       maxRetries: 2,
       clock,
@@ -54,7 +63,14 @@ describe("vippsClientOptions", () => {
 
   it("refuses impossible options when the client is built", () => {
     const good = vippsClientOptions(loaded(YAML));
-    for (const bad of [{ msn: "12" }, { baseUrl: "ftp://x" }, { clientSecret: "" }, { maxRetries: 11 }, { timeoutMs: 0 }, { system: { name: "x".repeat(31), version: "1" } }]) {
+    for (const bad of [
+      { msn: "12" },
+      { baseUrl: "ftp://x" },
+      { clientSecret: "" },
+      { maxRetries: 11 },
+      { timeoutMs: 0 },
+      { system: { name: "x".repeat(31), version: "1" } },
+    ]) {
       expect(() => new VippsClient({ ...good, ...bad })).toThrow(/VIPPS|must|required/);
     }
   });

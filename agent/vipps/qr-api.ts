@@ -2,7 +2,12 @@ import { parseAnswer } from "./parse-answer.js";
 import { customerExchangeSchema, merchantCallbackQrSchema } from "./response-schemas.js";
 import { IDEMPOTENT } from "./retry-policy.js";
 import type { VippsTransport } from "./transport.js";
-import type { CustomerExchangeResult, MerchantCallbackPut, MerchantCallbackQr, QrImageOptions } from "./types/qr.js";
+import type {
+  CustomerExchangeResult,
+  MerchantCallbackPut,
+  MerchantCallbackQr,
+  QrImageOptions,
+} from "./types/qr.js";
 import { checkQrId, invalid, type OpRef } from "./validate-input.js";
 
 /**
@@ -16,11 +21,13 @@ const op = (operation: string, endpoint: string): OpRef => ({ operation: `qr.${o
 
 function imageQuery(spec: OpRef, image: QrImageOptions | undefined): string {
   if (image === undefined) return "";
-  if (image.format !== "PNG" && image.format !== "SVG") throw invalid(spec, "image format must be PNG or SVG");
+  if (image.format !== "PNG" && image.format !== "SVG")
+    throw invalid(spec, "image format must be PNG or SVG");
   const params = new URLSearchParams({ QrImageFormat: image.format });
   if (image.size !== undefined) {
     if (image.format !== "PNG") throw invalid(spec, "image size applies to PNG only");
-    if (!Number.isInteger(image.size) || image.size < 100 || image.size > 2000) throw invalid(spec, "image size must be an integer 100–2000 (px)");
+    if (!Number.isInteger(image.size) || image.size < 100 || image.size > 2000)
+      throw invalid(spec, "image size must be an integer 100–2000 (px)");
     params.set("QrImageSize", String(image.size));
   }
   return `?${params.toString()}`;
@@ -34,10 +41,22 @@ export class QrApi {
     const spec = op("putMerchantCallback", `PUT ${BASE}/{merchantQrId}`);
     checkQrId(spec, merchantQrId);
     const location: unknown = body.locationDescription;
-    if (typeof location !== "string" || location.length < 1 || location.length > 36) throw invalid(spec, "locationDescription must be 1–36 characters");
-    if (body.category !== undefined && (typeof body.category !== "string" || body.category === "")) throw invalid(spec, "category must be a non-empty string");
-    const json = body.category === undefined ? { locationDescription: location } : { locationDescription: location, category: body.category };
-    await this.transport.call({ ...spec, method: "PUT", path: `${BASE}/${merchantQrId}`, auth: { kind: "access-token" }, json, retry: IDEMPOTENT });
+    if (typeof location !== "string" || location.length < 1 || location.length > 36)
+      throw invalid(spec, "locationDescription must be 1–36 characters");
+    if (body.category !== undefined && (typeof body.category !== "string" || body.category === ""))
+      throw invalid(spec, "category must be a non-empty string");
+    const json =
+      body.category === undefined
+        ? { locationDescription: location }
+        : { locationDescription: location, category: body.category };
+    await this.transport.call({
+      ...spec,
+      method: "PUT",
+      path: `${BASE}/${merchantQrId}`,
+      auth: { kind: "access-token" },
+      json,
+      retry: IDEMPOTENT,
+    });
   }
 
   /** One QR with its `qrContent` (the text to render) and a fresh `qrImageUrl`. */
@@ -45,14 +64,26 @@ export class QrApi {
     const spec = op("getMerchantCallback", `GET ${BASE}/{merchantQrId}`);
     checkQrId(spec, merchantQrId);
     const path = `${BASE}/${merchantQrId}${imageQuery(spec, image)}`;
-    const result = await this.transport.call({ ...spec, method: "GET", path, auth: { kind: "access-token" }, retry: IDEMPOTENT });
+    const result = await this.transport.call({
+      ...spec,
+      method: "GET",
+      path,
+      auth: { kind: "access-token" },
+      retry: IDEMPOTENT,
+    });
     return parseAnswer(merchantCallbackQrSchema, result, spec);
   }
 
   /** Every merchant callback QR of the sales unit (MSN). */
   async listMerchantCallbacks(image?: QrImageOptions): Promise<MerchantCallbackQr[]> {
     const spec = op("listMerchantCallbacks", `GET ${BASE}`);
-    const result = await this.transport.call({ ...spec, method: "GET", path: `${BASE}${imageQuery(spec, image)}`, auth: { kind: "access-token" }, retry: IDEMPOTENT });
+    const result = await this.transport.call({
+      ...spec,
+      method: "GET",
+      path: `${BASE}${imageQuery(spec, image)}`,
+      auth: { kind: "access-token" },
+      retry: IDEMPOTENT,
+    });
     return parseAnswer(merchantCallbackQrSchema.array(), result, spec);
   }
 
@@ -60,7 +91,13 @@ export class QrApi {
   async deleteMerchantCallback(merchantQrId: string): Promise<void> {
     const spec = op("deleteMerchantCallback", `DELETE ${BASE}/{merchantQrId}`);
     checkQrId(spec, merchantQrId);
-    await this.transport.call({ ...spec, method: "DELETE", path: `${BASE}/${merchantQrId}`, auth: { kind: "access-token" }, retry: IDEMPOTENT });
+    await this.transport.call({
+      ...spec,
+      method: "DELETE",
+      path: `${BASE}/${merchantQrId}`,
+      auth: { kind: "access-token" },
+      retry: IDEMPOTENT,
+    });
   }
 
   /**
@@ -69,7 +106,8 @@ export class QrApi {
    */
   async exchangeCustomerToken(customerToken: string): Promise<CustomerExchangeResult> {
     const spec = op("exchangeCustomerToken", "POST /qr/v1/exchange/customer");
-    if (typeof customerToken !== "string" || customerToken === "") throw invalid(spec, "customerToken must be a non-empty string");
+    if (typeof customerToken !== "string" || customerToken === "")
+      throw invalid(spec, "customerToken must be a non-empty string");
     const result = await this.transport.call({
       ...spec,
       method: "POST",

@@ -8,7 +8,11 @@
 const PHONE_LIKE = /\d{8,}/g;
 const MAX_LENGTH = 300;
 
-export function redactText(value: string, secrets: readonly string[], options: { digits?: boolean } = {}): string {
+export function redactText(
+  value: string,
+  secrets: readonly string[],
+  options: { digits?: boolean } = {},
+): string {
   let out = value;
   // Longest first, so a secret that contains another is replaced whole.
   const variants = secrets.flatMap((s) => [s, encodeURIComponent(s)]);

@@ -1,6 +1,13 @@
 import { z } from "zod";
 import { CURRENCIES } from "../../lib/money.js";
-import type { Amount, Aggregate, CreatePaymentResponse, ModificationResponse, Payment, PaymentEvent } from "./types/epayment.js";
+import type {
+  Amount,
+  Aggregate,
+  CreatePaymentResponse,
+  ModificationResponse,
+  Payment,
+  PaymentEvent,
+} from "./types/epayment.js";
 import type { CibaStarted, LoginTokens, OidcDiscovery, Userinfo } from "./types/login.js";
 import type { CustomerExchangeResult, MerchantCallbackQr } from "./types/qr.js";
 import type { WebhookRegistered, WebhookRegistration } from "./types/webhooks.js";
@@ -14,7 +21,10 @@ import type { WebhookRegistered, WebhookRegistration } from "./types/webhooks.js
 const text = z.string().min(1);
 const minorUnits = z.int().min(0).max(Number.MAX_SAFE_INTEGER);
 
-export const amountSchema = z.looseObject({ currency: z.enum(CURRENCIES), value: minorUnits }) satisfies z.ZodType<Amount>;
+export const amountSchema = z.looseObject({
+  currency: z.enum(CURRENCIES),
+  value: minorUnits,
+}) satisfies z.ZodType<Amount>;
 
 const aggregateSchema = z.looseObject({
   authorizedAmount: amountSchema,
@@ -47,7 +57,16 @@ export const paymentEventsSchema = z.array(
   z.looseObject({
     reference: text,
     pspReference: text,
-    name: z.enum(["CREATED", "ABORTED", "EXPIRED", "CANCELLED", "CAPTURED", "REFUNDED", "AUTHORIZED", "TERMINATED"]),
+    name: z.enum([
+      "CREATED",
+      "ABORTED",
+      "EXPIRED",
+      "CANCELLED",
+      "CAPTURED",
+      "REFUNDED",
+      "AUTHORIZED",
+      "TERMINATED",
+    ]),
     amount: amountSchema,
     timestamp: text,
     idempotencyKey: z.string().nullable().optional(),
@@ -76,7 +95,10 @@ export const customerExchangeSchema = z.looseObject({
   timestamp: z.int().optional(),
 }) satisfies z.ZodType<CustomerExchangeResult>;
 
-export const webhookRegisteredSchema = z.looseObject({ id: text, secret: text }) satisfies z.ZodType<WebhookRegistered>;
+export const webhookRegisteredSchema = z.looseObject({
+  id: text,
+  secret: text,
+}) satisfies z.ZodType<WebhookRegistered>;
 
 export const webhookListSchema = z.looseObject({
   webhooks: z.array(z.looseObject({ id: text, url: text, events: z.array(z.string()) })),
@@ -86,7 +108,10 @@ export const webhookListSchema = z.looseObject({
 export const accessTokenSchema = z.looseObject({
   token_type: z.string().regex(/^bearer$/i),
   access_token: text,
-  expires_in: z.union([z.string().regex(/^\d+$/), minorUnits]).transform(Number).pipe(z.int().min(1)),
+  expires_in: z
+    .union([z.string().regex(/^\d+$/), minorUnits])
+    .transform(Number)
+    .pipe(z.int().min(1)),
 });
 
 export const discoverySchema = z.looseObject({
@@ -100,7 +125,11 @@ export const discoverySchema = z.looseObject({
 export const cibaStartedSchema = z
   .looseObject({ auth_req_id: text, expires_in: z.int().min(1), interval: z.int().min(1).optional() })
   // CIBA core §7.3: a client polls every 5 s when no interval is given.
-  .transform((r): CibaStarted => ({ authReqId: r.auth_req_id, expiresInSeconds: r.expires_in, intervalSeconds: r.interval ?? 5 }));
+  .transform((r): CibaStarted => ({
+    authReqId: r.auth_req_id,
+    expiresInSeconds: r.expires_in,
+    intervalSeconds: r.interval ?? 5,
+  }));
 
 export const loginTokensSchema = z
   .looseObject({
@@ -110,15 +139,13 @@ export const loginTokensSchema = z
     id_token: text.optional(),
     scope: z.string().optional(),
   })
-  .transform(
-    (t): LoginTokens => ({
-      accessToken: t.access_token,
-      tokenType: t.token_type,
-      expiresInSeconds: t.expires_in,
-      ...(t.id_token === undefined ? {} : { idToken: t.id_token }),
-      ...(t.scope === undefined ? {} : { scope: t.scope }),
-    }),
-  );
+  .transform((t): LoginTokens => ({
+    accessToken: t.access_token,
+    tokenType: t.token_type,
+    expiresInSeconds: t.expires_in,
+    ...(t.id_token === undefined ? {} : { idToken: t.id_token }),
+    ...(t.scope === undefined ? {} : { scope: t.scope }),
+  }));
 
 const addressSchema = z.looseObject({
   street_address: z.string().optional(),

@@ -46,7 +46,14 @@ export function isRetryable(mode: RetryMode, failure: AttemptFailure): boolean {
 }
 
 /** Error codes of undici/Node meaning "no connection was made". */
-const REFUSED_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
+const REFUSED_CODES = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ENETUNREACH",
+  "EHOSTUNREACH",
+  "UND_ERR_CONNECT_TIMEOUT",
+]);
 
 /** Classifies a rejected `fetch` (its `cause` carries the socket error code). */
 export function isConnectionRefused(error: unknown): boolean {
@@ -77,6 +84,7 @@ export function retryDelay(
   maxRetryAfterMs: number,
   random: () => number,
 ): DelayDecision {
-  if (retryAfterMs !== undefined) return retryAfterMs > maxRetryAfterMs ? { giveUp: true } : { waitMs: retryAfterMs };
+  if (retryAfterMs !== undefined)
+    return retryAfterMs > maxRetryAfterMs ? { giveUp: true } : { waitMs: retryAfterMs };
   return { waitMs: backoffDelay(policy, attempt, random) };
 }

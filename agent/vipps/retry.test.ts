@@ -36,10 +36,21 @@ describe("retry policy", () => {
   it("retries 500, 503 and 423 with backoff on the injected clock, same key and body every time", async () => {
     h = await startHarness({ maxRetries: 3, backoff: { baseMs: 1000, maxMs: 8000 } });
     h.server.on("POST", "/accesstoken/get", tokenReply());
-    h.server.on("POST", CAPTURE, { status: 500, json: ex.problemBody(500) }, { status: 503 }, { status: 423, json: ex.problemBody(423) }, { status: 200, json: ex.modificationBody(4900) });
+    h.server.on(
+      "POST",
+      CAPTURE,
+      { status: 500, json: ex.problemBody(500) },
+      { status: 503 },
+      { status: 423, json: ex.problemBody(423) },
+      { status: 200, json: ex.modificationBody(4900) },
+    );
     const done = h.client.epayment.capture(REF, nok(4900), KEY);
     // random() = 0.5: waits are half the ceilings 1000, 2000, 4000.
-    for (const [wait, seen] of [[500, 1], [1000, 2], [2000, 3]] as const) {
+    for (const [wait, seen] of [
+      [500, 1],
+      [1000, 2],
+      [2000, 3],
+    ] as const) {
       await vi.waitFor(() => expect(h.clock.pending).toBe(1));
       expect(h.server.requestsTo("POST", CAPTURE)).toHaveLength(seen);
       h.clock.advance(wait - 1);
@@ -55,7 +66,12 @@ describe("retry policy", () => {
   it("honours Retry-After on 429 exactly, on the injected clock", async () => {
     h = await startHarness();
     h.server.on("POST", "/accesstoken/get", tokenReply());
-    h.server.on("POST", CAPTURE, { status: 429, headers: { "retry-after": "7" }, json: ex.problemBody(429) }, { status: 200, json: ex.modificationBody(4900) });
+    h.server.on(
+      "POST",
+      CAPTURE,
+      { status: 429, headers: { "retry-after": "7" }, json: ex.problemBody(429) },
+      { status: 200, json: ex.modificationBody(4900) },
+    );
     const done = h.client.epayment.capture(REF, nok(4900), KEY);
     await vi.waitFor(() => expect(h.clock.pending).toBe(1));
     h.clock.advance(6_999);
@@ -69,7 +85,11 @@ describe("retry policy", () => {
   it("does not wait for a Retry-After beyond maxRetryAfterMs, and says how long Vipps asked for", async () => {
     h = await startHarness({ maxRetryAfterMs: 10_000 });
     h.server.on("POST", "/accesstoken/get", tokenReply());
-    h.server.on("POST", CAPTURE, { status: 429, headers: { "retry-after": "120" }, json: ex.problemBody(429) });
+    h.server.on("POST", CAPTURE, {
+      status: 429,
+      headers: { "retry-after": "120" },
+      json: ex.problemBody(429),
+    });
     const error = await failureOf(h.client.epayment.capture(REF, nok(4900), KEY));
     expect(error.code).toBe("VIPPS_RATE_LIMITED");
     expect(error.retryAfterMs).toBe(120_000);
@@ -81,7 +101,13 @@ describe("retry policy", () => {
     h = await startHarness({ timeoutMs: 1_000 });
     h.server.on("POST", "/accesstoken/get", tokenReply());
     await h.client.verifyCredentials();
-    h.server.on("POST", CAPTURE, { drop: true }, { hang: true }, { status: 200, json: ex.modificationBody(4900) });
+    h.server.on(
+      "POST",
+      CAPTURE,
+      { drop: true },
+      { hang: true },
+      { status: 200, json: ex.modificationBody(4900) },
+    );
     const done = h.client.epayment.capture(REF, nok(4900), KEY);
     await h.advanceWhenWaiting(10_000);
     await h.advanceWhenWaiting(10_000);
@@ -120,7 +146,11 @@ describe("retry policy", () => {
   ] as const)("does not retry %i", async (status, code) => {
     h = await startHarness();
     h.server.on("POST", "/accesstoken/get", tokenReply());
-    h.server.on("POST", CAPTURE, { status, headers: { "content-type": "application/problem+json" }, json: ex.problemBody(status, "4010") });
+    h.server.on("POST", CAPTURE, {
+      status,
+      headers: { "content-type": "application/problem+json" },
+      json: ex.problemBody(status, "4010"),
+    });
     const error = await failureOf(h.client.epayment.capture(REF, nok(4900), KEY));
     expect(error.code).toBe(code);
     expect(error.status).toBe(status);
@@ -135,7 +165,12 @@ describe("retry policy", () => {
     const request = { url: "https://bridge.example.com/vipps", events: ["user.checked-in.v1"] };
     expect((await failureOf(h.client.webhooks.register(request))).code).toBe("VIPPS_SERVER_ERROR");
     expect(h.server.requestsTo("POST", "/webhooks/v1/webhooks")).toHaveLength(1);
-    h.server.on("POST", "/webhooks/v1/webhooks", { status: 429, headers: { "retry-after": "1" } }, { status: 201, json: ex.webhookRegistrationBody() });
+    h.server.on(
+      "POST",
+      "/webhooks/v1/webhooks",
+      { status: 429, headers: { "retry-after": "1" } },
+      { status: 201, json: ex.webhookRegistrationBody() },
+    );
     const registered = h.client.webhooks.register(request);
     await h.advanceWhenWaiting(1_000);
     expect((await registered).id).toBe(ex.webhookRegistrationBody().id);

@@ -13,7 +13,11 @@ import type { CallResult, CallSpec, HttpEngine } from "./http-engine.js";
  *   a 401 is final — that token is not ours to refresh.
  * - `none`: public documents (OpenID discovery).
  */
-export type Auth = { readonly kind: "access-token" } | { readonly kind: "basic" } | { readonly kind: "bearer"; readonly token: string } | { readonly kind: "none" };
+export type Auth =
+  | { readonly kind: "access-token" }
+  | { readonly kind: "basic" }
+  | { readonly kind: "bearer"; readonly token: string }
+  | { readonly kind: "none" };
 
 export interface ApiCall extends Omit<CallSpec, "headers"> {
   readonly auth: Auth;
@@ -40,14 +44,22 @@ export class VippsTransport {
 
   async call(call: ApiCall): Promise<CallResult> {
     const { auth, idempotencyKey, ...rest } = call;
-    const extra: Record<string, string> = idempotencyKey === undefined ? {} : { "Idempotency-Key": idempotencyKey };
+    const extra: Record<string, string> =
+      idempotencyKey === undefined ? {} : { "Idempotency-Key": idempotencyKey };
     switch (auth.kind) {
       case "none":
         return this.engine.send({ ...rest, headers: extra });
       case "basic":
-        return this.engine.send({ ...rest, headers: { ...extra, Authorization: basicAuthorization(this.credentials) } });
+        return this.engine.send({
+          ...rest,
+          headers: { ...extra, Authorization: basicAuthorization(this.credentials) },
+        });
       case "bearer":
-        return this.engine.send({ ...rest, headers: { ...extra, Authorization: `Bearer ${auth.token}` }, sensitive: [...(rest.sensitive ?? []), auth.token] });
+        return this.engine.send({
+          ...rest,
+          headers: { ...extra, Authorization: `Bearer ${auth.token}` },
+          sensitive: [...(rest.sensitive ?? []), auth.token],
+        });
       case "access-token":
         return this.withAccessToken({ ...rest, headers: extra });
     }
@@ -57,7 +69,11 @@ export class VippsTransport {
     const send = (token: string): Promise<CallResult> =>
       this.engine.send({
         ...spec,
-        headers: { ...spec.headers, Authorization: `Bearer ${token}`, "Ocp-Apim-Subscription-Key": this.credentials.subscriptionKey },
+        headers: {
+          ...spec.headers,
+          Authorization: `Bearer ${token}`,
+          "Ocp-Apim-Subscription-Key": this.credentials.subscriptionKey,
+        },
       });
     const token = await this.tokens.get();
     try {

@@ -4,7 +4,10 @@ import { contentHash, signWebhook, stringToSign, verifyWebhookSignature } from "
 // The official vector, vippsas/webhooks-api request-authentication.md @ d1c57d2 (API-NOTES §5.4).
 const SECRET = "A0+AeKBRG2KRGvnNwJpQlb6IJFk48CKXCIcrLoHncVJKDILsQSxS6NWCccwWm6r6FhGKhiHTBsG2wo/xU6FY/A==";
 const URL_ = "https://webhook.site/e2cee29b-012e-4f1d-8ef4-e95fd74a7a63";
-const BODY = Buffer.from('{"some-unique-content":"ee6e441b-cc4a-46f8-895d-a5af79bcc233/hello-world"}', "utf8");
+const BODY = Buffer.from(
+  '{"some-unique-content":"ee6e441b-cc4a-46f8-895d-a5af79bcc233/hello-world"}',
+  "utf8",
+);
 const DATE = "Thu, 30 Mar 2023 08:38:32 GMT";
 const HASH = "lNlsp1XA03N34HrQsVzPgJKtC+r7l/RBF4V3JQUWMj4=";
 const AUTH =
@@ -21,16 +24,22 @@ describe("webhook signature (official vector)", () => {
   });
 
   it("verifies the vector", () => {
-    expect(verifyWebhookSignature({ secrets: [SECRET], registeredUrl: URL_, rawBody: BODY, headers })).toBe(true);
+    expect(verifyWebhookSignature({ secrets: [SECRET], registeredUrl: URL_, rawBody: BODY, headers })).toBe(
+      true,
+    );
   });
 
   it("accepts the registered URL with an explicit default port (the host drops it)", () => {
     const url = "https://webhook.site:443/e2cee29b-012e-4f1d-8ef4-e95fd74a7a63";
-    expect(verifyWebhookSignature({ secrets: [SECRET], registeredUrl: url, rawBody: BODY, headers })).toBe(true);
+    expect(verifyWebhookSignature({ secrets: [SECRET], registeredUrl: url, rawBody: BODY, headers })).toBe(
+      true,
+    );
   });
 
   it("accepts any of several secrets (rotation)", () => {
-    expect(verifyWebhookSignature({ secrets: ["old", SECRET], registeredUrl: URL_, rawBody: BODY, headers })).toBe(true);
+    expect(
+      verifyWebhookSignature({ secrets: ["old", SECRET], registeredUrl: URL_, rawBody: BODY, headers }),
+    ).toBe(true);
   });
 });
 
@@ -52,7 +61,9 @@ describe("webhook signature (negative cases)", () => {
   });
 
   it("rejects a non-default port in the registered URL", () => {
-    expect(verify({ registeredUrl: "https://webhook.site:8443/e2cee29b-012e-4f1d-8ef4-e95fd74a7a63" })).toBe(false);
+    expect(verify({ registeredUrl: "https://webhook.site:8443/e2cee29b-012e-4f1d-8ef4-e95fd74a7a63" })).toBe(
+      false,
+    );
   });
 
   it("rejects another path, a changed body, a changed date, a wrong secret", () => {
@@ -65,7 +76,9 @@ describe("webhook signature (negative cases)", () => {
 
   it("rejects a body whose hash header was recomputed but not re-signed", () => {
     const body = Buffer.from('{"forged":true}');
-    expect(verify({ rawBody: body, headers: { ...headers, "x-ms-content-sha256": contentHash(body) } })).toBe(false);
+    expect(verify({ rawBody: body, headers: { ...headers, "x-ms-content-sha256": contentHash(body) } })).toBe(
+      false,
+    );
   });
 
   it("rejects missing headers", () => {

@@ -25,7 +25,12 @@ export function stringToSign(registeredUrl: string, xMsDate: string, hash: strin
 }
 
 /** The headers Vipps would send for this body; used by the simulator and by tests. */
-export function signWebhook(secret: string, registeredUrl: string, rawBody: Uint8Array, xMsDate: string): SignatureHeaders {
+export function signWebhook(
+  secret: string,
+  registeredUrl: string,
+  rawBody: Uint8Array,
+  xMsDate: string,
+): SignatureHeaders {
   const hash = contentHash(rawBody);
   const signature = createHmac("sha256", Buffer.from(secret, "utf8"))
     .update(stringToSign(registeredUrl, xMsDate, hash), "utf8")

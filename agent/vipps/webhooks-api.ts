@@ -23,7 +23,11 @@ export class WebhooksApi {
     const spec = op("register", `POST ${BASE}`);
     checkWebhookUrl(spec, request.url);
     const events: unknown = request.events;
-    if (!Array.isArray(events) || events.length === 0 || !events.every((e) => typeof e === "string" && /^[a-z0-9.-]+$/i.test(e))) {
+    if (
+      !Array.isArray(events) ||
+      events.length === 0 ||
+      !events.every((e) => typeof e === "string" && /^[a-z0-9.-]+$/i.test(e))
+    ) {
       throw invalid(spec, "events must be a non-empty list of event names");
     }
     const result = await this.transport.call({
@@ -41,7 +45,13 @@ export class WebhooksApi {
   /** The registrations of this sales unit (no secrets). */
   async list(): Promise<WebhookRegistration[]> {
     const spec = op("list", `GET ${BASE}`);
-    const result = await this.transport.call({ ...spec, method: "GET", path: BASE, auth: { kind: "access-token" }, retry: IDEMPOTENT });
+    const result = await this.transport.call({
+      ...spec,
+      method: "GET",
+      path: BASE,
+      auth: { kind: "access-token" },
+      retry: IDEMPOTENT,
+    });
     return parseAnswer(webhookListSchema, result, spec).webhooks;
   }
 
@@ -49,6 +59,12 @@ export class WebhooksApi {
   async delete(id: string): Promise<void> {
     const spec = op("delete", `DELETE ${BASE}/{id}`);
     checkWebhookId(spec, id);
-    await this.transport.call({ ...spec, method: "DELETE", path: `${BASE}/${id}`, auth: { kind: "access-token" }, retry: IDEMPOTENT });
+    await this.transport.call({
+      ...spec,
+      method: "DELETE",
+      path: `${BASE}/${id}`,
+      auth: { kind: "access-token" },
+      retry: IDEMPOTENT,
+    });
   }
 }

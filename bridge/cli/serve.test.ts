@@ -11,9 +11,25 @@ const SECRET = "serve-test-secret-value";
 
 describe("pos-bridge serve (built executable)", () => {
   it("lists every invalid variable and exits 78", async () => {
-    const result = await runCli(["serve"], { bin: BRIDGE_BIN, env: { BRIDGE_PUBLIC_URL: "", MQTT_URL: "", VIPPS_WEBHOOK_SECRETS: "", BRIDGE_PORT: "x", MQTT_PASSWORD: "hunter2" } });
+    const result = await runCli(["serve"], {
+      bin: BRIDGE_BIN,
+      env: {
+        BRIDGE_PUBLIC_URL: "",
+        MQTT_URL: "",
+        VIPPS_WEBHOOK_SECRETS: "",
+        BRIDGE_PORT: "x",
+        MQTT_PASSWORD: "hunter2",
+      },
+    });
     expect(result.code).toBe(78);
-    for (const name of ["BRIDGE_PORT", "BRIDGE_PUBLIC_URL", "VIPPS_WEBHOOK_SECRETS", "MQTT_URL", "MQTT_PASSWORD"]) expect(result.stderr).toContain(`  ${name}:`);
+    for (const name of [
+      "BRIDGE_PORT",
+      "BRIDGE_PUBLIC_URL",
+      "VIPPS_WEBHOOK_SECRETS",
+      "MQTT_URL",
+      "MQTT_PASSWORD",
+    ])
+      expect(result.stderr).toContain(`  ${name}:`);
     expect(result.stderr).not.toContain("hunter2");
   });
 
@@ -21,19 +37,40 @@ describe("pos-bridge serve (built executable)", () => {
     const broker = await startMosquitto({ persistence: false });
     const port = await freePort();
     const child = spawn(process.execPath, [BRIDGE_BIN, "serve"], {
-      env: { ...process.env, BRIDGE_PORT: String(port), BRIDGE_HOST: "127.0.0.1", BRIDGE_PUBLIC_URL: PUBLIC_URL, MQTT_URL: broker.url, VIPPS_WEBHOOK_SECRETS: SECRET, LOG_LEVEL: "info" },
+      env: {
+        ...process.env,
+        BRIDGE_PORT: String(port),
+        BRIDGE_HOST: "127.0.0.1",
+        BRIDGE_PUBLIC_URL: PUBLIC_URL,
+        MQTT_URL: broker.url,
+        VIPPS_WEBHOOK_SECRETS: SECRET,
+        LOG_LEVEL: "info",
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString("utf8")));
     const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
     try {
-      await vi.waitFor(async () => expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200), { timeout: 20_000, interval: 100 });
-      const answer = await postWebhook(`http://127.0.0.1:${port}/vipps/webhook`, signedWebhook(SECRET, PUBLIC_URL, checkInPayload({ tillId: "kasse1", msn: "123456", customerToken: "TOKEN-NOT-IN-LOGS" })));
+      await vi.waitFor(
+        async () => expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200),
+        { timeout: 20_000, interval: 100 },
+      );
+      const answer = await postWebhook(
+        `http://127.0.0.1:${port}/vipps/webhook`,
+        signedWebhook(
+          SECRET,
+          PUBLIC_URL,
+          checkInPayload({ tillId: "kasse1", msn: "123456", customerToken: "TOKEN-NOT-IN-LOGS" }),
+        ),
+      );
       expect(answer.status).toBe(200);
       child.kill("SIGTERM");
       expect(await exited).toBe(0);
-      const lines = stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+      const lines = stdout
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
       expect(lines.some((l) => l.msg === "webhook published" && l.service === "pos-bridge")).toBe(true);
       expect(lines.some((l) => l.msg === "bridge stopped")).toBe(true);
       expect(stdout).not.toContain(SECRET);

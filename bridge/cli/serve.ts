@@ -14,7 +14,9 @@ import type { CliContext } from "./context.js";
 export function registerServeCommand(program: Command, ctx: CliContext): void {
   program
     .command("serve")
-    .description("receive Vipps webhooks over HTTP and publish them to the tills over MQTT (configured by environment variables)")
+    .description(
+      "receive Vipps webhooks over HTTP and publish them to the tills over MQTT (configured by environment variables)",
+    )
     .action(async () => {
       const { settings, problems } = parseBridgeEnv(ctx.env);
       if (settings === undefined) {
@@ -23,7 +25,10 @@ export function registerServeCommand(program: Command, ctx: CliContext): void {
         ctx.exitCode = EXIT.CONFIG;
         return;
       }
-      const logger = createLogger({ base: { service: "pos-bridge" }, ...(ctx.env.LOG_LEVEL === undefined ? {} : { level: ctx.env.LOG_LEVEL }) });
+      const logger = createLogger({
+        base: { service: "pos-bridge" },
+        ...(ctx.env.LOG_LEVEL === undefined ? {} : { level: ctx.env.LOG_LEVEL }),
+      });
       const bridge = await startBridge({ ...settings, logger });
       await new Promise<void>((resolve) => {
         const stop = (signal: NodeJS.Signals): void => {

@@ -14,9 +14,15 @@ export interface VippsCredentials {
   readonly msn: string;
 }
 
-export const VIPPS_BASE_URLS = { test: "https://apitest.vipps.no", production: "https://api.vipps.no" } as const;
+export const VIPPS_BASE_URLS = {
+  test: "https://apitest.vipps.no",
+  production: "https://api.vipps.no",
+} as const;
 
-export function parseVippsEnv(env: NodeJS.ProcessEnv): { credentials?: VippsCredentials; problems: string[] } {
+export function parseVippsEnv(env: NodeJS.ProcessEnv): {
+  credentials?: VippsCredentials;
+  problems: string[];
+} {
   const r = envReader(env);
   let baseUrl: string | undefined;
   if (r.get("VIPPS_BASE_URL") !== undefined) {
@@ -34,12 +40,33 @@ export function parseVippsEnv(env: NodeJS.ProcessEnv): { credentials?: VippsCred
   }
   const subscriptionKey = r.secret("VIPPS_SUBSCRIPTION_KEY");
   if (subscriptionKey === undefined && !r.problems.some((p) => p.startsWith("VIPPS_SUBSCRIPTION_KEY"))) {
-    r.problems.push("VIPPS_SUBSCRIPTION_KEY: required (Ocp-Apim-Subscription-Key; or VIPPS_SUBSCRIPTION_KEY_FILE)");
+    r.problems.push(
+      "VIPPS_SUBSCRIPTION_KEY: required (Ocp-Apim-Subscription-Key; or VIPPS_SUBSCRIPTION_KEY_FILE)",
+    );
   }
   const msn = r.get("VIPPS_MSN");
-  if (msn === undefined || !/^\d{4,7}$/.test(msn)) r.problems.push(`VIPPS_MSN: expected the Merchant Serial Number, 4–7 digits${msn === undefined ? "" : `, got "${msn}"`}`);
-  if (r.problems.length > 0 || baseUrl === undefined || clientId === undefined || clientSecret === undefined || subscriptionKey === undefined || msn === undefined) {
+  if (msn === undefined || !/^\d{4,7}$/.test(msn))
+    r.problems.push(
+      `VIPPS_MSN: expected the Merchant Serial Number, 4–7 digits${msn === undefined ? "" : `, got "${msn}"`}`,
+    );
+  if (
+    r.problems.length > 0 ||
+    baseUrl === undefined ||
+    clientId === undefined ||
+    clientSecret === undefined ||
+    subscriptionKey === undefined ||
+    msn === undefined
+  ) {
     return { problems: r.problems };
   }
-  return { problems: [], credentials: { baseUrl, clientId, clientSecret: clientSecret.trim(), subscriptionKey: subscriptionKey.trim(), msn } };
+  return {
+    problems: [],
+    credentials: {
+      baseUrl,
+      clientId,
+      clientSecret: clientSecret.trim(),
+      subscriptionKey: subscriptionKey.trim(),
+      msn,
+    },
+  };
 }

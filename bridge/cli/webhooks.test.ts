@@ -13,10 +13,18 @@ import type { CliContext } from "./context.js";
 import { runBridgeCli } from "./program.js";
 import { AGENT_WEBHOOK_EVENTS } from "./webhooks.js";
 
-async function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
+async function run(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = "";
   let stderr = "";
-  const ctx: CliContext = { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, env, exitCode: 0 };
+  const ctx: CliContext = {
+    stdout: { write: (t: string) => (stdout += t) },
+    stderr: { write: (t: string) => (stderr += t) },
+    env,
+    exitCode: 0,
+  };
   const code = await runBridgeCli(["node", "pos-bridge", ...args], ctx);
   return { code, stdout, stderr };
 }
@@ -67,20 +75,31 @@ describe("pos-bridge register-webhook / list-webhooks / delete-webhook (against 
 
     const listed = await run(["list-webhooks", "--json"], env);
     expect(listed.code).toBe(0);
-    expect(JSON.parse(listed.stdout)).toEqual([{ id: view?.id, url, events: expect.any(Array) as unknown[] }]);
+    expect(JSON.parse(listed.stdout)).toEqual([
+      { id: view?.id, url, events: expect.any(Array) as unknown[] },
+    ]);
     expect((await run(["list-webhooks"], env)).stdout).toContain(`${view?.id ?? "?"}  ${url}`);
 
     const deleted = await run(["delete-webhook", view?.id ?? "?"], env);
     expect(deleted.code).toBe(0);
     expect(deleted.stdout).toContain("7 days");
     expect(sim.control.webhookRegistrations()).toEqual([]);
-    expect((await run(["list-webhooks"], env)).stdout).toBe(`No webhook registrations for MSN ${unit.msn}.\n`);
+    expect((await run(["list-webhooks"], env)).stdout).toBe(
+      `No webhook registrations for MSN ${unit.msn}.\n`,
+    );
   });
 
   it("reports every missing variable at once (exit 78), a missing URL (64), bad credentials (1), Vipps unreachable (69)", async () => {
     const none = await run(["list-webhooks"], { VIPPS_ENV: "staging", VIPPS_MSN: "12" });
     expect(none.code).toBe(78);
-    for (const name of ["VIPPS_ENV", "VIPPS_CLIENT_ID", "VIPPS_CLIENT_SECRET", "VIPPS_SUBSCRIPTION_KEY", "VIPPS_MSN"]) expect(none.stderr).toContain(`  ${name}:`);
+    for (const name of [
+      "VIPPS_ENV",
+      "VIPPS_CLIENT_ID",
+      "VIPPS_CLIENT_SECRET",
+      "VIPPS_SUBSCRIPTION_KEY",
+      "VIPPS_MSN",
+    ])
+      expect(none.stderr).toContain(`  ${name}:`);
 
     expect((await run(["register-webhook"], env)).code).toBe(64);
 
@@ -103,9 +122,20 @@ describe("pos-bridge register-webhook / list-webhooks / delete-webhook (against 
     const registered = await run(["register-webhook", "--url", publicUrl, "--json"], env);
     const { secret } = JSON.parse(registered.stdout) as { secret: string };
 
-    const bridge = await startBridge({ publicUrl, webhookSecrets: [secret], mqtt: { url: broker.url }, port, logger: silentLogger() });
+    const bridge = await startBridge({
+      publicUrl,
+      webhookSecrets: [secret],
+      mqtt: { url: broker.url },
+      port,
+      logger: silentLogger(),
+    });
     const db = openDatabase(join(dir.path, "agent.db"));
-    const config = linkConfig({ mqttUrl: broker.url, tillId: "kasse1", msn: unit.msn, webhookUrl: publicUrl });
+    const config = linkConfig({
+      mqttUrl: broker.url,
+      tillId: "kasse1",
+      msn: unit.msn,
+      webhookUrl: publicUrl,
+    });
     const link = createMqttLink({ config, secrets: linkSecrets({ webhookSecrets: [secret] }), db });
     const checkIns: CheckIn[] = [];
     link.onCheckIn((c) => {
@@ -115,10 +145,22 @@ describe("pos-bridge register-webhook / list-webhooks / delete-webhook (against 
       link.start();
       await vi.waitFor(() => expect(link.counters().connects).toBe(1), { timeout: 15_000 });
       await vi.waitFor(() => expect(bridge.brokerConnected).toBe(true), { timeout: 15_000 });
-      const vipps = new VippsClient({ ...env, baseUrl: sim.url, clientId: unit.clientId, clientSecret: unit.clientSecret, subscriptionKey: unit.subscriptionKey, msn: unit.msn, system: { name: "test", version: "1" }, timeoutMs: 5_000, maxRetries: 0 });
+      const vipps = new VippsClient({
+        ...env,
+        baseUrl: sim.url,
+        clientId: unit.clientId,
+        clientSecret: unit.clientSecret,
+        subscriptionKey: unit.subscriptionKey,
+        msn: unit.msn,
+        system: { name: "test", version: "1" },
+        timeoutMs: 5_000,
+        maxRetries: 0,
+      });
       await vipps.qr.putMerchantCallback("kasse1", { locationDescription: "Kasse 1" });
       const scan = sim.control.scan({ msisdn: "4712345678", msn: unit.msn, merchantQrId: "kasse1" });
-      await vi.waitFor(() => expect(checkIns.map((c) => c.customerToken)).toEqual([scan.customerToken]), { timeout: 15_000 });
+      await vi.waitFor(() => expect(checkIns.map((c) => c.customerToken)).toEqual([scan.customerToken]), {
+        timeout: 15_000,
+      });
       expect(bridge.counters).toMatchObject({ verified: 1, published: 1, rejected: 0 });
     } finally {
       await link.stop();

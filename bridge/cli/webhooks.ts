@@ -14,7 +14,10 @@ import { parseVippsEnv, type VippsCredentials } from "./vipps-env.js";
  */
 
 /** Every event the agent acts on: the check-in and each ePayment event it understands. */
-export const AGENT_WEBHOOK_EVENTS: readonly string[] = [CHECK_IN_EVENT, ...PAYMENT_EVENT_NAMES.map(paymentEventType)];
+export const AGENT_WEBHOOK_EVENTS: readonly string[] = [
+  CHECK_IN_EVENT,
+  ...PAYMENT_EVENT_NAMES.map(paymentEventType),
+];
 
 function clientFor(credentials: VippsCredentials): VippsClient {
   return new VippsClient({
@@ -26,10 +29,16 @@ function clientFor(credentials: VippsCredentials): VippsClient {
 }
 
 /** Runs `action` with a client, or reports the environment's problems / the call's failure. */
-async function withClient(ctx: CliContext, what: string, action: (client: VippsClient, credentials: VippsCredentials) => Promise<void>): Promise<void> {
+async function withClient(
+  ctx: CliContext,
+  what: string,
+  action: (client: VippsClient, credentials: VippsCredentials) => Promise<void>,
+): Promise<void> {
   const { credentials, problems } = parseVippsEnv(ctx.env);
   if (credentials === undefined) {
-    ctx.stderr.write(`pos-bridge: invalid environment, ${problems.length} problem(s):\n${problems.map((p) => `  ${p}\n`).join("")}`);
+    ctx.stderr.write(
+      `pos-bridge: invalid environment, ${problems.length} problem(s):\n${problems.map((p) => `  ${p}\n`).join("")}`,
+    );
     ctx.exitCode = EXIT.CONFIG;
     return;
   }
@@ -38,33 +47,53 @@ async function withClient(ctx: CliContext, what: string, action: (client: VippsC
     ctx.exitCode = EXIT.OK;
   } catch (error) {
     if (!isVippsError(error)) throw error;
-    const facts = [error.code, error.status === undefined ? undefined : `HTTP ${error.status}`, error.traceId === undefined ? undefined : `trace ${error.traceId}`];
-    ctx.stderr.write(`pos-bridge: ${what} failed: ${errorMessage(error)} (${facts.filter((f) => f !== undefined).join(", ")})\n`);
-    const unknownOutcome = error.code === "VIPPS_TIMEOUT" || error.code === "VIPPS_NETWORK" || error.code === "VIPPS_SERVER_ERROR";
+    const facts = [
+      error.code,
+      error.status === undefined ? undefined : `HTTP ${error.status}`,
+      error.traceId === undefined ? undefined : `trace ${error.traceId}`,
+    ];
+    ctx.stderr.write(
+      `pos-bridge: ${what} failed: ${errorMessage(error)} (${facts.filter((f) => f !== undefined).join(", ")})\n`,
+    );
+    const unknownOutcome =
+      error.code === "VIPPS_TIMEOUT" || error.code === "VIPPS_NETWORK" || error.code === "VIPPS_SERVER_ERROR";
     if (unknownOutcome && what === "register-webhook") {
-      ctx.stderr.write("  The outcome is unknown: run `pos-bridge list-webhooks` and delete any registration whose secret you did not get before registering again.\n");
+      ctx.stderr.write(
+        "  The outcome is unknown: run `pos-bridge list-webhooks` and delete any registration whose secret you did not get before registering again.\n",
+      );
     }
-    ctx.exitCode = error.code === "VIPPS_INVALID_ARGUMENT" ? EXIT.USAGE : unknownOutcome || error.code === "VIPPS_RATE_LIMITED" ? EXIT.UNAVAILABLE : EXIT.FAILURE;
+    ctx.exitCode =
+      error.code === "VIPPS_INVALID_ARGUMENT"
+        ? EXIT.USAGE
+        : unknownOutcome || error.code === "VIPPS_RATE_LIMITED"
+          ? EXIT.UNAVAILABLE
+          : EXIT.FAILURE;
   }
 }
 
 export function registerWebhookCommands(program: Command, ctx: CliContext): void {
   program
     .command("register-webhook")
-    .description("register the bridge's public URL at Vipps for check-ins and every ePayment event the agent uses; prints the secret once")
+    .description(
+      "register the bridge's public URL at Vipps for check-ins and every ePayment event the agent uses; prints the secret once",
+    )
     .option("--url <url>", "the bridge's public https:// URL (default: $BRIDGE_PUBLIC_URL)")
     .option("--json", "print { id, secret, url, events } as JSON")
     .action(async (options: { url?: string; json?: boolean }) => {
       const url = options.url ?? ctx.env.BRIDGE_PUBLIC_URL?.trim();
       if (url === undefined || url === "") {
-        ctx.stderr.write("pos-bridge: register-webhook needs --url or BRIDGE_PUBLIC_URL (the URL Vipps will POST to)\n");
+        ctx.stderr.write(
+          "pos-bridge: register-webhook needs --url or BRIDGE_PUBLIC_URL (the URL Vipps will POST to)\n",
+        );
         ctx.exitCode = EXIT.USAGE;
         return;
       }
       await withClient(ctx, "register-webhook", async (client, credentials) => {
         const registered = await client.webhooks.register({ url, events: AGENT_WEBHOOK_EVENTS });
         if (options.json === true) {
-          ctx.stdout.write(`${JSON.stringify({ id: registered.id, secret: registered.secret, url, events: AGENT_WEBHOOK_EVENTS })}\n`);
+          ctx.stdout.write(
+            `${JSON.stringify({ id: registered.id, secret: registered.secret, url, events: AGENT_WEBHOOK_EVENTS })}\n`,
+          );
           return;
         }
         ctx.stdout.write(
@@ -105,7 +134,8 @@ export function registerWebhookCommands(program: Command, ctx: CliContext): void
           return;
         }
         ctx.stdout.write(`Webhook registrations for MSN ${credentials.msn}:\n`);
-        for (const r of registrations) ctx.stdout.write(`  ${r.id}  ${r.url}\n      ${r.events.join(", ")}\n`);
+        for (const r of registrations)
+          ctx.stdout.write(`  ${r.id}  ${r.url}\n      ${r.events.join(", ")}\n`);
       });
     });
 

@@ -41,7 +41,9 @@ export class Canvas {
   constructor(rows: number, columns: number, style: CellStyle) {
     this.rows = rows;
     this.columns = columns;
-    this.cells = Array.from({ length: rows }, () => Array.from({ length: columns }, () => ({ char: " ", style })));
+    this.cells = Array.from({ length: rows }, () =>
+      Array.from({ length: columns }, () => ({ char: " ", style })),
+    );
   }
 
   fill(row: number, column: number, height: number, width: number, style: CellStyle): void {

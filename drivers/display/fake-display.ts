@@ -22,7 +22,8 @@ export class FakeCustomerDisplay implements CustomerDisplay {
   readonly screens: Screen[] = [];
   readonly frames: string[] = [];
   private closed = false;
-  private readonly options: Required<Omit<FakeDisplayOptions, "onFrame">> & Pick<FakeDisplayOptions, "onFrame">;
+  private readonly options: Required<Omit<FakeDisplayOptions, "onFrame">> &
+    Pick<FakeDisplayOptions, "onFrame">;
 
   constructor(options: FakeDisplayOptions = {}) {
     this.options = {

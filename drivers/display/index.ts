@@ -17,7 +17,15 @@
 export type { CustomerDisplay } from "./customer-display.js";
 export type { DisplayError, DisplayErrorCode } from "./errors.js";
 export type { Brand, BrandSetting, DisplayLanguage, NotPaidReason, Screen, ScreenKind } from "./screen.js";
-export { BINDING_MESSAGE_PATTERN, DISPLAY_LANGUAGES, NOT_PAID_REASONS, SCREEN_KINDS, brandName, resolveBrand, validateScreen } from "./screen.js";
+export {
+  BINDING_MESSAGE_PATTERN,
+  DISPLAY_LANGUAGES,
+  NOT_PAID_REASONS,
+  SCREEN_KINDS,
+  brandName,
+  resolveBrand,
+  validateScreen,
+} from "./screen.js";
 export type { RenderOptions } from "./render-screen.js";
 export { MAX_COLUMNS, MAX_ROWS, MIN_COLUMNS, MIN_ROWS, renderScreen } from "./render-screen.js";
 export { formatAmount, formatMinorUnits } from "./amount-format.js";

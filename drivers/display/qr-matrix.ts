@@ -22,7 +22,10 @@ export function qrMatrix(content: string): boolean[][] {
   const bytes = Buffer.from(content, "utf8");
   if (bytes.length === 0) throw displayError("DISPLAY_BAD_SCREEN", "QR content is empty");
   if (bytes.length > QR_MAX_BYTES_M) {
-    throw displayError("DISPLAY_QR_TOO_LONG", `QR content is ${bytes.length} bytes; at most ${QR_MAX_BYTES_M} fit at error correction M`);
+    throw displayError(
+      "DISPLAY_QR_TOO_LONG",
+      `QR content is ${bytes.length} bytes; at most ${QR_MAX_BYTES_M} fit at error correction M`,
+    );
   }
   const state = qrcodeTerminal as unknown as { error: number };
   const previous = state.error;
@@ -51,7 +54,7 @@ const LIGHT = "\u001b[47m  \u001b[0m";
 function parseTerminalQr(drawn: string): boolean[][] {
   const rows = drawn.split("\n").map((line) => {
     const cells: boolean[] = [];
-    for (let i = 0; i < line.length; ) {
+    for (let i = 0; i < line.length;) {
       if (line.startsWith(DARK, i)) {
         cells.push(true);
         i += DARK.length;

@@ -2,9 +2,26 @@ import qrcodeTerminal from "qrcode-terminal";
 import { describe, expect, it } from "vitest";
 import { isAgentError } from "../../lib/errors.js";
 import type { Currency } from "../../lib/money.js";
-import { bitmapRows, containsBlock, decodeQrPixels, rasterise, replayFrame, screenText, type TerminalScreen } from "../../test/helpers/terminal-screen.js";
+import {
+  bitmapRows,
+  containsBlock,
+  decodeQrPixels,
+  rasterise,
+  replayFrame,
+  screenText,
+  type TerminalScreen,
+} from "../../test/helpers/terminal-screen.js";
 import type { DisplayLanguage, RenderOptions, Screen } from "./index.js";
-import { DISPLAY_TEXTS, LARGE_FONT, NOT_PAID_REASONS, SMALL_FONT, bigTextBitmap, formatAmount, formatMinorUnits, renderScreen } from "./index.js";
+import {
+  DISPLAY_TEXTS,
+  LARGE_FONT,
+  NOT_PAID_REASONS,
+  SMALL_FONT,
+  bigTextBitmap,
+  formatAmount,
+  formatMinorUnits,
+  renderScreen,
+} from "./index.js";
 
 const QR = "https://qr.vipps.no/28/2/01/031/4712345678?v=1";
 const LANGUAGES: DisplayLanguage[] = ["nb", "da", "fi", "en"];
@@ -14,7 +31,10 @@ const SIZES = [
   { columns: 240, rows: 67 },
 ] as const;
 
-function draw(screen: Screen, options: Partial<RenderOptions> & { columns: number; rows: number }): TerminalScreen {
+function draw(
+  screen: Screen,
+  options: Partial<RenderOptions> & { columns: number; rows: number },
+): TerminalScreen {
   const full: RenderOptions = { language: "nb", brand: "auto", currency: "NOK", ...options };
   return replayFrame(renderScreen(screen, full), full.rows, full.columns);
 }
@@ -67,7 +87,8 @@ function showsLarge(screen: TerminalScreen, text: string): boolean {
   const rows = screenText(screen);
   for (const font of [LARGE_FONT, SMALL_FONT]) {
     if (![...text].every((c) => font.glyphs.has(c))) continue;
-    for (let scale = 1; scale <= 8; scale++) if (containsBlock(rows, bitmapRows(bigTextBitmap(font, text, scale)))) return true;
+    for (let scale = 1; scale <= 8; scale++)
+      if (containsBlock(rows, bitmapRows(bigTextBitmap(font, text, scale)))) return true;
   }
   return false;
 }
@@ -90,7 +111,9 @@ describe("renderScreen: the QR scans", () => {
 
   it("keeps a quiet zone of at least 4 modules at every size", () => {
     for (const size of [...SIZES, { columns: 60, rows: 60 }, { columns: 132, rows: 43 }]) {
-      const zone = quietZoneModules(draw({ kind: "amount", amount: { currency: "NOK", value: 100 }, qrContent: QR }, size));
+      const zone = quietZoneModules(
+        draw({ kind: "amount", amount: { currency: "NOK", value: 100 }, qrContent: QR }, size),
+      );
       expect(zone, `${size.columns}×${size.rows}`).toBeGreaterThanOrEqual(4);
     }
   });
@@ -105,13 +128,22 @@ describe("renderScreen: the QR scans", () => {
 
   it("scans in every language and with both brands (the text beside it never touches the quiet zone)", () => {
     for (const language of LANGUAGES) {
-      const screen: Screen = { kind: "amount", amount: { currency: CURRENCY_OF[language], value: 65_000_000 }, qrContent: QR };
-      expect(scan(draw(screen, { columns: 80, rows: 24, language, currency: CURRENCY_OF[language] }))?.data).toBe(QR);
+      const screen: Screen = {
+        kind: "amount",
+        amount: { currency: CURRENCY_OF[language], value: 65_000_000 },
+        qrContent: QR,
+      };
+      expect(
+        scan(draw(screen, { columns: 80, rows: 24, language, currency: CURRENCY_OF[language] }))?.data,
+      ).toBe(QR);
     }
   });
 
   it("scans on a portrait panel, with the QR under the text", () => {
-    const screen = draw({ kind: "amount", amount: { currency: "NOK", value: 4_900 }, qrContent: QR }, { columns: 60, rows: 60 });
+    const screen = draw(
+      { kind: "amount", amount: { currency: "NOK", value: 4_900 }, qrContent: QR },
+      { columns: 60, rows: 60 },
+    );
     expect(scan(screen)?.data).toBe(QR);
     const rows = screenText(screen);
     const headline = rows.findIndex((row) => row.includes("Å betale"));
@@ -129,7 +161,10 @@ describe("renderScreen: the QR scans", () => {
   it("uses error correction M and leaves qrcode-terminal's global level as it found it", () => {
     qrcodeTerminal.setErrorLevel("H");
     const before = qrcodeTerminal.error;
-    renderScreen({ kind: "idle", qrContent: QR }, { rows: 24, columns: 80, language: "nb", brand: "auto", currency: "NOK" });
+    renderScreen(
+      { kind: "idle", qrContent: QR },
+      { rows: 24, columns: 80, language: "nb", brand: "auto", currency: "NOK" },
+    );
     expect(qrcodeTerminal.error).toBe(before);
     qrcodeTerminal.setErrorLevel("L");
   });
@@ -150,10 +185,17 @@ describe("renderScreen: texts per language", () => {
         expect(flat(idle)).toContain(fill(t.scanHint));
         expect(screenText(idle)[0]).toContain(brand);
 
-        const due = draw({ kind: "amount", amount: amount(language), qrContent: QR }, { ...size, ...options });
+        const due = draw(
+          { kind: "amount", amount: amount(language), qrContent: QR },
+          { ...size, ...options },
+        );
         expect(flat(due)).toContain(t.amountDue);
         const formatted = formatAmount(amount(language), language);
-        expect(showsLarge(due, formatted) || (showsLarge(due, formatMinorUnits(123_450, CURRENCY_OF[language], language)) && flat(due).includes(formatted))).toBe(true);
+        expect(
+          showsLarge(due, formatted) ||
+            (showsLarge(due, formatMinorUnits(123_450, CURRENCY_OF[language], language)) &&
+              flat(due).includes(formatted)),
+        ).toBe(true);
 
         const waiting = draw({ kind: "waiting", amount: amount(language) }, { ...size, ...options });
         expect(flat(waiting)).toContain(fill(t.approveInApp));
@@ -193,7 +235,9 @@ describe("renderScreen: texts per language", () => {
 
   it("brands Vipps for NOK and MobilePay for DKK and EUR under auto; the setting overrides", () => {
     const header = (currency: Currency, brand: RenderOptions["brand"]) =>
-      screenText(draw({ kind: "idle", qrContent: QR }, { columns: 80, rows: 24, currency, brand, language: "en" }))[0]?.trim();
+      screenText(
+        draw({ kind: "idle", qrContent: QR }, { columns: 80, rows: 24, currency, brand, language: "en" }),
+      )[0]?.trim();
     expect(header("NOK", "auto")).toBe("Vipps");
     expect(header("DKK", "auto")).toBe("MobilePay");
     expect(header("EUR", "auto")).toBe("MobilePay");
@@ -202,14 +246,20 @@ describe("renderScreen: texts per language", () => {
   });
 
   it("never lets caller text reach the terminal as control sequences", () => {
-    const frame = renderScreen({ kind: "member", memberName: "Ola\u001b[2J\u001b]0;x\u0007" }, { rows: 24, columns: 80, language: "en", brand: "auto", currency: "NOK" });
+    const frame = renderScreen(
+      { kind: "member", memberName: "Ola\u001b[2J\u001b]0;x\u0007" },
+      { rows: 24, columns: 80, language: "en", brand: "auto", currency: "NOK" },
+    );
     expect(frame).not.toContain("\u001b]");
     expect(frame).not.toContain("\u0007");
     expect(frame.split("\u001b[2J")).toHaveLength(2);
   });
 
   it("writes every cell of the screen in one full redraw", () => {
-    const frame = renderScreen({ kind: "paid", amount: { currency: "NOK", value: 100 } }, { rows: 30, columns: 100, language: "nb", brand: "auto", currency: "NOK" });
+    const frame = renderScreen(
+      { kind: "paid", amount: { currency: "NOK", value: 100 } },
+      { rows: 30, columns: 100, language: "nb", brand: "auto", currency: "NOK" },
+    );
     expect(frame.startsWith("\u001b[0m\u001b[?25l\u001b[?7l\u001b[H\u001b[2J")).toBe(true);
     for (let row = 1; row <= 30; row++) expect(frame).toContain(`\u001b[${row};1H`);
     expect(screenText(replayFrame(frame, 30, 100)).every((line) => line.length === 100)).toBe(true);
@@ -252,10 +302,16 @@ describe("renderScreen: bad input changes nothing and says why", () => {
     expect(code(() => renderScreen(screen as Screen, options))).toBe("DISPLAY_BAD_SCREEN");
   });
   it("refuses sizes outside the configured ranges", () => {
-    expect(code(() => renderScreen({ kind: "idle", qrContent: QR }, { ...options, rows: 9 }))).toBe("DISPLAY_BAD_SIZE");
-    expect(code(() => renderScreen({ kind: "idle", qrContent: QR }, { ...options, columns: 1001 }))).toBe("DISPLAY_BAD_SIZE");
+    expect(code(() => renderScreen({ kind: "idle", qrContent: QR }, { ...options, rows: 9 }))).toBe(
+      "DISPLAY_BAD_SIZE",
+    );
+    expect(code(() => renderScreen({ kind: "idle", qrContent: QR }, { ...options, columns: 1001 }))).toBe(
+      "DISPLAY_BAD_SIZE",
+    );
   });
   it("refuses QR content too long for any QR code", () => {
-    expect(code(() => renderScreen({ kind: "idle", qrContent: "x".repeat(2332) }, options))).toBe("DISPLAY_QR_TOO_LONG");
+    expect(code(() => renderScreen({ kind: "idle", qrContent: "x".repeat(2332) }, options))).toBe(
+      "DISPLAY_QR_TOO_LONG",
+    );
   });
 });

@@ -75,10 +75,14 @@ export function renderScreen(screen: Screen, options: RenderOptions): string {
     return canvas.toAnsi();
   }
   const fallback: ScreenContent =
-    content.qrContent === undefined ? content : { ...content, lines: [...content.lines, qrFallbackLine(options.language)] };
+    content.qrContent === undefined
+      ? content
+      : { ...content, lines: [...content.lines, qrFallbackLine(options.language)] };
   const width = options.columns - 4;
-  const block = layoutText(fallback, width, bodyRows) ?? layoutText({ ...fallback, lines: [] }, width, bodyRows);
-  if (block !== undefined) drawText(canvas, block, content.tone, top + Math.floor((bodyRows - block.height) / 2), 2, width);
+  const block =
+    layoutText(fallback, width, bodyRows) ?? layoutText({ ...fallback, lines: [] }, width, bodyRows);
+  if (block !== undefined)
+    drawText(canvas, block, content.tone, top + Math.floor((bodyRows - block.height) / 2), 2, width);
   return canvas.toAnsi();
 }
 
@@ -141,7 +145,12 @@ interface Fit {
 }
 
 /** QR at the right, text at the left: `1 + text + 2 + QR + 1` columns. */
-function bestSideBySide(content: ScreenContent, span: number, columns: number, bodyRows: number): Fit | undefined {
+function bestSideBySide(
+  content: ScreenContent,
+  span: number,
+  columns: number,
+  bodyRows: number,
+): Fit | undefined {
   for (let k = Math.floor((2 * bodyRows) / span); k >= 1; k--) {
     const width = columns - span * k - 4;
     if (width < MIN_TEXT_WIDTH) continue;
@@ -152,7 +161,12 @@ function bestSideBySide(content: ScreenContent, span: number, columns: number, b
 }
 
 /** Text above, QR centred below, one blank row between them. */
-function bestStacked(content: ScreenContent, span: number, columns: number, bodyRows: number): Fit | undefined {
+function bestStacked(
+  content: ScreenContent,
+  span: number,
+  columns: number,
+  bodyRows: number,
+): Fit | undefined {
   const width = columns - 4;
   for (let k = Math.floor((columns - 2) / span); k >= 1; k--) {
     const text = layoutText(content, width, bodyRows - Math.ceil((span * k) / 2) - 1);
@@ -177,7 +191,14 @@ function qrPixels(modules: readonly (readonly boolean[])[], k: number): boolean[
   return pixels;
 }
 
-function drawText(canvas: Canvas, block: TextBlock, tone: Tone, row: number, column: number, width: number): void {
+function drawText(
+  canvas: Canvas,
+  block: TextBlock,
+  tone: Tone,
+  row: number,
+  column: number,
+  width: number,
+): void {
   let r = row;
   for (const item of block.items) {
     if (item.kind === "line") {
@@ -189,7 +210,11 @@ function drawText(canvas: Canvas, block: TextBlock, tone: Tone, row: number, col
             : SCREEN;
       canvas.text(r, column + Math.floor((width - [...item.text].length) / 2), item.text, style);
     } else if (item.kind === "bitmap") {
-      canvas.bitmap(r, column + Math.floor((width - item.width) / 2), item.pixels, { fg: TONE_FG[tone], bg: SCREEN.bg, bold: true });
+      canvas.bitmap(r, column + Math.floor((width - item.width) / 2), item.pixels, {
+        fg: TONE_FG[tone],
+        bg: SCREEN.bg,
+        bold: true,
+      });
     }
     r += itemRows(item);
   }
@@ -197,10 +222,23 @@ function drawText(canvas: Canvas, block: TextBlock, tone: Tone, row: number, col
 
 function validateOptions(options: RenderOptions): void {
   const { rows, columns } = options;
-  if (!Number.isInteger(rows) || rows < MIN_ROWS || rows > MAX_ROWS || !Number.isInteger(columns) || columns < MIN_COLUMNS || columns > MAX_COLUMNS) {
-    throw displayError("DISPLAY_BAD_SIZE", `display size ${columns}×${rows} is outside ${MIN_COLUMNS}–${MAX_COLUMNS} columns × ${MIN_ROWS}–${MAX_ROWS} rows`);
+  if (
+    !Number.isInteger(rows) ||
+    rows < MIN_ROWS ||
+    rows > MAX_ROWS ||
+    !Number.isInteger(columns) ||
+    columns < MIN_COLUMNS ||
+    columns > MAX_COLUMNS
+  ) {
+    throw displayError(
+      "DISPLAY_BAD_SIZE",
+      `display size ${columns}×${rows} is outside ${MIN_COLUMNS}–${MAX_COLUMNS} columns × ${MIN_ROWS}–${MAX_ROWS} rows`,
+    );
   }
-  if (!isDisplayLanguage(options.language)) throw displayError("DISPLAY_BAD_SCREEN", `unknown language ${String(options.language)}`);
-  if (!isCurrency(options.currency)) throw displayError("DISPLAY_BAD_SCREEN", `unknown currency ${String(options.currency)}`);
-  if (!["auto", "vipps", "mobilepay"].includes(options.brand)) throw displayError("DISPLAY_BAD_SCREEN", `unknown brand ${String(options.brand)}`);
+  if (!isDisplayLanguage(options.language))
+    throw displayError("DISPLAY_BAD_SCREEN", `unknown language ${String(options.language)}`);
+  if (!isCurrency(options.currency))
+    throw displayError("DISPLAY_BAD_SCREEN", `unknown currency ${String(options.currency)}`);
+  if (!["auto", "vipps", "mobilepay"].includes(options.brand))
+    throw displayError("DISPLAY_BAD_SCREEN", `unknown brand ${String(options.brand)}`);
 }

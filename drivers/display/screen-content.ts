@@ -37,7 +37,12 @@ export function screenContent(screen: Screen, language: DisplayLanguage, brand: 
   });
   switch (screen.kind) {
     case "idle":
-      return { headline: t.scanToPay, tone: "normal", lines: [fill(t.scanHint)], qrContent: screen.qrContent };
+      return {
+        headline: t.scanToPay,
+        tone: "normal",
+        lines: [fill(t.scanHint)],
+        qrContent: screen.qrContent,
+      };
     case "amount":
       return {
         headline: t.amountDue,
@@ -70,12 +75,21 @@ export function screenContent(screen: Screen, language: DisplayLanguage, brand: 
       };
     }
     case "paid":
-      return { headline: t.paid, tone: "good", big: amount(screen.amount.value, screen.amount.currency), lines: [t.thankYou] };
+      return {
+        headline: t.paid,
+        tone: "good",
+        big: amount(screen.amount.value, screen.amount.currency),
+        lines: [t.thankYou],
+      };
     case "not_paid":
       return { headline: t.notPaid, tone: "bad", lines: [fill(t.reasons[screen.reason])] };
     case "out_of_service": {
       const reason = screen.reason === undefined ? "" : sanitizeText(screen.reason).trim();
-      return { headline: t.outOfService, tone: "warn", lines: reason === "" ? [t.outOfServiceHint] : [reason, t.outOfServiceHint] };
+      return {
+        headline: t.outOfService,
+        tone: "warn",
+        lines: reason === "" ? [t.outOfServiceHint] : [reason, t.outOfServiceHint],
+      };
     }
   }
 }

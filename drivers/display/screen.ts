@@ -80,7 +80,8 @@ export function validateScreen(screen: Screen): void {
   };
   const free = (text: string | undefined, name: string): void => {
     if (text === undefined) return;
-    if (typeof text !== "string" || text.length > MAX_FREE_TEXT) bad(`${name} must be a string of at most ${MAX_FREE_TEXT} characters`);
+    if (typeof text !== "string" || text.length > MAX_FREE_TEXT)
+      bad(`${name} must be a string of at most ${MAX_FREE_TEXT} characters`);
   };
   switch (screen.kind) {
     case "idle":
@@ -104,7 +105,8 @@ export function validateScreen(screen: Screen): void {
       free(screen.tier, "tier");
       return;
     case "not_paid":
-      if (!(NOT_PAID_REASONS as readonly string[]).includes(screen.reason)) bad(`reason must be one of ${NOT_PAID_REASONS.join(", ")}`);
+      if (!(NOT_PAID_REASONS as readonly string[]).includes(screen.reason))
+        bad(`reason must be one of ${NOT_PAID_REASONS.join(", ")}`);
       return;
     case "out_of_service":
       free(screen.reason, "reason");

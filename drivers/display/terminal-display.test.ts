@@ -54,7 +54,9 @@ describe("openTerminalDisplay on a file (SSH preview)", () => {
     const path = join(dir.path, "screen.txt");
     writeFileSync(path, "before");
     display = openTerminalDisplay({ target: { path }, ...LOOK });
-    expect(await rejection(display.show({ kind: "paid", amount: { currency: "NOK", value: -5 } }))).toBe("DISPLAY_BAD_SCREEN");
+    expect(await rejection(display.show({ kind: "paid", amount: { currency: "NOK", value: -5 } }))).toBe(
+      "DISPLAY_BAD_SCREEN",
+    );
     expect(readFileSync(path, "utf8")).toBe("before");
   });
 
@@ -152,7 +154,10 @@ describe("openTerminalDisplay on a stream (the demo's terminal)", () => {
     const display = openTerminalDisplay({ target: { stream }, ...LOOK });
     const paid: Screen = { kind: "paid", amount: { currency: "NOK", value: 100 } };
     await Promise.all([display.show(IDLE), display.show(paid)]);
-    expect(written).toEqual([renderScreen(IDLE, { rows: 30, columns: 100, ...LOOK }), renderScreen(paid, { rows: 30, columns: 100, ...LOOK })]);
+    expect(written).toEqual([
+      renderScreen(IDLE, { rows: 30, columns: 100, ...LOOK }),
+      renderScreen(paid, { rows: 30, columns: 100, ...LOOK }),
+    ]);
     await display.close();
   });
 

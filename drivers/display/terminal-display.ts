@@ -67,7 +67,9 @@ export function openTerminalDisplay(options: TerminalDisplayOptions): CustomerDi
     try {
       sink ??= await openSink(options.target, options.writeTimeoutMs ?? DEVICE_WRITE_TIMEOUT_MS);
     } catch (error) {
-      throw displayError("DISPLAY_WRITE_FAILED", `cannot open the display: ${describe(error)}`, { cause: error });
+      throw displayError("DISPLAY_WRITE_FAILED", `cannot open the display: ${describe(error)}`, {
+        cause: error,
+      });
     }
     const measured = sink.size();
     const frame = renderScreen(screen, {
@@ -84,7 +86,9 @@ export function openTerminalDisplay(options: TerminalDisplayOptions): CustomerDi
       sink = undefined;
       await broken.destroy().catch(() => undefined);
       log.warn({ code: "DISPLAY_WRITE_FAILED", err: describe(error) }, "display write failed");
-      throw displayError("DISPLAY_WRITE_FAILED", `cannot write to the display: ${describe(error)}`, { cause: error });
+      throw displayError("DISPLAY_WRITE_FAILED", `cannot write to the display: ${describe(error)}`, {
+        cause: error,
+      });
     }
   };
 
@@ -128,7 +132,8 @@ async function deviceSink(path: string, timeoutMs: number): Promise<Sink> {
   // O_NOCTTY: the agent has no controlling terminal under systemd and must not acquire this one.
   const handle = await open(path, constants.O_WRONLY | constants.O_NOCTTY | constants.O_NONBLOCK);
   const tty = isatty(handle.fd);
-  const write = (text: string): Promise<void> => writeNonBlocking(handle, Buffer.from(text, "utf8"), timeoutMs);
+  const write = (text: string): Promise<void> =>
+    writeNonBlocking(handle, Buffer.from(text, "utf8"), timeoutMs);
   try {
     if (tty) await write(TTY_SETUP);
   } catch (error) {
@@ -159,7 +164,9 @@ async function writeNonBlocking(handle: FileHandle, bytes: Buffer, timeoutMs: nu
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EAGAIN") throw error;
       if (Date.now() > deadline) {
-        throw new Error(`the device took only ${offset} of ${bytes.length} bytes in ${timeoutMs} ms`, { cause: error });
+        throw new Error(`the device took only ${offset} of ${bytes.length} bytes in ${timeoutMs} ms`, {
+          cause: error,
+        });
       }
       await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
     }

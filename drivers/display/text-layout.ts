@@ -55,15 +55,21 @@ function bigChoices(content: ScreenContent, width: number, maxBigRows: number): 
   const big = content.big;
   if (big === undefined) return [{ items: [], rows: 0 }];
   const choices: BigChoice[] = [];
-  const plain = wrapText(big.plain, width).map((text): TextItem => ({ kind: "line", text, role: "emphasis" }));
+  const plain = wrapText(big.plain, width).map((text): TextItem => ({
+    kind: "line",
+    text,
+    role: "emphasis",
+  }));
   const fonts: { font: BigFont; scale: number }[] = [];
-  for (let scale = MAX_SCALE; scale >= 1; scale--) fonts.push({ font: LARGE_FONT, scale }, { font: SMALL_FONT, scale });
+  for (let scale = MAX_SCALE; scale >= 1; scale--)
+    fonts.push({ font: LARGE_FONT, scale }, { font: SMALL_FONT, scale });
   fonts.sort((a, b) => b.font.height * b.scale - a.font.height * a.scale);
   for (const candidate of [big.text, big.short]) {
     if (candidate === undefined) continue;
     for (const { font, scale } of fonts) {
       const rows = Math.ceil((font.height * scale) / 2);
-      if (rows > maxBigRows || !fontSupports(font, candidate) || bigTextWidth(font, candidate, scale) > width) continue;
+      if (rows > maxBigRows || !fontSupports(font, candidate) || bigTextWidth(font, candidate, scale) > width)
+        continue;
       const pixels = bigTextBitmap(font, candidate, scale);
       const items: TextItem[] = [{ kind: "bitmap", pixels, width: pixels[0]?.length ?? 0 }];
       if (candidate !== big.text) items.push(...plain);
@@ -82,8 +88,14 @@ function bigChoices(content: ScreenContent, width: number, maxBigRows: number): 
  */
 export function layoutText(content: ScreenContent, width: number, maxRows: number): TextBlock | undefined {
   if (width < 1 || maxRows < 1) return undefined;
-  const headline = wrapText(content.headline, width).map((text): TextItem => ({ kind: "line", text, role: "headline" }));
-  const body = content.lines.flatMap((line) => wrapText(line, width)).map((text): TextItem => ({ kind: "line", text, role: "body" }));
+  const headline = wrapText(content.headline, width).map((text): TextItem => ({
+    kind: "line",
+    text,
+    role: "headline",
+  }));
+  const body = content.lines
+    .flatMap((line) => wrapText(line, width))
+    .map((text): TextItem => ({ kind: "line", text, role: "body" }));
   const maxBigRows = Math.max(3, Math.floor(maxRows * BIG_SHARE));
   for (const big of bigChoices(content, width, maxBigRows)) {
     const rows = headline.length + big.rows + body.length;

@@ -9,6 +9,10 @@ export type GpioErrorCode = "GPIO_CHIP_NOT_FOUND" | "GPIO_BAD_PIN" | "GPIO_UNAVA
 
 export type GpioError = AgentError<GpioErrorCode>;
 
-export function gpioError(code: GpioErrorCode, message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}): GpioError {
+export function gpioError(
+  code: GpioErrorCode,
+  message: string,
+  options: { cause?: unknown; details?: Record<string, unknown> } = {},
+): GpioError {
   return new AgentError(code, message, options);
 }

@@ -37,7 +37,8 @@ function recordingPins(options: { accessible?: boolean; failExport?: number; fai
   const factory: PinFactory = {
     accessible: () => options.accessible ?? true,
     output(sysfs) {
-      if (sysfs === options.failExport) throw Object.assign(new Error("EINVAL: invalid argument, write"), { code: "EINVAL" });
+      if (sysfs === options.failExport)
+        throw Object.assign(new Error("EINVAL: invalid argument, write"), { code: "EINVAL" });
       exported.push(sysfs);
       levels.set(sysfs, 0);
       return {
@@ -70,7 +71,14 @@ describe("openStatusLights", () => {
 
   it("drives the LEDs at the resolved sysfs numbers (Pi 5: base 571), one at a time", async () => {
     const pins = recordingPins();
-    const lights = await openStatusLights({ pins: PINS, buttonAction: "reprint", debounceMs: 50, sysfsRoot: root, pinFactory: pins.factory, clock: new ManualClock() });
+    const lights = await openStatusLights({
+      pins: PINS,
+      buttonAction: "reprint",
+      debounceMs: 50,
+      sysfsRoot: root,
+      pinFactory: pins.factory,
+      clock: new ManualClock(),
+    });
     expect(pins.exported.sort()).toEqual([571 + 17, 571 + 22, 571 + 23, 571 + 24, 571 + 27].sort());
     lights.show("ready");
     expect([pins.levels.get(588), pins.levels.get(598), pins.levels.get(593)]).toEqual([1, 0, 0]);
@@ -87,7 +95,14 @@ describe("openStatusLights", () => {
   it("beeps for 150 ms", async () => {
     const clock = new ManualClock();
     const pins = recordingPins();
-    const lights = await openStatusLights({ pins: PINS, buttonAction: "reprint", debounceMs: 50, sysfsRoot: root, pinFactory: pins.factory, clock });
+    const lights = await openStatusLights({
+      pins: PINS,
+      buttonAction: "reprint",
+      debounceMs: 50,
+      sysfsRoot: root,
+      pinFactory: pins.factory,
+      clock,
+    });
     lights.beep();
     expect(pins.levels.get(594)).toBe(1);
     clock.advance(149);
@@ -100,7 +115,14 @@ describe("openStatusLights", () => {
   it("reports one press per debounced press, with the configured action", async () => {
     const clock = new ManualClock();
     const pins = recordingPins();
-    const lights = await openStatusLights({ pins: PINS, buttonAction: "cancel", debounceMs: 50, sysfsRoot: root, pinFactory: pins.factory, clock });
+    const lights = await openStatusLights({
+      pins: PINS,
+      buttonAction: "cancel",
+      debounceMs: 50,
+      sysfsRoot: root,
+      pinFactory: pins.factory,
+      clock,
+    });
     const actions: ButtonAction[] = [];
     lights.onButton((action) => actions.push(action));
     const line = pins.inputs.get(595);
@@ -130,7 +152,13 @@ describe("openStatusLights", () => {
 
   it("says once that GPIO is not accessible and runs without it (onoff on this machine)", async () => {
     const { logger, lines } = capturingLogger();
-    const lights = await openStatusLights({ pins: PINS, buttonAction: "reprint", debounceMs: 50, pinFactory: onoffPins, logger });
+    const lights = await openStatusLights({
+      pins: PINS,
+      buttonAction: "reprint",
+      debounceMs: 50,
+      pinFactory: onoffPins,
+      logger,
+    });
     lights.show("ready");
     lights.beep();
     lights.onButton(() => undefined);
@@ -143,12 +171,26 @@ describe("openStatusLights", () => {
 
   it("runs without lights when the chip is missing, or a pin will not export (EINVAL on a new kernel)", async () => {
     const missing = capturingLogger();
-    await openStatusLights({ pins: PINS, buttonAction: "reprint", debounceMs: 50, sysfsRoot: join(dir.path, "none"), pinFactory: recordingPins().factory, logger: missing.logger });
+    await openStatusLights({
+      pins: PINS,
+      buttonAction: "reprint",
+      debounceMs: 50,
+      sysfsRoot: join(dir.path, "none"),
+      pinFactory: recordingPins().factory,
+      logger: missing.logger,
+    });
     expect(missing.lines().filter((l) => l.level === "warn")).toHaveLength(1);
 
     const einval = capturingLogger();
     const pins = recordingPins({ failExport: 571 + 22 });
-    const lights = await openStatusLights({ pins: PINS, buttonAction: "reprint", debounceMs: 50, sysfsRoot: root, pinFactory: pins.factory, logger: einval.logger });
+    const lights = await openStatusLights({
+      pins: PINS,
+      buttonAction: "reprint",
+      debounceMs: 50,
+      sysfsRoot: root,
+      pinFactory: pins.factory,
+      logger: einval.logger,
+    });
     lights.show("ready");
     expect(einval.lines().filter((l) => l.level === "warn")).toHaveLength(1);
     expect(pins.released.sort()).toEqual([...pins.exported].sort());
@@ -158,7 +200,15 @@ describe("openStatusLights", () => {
   it("logs the first write failure once and stops touching GPIO", async () => {
     const { logger, lines } = capturingLogger();
     const pins = recordingPins({ failWrites: true });
-    const lights = await openStatusLights({ pins: PINS, buttonAction: "reprint", debounceMs: 50, sysfsRoot: root, pinFactory: pins.factory, logger, clock: new ManualClock() });
+    const lights = await openStatusLights({
+      pins: PINS,
+      buttonAction: "reprint",
+      debounceMs: 50,
+      sysfsRoot: root,
+      pinFactory: pins.factory,
+      logger,
+      clock: new ManualClock(),
+    });
     lights.show("ready");
     lights.show("busy");
     lights.beep();

@@ -42,7 +42,10 @@ export async function openStatusLights(options: GpioLightsOptions): Promise<Stat
   };
   let factory: PinFactory;
   try {
-    factory = typeof options.pinFactory === "function" ? await options.pinFactory() : (options.pinFactory ?? (await onoffPins()));
+    factory =
+      typeof options.pinFactory === "function"
+        ? await options.pinFactory()
+        : (options.pinFactory ?? (await onoffPins()));
   } catch (error) {
     return unavailable(`onoff cannot be loaded: ${errorMessage(error)}`);
   }

@@ -14,7 +14,13 @@
 export type { GpioError, GpioErrorCode } from "./errors.js";
 export type { ButtonAction, LightState, StatusLights } from "./status-lights.js";
 export type { BcmPins, GpioChip } from "./sysfs-pins.js";
-export { HEADER_CHIP_LABELS, SYSFS_GPIO_ROOT, resolveBcmPin, resolveBcmPins, resolveGpioChip } from "./sysfs-pins.js";
+export {
+  HEADER_CHIP_LABELS,
+  SYSFS_GPIO_ROOT,
+  resolveBcmPin,
+  resolveBcmPins,
+  resolveGpioChip,
+} from "./sysfs-pins.js";
 export type { InputPin, OutputPin, PinFactory, PinLevel } from "./pins.js";
 export { onoffPins } from "./onoff-pins.js";
 export { ButtonDebouncer } from "./button-debouncer.js";

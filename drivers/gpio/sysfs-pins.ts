@@ -44,15 +44,22 @@ export function resolveGpioChip(sysfsRoot: string = SYSFS_GPIO_ROOT): GpioChip {
   try {
     entries = readdirSync(sysfsRoot).filter((name) => /^gpiochip\d+$/.test(name));
   } catch (error) {
-    throw gpioError("GPIO_CHIP_NOT_FOUND", `cannot list ${sysfsRoot}: ${(error as Error).message}`, { cause: error });
+    throw gpioError("GPIO_CHIP_NOT_FOUND", `cannot list ${sysfsRoot}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
-  const chips = entries.map((name) => readChip(join(sysfsRoot, name))).filter((chip): chip is GpioChip => chip !== undefined);
+  const chips = entries
+    .map((name) => readChip(join(sysfsRoot, name)))
+    .filter((chip): chip is GpioChip => chip !== undefined);
   for (const label of HEADER_CHIP_LABELS) {
     const chip = chips.find((c) => c.label === label);
     if (chip !== undefined) return chip;
   }
   const seen = chips.map((c) => `${c.label}@${c.base}`).join(", ") || "none";
-  throw gpioError("GPIO_CHIP_NOT_FOUND", `no Raspberry Pi header GPIO controller in ${sysfsRoot} (chips: ${seen})`);
+  throw gpioError(
+    "GPIO_CHIP_NOT_FOUND",
+    `no Raspberry Pi header GPIO controller in ${sysfsRoot} (chips: ${seen})`,
+  );
 }
 
 /** The sysfs number of BCM line `bcm` (as on pinout diagrams). Throws `GPIO_BAD_PIN`. */
@@ -64,14 +71,18 @@ export function resolveBcmPin(chip: GpioChip, bcm: number): number {
 }
 
 /** Every configured pin resolved; the same BCM line may not serve two roles. */
-export function resolveBcmPins(pins: BcmPins, sysfsRoot: string = SYSFS_GPIO_ROOT): { chip: GpioChip; sysfs: BcmPins } {
+export function resolveBcmPins(
+  pins: BcmPins,
+  sysfsRoot: string = SYSFS_GPIO_ROOT,
+): { chip: GpioChip; sysfs: BcmPins } {
   const chip = resolveGpioChip(sysfsRoot);
   const sysfs: Record<string, number> = {};
   const used = new Map<number, string>();
   for (const [role, bcm] of Object.entries(pins)) {
     if (bcm === undefined) continue;
     const other = used.get(bcm);
-    if (other !== undefined) throw gpioError("GPIO_BAD_PIN", `BCM ${bcm} is configured for both ${other} and ${role}`);
+    if (other !== undefined)
+      throw gpioError("GPIO_BAD_PIN", `BCM ${bcm} is configured for both ${other} and ${role}`);
     used.set(bcm, role);
     sysfs[role] = resolveBcmPin(chip, bcm);
   }

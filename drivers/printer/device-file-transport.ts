@@ -23,7 +23,11 @@ export function deviceFileTransport(path: string, clock: Clock): PrinterTranspor
       try {
         handle = await open(path, constants.O_RDWR | flags);
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== "EACCES" && (error as NodeJS.ErrnoException).code !== "EINVAL") throw error;
+        if (
+          (error as NodeJS.ErrnoException).code !== "EACCES" &&
+          (error as NodeJS.ErrnoException).code !== "EINVAL"
+        )
+          throw error;
         handle = await open(path, constants.O_WRONLY | flags);
         readable = false;
       }

@@ -2,13 +2,24 @@ import { describe, expect, it } from "vitest";
 import { isAgentError } from "../../lib/errors.js";
 import { decodeEscPos } from "../../test/helpers/escpos-decode.js";
 import { RECEIPT_TIME as TIME, saleReceipt } from "../../test/helpers/receipt-fixtures.js";
-import type { EncodeOptions, EndOfDayReport, PrintDocument, QrSticker, ReceiptLanguage, RefundReceipt, SaleReceipt, TestReceipt } from "./index.js";
+import type {
+  EncodeOptions,
+  EndOfDayReport,
+  PrintDocument,
+  QrSticker,
+  ReceiptLanguage,
+  RefundReceipt,
+  SaleReceipt,
+  TestReceipt,
+} from "./index.js";
 import { CHARACTER_TEST_LINE, encodeDocument, renderDocumentText, vatOf, vatSummary } from "./index.js";
 
 const OPTIONS: EncodeOptions = { model: "epson-tm-t88vi", columns: 42, timeZone: "Europe/Oslo" };
 
-const decode = (doc: PrintDocument, options: Partial<typeof OPTIONS> = {}) => decodeEscPos(encodeDocument(doc, { ...OPTIONS, ...options }));
-const text = (doc: PrintDocument, options: Partial<typeof OPTIONS> = {}) => decode(doc, options).lines.join("\n");
+const decode = (doc: PrintDocument, options: Partial<typeof OPTIONS> = {}) =>
+  decodeEscPos(encodeDocument(doc, { ...OPTIONS, ...options }));
+const text = (doc: PrintDocument, options: Partial<typeof OPTIONS> = {}) =>
+  decode(doc, options).lines.join("\n");
 
 describe("encodeDocument: a sale receipt read back from the bytes", () => {
   it("has header, date and time, till, receipt number, lines, total, VAT per rate, payment, member and one cut", () => {
@@ -40,15 +51,52 @@ describe("encodeDocument: a sale receipt read back from the bytes", () => {
     expect(text(saleReceipt({ copy: true, language: "en" })).match(/\*\*\* COPY \*\*\*/g)).toHaveLength(2);
   });
 
-  const LABELS: Record<ReceiptLanguage, { currency: SaleReceipt["currency"]; brand: "vipps" | "mobilepay"; expect: RegExp[] }> = {
+  const LABELS: Record<
+    ReceiptLanguage,
+    { currency: SaleReceipt["currency"]; brand: "vipps" | "mobilepay"; expect: RegExp[] }
+  > = {
     nb: { currency: "NOK", brand: "vipps", expect: [/TOTALT +kr 141,15/, /Betalt med Vipps/] },
-    da: { currency: "DKK", brand: "mobilepay", expect: [/I ALT +141,15 kr\./, /Betalt med MobilePay +141,15 kr\./, /Momssats +Grundlag +Moms +Beløb/, /Kvitteringsnr\. 000123/] },
-    fi: { currency: "EUR", brand: "mobilepay", expect: [/YHTEENSÄ +141,15 €/, /Maksettu: MobilePay/, /ALV % +Veroton +ALV +Verollinen/, /Päivämäärä: 25\.11\.2025 15:03/] },
-    en: { currency: "NOK", brand: "vipps", expect: [/TOTAL +NOK 141\.15/, /Paid with Vipps/, /VAT rate +Net +VAT +Gross/, /Date: 2025-11-25 14:03/] },
+    da: {
+      currency: "DKK",
+      brand: "mobilepay",
+      expect: [
+        /I ALT +141,15 kr\./,
+        /Betalt med MobilePay +141,15 kr\./,
+        /Momssats +Grundlag +Moms +Beløb/,
+        /Kvitteringsnr\. 000123/,
+      ],
+    },
+    fi: {
+      currency: "EUR",
+      brand: "mobilepay",
+      expect: [
+        /YHTEENSÄ +141,15 €/,
+        /Maksettu: MobilePay/,
+        /ALV % +Veroton +ALV +Verollinen/,
+        /Päivämäärä: 25\.11\.2025 15:03/,
+      ],
+    },
+    en: {
+      currency: "NOK",
+      brand: "vipps",
+      expect: [
+        /TOTAL +NOK 141\.15/,
+        /Paid with Vipps/,
+        /VAT rate +Net +VAT +Gross/,
+        /Date: 2025-11-25 14:03/,
+      ],
+    },
   };
-  for (const [language, spec] of Object.entries(LABELS) as [ReceiptLanguage, (typeof LABELS)[ReceiptLanguage]][]) {
+  for (const [language, spec] of Object.entries(LABELS) as [
+    ReceiptLanguage,
+    (typeof LABELS)[ReceiptLanguage],
+  ][]) {
     it(`prints ${language} labels and ${spec.currency} amounts`, () => {
-      const doc = saleReceipt({ language, currency: spec.currency, payment: { brand: spec.brand, reference: "kasse1-000123" } });
+      const doc = saleReceipt({
+        language,
+        currency: spec.currency,
+        payment: { brand: spec.brand, reference: "kasse1-000123" },
+      });
       const timeZone = language === "fi" ? "Europe/Helsinki" : "Europe/Oslo";
       const all = text(doc, { timeZone });
       for (const pattern of spec.expect) expect(all).toMatch(pattern);
@@ -69,7 +117,9 @@ describe("encodeDocument: a sale receipt read back from the bytes", () => {
   });
 
   it("lays out the plain text exactly as the printer prints it", () => {
-    const printed = decode(saleReceipt()).lines.map((line) => line.trim()).filter((line) => line !== "");
+    const printed = decode(saleReceipt())
+      .lines.map((line) => line.trim())
+      .filter((line) => line !== "");
     const plain = renderDocumentText(saleReceipt(), OPTIONS)
       .split("\n")
       .map((line) => line.trim())
@@ -80,11 +130,21 @@ describe("encodeDocument: a sale receipt read back from the bytes", () => {
 
 describe("encodeDocument: other documents", () => {
   it("a test receipt prints æøå ÆØÅ € in the printer's code page and the QR with GS ( k at level M", () => {
-    const doc: TestReceipt = { kind: "test", language: "en", header: [], time: TIME, till: "kasse1", lines: ["model epson-tm-t88vi"], qrContent: "https://qr.vipps.no/28/2/01/031/x?v=1" };
+    const doc: TestReceipt = {
+      kind: "test",
+      language: "en",
+      header: [],
+      time: TIME,
+      till: "kasse1",
+      lines: ["model epson-tm-t88vi"],
+      qrContent: "https://qr.vipps.no/28/2/01/031/x?v=1",
+    };
     const decoded = decode(doc);
     expect(decoded.lines).toContain(CHARACTER_TEST_LINE);
     expect(CHARACTER_TEST_LINE).toBe("æøå ÆØÅ €");
-    expect(decoded.qrPayloads.map((p) => p.toString("utf8"))).toEqual(["https://qr.vipps.no/28/2/01/031/x?v=1"]);
+    expect(decoded.qrPayloads.map((p) => p.toString("utf8"))).toEqual([
+      "https://qr.vipps.no/28/2/01/031/x?v=1",
+    ]);
     expect(decoded.qrErrorLevels).toEqual(["M"]);
     expect(decoded.cuts).toBe(1);
   });
@@ -138,7 +198,15 @@ describe("encodeDocument: other documents", () => {
   });
 
   it("a QR sticker with the till's qrContent byte for byte", () => {
-    const doc: QrSticker = { kind: "qr_sticker", language: "fi", header: [], till: "kassa1", brand: "mobilepay", qrContent: "https://qr.vipps.no/28/2/05/031/Å?x=1", locationDescription: "Kassa 1" };
+    const doc: QrSticker = {
+      kind: "qr_sticker",
+      language: "fi",
+      header: [],
+      till: "kassa1",
+      brand: "mobilepay",
+      qrContent: "https://qr.vipps.no/28/2/05/031/Å?x=1",
+      locationDescription: "Kassa 1",
+    };
     const decoded = decode(doc);
     expect(decoded.qrPayloads[0]).toEqual(Buffer.from("https://qr.vipps.no/28/2/05/031/Å?x=1", "utf8"));
     expect(decoded.lines.join("\n")).toContain("MobilePay");
@@ -153,11 +221,13 @@ describe("VAT", () => {
     expect(vatOf(4_315, 1_500)).toBe(563);
     expect(vatOf(100, 2_550)).toBe(20);
     expect(vatOf(1_000, 0)).toBe(0);
-    expect(vatSummary([
-      { total: 100, vatRate: 1_500 },
-      { total: 200, vatRate: 2_500 },
-      { total: 50, vatRate: 1_500 },
-    ])).toEqual([
+    expect(
+      vatSummary([
+        { total: 100, vatRate: 1_500 },
+        { total: 200, vatRate: 2_500 },
+        { total: 50, vatRate: 1_500 },
+      ]),
+    ).toEqual([
       { rate: 2_500, gross: 200, vat: 40, net: 160 },
       { rate: 1_500, gross: 150, vat: 20, net: 130 },
     ]);
@@ -175,18 +245,37 @@ describe("bad documents and configuration are refused with a code", () => {
   };
   it.each([
     ["totals that do not add up", saleReceipt({ total: 14_000 })],
-    ["a negative price", saleReceipt({ lines: [{ name: "x", quantity: "1", unitPrice: -1, total: 14_115, vatRate: 2_500 }] })],
-    ["a float amount", saleReceipt({ lines: [{ name: "x", quantity: "1", unitPrice: 1, total: 14_115.5, vatRate: 2_500 }], total: 14_115.5 })],
-    ["a bad quantity", saleReceipt({ lines: [{ name: "x", quantity: "2,5", unitPrice: 1, total: 14_115, vatRate: 2_500 }] })],
-    ["a VAT rate above 100 %", saleReceipt({ lines: [{ name: "x", quantity: "1", unitPrice: 1, total: 14_115, vatRate: 10_001 }] })],
+    [
+      "a negative price",
+      saleReceipt({ lines: [{ name: "x", quantity: "1", unitPrice: -1, total: 14_115, vatRate: 2_500 }] }),
+    ],
+    [
+      "a float amount",
+      saleReceipt({
+        lines: [{ name: "x", quantity: "1", unitPrice: 1, total: 14_115.5, vatRate: 2_500 }],
+        total: 14_115.5,
+      }),
+    ],
+    [
+      "a bad quantity",
+      saleReceipt({ lines: [{ name: "x", quantity: "2,5", unitPrice: 1, total: 14_115, vatRate: 2_500 }] }),
+    ],
+    [
+      "a VAT rate above 100 %",
+      saleReceipt({ lines: [{ name: "x", quantity: "1", unitPrice: 1, total: 14_115, vatRate: 10_001 }] }),
+    ],
     ["no payment reference", saleReceipt({ payment: { brand: "vipps", reference: "" } })],
     ["an unknown language", saleReceipt({ language: "sv" as ReceiptLanguage })],
   ])("%s → PRINTER_BAD_DOCUMENT", (_name, doc) => {
     expect(code(() => encodeDocument(doc, OPTIONS))).toBe("PRINTER_BAD_DOCUMENT");
   });
   it("unknown model, unsupported columns, unknown time zone → PRINTER_BAD_CONFIG", () => {
-    expect(code(() => encodeDocument(saleReceipt(), { ...OPTIONS, model: "nope" }))).toBe("PRINTER_BAD_CONFIG");
+    expect(code(() => encodeDocument(saleReceipt(), { ...OPTIONS, model: "nope" }))).toBe(
+      "PRINTER_BAD_CONFIG",
+    );
     expect(code(() => encodeDocument(saleReceipt(), { ...OPTIONS, columns: 40 }))).toBe("PRINTER_BAD_CONFIG");
-    expect(code(() => encodeDocument(saleReceipt(), { ...OPTIONS, timeZone: "Mars/Olympus" }))).toBe("PRINTER_BAD_CONFIG");
+    expect(code(() => encodeDocument(saleReceipt(), { ...OPTIONS, timeZone: "Mars/Olympus" }))).toBe(
+      "PRINTER_BAD_CONFIG",
+    );
   });
 });

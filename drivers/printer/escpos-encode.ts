@@ -5,7 +5,11 @@ import type { LayoutOptions } from "./layout.js";
 import { layoutDocument } from "./layout.js";
 import type { PrintBlock } from "./print-blocks.js";
 
-type Codepage = NonNullable<ConstructorParameters<typeof ReceiptPrinterEncoder>[0]>["codepageCandidates"] extends (infer C)[] | undefined ? C : never;
+type Codepage = NonNullable<
+  ConstructorParameters<typeof ReceiptPrinterEncoder>[0]
+>["codepageCandidates"] extends (infer C)[] | undefined
+  ? C
+  : never;
 
 export interface EncodeOptions extends LayoutOptions {
   /** A printer model id of @point-of-sale/receipt-printer-encoder (config `printer.model`). */
@@ -45,12 +49,20 @@ export function printerModels(): string[] {
 
 function newEncoder(options: EncodeOptions): ReceiptPrinterEncoder {
   if (!printerModels().includes(options.model)) {
-    throw printerError("PRINTER_BAD_CONFIG", `unknown printer model ${JSON.stringify(options.model)}; known: ${printerModels().join(", ")}`);
+    throw printerError(
+      "PRINTER_BAD_CONFIG",
+      `unknown printer model ${JSON.stringify(options.model)}; known: ${printerModels().join(", ")}`,
+    );
   }
   if (!ENCODER_COLUMNS.includes(options.columns)) {
-    throw printerError("PRINTER_BAD_CONFIG", `the ESC/POS encoder supports ${ENCODER_COLUMNS.join(", ")} columns, not ${options.columns}`);
+    throw printerError(
+      "PRINTER_BAD_CONFIG",
+      `the ESC/POS encoder supports ${ENCODER_COLUMNS.join(", ")} columns, not ${options.columns}`,
+    );
   }
-  const printerModel = options.model as NonNullable<ConstructorParameters<typeof ReceiptPrinterEncoder>[0]>["printerModel"];
+  const printerModel = options.model as NonNullable<
+    ConstructorParameters<typeof ReceiptPrinterEncoder>[0]
+  >["printerModel"];
   let candidates = candidatesByModel.get(options.model);
   if (candidates === undefined) {
     const probe = new ReceiptPrinterEncoder({ printerModel, columns: options.columns });
@@ -94,7 +106,11 @@ export function encodeBlocks(blocks: readonly PrintBlock[], options: EncodeOptio
         // makes the printed QR carry the content byte for byte (UTF-8), whatever it contains.
         encoder
           .align("center")
-          .qrcode(Buffer.from(block.content, "utf8").toString("latin1"), { model: 2, size: block.moduleSize, errorlevel: "m" })
+          .qrcode(Buffer.from(block.content, "utf8").toString("latin1"), {
+            model: 2,
+            size: block.moduleSize,
+            errorlevel: "m",
+          })
           .align("left");
         break;
       case "feed":

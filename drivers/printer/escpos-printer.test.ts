@@ -2,13 +2,24 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { isAgentError } from "../../lib/errors.js";
 import { ManualClock } from "../../lib/manual-clock.js";
 import { decodeEscPos } from "../../test/helpers/escpos-decode.js";
-import { eventually, startPtyTestPrinter, startTcpTestPrinter, type PtyTestPrinter, type TcpTestPrinter } from "../../test/helpers/escpos-test-printer.js";
+import {
+  eventually,
+  startPtyTestPrinter,
+  startTcpTestPrinter,
+  type PtyTestPrinter,
+  type TcpTestPrinter,
+} from "../../test/helpers/escpos-test-printer.js";
 import { saleReceipt, testReceipt } from "../../test/helpers/receipt-fixtures.js";
 import { tempDir } from "../../test/helpers/temp-dir.js";
 import type { PrintOutcome, PrinterConnection, ReceiptPrinter } from "./index.js";
 import { CHARACTER_TEST_LINE, EscPosPrinter, PrintQueue, createPrinter } from "./index.js";
 
-const SETTINGS = { model: "epson-tm-t88vi", columns: 42, statusTimeoutMs: 500, timeZone: "Europe/Oslo" } as const;
+const SETTINGS = {
+  model: "epson-tm-t88vi",
+  columns: 42,
+  statusTimeoutMs: 500,
+  timeZone: "Europe/Oslo",
+} as const;
 
 async function failure(promise: Promise<unknown>): Promise<string | undefined> {
   try {
@@ -20,7 +31,8 @@ async function failure(promise: Promise<unknown>): Promise<string | undefined> {
 }
 
 /** The session that carried a receipt (more than status queries). */
-const jobBytes = (printer: TcpTestPrinter): Buffer | undefined => printer.sessions.find((s) => decodeEscPos(s).cuts > 0);
+const jobBytes = (printer: TcpTestPrinter): Buffer | undefined =>
+  printer.sessions.find((s) => decodeEscPos(s).cuts > 0);
 
 describe("EscPosPrinter over TCP (tcp://127.0.0.1:<port>)", () => {
   let tcp: TcpTestPrinter;
@@ -69,18 +81,31 @@ describe("EscPosPrinter over TCP (tcp://127.0.0.1:<port>)", () => {
   it("queues on paper out, reports it, and prints after the paper is refilled", async () => {
     const clock = new ManualClock();
     const outcomes: PrintOutcome[] = [];
-    const queue = new PrintQueue(printer, { retryIntervalMs: 15_000, columns: 42, clock, onOutcome: (o) => outcomes.push(o) });
+    const queue = new PrintQueue(printer, {
+      retryIntervalMs: 15_000,
+      columns: 42,
+      clock,
+      onOutcome: (o) => outcomes.push(o),
+    });
     tcp.state = "paper_out";
     expect(queue.enqueue({ id: "receipt:sale-1", document: saleReceipt() })).toBe("receipt:sale-1");
     await eventually(() => expect(outcomes).toHaveLength(1));
-    expect(outcomes[0]).toEqual({ jobId: "receipt:sale-1", printed: false, error: "PRINTER_PAPER_OUT", attempt: 1, willRetry: true });
+    expect(outcomes[0]).toEqual({
+      jobId: "receipt:sale-1",
+      printed: false,
+      error: "PRINTER_PAPER_OUT",
+      attempt: 1,
+      willRetry: true,
+    });
     expect(jobBytes(tcp)).toBeUndefined();
 
     tcp.state = "online";
     clock.advance(15_000);
     await eventually(() => expect(outcomes).toHaveLength(2));
     expect(outcomes[1]).toEqual({ jobId: "receipt:sale-1", printed: true, attempt: 2 });
-    expect(decodeEscPos(jobBytes(tcp) ?? Buffer.alloc(0)).lines.join("\n")).toMatch(/Betalt med Vipps +kr 141,15/);
+    expect(decodeEscPos(jobBytes(tcp) ?? Buffer.alloc(0)).lines.join("\n")).toMatch(
+      /Betalt med Vipps +kr 141,15/,
+    );
     await queue.close();
   });
 
@@ -92,10 +117,20 @@ describe("EscPosPrinter over TCP (tcp://127.0.0.1:<port>)", () => {
 
     const clock = new ManualClock();
     const outcomes: PrintOutcome[] = [];
-    const queue = new PrintQueue(printer, { retryIntervalMs: 5_000, columns: 42, clock, onOutcome: (o) => outcomes.push(o) });
+    const queue = new PrintQueue(printer, {
+      retryIntervalMs: 5_000,
+      columns: 42,
+      clock,
+      onOutcome: (o) => outcomes.push(o),
+    });
     queue.enqueue({ id: "r1", document: saleReceipt() });
     await eventually(() => expect(outcomes).toHaveLength(1));
-    expect(outcomes[0]).toMatchObject({ jobId: "r1", printed: false, error: "PRINTER_OFFLINE", willRetry: true });
+    expect(outcomes[0]).toMatchObject({
+      jobId: "r1",
+      printed: false,
+      error: "PRINTER_OFFLINE",
+      willRetry: true,
+    });
 
     tcp = await startTcpTestPrinter("online", port);
     clock.advance(5_000);
@@ -105,7 +140,11 @@ describe("EscPosPrinter over TCP (tcp://127.0.0.1:<port>)", () => {
   });
 
   it("sends no DLE EOT to a Star printer (StarPRNT has no such command) and still prints", async () => {
-    const star = createPrinter(`tcp://127.0.0.1:${tcp.port}`, { ...SETTINGS, model: "star-tsp100iv", columns: 48 }) as ReceiptPrinter;
+    const star = createPrinter(`tcp://127.0.0.1:${tcp.port}`, {
+      ...SETTINGS,
+      model: "star-tsp100iv",
+      columns: 48,
+    }) as ReceiptPrinter;
     expect((await star.status()).status).toBe("unknown");
     await star.print(testReceipt());
     await eventually(() => expect(tcp.sessions.some((s) => s.length > 100)).toBe(true));
@@ -136,7 +175,9 @@ describe("EscPosPrinter over a real pty pair (socat)", () => {
         await eventually(() => expect(decodeEscPos(device.received()).cuts).toBe(1));
         const decoded = decodeEscPos(device.received());
         expect(decoded.lines).toContain(CHARACTER_TEST_LINE);
-        expect(decoded.qrPayloads.map((p) => p.toString())).toEqual(["https://qr.vipps.no/28/2/01/031/test?v=1"]);
+        expect(decoded.qrPayloads.map((p) => p.toString())).toEqual([
+          "https://qr.vipps.no/28/2/01/031/test?v=1",
+        ]);
         expect(decoded.codepages).toContain("cp858");
 
         device.state = "paper_out";
@@ -173,14 +214,19 @@ describe("EscPosPrinter timeouts", () => {
       discardInput: () => undefined,
       close: () => Promise.resolve(),
     };
-    const printer = new EscPosPrinter({ description: "hung", connect: () => Promise.resolve(hung) }, { ...SETTINGS, writeTimeoutMs: 200 });
+    const printer = new EscPosPrinter(
+      { description: "hung", connect: () => Promise.resolve(hung) },
+      { ...SETTINGS, writeTimeoutMs: 200 },
+    );
     expect(await failure(printer.print(saleReceipt()))).toBe("PRINTER_TIMEOUT");
     await printer.close();
     expect(await failure(printer.print(saleReceipt()))).toBe("PRINTER_CLOSED");
   });
 
   it("refuses an unknown model or column count when created", () => {
-    expect(() => createPrinter("tcp://127.0.0.1:9", { ...SETTINGS, model: "nope" })).toThrow(/unknown printer model/);
+    expect(() => createPrinter("tcp://127.0.0.1:9", { ...SETTINGS, model: "nope" })).toThrow(
+      /unknown printer model/,
+    );
     expect(() => createPrinter("tcp://127.0.0.1:9", { ...SETTINGS, columns: 40 })).toThrow(/columns/);
     expect(createPrinter("none", SETTINGS)).toBeUndefined();
   });

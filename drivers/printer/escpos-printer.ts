@@ -39,7 +39,10 @@ const BLOCKING: Partial<Record<PrinterStatus, PrinterErrorCode>> = {
   offline: "PRINTER_OFFLINE",
 };
 
-export function transportFor(address: Exclude<PrinterAddress, { kind: "none" }>, clock: Clock = systemClock): PrinterTransport {
+export function transportFor(
+  address: Exclude<PrinterAddress, { kind: "none" }>,
+  clock: Clock = systemClock,
+): PrinterTransport {
   switch (address.kind) {
     case "usb":
       return deviceFileTransport(address.path, clock);
@@ -77,9 +80,15 @@ export class EscPosPrinter implements ReceiptPrinter {
     private readonly options: EscPosPrinterOptions,
   ) {
     this.clock = options.clock ?? systemClock;
-    this.log = (options.logger ?? silentLogger()).child({ module: "printer", printer: transport.description });
+    this.log = (options.logger ?? silentLogger()).child({
+      module: "printer",
+      printer: transport.description,
+    });
     // Validates model and columns now (PRINTER_BAD_CONFIG); Star models do not answer DLE EOT.
-    encodeDocument({ kind: "test", language: "en", header: [], till: "-", time: 0, lines: [] }, this.encodeOptions());
+    encodeDocument(
+      { kind: "test", language: "en", header: [], till: "-", time: 0, lines: [] },
+      this.encodeOptions(),
+    );
     this.asksStatus = printerLanguage(options.model) === "esc-pos";
   }
 
@@ -106,12 +115,19 @@ export class EscPosPrinter implements ReceiptPrinter {
       try {
         connection = await this.transport.connect(this.options.connectTimeoutMs ?? 3_000);
       } catch (error) {
-        throw printerError("PRINTER_OFFLINE", `cannot reach the printer (${this.transport.description}): ${errorMessage(error)}`, { cause: error });
+        throw printerError(
+          "PRINTER_OFFLINE",
+          `cannot reach the printer (${this.transport.description}): ${errorMessage(error)}`,
+          { cause: error },
+        );
       }
       try {
         const report = await this.query(connection);
         const blocked = BLOCKING[report.status];
-        if (blocked !== undefined) throw printerError(blocked, `printer not ready: ${report.detail}`, { details: { status: report.status } });
+        if (blocked !== undefined)
+          throw printerError(blocked, `printer not ready: ${report.detail}`, {
+            details: { status: report.status },
+          });
         await this.send(connection, bytes);
         this.log.info({ kind: doc.kind, bytes: bytes.length, status: report.status }, "printed");
       } finally {
@@ -160,7 +176,9 @@ export class EscPosPrinter implements ReceiptPrinter {
       await Promise.race([connection.write(bytes), timeout]);
     } catch (error) {
       if (isAgentError(error)) throw error;
-      throw printerError("PRINTER_WRITE_FAILED", `writing to the printer failed: ${errorMessage(error)}`, { cause: error });
+      throw printerError("PRINTER_WRITE_FAILED", `writing to the printer failed: ${errorMessage(error)}`, {
+        cause: error,
+      });
     } finally {
       this.clock.clearTimeout(timer);
     }

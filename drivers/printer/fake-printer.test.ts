@@ -6,7 +6,11 @@ import { FakePrinter, renderDocumentText } from "./index.js";
 describe("FakePrinter", () => {
   it("renders what it prints as the printer would lay it out, as plain text", async () => {
     const shown: string[] = [];
-    const printer = new FakePrinter({ columns: 32, timeZone: "Europe/Oslo", onPrint: (text) => shown.push(text) });
+    const printer = new FakePrinter({
+      columns: 32,
+      timeZone: "Europe/Oslo",
+      onPrint: (text) => shown.push(text),
+    });
     await printer.print(saleReceipt({ copy: true }));
     const text = renderDocumentText(saleReceipt({ copy: true }), { columns: 32, timeZone: "Europe/Oslo" });
     expect(shown).toEqual([text]);
@@ -15,7 +19,9 @@ describe("FakePrinter", () => {
     expect(text.split("\n").every((line) => [...line].length <= 32)).toBe(true);
     await printer.print(testReceipt());
     expect(printer.printed[1]?.text).toContain("æøå ÆØÅ €");
-    expect(printer.printed[1]?.text.replace(/\s+/g, "")).toContain("[QRhttps://qr.vipps.no/28/2/01/031/test?v=1]");
+    expect(printer.printed[1]?.text.replace(/\s+/g, "")).toContain(
+      "[QRhttps://qr.vipps.no/28/2/01/031/test?v=1]",
+    );
   });
 
   it("simulates paper out and offline, and refuses bad documents", async () => {

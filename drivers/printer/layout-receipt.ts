@@ -1,6 +1,13 @@
 import { brandName, formatAmount, formatMinorUnits } from "../display/index.js";
 import type { Currency } from "../../lib/money.js";
-import type { PaymentInfo, ReceiptLanguage, ReceiptLine, RefundReceipt, SaleReceipt, VatBreakdown } from "./document.js";
+import type {
+  PaymentInfo,
+  ReceiptLanguage,
+  ReceiptLine,
+  RefundReceipt,
+  SaleReceipt,
+  VatBreakdown,
+} from "./document.js";
 import type { BlockWriter } from "./print-blocks.js";
 import { formatDateTime, formatQuantity, formatRate } from "./print-blocks.js";
 import type { ReceiptTexts } from "./receipt-texts.js";
@@ -24,7 +31,13 @@ function copyMark(w: BlockWriter, t: ReceiptTexts, copy: boolean | undefined): v
 }
 
 /** Item lines: name and total, then `quantity × unit price` and the discount when there is one. */
-function basket(w: BlockWriter, lines: readonly ReceiptLine[], currency: Currency, language: ReceiptLanguage, t: ReceiptTexts): void {
+function basket(
+  w: BlockWriter,
+  lines: readonly ReceiptLine[],
+  currency: Currency,
+  language: ReceiptLanguage,
+  t: ReceiptTexts,
+): void {
   const n = (value: number): string => formatMinorUnits(value, currency, language);
   for (const line of lines) {
     w.row(line.name, n(line.total));
@@ -38,17 +51,26 @@ function basket(w: BlockWriter, lines: readonly ReceiptLine[], currency: Currenc
 }
 
 /** VAT per rate: a table when the amounts fit the paper, else two lines per rate. */
-export function vatTable(w: BlockWriter, vat: readonly VatBreakdown[], currency: Currency, language: ReceiptLanguage, t: ReceiptTexts): void {
+export function vatTable(
+  w: BlockWriter,
+  vat: readonly VatBreakdown[],
+  currency: Currency,
+  language: ReceiptLanguage,
+  t: ReceiptTexts,
+): void {
   if (vat.length === 0) return;
   const n = (value: number): string => formatMinorUnits(value, currency, language);
   const rows = vat.map((v) => [formatRate(v.rate, language), n(v.net), n(v.vat), n(v.gross)] as const);
   const head = [t.vatRate, t.net, t.vat, t.gross] as const;
-  const widths = [0, 1, 2, 3].map((c) => Math.max(...[head, ...rows].map((r) => [...r[c as 0 | 1 | 2 | 3]].length)));
+  const widths = [0, 1, 2, 3].map((c) =>
+    Math.max(...[head, ...rows].map((r) => [...r[c as 0 | 1 | 2 | 3]].length)),
+  );
   const total = (widths[0] ?? 0) + (widths[1] ?? 0) + (widths[2] ?? 0) + (widths[3] ?? 0) + 3;
   if (total <= w.columns) {
     const extra = w.columns - total;
     const pad = (r: readonly string[]): string =>
-      (r[0] ?? "").padEnd((widths[0] ?? 0) + extra) + [1, 2, 3].map((c) => (r[c] ?? "").padStart((widths[c] ?? 0) + 1)).join("");
+      (r[0] ?? "").padEnd((widths[0] ?? 0) + extra) +
+      [1, 2, 3].map((c) => (r[c] ?? "").padStart((widths[c] ?? 0) + 1)).join("");
     w.line(pad(head), { bold: true });
     for (const r of rows) w.line(pad(r));
   } else {
@@ -88,7 +110,9 @@ export function layoutSale(w: BlockWriter, doc: SaleReceipt, timeZone: string): 
   payment(w, doc.payment, t.paidWith, money(doc.total), t);
   const m = doc.member;
   if (m !== undefined && (m.name !== undefined || m.memberId !== undefined)) {
-    const name = [m.name, m.tier === undefined ? undefined : `(${m.tier})`].filter((s) => s !== undefined).join(" ");
+    const name = [m.name, m.tier === undefined ? undefined : `(${m.tier})`]
+      .filter((s) => s !== undefined)
+      .join(" ");
     if (name !== "") w.text(`${t.member}: ${name}`);
     if (m.memberId !== undefined) w.text(`${t.memberId}: ${m.memberId}`);
   }

@@ -22,7 +22,10 @@ export const MAX_COLUMNS = 64;
  */
 export function layoutDocument(doc: PrintDocument, options: LayoutOptions): PrintBlock[] {
   if (!Number.isInteger(options.columns) || options.columns < MIN_COLUMNS || options.columns > MAX_COLUMNS) {
-    throw printerError("PRINTER_BAD_CONFIG", `columns must be ${MIN_COLUMNS}–${MAX_COLUMNS}, not ${options.columns}`);
+    throw printerError(
+      "PRINTER_BAD_CONFIG",
+      `columns must be ${MIN_COLUMNS}–${MAX_COLUMNS}, not ${options.columns}`,
+    );
   }
   validateDocument(doc);
   const timeZone = options.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;

@@ -9,7 +9,13 @@ export type Align = "left" | "center" | "right";
  * text block already fits one printed line (`columns / size` characters).
  */
 export type PrintBlock =
-  | { readonly kind: "text"; readonly text: string; readonly align: Align; readonly bold: boolean; readonly size: 1 | 2 }
+  | {
+      readonly kind: "text";
+      readonly text: string;
+      readonly align: Align;
+      readonly bold: boolean;
+      readonly size: 1 | 2;
+    }
   /** A QR code (model 2, error correction M); `moduleSize` is printer dots per module, 1–8. */
   | { readonly kind: "qr"; readonly content: string; readonly moduleSize: number }
   | { readonly kind: "feed"; readonly lines: number }
@@ -32,7 +38,13 @@ export class BlockWriter {
   text(value: string, style: TextStyle = {}): this {
     const size = style.size ?? 1;
     for (const line of wrap(sanitizeText(value), Math.floor(this.columns / size))) {
-      this.blocks.push({ kind: "text", text: line, align: style.align ?? "left", bold: style.bold ?? false, size });
+      this.blocks.push({
+        kind: "text",
+        text: line,
+        align: style.align ?? "left",
+        bold: style.bold ?? false,
+        size,
+      });
     }
     return this;
   }
@@ -54,15 +66,24 @@ export class BlockWriter {
     const width = Math.floor(this.columns / size);
     const l = sanitizeText(left);
     const r = sanitizeText(right);
-    if (size === 2 && length(l) + 1 + length(r) > width) return this.row(left, right, { bold: true, size: 1 });
+    if (size === 2 && length(l) + 1 + length(r) > width)
+      return this.row(left, right, { bold: true, size: 1 });
     const indent = /^ */.exec(l)?.[0] ?? "";
     const lines = wrap(l, Math.max(1, width - indent.length)).map((line) => indent + line);
     const last = lines.pop() ?? "";
-    for (const line of lines) this.blocks.push({ kind: "text", text: line, align: "left", bold: style.bold ?? false, size });
+    for (const line of lines)
+      this.blocks.push({ kind: "text", text: line, align: "left", bold: style.bold ?? false, size });
     if (length(last) + 1 + length(r) <= width) {
-      this.blocks.push({ kind: "text", text: last + " ".repeat(width - length(last) - length(r)) + r, align: "left", bold: style.bold ?? false, size });
+      this.blocks.push({
+        kind: "text",
+        text: last + " ".repeat(width - length(last) - length(r)) + r,
+        align: "left",
+        bold: style.bold ?? false,
+        size,
+      });
     } else {
-      if (last !== "") this.blocks.push({ kind: "text", text: last, align: "left", bold: style.bold ?? false, size });
+      if (last !== "")
+        this.blocks.push({ kind: "text", text: last, align: "left", bold: style.bold ?? false, size });
       this.blocks.push({ kind: "text", text: r, align: "right", bold: style.bold ?? false, size });
     }
     return this;
@@ -126,11 +147,16 @@ export function formatDateTime(time: number, language: ReceiptLanguage, timeZone
       hourCycle: "h23",
     }).formatToParts(time);
   } catch (error) {
-    throw printerError("PRINTER_BAD_CONFIG", `unknown time zone ${JSON.stringify(timeZone)}`, { cause: error });
+    throw printerError("PRINTER_BAD_CONFIG", `unknown time zone ${JSON.stringify(timeZone)}`, {
+      cause: error,
+    });
   }
-  const part = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? "";
+  const part = (type: Intl.DateTimeFormatPartTypes): string =>
+    parts.find((p) => p.type === type)?.value ?? "";
   const clock = `${part("hour")}:${part("minute")}`;
-  return language === "en" ? `${part("year")}-${part("month")}-${part("day")} ${clock}` : `${part("day")}.${part("month")}.${part("year")} ${clock}`;
+  return language === "en"
+    ? `${part("year")}-${part("month")}-${part("day")} ${clock}`
+    : `${part("day")}.${part("month")}.${part("year")} ${clock}`;
 }
 
 /** Basis points as a percentage: `25 %`, `25,5 %` (`25.5 %` in English). */

@@ -10,7 +10,12 @@ function setup(status: "online" | "paper_out" | "offline" = "online") {
   const printer = new FakePrinter({ timeZone: "Europe/Oslo" });
   printer.setStatus(status);
   const outcomes: PrintOutcome[] = [];
-  const queue = new PrintQueue(printer, { retryIntervalMs: 15_000, columns: 42, clock, onOutcome: (o) => outcomes.push(o) });
+  const queue = new PrintQueue(printer, {
+    retryIntervalMs: 15_000,
+    columns: 42,
+    clock,
+    onOutcome: (o) => outcomes.push(o),
+  });
   return { clock, printer, outcomes, queue };
 }
 
@@ -35,7 +40,13 @@ describe("PrintQueue", () => {
     queue.enqueue({ id: "sale-1", document: receipt("1") });
     queue.enqueue({ id: "sale-2", document: receipt("2") });
     await vi.waitFor(() => expect(outcomes).toHaveLength(1));
-    expect(outcomes[0]).toEqual({ jobId: "sale-1", printed: false, error: "PRINTER_PAPER_OUT", attempt: 1, willRetry: true });
+    expect(outcomes[0]).toEqual({
+      jobId: "sale-1",
+      printed: false,
+      error: "PRINTER_PAPER_OUT",
+      attempt: 1,
+      willRetry: true,
+    });
     expect(queue.pending).toEqual(["sale-1", "sale-2"]);
 
     clock.advance(14_999);
@@ -100,19 +111,38 @@ describe("PrintQueue", () => {
     const picky: ReceiptPrinter = {
       status: () => Promise.resolve({ status: "online", detail: "" }),
       print: (doc: PrintDocument) => {
-        if (doc.kind === "sale" && doc.receiptNumber === "1") return Promise.reject(new AgentError("PRINTER_BAD_CONFIG", "model"));
-        if (doc.kind === "sale" && doc.receiptNumber === "2" && crash) return Promise.reject(new Error("unexpected"));
+        if (doc.kind === "sale" && doc.receiptNumber === "1")
+          return Promise.reject(new AgentError("PRINTER_BAD_CONFIG", "model"));
+        if (doc.kind === "sale" && doc.receiptNumber === "2" && crash)
+          return Promise.reject(new Error("unexpected"));
         return Promise.resolve();
       },
       close: () => Promise.resolve(),
     };
-    const queue = new PrintQueue(picky, { retryIntervalMs: 1_000, columns: 42, clock, onOutcome: (o) => outcomes.push(o) });
+    const queue = new PrintQueue(picky, {
+      retryIntervalMs: 1_000,
+      columns: 42,
+      clock,
+      onOutcome: (o) => outcomes.push(o),
+    });
     queue.enqueue({ id: "1", document: receipt("1") });
     queue.enqueue({ id: "2", document: receipt("2") });
     await vi.waitFor(() => expect(outcomes).toHaveLength(2));
-    expect(outcomes[0]).toEqual({ jobId: "1", printed: false, error: "PRINTER_BAD_CONFIG", attempt: 1, willRetry: false });
+    expect(outcomes[0]).toEqual({
+      jobId: "1",
+      printed: false,
+      error: "PRINTER_BAD_CONFIG",
+      attempt: 1,
+      willRetry: false,
+    });
     // Anything unexpected counts as a failed write: retried, never lost.
-    expect(outcomes[1]).toEqual({ jobId: "2", printed: false, error: "PRINTER_WRITE_FAILED", attempt: 1, willRetry: true });
+    expect(outcomes[1]).toEqual({
+      jobId: "2",
+      printed: false,
+      error: "PRINTER_WRITE_FAILED",
+      attempt: 1,
+      willRetry: true,
+    });
     expect(queue.pending).toEqual(["2"]);
     crash = false;
     clock.advance(1_000);
@@ -155,7 +185,12 @@ describe("PrintQueue", () => {
     });
     queue.enqueue({ id: "a", document: receipt("1") });
     await vi.waitFor(() => expect(outcomes).toHaveLength(1));
-    expect(outcomes[0]).toMatchObject({ jobId: "a", printed: false, error: "PRINTER_WRITE_FAILED", willRetry: true });
+    expect(outcomes[0]).toMatchObject({
+      jobId: "a",
+      printed: false,
+      error: "PRINTER_WRITE_FAILED",
+      willRetry: true,
+    });
     expect(printer.printed).toHaveLength(0);
     journalUp = true;
     clock.advance(1_000);

@@ -18,7 +18,13 @@ export interface PrintJob {
 /** Reported after every attempt. `willRetry` is false once the job has left the queue. */
 export type PrintOutcome =
   | { readonly jobId: string; readonly printed: true; readonly attempt: number }
-  | { readonly jobId: string; readonly printed: false; readonly error: PrinterErrorCode; readonly attempt: number; readonly willRetry: boolean };
+  | {
+      readonly jobId: string;
+      readonly printed: false;
+      readonly error: PrinterErrorCode;
+      readonly attempt: number;
+      readonly willRetry: boolean;
+    };
 
 export interface PrintQueueOptions {
   /** Wait between attempts while the printer is not ready (config `printer.retryIntervalMs`). */
@@ -125,9 +131,15 @@ export class PrintQueue {
         this.finish(job);
         this.emit({ jobId: job.id, printed: true, attempt });
       } catch (error) {
-        const code: PrinterErrorCode = isAgentError<PrinterErrorCode>(error) && error.code.startsWith("PRINTER_") ? error.code : "PRINTER_WRITE_FAILED";
+        const code: PrinterErrorCode =
+          isAgentError<PrinterErrorCode>(error) && error.code.startsWith("PRINTER_")
+            ? error.code
+            : "PRINTER_WRITE_FAILED";
         const willRetry = RETRYABLE_PRINTER_ERRORS.includes(code) && !this.closed;
-        this.log.warn({ jobId: job.id, attempt, code, willRetry, err: errorMessage(error) }, "receipt not printed");
+        this.log.warn(
+          { jobId: job.id, attempt, code, willRetry, err: errorMessage(error) },
+          "receipt not printed",
+        );
         if (!willRetry) this.finish(job);
         this.emit({ jobId: job.id, printed: false, error: code, attempt, willRetry });
         if (willRetry) {

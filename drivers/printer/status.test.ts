@@ -27,24 +27,41 @@ describe("interpretStatus (DLE EOT answers)", () => {
 describe("parsePrinterUri", () => {
   it("reads the three transports and none", () => {
     expect(parsePrinterUri("usb:/dev/usb/lp0")).toEqual({ kind: "usb", path: "/dev/usb/lp0" });
-    expect(parsePrinterUri("serial:/dev/pos-printer?baud=19200")).toEqual({ kind: "serial", path: "/dev/pos-printer", baudRate: 19_200 });
-    expect(parsePrinterUri("serial:/dev/ttyUSB1")).toEqual({ kind: "serial", path: "/dev/ttyUSB1", baudRate: 9_600 });
+    expect(parsePrinterUri("serial:/dev/pos-printer?baud=19200")).toEqual({
+      kind: "serial",
+      path: "/dev/pos-printer",
+      baudRate: 19_200,
+    });
+    expect(parsePrinterUri("serial:/dev/ttyUSB1")).toEqual({
+      kind: "serial",
+      path: "/dev/ttyUSB1",
+      baudRate: 9_600,
+    });
     expect(parsePrinterUri("tcp://10.0.0.5:9100")).toEqual({ kind: "tcp", host: "10.0.0.5", port: 9_100 });
-    expect(parsePrinterUri("tcp://printer.local")).toEqual({ kind: "tcp", host: "printer.local", port: 9_100 });
+    expect(parsePrinterUri("tcp://printer.local")).toEqual({
+      kind: "tcp",
+      host: "printer.local",
+      port: 9_100,
+    });
     expect(parsePrinterUri("tcp://[::1]:9101/")).toEqual({ kind: "tcp", host: "::1", port: 9_101 });
     expect(parsePrinterUri("none")).toEqual({ kind: "none" });
   });
 
-  it.each(["usb:dev/usb/lp0", "serial:/dev/x?baud=1234", "serial:/dev/x?speed=9600", "tcp://host:70000", "tcp://host/path", "lpt1", "http://x"])(
-    "refuses %s with PRINTER_BAD_URI",
-    (uri) => {
-      let caught: unknown;
-      try {
-        parsePrinterUri(uri);
-      } catch (error) {
-        caught = error;
-      }
-      expect(isAgentError(caught, "PRINTER_BAD_URI")).toBe(true);
-    },
-  );
+  it.each([
+    "usb:dev/usb/lp0",
+    "serial:/dev/x?baud=1234",
+    "serial:/dev/x?speed=9600",
+    "tcp://host:70000",
+    "tcp://host/path",
+    "lpt1",
+    "http://x",
+  ])("refuses %s with PRINTER_BAD_URI", (uri) => {
+    let caught: unknown;
+    try {
+      parsePrinterUri(uri);
+    } catch (error) {
+      caught = error;
+    }
+    expect(isAgentError(caught, "PRINTER_BAD_URI")).toBe(true);
+  });
 });

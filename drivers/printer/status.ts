@@ -31,15 +31,25 @@ export function isStatusByte(byte: number | undefined): byte is number {
  * answer to the first request means the printer cannot tell (`unknown`): printing still goes
  * ahead, because a status query must never gate printing (Odoo IoT lesson, FIELD-LESSONS).
  */
-export function interpretStatus(printer: number | undefined, offlineCause?: number, paper?: number): PrinterStatusReport {
+export function interpretStatus(
+  printer: number | undefined,
+  offlineCause?: number,
+  paper?: number,
+): PrinterStatusReport {
   if (!isStatusByte(printer)) return { status: "unknown", detail: "no answer to DLE EOT" };
   const cause = isStatusByte(offlineCause) ? offlineCause : 0;
   const roll = isStatusByte(paper) ? paper : 0;
   const paperNearEnd = (roll & 0b0000_1100) !== 0;
   if ((cause & 0b0000_0100) !== 0) return { status: "cover_open", detail: "cover open", paperNearEnd };
-  if ((roll & 0b0110_0000) !== 0 || (cause & 0b0010_0000) !== 0) return { status: "paper_out", detail: "paper end", paperNearEnd };
+  if ((roll & 0b0110_0000) !== 0 || (cause & 0b0010_0000) !== 0)
+    return { status: "paper_out", detail: "paper end", paperNearEnd };
   if ((printer & 0b0000_1000) !== 0) {
-    const why = (cause & 0b0100_0000) !== 0 ? "printer error" : (cause & 0b0000_1000) !== 0 ? "paper feed button pressed" : "offline";
+    const why =
+      (cause & 0b0100_0000) !== 0
+        ? "printer error"
+        : (cause & 0b0000_1000) !== 0
+          ? "paper feed button pressed"
+          : "offline";
     return { status: "offline", detail: why, paperNearEnd };
   }
   return { status: "online", detail: paperNearEnd ? "online, paper near end" : "online", paperNearEnd };

@@ -48,7 +48,12 @@ export function parsePrinterUri(uri: string): PrinterAddress {
     } catch {
       return bad("expected tcp://host[:port]");
     }
-    if (url.hostname === "" || (url.pathname !== "" && url.pathname !== "/") || url.search !== "" || url.username !== "") {
+    if (
+      url.hostname === "" ||
+      (url.pathname !== "" && url.pathname !== "/") ||
+      url.search !== "" ||
+      url.username !== ""
+    ) {
       bad("expected tcp://host[:port]");
     }
     const port = url.port === "" ? DEFAULT_TCP_PORT : Number(url.port);

@@ -17,7 +17,9 @@ const QUANTITY = /^\d{1,9}(\.\d{1,6})?$/;
  */
 export function validateDocument(doc: PrintDocument): void {
   const bad = (field: string, problem: string): never => {
-    throw printerError("PRINTER_BAD_DOCUMENT", `${field}: ${problem}`, { details: { kind: doc.kind, field } });
+    throw printerError("PRINTER_BAD_DOCUMENT", `${field}: ${problem}`, {
+      details: { kind: doc.kind, field },
+    });
   };
   const text = (value: unknown, field: string, { required = true, max = MAX_TEXT } = {}): void => {
     if (value === undefined && !required) return;
@@ -35,12 +37,14 @@ export function validateDocument(doc: PrintDocument): void {
     if (!Number.isSafeInteger(value) || (value as number) < 0) bad(field, "expected epoch milliseconds");
   };
   const lines = (value: unknown, field: string, { min = 0, max = MAX_TEXT } = {}): void => {
-    if (!Array.isArray(value) || value.length < min || value.length > MAX_LINES) bad(field, `expected ${min}–${MAX_LINES} lines`);
+    if (!Array.isArray(value) || value.length < min || value.length > MAX_LINES)
+      bad(field, `expected ${min}–${MAX_LINES} lines`);
     (value as unknown[]).forEach((line, i) => text(line, `${field}[${i}]`, { required: false, max }));
   };
   const qr = (value: unknown, field: string): void => {
     text(value, field, { max: MAX_QR_BYTES });
-    if (Buffer.byteLength(value as string, "utf8") > MAX_QR_BYTES) bad(field, `at most ${MAX_QR_BYTES} bytes fit in a QR code at level M`);
+    if (Buffer.byteLength(value as string, "utf8") > MAX_QR_BYTES)
+      bad(field, `at most ${MAX_QR_BYTES} bytes fit in a QR code at level M`);
   };
   const basket = (items: unknown, total: number, field: string): void => {
     if (!Array.isArray(items) || items.length > MAX_LINES) bad(field, `expected at most ${MAX_LINES} lines`);
@@ -49,35 +53,46 @@ export function validateDocument(doc: PrintDocument): void {
       const at = `${field}[${i}]`;
       if (typeof line !== "object" || line === null) bad(at, "expected a line object");
       text(line.name, `${at}.name`);
-      if (typeof line.quantity !== "string" || !QUANTITY.test(line.quantity)) bad(`${at}.quantity`, 'expected a decimal string such as "2" or "0.455"');
+      if (typeof line.quantity !== "string" || !QUANTITY.test(line.quantity))
+        bad(`${at}.quantity`, 'expected a decimal string such as "2" or "0.455"');
       text(line.unit, `${at}.unit`, { required: false, max: 8 });
       money(line.unitPrice, `${at}.unitPrice`);
       if (line.discount !== undefined) money(line.discount, `${at}.discount`);
       money(line.total, `${at}.total`);
-      if (!Number.isInteger(line.vatRate) || line.vatRate < 0 || line.vatRate > 10_000) bad(`${at}.vatRate`, "expected basis points 0–10000");
+      if (!Number.isInteger(line.vatRate) || line.vatRate < 0 || line.vatRate > 10_000)
+        bad(`${at}.vatRate`, "expected basis points 0–10000");
       sum += line.total;
     });
     if (sum !== total) bad(field, `line totals add up to ${sum}, not ${total}`);
   };
   const payment = (value: PaymentInfo | undefined): void => {
     if (typeof value !== "object" || value === null) return bad("payment", "expected the payment");
-    if (value.brand !== "vipps" && value.brand !== "mobilepay") bad("payment.brand", "expected vipps or mobilepay");
+    if (value.brand !== "vipps" && value.brand !== "mobilepay")
+      bad("payment.brand", "expected vipps or mobilepay");
     text(value.reference, "payment.reference", { max: 64 });
     text(value.pspReference, "payment.pspReference", { required: false, max: 64 });
   };
   const vat = (items: unknown): void => {
     if (!Array.isArray(items) || items.length > 20) bad("vat", "expected at most 20 VAT rates");
     (items as VatBreakdown[]).forEach((v, i) => {
-      if (!Number.isInteger(v.rate) || v.rate < 0 || v.rate > 10_000) bad(`vat[${i}].rate`, "expected basis points 0–10000");
-      if (!Number.isSafeInteger(v.gross) || !Number.isSafeInteger(v.vat) || !Number.isSafeInteger(v.net) || v.net + v.vat !== v.gross) {
+      if (!Number.isInteger(v.rate) || v.rate < 0 || v.rate > 10_000)
+        bad(`vat[${i}].rate`, "expected basis points 0–10000");
+      if (
+        !Number.isSafeInteger(v.gross) ||
+        !Number.isSafeInteger(v.vat) ||
+        !Number.isSafeInteger(v.net) ||
+        v.net + v.vat !== v.gross
+      ) {
         bad(`vat[${i}]`, "expected integer gross = net + vat");
       }
     });
   };
 
   if (typeof doc !== "object" || doc === null) return bad("document", "expected an object");
-  if (!(DISPLAY_LANGUAGES as readonly string[]).includes(doc.language)) bad("language", "expected nb, da, fi or en");
-  if (!Array.isArray(doc.header) || doc.header.length > MAX_HEADER_LINES) bad("header", `expected at most ${MAX_HEADER_LINES} lines`);
+  if (!(DISPLAY_LANGUAGES as readonly string[]).includes(doc.language))
+    bad("language", "expected nb, da, fi or en");
+  if (!Array.isArray(doc.header) || doc.header.length > MAX_HEADER_LINES)
+    bad("header", `expected at most ${MAX_HEADER_LINES} lines`);
   lines(doc.header, "header", { max: 64 });
   text(doc.till, "till", { max: 64 });
   switch (doc.kind) {

@@ -12,7 +12,8 @@ function referenceCrc(bytes: Uint8Array): number {
   let crc = 0xffff;
   for (const byte of bytes) {
     crc ^= byte << 8;
-    for (let bit = 0; bit < 8; bit++) crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
+    for (let bit = 0; bit < 8; bit++)
+      crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
   }
   return crc;
 }
@@ -61,14 +62,25 @@ describe("encodeFrame / decodeLine", () => {
   });
 
   it("decodes with CRLF or LF alone, and accepts a lower-case CRC", () => {
-    expect(decodeLine(ascii('{"v":1,"type":"ack","ack":12}*0560\r'))).toEqual({ kind: "frame", value: { v: 1, type: "ack", ack: 12 } });
-    expect(decodeLine(ascii('{"v":1,"type":"ack","ack":12}*0560'))).toEqual({ kind: "frame", value: { v: 1, type: "ack", ack: 12 } });
-    expect(decodeLine(ascii('{"v":1,"seq":2,"type":"pay","saleId":"S-1001","total":4900}*f1de')).kind).toBe("frame");
+    expect(decodeLine(ascii('{"v":1,"type":"ack","ack":12}*0560\r'))).toEqual({
+      kind: "frame",
+      value: { v: 1, type: "ack", ack: 12 },
+    });
+    expect(decodeLine(ascii('{"v":1,"type":"ack","ack":12}*0560'))).toEqual({
+      kind: "frame",
+      value: { v: 1, type: "ack", ack: 12 },
+    });
+    expect(decodeLine(ascii('{"v":1,"seq":2,"type":"pay","saleId":"S-1001","total":4900}*f1de')).kind).toBe(
+      "frame",
+    );
   });
 
   it("takes the LAST `*` as the separator, so `*` may appear inside the JSON", () => {
     const line = frameText({ v: 1, seq: 5, type: "basket", name: "2*Kaffe*" });
-    expect(decodeLine(ascii(line))).toEqual({ kind: "frame", value: { v: 1, seq: 5, type: "basket", name: "2*Kaffe*" } });
+    expect(decodeLine(ascii(line))).toEqual({
+      kind: "frame",
+      value: { v: 1, seq: 5, type: "basket", name: "2*Kaffe*" },
+    });
   });
 
   it.each([
@@ -87,7 +99,10 @@ describe("encodeFrame / decodeLine", () => {
     ["null", "null"],
     ["broken JSON", '{"v":1,'],
   ])("naks %s with a right CRC as BAD_FRAME", (_what, json) => {
-    expect(decodeLine(ascii(`${json}*${crcHex(crc16(ascii(json)))}`))).toMatchObject({ kind: "damaged", code: "BAD_FRAME" });
+    expect(decodeLine(ascii(`${json}*${crcHex(crc16(ascii(json)))}`))).toMatchObject({
+      kind: "damaged",
+      code: "BAD_FRAME",
+    });
   });
 
   it("naks bytes that are not UTF-8 even with a right CRC", () => {
@@ -126,7 +141,10 @@ describe("FrameReader", () => {
     };
     expect(sized(MAX_FRAME_BYTES).length).toBe(MAX_FRAME_BYTES);
     const reader = new FrameReader();
-    const lines = readAll([sized(MAX_FRAME_BYTES), sized(MAX_FRAME_BYTES + 1), encodeFrame({ v: 1, ok: true })], reader);
+    const lines = readAll(
+      [sized(MAX_FRAME_BYTES), sized(MAX_FRAME_BYTES + 1), encodeFrame({ v: 1, ok: true })],
+      reader,
+    );
     expect(lines.map((l) => l.kind)).toEqual(["frame", "damaged", "frame"]);
     expect(lines[1]).toMatchObject({ code: "BAD_FRAME", seq: null, oversized: true });
     expect(reader.oversized).toBe(1);
@@ -174,7 +192,11 @@ describe("FrameReader", () => {
   });
 
   it("never accepts a frame with up to 3 flipped bits or a burst of up to 16 bits in its JSON", () => {
-    const jsonObject = fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 6 });
+    const jsonObject = fc.dictionary(
+      fc.string({ minLength: 1, maxLength: 8 }),
+      fc.jsonValue({ maxDepth: 2 }),
+      { maxKeys: 6 },
+    );
     fc.assert(
       fc.property(
         jsonObject,
@@ -186,7 +208,9 @@ describe("FrameReader", () => {
           const jsonBits = (bytes.length - 7) * 8;
           const damaged = bytes.slice();
           const flips = burst
-            ? Array.from({ length: 1 + (start % 16) }, (_, i) => ((start >> 4) % jsonBits) + i).filter((b) => b < jsonBits)
+            ? Array.from({ length: 1 + (start % 16) }, (_, i) => ((start >> 4) % jsonBits) + i).filter(
+                (b) => b < jsonBits,
+              )
             : [...new Set(positions.map((p) => p % jsonBits))];
           if (flips.length === 0) return;
           for (const bit of flips) damaged[bit >> 3] = (damaged[bit >> 3] ?? 0) ^ (1 << (bit & 7));
@@ -204,7 +228,9 @@ describe("FrameReader", () => {
   });
 
   it("round-trips any JSON object, and truncated frames are naked, never accepted", () => {
-    const jsonObject = fc.dictionary(fc.string({ maxLength: 10 }), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 8 });
+    const jsonObject = fc.dictionary(fc.string({ maxLength: 10 }), fc.jsonValue({ maxDepth: 3 }), {
+      maxKeys: 8,
+    });
     fc.assert(
       fc.property(jsonObject, fc.nat(), (value, cut) => {
         const bytes = encodeFrame(value);

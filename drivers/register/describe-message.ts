@@ -10,12 +10,14 @@ export function formatAmount(minor: unknown, currency?: unknown): string {
   if (typeof minor !== "number" || !Number.isFinite(minor)) return String(minor);
   const sign = minor < 0 ? "-" : "";
   const abs = Math.abs(minor);
-  const text = Number.isInteger(abs) ? `${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, "0")}` : String(abs / 100);
+  const text = Number.isInteger(abs)
+    ? `${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, "0")}`
+    : String(abs / 100);
   return `${sign}${text}${typeof currency === "string" ? ` ${currency}` : ""}`;
 }
 
 function str(value: unknown): string {
-  return typeof value === "string" ? value : JSON.stringify(value) ?? "undefined";
+  return typeof value === "string" ? value : (JSON.stringify(value) ?? "undefined");
 }
 
 function lineOf(line: unknown, currency: unknown): string {
@@ -52,14 +54,17 @@ export function describeMessage(m: Fields): string {
       if (m.reason !== undefined) parts.push(`reason ${str(m.reason)}`);
       if (m.reference !== undefined) parts.push(`reference ${str(m.reference)}`);
       if (m.pspReference !== undefined) parts.push(`psp ${str(m.pspReference)}`);
-      if (typeof m.member === "object" && m.member !== null) parts.push(`member ${str((m.member as Fields).id)}`);
+      if (typeof m.member === "object" && m.member !== null)
+        parts.push(`member ${str((m.member as Fields).id)}`);
       return parts.join(", ");
     }
     case "receipt":
       return `receipt ${sale}: ${m.printed === true ? "printed" : `not printed${m.error === undefined ? "" : ` (${str(m.error)})`}`}${m.copy === true ? ", copy" : ""}`;
     case "ack": {
       const error = typeof m.error === "object" && m.error !== null ? (m.error as Fields) : undefined;
-      return error === undefined ? `ack ${str(m.ack)}` : `refused ${str(m.ack)}: ${str(error.code)} ${str(error.message)}`;
+      return error === undefined
+        ? `ack ${str(m.ack)}`
+        : `refused ${str(m.ack)}: ${str(error.code)} ${str(error.message)}`;
     }
     case "nak":
       return `nak ${str(m.ack)}: ${str(m.code)}`;

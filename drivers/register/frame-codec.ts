@@ -44,7 +44,10 @@ export type DecodedLine =
     };
 
 function isHexDigit(byte: number | undefined): boolean {
-  return byte !== undefined && ((byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x46) || (byte >= 0x61 && byte <= 0x66));
+  return (
+    byte !== undefined &&
+    ((byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x46) || (byte >= 0x61 && byte <= 0x66))
+  );
 }
 
 /** Best effort: the `seq` of a line we cannot trust, so the nak can name it. */
@@ -61,20 +64,36 @@ function guessSeq(line: Uint8Array): number | null {
  * either case; senders always write upper case.
  */
 export function decodeLine(input: Uint8Array): DecodedLine {
-  const line = input.length > 0 && input[input.length - 1] === CR ? input.subarray(0, input.length - 1) : input;
+  const line =
+    input.length > 0 && input[input.length - 1] === CR ? input.subarray(0, input.length - 1) : input;
   const star = line.lastIndexOf(STAR);
   if (star < 0 || line.length - star !== 5 || ![1, 2, 3, 4].every((i) => isHexDigit(line[star + i]))) {
-    return { kind: "damaged", code: "BAD_FRAME", seq: guessSeq(line), reason: "no `*` followed by 4 hex digits at the end of the line" };
+    return {
+      kind: "damaged",
+      code: "BAD_FRAME",
+      seq: guessSeq(line),
+      reason: "no `*` followed by 4 hex digits at the end of the line",
+    };
   }
   const expected = parseInt(Buffer.from(line.subarray(star + 1)).toString("latin1"), 16);
   if (crc16(line, 0, star) !== expected) {
-    return { kind: "damaged", code: "BAD_CRC", seq: guessSeq(line.subarray(0, star)), reason: "CRC mismatch" };
+    return {
+      kind: "damaged",
+      code: "BAD_CRC",
+      seq: guessSeq(line.subarray(0, star)),
+      reason: "CRC mismatch",
+    };
   }
   let value: unknown;
   try {
     value = JSON.parse(decoder.decode(line.subarray(0, star)));
   } catch {
-    return { kind: "damaged", code: "BAD_FRAME", seq: guessSeq(line.subarray(0, star)), reason: "not UTF-8 JSON" };
+    return {
+      kind: "damaged",
+      code: "BAD_FRAME",
+      seq: guessSeq(line.subarray(0, star)),
+      reason: "not UTF-8 JSON",
+    };
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     return { kind: "damaged", code: "BAD_FRAME", seq: null, reason: "not a JSON object" };
@@ -137,7 +156,13 @@ export class FrameReader {
     if (this.discarding) {
       this.discarding = false;
       this.oversized++;
-      onLine({ kind: "damaged", code: "BAD_FRAME", seq: null, reason: `frame longer than ${MAX_FRAME_BYTES} bytes`, oversized: true });
+      onLine({
+        kind: "damaged",
+        code: "BAD_FRAME",
+        seq: null,
+        reason: `frame longer than ${MAX_FRAME_BYTES} bytes`,
+        oversized: true,
+      });
       return;
     }
     const length = this.length;

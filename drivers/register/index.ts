@@ -56,13 +56,22 @@
  */
 
 export { createRegisterLink, type RegisterLink, type RegisterLinkOptions } from "./register-link.js";
-export { createRegisterSideLink, type RegisterSideLink, type RegisterSideLinkOptions } from "./register-side-link.js";
+export {
+  createRegisterSideLink,
+  type RegisterSideLink,
+  type RegisterSideLinkOptions,
+} from "./register-side-link.js";
 export type { LinkEndpoint, StateListener, TrafficEvent, TrafficListener } from "./link-endpoint.js";
 export type { LinkCounters, LinkState } from "./link-state.js";
 export { registerLinkOptions, serialTransportOptions } from "./options.js";
 export type { LinkTransport, TransportEvents } from "./transport.js";
 export { createSerialTransport, SerialTransport, type SerialTransportOptions } from "./serial-transport.js";
-export { createMemoryCable, type CableEnd, type MemoryCable, type MemoryCableOptions } from "./memory-transport.js";
+export {
+  createMemoryCable,
+  type CableEnd,
+  type MemoryCable,
+  type MemoryCableOptions,
+} from "./memory-transport.js";
 export {
   ACCEPTED,
   FAILURE_REASONS,
@@ -96,7 +105,12 @@ export {
   type SendResult,
   type StatusMessage,
 } from "./messages.js";
-export { isRegisterLinkError, registerLinkError, type RegisterLinkError, type RegisterLinkErrorCode } from "./errors.js";
+export {
+  isRegisterLinkError,
+  registerLinkError,
+  type RegisterLinkError,
+  type RegisterLinkErrorCode,
+} from "./errors.js";
 export { crc16, crcHex } from "./crc16.js";
 export { decodeLine, encodeFrame, FrameReader, frameText, type DecodedLine } from "./frame-codec.js";
 export { validateAgentMessage } from "./validate-agent.js";

@@ -4,7 +4,16 @@ import { silentLogger, type Logger } from "../../lib/log.js";
 import { registerLinkError, type RegisterLinkErrorCode } from "./errors.js";
 import { encodeFrame, FrameReader } from "./frame-codec.js";
 import { step } from "./link-machine.js";
-import { initialState, reportedState, type LinkCounters, type LinkEffect, type LinkInput, type LinkSettings, type LinkState, type TimerName } from "./link-state.js";
+import {
+  initialState,
+  reportedState,
+  type LinkCounters,
+  type LinkEffect,
+  type LinkInput,
+  type LinkSettings,
+  type LinkState,
+  type TimerName,
+} from "./link-state.js";
 import { refuse, type Acceptance, type HelloMessage, type NakCode, type SendResult } from "./messages.js";
 import { MAX_FRAME_BYTES, MAX_SEQ, PROTOCOL_VERSION } from "./protocol.js";
 import type { LinkTransport } from "./transport.js";
@@ -66,10 +75,15 @@ export interface LinkEndpointOptions<In> {
 /** Naks written but not yet out: beyond this, a flood of garbage gets no more naks. */
 const MAX_PENDING_NAKS = 4;
 
-export function createLinkEndpoint<In, Out extends { readonly type: string }>(options: LinkEndpointOptions<In>): LinkEndpoint<Out> {
+export function createLinkEndpoint<In, Out extends { readonly type: string }>(
+  options: LinkEndpointOptions<In>,
+): LinkEndpoint<Out> {
   const { transport, settings } = options;
   const clock = options.clock ?? systemClock;
-  const logger = (options.logger ?? silentLogger()).child({ module: "register-link", device: transport.description });
+  const logger = (options.logger ?? silentLogger()).child({
+    module: "register-link",
+    device: transport.description,
+  });
   const reader = new FrameReader();
   const timers = new Map<TimerName, TimerHandle>();
   const pending = new Map<number, { resolve: (r: SendResult) => void; reject: (e: Error) => void }>();
@@ -136,7 +150,11 @@ export function createLinkEndpoint<In, Out extends { readonly type: string }>(op
     timers.delete(timer);
   }
 
-  function writeFrame(frame: Fields, track: { seq: number; attempt: number } | undefined, droppable: boolean): void {
+  function writeFrame(
+    frame: Fields,
+    track: { seq: number; attempt: number } | undefined,
+    droppable: boolean,
+  ): void {
     if (droppable && pendingNaks >= MAX_PENDING_NAKS) return;
     if (droppable) pendingNaks++;
     if (traffic.size > 0) observe({ direction: "out", frame });
@@ -157,9 +175,15 @@ export function createLinkEndpoint<In, Out extends { readonly type: string }>(op
       .then(() => options.handler(message))
       .catch((error: unknown) => {
         logger.error({ err: error, seq }, "message handler failed");
-        return refuse("INTERNAL_ERROR", "the receiver failed while processing this message; nothing was done");
+        return refuse(
+          "INTERNAL_ERROR",
+          "the receiver failed while processing this message; nothing was done",
+        );
       })
-      .then((acceptance) => dispatch({ type: "delivered", seq, acceptance }), () => undefined);
+      .then(
+        (acceptance) => dispatch({ type: "delivered", seq, acceptance }),
+        () => undefined,
+      );
   }
 
   function perform(effect: LinkEffect): void {
@@ -218,7 +242,11 @@ export function createLinkEndpoint<In, Out extends { readonly type: string }>(op
         onData: (chunk) =>
           reader.push(chunk, (line) => {
             if (traffic.size > 0) {
-              observe(line.kind === "frame" ? { direction: "in", frame: line.value } : { direction: "in", damaged: { code: line.code, reason: line.reason } });
+              observe(
+                line.kind === "frame"
+                  ? { direction: "in", frame: line.value }
+                  : { direction: "in", damaged: { code: line.code, reason: line.reason } },
+              );
             }
             dispatch({ type: "line", line });
           }),
@@ -234,7 +262,8 @@ export function createLinkEndpoint<In, Out extends { readonly type: string }>(op
       const fields = { ...(message as unknown as Fields) };
       delete fields.v;
       delete fields.seq;
-      if (options.linkTypes.includes(message.type)) return badMessage(`${message.type} is sent by the link itself`);
+      if (options.linkTypes.includes(message.type))
+        return badMessage(`${message.type} is sent by the link itself`);
       const checked = options.validateOutbound({ v: PROTOCOL_VERSION, ...fields });
       if (!checked.ok) return badMessage(`${checked.code}: ${checked.message}`);
       if (encodeFrame({ v: PROTOCOL_VERSION, seq: MAX_SEQ, ...fields }).length > MAX_FRAME_BYTES) {
@@ -266,7 +295,12 @@ export function createLinkEndpoint<In, Out extends { readonly type: string }>(op
         if (timeoutMs !== undefined) {
           timer = clock.setTimeout(() => {
             off();
-            reject(registerLinkError("REGISTER_DOWN", `the register link did not become ${wanted} within ${timeoutMs} ms`));
+            reject(
+              registerLinkError(
+                "REGISTER_DOWN",
+                `the register link did not become ${wanted} within ${timeoutMs} ms`,
+              ),
+            );
           }, timeoutMs);
         }
       });

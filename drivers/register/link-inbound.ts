@@ -2,7 +2,19 @@ import type { DecodedLine } from "./frame-codec.js";
 import type { Acceptance, HelloMessage } from "./messages.js";
 import { isSeq, PROTOCOL_VERSION, SEQ_MEMORY } from "./protocol.js";
 import type { LinkSettings, Phase } from "./link-state.js";
-import { armHeartbeat, count, enterUp, handshakeWindowMs, pump, resetInbound, retransmitOrGiveUp, giveUp, sendHello, write, type Step } from "./link-session.js";
+import {
+  armHeartbeat,
+  count,
+  enterUp,
+  handshakeWindowMs,
+  pump,
+  resetInbound,
+  retransmitOrGiveUp,
+  giveUp,
+  sendHello,
+  write,
+  type Step,
+} from "./link-session.js";
 import { isObject, type Fields } from "./validate-fields.js";
 
 /**
@@ -19,7 +31,11 @@ export function onLine(out: Step, line: DecodedLine, settings: LinkSettings): vo
     count(out, line.code === "BAD_CRC" ? "badCrc" : "badFrame");
     if (line.oversized === true) count(out, "oversized");
     count(out, "naksOut");
-    out.effects.push({ type: "write", frame: { v: PROTOCOL_VERSION, type: "nak", ack: line.seq, code: line.code }, droppable: true });
+    out.effects.push({
+      type: "write",
+      frame: { v: PROTOCOL_VERSION, type: "nak", ack: line.seq, code: line.code },
+      droppable: true,
+    });
     return;
   }
   count(out, "framesIn");
@@ -32,7 +48,11 @@ export function onLine(out: Step, line: DecodedLine, settings: LinkSettings): vo
   if (!isSeq(value.seq)) {
     count(out, "badFrame");
     count(out, "naksOut");
-    out.effects.push({ type: "write", frame: { v: PROTOCOL_VERSION, type: "nak", ack: null, code: "BAD_FRAME" }, droppable: true });
+    out.effects.push({
+      type: "write",
+      frame: { v: PROTOCOL_VERSION, type: "nak", ack: null, code: "BAD_FRAME" },
+      droppable: true,
+    });
     return;
   }
   onFrame(out, value.seq, value, settings);
@@ -49,13 +69,19 @@ function refusal(seq: number, code: string, message: string): Fields {
 }
 
 function answer(out: Step, seq: number, reply: Fields, remember: boolean): void {
-  if (remember) out.state = { ...out.state, memory: [...out.state.memory.filter((m) => m.seq !== seq), { seq, answer: reply }].slice(-SEQ_MEMORY) };
+  if (remember)
+    out.state = {
+      ...out.state,
+      memory: [...out.state.memory.filter((m) => m.seq !== seq), { seq, answer: reply }].slice(-SEQ_MEMORY),
+    };
   if (reply.error !== undefined) count(out, "refusedOut");
   write(out, reply);
 }
 
 function checkFrame(value: Fields, settings: LinkSettings): ReturnType<LinkSettings["validate"]> {
-  return value.v === PROTOCOL_VERSION ? settings.validate(value) : { ok: false, code: "BAD_FIELD", message: `v: expected ${PROTOCOL_VERSION}` };
+  return value.v === PROTOCOL_VERSION
+    ? settings.validate(value)
+    : { ok: false, code: "BAD_FIELD", message: `v: expected ${PROTOCOL_VERSION}` };
 }
 
 function onFrame(out: Step, seq: number, value: Fields, settings: LinkSettings): void {
@@ -64,7 +90,12 @@ function onFrame(out: Step, seq: number, value: Fields, settings: LinkSettings):
     // Never looked up in the seq memory: a hello resets it (§Link layer).
     const checked = checkFrame(value, settings);
     if (!checked.ok) {
-      out.effects.push({ type: "log", level: "warn", msg: "refused a hello", fields: { code: checked.code, message: checked.message } });
+      out.effects.push({
+        type: "log",
+        level: "warn",
+        msg: "refused a hello",
+        fields: { code: checked.code, message: checked.message },
+      });
       answer(out, seq, refusal(seq, checked.code, checked.message), false);
       return;
     }
@@ -85,7 +116,12 @@ function onFrame(out: Step, seq: number, value: Fields, settings: LinkSettings):
   }
   const checked = checkFrame(value, settings);
   if (!checked.ok) {
-    out.effects.push({ type: "log", level: "warn", msg: "refused a frame", fields: { seq, code: checked.code, message: checked.message } });
+    out.effects.push({
+      type: "log",
+      level: "warn",
+      msg: "refused a frame",
+      fields: { seq, code: checked.code, message: checked.message },
+    });
     answer(out, seq, refusal(seq, checked.code, checked.message), true);
     return;
   }
@@ -94,7 +130,10 @@ function onFrame(out: Step, seq: number, value: Fields, settings: LinkSettings):
     case "ping":
       answer(out, seq, plain, true);
       if (!out.state.queue.some((m) => m.kind === "pong")) {
-        out.state = { ...out.state, queue: [...out.state.queue, { id: null, kind: "pong", message: { type: "pong" } }] };
+        out.state = {
+          ...out.state,
+          queue: [...out.state.queue, { id: null, kind: "pong", message: { type: "pong" } }],
+        };
         pump(out);
       }
       return;
@@ -119,7 +158,11 @@ function onFrame(out: Step, seq: number, value: Fields, settings: LinkSettings):
  * retransmissions end within that window, and a peer that reused its session is still
  * recognised, if late.
  */
-function isRestart(phase: Phase & { name: "up" }, accepted: HelloMessage | null, hello: HelloMessage): boolean {
+function isRestart(
+  phase: Phase & { name: "up" },
+  accepted: HelloMessage | null,
+  hello: HelloMessage,
+): boolean {
   if (hello.session !== undefined && hello.session !== accepted?.session) return true;
   return phase.settled;
 }
@@ -130,7 +173,11 @@ function onPeerHello(out: Step, hello: HelloMessage, settings: LinkSettings): vo
     count(out, "duplicates");
     return;
   }
-  const fields = { id: hello.id, software: hello.software, ...(hello.session === undefined ? {} : { session: hello.session }) };
+  const fields = {
+    id: hello.id,
+    software: hello.software,
+    ...(hello.session === undefined ? {} : { session: hello.session }),
+  };
   out.effects.push({ type: "log", level: "info", msg: "hello from the peer", fields });
   out.state = { ...out.state, peer: hello };
   if (phase.name === "up") {
@@ -156,7 +203,8 @@ function onAnswer(out: Step, value: Fields, settings: LinkSettings): void {
   const inFlight = out.state.inFlight;
   if (value.type === "nak") {
     count(out, "naksIn");
-    if (inFlight !== null && (value.ack === null || value.ack === inFlight.seq)) retransmitOrGiveUp(out, settings, `nak ${String(value.code)}`);
+    if (inFlight !== null && (value.ack === null || value.ack === inFlight.seq))
+      retransmitOrGiveUp(out, settings, `nak ${String(value.code)}`);
     return;
   }
   if (inFlight === null || value.ack !== inFlight.seq) return;
@@ -180,7 +228,10 @@ function onAnswer(out: Step, value: Fields, settings: LinkSettings): void {
     out.effects.push({
       type: "settle",
       id: inFlight.id,
-      result: error === undefined ? { acked: true } : { refused: { code: String(error.code), message: String(error.message) } },
+      result:
+        error === undefined
+          ? { acked: true }
+          : { refused: { code: String(error.code), message: String(error.message) } },
     });
   }
   pump(out);
@@ -190,10 +241,16 @@ export function onDelivered(out: Step, seq: number, acceptance: Acceptance): voi
   const delivering = out.state.delivering;
   if (delivering?.seq !== seq) return;
   if (!delivering.stale) {
-    const reply: Fields = acceptance.ok ? { v: PROTOCOL_VERSION, type: "ack", ack: seq } : refusal(seq, acceptance.code, acceptance.message);
+    const reply: Fields = acceptance.ok
+      ? { v: PROTOCOL_VERSION, type: "ack", ack: seq }
+      : refusal(seq, acceptance.code, acceptance.message);
     answer(out, seq, reply, true);
   }
   const [next, ...rest] = out.state.inbox;
-  out.state = { ...out.state, delivering: next === undefined ? null : { seq: next.seq, stale: false }, inbox: rest };
+  out.state = {
+    ...out.state,
+    delivering: next === undefined ? null : { seq: next.seq, stale: false },
+    inbox: rest,
+  };
   if (next !== undefined) out.effects.push({ type: "deliver", seq: next.seq, message: next.message });
 }

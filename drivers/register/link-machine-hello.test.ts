@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { basket, Harness, line, registerHello, registerHelloIn, sale } from "../../test/helpers/link-machine-harness.js";
+import {
+  basket,
+  Harness,
+  line,
+  registerHello,
+  registerHelloIn,
+  sale,
+} from "../../test/helpers/link-machine-harness.js";
 
 /** The hello exchange of the pure link machine (docs/register-protocol.md §3.3), case by case. */
 
@@ -11,7 +18,19 @@ describe("link machine: hello exchange", () => {
     h.feed({ type: "start" });
     expect(h.reported).toBe("opening");
     h.feed({ type: "opened" });
-    expect(h.writes()).toEqual([{ v: 1, seq: 1, type: "hello", protocol: 1, role: "agent", id: "pos-agent-kasse1", software: "test/1", till: "kasse1", session: "s1" }]);
+    expect(h.writes()).toEqual([
+      {
+        v: 1,
+        seq: 1,
+        type: "hello",
+        protocol: 1,
+        role: "agent",
+        id: "pos-agent-kasse1",
+        software: "test/1",
+        till: "kasse1",
+        session: "s1",
+      },
+    ]);
     expect(h.reported).toBe("handshaking");
     h.feed({ type: "written", seq: 1, attempt: 1 });
     expect(h.has("setTimer", { timer: "ack", ms: 1000 })).toBe(true);
@@ -58,16 +77,41 @@ describe("link machine: hello exchange", () => {
   it("sends no session when it has no source of them (a peer that follows only the v1 contract)", () => {
     const h = new Harness({ sessions: false });
     h.feed({ type: "start" }, { type: "opened" });
-    expect(h.writes()).toEqual([{ v: 1, seq: 1, type: "hello", protocol: 1, role: "agent", id: "pos-agent-kasse1", software: "test/1", till: "kasse1" }]);
+    expect(h.writes()).toEqual([
+      {
+        v: 1,
+        seq: 1,
+        type: "hello",
+        protocol: 1,
+        role: "agent",
+        id: "pos-agent-kasse1",
+        software: "test/1",
+        till: "kasse1",
+      },
+    ]);
   });
 
   it("refuses a hello of another protocol version or with a malformed session, and gives up on a refused hello of its own", () => {
     const h = new Harness();
     h.feed({ type: "start" }, { type: "opened" });
     h.feed(line({ v: 1, seq: 1, ...registerHello, protocol: 2 }));
-    expect(h.writes()).toEqual([{ v: 1, type: "ack", ack: 1, error: { code: "BAD_FIELD", message: "protocol: expected an integer from 1 to 1" } }]);
+    expect(h.writes()).toEqual([
+      {
+        v: 1,
+        type: "ack",
+        ack: 1,
+        error: { code: "BAD_FIELD", message: "protocol: expected an integer from 1 to 1" },
+      },
+    ]);
     h.feed(line({ v: 1, seq: 1, ...registerHello, session: 42 }));
-    expect(h.writes()).toEqual([{ v: 1, type: "ack", ack: 1, error: { code: "BAD_FIELD", message: "session: expected a text of 1–64 characters" } }]);
+    expect(h.writes()).toEqual([
+      {
+        v: 1,
+        type: "ack",
+        ack: 1,
+        error: { code: "BAD_FIELD", message: "session: expected a text of 1–64 characters" },
+      },
+    ]);
     expect(h.state.peer).toBeNull();
     h.feed(line({ v: 1, type: "ack", ack: 1, error: { code: "BAD_FIELD", message: "till" } }));
     expect(h.reported).toBe("unreachable");
@@ -86,7 +130,11 @@ describe("link machine: a hello from the peer while up", () => {
   /** Up with the peer's seq 2 delivered and acked, and our report id 7 in flight. */
   function busy(peerHello: Record<string, unknown>): Harness {
     const h = new Harness().up(peerHello);
-    h.feed(line({ v: 1, seq: 2, ...basket }), { type: "delivered", seq: 2, acceptance: { ok: true } }, { type: "send", id: 7, message: sale });
+    h.feed(
+      line({ v: 1, seq: 2, ...basket }),
+      { type: "delivered", seq: 2, acceptance: { ok: true } },
+      { type: "send", id: 7, message: sale },
+    );
     return h;
   }
 

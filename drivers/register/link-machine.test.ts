@@ -6,12 +6,17 @@ describe("link machine: sending", () => {
   it("refuses to send unless up", () => {
     const h = new Harness();
     h.feed({ type: "start" }, { type: "send", id: 1, message: sale });
-    expect(h.effects).toEqual([{ type: "fail", id: 1, code: "REGISTER_DOWN", message: "the register link is opening" }]);
+    expect(h.effects).toEqual([
+      { type: "fail", id: 1, code: "REGISTER_DOWN", message: "the register link is opening" },
+    ]);
   });
 
   it("sends one frame at a time, in order, with increasing seq", () => {
     const h = new Harness().up();
-    h.feed({ type: "send", id: 1, message: sale }, { type: "send", id: 2, message: { ...sale, saleId: "S-2" } });
+    h.feed(
+      { type: "send", id: 1, message: sale },
+      { type: "send", id: 2, message: { ...sale, saleId: "S-2" } },
+    );
     expect(h.writes()).toEqual([{ v: 1, seq: 2, ...sale }]);
     h.feed(line({ v: 1, type: "ack", ack: 2 }));
     expect(h.has("settle", { id: 1, result: { acked: true } })).toBe(true);
@@ -20,15 +25,24 @@ describe("link machine: sending", () => {
 
   it("resolves a refusing ack as refused and does not retransmit it", () => {
     const h = new Harness().up();
-    h.feed({ type: "send", id: 1, message: sale }, line({ v: 1, type: "ack", ack: 2, error: { code: "UNKNOWN_SALE", message: "no S-1" } }));
-    expect(h.has("settle", { id: 1, result: { refused: { code: "UNKNOWN_SALE", message: "no S-1" } } })).toBe(true);
+    h.feed(
+      { type: "send", id: 1, message: sale },
+      line({ v: 1, type: "ack", ack: 2, error: { code: "UNKNOWN_SALE", message: "no S-1" } }),
+    );
+    expect(h.has("settle", { id: 1, result: { refused: { code: "UNKNOWN_SALE", message: "no S-1" } } })).toBe(
+      true,
+    );
     h.feed({ type: "timeout", timer: "ack" });
     expect(h.writes()).toEqual([]);
   });
 
   it("retransmits the same seq on ack timeout up to maxRetransmits, then is unreachable", () => {
     const h = new Harness().up();
-    h.feed({ type: "send", id: 1, message: sale }, { type: "send", id: 2, message: sale }, { type: "written", seq: 2, attempt: 1 });
+    h.feed(
+      { type: "send", id: 1, message: sale },
+      { type: "send", id: 2, message: sale },
+      { type: "written", seq: 2, attempt: 1 },
+    );
     for (let attempt = 2; attempt <= 4; attempt++) {
       h.feed({ type: "timeout", timer: "ack" });
       expect(h.writes()).toEqual([{ v: 1, seq: 2, ...sale }]);
@@ -52,7 +66,11 @@ describe("link machine: sending", () => {
 
   it("ignores a stale written report (the ack timer runs from the latest transmission)", () => {
     const h = new Harness().up();
-    h.feed({ type: "send", id: 1, message: sale }, { type: "timeout", timer: "ack" }, { type: "written", seq: 2, attempt: 1 });
+    h.feed(
+      { type: "send", id: 1, message: sale },
+      { type: "timeout", timer: "ack" },
+      { type: "written", seq: 2, attempt: 1 },
+    );
     expect(h.has("setTimer", { timer: "ack" })).toBe(false);
   });
 

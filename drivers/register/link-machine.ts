@@ -22,16 +22,25 @@ export function step(state: MachineState, input: LinkInput, settings: LinkSettin
       if (state.phase.name !== "closed") sendHello(out, settings, false);
       break;
     case "closed":
-      if (state.phase.name !== "closed" && state.phase.name !== "opening") endSession(out, "opening", `device closed: ${input.reason}`);
+      if (state.phase.name !== "closed" && state.phase.name !== "opening")
+        endSession(out, "opening", `device closed: ${input.reason}`);
       break;
     case "line":
       if (state.phase.name === "handshaking" || state.phase.name === "up") onLine(out, input.line, settings);
       break;
     case "send":
       if (state.phase.name !== "up") {
-        out.effects.push({ type: "fail", id: input.id, code: "REGISTER_DOWN", message: `the register link is ${state.phase.name}` });
+        out.effects.push({
+          type: "fail",
+          id: input.id,
+          code: "REGISTER_DOWN",
+          message: `the register link is ${state.phase.name}`,
+        });
       } else {
-        out.state = { ...state, queue: [...state.queue, { id: input.id, kind: "report", message: input.message }] };
+        out.state = {
+          ...state,
+          queue: [...state.queue, { id: input.id, kind: "report", message: input.message }],
+        };
         pump(out);
       }
       break;
@@ -45,8 +54,10 @@ export function step(state: MachineState, input: LinkInput, settings: LinkSettin
       break;
     case "timeout":
       if (input.timer === "ack" && state.inFlight !== null) retransmitOrGiveUp(out, settings, "no ack");
-      if (input.timer === "handshake" && state.phase.name === "handshaking") giveUp(out, "no hello from the peer");
-      if (input.timer === "settle" && state.phase.name === "up") out.state = { ...state, phase: { name: "up", settled: true } };
+      if (input.timer === "handshake" && state.phase.name === "handshaking")
+        giveUp(out, "no hello from the peer");
+      if (input.timer === "settle" && state.phase.name === "up")
+        out.state = { ...state, phase: { name: "up", settled: true } };
       if (input.timer === "heartbeat" && state.phase.name === "up") {
         if (state.inFlight === null && state.queue.length === 0) {
           out.state = { ...state, queue: [{ id: null, kind: "ping", message: { type: "ping" } }] };

@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { basket, captured, flush, startMemoryRig, type MemoryRig } from "../../test/helpers/register-memory-rig.js";
+import {
+  basket,
+  captured,
+  flush,
+  startMemoryRig,
+  type MemoryRig,
+} from "../../test/helpers/register-memory-rig.js";
 
 /**
  * Restarts on an in-memory cable with a manual clock: a side that restarts right after a hello
@@ -20,7 +26,10 @@ async function start(options?: Parameters<typeof startMemoryRig>[0]): Promise<Me
 }
 
 function hellos(r: MemoryRig, from: "a" | "b", since = 0): Record<string, unknown>[] {
-  return r.wire.slice(since).filter((w) => w.from === from && w.frame.type === "hello").map((w) => w.frame);
+  return r.wire
+    .slice(since)
+    .filter((w) => w.from === from && w.frame.type === "hello")
+    .map((w) => w.frame);
 }
 
 describe("register link restarts", () => {

@@ -11,7 +11,10 @@ import type { Fields } from "./validate-fields.js";
 export type Step = { state: MachineState; effects: LinkEffect[] };
 
 export function count(out: Step, counter: keyof LinkCounters, by = 1): void {
-  out.state = { ...out.state, counters: { ...out.state.counters, [counter]: out.state.counters[counter] + by } };
+  out.state = {
+    ...out.state,
+    counters: { ...out.state.counters, [counter]: out.state.counters[counter] + by },
+  };
 }
 
 export function frame(seq: number, message: Fields): Fields {
@@ -19,22 +22,39 @@ export function frame(seq: number, message: Fields): Fields {
 }
 
 export function write(out: Step, frameObject: Fields, track?: { seq: number; attempt: number }): void {
-  out.effects.push(track === undefined ? { type: "write", frame: frameObject } : { type: "write", frame: frameObject, track });
+  out.effects.push(
+    track === undefined
+      ? { type: "write", frame: frameObject }
+      : { type: "write", frame: frameObject, track },
+  );
   count(out, "framesOut");
 }
 
 /** Fails every waiting and in-flight report and forgets the session's inbound state. */
-export function dropOutbound(out: Step, reason: string, inFlightCode: "REGISTER_DOWN" | "REGISTER_UNREACHABLE" = "REGISTER_DOWN"): void {
+export function dropOutbound(
+  out: Step,
+  reason: string,
+  inFlightCode: "REGISTER_DOWN" | "REGISTER_UNREACHABLE" = "REGISTER_DOWN",
+): void {
   const { inFlight, queue } = out.state;
-  if (inFlight?.id != null) out.effects.push({ type: "fail", id: inFlight.id, code: inFlightCode, message: reason });
-  for (const item of queue) if (item.id !== null) out.effects.push({ type: "fail", id: item.id, code: "REGISTER_DOWN", message: reason });
+  if (inFlight?.id != null)
+    out.effects.push({ type: "fail", id: inFlight.id, code: inFlightCode, message: reason });
+  for (const item of queue)
+    if (item.id !== null)
+      out.effects.push({ type: "fail", id: item.id, code: "REGISTER_DOWN", message: reason });
   out.state = { ...out.state, inFlight: null, queue: [] };
-  for (const timer of ["ack", "handshake", "heartbeat", "settle"] as const) out.effects.push({ type: "clearTimer", timer });
+  for (const timer of ["ack", "handshake", "heartbeat", "settle"] as const)
+    out.effects.push({ type: "clearTimer", timer });
 }
 
 export function resetInbound(out: Step): void {
   const { delivering } = out.state;
-  out.state = { ...out.state, memory: [], inbox: [], delivering: delivering === null ? null : { ...delivering, stale: true } };
+  out.state = {
+    ...out.state,
+    memory: [],
+    inbox: [],
+    delivering: delivering === null ? null : { ...delivering, stale: true },
+  };
 }
 
 export function endSession(out: Step, phase: "closed" | "opening", reason: string): void {
@@ -50,7 +70,10 @@ export function endSession(out: Step, phase: "closed" | "opening", reason: strin
 export function sendHello(out: Step, settings: LinkSettings, peerHello: boolean): void {
   dropOutbound(out, "the link is restarting its hello exchange");
   resetInbound(out);
-  const message: Fields = settings.newSession === null ? { ...settings.hello } : { ...settings.hello, session: settings.newSession() };
+  const message: Fields =
+    settings.newSession === null
+      ? { ...settings.hello }
+      : { ...settings.hello, session: settings.newSession() };
   out.state = {
     ...out.state,
     phase: { name: "handshaking", helloAcked: false, peerHello },
@@ -65,7 +88,12 @@ export function giveUp(out: Step, reason: string): void {
   dropOutbound(out, `the register did not answer (${reason})`, "REGISTER_UNREACHABLE");
   resetInbound(out);
   out.state = { ...out.state, phase: { name: "opening" }, failing: true };
-  out.effects.push({ type: "log", level: "warn", msg: "peer unreachable; reopening the device", fields: { reason } });
+  out.effects.push({
+    type: "log",
+    level: "warn",
+    msg: "peer unreachable; reopening the device",
+    fields: { reason },
+  });
   out.effects.push({ type: "reopen", reason });
 }
 
@@ -80,7 +108,12 @@ export function retransmitOrGiveUp(out: Step, settings: LinkSettings, reason: st
   const attempts = inFlight.attempts + 1;
   out.state = { ...out.state, inFlight: { ...inFlight, attempts } };
   count(out, "retransmits");
-  out.effects.push({ type: "log", level: "debug", msg: "retransmit", fields: { seq: inFlight.seq, attempt: attempts, reason } });
+  out.effects.push({
+    type: "log",
+    level: "debug",
+    msg: "retransmit",
+    fields: { seq: inFlight.seq, attempt: attempts, reason },
+  });
   write(out, frame(inFlight.seq, inFlight.message), { seq: inFlight.seq, attempt: attempts });
 }
 

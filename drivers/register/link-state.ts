@@ -114,9 +114,19 @@ export type LinkEffect =
   | { readonly type: "clearTimer"; readonly timer: TimerName }
   | { readonly type: "deliver"; readonly seq: number; readonly message: { readonly type: string } }
   | { readonly type: "settle"; readonly id: number; readonly result: SendResult }
-  | { readonly type: "fail"; readonly id: number; readonly code: "REGISTER_DOWN" | "REGISTER_UNREACHABLE"; readonly message: string }
+  | {
+      readonly type: "fail";
+      readonly id: number;
+      readonly code: "REGISTER_DOWN" | "REGISTER_UNREACHABLE";
+      readonly message: string;
+    }
   | { readonly type: "reopen"; readonly reason: string }
-  | { readonly type: "log"; readonly level: "debug" | "info" | "warn"; readonly msg: string; readonly fields?: Fields };
+  | {
+      readonly type: "log";
+      readonly level: "debug" | "info" | "warn";
+      readonly msg: string;
+      readonly fields?: Fields;
+    };
 
 const ZERO_COUNTERS: LinkCounters = {
   framesIn: 0,

@@ -1,6 +1,12 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { isAgentError } from "../../lib/errors.js";
-import { basket, captured, flush, startMemoryRig, type MemoryRig } from "../../test/helpers/register-memory-rig.js";
+import {
+  basket,
+  captured,
+  flush,
+  startMemoryRig,
+  type MemoryRig,
+} from "../../test/helpers/register-memory-rig.js";
 
 /** Every timer rule of the link (ack timeout, retransmissions, unreachable, heartbeat), on a manual clock. */
 

@@ -1,6 +1,12 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ManualClock } from "../../lib/manual-clock.js";
-import { basket, captured, flush, startMemoryRig, type MemoryRig } from "../../test/helpers/register-memory-rig.js";
+import {
+  basket,
+  captured,
+  flush,
+  startMemoryRig,
+  type MemoryRig,
+} from "../../test/helpers/register-memory-rig.js";
 import { createMemoryCable } from "./memory-transport.js";
 import type { AgentReport } from "./messages.js";
 import { createRegisterLink } from "./register-link.js";
@@ -74,7 +80,10 @@ describe("register link over an in-memory cable", () => {
     clock.advance(1000);
     await flush();
     await expect(register.send(basket)).resolves.toEqual({
-      refused: { code: "INTERNAL_ERROR", message: "the receiver failed while processing this message; nothing was done" },
+      refused: {
+        code: "INTERNAL_ERROR",
+        message: "the receiver failed while processing this message; nothing was done",
+      },
     });
     await agent.stop();
     await register.stop();
@@ -83,10 +92,14 @@ describe("register link over an in-memory cable", () => {
   it("refuses to send what breaks the protocol, without sending anything", async () => {
     const r = await start();
     const before = r.wire.length;
-    await expect(r.agent.send({ type: "sale", saleId: "S-1", state: "captured", final: false })).rejects.toMatchObject({
+    await expect(
+      r.agent.send({ type: "sale", saleId: "S-1", state: "captured", final: false }),
+    ).rejects.toMatchObject({
       code: "REGISTER_BAD_MESSAGE",
     });
-    await expect(r.agent.send({ type: "pong" } as unknown as AgentReport)).rejects.toMatchObject({ code: "REGISTER_BAD_MESSAGE" });
+    await expect(r.agent.send({ type: "pong" } as unknown as AgentReport)).rejects.toMatchObject({
+      code: "REGISTER_BAD_MESSAGE",
+    });
     await expect(
       r.agent.send({ type: "receipt", saleId: "S-1", printed: false, copy: false, error: "X".repeat(41) }),
     ).rejects.toMatchObject({ code: "REGISTER_BAD_MESSAGE" });
@@ -100,7 +113,9 @@ describe("register link over an in-memory cable", () => {
     await r.cable.b.write(big);
     await r.cable.b.write(new TextEncoder().encode("\n"));
     await flush();
-    expect(r.wire.slice(naks).map((w) => w.frame)).toEqual([{ v: 1, type: "nak", ack: null, code: "BAD_FRAME" }]);
+    expect(r.wire.slice(naks).map((w) => w.frame)).toEqual([
+      { v: 1, type: "nak", ack: null, code: "BAD_FRAME" },
+    ]);
     expect(r.agent.counters.oversized).toBe(1);
     await expect(r.register.send(basket)).resolves.toEqual({ acked: true });
   });

@@ -60,7 +60,8 @@ class MemoryEnd implements LinkTransport {
   }
 
   write(bytes: Uint8Array): Promise<void> {
-    if (!this.open) return Promise.reject(registerLinkError("REGISTER_PORT_CLOSED", `${this.description} is not open`));
+    if (!this.open)
+      return Promise.reject(registerLinkError("REGISTER_PORT_CLOSED", `${this.description} is not open`));
     const copy = bytes.slice();
     // A macrotask, as a real device's data event is: a chain of frames never starves timers
     // and setImmediate callbacks of the process.

@@ -19,7 +19,12 @@ export const SALE_STATES = [
 export type SaleState = (typeof SALE_STATES)[number];
 
 /** States after which nothing more happens to the payment; they carry `final: true`. */
-export const FINAL_SALE_STATES: ReadonlySet<SaleState> = new Set(["captured", "failed", "cancelled", "refunded"]);
+export const FINAL_SALE_STATES: ReadonlySet<SaleState> = new Set([
+  "captured",
+  "failed",
+  "cancelled",
+  "refunded",
+]);
 
 export function isFinalSaleState(state: SaleState): boolean {
   return FINAL_SALE_STATES.has(state);
@@ -192,10 +197,12 @@ export type AgentReport = SaleMessage | ReceiptMessage;
 export type AgentMessage = AgentReport | PingMessage | PongMessage | HelloMessage;
 
 /** A handler's answer to a delivered message: a plain ack, or a refusing ack. */
-export type Acceptance = { readonly ok: true } | { readonly ok: false; readonly code: RegisterErrorCode; readonly message: string };
+export type Acceptance =
+  { readonly ok: true } | { readonly ok: false; readonly code: RegisterErrorCode; readonly message: string };
 
 /** The peer's answer to a frame we sent. */
-export type SendResult = { readonly acked: true } | { readonly refused: { readonly code: string; readonly message: string } };
+export type SendResult =
+  { readonly acked: true } | { readonly refused: { readonly code: string; readonly message: string } };
 
 export const ACCEPTED: Acceptance = Object.freeze({ ok: true });
 

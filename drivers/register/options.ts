@@ -2,9 +2,11 @@ import type { Config } from "../../config/schema.js";
 import type { SerialTransportOptions } from "./serial-transport.js";
 
 /** The link timers from the config's `register` section. */
-export function registerLinkOptions(
-  register: Config["register"],
-): { ackTimeoutMs: number; maxRetransmits: number; heartbeatIntervalMs: number } {
+export function registerLinkOptions(register: Config["register"]): {
+  ackTimeoutMs: number;
+  maxRetransmits: number;
+  heartbeatIntervalMs: number;
+} {
   return {
     ackTimeoutMs: register.ackTimeoutMs,
     maxRetransmits: register.maxRetransmits,

@@ -38,46 +38,53 @@ describe("docs/register-protocol.md", () => {
     expect(transcripts).toHaveLength(8);
   });
 
-  it.each(transcripts.map((t, i) => [i + 1, t] as const))("transcript 8.%i: every frame decodes with a right CRC and is valid", (_n, transcript) => {
-    const sent = { "R→A": new Set<number>(), "A→R": new Set<number>() };
-    const lines = transcript.split("\n").filter((l) => l.startsWith("R→A") || l.startsWith("A→R"));
-    expect(lines.length).toBeGreaterThanOrEqual(4);
-    let expectNak: { from: string; seq: number | null } | undefined;
-    for (const line of lines) {
-      const match = FRAME_LINE.exec(line);
-      expect(match, line).not.toBeNull();
-      const from = (match?.[1] ?? "") as "R→A" | "A→R";
-      const decoded = decodeLine(encoder.encode(match?.[2] ?? ""));
-      if (expectNak !== undefined) {
-        // The frame right after a damaged one is the receiver's nak.
-        expect(from, line).not.toBe(expectNak.from);
-        expect(decoded).toMatchObject({ kind: "frame", value: { v: 1, type: "nak", ack: expectNak.seq, code: "BAD_CRC" } });
-        expectNak = undefined;
-        continue;
+  it.each(transcripts.map((t, i) => [i + 1, t] as const))(
+    "transcript 8.%i: every frame decodes with a right CRC and is valid",
+    (_n, transcript) => {
+      const sent = { "R→A": new Set<number>(), "A→R": new Set<number>() };
+      const lines = transcript.split("\n").filter((l) => l.startsWith("R→A") || l.startsWith("A→R"));
+      expect(lines.length).toBeGreaterThanOrEqual(4);
+      let expectNak: { from: string; seq: number | null } | undefined;
+      for (const line of lines) {
+        const match = FRAME_LINE.exec(line);
+        expect(match, line).not.toBeNull();
+        const from = (match?.[1] ?? "") as "R→A" | "A→R";
+        const decoded = decodeLine(encoder.encode(match?.[2] ?? ""));
+        if (expectNak !== undefined) {
+          // The frame right after a damaged one is the receiver's nak.
+          expect(from, line).not.toBe(expectNak.from);
+          expect(decoded).toMatchObject({
+            kind: "frame",
+            value: { v: 1, type: "nak", ack: expectNak.seq, code: "BAD_CRC" },
+          });
+          expectNak = undefined;
+          continue;
+        }
+        if (decoded.kind === "damaged") {
+          // Only on purpose: the fault transcript shows a damaged frame, annotated as such.
+          expect(decoded.code, line).toBe("BAD_CRC");
+          expect(line).toMatch(/CRC no longer matches/);
+          expectNak = { from, seq: decoded.seq };
+          continue;
+        }
+        const value = decoded.value;
+        expect(value.v, line).toBe(1);
+        if (value.type === "ack" || value.type === "nak") {
+          const other = from === "R→A" ? sent["A→R"] : sent["R→A"];
+          expect(other.has(value.ack as number), `${line}: acks a seq the other side sent`).toBe(true);
+          if (value.error !== undefined)
+            expect(REGISTER_ERROR_CODES).toContain((value.error as { code: string }).code);
+          continue;
+        }
+        expect(isSeq(value.seq), line).toBe(true);
+        if (value.type === "hello") sent[from].clear();
+        sent[from].add(value.seq as number);
+        const checked = from === "R→A" ? validateRegisterMessage(value) : validateAgentMessage(value);
+        expect(checked, line).toMatchObject({ ok: true });
       }
-      if (decoded.kind === "damaged") {
-        // Only on purpose: the fault transcript shows a damaged frame, annotated as such.
-        expect(decoded.code, line).toBe("BAD_CRC");
-        expect(line).toMatch(/CRC no longer matches/);
-        expectNak = { from, seq: decoded.seq };
-        continue;
-      }
-      const value = decoded.value;
-      expect(value.v, line).toBe(1);
-      if (value.type === "ack" || value.type === "nak") {
-        const other = from === "R→A" ? sent["A→R"] : sent["R→A"];
-        expect(other.has(value.ack as number), `${line}: acks a seq the other side sent`).toBe(true);
-        if (value.error !== undefined) expect(REGISTER_ERROR_CODES).toContain((value.error as { code: string }).code);
-        continue;
-      }
-      expect(isSeq(value.seq), line).toBe(true);
-      if (value.type === "hello") sent[from].clear();
-      sent[from].add(value.seq as number);
-      const checked = from === "R→A" ? validateRegisterMessage(value) : validateAgentMessage(value);
-      expect(checked, line).toMatchObject({ ok: true });
-    }
-    expect(expectNak).toBeUndefined();
-  });
+      expect(expectNak).toBeUndefined();
+    },
+  );
 
   it("works the CRC example byte by byte, correctly", () => {
     const crcSection = section("2. Frames");
@@ -103,7 +110,14 @@ describe("docs/register-protocol.md", () => {
     const dir = tempDir("crc-c-");
     try {
       writeFileSync(join(dir.path, "crc.c"), source ?? "");
-      execFileSync("cc", ["-std=c99", "-Wall", "-Werror", "-o", join(dir.path, "crc"), join(dir.path, "crc.c")]);
+      execFileSync("cc", [
+        "-std=c99",
+        "-Wall",
+        "-Werror",
+        "-o",
+        join(dir.path, "crc"),
+        join(dir.path, "crc.c"),
+      ]);
       const output = execFileSync(join(dir.path, "crc"), { encoding: "latin1" });
       expect(output).toBe('29B1\n{"v":1,"type":"ack","ack":12}*0560\r\n');
     } finally {
@@ -114,12 +128,17 @@ describe("docs/register-protocol.md", () => {
   it("gives a Python reference implementation that computes, encodes and decodes right", () => {
     const [source] = blocks(section("2. Frames"), "python");
     const output = execFileSync("python3", ["-c", source ?? ""], { encoding: "utf8" });
-    expect(output.split("\n").slice(0, 3)).toEqual(["29B1", '{"v":1,"type":"ack","ack":12}*0560', "{'v': 1, 'type': 'ack', 'ack': 12}"]);
+    expect(output.split("\n").slice(0, 3)).toEqual([
+      "29B1",
+      '{"v":1,"type":"ack","ack":12}*0560',
+      "{'v': 1, 'type': 'ack', 'ack': 12}",
+    ]);
   });
 
   it("documents every error code, failure reason and sale state the code knows", () => {
     const codes = section("6. Error codes");
-    for (const code of [...REGISTER_ERROR_CODES, "BAD_CRC", "BAD_FRAME"]) expect(codes).toContain(`| \`${code}\``);
+    for (const code of [...REGISTER_ERROR_CODES, "BAD_CRC", "BAD_FRAME"])
+      expect(codes).toContain(`| \`${code}\``);
     const sales = section("7. Sales: states and rules");
     for (const reason of FAILURE_REASONS) expect(sales).toContain(`| \`${reason}\``);
     for (const state of SALE_STATES) expect(sales).toContain(`| \`${state}\``);

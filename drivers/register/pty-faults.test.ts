@@ -13,7 +13,14 @@ import type { SaleMessage } from "./messages.js";
 const WAIT = { timeout: 20_000, interval: 20 };
 const article = CATALOGUE[0];
 if (article === undefined) throw new Error("empty catalogue");
-const captured: SaleMessage = { type: "sale", saleId: "S-1", state: "captured", final: true, amount: 9800, capturedAmount: 9800 };
+const captured: SaleMessage = {
+  type: "sale",
+  saleId: "S-1",
+  state: "captured",
+  final: true,
+  amount: 9800,
+  capturedAmount: 9800,
+};
 
 let dir: ReturnType<typeof tempDir>;
 let rig: RegisterRig | undefined;
@@ -69,7 +76,9 @@ const isAckOf = (frame: Record<string, unknown> | null, type: string, seen: Seen
 describe("register link faults over real pty pairs", () => {
   it("a lost ack from the register: the agent retransmits the same seq and the register acts once", async () => {
     let seenRef: Seen[] = [];
-    const { r, seen } = await faultyRig((frame, direction) => (direction === "toAgent" && isAckOf(frame, "sale", seenRef) ? "drop" : "pass"));
+    const { r, seen } = await faultyRig((frame, direction) =>
+      direction === "toAgent" && isAckOf(frame, "sale", seenRef) ? "drop" : "pass",
+    );
     seenRef = seen;
     const before = { register: r.register.link.counters, agent: r.agent.counters };
     await expect(r.agent.send(captured)).resolves.toEqual({ acked: true });
@@ -83,7 +92,9 @@ describe("register link faults over real pty pairs", () => {
 
   it("a lost ack from the agent: the register retransmits its pay and the agent acts once", async () => {
     let seenRef: Seen[] = [];
-    const { r, seen } = await faultyRig((frame, direction) => (direction === "toRegister" && isAckOf(frame, "pay", seenRef) ? "drop" : "pass"));
+    const { r, seen } = await faultyRig((frame, direction) =>
+      direction === "toRegister" && isAckOf(frame, "pay", seenRef) ? "drop" : "pass",
+    );
     seenRef = seen;
     const before = r.agent.counters;
     const b = makeBasket("S-1", "NOK", [lineFor(article, "2")]);
@@ -96,7 +107,10 @@ describe("register link faults over real pty pairs", () => {
 
   it("a damaged frame from the agent gets a nak BAD_CRC and is resent at once", async () => {
     // A 30 s ack timeout: the send can only succeed quickly through the nak.
-    const { r, seen } = await faultyRig((frame, direction) => (direction === "toRegister" && frame?.type === "sale" ? "damage" : "pass"), 30_000);
+    const { r, seen } = await faultyRig(
+      (frame, direction) => (direction === "toRegister" && frame?.type === "sale" ? "damage" : "pass"),
+      30_000,
+    );
     const before = r.agent.counters;
     const started = Date.now();
     await expect(r.agent.send(captured)).resolves.toEqual({ acked: true });
@@ -111,7 +125,10 @@ describe("register link faults over real pty pairs", () => {
   });
 
   it("a damaged frame from the register gets a nak and is resent; the agent acts once", async () => {
-    const { r, seen } = await faultyRig((frame, direction) => (direction === "toAgent" && frame?.type === "basket" ? "damage" : "pass"), 30_000);
+    const { r, seen } = await faultyRig(
+      (frame, direction) => (direction === "toAgent" && frame?.type === "basket" ? "damage" : "pass"),
+      30_000,
+    );
     const b = makeBasket("S-9", "NOK", [lineFor(article, "1")]);
     await expect(r.register.sell(b)).resolves.toEqual({ acked: true });
     expect(seen.filter((s) => s.direction === "toRegister" && s.frame?.type === "nak")).toHaveLength(1);

@@ -12,7 +12,8 @@ import type { Basket, BasketLine } from "./messages.js";
 const WAIT = { timeout: 20_000, interval: 20 };
 const kaffe = findArticle("kaffe") ?? CATALOGUE[0];
 if (kaffe === undefined) throw new Error("empty catalogue");
-const basket = (saleId: string, lines: BasketLine[] = [lineFor(kaffe, "2")]): Basket => makeBasket(saleId, "NOK", lines);
+const basket = (saleId: string, lines: BasketLine[] = [lineFor(kaffe, "2")]): Basket =>
+  makeBasket(saleId, "NOK", lines);
 
 let dir: ReturnType<typeof tempDir>;
 let rig: RegisterRig | undefined;
@@ -38,7 +39,12 @@ async function upRig(ackTimeoutMs?: number): Promise<RegisterRig> {
 describe("register link over a real pty pair", () => {
   it("completes the hello exchange: each side knows the other", async () => {
     const r = await upRig();
-    expect(r.agent.peer).toMatchObject({ type: "hello", role: "register", id: "reference-register", protocol: 1 });
+    expect(r.agent.peer).toMatchObject({
+      type: "hello",
+      role: "register",
+      id: "reference-register",
+      protocol: 1,
+    });
     expect(r.register.link.peer).toMatchObject({ type: "hello", role: "agent", till: "kasse1", protocol: 1 });
   });
 
@@ -47,13 +53,30 @@ describe("register link over a real pty pair", () => {
     const b = basket("S-1001", [lineFor(kaffe, "2"), lineFor(kaffe, "1", 500)]);
     await expect(r.register.sell(b)).resolves.toEqual({ acked: true });
     await expect(r.register.pay("S-1001")).resolves.toEqual({ acked: true });
-    expect(r.handled).toEqual([{ type: "basket", ...b }, { type: "pay", saleId: "S-1001", total: b.total }]);
+    expect(r.handled).toEqual([
+      { type: "basket", ...b },
+      { type: "pay", saleId: "S-1001", total: b.total },
+    ]);
     const report = await r.register.waitForSale("S-1001", (m) => m.state === "waiting_for_customer", 10_000);
-    expect(report).toEqual({ type: "sale", saleId: "S-1001", state: "waiting_for_customer", final: false, amount: b.total });
+    expect(report).toEqual({
+      type: "sale",
+      saleId: "S-1001",
+      state: "waiting_for_customer",
+      final: false,
+      amount: b.total,
+    });
 
     // The agent reports the capture; the register acks it and remembers the outcome.
     await expect(
-      r.agent.send({ type: "sale", saleId: "S-1001", state: "captured", final: true, amount: b.total, capturedAmount: b.total, pspReference: "psp-1" }),
+      r.agent.send({
+        type: "sale",
+        saleId: "S-1001",
+        state: "captured",
+        final: true,
+        amount: b.total,
+        capturedAmount: b.total,
+        pspReference: "psp-1",
+      }),
     ).resolves.toEqual({ acked: true });
     expect(r.register.sale("S-1001")).toMatchObject({ state: "captured", final: true, payRequested: true });
   });
@@ -65,12 +88,26 @@ describe("register link over a real pty pair", () => {
     const line = lineFor(kaffe, "2");
     const cases: [string, Record<string, unknown>, string, RegExp][] = [
       ["totals mismatch", { ...good, total: good.total + 1 }, "BASKET_TOTAL_MISMATCH", /not the sum/],
-      ["negative amount", { ...good, lines: [{ ...line, unitPrice: -2450 }] }, "BAD_FIELD", /^lines\[0\]\.unitPrice: /],
-      ["fractional amount", { ...good, lines: [{ ...line, total: 4900.5 }], total: 4900.5 }, "BAD_FIELD", /^lines\[0\]\.total: /],
+      [
+        "negative amount",
+        { ...good, lines: [{ ...line, unitPrice: -2450 }] },
+        "BAD_FIELD",
+        /^lines\[0\]\.unitPrice: /,
+      ],
+      [
+        "fractional amount",
+        { ...good, lines: [{ ...line, total: 4900.5 }], total: 4900.5 },
+        "BAD_FIELD",
+        /^lines\[0\]\.total: /,
+      ],
       ["unknown currency", { ...good, currency: "SEK" }, "BAD_CURRENCY", /^currency: /],
       [
         "201 lines",
-        { ...good, lines: Array.from({ length: 201 }, () => ({ ...line, total: 1, unitPrice: 1, quantity: "1" })), total: 201 },
+        {
+          ...good,
+          lines: Array.from({ length: 201 }, () => ({ ...line, total: 1, unitPrice: 1, quantity: "1" })),
+          total: 201,
+        },
         "BAD_FIELD",
         /^lines: at most 200 lines/,
       ],
@@ -88,9 +125,20 @@ describe("register link over a real pty pair", () => {
     await expect(r.register.pay("S-2001")).resolves.toEqual({ acked: true });
     const changed = basket("S-2001", [lineFor(kaffe, "3")]);
     await expect(r.register.sell(changed)).resolves.toMatchObject({ refused: { code: "SALE_LOCKED" } });
-    expect(r.tracker.get("S-2001")).toMatchObject({ basket: good, state: "waiting_for_customer", locked: true });
+    expect(r.tracker.get("S-2001")).toMatchObject({
+      basket: good,
+      state: "waiting_for_customer",
+      locked: true,
+    });
     await r.register.status("S-2001");
-    await vi.waitFor(() => expect(r.register.sale("S-2001")?.reports.at(-1)).toMatchObject({ state: "waiting_for_customer", amount: good.total }), WAIT);
+    await vi.waitFor(
+      () =>
+        expect(r.register.sale("S-2001")?.reports.at(-1)).toMatchObject({
+          state: "waiting_for_customer",
+          amount: good.total,
+        }),
+      WAIT,
+    );
     expect(r.register.sale("S-2001")?.refusals.map((x) => x.code)).toEqual([
       "BASKET_TOTAL_MISMATCH",
       "BAD_FIELD",
@@ -129,7 +177,9 @@ describe("register link over a real pty pair", () => {
     expect(hellos[0]?.session).not.toBe(firstAgentSession);
 
     // A report right after "up" is acked, and a command reaches the new agent.
-    await expect(agent.send({ type: "sale", saleId: "S-4001", state: "cancelled", final: true })).resolves.toEqual({ acked: true });
+    await expect(
+      agent.send({ type: "sale", saleId: "S-4001", state: "cancelled", final: true }),
+    ).resolves.toEqual({ acked: true });
     expect(r.register.sale("S-4001")).toMatchObject({ state: "cancelled", final: true });
     await expect(r.register.sell(basket("S-4002"))).resolves.toEqual({ acked: true });
     expect(r.handled.map((c) => c.type)).toEqual(["basket"]);
@@ -150,7 +200,9 @@ describe("register link over a real pty pair", () => {
       expect(r.register.state).toBe("up");
     }, WAIT);
     await expect(r.register.sell(basket("S-3001"))).resolves.toEqual({ acked: true });
-    await expect(r.agent.send({ type: "sale", saleId: "S-3001", state: "cancelled", final: true })).resolves.toEqual({ acked: true });
+    await expect(
+      r.agent.send({ type: "sale", saleId: "S-3001", state: "cancelled", final: true }),
+    ).resolves.toEqual({ acked: true });
     expect(r.handled.map((c) => c.type)).toEqual(["basket"]);
   });
 });

@@ -1,7 +1,12 @@
 import { SerialPortMock } from "serialport";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ManualClock } from "../../lib/manual-clock.js";
-import { createSerialTransport, type PortOpenOptions, type SerialPortLike, type SerialTransportOptions } from "./serial-transport.js";
+import {
+  createSerialTransport,
+  type PortOpenOptions,
+  type SerialPortLike,
+  type SerialTransportOptions,
+} from "./serial-transport.js";
 import type { TransportEvents } from "./transport.js";
 
 const PATH = "/dev/pos-register-test";
@@ -98,10 +103,14 @@ describe("SerialTransport (serialport's SerialPortMock, manual clock)", () => {
     await t.last()?.port?.close();
     await flush();
     expect(t.events.log).toEqual(["open"]);
-    await expect(t.transport.write(new Uint8Array([1, 2, 3]))).rejects.toMatchObject({ code: "REGISTER_WRITE_FAILED" });
+    await expect(t.transport.write(new Uint8Array([1, 2, 3]))).rejects.toMatchObject({
+      code: "REGISTER_WRITE_FAILED",
+    });
     await flush();
     expect(t.events.log).toEqual(["open", expect.stringMatching(/^close: /)]);
-    await expect(t.transport.write(new Uint8Array([1]))).rejects.toMatchObject({ code: "REGISTER_PORT_CLOSED" });
+    await expect(t.transport.write(new Uint8Array([1]))).rejects.toMatchObject({
+      code: "REGISTER_PORT_CLOSED",
+    });
     t.clock.advance(500);
     await flush();
     expect(t.events.log).toEqual(["open", expect.stringMatching(/^close: /), "open"]);
@@ -139,7 +148,9 @@ describe("SerialTransport (serialport's SerialPortMock, manual clock)", () => {
     t.transport.start(t.events);
     await flush();
     const first = t.transport.write(new Uint8Array(80));
-    await expect(t.transport.write(new Uint8Array(80))).rejects.toMatchObject({ code: "REGISTER_WRITE_FAILED" });
+    await expect(t.transport.write(new Uint8Array(80))).rejects.toMatchObject({
+      code: "REGISTER_WRITE_FAILED",
+    });
     await expect(first).rejects.toMatchObject({ code: "REGISTER_WRITE_FAILED" });
     expect(t.events.log).toEqual(["open", expect.stringMatching(/does not take them/)]);
     await t.transport.stop();
@@ -160,7 +171,14 @@ describe("SerialTransport (serialport's SerialPortMock, manual clock)", () => {
         return this;
       },
     };
-    const transport = createSerialTransport({ path: PATH, baudRate: 115200, reopenMinMs: 500, reopenMaxMs: 1000, clock, portFactory: () => stuck });
+    const transport = createSerialTransport({
+      path: PATH,
+      baudRate: 115200,
+      reopenMinMs: 500,
+      reopenMaxMs: 1000,
+      clock,
+      portFactory: () => stuck,
+    });
     const events = recorder();
     transport.start(events);
     await flush();

@@ -106,18 +106,25 @@ export class SerialTransport implements LinkTransport {
       // serialport would queue the bytes until the port opens again, which a vanished
       // device never does.
       this.lose("the device is no longer open");
-      return Promise.reject(registerLinkError("REGISTER_WRITE_FAILED", `${this.description} is no longer open`));
+      return Promise.reject(
+        registerLinkError("REGISTER_WRITE_FAILED", `${this.description} is no longer open`),
+      );
     }
     const max = this.options.maxPendingBytes ?? 262_144;
     if (this.pendingBytes + bytes.length > max) {
       this.lose(`more than ${max} bytes wait to be written: the device does not take them`);
-      return Promise.reject(registerLinkError("REGISTER_WRITE_FAILED", `${this.description} does not take bytes`));
+      return Promise.reject(
+        registerLinkError("REGISTER_WRITE_FAILED", `${this.description} does not take bytes`),
+      );
     }
     return new Promise((resolve, reject) => {
       const pending: PendingWrite = {
         length: bytes.length,
         reject,
-        timer: this.clock.setTimeout(() => this.lose(`a write of ${bytes.length} bytes did not finish in time`), this.writeTimeoutMs(bytes.length)),
+        timer: this.clock.setTimeout(
+          () => this.lose(`a write of ${bytes.length} bytes did not finish in time`),
+          this.writeTimeoutMs(bytes.length),
+        ),
       };
       this.writes.add(pending);
       this.pendingBytes += bytes.length;
@@ -130,7 +137,13 @@ export class SerialTransport implements LinkTransport {
           resolve();
           return;
         }
-        reject(registerLinkError("REGISTER_WRITE_FAILED", `write to ${this.description} failed: ${error.message}`, { cause: error }));
+        reject(
+          registerLinkError(
+            "REGISTER_WRITE_FAILED",
+            `write to ${this.description} failed: ${error.message}`,
+            { cause: error },
+          ),
+        );
         if (port === this.port) this.lose(`write failed: ${error.message}`);
       });
     });
@@ -210,7 +223,8 @@ export class SerialTransport implements LinkTransport {
   private openFailed(error: unknown): void {
     const message = errorMessage(error);
     // The same failure every few seconds for hours (device unplugged) is logged once.
-    if (message !== this.lastOpenError) this.logger.warn({ err: message }, "cannot open the register device; retrying");
+    if (message !== this.lastOpenError)
+      this.logger.warn({ err: message }, "cannot open the register device; retrying");
     this.lastOpenError = message;
     this.scheduleOpen();
   }
@@ -218,7 +232,10 @@ export class SerialTransport implements LinkTransport {
   private scheduleOpen(): void {
     this.status = "waiting";
     const policy = { baseMs: this.options.reopenMinMs, maxMs: this.options.reopenMaxMs };
-    const delay = Math.max(this.options.reopenMinMs, backoffDelay(policy, this.attempts, this.options.random));
+    const delay = Math.max(
+      this.options.reopenMinMs,
+      backoffDelay(policy, this.attempts, this.options.random),
+    );
     this.attempts++;
     this.clock.clearTimeout(this.reopenTimer);
     this.reopenTimer = this.clock.setTimeout(() => this.open(), delay);
@@ -239,7 +256,9 @@ export class SerialTransport implements LinkTransport {
   private failWrites(reason: string): void {
     for (const pending of this.writes) {
       this.clock.clearTimeout(pending.timer);
-      pending.reject(registerLinkError("REGISTER_WRITE_FAILED", `write to ${this.description} abandoned: ${reason}`));
+      pending.reject(
+        registerLinkError("REGISTER_WRITE_FAILED", `write to ${this.description} abandoned: ${reason}`),
+      );
     }
     this.writes.clear();
     this.pendingBytes = 0;

@@ -26,13 +26,18 @@ const CODE_PATTERN = /^[A-Z][A-Z0-9_]{0,39}$/;
 
 function checkCode(value: unknown, path: string): Invalid | null {
   if (value === undefined) return null;
-  return typeof value === "string" && CODE_PATTERN.test(value) ? null : badField(path, "expected an UPPER_SNAKE_CASE code");
+  return typeof value === "string" && CODE_PATTERN.test(value)
+    ? null
+    : badField(path, "expected an UPPER_SNAKE_CASE code");
 }
 
 function checkSale(m: Fields): Invalid | null {
   return firstProblem(
     () => checkId(m.saleId, "saleId"),
-    () => ((SALE_STATES as readonly unknown[]).includes(m.state) ? null : badField("state", `expected one of ${SALE_STATES.join(", ")}`)),
+    () =>
+      (SALE_STATES as readonly unknown[]).includes(m.state)
+        ? null
+        : badField("state", `expected one of ${SALE_STATES.join(", ")}`),
     () => checkBoolean(m.final, "final"),
     () =>
       m.final === FINAL_SALE_STATES.has(m.state as SaleState)
@@ -49,7 +54,10 @@ function checkSale(m: Fields): Invalid | null {
       const member = m.member;
       if (member === undefined) return null;
       if (!isObject(member)) return badField("member", "expected an object");
-      return firstProblem(() => checkText(member.id, "member.id", 64), () => checkText(member.tier, "member.tier", 32, true));
+      return firstProblem(
+        () => checkText(member.id, "member.id", 64),
+        () => checkText(member.tier, "member.tier", 32, true),
+      );
     },
   );
 }

@@ -39,7 +39,8 @@ export function checkAmount(value: unknown, path: string, optional = false): Inv
 
 export function checkId(value: unknown, path: string, optional = false): Invalid | null {
   if (value === undefined && optional) return null;
-  if (typeof value !== "string" || !SALE_ID_PATTERN.test(value)) return badField(path, "expected 1–32 of A–Z, a–z, 0–9, -");
+  if (typeof value !== "string" || !SALE_ID_PATTERN.test(value))
+    return badField(path, "expected 1–32 of A–Z, a–z, 0–9, -");
   return null;
 }
 

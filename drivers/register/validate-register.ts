@@ -54,7 +54,9 @@ function validateBasket(m: Fields): Validation<RegisterMessage> {
         : invalid("BAD_CURRENCY", `currency: expected one of ${CURRENCIES.join(", ")}`),
     () => (Array.isArray(m.lines) ? null : badField("lines", "expected an array")),
     () =>
-      (m.lines as unknown[]).length <= MAX_BASKET_LINES ? null : badField("lines", `at most ${MAX_BASKET_LINES} lines per basket`),
+      (m.lines as unknown[]).length <= MAX_BASKET_LINES
+        ? null
+        : badField("lines", `at most ${MAX_BASKET_LINES} lines per basket`),
     () => {
       const lines = m.lines as unknown[];
       for (let i = 0; i < lines.length; i++) {
@@ -68,9 +70,13 @@ function validateBasket(m: Fields): Validation<RegisterMessage> {
   if (problem !== null) return problem;
   const lines = m.lines as BasketLine[];
   const sum = lines.reduce((acc, line) => acc + line.total, 0);
-  if (!Number.isSafeInteger(sum)) return badField("lines", "the line totals add up beyond the largest safe integer");
+  if (!Number.isSafeInteger(sum))
+    return badField("lines", "the line totals add up beyond the largest safe integer");
   if (sum !== m.total) {
-    return invalid("BASKET_TOTAL_MISMATCH", `total ${String(m.total)} is not the sum of the line totals (${sum})`);
+    return invalid(
+      "BASKET_TOTAL_MISMATCH",
+      `total ${String(m.total)} is not the sum of the line totals (${sum})`,
+    );
   }
   return { ok: true, message: m as unknown as RegisterMessage };
 }
@@ -83,7 +89,12 @@ export function validateRegisterMessage(m: Fields): Validation<RegisterMessage> 
     case "basket":
       return validateBasket(m);
     case "pay":
-      return accept(firstProblem(() => checkId(m.saleId, "saleId"), () => checkAmount(m.total, "total")));
+      return accept(
+        firstProblem(
+          () => checkId(m.saleId, "saleId"),
+          () => checkAmount(m.total, "total"),
+        ),
+      );
     case "cancel":
     case "status":
       return accept(checkId(m.saleId, "saleId"));

@@ -12,10 +12,28 @@ import { startBridge } from "../../bridge/index.js";
 import { silentLogger } from "../log.js";
 import { REPO_ROOT } from "../../test/helpers/cli.js";
 import { startMosquitto } from "../../test/helpers/mosquitto.js";
-import { TEST_MSN, TEST_WEBHOOK_SECRET, TEST_WEBHOOK_URL, linkConfig, linkSecrets, webhookEnvelope } from "../../test/helpers/mqtt-link-fixtures.js";
+import {
+  TEST_MSN,
+  TEST_WEBHOOK_SECRET,
+  TEST_WEBHOOK_URL,
+  linkConfig,
+  linkSecrets,
+  webhookEnvelope,
+} from "../../test/helpers/mqtt-link-fixtures.js";
 import { tempDir } from "../../test/helpers/temp-dir.js";
-import { checkInPayload, paymentPayload, postWebhook, signedWebhook } from "../../test/helpers/vipps-webhooks.js";
-import { MAX_WEBHOOK_BODY_BYTES, SALE_EVENT_TYPES, TOPIC_QOS, decodeEnvelope, saleEventMessageSchema } from "./index.js";
+import {
+  checkInPayload,
+  paymentPayload,
+  postWebhook,
+  signedWebhook,
+} from "../../test/helpers/vipps-webhooks.js";
+import {
+  MAX_WEBHOOK_BODY_BYTES,
+  SALE_EVENT_TYPES,
+  TOPIC_QOS,
+  decodeEnvelope,
+  saleEventMessageSchema,
+} from "./index.js";
 
 /** docs/mqtt-contract.md is a contract: its schemas and its ACL must be the ones that work. */
 const DOC = readFileSync(join(REPO_ROOT, "docs/mqtt-contract.md"), "utf8");
@@ -35,19 +53,35 @@ function compile(marker: string) {
 describe("docs/mqtt-contract.md — envelope schema", () => {
   const validate = compile("envelope-schema");
   const genuine = (): Record<string, unknown> =>
-    JSON.parse(webhookEnvelope(checkInPayload({ tillId: "kasse1", msn: TEST_MSN })).toString("utf8")) as Record<string, unknown>;
+    JSON.parse(
+      webhookEnvelope(checkInPayload({ tillId: "kasse1", msn: TEST_MSN })).toString("utf8"),
+    ) as Record<string, unknown>;
 
   it("accepts what the bridge publishes, and agrees with the till's decoder on good and bad envelopes", () => {
     const cases: [string, Record<string, unknown> | unknown[], boolean][] = [
       ["genuine", genuine(), true],
-      ["payment event", JSON.parse(webhookEnvelope(paymentPayload({ reference: "kasse1-1", msn: TEST_MSN })).toString("utf8")) as Record<string, unknown>, true],
+      [
+        "payment event",
+        JSON.parse(
+          webhookEnvelope(paymentPayload({ reference: "kasse1-1", msn: TEST_MSN })).toString("utf8"),
+        ) as Record<string, unknown>,
+        true,
+      ],
       ["unknown extra field", { ...genuine(), extra: true }, true],
       ["version 2", { ...genuine(), v: 2 }, false],
       ["missing body", { ...genuine(), body: undefined }, false],
       ["non-base64 body", { ...genuine(), body: "%%%%" }, false],
       ["unpadded base64", { ...genuine(), body: "aGVsbG8" }, false],
-      ["missing signature header", { ...genuine(), headers: { "x-ms-date": "d", "x-ms-content-sha256": "h" } }, false],
-      ["empty header", { ...genuine(), headers: { "x-ms-date": "", "x-ms-content-sha256": "h", authorization: "a" } }, false],
+      [
+        "missing signature header",
+        { ...genuine(), headers: { "x-ms-date": "d", "x-ms-content-sha256": "h" } },
+        false,
+      ],
+      [
+        "empty header",
+        { ...genuine(), headers: { "x-ms-date": "", "x-ms-content-sha256": "h", authorization: "a" } },
+        false,
+      ],
       ["not a URL", { ...genuine(), registeredUrl: "bridge" }, false],
       ["local time", { ...genuine(), receivedAt: "2026-01-01T12:00:00+01:00" }, false],
       ["no route", { ...genuine(), route: undefined }, false],
@@ -86,14 +120,32 @@ describe("docs/mqtt-contract.md — sale event schema", () => {
   it("agrees with the code on good and bad events", () => {
     const cases: [string, unknown, boolean][] = [
       ["complete", good, true],
-      ["minimal", { v: 1, msn: TEST_MSN, tillId: "kasse1", eventId: "e", type: "sale.failed", saleId: "s", amount: { currency: "DKK", value: 0 }, occurredAt: "2026-08-21T08:47:00Z", reason: "ABORTED" }, true],
+      [
+        "minimal",
+        {
+          v: 1,
+          msn: TEST_MSN,
+          tillId: "kasse1",
+          eventId: "e",
+          type: "sale.failed",
+          saleId: "s",
+          amount: { currency: "DKK", value: 0 },
+          occurredAt: "2026-08-21T08:47:00Z",
+          reason: "ABORTED",
+        },
+        true,
+      ],
       ["fractional amount", { ...good, amount: { currency: "NOK", value: 49.5 } }, false],
       ["negative amount", { ...good, amount: { currency: "NOK", value: -1 } }, false],
       ["unknown currency", { ...good, amount: { currency: "SEK", value: 1 } }, false],
       ["unknown type", { ...good, type: "sale.paid" }, false],
       ["extra field", { ...good, customerToken: "x" }, false],
       ["bad time", { ...good, occurredAt: "yesterday" }, false],
-      ["bad line", { ...good, lines: [{ name: "x", quantity: "1,5", totalAmount: 1, taxRate: 2500 }] }, false],
+      [
+        "bad line",
+        { ...good, lines: [{ name: "x", quantity: "1,5", totalAmount: 1, taxRate: 2500 }] },
+        false,
+      ],
       ["bad till", { ...good, tillId: "kasse-1" }, false],
     ];
     for (const [name, event, ok] of cases) {
@@ -108,11 +160,16 @@ describe("docs/mqtt-contract.md — sale event schema", () => {
 describe("docs/mqtt-contract.md — topics table", () => {
   it("lists each topic with the QoS and retain flag the code uses", () => {
     for (const [kind, { qos, retain }] of Object.entries(TOPIC_QOS)) {
-      const topic = kind === "unrouted" ? "`<prefix>/<msn>/_unrouted`" : `\`<prefix>/<msn>/<tillId>/${kind}\``;
+      const topic =
+        kind === "unrouted" ? "`<prefix>/<msn>/_unrouted`" : `\`<prefix>/<msn>/<tillId>/${kind}\``;
       const row = DOC.split("\n").find((line) => line.startsWith(`| ${topic} |`));
       expect(row, topic).toBeDefined();
       const cells = (row ?? "").split("|").map((c) => c.trim());
-      expect({ topic, qos: cells[3], retain: cells[4]?.replaceAll("*", "") }).toEqual({ topic, qos: String(qos), retain: retain ? "yes" : "no" });
+      expect({ topic, qos: cells[3], retain: cells[4]?.replaceAll("*", "") }).toEqual({
+        topic,
+        qos: String(qos),
+        retain: retain ? "yes" : "no",
+      });
     }
   });
 });
@@ -125,13 +182,23 @@ describe("docs/mqtt-contract.md — the mosquitto ACL example (real mosquitto)",
 
   it("gives each till its own subtree only, the bridge publish rights, the back office read access", async () => {
     const password = (): string => randomBytes(12).toString("hex");
-    const users: Record<string, string> = { "pos-bridge": password(), "till-123456-kasse1": password(), "till-123456-kasse2": password(), "backoffice-123456": password() };
+    const users: Record<string, string> = {
+      "pos-bridge": password(),
+      "till-123456-kasse1": password(),
+      "till-123456-kasse2": password(),
+      "backoffice-123456": password(),
+    };
     const broker = await startMosquitto({ persistence: false, users, acl: block("mosquitto-acl") });
     cleanups.push(() => broker.cleanup());
     const dir = tempDir();
     cleanups.push(dir.cleanup);
 
-    const backoffice = await mqtt.connectAsync(broker.url, { protocolVersion: 5, reconnectPeriod: 0, username: "backoffice-123456", password: users["backoffice-123456"] });
+    const backoffice = await mqtt.connectAsync(broker.url, {
+      protocolVersion: 5,
+      reconnectPeriod: 0,
+      username: "backoffice-123456",
+      password: users["backoffice-123456"],
+    });
     cleanups.push(() => backoffice.endAsync(true));
     const seen: { topic: string; text: string }[] = [];
     backoffice.on("message", (topic, payload) => seen.push({ topic, text: payload.toString("utf8") }));
@@ -158,33 +225,79 @@ describe("docs/mqtt-contract.md — the mosquitto ACL example (real mosquitto)",
       tills.set(tillId, { link, checkIns });
     }
     // Both announced online: their Will and status writes are allowed.
-    await vi.waitFor(() => expect(seen.filter((m) => m.topic.endsWith("/status") && m.text === "online").map((m) => m.topic).sort()).toEqual(["vipps-pos/123456/kasse1/status", "vipps-pos/123456/kasse2/status"]), { timeout: 15_000 });
+    await vi.waitFor(
+      () =>
+        expect(
+          seen
+            .filter((m) => m.topic.endsWith("/status") && m.text === "online")
+            .map((m) => m.topic)
+            .sort(),
+        ).toEqual(["vipps-pos/123456/kasse1/status", "vipps-pos/123456/kasse2/status"]),
+      { timeout: 15_000 },
+    );
 
     // A till's credentials cannot read another till's webhooks nor write its status.
-    const intruder = await mqtt.connectAsync(broker.url, { protocolVersion: 5, reconnectPeriod: 0, clientId: "intruder", username: "till-123456-kasse1", password: users["till-123456-kasse1"] });
+    const intruder = await mqtt.connectAsync(broker.url, {
+      protocolVersion: 5,
+      reconnectPeriod: 0,
+      clientId: "intruder",
+      username: "till-123456-kasse1",
+      password: users["till-123456-kasse1"],
+    });
     cleanups.push(() => intruder.endAsync(true));
     const stolen: string[] = [];
     intruder.on("message", (topic) => stolen.push(topic));
-    await intruder.subscribeAsync(["vipps-pos/123456/kasse2/webhook", "vipps-pos/123456/kasse2/status"], { qos: 1 });
-    await expect(intruder.publishAsync("vipps-pos/123456/kasse2/status", "offline", { qos: 1, retain: true })).rejects.toThrow(/authori[sz]ed/i);
-    await expect(intruder.publishAsync("vipps-pos/123456/kasse2/webhook", "forged", { qos: 1 })).rejects.toThrow(/authori[sz]ed/i);
+    await intruder.subscribeAsync(["vipps-pos/123456/kasse2/webhook", "vipps-pos/123456/kasse2/status"], {
+      qos: 1,
+    });
+    await expect(
+      intruder.publishAsync("vipps-pos/123456/kasse2/status", "offline", { qos: 1, retain: true }),
+    ).rejects.toThrow(/authori[sz]ed/i);
+    await expect(
+      intruder.publishAsync("vipps-pos/123456/kasse2/webhook", "forged", { qos: 1 }),
+    ).rejects.toThrow(/authori[sz]ed/i);
 
-    const bridge = await startBridge({ publicUrl: TEST_WEBHOOK_URL, webhookSecrets: [TEST_WEBHOOK_SECRET], mqtt: { url: broker.url, username: "pos-bridge", password: users["pos-bridge"] }, logger: silentLogger() });
+    const bridge = await startBridge({
+      publicUrl: TEST_WEBHOOK_URL,
+      webhookSecrets: [TEST_WEBHOOK_SECRET],
+      mqtt: { url: broker.url, username: "pos-bridge", password: users["pos-bridge"] },
+      logger: silentLogger(),
+    });
     cleanups.push(() => bridge.close());
     await vi.waitFor(() => expect(bridge.brokerConnected).toBe(true), { timeout: 15_000 });
     for (const tillId of ["kasse1", "kasse2"]) {
-      const answer = await postWebhook(`${bridge.url}${bridge.webhookPath}`, signedWebhook(TEST_WEBHOOK_SECRET, TEST_WEBHOOK_URL, checkInPayload({ tillId, msn: TEST_MSN, customerToken: `token-${tillId}` })));
+      const answer = await postWebhook(
+        `${bridge.url}${bridge.webhookPath}`,
+        signedWebhook(
+          TEST_WEBHOOK_SECRET,
+          TEST_WEBHOOK_URL,
+          checkInPayload({ tillId, msn: TEST_MSN, customerToken: `token-${tillId}` }),
+        ),
+      );
       expect(answer.status).toBe(200);
     }
-    await vi.waitFor(() => {
-      expect(tills.get("kasse1")?.checkIns.map((c) => c.customerToken)).toEqual(["token-kasse1"]);
-      expect(tills.get("kasse2")?.checkIns.map((c) => c.customerToken)).toEqual(["token-kasse2"]);
-    }, { timeout: 15_000 });
+    await vi.waitFor(
+      () => {
+        expect(tills.get("kasse1")?.checkIns.map((c) => c.customerToken)).toEqual(["token-kasse1"]);
+        expect(tills.get("kasse2")?.checkIns.map((c) => c.customerToken)).toEqual(["token-kasse2"]);
+      },
+      { timeout: 15_000 },
+    );
 
-    tills.get("kasse1")?.link.publishSaleEvent({ eventId: "kasse1-1-captured", type: "sale.captured", saleId: "1", amount: { currency: "NOK", value: 100 }, occurredAt: "2026-08-21T10:00:00Z" });
-    await vi.waitFor(() => expect(seen.some((m) => m.topic === "vipps-pos/123456/kasse1/sales")).toBe(true), { timeout: 15_000 });
+    tills.get("kasse1")?.link.publishSaleEvent({
+      eventId: "kasse1-1-captured",
+      type: "sale.captured",
+      saleId: "1",
+      amount: { currency: "NOK", value: 100 },
+      occurredAt: "2026-08-21T10:00:00Z",
+    });
+    await vi.waitFor(() => expect(seen.some((m) => m.topic === "vipps-pos/123456/kasse1/sales")).toBe(true), {
+      timeout: 15_000,
+    });
     expect(stolen).toEqual([]);
-    expect(seen.filter((m) => m.topic === "vipps-pos/123456/kasse2/status").map((m) => m.text)).toEqual(["online"]);
+    expect(seen.filter((m) => m.topic === "vipps-pos/123456/kasse2/status").map((m) => m.text)).toEqual([
+      "online",
+    ]);
     // The bridge reads nothing: the back office saw the webhooks only because it may read them.
     expect(seen.filter((m) => m.topic.endsWith("/webhook"))).toHaveLength(2);
   });

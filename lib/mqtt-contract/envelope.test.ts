@@ -4,9 +4,13 @@ import { decodeEnvelope, encodeEnvelope } from "./envelope.js";
 const headers = {
   "x-ms-date": "Thu, 30 Mar 2023 08:38:32 GMT",
   "x-ms-content-sha256": "lNlsp1XA03N34HrQsVzPgJKtC+r7l/RBF4V3JQUWMj4=",
-  authorization: "HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=agAiSyogQbDHpeucoNwYz+yAr5nJ+v+zasdkSbqzv+U=",
+  authorization:
+    "HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=agAiSyogQbDHpeucoNwYz+yAr5nJ+v+zasdkSbqzv+U=",
 };
-const rawBody = Buffer.from('{"some-unique-content":"ee6e441b-cc4a-46f8-895d-a5af79bcc233/hello-world"}', "utf8");
+const rawBody = Buffer.from(
+  '{"some-unique-content":"ee6e441b-cc4a-46f8-895d-a5af79bcc233/hello-world"}',
+  "utf8",
+);
 
 function sample(): Record<string, unknown> {
   return JSON.parse(
@@ -32,7 +36,10 @@ describe("envelope", () => {
 
   it("ignores unknown fields (forward compatible) but not an unknown version", () => {
     expect(decodeEnvelope(Buffer.from(JSON.stringify({ ...sample(), extra: 1 }))).ok).toBe(true);
-    expect(decodeEnvelope(Buffer.from(JSON.stringify({ ...sample(), v: 2 })))).toMatchObject({ ok: false, problem: expect.stringContaining("v:") as string });
+    expect(decodeEnvelope(Buffer.from(JSON.stringify({ ...sample(), v: 2 })))).toMatchObject({
+      ok: false,
+      problem: expect.stringContaining("v:") as string,
+    });
   });
 
   it("refuses what is not an envelope, naming the field", () => {

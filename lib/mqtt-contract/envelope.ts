@@ -43,7 +43,11 @@ export type WebhookEnvelope = z.output<typeof envelopeSchema>;
 export interface EnvelopeInput {
   readonly receivedAt: Date;
   readonly registeredUrl: string;
-  readonly headers: { readonly "x-ms-date": string; readonly "x-ms-content-sha256": string; readonly authorization: string };
+  readonly headers: {
+    readonly "x-ms-date": string;
+    readonly "x-ms-content-sha256": string;
+    readonly authorization: string;
+  };
   readonly rawBody: Uint8Array;
   readonly route: WebhookEnvelope["route"];
 }
@@ -84,12 +88,14 @@ export function decodeEnvelope(payload: Uint8Array): DecodedEnvelope {
   const result = envelopeSchema.safeParse(json);
   if (!result.success) {
     const issue = result.error.issues[0];
-    const path = issue === undefined || issue.path.length === 0 ? "(envelope)" : issue.path.map(String).join(".");
+    const path =
+      issue === undefined || issue.path.length === 0 ? "(envelope)" : issue.path.map(String).join(".");
     return { ok: false, problem: `${path}: ${issue?.message ?? "invalid"}` };
   }
   const rawBody = Buffer.from(result.data.body, "base64");
   // z.base64 admits only canonical padded base64, so this round trip is exact; it guards
   // against a decoder that silently skips characters.
-  if (rawBody.toString("base64") !== result.data.body) return { ok: false, problem: "body: not canonical base64" };
+  if (rawBody.toString("base64") !== result.data.body)
+    return { ok: false, problem: "body: not canonical base64" };
   return { ok: true, envelope: result.data, rawBody };
 }

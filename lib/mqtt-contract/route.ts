@@ -49,7 +49,11 @@ export function routeWebhook(payload: unknown): WebhookRoute {
     tillId = REFERENCE_TILL.exec(p.reference)?.[1];
     tillProblem = "reference does not start with a till id and a dash";
   } else {
-    return { routed: false, ...(msn === undefined ? {} : { msn }), reason: "neither a check-in nor an ePayment event" };
+    return {
+      routed: false,
+      ...(msn === undefined ? {} : { msn }),
+      reason: "neither a check-in nor an ePayment event",
+    };
   }
   if (msn === undefined) return { routed: false, event, reason: "msn missing or not 4–10 digits" };
   if (tillId === undefined) return { routed: false, msn, event, reason: tillProblem };

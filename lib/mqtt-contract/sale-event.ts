@@ -34,7 +34,10 @@ export const saleEventSchema = z.strictObject({
   /** The register's sale id. */
   saleId: z.string().regex(/^[A-Za-z0-9-]{1,32}$/),
   /** The Vipps payment reference, when a payment was created. */
-  reference: z.string().regex(/^[A-Za-z0-9-]{8,64}$/).optional(),
+  reference: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{8,64}$/)
+    .optional(),
   /** Vipps' PSP reference of the operation (capture, refund …). */
   pspReference: z.string().min(1).max(100).optional(),
   /** The captured (or refunded, …) amount, integer minor units. */
@@ -43,7 +46,10 @@ export const saleEventSchema = z.strictObject({
   occurredAt: isoInstant,
   receiptNumber: z.string().min(1).max(64).optional(),
   /** For `sale.failed`: a reason code such as ABORTED or EXPIRED. */
-  reason: z.string().regex(/^[A-Z_]{1,64}$/).optional(),
+  reason: z
+    .string()
+    .regex(/^[A-Z_]{1,64}$/)
+    .optional(),
   /** The loyalty member the sale was made for: the merchant's member id (never a phone number). */
   memberId: z.string().min(1).max(64).optional(),
   lines: z.array(saleLineSchema).max(200).optional(),

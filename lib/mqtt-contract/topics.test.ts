@@ -32,15 +32,20 @@ describe("tillTopic", () => {
 
   it("round-trips through parseTopic for every accepted input", () => {
     fc.assert(
-      fc.property(fc.string(), fc.string(), fc.constantFrom("webhook", "status", "health", "sales" as const), (msn, till, kind) => {
-        let topic: string;
-        try {
-          topic = tillTopic("vipps-pos", msn, till, kind);
-        } catch {
-          return;
-        }
-        expect(parseTopic("vipps-pos", topic)).toEqual({ kind, msn, tillId: till });
-      }),
+      fc.property(
+        fc.string(),
+        fc.string(),
+        fc.constantFrom("webhook", "status", "health", "sales" as const),
+        (msn, till, kind) => {
+          let topic: string;
+          try {
+            topic = tillTopic("vipps-pos", msn, till, kind);
+          } catch {
+            return;
+          }
+          expect(parseTopic("vipps-pos", topic)).toEqual({ kind, msn, tillId: till });
+        },
+      ),
     );
   });
 });
@@ -50,12 +55,20 @@ describe("unroutedTopic", () => {
     expect(unroutedTopic("vipps-pos", "123456")).toBe("vipps-pos/123456/_unrouted");
     expect(unroutedTopic("vipps-pos", "12/34")).toBe("vipps-pos/_unrouted");
     expect(unroutedTopic("vipps-pos")).toBe("vipps-pos/_unrouted");
-    expect(parseTopic("vipps-pos", "vipps-pos/123456/_unrouted")).toEqual({ kind: "unrouted", msn: "123456" });
+    expect(parseTopic("vipps-pos", "vipps-pos/123456/_unrouted")).toEqual({
+      kind: "unrouted",
+      msn: "123456",
+    });
     expect(parseTopic("vipps-pos", "vipps-pos/_unrouted")).toEqual({ kind: "unrouted" });
   });
 
   it("parseTopic rejects foreign topics", () => {
-    for (const t of ["other/123456/kasse1/webhook", "vipps-pos/123456/kasse1/other", "vipps-pos/123456/kasse1", "vipps-pos/123456/kasse1/webhook/x"]) {
+    for (const t of [
+      "other/123456/kasse1/webhook",
+      "vipps-pos/123456/kasse1/other",
+      "vipps-pos/123456/kasse1",
+      "vipps-pos/123456/kasse1/webhook/x",
+    ]) {
       expect(parseTopic("vipps-pos", t)).toBeUndefined();
     }
   });

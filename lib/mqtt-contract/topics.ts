@@ -57,7 +57,10 @@ export function isTillId(value: string): boolean {
 }
 
 function check(ok: boolean, what: string, value: string): void {
-  if (!ok) throw new AgentError<TopicErrorCode>("MQTT_BAD_TOPIC_LEVEL", `invalid ${what} for an MQTT topic`, { details: { [what]: value } });
+  if (!ok)
+    throw new AgentError<TopicErrorCode>("MQTT_BAD_TOPIC_LEVEL", `invalid ${what} for an MQTT topic`, {
+      details: { [what]: value },
+    });
 }
 
 /** A topic in a till's subtree. Throws `MQTT_BAD_TOPIC_LEVEL` for a level outside its alphabet. */
@@ -76,8 +79,7 @@ export function unroutedTopic(prefix: string, msn?: string): string {
 }
 
 export type ParsedTopic =
-  | { kind: TillTopicKind; msn: string; tillId: string }
-  | { kind: "unrouted"; msn?: string };
+  { kind: TillTopicKind; msn: string; tillId: string } | { kind: "unrouted"; msn?: string };
 
 /** The inverse of `tillTopic` / `unroutedTopic`; undefined for anything else. */
 export function parseTopic(prefix: string, topic: string): ParsedTopic | undefined {
@@ -87,7 +89,8 @@ export function parseTopic(prefix: string, topic: string): ParsedTopic | undefin
   const [msn, second, third] = levels;
   if (msn === undefined || !isMsn(msn)) return undefined;
   if (levels.length === 2 && second === UNROUTED_LEVEL) return { kind: "unrouted", msn };
-  if (levels.length !== 3 || second === undefined || third === undefined || !isTillId(second)) return undefined;
+  if (levels.length !== 3 || second === undefined || third === undefined || !isTillId(second))
+    return undefined;
   const kind = TILL_TOPICS.find((k) => k === third);
   return kind === undefined ? undefined : { kind, msn, tillId: second };
 }

@@ -5,9 +5,20 @@ import { openDatabase } from "../../agent/store/database.js";
 import { startBridge } from "../../bridge/index.js";
 import { silentLogger } from "../../lib/log.js";
 import { freePort } from "../../test/helpers/mosquitto.js";
-import { TEST_MSN, TEST_WEBHOOK_SECRET, TEST_WEBHOOK_URL, linkConfig, linkSecrets } from "../../test/helpers/mqtt-link-fixtures.js";
+import {
+  TEST_MSN,
+  TEST_WEBHOOK_SECRET,
+  TEST_WEBHOOK_URL,
+  linkConfig,
+  linkSecrets,
+} from "../../test/helpers/mqtt-link-fixtures.js";
 import { tempDir } from "../../test/helpers/temp-dir.js";
-import { checkInPayload, paymentPayload, postWebhook, signedWebhook } from "../../test/helpers/vipps-webhooks.js";
+import {
+  checkInPayload,
+  paymentPayload,
+  postWebhook,
+  signedWebhook,
+} from "../../test/helpers/vipps-webhooks.js";
 import { startEmbeddedBroker } from "./embedded-broker.js";
 
 const WAIT = { timeout: 15_000 };
@@ -21,7 +32,12 @@ describe("embedded aedes broker (the demo's)", () => {
   it("carries webhooks from the bridge to the agent link at MQTT 3.1.1, also across an agent restart", async () => {
     const broker = await startEmbeddedBroker();
     cleanups.push(() => broker.close());
-    const bridge = await startBridge({ publicUrl: TEST_WEBHOOK_URL, webhookSecrets: [TEST_WEBHOOK_SECRET], mqtt: { url: broker.url, protocolVersion: 4 }, logger: silentLogger() });
+    const bridge = await startBridge({
+      publicUrl: TEST_WEBHOOK_URL,
+      webhookSecrets: [TEST_WEBHOOK_SECRET],
+      mqtt: { url: broker.url, protocolVersion: 4 },
+      logger: silentLogger(),
+    });
     cleanups.push(() => bridge.close());
     const dir = tempDir();
     cleanups.push(dir.cleanup);
@@ -37,14 +53,32 @@ describe("embedded aedes broker (the demo's)", () => {
     first.start();
     await vi.waitFor(() => expect(first.counters().connects).toBe(1), WAIT);
     await vi.waitFor(() => expect(bridge.brokerConnected).toBe(true), WAIT);
-    expect((await postWebhook(endpoint, signedWebhook(TEST_WEBHOOK_SECRET, TEST_WEBHOOK_URL, checkInPayload({ tillId: "kasse1", msn: TEST_MSN, customerToken: "aedes-token" })))).status).toBe(200);
+    expect(
+      (
+        await postWebhook(
+          endpoint,
+          signedWebhook(
+            TEST_WEBHOOK_SECRET,
+            TEST_WEBHOOK_URL,
+            checkInPayload({ tillId: "kasse1", msn: TEST_MSN, customerToken: "aedes-token" }),
+          ),
+        )
+      ).status,
+    ).toBe(200);
     await vi.waitFor(() => expect(checkIns.map((c) => c.customerToken)).toEqual(["aedes-token"]), WAIT);
     await first.stop();
     db1.close();
 
     // While the agent is away the broker queues for its persistent session (in memory).
     for (const n of [1, 2, 3]) {
-      const answer = await postWebhook(endpoint, signedWebhook(TEST_WEBHOOK_SECRET, TEST_WEBHOOK_URL, paymentPayload({ reference: `kasse1-${n}`, msn: TEST_MSN })));
+      const answer = await postWebhook(
+        endpoint,
+        signedWebhook(
+          TEST_WEBHOOK_SECRET,
+          TEST_WEBHOOK_URL,
+          paymentPayload({ reference: `kasse1-${n}`, msn: TEST_MSN }),
+        ),
+      );
       expect(answer.status).toBe(200);
     }
     const db2 = openDatabase(join(dir.path, "agent.db"));
@@ -58,7 +92,10 @@ describe("embedded aedes broker (the demo's)", () => {
       payments.push(e);
     });
     second.start();
-    await vi.waitFor(() => expect(payments.map((p) => p.reference)).toEqual(["kasse1-1", "kasse1-2", "kasse1-3"]), WAIT);
+    await vi.waitFor(
+      () => expect(payments.map((p) => p.reference)).toEqual(["kasse1-1", "kasse1-2", "kasse1-3"]),
+      WAIT,
+    );
   });
 
   it("listens on a given port and closes idempotently", async () => {

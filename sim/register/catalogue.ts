@@ -34,7 +34,15 @@ export function lineFor(article: Article, quantity = "1", discount = 0): BasketL
   const [whole = "0", fraction = ""] = quantity.split(".");
   const scale = 10 ** fraction.length;
   const gross = Math.round((article.unitPrice * Number(`${whole}${fraction}`)) / scale);
-  const line = { id: article.id, name: article.name, quantity, unitPrice: article.unitPrice, total: gross - discount, vatRate: article.vatRate, unit: article.unit };
+  const line = {
+    id: article.id,
+    name: article.name,
+    quantity,
+    unitPrice: article.unitPrice,
+    total: gross - discount,
+    vatRate: article.vatRate,
+    unit: article.unit,
+  };
   return discount > 0 ? { ...line, discount } : line;
 }
 

@@ -2,7 +2,12 @@ import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import { errorMessage } from "../../lib/errors.js";
 import type { Currency } from "../../lib/money.js";
-import { describeMessageLong, formatAmount, type BasketLine, type SendResult } from "../../drivers/register/index.js";
+import {
+  describeMessageLong,
+  formatAmount,
+  type BasketLine,
+  type SendResult,
+} from "../../drivers/register/index.js";
 import { CATALOGUE, findArticle, lineFor, makeBasket } from "./catalogue.js";
 import type { ReferenceRegister } from "./reference-register.js";
 
@@ -38,7 +43,10 @@ function answer(result: SendResult): string {
   return "acked" in result ? "✓ acked" : `✗ refused ${result.refused.code}: ${result.refused.message}`;
 }
 
-export async function runInteractive(register: ReferenceRegister, options: InteractiveOptions): Promise<void> {
+export async function runInteractive(
+  register: ReferenceRegister,
+  options: InteractiveOptions,
+): Promise<void> {
   const print = (text: string): void => void options.output.write(`${text}\n`);
   const prefix = options.salePrefix ?? `R${Date.now().toString(36).toUpperCase()}-`;
   let number = 1;
@@ -49,7 +57,12 @@ export async function runInteractive(register: ReferenceRegister, options: Inter
 
   const commands: Record<string, (args: string[]) => Promise<void> | void> = {
     help: () => print(HELP),
-    items: () => CATALOGUE.forEach((a) => print(`  ${a.id.padEnd(8)} ${a.name.padEnd(14)} ${formatAmount(a.unitPrice, options.currency)} / ${a.unit}, VAT ${a.vatRate / 100} %`)),
+    items: () =>
+      CATALOGUE.forEach((a) =>
+        print(
+          `  ${a.id.padEnd(8)} ${a.name.padEnd(14)} ${formatAmount(a.unitPrice, options.currency)} / ${a.unit}, VAT ${a.vatRate / 100} %`,
+        ),
+      ),
     add: ([id = "", quantity = "1"]) => {
       const article = findArticle(id);
       if (article === undefined) return print(`no article "${id}" (see: items)`);
@@ -57,7 +70,15 @@ export async function runInteractive(register: ReferenceRegister, options: Inter
       print(describeMessageLong({ type: "basket", ...basket() }));
     },
     item: ([name = "", price = "", vat = "25"]) => {
-      lines.push(lineFor({ id: `x${lines.length + 1}`, name, unitPrice: Number(price), vatRate: Math.round(Number(vat) * 100), unit: "PCS" }));
+      lines.push(
+        lineFor({
+          id: `x${lines.length + 1}`,
+          name,
+          unitPrice: Number(price),
+          vatRate: Math.round(Number(vat) * 100),
+          unit: "PCS",
+        }),
+      );
       print(describeMessageLong({ type: "basket", ...basket() }));
     },
     show: () => print(describeMessageLong({ type: "basket", ...basket() })),
@@ -81,12 +102,17 @@ export async function runInteractive(register: ReferenceRegister, options: Inter
       print(`new sale ${saleId}`);
     },
     sales: () =>
-      register.sales().forEach((s) =>
-        print(`  ${s.saleId}: ${s.state ?? "no report yet"}${s.final ? " (final)" : ""}${s.refusals.length > 0 ? `, refused: ${s.refusals.map((r) => r.code).join(", ")}` : ""}`),
-      ),
+      register
+        .sales()
+        .forEach((s) =>
+          print(
+            `  ${s.saleId}: ${s.state ?? "no report yet"}${s.final ? " (final)" : ""}${s.refusals.length > 0 ? `, refused: ${s.refusals.map((r) => r.code).join(", ")}` : ""}`,
+          ),
+        ),
     raw: async (args) => {
       const parsed = JSON.parse(args.join(" ")) as unknown;
-      if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return print("raw needs a JSON object");
+      if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+        return print("raw needs a JSON object");
       print(`raw ${answer(await register.sendRaw(parsed as Record<string, unknown>))}`);
     },
   };

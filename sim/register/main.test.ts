@@ -37,7 +37,10 @@ describe("register-sim", () => {
       print: (l) => lines.push(l),
     });
     monitor.start();
-    const result = await runCli(["--port", pair.b, "--sales", "2", "--wait", "1"], { bin: SIM, timeoutMs: 60_000 });
+    const result = await runCli(["--port", pair.b, "--sales", "2", "--wait", "1"], {
+      bin: SIM,
+      timeoutMs: 60_000,
+    });
     const transcript = `${result.stdout}\n--- stderr\n${result.stderr}\n--- monitor\n${lines.join("\n")}`;
     expect(result.code, transcript).toBe(0);
     expect(result.stderr, transcript).toBe("");
@@ -52,7 +55,10 @@ describe("register-sim", () => {
   });
 
   it("exits 69 when no agent answers", async () => {
-    const result = await runCli(["--port", pair.b, "--up-timeout", "2", "--ack-timeout", "200"], { bin: SIM, timeoutMs: 30_000 });
+    const result = await runCli(["--port", pair.b, "--up-timeout", "2", "--ack-timeout", "200"], {
+      bin: SIM,
+      timeoutMs: 30_000,
+    });
     expect(result.code).toBe(69);
     expect(result.stdout).toContain(`no agent answered on ${pair.b} within 2 s`);
   });

@@ -15,11 +15,14 @@ import { runScript } from "./script.js";
  * 69 no agent answered.
  */
 
-const integer = (min: number, max: number) => (value: string): number => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`expected an integer from ${min} to ${max}`);
-  return n;
-};
+const integer =
+  (min: number, max: number) =>
+  (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new InvalidArgumentError(`expected an integer from ${min} to ${max}`);
+    return n;
+  };
 
 interface Options {
   port: string;
@@ -41,7 +44,12 @@ async function main(argv: string[]): Promise<number> {
     .option("-b, --baud <n>", "baud rate", integer(1200, 230400), 115200)
     .option("-i, --interactive", "type commands instead of running the script")
     .option("-n, --sales <n>", "scripted sales to run", integer(1, 1000), 3)
-    .option("-w, --wait <seconds>", "how long a scripted sale waits for payment before cancelling", integer(1, 3600), 60)
+    .option(
+      "-w, --wait <seconds>",
+      "how long a scripted sale waits for payment before cancelling",
+      integer(1, 3600),
+      60,
+    )
     .option("--id <id>", "the register id sent in hello", "reference-register")
     .option("--currency <code>", "NOK, DKK or EUR", "NOK")
     .option("--ack-timeout <ms>", "ack timeout", integer(100, 10_000), 1000)
@@ -63,12 +71,24 @@ async function main(argv: string[]): Promise<number> {
   const currency: Currency = options.currency;
   const print = (line: string): void => void process.stdout.write(`${line}\n`);
   const logger = createLogger({ level: options.logLevel, destination: process.stderr });
-  const register = createReferenceRegister({ path: options.port, baudRate: options.baud, id: options.id, ackTimeoutMs: options.ackTimeout, logger });
+  const register = createReferenceRegister({
+    path: options.port,
+    baudRate: options.baud,
+    id: options.id,
+    ackTimeoutMs: options.ackTimeout,
+    logger,
+  });
   register.link.onStateChange((state) => {
     const peer = register.link.peer;
-    print(state === "up" && peer !== undefined ? `● link up: ${describeMessage(peer as unknown as Record<string, unknown>)}` : `● link ${state}`);
+    print(
+      state === "up" && peer !== undefined
+        ? `● link up: ${describeMessage(peer as unknown as Record<string, unknown>)}`
+        : `● link ${state}`,
+    );
   });
-  register.onReport((report) => print(`  ← ${describeMessage(report as unknown as Record<string, unknown>)}`));
+  register.onReport((report) =>
+    print(`  ← ${describeMessage(report as unknown as Record<string, unknown>)}`),
+  );
   print(`register-sim on ${options.port}, waiting for the agent…`);
   register.start();
   try {
@@ -82,7 +102,12 @@ async function main(argv: string[]): Promise<number> {
   if (options.interactive === true) {
     await runInteractive(register, { input: process.stdin, output: process.stdout, currency });
   } else {
-    const result = await runScript(register, { sales: options.sales, waitMs: options.wait * 1000, currency, print });
+    const result = await runScript(register, {
+      sales: options.sales,
+      waitMs: options.wait * 1000,
+      currency,
+      print,
+    });
     code = result.ok ? 0 : 1;
   }
   await register.stop();

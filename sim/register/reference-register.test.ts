@@ -1,6 +1,13 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ManualClock } from "../../lib/manual-clock.js";
-import { createMemoryCable, createRegisterLink, encodeFrame, type RegisterCommand, type RegisterLink, type SaleMessage } from "../../drivers/register/index.js";
+import {
+  createMemoryCable,
+  createRegisterLink,
+  encodeFrame,
+  type RegisterCommand,
+  type RegisterLink,
+  type SaleMessage,
+} from "../../drivers/register/index.js";
 import { CATALOGUE, lineFor, makeBasket } from "./catalogue.js";
 import { createReferenceRegister, type ReferenceRegister } from "./reference-register.js";
 
@@ -20,7 +27,11 @@ afterEach(async () => {
 });
 
 /** An agent whose answers the test decides; it records every command. */
-function agentOn(cable: ReturnType<typeof createMemoryCable>, clock: ManualClock, answer: (c: RegisterCommand, link: RegisterLink) => void = () => undefined) {
+function agentOn(
+  cable: ReturnType<typeof createMemoryCable>,
+  clock: ManualClock,
+  answer: (c: RegisterCommand, link: RegisterLink) => void = () => undefined,
+) {
   const got: RegisterCommand[] = [];
   const link: RegisterLink = createRegisterLink({
     ...timing,
@@ -38,7 +49,12 @@ function agentOn(cable: ReturnType<typeof createMemoryCable>, clock: ManualClock
   return { link, got };
 }
 
-async function rig(answer?: (c: RegisterCommand, link: RegisterLink) => void): Promise<{ clock: ManualClock; cable: ReturnType<typeof createMemoryCable>; register: ReferenceRegister; agent: ReturnType<typeof agentOn> }> {
+async function rig(answer?: (c: RegisterCommand, link: RegisterLink) => void): Promise<{
+  clock: ManualClock;
+  cable: ReturnType<typeof createMemoryCable>;
+  register: ReferenceRegister;
+  agent: ReturnType<typeof agentOn>;
+}> {
   const clock = new ManualClock(0);
   const cable = createMemoryCable({ clock, reopenDelayMs: 100 });
   const agent = agentOn(cable, clock, answer);
@@ -53,26 +69,50 @@ async function rig(answer?: (c: RegisterCommand, link: RegisterLink) => void): P
   return { clock, cable, register, agent };
 }
 
-const captured: SaleMessage = { type: "sale", saleId: "S-1", state: "captured", final: true, amount: basket.total, capturedAmount: basket.total };
+const captured: SaleMessage = {
+  type: "sale",
+  saleId: "S-1",
+  state: "captured",
+  final: true,
+  amount: basket.total,
+  capturedAmount: basket.total,
+};
 
 describe("reference register", () => {
   it("sells and asks for payment; the pay total defaults to the basket's", async () => {
     const { register, agent } = await rig();
     await expect(register.sell(basket)).resolves.toEqual({ acked: true });
     await expect(register.pay("S-1")).resolves.toEqual({ acked: true });
-    expect(agent.got).toEqual([{ type: "basket", ...basket }, { type: "pay", saleId: "S-1", total: basket.total }]);
+    expect(agent.got).toEqual([
+      { type: "basket", ...basket },
+      { type: "pay", saleId: "S-1", total: basket.total },
+    ]);
     expect(register.sale("S-1")).toMatchObject({ basket, payRequested: true, final: false });
   });
 
   it("acks the agent's reports, remembers the outcome and resolves waiters, before and after it came", async () => {
     const { register, agent } = await rig();
     const waiting = register.waitForSale("S-1");
-    await expect(agent.link.send({ type: "sale", saleId: "S-1", state: "payment_requested", final: false })).resolves.toEqual({ acked: true });
+    await expect(
+      agent.link.send({ type: "sale", saleId: "S-1", state: "payment_requested", final: false }),
+    ).resolves.toEqual({ acked: true });
     await expect(agent.link.send(captured)).resolves.toEqual({ acked: true });
     await expect(waiting).resolves.toEqual(captured);
     await expect(register.waitForSale("S-1")).resolves.toEqual(captured);
-    await agent.link.send({ type: "receipt", saleId: "S-1", printed: false, copy: false, error: "PRINTER_UNAVAILABLE" });
-    await expect(register.waitForReceipt("S-1")).resolves.toEqual({ type: "receipt", saleId: "S-1", printed: false, copy: false, error: "PRINTER_UNAVAILABLE" });
+    await agent.link.send({
+      type: "receipt",
+      saleId: "S-1",
+      printed: false,
+      copy: false,
+      error: "PRINTER_UNAVAILABLE",
+    });
+    await expect(register.waitForReceipt("S-1")).resolves.toEqual({
+      type: "receipt",
+      saleId: "S-1",
+      printed: false,
+      copy: false,
+      error: "PRINTER_UNAVAILABLE",
+    });
     // A newer report and a repeat of it (re-sent after a hello): both acked, the last one kept.
     const printed = { type: "receipt", saleId: "S-1", printed: true, copy: false } as const;
     await expect(agent.link.send(printed)).resolves.toEqual({ acked: true });
@@ -84,7 +124,9 @@ describe("reference register", () => {
 
   it("refuses a malformed report from the agent with the code, remembering nothing", async () => {
     const { register, cable } = await rig();
-    await cable.a.write(encodeFrame({ v: 1, seq: 40, type: "sale", saleId: "S-1", state: "captured", final: false }));
+    await cable.a.write(
+      encodeFrame({ v: 1, seq: 40, type: "sale", saleId: "S-1", state: "captured", final: false }),
+    );
     await flush();
     expect(register.sale("S-1")).toBeUndefined();
     expect(register.link.counters.refusedOut).toBe(1);
@@ -99,8 +141,12 @@ describe("reference register", () => {
 
   it("checks what it sends, except through sendRaw, and records the agent's refusals", async () => {
     const { register } = await rig();
-    await expect(register.sell({ ...basket, total: basket.total + 1 })).rejects.toMatchObject({ code: "REGISTER_BAD_MESSAGE" });
-    await expect(register.sendRaw({ type: "basket", ...basket, total: basket.total + 1 })).resolves.toMatchObject({
+    await expect(register.sell({ ...basket, total: basket.total + 1 })).rejects.toMatchObject({
+      code: "REGISTER_BAD_MESSAGE",
+    });
+    await expect(
+      register.sendRaw({ type: "basket", ...basket, total: basket.total + 1 }),
+    ).resolves.toMatchObject({
       refused: { code: "BASKET_TOTAL_MISMATCH" },
     });
     expect(register.sale("S-1")?.refusals).toMatchObject([{ type: "basket", code: "BASKET_TOTAL_MISMATCH" }]);

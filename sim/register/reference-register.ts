@@ -66,7 +66,11 @@ export interface ReferenceRegister {
   sale(saleId: string): SaleRecord | undefined;
   sales(): SaleRecord[];
   /** The first sale report for `saleId` that matches (default: the final one), past or future. */
-  waitForSale(saleId: string, match?: (report: SaleMessage) => boolean, timeoutMs?: number): Promise<SaleMessage>;
+  waitForSale(
+    saleId: string,
+    match?: (report: SaleMessage) => boolean,
+    timeoutMs?: number,
+  ): Promise<SaleMessage>;
   waitForReceipt(saleId: string, timeoutMs?: number): Promise<ReceiptMessage>;
   /** Every report from the agent, after it was recorded. */
   onReport(listener: (report: AgentReport, record: SaleRecord) => void): () => void;
@@ -108,7 +112,9 @@ export function createReferenceRegister(options: ReferenceRegisterOptions): Refe
     if (state !== "up" || options.statusAfterHello === false) return;
     for (const record of book.all()) {
       if (record.payRequested && !record.final) {
-        link.send({ type: "status", saleId: record.saleId }).catch((error: unknown) => logger.warn({ err: error }, "status failed"));
+        link
+          .send({ type: "status", saleId: record.saleId })
+          .catch((error: unknown) => logger.warn({ err: error }, "status failed"));
       }
     }
   });
@@ -173,7 +179,11 @@ export function createReferenceRegister(options: ReferenceRegisterOptions): Refe
     sale: (saleId) => book.get(saleId),
     sales: () => book.all(),
     waitForSale(saleId, match = (r) => r.final, timeoutMs = 60_000) {
-      return waitFor(() => book.get(saleId)?.reports.find(match), `matching sale report for ${saleId}`, timeoutMs);
+      return waitFor(
+        () => book.get(saleId)?.reports.find(match),
+        `matching sale report for ${saleId}`,
+        timeoutMs,
+      );
     },
     waitForReceipt(saleId, timeoutMs = 60_000) {
       return waitFor(() => book.get(saleId)?.receipts[0], `receipt report for ${saleId}`, timeoutMs);

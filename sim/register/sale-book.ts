@@ -1,4 +1,10 @@
-import type { AgentReport, Basket, ReceiptMessage, SaleMessage, SaleState } from "../../drivers/register/index.js";
+import type {
+  AgentReport,
+  Basket,
+  ReceiptMessage,
+  SaleMessage,
+  SaleState,
+} from "../../drivers/register/index.js";
 
 /**
  * What the reference register remembers about its sales: the basket it sent, whether it asked
@@ -39,7 +45,17 @@ export class SaleBook {
   touch(saleId: string): SaleRecord {
     let record = this.records.get(saleId);
     if (record === undefined) {
-      record = { saleId, basket: undefined, payRequested: false, state: undefined, final: false, reports: [], receipts: [], receipt: undefined, refusals: [] };
+      record = {
+        saleId,
+        basket: undefined,
+        payRequested: false,
+        state: undefined,
+        final: false,
+        reports: [],
+        receipts: [],
+        receipt: undefined,
+        refusals: [],
+      };
       this.records.set(saleId, record);
       if (this.records.size > MAX_SALES) {
         const oldest = this.records.keys().next().value;

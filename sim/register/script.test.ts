@@ -14,7 +14,12 @@ beforeEach(async () => {
   const cable = createMemoryCable({ reopenDelayMs: 50 });
   const timing = { ackTimeoutMs: 500, maxRetransmits: 3, heartbeatIntervalMs: 0 };
   monitorLines = [];
-  monitor = createMonitorSession({ ...timing, transport: cable.a, tillId: "kasse1", print: (l) => monitorLines.push(l) });
+  monitor = createMonitorSession({
+    ...timing,
+    transport: cable.a,
+    tillId: "kasse1",
+    print: (l) => monitorLines.push(l),
+  });
   register = createReferenceRegister({ ...timing, transport: cable.b });
   monitor.start();
   register.start();
@@ -28,7 +33,13 @@ afterEach(async () => {
 describe("the scripted register", () => {
   it("runs its sales; with nobody paying, the cashier cancels each and the last asks for status", async () => {
     const printed: string[] = [];
-    const result = await runScript(register, { sales: 3, waitMs: 100, currency: "NOK", print: (l) => printed.push(l), salePrefix: "T-" });
+    const result = await runScript(register, {
+      sales: 3,
+      waitMs: 100,
+      currency: "NOK",
+      print: (l) => printed.push(l),
+      salePrefix: "T-",
+    });
     expect(result).toEqual({
       ok: true,
       outcomes: [
@@ -40,9 +51,15 @@ describe("the scripted register", () => {
     expect(printed).toContain("▶ basket T-1: 2 lines, total 137.00 NOK");
     expect(printed).toContain("  status acked");
     expect(printed.at(-1)).toBe("■ T-3: cancelled");
-    expect(register.sale("T-3")?.reports.map((r) => r.state)).toEqual(["waiting_for_customer", "cancelled", "cancelled"]);
+    expect(register.sale("T-3")?.reports.map((r) => r.state)).toEqual([
+      "waiting_for_customer",
+      "cancelled",
+      "cancelled",
+    ]);
     // The monitor printed each frame both ways, the basket with its lines.
-    expect(monitorLines.some((l) => /^← #\d+ basket T-2: 3 lines, total 60\.88 NOK\n +0\.455 KG Epler/.test(l))).toBe(true);
+    expect(
+      monitorLines.some((l) => /^← #\d+ basket T-2: 3 lines, total 60\.88 NOK\n +0\.455 KG Epler/.test(l)),
+    ).toBe(true);
     expect(monitorLines.some((l) => /^→ #\d+ sale T-3: cancelled \(final\)/.test(l))).toBe(true);
   });
 });
@@ -57,7 +74,9 @@ describe("the interactive register", () => {
     input.write("add kaffe 2\nadd epler 0.455\npay\n");
     input.write("add bolle\nsend\n");
     input.write("cancel\nstatus\nrefund I-1 100\nnew\nadd nothing\n");
-    input.write('raw {"type":"basket","saleId":"I-9","currency":"SEK","lines":[],"total":0}\nsales\nbogus\nquit\n');
+    input.write(
+      'raw {"type":"basket","saleId":"I-9","currency":"SEK","lines":[],"total":0}\nsales\nbogus\nquit\n',
+    );
     input.end();
     await done;
     expect(text).toContain("basket I-1: 2 lines, total 113.88 NOK");

@@ -31,7 +31,10 @@ function answer(result: SendResult): string {
   return "acked" in result ? "acked" : `refused ${result.refused.code}: ${result.refused.message}`;
 }
 
-export async function runScript(register: ReferenceRegister, options: ScriptOptions): Promise<{ ok: boolean; outcomes: SaleOutcome[] }> {
+export async function runScript(
+  register: ReferenceRegister,
+  options: ScriptOptions,
+): Promise<{ ok: boolean; outcomes: SaleOutcome[] }> {
   const { print } = options;
   const prefix = options.salePrefix ?? `R${Date.now().toString(36).toUpperCase()}-`;
   const outcomes: SaleOutcome[] = [];
@@ -64,12 +67,21 @@ export async function runScript(register: ReferenceRegister, options: ScriptOpti
         const asked = await register.status(saleId);
         print(`  status ${answer(asked)}`);
         if ("acked" in asked) {
-          const isNew = (m: SaleMessage): boolean => (register.sale(saleId)?.reports.indexOf(m) ?? -1) >= known;
+          const isNew = (m: SaleMessage): boolean =>
+            (register.sale(saleId)?.reports.indexOf(m) ?? -1) >= known;
           await register.waitForSale(saleId, isNew, 10_000).catch(() => print("  no answer to status"));
         }
       }
-      print(final === undefined ? `■ ${saleId}: no final state` : `■ ${saleId}: ${final.state}${final.reason === undefined ? "" : ` (${final.reason})`}`);
-      outcomes.push({ saleId, state: final?.state, ...(final?.reason === undefined ? {} : { reason: final.reason }) });
+      print(
+        final === undefined
+          ? `■ ${saleId}: no final state`
+          : `■ ${saleId}: ${final.state}${final.reason === undefined ? "" : ` (${final.reason})`}`,
+      );
+      outcomes.push({
+        saleId,
+        state: final?.state,
+        ...(final?.reason === undefined ? {} : { reason: final.reason }),
+      });
     } catch (error) {
       print(`✗ ${saleId}: ${errorMessage(error)}`);
       outcomes.push({ saleId, state: undefined });

@@ -27,13 +27,15 @@ export interface SimCli {
 
 function positiveInt(name: string, text: string | undefined, min: number): number | undefined {
   if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text) || Number(text) < min) throw simError("SIM_BAD_OPTIONS", `--${name} expects an integer ≥ ${min}`);
+  if (!/^\d+$/.test(text) || Number(text) < min)
+    throw simError("SIM_BAD_OPTIONS", `--${name} expects an integer ≥ ${min}`);
   return Number(text);
 }
 
 export function parseBehaviour(text: string): CustomerBehaviour {
   const m = /^(approve|decline|ignore)(?::(\d+))?$/.exec(text);
-  if (m === null || (m[1] === "ignore" && m[2] !== undefined)) throw simError("SIM_BAD_OPTIONS", "--customer expects approve[:ms], decline[:ms] or ignore");
+  if (m === null || (m[1] === "ignore" && m[2] !== undefined))
+    throw simError("SIM_BAD_OPTIONS", "--customer expects approve[:ms], decline[:ms] or ignore");
   if (m[1] === "ignore") return { action: "ignore" };
   const action = m[1] === "approve" ? "approve" : "decline";
   return { action, afterMs: m[2] === undefined ? 1_500 : Number(m[2]) };
@@ -65,7 +67,8 @@ export function parseSimArgs(argv: readonly string[]): SimCli {
   const ttl = positiveInt("token-ttl", values["token-ttl"], 1);
   const behaviour = values.customer === undefined ? undefined : parseBehaviour(values.customer);
   const logLevel = values["log-level"] ?? "info";
-  if (!["trace", "debug", "info", "warn", "error", "fatal", "silent"].includes(logLevel)) throw simError("SIM_BAD_OPTIONS", "--log-level expects debug, info, warn, error or silent");
+  if (!["trace", "debug", "info", "warn", "error", "fatal", "silent"].includes(logLevel))
+    throw simError("SIM_BAD_OPTIONS", "--log-level expects debug, info, warn, error or silent");
   return {
     help: values.help === true,
     logLevel,
@@ -81,7 +84,11 @@ export function parseSimArgs(argv: readonly string[]): SimCli {
 
 /** What the standalone simulator prints at start: where it is, the credentials, the controls. */
 export function startupText(sim: VippsSimulator): string {
-  const lines = [`Vipps MobilePay simulator listening on ${sim.url}`, "", "Sales units (use these as the agent's vipps.* settings and secrets):"];
+  const lines = [
+    `Vipps MobilePay simulator listening on ${sim.url}`,
+    "",
+    "Sales units (use these as the agent's vipps.* settings and secrets):",
+  ];
   for (const u of sim.salesUnits) {
     lines.push(
       `  ${u.name}`,

@@ -23,7 +23,13 @@ export function simError(code: SimErrorCode, message: string, details?: Record<s
   return new AgentError<SimErrorCode>(code, message, details === undefined ? {} : { details });
 }
 
-const SIM_CODES: readonly SimErrorCode[] = ["SIM_BAD_OPTIONS", "SIM_NOT_FOUND", "SIM_BAD_REQUEST", "SIM_CONFLICT", "SIM_CLOSED"];
+const SIM_CODES: readonly SimErrorCode[] = [
+  "SIM_BAD_OPTIONS",
+  "SIM_NOT_FOUND",
+  "SIM_BAD_REQUEST",
+  "SIM_CONFLICT",
+  "SIM_CLOSED",
+];
 
 export function isSimError(value: unknown, code?: SimErrorCode | readonly SimErrorCode[]): value is SimError {
   return isAgentError(value, code ?? SIM_CODES);

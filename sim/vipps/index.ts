@@ -36,13 +36,23 @@ export {
   type SalesUnitOptions,
   type VippsSimulatorOptions,
 } from "./options.js";
-export { SimulatorControl, type ScanRequest, type ScanResult, type WebhookRegistrationView } from "./control/control.js";
+export {
+  SimulatorControl,
+  type ScanRequest,
+  type ScanResult,
+  type WebhookRegistrationView,
+} from "./control/control.js";
 export { CONTROL_PREFIX } from "./control/routes.js";
 export { ENDPOINTS, type EndpointId } from "./http/endpoints.js";
 export { FAULT_STATUSES, type FaultRule, type FaultStatus, type InstalledFault } from "./http/faults.js";
 export type { RequestLogEntry } from "./http/request-log.js";
 export type { DeliveryAttempt, DeliveryRecord, WebhookFaults } from "./webhooks/dispatcher.js";
-export { CHECKED_IN_EVENT, LOGIN_PING_EVENT, WEBHOOK_EVENTS, epaymentWebhookEvent } from "./webhooks/events.js";
+export {
+  CHECKED_IN_EVENT,
+  LOGIN_PING_EVENT,
+  WEBHOOK_EVENTS,
+  epaymentWebhookEvent,
+} from "./webhooks/events.js";
 export type { Payment, PaymentEvent, PaymentState } from "./epayment/payment.js";
 export type { LoginRequest } from "./login/ciba-service.js";
 export type { CallbackQr } from "./qr/qr-store.js";

@@ -5,7 +5,16 @@ import { isCurrency, type Currency } from "../../lib/money.js";
 import { simError } from "./errors.js";
 
 /** Login scopes a sales unit may have in its plan (API-NOTES §8); others are silently dropped. */
-export const LOGIN_SCOPES = ["openid", "name", "phoneNumber", "email", "address", "birthDate", "nin", "delegatedConsents"] as const;
+export const LOGIN_SCOPES = [
+  "openid",
+  "name",
+  "phoneNumber",
+  "email",
+  "address",
+  "birthDate",
+  "nin",
+  "delegatedConsents",
+] as const;
 export type LoginScope = (typeof LOGIN_SCOPES)[number];
 
 export interface SalesUnitOptions {
@@ -153,7 +162,13 @@ export const DEFAULT_SALES_UNITS: readonly SalesUnitOptions[] = [
 
 const HOUR = 3_600_000;
 export const DEFAULT_WEBHOOK_RETRY_DELAYS_MS: readonly number[] = [
-  2_000, 2_000, 2_000, 60_000, 120_000, ...Array.from({ length: 24 }, () => HOUR), ...Array.from({ length: 6 }, () => 24 * HOUR),
+  2_000,
+  2_000,
+  2_000,
+  60_000,
+  120_000,
+  ...Array.from({ length: 24 }, () => HOUR),
+  ...Array.from({ length: 6 }, () => 24 * HOUR),
 ];
 
 function digest(label: string, msn: string): Buffer {
@@ -167,8 +182,10 @@ function derivedClientId(msn: string): string {
 }
 
 function resolveSalesUnit(o: SalesUnitOptions): SalesUnit {
-  if (typeof o.msn !== "string" || !/^\d{4,7}$/.test(o.msn)) throw simError("SIM_BAD_OPTIONS", `sales unit msn must be 4–7 digits, got ${JSON.stringify(o.msn)}`);
-  if (!isCurrency(o.currency)) throw simError("SIM_BAD_OPTIONS", `sales unit ${o.msn}: currency must be NOK, DKK or EUR`);
+  if (typeof o.msn !== "string" || !/^\d{4,7}$/.test(o.msn))
+    throw simError("SIM_BAD_OPTIONS", `sales unit msn must be 4–7 digits, got ${JSON.stringify(o.msn)}`);
+  if (!isCurrency(o.currency))
+    throw simError("SIM_BAD_OPTIONS", `sales unit ${o.msn}: currency must be NOK, DKK or EUR`);
   const brand = o.currency === "NOK" ? "Vipps" : "MobilePay";
   return {
     name: o.name ?? `${brand} sales unit ${o.msn} (${o.currency})`,
@@ -185,7 +202,8 @@ function resolveSalesUnit(o: SalesUnitOptions): SalesUnit {
 
 function positive(name: string, value: number | undefined, fallback: number, min = 1): number {
   if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value < min) throw simError("SIM_BAD_OPTIONS", `${name} must be a number ≥ ${min}`);
+  if (!Number.isFinite(value) || value < min)
+    throw simError("SIM_BAD_OPTIONS", `${name} must be a number ≥ ${min}`);
   return value;
 }
 
@@ -194,10 +212,12 @@ export function resolveOptions(o: VippsSimulatorOptions = {}): ResolvedOptions {
   if (salesUnits.length === 0) throw simError("SIM_BAD_OPTIONS", "at least one sales unit is needed");
   for (const key of ["msn", "clientId", "subscriptionKey"] as const) {
     const seen = new Set(salesUnits.map((u) => u[key]));
-    if (seen.size !== salesUnits.length) throw simError("SIM_BAD_OPTIONS", `sales units must have distinct ${key} values`);
+    if (seen.size !== salesUnits.length)
+      throw simError("SIM_BAD_OPTIONS", `sales units must have distinct ${key} values`);
   }
   const retry = o.webhooks?.retryDelaysMs ?? DEFAULT_WEBHOOK_RETRY_DELAYS_MS;
-  if (!retry.every((d) => Number.isFinite(d) && d >= 0)) throw simError("SIM_BAD_OPTIONS", "webhooks.retryDelaysMs must be milliseconds ≥ 0");
+  if (!retry.every((d) => Number.isFinite(d) && d >= 0))
+    throw simError("SIM_BAD_OPTIONS", "webhooks.retryDelaysMs must be milliseconds ≥ 0");
   return {
     port: o.port ?? 0,
     host: o.host ?? "127.0.0.1",
@@ -207,11 +227,19 @@ export function resolveOptions(o: VippsSimulatorOptions = {}): ResolvedOptions {
     accessTokenTtlSeconds: positive("accessTokenTtlSeconds", o.accessTokenTtlSeconds, 3600),
     paymentExpiryMs: positive("paymentExpiryMs", o.paymentExpiryMs, 600_000),
     customerTokenTtlMs: positive("customerTokenTtlMs", o.customerTokenTtlMs, 900_000),
-    modificationsPerMinute: positive("rateLimits.modificationsPerMinute", o.rateLimits?.modificationsPerMinute, 5),
+    modificationsPerMinute: positive(
+      "rateLimits.modificationsPerMinute",
+      o.rateLimits?.modificationsPerMinute,
+      5,
+    ),
     getsPerMinute: positive("rateLimits.getsPerMinute", o.rateLimits?.getsPerMinute, 120),
     webhookRetryDelaysMs: retry,
     webhookTimeoutMs: positive("webhooks.timeoutMs", o.webhooks?.timeoutMs, 10_000),
-    authRequestExpirySeconds: positive("login.authRequestExpirySeconds", o.login?.authRequestExpirySeconds, 600),
+    authRequestExpirySeconds: positive(
+      "login.authRequestExpirySeconds",
+      o.login?.authRequestExpirySeconds,
+      600,
+    ),
     pollIntervalSeconds: positive("login.pollIntervalSeconds", o.login?.pollIntervalSeconds, 5),
     loginAccessTokenTtlSeconds: positive("login.accessTokenTtlSeconds", o.login?.accessTokenTtlSeconds, 300),
     maxConcurrentLoginsPerUser: positive("login.maxConcurrentPerUser", o.login?.maxConcurrentPerUser, 2),

@@ -56,7 +56,10 @@ export async function startVippsSimulator(options: VippsSimulatorOptions = {}): 
     lifetime: lifetime.signal,
     post: (url, headers, body, timeoutMs, signal) => postOnce(url, headers, body, timeoutMs, clock, signal),
   });
-  const customers = new CustomerDirectory(o.customers, { payment: o.defaultPaymentBehaviour, login: o.defaultLoginBehaviour });
+  const customers = new CustomerDirectory(o.customers, {
+    payment: o.defaultPaymentBehaviour,
+    login: o.defaultLoginBehaviour,
+  });
   const world: SimWorld = {
     options: o,
     baseUrl: () => baseUrl,
@@ -89,9 +92,16 @@ export async function startVippsSimulator(options: VippsSimulatorOptions = {}): 
     ...loginRoutes(world),
     ...controlRoutes(world, control),
   ];
-  const server = await startHttpServer({ routes, faults: world.faults, clock, logger, requestLog: world.requestLog, lifetime: lifetime.signal }, o.host, o.port);
+  const server = await startHttpServer(
+    { routes, faults: world.faults, clock, logger, requestLog: world.requestLog, lifetime: lifetime.signal },
+    o.host,
+    o.port,
+  );
   baseUrl = server.url;
-  logger.info({ url: server.url, salesUnits: o.salesUnits.map((u) => u.msn) }, "Vipps MobilePay simulator listening");
+  logger.info(
+    { url: server.url, salesUnits: o.salesUnits.map((u) => u.msn) },
+    "Vipps MobilePay simulator listening",
+  );
 
   let closing: Promise<void> | undefined;
   return {

@@ -94,15 +94,21 @@ export const CIBA_PATHS = {
       requestBody: {
         required: true,
         content: {
-          "application/x-www-form-urlencoded": { schema: { $ref: "#/components/schemas/CibaAuthenticationRequest" } },
+          "application/x-www-form-urlencoded": {
+            schema: { $ref: "#/components/schemas/CibaAuthenticationRequest" },
+          },
         },
       },
       responses: {
         "200": {
           description: "Login request started",
-          content: { "application/json": { schema: { $ref: "#/components/schemas/CibaAuthenticationResponse" } } },
+          content: {
+            "application/json": { schema: { $ref: "#/components/schemas/CibaAuthenticationResponse" } },
+          },
         },
-        "400": oauthError("invalid_request, invalid_scope, unknown_user_id, error_code old_app / invalid_user"),
+        "400": oauthError(
+          "invalid_request, invalid_scope, unknown_user_id, error_code old_app / invalid_user",
+        ),
         "401": oauthError("invalid_client"),
         "403": oauthError("access_denied / unauthorized_client"),
         // Too many concurrent logins for this user; honour Retry-After.
@@ -118,7 +124,9 @@ export const CIBA_PATHS = {
       parameters: COMMON_PARAMETERS,
       requestBody: {
         required: true,
-        content: { "application/x-www-form-urlencoded": { schema: { $ref: "#/components/schemas/UserExistsRequest" } } },
+        content: {
+          "application/x-www-form-urlencoded": { schema: { $ref: "#/components/schemas/UserExistsRequest" } },
+        },
       },
       responses: {
         "200": {

@@ -6,7 +6,10 @@
 export const EXAMPLE_MSN = "123456";
 export const EXAMPLE_REFERENCE = "kasse1-20260821-000042";
 
-export function accessTokenBody(token = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.e30.sig", expiresIn = 3600): Record<string, string> {
+export function accessTokenBody(
+  token = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.e30.sig",
+  expiresIn = 3600,
+): Record<string, string> {
   return {
     token_type: "Bearer",
     expires_in: String(expiresIn),
@@ -22,7 +25,10 @@ export function amount(value: number, currency = "NOK"): { currency: string; val
   return { currency, value };
 }
 
-export function createPaymentBody(reference = EXAMPLE_REFERENCE, customerToken = "wbA8ceVRKkoYiQAVELHeFCC3Sn5dtNCvvEtVPiOT77j6wx7uR965AG6Q+q0ATP4="): Record<string, unknown> {
+export function createPaymentBody(
+  reference = EXAMPLE_REFERENCE,
+  customerToken = "wbA8ceVRKkoYiQAVELHeFCC3Sn5dtNCvvEtVPiOT77j6wx7uR965AG6Q+q0ATP4=",
+): Record<string, unknown> {
   return {
     amount: amount(4900),
     paymentMethod: { type: "WALLET" },
@@ -49,7 +55,12 @@ export function createPaymentBody(reference = EXAMPLE_REFERENCE, customerToken =
   };
 }
 
-export function aggregate(authorized: number, captured = 0, refunded = 0, cancelled = 0): Record<string, unknown> {
+export function aggregate(
+  authorized: number,
+  captured = 0,
+  refunded = 0,
+  cancelled = 0,
+): Record<string, unknown> {
   return {
     authorizedAmount: amount(authorized),
     capturedAmount: amount(captured),
@@ -71,7 +82,12 @@ export function paymentBody(state = "AUTHORIZED", reference = EXAMPLE_REFERENCE)
   };
 }
 
-export function modificationBody(captured: number, refunded = 0, cancelled = 0, reference = EXAMPLE_REFERENCE): Record<string, unknown> {
+export function modificationBody(
+  captured: number,
+  refunded = 0,
+  cancelled = 0,
+  reference = EXAMPLE_REFERENCE,
+): Record<string, unknown> {
   return {
     amount: amount(4900),
     state: "AUTHORIZED",
@@ -83,12 +99,32 @@ export function modificationBody(captured: number, refunded = 0, cancelled = 0, 
 
 export function paymentEventsBody(reference = EXAMPLE_REFERENCE): Record<string, unknown>[] {
   return [
-    { reference, pspReference: "p-1", name: "CREATED", amount: amount(4900), timestamp: "2026-08-21T10:00:00Z", idempotencyKey: `${reference}-create`, success: true },
-    { reference, pspReference: "p-2", name: "AUTHORIZED", amount: amount(4900), timestamp: "2026-08-21T10:00:20Z", idempotencyKey: null, success: true },
+    {
+      reference,
+      pspReference: "p-1",
+      name: "CREATED",
+      amount: amount(4900),
+      timestamp: "2026-08-21T10:00:00Z",
+      idempotencyKey: `${reference}-create`,
+      success: true,
+    },
+    {
+      reference,
+      pspReference: "p-2",
+      name: "AUTHORIZED",
+      amount: amount(4900),
+      timestamp: "2026-08-21T10:00:20Z",
+      idempotencyKey: null,
+      success: true,
+    },
   ];
 }
 
-export function problemBody(status: number, vippsCode?: string, title = "Bad Request"): Record<string, unknown> {
+export function problemBody(
+  status: number,
+  vippsCode?: string,
+  title = "Bad Request",
+): Record<string, unknown> {
   return {
     type: "https://developer.vippsmobilepay.com/docs/APIs/epayment-api/api-guide/errors",
     title,
@@ -137,6 +173,13 @@ export function userinfoBody(): Record<string, unknown> {
     phone_number: "4791234567",
     email: "ada@example.com",
     email_verified: true,
-    address: { street_address: "Robert Levins gate 5", postal_code: "0154", region: "Oslo", country: "NO", address_type: "home", default: true },
+    address: {
+      street_address: "Robert Levins gate 5",
+      postal_code: "0154",
+      region: "Oslo",
+      country: "NO",
+      address_type: "home",
+      default: true,
+    },
   };
 }

@@ -1,7 +1,15 @@
 import type { ErrorObject, ValidateFunction } from "ajv";
 import { CHECKED_IN_SCHEMA } from "./ciba-spec.js";
 import { findOperation } from "./path-match.js";
-import { adHocValidator, componentValidator, loadApi, type ApiName, type CompiledMedia, type Operation, type SecurityScheme } from "./spec-registry.js";
+import {
+  adHocValidator,
+  componentValidator,
+  loadApi,
+  type ApiName,
+  type CompiledMedia,
+  type Operation,
+  type SecurityScheme,
+} from "./spec-registry.js";
 
 /**
  * Contract validator: checks HTTP requests and responses against the official Vipps MobilePay
@@ -60,8 +68,10 @@ function describe(where: string, errors: ErrorObject[] | null | undefined): stri
   return (errors ?? []).map((e) => {
     const at = e.instancePath === "" ? where : `${where} ${e.instancePath}`;
     let extra = "";
-    if (e.keyword === "additionalProperties") extra = ` (${String((e.params as { additionalProperty?: unknown }).additionalProperty)})`;
-    if (e.keyword === "enum") extra = ` (${((e.params as { allowedValues?: unknown[] }).allowedValues ?? []).map(String).join(", ")})`;
+    if (e.keyword === "additionalProperties")
+      extra = ` (${String((e.params as { additionalProperty?: unknown }).additionalProperty)})`;
+    if (e.keyword === "enum")
+      extra = ` (${((e.params as { allowedValues?: unknown[] }).allowedValues ?? []).map(String).join(", ")})`;
     return `${at}: ${e.message ?? e.keyword}${extra}`;
   });
 }
@@ -107,22 +117,29 @@ function checkSecurity(op: Operation, headers: Map<string, string>): string[] {
   const schemeProblem = (s: SecurityScheme): string | undefined => {
     switch (s.kind) {
       case "bearer":
-        return authorization !== undefined && /^Bearer \S+$/.test(authorization) ? undefined : `Authorization: expected "Bearer <token>"`;
+        return authorization !== undefined && /^Bearer \S+$/.test(authorization)
+          ? undefined
+          : `Authorization: expected "Bearer <token>"`;
       case "basic": {
         const m = authorization === undefined ? null : /^Basic ([A-Za-z0-9+/]+={0,2})$/.exec(authorization);
         const decoded = m === null ? "" : Buffer.from(m[1] ?? "", "base64").toString("utf8");
-        return /^[^:]+:.+$/.test(decoded) ? undefined : `Authorization: expected "Basic base64(client_id:client_secret)"`;
+        return /^[^:]+:.+$/.test(decoded)
+          ? undefined
+          : `Authorization: expected "Basic base64(client_id:client_secret)"`;
       }
       case "api-key-header": {
         const value = headers.get(s.header.toLowerCase());
         if (value === undefined || value === "") return `${s.header}: required`;
         // Vipps needs the literal word Bearer even where the spec models it as an API key (API-NOTES §1.2).
-        if (s.header.toLowerCase() === "authorization" && !/^Bearer \S+$/.test(value)) return `Authorization: expected "Bearer <token>"`;
+        if (s.header.toLowerCase() === "authorization" && !/^Bearer \S+$/.test(value))
+          return `Authorization: expected "Bearer <token>"`;
         return undefined;
       }
     }
   };
-  const alternatives = op.security.map((all) => all.map(schemeProblem).filter((p): p is string => p !== undefined));
+  const alternatives = op.security.map((all) =>
+    all.map(schemeProblem).filter((p): p is string => p !== undefined),
+  );
   if (alternatives.some((problems) => problems.length === 0)) return [];
   return [`authentication: ${alternatives.map((p) => p.join(" and ")).join("; or ")}`];
 }
@@ -132,10 +149,15 @@ function isEmptyBody(body: unknown): boolean {
 }
 
 const baseType = (contentType: string): string => (contentType.split(";")[0] ?? "").trim().toLowerCase();
-const isJsonType = (type: string): boolean => type === "application/json" || /^application\/[\w.+-]+\+json$/.test(type);
+const isJsonType = (type: string): boolean =>
+  type === "application/json" || /^application\/[\w.+-]+\+json$/.test(type);
 
-function pickMedia(contents: readonly CompiledMedia[], contentType: string | undefined): CompiledMedia | undefined {
-  if (contentType === undefined) return contents.find((c) => isJsonType(baseType(c.mediaType))) ?? contents[0];
+function pickMedia(
+  contents: readonly CompiledMedia[],
+  contentType: string | undefined,
+): CompiledMedia | undefined {
+  if (contentType === undefined)
+    return contents.find((c) => isJsonType(baseType(c.mediaType))) ?? contents[0];
   const wanted = baseType(contentType);
   return (
     contents.find((c) => baseType(c.mediaType) === wanted) ??
@@ -145,11 +167,21 @@ function pickMedia(contents: readonly CompiledMedia[], contentType: string | und
 }
 
 /** Parses a body for its media type; returns the value or a problem line. */
-function parseBody(body: unknown, mediaType: string, where: string): { value: unknown } | { problem: string } {
+function parseBody(
+  body: unknown,
+  mediaType: string,
+  where: string,
+): { value: unknown } | { problem: string } {
   const type = baseType(mediaType);
-  const text = typeof body === "string" ? body : body instanceof Uint8Array ? Buffer.from(body).toString("utf8") : undefined;
+  const text =
+    typeof body === "string"
+      ? body
+      : body instanceof Uint8Array
+        ? Buffer.from(body).toString("utf8")
+        : undefined;
   if (type === "application/x-www-form-urlencoded") {
-    const params = text !== undefined ? new URLSearchParams(text) : body instanceof URLSearchParams ? body : undefined;
+    const params =
+      text !== undefined ? new URLSearchParams(text) : body instanceof URLSearchParams ? body : undefined;
     if (params === undefined) return { value: body };
     const record: Record<string, string> = {};
     for (const [name, value] of params) {
@@ -159,7 +191,10 @@ function parseBody(body: unknown, mediaType: string, where: string): { value: un
     return { value: record };
   }
   if (isJsonType(type) || type === "*/*") {
-    if (text === undefined) return body instanceof URLSearchParams ? { problem: `${where}: expected JSON, got a form` } : { value: body };
+    if (text === undefined)
+      return body instanceof URLSearchParams
+        ? { problem: `${where}: expected JSON, got a form` }
+        : { value: body };
     try {
       return { value: JSON.parse(text) as unknown };
     } catch {
@@ -169,10 +204,17 @@ function parseBody(body: unknown, mediaType: string, where: string): { value: un
   return { value: undefined };
 }
 
-function checkBody(contents: readonly CompiledMedia[], contentType: string | undefined, body: unknown, where: string): string[] {
+function checkBody(
+  contents: readonly CompiledMedia[],
+  contentType: string | undefined,
+  body: unknown,
+  where: string,
+): string[] {
   const media = pickMedia(contents, contentType);
   if (media === undefined) {
-    return [`${where}: content type ${contentType ?? "(none)"} not documented (${contents.map((c) => c.mediaType).join(", ")})`];
+    return [
+      `${where}: content type ${contentType ?? "(none)"} not documented (${contents.map((c) => c.mediaType).join(", ")})`,
+    ];
   }
   const parsed = parseBody(body, contentType ?? media.mediaType, where);
   if ("problem" in parsed) return [parsed.problem];
@@ -181,7 +223,12 @@ function checkBody(contents: readonly CompiledMedia[], contentType: string | und
   return run(media.validate, parsed.value, where);
 }
 
-export function validateRequest(api: ApiName, method: string, concretePath: string, parts: RequestParts = {}): string[] {
+export function validateRequest(
+  api: ApiName,
+  method: string,
+  concretePath: string,
+  parts: RequestParts = {},
+): string[] {
   const found = findOperation(api, method, concretePath);
   if (typeof found === "string") return [found];
   const { op, pathParams, search } = found;
@@ -191,17 +238,25 @@ export function validateRequest(api: ApiName, method: string, concretePath: stri
 
   for (const p of op.parameters) {
     const where = `${p.in} parameter ${p.name}`;
-    const raw = p.in === "header" ? headers.get(p.name.toLowerCase()) : p.in === "path" ? pathParams.get(p.name) : query.get(p.name)?.[0];
+    const raw =
+      p.in === "header"
+        ? headers.get(p.name.toLowerCase())
+        : p.in === "path"
+          ? pathParams.get(p.name)
+          : query.get(p.name)?.[0];
     if (raw === undefined) {
       if (p.required) problems.push(`${where}: required`);
       continue;
     }
-    if (p.in === "query" && (query.get(p.name)?.length ?? 0) > 1) problems.push(`${where}: given more than once`);
+    if (p.in === "query" && (query.get(p.name)?.length ?? 0) > 1)
+      problems.push(`${where}: given more than once`);
     problems.push(...run(p.validate, coerce(raw, p.type), where));
   }
   const known = new Set(op.parameters.filter((p) => p.in === "query").map((p) => p.name));
-  for (const name of query.keys()) if (!known.has(name)) problems.push(`query parameter ${name}: not in the spec`);
-  for (const name of op.forbiddenHeaders) if (headers.has(name.toLowerCase())) problems.push(`header ${name}: must not be sent to this endpoint`);
+  for (const name of query.keys())
+    if (!known.has(name)) problems.push(`query parameter ${name}: not in the spec`);
+  for (const name of op.forbiddenHeaders)
+    if (headers.has(name.toLowerCase())) problems.push(`header ${name}: must not be sent to this endpoint`);
   problems.push(...checkSecurity(op, headers));
 
   const where = "request body";
@@ -217,12 +272,19 @@ export function validateRequest(api: ApiName, method: string, concretePath: stri
   return problems;
 }
 
-export function validateResponse(api: ApiName, method: string, concretePath: string, status: number, parts: ResponseParts = {}): string[] {
+export function validateResponse(
+  api: ApiName,
+  method: string,
+  concretePath: string,
+  status: number,
+  parts: ResponseParts = {},
+): string[] {
   const found = findOperation(api, method, concretePath);
   if (typeof found === "string") return [found];
   const { op } = found;
   const key = String(status);
-  const documented = op.responses.get(key) ?? op.responses.get(`${key[0] ?? ""}XX`) ?? op.responses.get("default");
+  const documented =
+    op.responses.get(key) ?? op.responses.get(`${key[0] ?? ""}XX`) ?? op.responses.get("default");
   const where = `response ${status} body`;
   const empty = isEmptyBody(parts.body);
   const generic = (): string[] => {
@@ -230,10 +292,14 @@ export function validateResponse(api: ApiName, method: string, concretePath: str
     const ct = parts.contentType === undefined ? "application/json" : parts.contentType;
     if (!isJsonType(baseType(ct))) return [`${where}: error body must be JSON, got ${ct}`];
     const parsed = parseBody(parts.body, "application/json", where);
-    return "problem" in parsed ? [parsed.problem] : run(loadApi(api).genericError, parsed.value, `${where} (${api} error)`);
+    return "problem" in parsed
+      ? [parsed.problem]
+      : run(loadApi(api).genericError, parsed.value, `${where} (${api} error)`);
   };
   if (documented === undefined) {
-    return GENERIC_STATUSES.has(status) ? generic() : [`status ${status} is not documented for ${op.method} ${op.template}`];
+    return GENERIC_STATUSES.has(status)
+      ? generic()
+      : [`status ${status} is not documented for ${op.method} ${op.template}`];
   }
   if (documented.length === 0) {
     if (status < 400) return empty ? [] : [`${where}: none documented, got one`];
@@ -247,7 +313,9 @@ const checkedIn = (): ValidateFunction => adHocValidator(CHECKED_IN_SCHEMA);
 
 /** Checks a webhook body Vipps would POST for `event` (the registered event name). */
 export function validateWebhookPayload(event: string, body: unknown): string[] {
-  const parsed = isEmptyBody(body) ? { problem: "webhook body: required" } : parseBody(body, "application/json", "webhook body");
+  const parsed = isEmptyBody(body)
+    ? { problem: "webhook body: required" }
+    : parseBody(body, "application/json", "webhook body");
   if ("problem" in parsed) return [parsed.problem];
   if (event === "user.checked-in.v1") return run(checkedIn(), parsed.value, "webhook body");
   const m = /^epayments\.payment\.([a-z]+)\.v1$/.exec(event);
@@ -255,6 +323,7 @@ export function validateWebhookPayload(event: string, body: unknown): string[] {
   const problems = run(componentValidator("epayment", "WebhookEvent"), parsed.value, "webhook body");
   const name = (parsed.value as { name?: unknown } | null)?.name;
   const expected = (m[1] ?? "").toUpperCase();
-  if (typeof name === "string" && name !== expected) problems.push(`webhook body /name: ${name} does not match event ${event}`);
+  if (typeof name === "string" && name !== expected)
+    problems.push(`webhook body /name: ${name} does not match event ${event}`);
   return problems;
 }

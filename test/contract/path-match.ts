@@ -57,4 +57,3 @@ export function findOperation(api: ApiName, method: string, concretePath: string
   const pathParams = new Map(names.map((name, i) => [name, decodeURIComponent(chosen.m[i + 1] ?? "")]));
   return { op: chosen.op, pathParams, search };
 }
-

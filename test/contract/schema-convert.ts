@@ -89,7 +89,10 @@ export function convertSchema(api: string, schema: unknown): JsonSchema {
     switch (key) {
       case "properties":
         out.properties = Object.fromEntries(
-          Object.entries(value as Record<string, unknown>).map(([name, sub]) => [name, convertSchema(api, sub)]),
+          Object.entries(value as Record<string, unknown>).map(([name, sub]) => [
+            name,
+            convertSchema(api, sub),
+          ]),
         );
         break;
       case "items":

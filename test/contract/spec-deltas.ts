@@ -39,7 +39,8 @@ function epayment(doc: RawDoc): void {
   const schemas = node(doc, "components", "schemas");
   // SOURCES: `receipt` is an external $ref to raw.githubusercontent.com/…/order-management…
   // #/components/schemas/Receipt; the vendored order-management.yaml has the same schema.
-  node(schemas, "CreatePaymentRequest", "properties", "receipt").$ref = "order-management.yaml#/components/schemas/Receipt";
+  node(schemas, "CreatePaymentRequest", "properties", "receipt").$ref =
+    "order-management.yaml#/components/schemas/Receipt";
   // SOURCES: reference is `^[a-zA-Z0-9-]{8,50}$` here and 8–64 live. Deliberately NOT relaxed:
   // staying ≤ 50 satisfies both (NOTES §6.1).
   // NOTES §1.2: MSNs are 4–7 digits; the copy's `^[0-9]{4,6}$` is older.
@@ -79,7 +80,11 @@ function epayment(doc: RawDoc): void {
     instance: { type: "string" },
     extraDetails: {
       type: "array",
-      items: { type: "object", required: ["name", "reason"], properties: { name: { type: "string" }, reason: { type: "string" } } },
+      items: {
+        type: "object",
+        required: ["name", "reason"],
+        properties: { name: { type: "string" }, reason: { type: "string" } },
+      },
     },
   });
   // SOURCES: `captureGuaranteedUntil` (Aug 2026) on GET payment and on the authorized webhook.
@@ -121,15 +126,25 @@ function login(doc: RawDoc): void {
   const token = node(paths, "/access-management-1.0/access/oauth2/token", "post");
   const form = node(token, "requestBody", "content", "application/x-www-form-urlencoded");
   form.schema = {
-    if: { type: "object", properties: { grant_type: { const: "urn:openid:params:grant-type:ciba" } }, required: ["grant_type"] },
+    if: {
+      type: "object",
+      properties: { grant_type: { const: "urn:openid:params:grant-type:ciba" } },
+      required: ["grant_type"],
+    },
     then: { $ref: "#/components/schemas/CibaTokenRequest" },
     else: form.schema,
   };
   // CIBA poll errors are 400 { error: authorization_pending | slow_down | access_denied |
   // expired_token | … } (NOTES §8 step 4, CIBA poll mode), not documented in the copy.
   const responses = node(token, "responses");
-  responses["400"] = { description: "OAuth error", content: { "application/json": { schema: OAUTH_ERROR_SCHEMA } } };
-  responses["401"] = { description: "OAuth error", content: { "application/json": { schema: OAUTH_ERROR_SCHEMA } } };
+  responses["400"] = {
+    description: "OAuth error",
+    content: { "application/json": { schema: OAUTH_ERROR_SCHEMA } },
+  };
+  responses["401"] = {
+    description: "OAuth error",
+    content: { "application/json": { schema: OAUTH_ERROR_SCHEMA } },
+  };
   // Spec defect: `id_token` is typed integer; it is a JWS string (NOTES §8 step 4).
   node(schemas, "OauthTokenResponse", "properties").id_token = { type: "string", minLength: 1 };
   // The discovery document advertises the CIBA and userinfo endpoints we use (NOTES §8 step 1).
@@ -152,7 +167,9 @@ function userinfo(doc: RawDoc): void {
   // the subscription key must not be sent (it can give 401), although the 2023 copy lists it.
   // The sub-based variant (/userinfo/{sub}) keeps the copy's parameters (UNVERIFIED, NOTES §8).
   const op = node(doc, "paths", "/vipps-userinfo-api/userinfo/", "get");
-  op.parameters = (op.parameters as { $ref?: string }[]).filter((p) => p.$ref !== "#/components/parameters/Ocp-Apim-Subscription-Key");
+  op.parameters = (op.parameters as { $ref?: string }[]).filter(
+    (p) => p.$ref !== "#/components/parameters/Ocp-Apim-Subscription-Key",
+  );
   op["x-forbidden-headers"] = ["Ocp-Apim-Subscription-Key"];
 }
 

@@ -42,7 +42,8 @@ export interface Operation {
   readonly template: string;
   readonly operationId: string;
   readonly parameters: readonly CompiledParameter[];
-  readonly requestBody: { readonly required: boolean; readonly contents: readonly CompiledMedia[] } | undefined;
+  readonly requestBody:
+    { readonly required: boolean; readonly contents: readonly CompiledMedia[] } | undefined;
   /** Keyed by status code, `1XX`…`5XX` or `default`; `contents` empty when no body is documented. */
   readonly responses: ReadonlyMap<string, readonly CompiledMedia[]>;
   /** Alternatives (OR) of schemes that must all hold (AND); empty = no authentication. */
@@ -87,7 +88,9 @@ function deref(doc: RawDoc, value: unknown): Record<string, unknown> {
 function basePathOf(doc: RawDoc): string {
   const servers = doc.servers;
   if (!Array.isArray(servers) || servers.length === 0) return "";
-  const paths = new Set(servers.map((s) => new URL(String((s as { url: unknown }).url)).pathname.replace(/\/+$/, "")));
+  const paths = new Set(
+    servers.map((s) => new URL(String((s as { url: unknown }).url)).pathname.replace(/\/+$/, "")),
+  );
   if (paths.size !== 1) throw new Error("spec: servers disagree on the base path");
   return [...paths][0] ?? "";
 }
@@ -136,14 +139,18 @@ class SpecCompiler {
 
   security(raw: unknown): SecurityScheme[][] {
     if (!Array.isArray(raw)) return [];
-    const schemes = isRecord(this.doc.components) && isRecord(this.doc.components.securitySchemes) ? this.doc.components.securitySchemes : {};
+    const schemes =
+      isRecord(this.doc.components) && isRecord(this.doc.components.securitySchemes)
+        ? this.doc.components.securitySchemes
+        : {};
     return raw.map((requirement) =>
       Object.keys(requirement as Record<string, unknown>).flatMap((name): SecurityScheme[] => {
         const s = schemes[name];
         if (!isRecord(s)) throw new Error(`${this.api}: unknown security scheme ${name}`);
         if (s.type === "http" && s.scheme === "bearer") return [{ kind: "bearer", name }];
         if (s.type === "http" && s.scheme === "basic") return [{ kind: "basic", name }];
-        if (s.type === "apiKey" && s.in === "header") return [{ kind: "api-key-header", name, header: String(s.name) }];
+        if (s.type === "apiKey" && s.in === "header")
+          return [{ kind: "api-key-header", name, header: String(s.name) }];
         return [];
       }),
     );
@@ -163,12 +170,20 @@ class SpecCompiler {
           template: `${basePath}${path}`,
           operationId: typeof op.operationId === "string" ? op.operationId : `${method} ${path}`,
           parameters: this.parameters(item.parameters, op.parameters),
-          requestBody: body === undefined ? undefined : { required: body.required === true, contents: this.contents(body.content) },
+          requestBody:
+            body === undefined
+              ? undefined
+              : { required: body.required === true, contents: this.contents(body.content) },
           responses: new Map(
-            Object.entries(isRecord(op.responses) ? op.responses : {}).map(([status, r]) => [status, this.contents(deref(this.doc, r).content)]),
+            Object.entries(isRecord(op.responses) ? op.responses : {}).map(([status, r]) => [
+              status,
+              this.contents(deref(this.doc, r).content),
+            ]),
           ),
           security: this.security(op.security ?? this.doc.security),
-          forbiddenHeaders: Array.isArray(op["x-forbidden-headers"]) ? op["x-forbidden-headers"].map(String) : [],
+          forbiddenHeaders: Array.isArray(op["x-forbidden-headers"])
+            ? op["x-forbidden-headers"].map(String)
+            : [],
         });
       }
     }
@@ -182,7 +197,12 @@ function genericErrorSchema(api: ApiName): unknown {
     case "epayment":
       return { $ref: "#/components/schemas/Problem" };
     case "qr":
-      return { anyOf: [{ $ref: "#/components/schemas/QrErrorResponse" }, { $ref: "#/components/schemas/CustomerExchangeErrorResponse" }] };
+      return {
+        anyOf: [
+          { $ref: "#/components/schemas/QrErrorResponse" },
+          { $ref: "#/components/schemas/CustomerExchangeErrorResponse" },
+        ],
+      };
     case "webhooks":
       return { $ref: "#/components/schemas/ProblemDetails" };
     case "login":
@@ -220,7 +240,10 @@ function load(): Registry {
     const doc = parse(readFileSync(new URL(`${name}.yaml`, SPEC_DIR), "utf8")) as RawDoc;
     applyDeltas(name, doc);
     const schemas = node(doc, "components", "schemas");
-    ajv.addSchema({ $id: docId(name), $defs: Object.fromEntries(Object.entries(schemas).map(([k, v]) => [k, convertSchema(name, v)])) });
+    ajv.addSchema({
+      $id: docId(name),
+      $defs: Object.fromEntries(Object.entries(schemas).map(([k, v]) => [k, convertSchema(name, v)])),
+    });
     docs.set(name, doc);
   }
   const apis = new Map<ApiName, LoadedApi>();
@@ -228,7 +251,12 @@ function load(): Registry {
     const doc = docs.get(name) as RawDoc;
     const compiler = new SpecCompiler(ajv, name, doc);
     const basePath = basePathOf(doc);
-    apis.set(name, { name, basePath, operations: compiler.operations(basePath), genericError: compiler.schema(genericErrorSchema(name)) });
+    apis.set(name, {
+      name,
+      basePath,
+      operations: compiler.operations(basePath),
+      genericError: compiler.schema(genericErrorSchema(name)),
+    });
   }
   return { ajv, apis };
 }

@@ -29,8 +29,13 @@ describe("status ticket at boot (printer.statusTicketAtBoot)", () => {
   });
 
   it("prints version, till and the QR when the daemon starts", async () => {
-    await vi.waitFor(() => expect(printer.sessions.length).toBeGreaterThan(0), { timeout: 20_000, interval: 200 });
-    const decoded = decodeEscPos(printer.sessions.reduce((all, s) => Buffer.concat([all, s]), Buffer.alloc(0)));
+    await vi.waitFor(() => expect(printer.sessions.length).toBeGreaterThan(0), {
+      timeout: 20_000,
+      interval: 200,
+    });
+    const decoded = decodeEscPos(
+      printer.sessions.reduce((all, s) => Buffer.concat([all, s]), Buffer.alloc(0)),
+    );
     const text = decoded.lines.join("\n");
     expect(text).toContain("pos-agent 0.1.0");
     expect(text).toContain(system.tillId);

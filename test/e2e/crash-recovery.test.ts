@@ -46,7 +46,12 @@ describe("crash recovery: kill -9 at each journal step", () => {
         log: { level: "debug" },
       },
     });
-    register = createReferenceRegister({ path: cable.b, heartbeatIntervalMs: 1_000, reopenMinMs: 100, reopenMaxMs: 1_000 });
+    register = createReferenceRegister({
+      path: cable.b,
+      heartbeatIntervalMs: 1_000,
+      reopenMinMs: 100,
+      reopenMaxMs: 1_000,
+    });
     register.link.onStateChange((state) => {
       if (state === "up") helloExchanges++;
     });
@@ -76,13 +81,20 @@ describe("crash recovery: kill -9 at each journal step", () => {
     await vi.waitFor(() => expect(helloExchanges).toBeGreaterThan(before), { timeout: 20_000 });
   };
   const requestsFor = (endpoint: string, reference?: string) =>
-    system.sim.control.requests().filter((r) => r.endpoint === endpoint && (reference === undefined || r.reference === reference));
-  const paymentOf = (reference: string | undefined) => system.sim.control.payments().find((p) => p.reference === reference);
+    system.sim.control
+      .requests()
+      .filter((r) => r.endpoint === endpoint && (reference === undefined || r.reference === reference));
+  const paymentOf = (reference: string | undefined) =>
+    system.sim.control.payments().find((p) => p.reference === reference);
   const receiptsFor = (reference: string): string[] =>
     printer.sessions.map((s) => decodeEscPos(s).lines.join("\n")).filter((text) => text.includes(reference));
 
   /** The money and the register agree, and the capture happened exactly once. */
-  const assertCapturedOnce = (reference: string | undefined, total: number, final: { state: string; capturedAmount?: number }): void => {
+  const assertCapturedOnce = (
+    reference: string | undefined,
+    total: number,
+    final: { state: string; capturedAmount?: number },
+  ): void => {
     const payment = paymentOf(reference);
     expect(payment?.captured).toBe(total);
     expect(payment?.events.filter((e) => e.name === "CAPTURED")).toHaveLength(1);
@@ -97,7 +109,13 @@ describe("crash recovery: kill -9 at each journal step", () => {
     await register.pay(basket.saleId);
     system.sim.control.setCustomer("4792000001", { payment: { action: "approve", afterMs: 4_000 } });
     system.sim.control.scan({ msisdn: "4792000001", qrContent: system.qrContent });
-    await vi.waitFor(() => expect(requestsFor("epayment.create").filter((r) => r.status === "dropped").length).toBeGreaterThan(0), { timeout: 20_000, interval: 5 });
+    await vi.waitFor(
+      () =>
+        expect(requestsFor("epayment.create").filter((r) => r.status === "dropped").length).toBeGreaterThan(
+          0,
+        ),
+      { timeout: 20_000, interval: 5 },
+    );
     await agent?.crash();
     system.sim.control.clearFaults();
 
@@ -118,8 +136,16 @@ describe("crash recovery: kill -9 at each journal step", () => {
     await register.sell(basket);
     await register.pay(basket.saleId);
     system.sim.control.scan({ msisdn: "4792000002", qrContent: system.qrContent });
-    const reference = (await register.waitForSale(basket.saleId, (m) => m.state === "payment_requested", 20_000)).reference;
-    await vi.waitFor(() => expect(requestsFor("epayment.capture").filter((r) => r.status === "dropped").length).toBeGreaterThan(0), { timeout: 20_000, interval: 5 });
+    const reference = (
+      await register.waitForSale(basket.saleId, (m) => m.state === "payment_requested", 20_000)
+    ).reference;
+    await vi.waitFor(
+      () =>
+        expect(requestsFor("epayment.capture").filter((r) => r.status === "dropped").length).toBeGreaterThan(
+          0,
+        ),
+      { timeout: 20_000, interval: 5 },
+    );
     expect(paymentOf(reference)).toMatchObject({ state: "AUTHORIZED", captured: 0 });
     await agent?.crash();
     system.sim.control.clearFaults();
@@ -137,9 +163,15 @@ describe("crash recovery: kill -9 at each journal step", () => {
     await register.pay(basket.saleId);
     system.sim.control.setCustomer("4792000003", { payment: { action: "approve", afterMs: 1_500 } });
     system.sim.control.scan({ msisdn: "4792000003", qrContent: system.qrContent });
-    const requested = await register.waitForSale(basket.saleId, (m) => m.state === "payment_requested", 20_000);
+    const requested = await register.waitForSale(
+      basket.saleId,
+      (m) => m.state === "payment_requested",
+      20_000,
+    );
     await cable.unplug();
-    await vi.waitFor(() => expect(paymentOf(requested.reference)?.captured).toBe(basket.total), { timeout: 20_000 });
+    await vi.waitFor(() => expect(paymentOf(requested.reference)?.captured).toBe(basket.total), {
+      timeout: 20_000,
+    });
     await agent?.crash();
 
     agent = startAgentProcess(system.configFile, logFile());
@@ -157,7 +189,10 @@ describe("crash recovery: kill -9 at each journal step", () => {
     await register.pay(basket.saleId);
     system.sim.control.scan({ msisdn: "4792000004", qrContent: system.qrContent });
     const final = await register.waitForSale(basket.saleId, undefined, 20_000);
-    await vi.waitFor(() => expect(printer.sessions.length).toBeGreaterThan(sessionsBefore), { timeout: 20_000, interval: 5 });
+    await vi.waitFor(() => expect(printer.sessions.length).toBeGreaterThan(sessionsBefore), {
+      timeout: 20_000,
+      interval: 5,
+    });
     await agent?.crash();
     printer.state = "online";
 

@@ -13,13 +13,17 @@ describe("pos-agent demo", () => {
     expect(result.code).toBe(EXIT.OK);
   }, 130_000);
 
-  it.each(["member", "enroll"])("--loyalty %s shows the seed's sequence: identified member, member prices, paid", async (flow) => {
-    const result = await runCli(["demo", "--sales", "1", "--loyalty", flow], { timeoutMs: 120_000 });
-    expect(result.stdout).toMatch(/customer_identified kr 86,50 — member \S+/);
-    expect(result.stdout).toContain("member prices: kr 77,85");
-    expect(result.stdout).toMatch(/captured kr 77,85 — member \S+.*final/);
-    expect(result.code).toBe(EXIT.OK);
-  }, 130_000);
+  it.each(["member", "enroll"])(
+    "--loyalty %s shows the seed's sequence: identified member, member prices, paid",
+    async (flow) => {
+      const result = await runCli(["demo", "--sales", "1", "--loyalty", flow], { timeoutMs: 120_000 });
+      expect(result.stdout).toMatch(/customer_identified kr 86,50 — member \S+/);
+      expect(result.stdout).toContain("member prices: kr 77,85");
+      expect(result.stdout).toMatch(/captured kr 77,85 — member \S+.*final/);
+      expect(result.code).toBe(EXIT.OK);
+    },
+    130_000,
+  );
 
   it("refuses a bad --sales", async () => {
     const result = await runCli(["demo", "--sales", "0"]);

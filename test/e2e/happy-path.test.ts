@@ -11,7 +11,9 @@ describe("end to end: a sale over real parts", () => {
   });
 
   it("fetches the access token at start, so the first customer does not wait for it", async () => {
-    const tokenRequests = (): number => e2e.system.sim.control.requests().filter((r) => r.endpoint === "accesstoken" && r.status === 200).length;
+    const tokenRequests = (): number =>
+      e2e.system.sim.control.requests().filter((r) => r.endpoint === "accesstoken" && r.status === 200)
+        .length;
     const before = tokenRequests();
     await e2e.restartAgent();
     await vi.waitFor(() => expect(tokenRequests()).toBe(before + 1), { timeout: 5_000, interval: 50 });
@@ -29,7 +31,9 @@ describe("end to end: a sale over real parts", () => {
     const payment = e2e.system.sim.control.payments().find((p) => p.reference === final.reference);
     expect(payment?.captured).toBe(6150);
     // Exactly two ePayment calls when the webhook arrives in time: create and capture.
-    const calls = e2e.system.sim.control.requests().filter((r) => r.reference === final.reference && r.endpoint.startsWith("epayment"));
+    const calls = e2e.system.sim.control
+      .requests()
+      .filter((r) => r.reference === final.reference && r.endpoint.startsWith("epayment"));
     expect(calls.map((r) => r.endpoint)).toEqual(["epayment.create", "epayment.capture"]);
   });
 });

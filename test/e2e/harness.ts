@@ -27,7 +27,9 @@ export interface E2E {
   stop(): Promise<void>;
 }
 
-export async function startE2E(options: { system?: Partial<SystemOptions>; parts?: AgentParts } = {}): Promise<E2E> {
+export async function startE2E(
+  options: { system?: Partial<SystemOptions>; parts?: AgentParts } = {},
+): Promise<E2E> {
   const dir = tempDir("pos-e2e-");
   const broker = await startMosquitto();
   const cable = await createPtyPair({ a: join(dir.path, "agent-tty"), b: join(dir.path, "register-tty") });
@@ -37,13 +39,29 @@ export async function startE2E(options: { system?: Partial<SystemOptions>; parts
     mqttProtocol: 5,
     registerPath: cable.a,
     ...options.system,
-    config: { ...options.system?.config, register: { heartbeatIntervalMs: 1_000, reopenMinMs: 100, reopenMaxMs: 1_000, ...options.system?.config?.register } },
+    config: {
+      ...options.system?.config,
+      register: {
+        heartbeatIntervalMs: 1_000,
+        reopenMinMs: 100,
+        reopenMaxMs: 1_000,
+        ...options.system?.config?.register,
+      },
+    },
   });
-  const register = createReferenceRegister({ path: cable.b, heartbeatIntervalMs: 1_000, reopenMinMs: 100, reopenMaxMs: 1_000 });
+  const register = createReferenceRegister({
+    path: cable.b,
+    heartbeatIntervalMs: 1_000,
+    reopenMinMs: 100,
+    reopenMaxMs: 1_000,
+  });
   register.start();
   /** The agent as `pos-agent run` builds it: devices from the config, plus the caller's parts. */
   const agentWith = async (parts: AgentParts | undefined): Promise<RunningAgent> =>
-    startAgent(system.loaded, { ...(await devicesFromConfig(system.loaded.config, silentLogger(), systemClock)), ...parts });
+    startAgent(system.loaded, {
+      ...(await devicesFromConfig(system.loaded.config, silentLogger(), systemClock)),
+      ...parts,
+    });
   const e2e: E2E = {
     dir: dir.path,
     system,
@@ -75,7 +93,12 @@ export function newBasket(total?: number): Basket {
   saleCounter++;
   const saleId = `E2E-${process.pid}-${saleCounter}`;
   if (total !== undefined) {
-    return { saleId, currency: "NOK", total, lines: [{ id: "sku-x", name: "Vare", quantity: "1", unitPrice: total, total, vatRate: 2500 }] };
+    return {
+      saleId,
+      currency: "NOK",
+      total,
+      lines: [{ id: "sku-x", name: "Vare", quantity: "1", unitPrice: total, total, vatRate: 2500 }],
+    };
   }
   return {
     saleId,

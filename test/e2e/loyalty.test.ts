@@ -35,12 +35,24 @@ describe("end to end: loyalty", () => {
     });
     const db = openDatabase(join(e2e.system.loaded.config.storage.directory, JOURNAL_FILE));
     const now = Date.now();
-    new MemberStore(db).write({ memberId: "M-77", msisdn: "4793000001", tier: "gold", displayName: "Kari", enrolledAt: now, lastSeenAt: now });
+    new MemberStore(db).write({
+      memberId: "M-77",
+      msisdn: "4793000001",
+      tier: "gold",
+      displayName: "Kari",
+      enrolledAt: now,
+      lastSeenAt: now,
+    });
     db.close();
     events = await mqtt.connectAsync(e2e.broker.url);
     const { loaded } = e2e.system;
-    await events.subscribeAsync(tillTopic(loaded.config.mqtt.topicPrefix, loaded.config.vipps.msn, loaded.config.till.id, "sales"), { qos: 1 });
-    events.on("message", (_topic, payload) => saleEvents.push(JSON.parse(payload.toString("utf8")) as SaleEventMessage));
+    await events.subscribeAsync(
+      tillTopic(loaded.config.mqtt.topicPrefix, loaded.config.vipps.msn, loaded.config.till.id, "sales"),
+      { qos: 1 },
+    );
+    events.on("message", (_topic, payload) =>
+      saleEvents.push(JSON.parse(payload.toString("utf8")) as SaleEventMessage),
+    );
   }, 60_000);
   afterAll(async () => {
     await events?.endAsync();
@@ -50,7 +62,8 @@ describe("end to end: loyalty", () => {
 
   const receiptText = (reference: string): string =>
     printer.sessions.map((s) => decodeEscPos(s).lines.join("\n")).find((t) => t.includes(reference)) ?? "";
-  const eventFor = (reference: string | undefined) => saleEvents.find((e) => e.reference === reference && e.type === "sale.captured");
+  const eventFor = (reference: string | undefined) =>
+    saleEvents.find((e) => e.reference === reference && e.type === "sale.captured");
 
   it("a member: identified, member prices applied, paid; the member id on the receipt and the sale event", async () => {
     const basket = newBasket();
@@ -59,11 +72,19 @@ describe("end to end: loyalty", () => {
     scan(e2e, "4793000001");
     const identified = await e2e.register.waitForSale(basket.saleId, (m) => m.member !== undefined, 20_000);
     expect(identified).toMatchObject({ state: "customer_identified", member: { id: "M-77", tier: "gold" } });
-    const memberBasket = { ...basket, lines: basket.lines.map((l) => ({ ...l, total: l.total - 100, discount: 100 })), total: basket.total - 200 };
+    const memberBasket = {
+      ...basket,
+      lines: basket.lines.map((l) => ({ ...l, total: l.total - 100, discount: 100 })),
+      total: basket.total - 200,
+    };
     expect(await e2e.register.sell(memberBasket)).toEqual({ acked: true });
     expect(await e2e.register.pay(basket.saleId, memberBasket.total)).toEqual({ acked: true });
     const final = await e2e.register.waitForSale(basket.saleId, undefined, 20_000);
-    expect(final).toMatchObject({ state: "captured", capturedAmount: basket.total - 200, member: { id: "M-77" } });
+    expect(final).toMatchObject({
+      state: "captured",
+      capturedAmount: basket.total - 200,
+      member: { id: "M-77" },
+    });
     await e2e.register.waitForReceipt(basket.saleId, 20_000);
     expect(receiptText(final.reference ?? "?")).toContain("M-77");
     await expect.poll(() => eventFor(final.reference)?.memberId, { timeout: 20_000 }).toBe("M-77");

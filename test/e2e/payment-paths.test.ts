@@ -12,7 +12,8 @@ describe("end to end: payment paths", () => {
     await e2e?.stop();
   });
 
-  const payment = (reference: string | undefined) => e2e.system.sim.control.payments().find((p) => p.reference === reference);
+  const payment = (reference: string | undefined) =>
+    e2e.system.sim.control.payments().find((p) => p.reference === reference);
 
   it("scan before pay: the held token is used when the cashier asks for payment", async () => {
     const basket = newBasket();
@@ -52,7 +53,11 @@ describe("end to end: payment paths", () => {
     await e2e.register.sell(basket);
     await e2e.register.pay(basket.saleId);
     scan(e2e, "4790000004");
-    const requested = await e2e.register.waitForSale(basket.saleId, (m) => m.state === "payment_requested", 20_000);
+    const requested = await e2e.register.waitForSale(
+      basket.saleId,
+      (m) => m.state === "payment_requested",
+      20_000,
+    );
     expect(await e2e.register.cancel(basket.saleId)).toEqual({ acked: true });
     const final = await e2e.register.waitForSale(basket.saleId, undefined, 20_000);
     expect(final).toMatchObject({ state: "cancelled", final: true });
@@ -65,7 +70,11 @@ describe("end to end: payment paths", () => {
     await e2e.register.sell(basket);
     await e2e.register.pay(basket.saleId);
     scan(e2e, "4790000005");
-    const requested = await e2e.register.waitForSale(basket.saleId, (m) => m.state === "payment_requested", 20_000);
+    const requested = await e2e.register.waitForSale(
+      basket.saleId,
+      (m) => m.state === "payment_requested",
+      20_000,
+    );
     // The approval's webhook is held back, so the agent only learns of it from the cancel's 6060.
     // (Deliveries are in order per registration: keep the delay short so later events are not stuck.)
     e2e.system.sim.control.setWebhookFaults({ delayMs: 2_000 });
@@ -76,7 +85,9 @@ describe("end to end: payment paths", () => {
     expect(final).toMatchObject({ state: "cancelled" });
     const p = payment(requested.reference);
     expect(p).toMatchObject({ state: "AUTHORIZED", captured: 0, cancelled: basket.total });
-    await vi.waitFor(() => expect(e2e.system.sim.control.deliveries({ state: "pending" })).toEqual([]), { timeout: 10_000 });
+    await vi.waitFor(() => expect(e2e.system.sim.control.deliveries({ state: "pending" })).toEqual([]), {
+      timeout: 10_000,
+    });
   });
 
   it("a scan whose token Vipps no longer accepts: the customer is asked to scan again, then pays", async () => {
@@ -108,7 +119,12 @@ describe("end to end: payment paths", () => {
   });
 
   it("capture failing for a while (503s): retried with the same key, captured exactly once", async () => {
-    e2e.system.sim.control.addFault({ endpoint: "epayment.capture", status: 503, times: 2, retryAfterSeconds: 0 });
+    e2e.system.sim.control.addFault({
+      endpoint: "epayment.capture",
+      status: 503,
+      times: 2,
+      retryAfterSeconds: 0,
+    });
     e2e.system.sim.control.addFault({ endpoint: "epayment.capture", drop: "after", times: 1 });
     const basket = newBasket();
     await e2e.register.sell(basket);
@@ -134,7 +150,12 @@ describe("end to end: payment paths", () => {
     // The agent cannot know the request never arrived: in the background it asks Vipps to cancel
     // that reference (404 here: there is nothing to cancel) so it could never be paid.
     await vi.waitFor(
-      () => expect(e2e.system.sim.control.requests().some((r) => r.endpoint === "epayment.cancel" && r.reference === final.reference)).toBe(true),
+      () =>
+        expect(
+          e2e.system.sim.control
+            .requests()
+            .some((r) => r.endpoint === "epayment.cancel" && r.reference === final.reference),
+        ).toBe(true),
       { timeout: 30_000 },
     );
     expect(payment(final.reference)).toBeUndefined();
@@ -161,8 +182,15 @@ describe("end to end: payment paths", () => {
     const captured = await e2e.register.waitForSale(basket.saleId, undefined, 20_000);
     expect(await e2e.register.refund(basket.saleId, "R1", 1000)).toEqual({ acked: true });
     const refunded = await e2e.register.waitForSale(basket.saleId, (m) => m.state === "refunded", 20_000);
-    expect(refunded).toMatchObject({ final: true, capturedAmount: basket.total, refundedAmount: 1000, refundId: "R1" });
+    expect(refunded).toMatchObject({
+      final: true,
+      capturedAmount: basket.total,
+      refundedAmount: 1000,
+      refundId: "R1",
+    });
     expect(payment(captured.reference)?.refunded).toBe(1000);
-    expect(await e2e.register.refund(basket.saleId, "R2", basket.total)).toMatchObject({ refused: { code: "REFUND_TOO_LARGE" } });
+    expect(await e2e.register.refund(basket.saleId, "R2", basket.total)).toMatchObject({
+      refused: { code: "REFUND_TOO_LARGE" },
+    });
   });
 });

@@ -13,7 +13,15 @@ describe("end to end: receipts and restarts", () => {
   beforeAll(async () => {
     printer = await startTcpTestPrinter("online");
     e2e = await startE2E({
-      system: { config: { printer: { uri: `tcp://127.0.0.1:${printer.port}`, retryIntervalMs: 1_000, header: ["Kaffebaren AS"] } } },
+      system: {
+        config: {
+          printer: {
+            uri: `tcp://127.0.0.1:${printer.port}`,
+            retryIntervalMs: 1_000,
+            header: ["Kaffebaren AS"],
+          },
+        },
+      },
     });
   }, 60_000);
   afterAll(async () => {
@@ -48,8 +56,14 @@ describe("end to end: receipts and restarts", () => {
     expect(final).toMatchObject({ state: "captured" });
     expect(await e2e.register.waitForReceipt(basket.saleId, 20_000)).toMatchObject({ printed: false });
     printer.state = "online";
-    await vi.waitFor(() => expect(e2e.register.sale(basket.saleId)?.receipts.some((r) => r.printed)).toBe(true), { timeout: 20_000 });
-    const text = printer.sessions.slice(before).flatMap((s) => decodeEscPos(s).lines).join("\n");
+    await vi.waitFor(
+      () => expect(e2e.register.sale(basket.saleId)?.receipts.some((r) => r.printed)).toBe(true),
+      { timeout: 20_000 },
+    );
+    const text = printer.sessions
+      .slice(before)
+      .flatMap((s) => decodeEscPos(s).lines)
+      .join("\n");
     expect(text).toContain(final.reference ?? "?");
     expect(text).not.toContain("COPY");
   });
@@ -77,12 +91,20 @@ describe("end to end: receipts and restarts", () => {
     scan(e2e, "4791000002");
     await e2e.register.waitForSale(basket.saleId, (m) => m.state === "payment_requested", 20_000);
     await e2e.cable.unplug();
-    await vi.waitFor(() => expect(e2e.agent.journal.pendingRegisterMessages().some((m) => m.saleId === basket.saleId)).toBe(true), { timeout: 20_000 });
+    await vi.waitFor(
+      () =>
+        expect(e2e.agent.journal.pendingRegisterMessages().some((m) => m.saleId === basket.saleId)).toBe(
+          true,
+        ),
+      { timeout: 20_000 },
+    );
     await e2e.restartAgent();
     await e2e.cable.replug();
     const final = await e2e.register.waitForSale(basket.saleId, undefined, 30_000);
     expect(final).toMatchObject({ state: "captured", capturedAmount: basket.total });
-    await vi.waitFor(() => expect(e2e.agent.journal.pendingRegisterMessages()).toEqual([]), { timeout: 20_000 });
+    await vi.waitFor(() => expect(e2e.agent.journal.pendingRegisterMessages()).toEqual([]), {
+      timeout: 20_000,
+    });
   });
 
   it("the broker is down after the scan: polling carries the sale to captured", async () => {
@@ -96,7 +118,10 @@ describe("end to end: receipts and restarts", () => {
     try {
       const final = await e2e.register.waitForSale(basket.saleId, undefined, 30_000);
       expect(final).toMatchObject({ state: "captured" });
-      const calls = e2e.system.sim.control.requests().filter((r) => r.reference === final.reference).map((r) => r.endpoint);
+      const calls = e2e.system.sim.control
+        .requests()
+        .filter((r) => r.reference === final.reference)
+        .map((r) => r.endpoint);
       expect(calls).toContain("epayment.get");
     } finally {
       await e2e.broker.start();

@@ -37,7 +37,8 @@ export class ControlApiDouble implements ControlApi {
   reprint(sale?: string): Promise<{ saleId: string; jobId: string }> {
     this.calls.push({ method: "reprint", args: [sale] });
     const found = sale === undefined ? this.sales.find((s) => s.state === "captured") : this.find(sale);
-    if (found === undefined) return Promise.reject(new AgentError("UNKNOWN_SALE", `no sale ${sale ?? "(last captured)"}`));
+    if (found === undefined)
+      return Promise.reject(new AgentError("UNKNOWN_SALE", `no sale ${sale ?? "(last captured)"}`));
     return Promise.resolve({ saleId: found.saleId, jobId: `${found.saleId}:sale:copy` });
   }
 
@@ -47,12 +48,19 @@ export class ControlApiDouble implements ControlApi {
     const index = this.sales.findIndex((s) => s.reference === reference);
     const sale = this.sales[index];
     if (sale === undefined) throw new AgentError("UNKNOWN_SALE", `no sale with reference ${reference}`);
-    if (sale.state !== "captured" && sale.state !== "refunded") throw new AgentError("NOT_CAPTURED", `sale ${sale.saleId} is ${sale.state}`);
+    if (sale.state !== "captured" && sale.state !== "refunded")
+      throw new AgentError("NOT_CAPTURED", `sale ${sale.saleId} is ${sale.state}`);
     const left = (sale.capturedAmount ?? 0) - (sale.refundedAmount ?? 0);
     const wanted = amount ?? left;
-    if (wanted > left || wanted <= 0) throw new AgentError("REFUND_TOO_LARGE", `at most ${left} can be refunded`);
+    if (wanted > left || wanted <= 0)
+      throw new AgentError("REFUND_TOO_LARGE", `at most ${left} can be refunded`);
     const refunded = (sale.refundedAmount ?? 0) + wanted;
-    const updated: SaleStatusLine = { ...sale, refundedAmount: refunded, state: refunded === sale.capturedAmount ? "refunded" : "captured", updatedAt: new Date().toISOString() };
+    const updated: SaleStatusLine = {
+      ...sale,
+      refundedAmount: refunded,
+      state: refunded === sale.capturedAmount ? "refunded" : "captured",
+      updatedAt: new Date().toISOString(),
+    };
     this.sales[index] = updated;
     return updated;
   }
@@ -71,7 +79,9 @@ export class ControlApiDouble implements ControlApi {
   }
 
   private find(selector: string): SaleStatusLine | undefined {
-    return this.sales.find((s) => s.saleId === selector || s.reference === selector || String(s.saleNo) === selector);
+    return this.sales.find(
+      (s) => s.saleId === selector || s.reference === selector || String(s.saleNo) === selector,
+    );
   }
 }
 

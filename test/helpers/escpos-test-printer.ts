@@ -18,7 +18,10 @@ const ANSWERS: Record<Exclude<TestPrinterState, "silent">, Record<number, number
 };
 
 /** Feeds received bytes, calls `reply` for every complete DLE EOT n (split across chunks too). */
-function statusResponder(getState: () => TestPrinterState, reply: (byte: number) => void): (chunk: Buffer) => void {
+function statusResponder(
+  getState: () => TestPrinterState,
+  reply: (byte: number) => void,
+): (chunk: Buffer) => void {
   let tail: number[] = [];
   return (chunk) => {
     for (const byte of chunk) {
@@ -44,7 +47,10 @@ export interface TcpTestPrinter {
 }
 
 /** Listens on 127.0.0.1, on a free port unless `port` is given (to bring an "offline" printer back). */
-export async function startTcpTestPrinter(state: TestPrinterState = "online", port = 0): Promise<TcpTestPrinter> {
+export async function startTcpTestPrinter(
+  state: TestPrinterState = "online",
+  port = 0,
+): Promise<TcpTestPrinter> {
   const sockets = new Set<Socket>();
   const printer = { state, sessions: [] as Buffer[] } as TcpTestPrinter & { state: TestPrinterState };
   const server: Server = createServer((socket) => {
@@ -87,7 +93,10 @@ export interface PtyTestPrinter {
 }
 
 /** A printer on the far end of a real pty pair (socat); the driver opens `devicePath`. */
-export async function startPtyTestPrinter(directory: string, state: TestPrinterState = "online"): Promise<PtyTestPrinter> {
+export async function startPtyTestPrinter(
+  directory: string,
+  state: TestPrinterState = "online",
+): Promise<PtyTestPrinter> {
   const pty: DevicePty = await openDevicePty(directory, "printer");
   const peer = new SerialPort({ path: pty.peerPath, baudRate: 19200, autoOpen: false });
   await new Promise<void>((resolve, reject) => peer.open((error) => (error ? reject(error) : resolve())));

@@ -5,7 +5,10 @@ import { join } from "node:path";
  * Writes a /sys/class/gpio look-alike under `root`: one `gpiochipN` directory per chip with
  * `base`, `label` and `ngpio`, as the kernel lays them out, plus `export`/`unexport` files.
  */
-export function writeFakeSysfsGpio(root: string, chips: readonly { base: number; label: string; ngpio: number }[]): string {
+export function writeFakeSysfsGpio(
+  root: string,
+  chips: readonly { base: number; label: string; ngpio: number }[],
+): string {
   mkdirSync(root, { recursive: true });
   writeFileSync(join(root, "export"), "");
   writeFileSync(join(root, "unexport"), "");

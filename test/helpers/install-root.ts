@@ -1,6 +1,15 @@
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { cpSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { join, relative } from "node:path";
 import { REPO_ROOT } from "./cli.js";
 
@@ -28,7 +37,10 @@ export function makeArtifact(dir: string, options: ArtifactOptions): string {
   writeFileSync(join(path, "dist/bundle/pos-agent.js"), `// pos-agent ${options.version}\n`);
   mkdirSync(join(path, "node_modules/example-dependency"), { recursive: true });
   writeFileSync(join(path, "node_modules/example-dependency/index.js"), "export {};\n");
-  writeFileSync(join(path, "package.json"), JSON.stringify({ name: "vipps-pos-agent", version: options.version.split("+")[0] }));
+  writeFileSync(
+    join(path, "package.json"),
+    JSON.stringify({ name: "vipps-pos-agent", version: options.version.split("+")[0] }),
+  );
   mkdirSync(join(path, "config"));
   cpSync(join(REPO_ROOT, "config/pos-agent.example.yaml"), join(path, "config/pos-agent.example.yaml"));
   cpSync(join(REPO_ROOT, "systemd"), join(path, "systemd"), { recursive: true });
@@ -58,10 +70,18 @@ export function makeRoot(dir: string): string {
   const root = join(dir, "root");
   mkdirSync(join(root, "etc"), { recursive: true });
   mkdirSync(join(root, "usr/bin"), { recursive: true });
-  writeFileSync(join(root, "etc/passwd"), "root:x:0:0:root:/root:/bin/bash\npi:x:1000:1000:,,,:/home/pi:/bin/bash\n");
+  writeFileSync(
+    join(root, "etc/passwd"),
+    "root:x:0:0:root:/root:/bin/bash\npi:x:1000:1000:,,,:/home/pi:/bin/bash\n",
+  );
   writeFileSync(
     join(root, "etc/group"),
-    ["root:x:0:", ...Object.entries(PI_GROUPS).map(([name, gid]) => `${name}:x:${gid}:pi`), "pi:x:1000:", ""].join("\n"),
+    [
+      "root:x:0:",
+      ...Object.entries(PI_GROUPS).map(([name, gid]) => `${name}:x:${gid}:pi`),
+      "pi:x:1000:",
+      "",
+    ].join("\n"),
   );
   symlinkSync(process.execPath, join(root, "usr/bin/node"));
   return root;

@@ -18,7 +18,14 @@ export const settings: Omit<LinkSettings, "newSession"> = {
   ackTimeoutMs: 1000,
   maxRetransmits: 3,
   heartbeatIntervalMs: 5000,
-  hello: { type: "hello", protocol: 1, role: "agent", id: "pos-agent-kasse1", software: "test/1", till: "kasse1" },
+  hello: {
+    type: "hello",
+    protocol: 1,
+    role: "agent",
+    id: "pos-agent-kasse1",
+    software: "test/1",
+    till: "kasse1",
+  },
   validate: validateRegisterMessage,
 };
 /** A register's hello without a session: one that follows only the v1 contract. */
@@ -47,7 +54,10 @@ export class Harness {
   readonly settings: LinkSettings;
   /** `sessions: false`: our hellos carry no session (a v1-only peer). */
   constructor(options: { sessions?: boolean } = {}) {
-    this.settings = { ...settings, newSession: options.sessions === false ? null : () => `s${++this.sessions}` };
+    this.settings = {
+      ...settings,
+      newSession: options.sessions === false ? null : () => `s${++this.sessions}`,
+    };
   }
   /** Our hello frame as written, with the session drawn last (none without sessions). */
   ourHello(): Record<string, unknown> {
@@ -70,11 +80,22 @@ export class Harness {
     return this.effects.flatMap((e) => (e.type === "write" ? [e.frame as Record<string, unknown>] : []));
   }
   has(type: LinkEffect["type"], match: Record<string, unknown> = {}): boolean {
-    return this.effects.some((e) => e.type === type && Object.entries(match).every(([k, v]) => JSON.stringify((e as Record<string, unknown>)[k]) === JSON.stringify(v)));
+    return this.effects.some(
+      (e) =>
+        e.type === type &&
+        Object.entries(match).every(
+          ([k, v]) => JSON.stringify((e as Record<string, unknown>)[k]) === JSON.stringify(v),
+        ),
+    );
   }
   /** Brings the link up: opened, our hello acked, the peer's hello (default: without session) received. */
   up(peerHello: Record<string, unknown> = registerHello): this {
-    this.feed({ type: "start" }, { type: "opened" }, line({ v: 1, type: "ack", ack: 1 }), line({ v: 1, seq: 1, ...peerHello }));
+    this.feed(
+      { type: "start" },
+      { type: "opened" },
+      line({ v: 1, type: "ack", ack: 1 }),
+      line({ v: 1, seq: 1, ...peerHello }),
+    );
     expect(this.reported).toBe("up");
     return this;
   }

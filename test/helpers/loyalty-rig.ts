@@ -28,7 +28,10 @@ export interface LoyaltyRig {
   /** Everything logged so far (NDJSON). */
   logText(): string;
   /** A port with the `loyalty` section (over the defaults: mode enroll, builtin). Closed by `close`. */
-  loyalty(section?: NonNullable<ConfigInput["loyalty"]>, extra?: { secrets?: { loyaltyHttpToken?: string }; clock?: ManualClock }): LoyaltyService;
+  loyalty(
+    section?: NonNullable<ConfigInput["loyalty"]>,
+    extra?: { secrets?: { loyaltyHttpToken?: string }; clock?: ManualClock },
+  ): LoyaltyService;
   /** The customer scans the till's QR; returns the customer token of the check-in. */
   scan(msisdn: string): string;
   /** Waits until something sleeps on the clock (a poll interval, an HTTP timeout), then moves time by `ms`. */
@@ -44,7 +47,11 @@ export interface LoyaltyRig {
 
 export async function startLoyaltyRig(): Promise<LoyaltyRig> {
   const clock = new ManualClock(Date.UTC(2026, 2, 2, 9, 0, 0));
-  const sim = await startVippsSimulator({ clock, random: () => 0.5, defaultBehaviour: { payment: { action: "ignore" }, login: { action: "ignore" } } });
+  const sim = await startVippsSimulator({
+    clock,
+    random: () => 0.5,
+    defaultBehaviour: { payment: { action: "ignore" }, login: { action: "ignore" } },
+  });
   const unit = sim.salesUnits[0];
   if (unit === undefined) throw new Error("the simulator has no sales unit");
   const chunks: string[] = [];
@@ -85,7 +92,14 @@ export async function startLoyaltyRig(): Promise<LoyaltyRig> {
     logText: () => chunks.join(""),
     loyalty(section = {}, extra = {}) {
       const loyalty = configSchema.shape.loyalty.parse({ mode: "enroll", ...section });
-      const service = createLoyalty({ config: { loyalty }, secrets: extra.secrets ?? {}, db, vipps: client, clock: extra.clock ?? clock, logger });
+      const service = createLoyalty({
+        config: { loyalty },
+        secrets: extra.secrets ?? {},
+        db,
+        vipps: client,
+        clock: extra.clock ?? clock,
+        logger,
+      });
       services.push(service);
       return service;
     },
@@ -101,7 +115,10 @@ export async function startLoyaltyRig(): Promise<LoyaltyRig> {
         settled = true;
       });
       while (!settled) {
-        await vi.waitFor(() => expect(settled || clock.pending > 0).toBe(true), { timeout: 15_000, interval: 5 });
+        await vi.waitFor(() => expect(settled || clock.pending > 0).toBe(true), {
+          timeout: 15_000,
+          interval: 5,
+        });
         if (!settled) clock.advance(stepMs);
       }
       return watched;

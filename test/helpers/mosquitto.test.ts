@@ -14,7 +14,12 @@ describe("startMosquitto", () => {
   it("keeps a persistent session's queued messages across a restart on the same port", async () => {
     const broker = await startMosquitto();
     brokers.push(broker);
-    const sub = await mqtt.connectAsync(broker.url, { clientId: "helper-sub", clean: false, protocolVersion: 4, reconnectPeriod: 0 });
+    const sub = await mqtt.connectAsync(broker.url, {
+      clientId: "helper-sub",
+      clean: false,
+      protocolVersion: 4,
+      reconnectPeriod: 0,
+    });
     await sub.subscribeAsync("t/x", { qos: 1 });
     await sub.endAsync();
     const pub = await mqtt.connectAsync(broker.url, { protocolVersion: 4, reconnectPeriod: 0 });
@@ -27,7 +32,12 @@ describe("startMosquitto", () => {
     expect(broker.running).toBe(true);
 
     // Listen before the CONNACK: the broker sends the queued message right after it.
-    const again = mqtt.connect(broker.url, { clientId: "helper-sub", clean: false, protocolVersion: 4, reconnectPeriod: 0 });
+    const again = mqtt.connect(broker.url, {
+      clientId: "helper-sub",
+      clean: false,
+      protocolVersion: 4,
+      reconnectPeriod: 0,
+    });
     clients.push(again);
     const got: string[] = [];
     again.on("message", (_t, payload) => got.push(payload.toString()));
@@ -40,10 +50,20 @@ describe("startMosquitto", () => {
       acl: "user alice\ntopic readwrite a/#\n\nuser bob\ntopic readwrite b/#\ntopic write a/#\n",
     });
     brokers.push(broker);
-    await expect(mqtt.connectAsync(broker.url, { reconnectPeriod: 0, username: "alice", password: "wrong" })).rejects.toThrow();
+    await expect(
+      mqtt.connectAsync(broker.url, { reconnectPeriod: 0, username: "alice", password: "wrong" }),
+    ).rejects.toThrow();
     await expect(mqtt.connectAsync(broker.url, { reconnectPeriod: 0 })).rejects.toThrow();
-    const alice = await mqtt.connectAsync(broker.url, { reconnectPeriod: 0, username: "alice", password: "a-pass" });
-    const bob = await mqtt.connectAsync(broker.url, { reconnectPeriod: 0, username: "bob", password: "b-pass" });
+    const alice = await mqtt.connectAsync(broker.url, {
+      reconnectPeriod: 0,
+      username: "alice",
+      password: "a-pass",
+    });
+    const bob = await mqtt.connectAsync(broker.url, {
+      reconnectPeriod: 0,
+      username: "bob",
+      password: "b-pass",
+    });
     clients.push(alice, bob);
     const got: string[] = [];
     alice.on("message", (topic) => got.push(topic));
@@ -58,7 +78,9 @@ describe("startMosquitto", () => {
     const broker = await startMosquitto({ persistence: false });
     await broker.stop();
     expect(broker.running).toBe(false);
-    await expect(mqtt.connectAsync(broker.url, { reconnectPeriod: 0, connectTimeout: 2_000 })).rejects.toThrow();
+    await expect(
+      mqtt.connectAsync(broker.url, { reconnectPeriod: 0, connectTimeout: 2_000 }),
+    ).rejects.toThrow();
     await broker.cleanup();
     await broker.cleanup();
   });

@@ -183,7 +183,10 @@ function watchdog(child: ChildProcess, dir: string): void {
     'while kill -0 "$0" 2>/dev/null && kill -0 "$1" 2>/dev/null; do sleep 1; done',
     'if ! kill -0 "$0" 2>/dev/null; then kill -9 "$1" 2>/dev/null; rm -rf "$2"; fi',
   ].join("; ");
-  spawn("sh", ["-c", script, String(process.pid), String(child.pid), dir], { stdio: "ignore", detached: true }).unref();
+  spawn("sh", ["-c", script, String(process.pid), String(child.pid), dir], {
+    stdio: "ignore",
+    detached: true,
+  }).unref();
 }
 
 export async function startMosquitto(options: MosquittoOptions = {}): Promise<MosquittoBroker> {
@@ -246,7 +249,8 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
       const before = log.text.length;
       child?.kill("SIGHUP");
       // mosquitto logs "Reloading config." when it handles the signal.
-      for (let i = 0; i < 100 && !log.text.slice(before).includes("Reloading config"); i++) await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 100 && !log.text.slice(before).includes("Reloading config"); i++)
+        await new Promise((r) => setTimeout(r, 50));
     },
     logs: () => log.text,
     async cleanup() {

@@ -30,7 +30,12 @@ export interface LinkConfigInput {
 
 export function linkConfig(p: LinkConfigInput): Config {
   const input: ConfigInput = {
-    vipps: { clientId: "test-client", msn: p.msn ?? TEST_MSN, currency: "NOK", webhookUrl: p.webhookUrl ?? TEST_WEBHOOK_URL },
+    vipps: {
+      clientId: "test-client",
+      msn: p.msn ?? TEST_MSN,
+      currency: "NOK",
+      webhookUrl: p.webhookUrl ?? TEST_WEBHOOK_URL,
+    },
     till: { id: p.tillId ?? "kasse1", locationDescription: "Kasse 1" },
     mqtt: {
       url: p.mqttUrl,
@@ -58,7 +63,10 @@ export function linkSecrets(p: { webhookSecrets?: readonly string[]; mqttPasswor
 }
 
 /** The envelope bytes the bridge would publish for `payload`, signed with `secret` for `url`. */
-export function webhookEnvelope(payload: unknown, p: { secret?: string; url?: string; date?: Date } = {}): Buffer {
+export function webhookEnvelope(
+  payload: unknown,
+  p: { secret?: string; url?: string; date?: Date } = {},
+): Buffer {
   const url = p.url ?? TEST_WEBHOOK_URL;
   const webhook = signedWebhook(p.secret ?? TEST_WEBHOOK_SECRET, url, payload, p.date);
   const route = routeWebhook(payload);
@@ -71,6 +79,8 @@ export function webhookEnvelope(payload: unknown, p: { secret?: string; url?: st
       authorization: webhook.headers.authorization ?? "",
     },
     rawBody: webhook.body,
-    route: route.routed ? { msn: route.msn, tillId: route.tillId, event: route.event } : { reason: route.reason },
+    route: route.routed
+      ? { msn: route.msn, tillId: route.tillId, event: route.event }
+      : { reason: route.reason },
   });
 }

@@ -24,11 +24,17 @@ process.once("exit", () => {
   for (const child of live) child.kill("SIGKILL");
 });
 
-async function waitForPaths(paths: readonly string[], child: ChildProcess, stderr: () => string, timeoutMs: number): Promise<void> {
+async function waitForPaths(
+  paths: readonly string[],
+  child: ChildProcess,
+  stderr: () => string,
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!paths.every((p) => existsSync(p))) {
     if (child.exitCode !== null) throw new Error(`socat exited with ${child.exitCode}: ${stderr()}`);
-    if (Date.now() > deadline) throw new Error(`socat did not create ${paths.join(" and ")} within ${timeoutMs} ms: ${stderr()}`);
+    if (Date.now() > deadline)
+      throw new Error(`socat did not create ${paths.join(" and ")} within ${timeoutMs} ms: ${stderr()}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
@@ -40,7 +46,9 @@ export async function createPtyPair(options: { a: string; b: string; timeoutMs?:
   const plug = async (): Promise<void> => {
     for (const path of [a, b]) rmSync(path, { force: true });
     let err = "";
-    const proc = spawn("socat", [`pty,raw,echo=0,link=${a}`, `pty,raw,echo=0,link=${b}`], { stdio: ["ignore", "ignore", "pipe"] });
+    const proc = spawn("socat", [`pty,raw,echo=0,link=${a}`, `pty,raw,echo=0,link=${b}`], {
+      stdio: ["ignore", "ignore", "pipe"],
+    });
     proc.stderr?.on("data", (d: Buffer) => (err += d.toString("utf8")));
     live.add(proc);
     proc.once("exit", () => live.delete(proc));

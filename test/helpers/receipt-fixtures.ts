@@ -27,5 +27,13 @@ export function saleReceipt(overrides: Partial<SaleReceipt> = {}): SaleReceipt {
 }
 
 export function testReceipt(qrContent = "https://qr.vipps.no/28/2/01/031/test?v=1"): TestReceipt {
-  return { kind: "test", language: "nb", header: ["Kaffebaren"], time: RECEIPT_TIME, till: "kasse1", lines: ["print test"], qrContent };
+  return {
+    kind: "test",
+    language: "nb",
+    header: ["Kaffebaren"],
+    time: RECEIPT_TIME,
+    till: "kasse1",
+    lines: ["print test"],
+    qrContent,
+  };
 }

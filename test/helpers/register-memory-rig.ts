@@ -31,7 +31,14 @@ function frames(bytes: Uint8Array): Record<string, unknown>[] {
   return out;
 }
 
-export const captured: SaleMessage = { type: "sale", saleId: "S-1", state: "captured", final: true, amount: 4900, capturedAmount: 4900 };
+export const captured: SaleMessage = {
+  type: "sale",
+  saleId: "S-1",
+  state: "captured",
+  final: true,
+  amount: 4900,
+  capturedAmount: 4900,
+};
 export const basket: RegisterCommand = {
   type: "basket",
   saleId: "S-1",
@@ -72,7 +79,12 @@ export async function startMemoryRig(options: MemoryRigOptions = {}): Promise<Me
   const cable = createMemoryCable({ clock, reopenDelayMs: 500 });
   const agentGot: RegisterCommand[] = [];
   const registerGot: AgentReport[] = [];
-  const common = { clock, ackTimeoutMs: 1000, maxRetransmits: 3, heartbeatIntervalMs: options.heartbeatIntervalMs ?? 0 };
+  const common = {
+    clock,
+    ackTimeoutMs: 1000,
+    maxRetransmits: 3,
+    heartbeatIntervalMs: options.heartbeatIntervalMs ?? 0,
+  };
   const newAgent = (): RegisterLink =>
     createRegisterLink({
       ...common,

@@ -57,7 +57,10 @@ export function testSerial(path: string, logger: Logger) {
 
 export async function startRegisterRig(options: RigOptions): Promise<RegisterRig> {
   const logger = options.logger ?? silentLogger();
-  const pair = await createPtyPair({ a: join(options.dir, "agent"), b: join(options.dir, options.relay ? "relay-a" : "register") });
+  const pair = await createPtyPair({
+    a: join(options.dir, "agent"),
+    b: join(options.dir, options.relay ? "relay-a" : "register"),
+  });
   let paths = { agent: pair.a, register: pair.b };
   let far: PtyPair | undefined;
   let relay: SerialRelay | undefined;
@@ -69,7 +72,11 @@ export async function startRegisterRig(options: RigOptions): Promise<RegisterRig
   }
   const tracker = new SaleTracker();
   const handled: RegisterCommand[] = [];
-  const timing = { ackTimeoutMs: options.ackTimeoutMs ?? 1000, maxRetransmits: 3, heartbeatIntervalMs: options.heartbeatIntervalMs ?? 2000 };
+  const timing = {
+    ackTimeoutMs: options.ackTimeoutMs ?? 1000,
+    maxRetransmits: 3,
+    heartbeatIntervalMs: options.heartbeatIntervalMs ?? 2000,
+  };
   const newAgent = (): RegisterLink => {
     const link: RegisterLink = createRegisterLink({
       ...timing,
@@ -90,7 +97,11 @@ export async function startRegisterRig(options: RigOptions): Promise<RegisterRig
     return link;
   };
   let agent = newAgent();
-  const register = createReferenceRegister({ ...timing, transport: testSerial(paths.register, logger), logger });
+  const register = createReferenceRegister({
+    ...timing,
+    transport: testSerial(paths.register, logger),
+    logger,
+  });
   if (options.start !== false) {
     register.start();
     agent.start();

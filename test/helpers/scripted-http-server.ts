@@ -19,7 +19,12 @@ export interface RecordedRequest {
 }
 
 export type Reply =
-  | { readonly status: number; readonly headers?: Readonly<Record<string, string>>; readonly json?: unknown; readonly text?: string }
+  | {
+      readonly status: number;
+      readonly headers?: Readonly<Record<string, string>>;
+      readonly json?: unknown;
+      readonly text?: string;
+    }
   /** Destroy the connection without answering (a dropped connection). */
   | { readonly drop: true }
   /** Never answer (until the server closes): a hung upstream. */
@@ -45,7 +50,8 @@ interface Route {
   used: number;
 }
 
-const matches = (path: string | RegExp, pathname: string): boolean => (typeof path === "string" ? path === pathname : path.test(pathname));
+const matches = (path: string | RegExp, pathname: string): boolean =>
+  typeof path === "string" ? path === pathname : path.test(pathname);
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -79,7 +85,8 @@ export async function startScriptedServer(): Promise<ScriptedServer> {
       const url = new URL(req.url ?? "/", "http://127.0.0.1");
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(req.headers)) {
-        if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
+        if (value !== undefined)
+          headers[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
       }
       const recorded: RecordedRequest = {
         method: req.method ?? "GET",
@@ -91,9 +98,14 @@ export async function startScriptedServer(): Promise<ScriptedServer> {
         text: body.toString("utf8"),
       };
       requests.push(recorded);
-      const route = [...routes].reverse().find((r) => r.method === recorded.method && matches(r.path, recorded.pathname));
+      const route = [...routes]
+        .reverse()
+        .find((r) => r.method === recorded.method && matches(r.path, recorded.pathname));
       if (route === undefined) {
-        send(res, { status: 501, json: { title: "unscripted", detail: `${recorded.method} ${recorded.pathname}` } });
+        send(res, {
+          status: 501,
+          json: { title: "unscripted", detail: `${recorded.method} ${recorded.pathname}` },
+        });
         return;
       }
       const script = route.replies[Math.min(route.used, route.replies.length - 1)];

@@ -8,7 +8,10 @@ import { createSerialTransport, decodeLine, type LinkTransport } from "../../dri
  */
 export type RelayDirection = "toRegister" | "toAgent";
 
-export type RelayFilter = (line: { frame: Record<string, unknown> | null; bytes: Uint8Array }, direction: RelayDirection) => Uint8Array | null;
+export type RelayFilter = (
+  line: { frame: Record<string, unknown> | null; bytes: Uint8Array },
+  direction: RelayDirection,
+) => Uint8Array | null;
 
 export interface SerialRelay {
   /** Resolves once both devices are open. */
@@ -27,9 +30,15 @@ function lines(onLine: (bytes: Uint8Array) => void): (chunk: Uint8Array) => void
   };
 }
 
-export function startSerialRelay(options: { agentSide: string; registerSide: string; filter: RelayFilter; logger?: Logger }): SerialRelay {
+export function startSerialRelay(options: {
+  agentSide: string;
+  registerSide: string;
+  filter: RelayFilter;
+  logger?: Logger;
+}): SerialRelay {
   const logger = options.logger ?? silentLogger();
-  const open = (path: string): LinkTransport => createSerialTransport({ path, baudRate: 115200, reopenMinMs: 50, reopenMaxMs: 400, logger });
+  const open = (path: string): LinkTransport =>
+    createSerialTransport({ path, baudRate: 115200, reopenMinMs: 50, reopenMaxMs: 400, logger });
   const agentSide = open(options.agentSide);
   const registerSide = open(options.registerSide);
   let opened = 0;
@@ -43,7 +52,10 @@ export function startSerialRelay(options: { agentSide: string; registerSide: str
       onClose: () => undefined,
       onData: lines((bytes) => {
         const decoded = decodeLine(bytes.subarray(0, bytes.length - 1));
-        const out = options.filter({ frame: decoded.kind === "frame" ? decoded.value : null, bytes }, direction);
+        const out = options.filter(
+          { frame: decoded.kind === "frame" ? decoded.value : null, bytes },
+          direction,
+        );
         if (out !== null) to.write(out).catch(() => undefined);
       }),
     });

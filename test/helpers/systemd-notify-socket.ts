@@ -38,7 +38,9 @@ while True:
 export function startNotifySocket(dir: string): Promise<NotifySocket> {
   const path = join(dir, "notify.sock");
   const datagrams: string[] = [];
-  const child: ChildProcess = spawn("python3", ["-u", "-c", LISTENER, path], { stdio: ["ignore", "pipe", "pipe"] });
+  const child: ChildProcess = spawn("python3", ["-u", "-c", LISTENER, path], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stderr = "";
   child.stderr?.on("data", (d: Buffer) => (stderr += d.toString("utf8")));
 
@@ -64,6 +66,8 @@ export function startNotifySocket(dir: string): Promise<NotifySocket> {
       }
     });
     child.once("error", reject);
-    child.once("exit", (code) => reject(new Error(`notify listener exited (${code}) before listening: ${stderr}`)));
+    child.once("exit", (code) =>
+      reject(new Error(`notify listener exited (${code}) before listening: ${stderr}`)),
+    );
   });
 }

@@ -37,14 +37,31 @@ export type SectionOverrides = Partial<{ [K in keyof ConfigInput]: Partial<Confi
  * Writes `<dir>/pos-agent.yaml` and the three required secrets (mode 0600) and returns the
  * config file's path. The storage and socket live in `dir` too.
  */
-export function writeAgentConfig(dir: string, overrides: SectionOverrides = {}, secrets: Partial<Record<keyof typeof SECRET_FILES, string>> = {}): string {
+export function writeAgentConfig(
+  dir: string,
+  overrides: SectionOverrides = {},
+  secrets: Partial<Record<keyof typeof SECRET_FILES, string>> = {},
+): string {
   mkdirSync(join(dir, "secrets"), { recursive: true, mode: 0o700 });
-  const values = { clientSecret: "client-secret", subscriptionKey: "subscription-key", webhookSecrets: "webhook-secret", ...secrets };
+  const values = {
+    clientSecret: "client-secret",
+    subscriptionKey: "subscription-key",
+    webhookSecrets: "webhook-secret",
+    ...secrets,
+  };
   for (const [key, value] of Object.entries(values)) {
-    writeFileSync(join(dir, "secrets", SECRET_FILES[key as keyof typeof SECRET_FILES]), `${value}\n`, { mode: 0o600 });
+    writeFileSync(join(dir, "secrets", SECRET_FILES[key as keyof typeof SECRET_FILES]), `${value}\n`, {
+      mode: 0o600,
+    });
   }
   const input: ConfigInput = {
-    vipps: { clientId: "client-id", msn: "123456", currency: "NOK", webhookUrl: "https://bridge.example.com/vipps/webhook", ...overrides.vipps },
+    vipps: {
+      clientId: "client-id",
+      msn: "123456",
+      currency: "NOK",
+      webhookUrl: "https://bridge.example.com/vipps/webhook",
+      ...overrides.vipps,
+    },
     till: { id: "kasse1", locationDescription: "Kasse 1", ...overrides.till },
     mqtt: { url: "mqtt://127.0.0.1:1", ...overrides.mqtt },
     register: { path: join(dir, "no-register"), ...overrides.register },

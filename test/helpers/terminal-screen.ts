@@ -37,7 +37,10 @@ export function replayFrame(frame: string, rows: number, columns: number): Termi
       while (j < chars.length && /[0-9;?]/.test(chars[j] ?? "")) params += chars[j++];
       const final = chars[j];
       i = j;
-      const numbers = params.replace("?", "").split(";").map((p) => (p === "" ? 0 : Number(p)));
+      const numbers = params
+        .replace("?", "")
+        .split(";")
+        .map((p) => (p === "" ? 0 : Number(p)));
       if (final === "H") {
         row = Math.max(1, numbers[0] ?? 1) - 1;
         col = Math.max(1, numbers[1] ?? 1) - 1;
@@ -75,10 +78,24 @@ export function screenText(screen: TerminalScreen): string[] {
 }
 
 const NORMAL: [number, number, number][] = [
-  [0, 0, 0], [170, 0, 0], [0, 170, 0], [170, 85, 0], [0, 0, 170], [170, 0, 170], [0, 170, 170], [170, 170, 170],
+  [0, 0, 0],
+  [170, 0, 0],
+  [0, 170, 0],
+  [170, 85, 0],
+  [0, 0, 170],
+  [170, 0, 170],
+  [0, 170, 170],
+  [170, 170, 170],
 ];
 const BRIGHT: [number, number, number][] = [
-  [85, 85, 85], [255, 85, 85], [85, 255, 85], [255, 255, 85], [85, 85, 255], [255, 85, 255], [85, 255, 255], [255, 255, 255],
+  [85, 85, 85],
+  [255, 85, 85],
+  [85, 255, 85],
+  [255, 255, 85],
+  [85, 85, 255],
+  [255, 85, 255],
+  [85, 255, 255],
+  [255, 255, 255],
 ];
 
 function fgColour(cell: TerminalCell): [number, number, number] {
@@ -95,7 +112,11 @@ function bgColour(cell: TerminalCell): [number, number, number] {
  * their halves with the foreground; any other visible character is drawn as a block of ink in
  * the middle of its cell (so text near a QR disturbs a scan as it would on a real screen).
  */
-export function rasterise(screen: TerminalScreen, cellWidth = 4, cellHeight = 8): { data: Uint8ClampedArray; width: number; height: number } {
+export function rasterise(
+  screen: TerminalScreen,
+  cellWidth = 4,
+  cellHeight = 8,
+): { data: Uint8ClampedArray; width: number; height: number } {
   const width = screen.columns * cellWidth;
   const height = screen.rows * cellHeight;
   const data = new Uint8ClampedArray(width * height * 4);
@@ -159,6 +180,10 @@ export function containsBlock(text: readonly string[], block: readonly string[])
  * jsQR on raw RGBA pixels. jsqr is CommonJS whose `module.exports` is the function and also
  * carries it as `.default`; under NodeNext its types only resolve through `.default`.
  */
-export function decodeQrPixels(image: { data: Uint8ClampedArray; width: number; height: number }): QRCode | null {
+export function decodeQrPixels(image: {
+  data: Uint8ClampedArray;
+  width: number;
+  height: number;
+}): QRCode | null {
   return jsqrModule.default(image.data, image.width, image.height, { inversionAttempts: "attemptBoth" });
 }

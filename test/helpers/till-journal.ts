@@ -71,20 +71,35 @@ export function openTillJournal(directory: string, start: number): TillJournal {
   };
   const open = (saleId: string, lines: readonly BasketLine[]): void => {
     const total = lines.reduce((sum, l) => sum + l.total, 0);
-    const basket = runner.handleRegisterCommand({ type: "basket", basket: { saleId, currency: "NOK", lines, total } });
+    const basket = runner.handleRegisterCommand({
+      type: "basket",
+      basket: { saleId, currency: "NOK", lines, total },
+    });
     const pay = runner.handleRegisterCommand({ type: "pay", saleId, total });
     if (!basket.ok || !pay.ok) throw new Error(`sale ${saleId} refused: ${JSON.stringify([basket, pay])}`);
   };
   const scanAndRequest = async (saleId: string): Promise<string> => {
     const before = payments.calls.length;
-    runner.handle({ type: "checkin", checkIn: { customerToken: `token-${saleId}`, initiatedAt: clock.now() } });
+    runner.handle({
+      type: "checkin",
+      checkIn: { customerToken: `token-${saleId}`, initiatedAt: clock.now() },
+    });
     await settle();
     const reference = payments.calls.slice(before).find((c) => c.op === "create")?.reference;
     if (reference === undefined) throw new Error(`no payment was requested for ${saleId}`);
     return reference;
   };
   const event = (reference: string, name: "AUTHORIZED" | "ABORTED" | "EXPIRED", value: number): void =>
-    runner.handle({ type: "payment_event", event: { reference, name, pspReference: `psp-${reference}`, amount: { currency: "NOK", value }, success: true } });
+    runner.handle({
+      type: "payment_event",
+      event: {
+        reference,
+        name,
+        pspReference: `psp-${reference}`,
+        amount: { currency: "NOK", value },
+        success: true,
+      },
+    });
 
   return {
     clock,
@@ -92,7 +107,11 @@ export function openTillJournal(directory: string, start: number): TillJournal {
     async captured(saleId, lines) {
       open(saleId, lines);
       const reference = await scanAndRequest(saleId);
-      event(reference, "AUTHORIZED", lines.reduce((sum, l) => sum + l.total, 0));
+      event(
+        reference,
+        "AUTHORIZED",
+        lines.reduce((sum, l) => sum + l.total, 0),
+      );
       await settle();
       const state = runner.statusOf(saleId)?.state;
       if (state !== "captured") throw new Error(`sale ${saleId} is ${state ?? "unknown"}, not captured`);
@@ -101,7 +120,11 @@ export function openTillJournal(directory: string, start: number): TillJournal {
     async failed(saleId, lines, how = "ABORTED") {
       open(saleId, lines);
       const reference = await scanAndRequest(saleId);
-      event(reference, how, lines.reduce((sum, l) => sum + l.total, 0));
+      event(
+        reference,
+        how,
+        lines.reduce((sum, l) => sum + l.total, 0),
+      );
       await settle();
       const state = runner.statusOf(saleId)?.state;
       if (state !== "failed") throw new Error(`sale ${saleId} is ${state ?? "unknown"}, not failed`);
@@ -111,11 +134,15 @@ export function openTillJournal(directory: string, start: number): TillJournal {
       const cancel = runner.handleRegisterCommand({ type: "cancel", saleId });
       await settle();
       const state = runner.statusOf(saleId)?.state;
-      if (!cancel.ok || state !== "cancelled") throw new Error(`sale ${saleId} is ${state ?? "unknown"}, not cancelled`);
+      if (!cancel.ok || state !== "cancelled")
+        throw new Error(`sale ${saleId} is ${state ?? "unknown"}, not cancelled`);
     },
     opened(saleId, lines) {
       const total = lines.reduce((sum, l) => sum + l.total, 0);
-      const basket = runner.handleRegisterCommand({ type: "basket", basket: { saleId, currency: "NOK", lines, total } });
+      const basket = runner.handleRegisterCommand({
+        type: "basket",
+        basket: { saleId, currency: "NOK", lines, total },
+      });
       if (!basket.ok) throw new Error(`basket ${saleId} refused: ${basket.code}`);
     },
     async refund(saleId, refundId, amount) {

@@ -48,7 +48,12 @@ export async function startHarness(overrides: Partial<VippsClientOptions> = {}):
     baseUrl: server.url,
     ...SECRETS,
     msn: ex.EXAMPLE_MSN,
-    system: { name: "vipps-pos-agent", version: "0.1.0", pluginName: "acme-register", pluginVersion: "2.3.1" },
+    system: {
+      name: "vipps-pos-agent",
+      version: "0.1.0",
+      pluginName: "acme-register",
+      pluginVersion: "2.3.1",
+    },
     timeoutMs: 5_000,
     maxRetries: 3,
     clock,
@@ -74,7 +79,9 @@ function requestProblems(r: RecordedRequest): string[] {
   const api = apiForPath(r.pathname);
   if (api === undefined) return [`${r.method} ${r.url}: not a Vipps API path`];
   const body = r.body.length === 0 ? undefined : r.text;
-  return validateRequest(api, r.method, r.url, { headers: r.headers, body }).map((p) => `${r.method} ${r.url}: ${p}`);
+  return validateRequest(api, r.method, r.url, { headers: r.headers, body }).map(
+    (p) => `${r.method} ${r.url}: ${p}`,
+  );
 }
 
 export const nok = (value: number): { currency: "NOK"; value: number } => ({ currency: "NOK", value });

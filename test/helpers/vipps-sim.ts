@@ -2,7 +2,12 @@ import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { vi } from "vitest";
 import { ManualClock } from "../../lib/manual-clock.js";
-import { startVippsSimulator, type SalesUnit, type VippsSimulator, type VippsSimulatorOptions } from "../../sim/vipps/index.js";
+import {
+  startVippsSimulator,
+  type SalesUnit,
+  type VippsSimulator,
+  type VippsSimulatorOptions,
+} from "../../sim/vipps/index.js";
 
 /**
  * Test helpers around the Vipps MobilePay simulator (sim/vipps): a simulator on a ManualClock,
@@ -19,7 +24,8 @@ export interface TestVippsSim {
 
 /** A simulator on a ManualClock whose customers do nothing unless told (override with `defaultBehaviour`). */
 export async function startTestVippsSim(options: VippsSimulatorOptions = {}): Promise<TestVippsSim> {
-  const clock = options.clock instanceof ManualClock ? options.clock : new ManualClock(Date.UTC(2026, 0, 5, 9, 0, 0));
+  const clock =
+    options.clock instanceof ManualClock ? options.clock : new ManualClock(Date.UTC(2026, 0, 5, 9, 0, 0));
   const sim = await startVippsSimulator({
     defaultBehaviour: { payment: { action: "ignore" }, login: { action: "ignore" } },
     ...options,
@@ -68,7 +74,12 @@ export async function settleDeliveries(sim: VippsSimulator, timeoutMs = 10_000):
 export async function accessToken(baseUrl: string, unit: SalesUnit): Promise<string> {
   const res = await fetch(`${baseUrl}/accesstoken/get`, {
     method: "POST",
-    headers: { client_id: unit.clientId, client_secret: unit.clientSecret, "Ocp-Apim-Subscription-Key": unit.subscriptionKey, "Merchant-Serial-Number": unit.msn },
+    headers: {
+      client_id: unit.clientId,
+      client_secret: unit.clientSecret,
+      "Ocp-Apim-Subscription-Key": unit.subscriptionKey,
+      "Merchant-Serial-Number": unit.msn,
+    },
   });
   const answer = await answerOf(res);
   if (answer.status !== 200) throw new Error(`access token: HTTP ${answer.status} ${answer.text}`);
@@ -115,13 +126,24 @@ export class SimApi {
       ...(options.idempotencyKey === undefined ? {} : { "Idempotency-Key": options.idempotencyKey }),
       ...options.headers,
     });
-    const init: RequestInit = { method, headers, ...(json ? { body: typeof options.body === "string" ? options.body : JSON.stringify(options.body) } : {}) };
+    const init: RequestInit = {
+      method,
+      headers,
+      ...(json
+        ? { body: typeof options.body === "string" ? options.body : JSON.stringify(options.body) }
+        : {}),
+    };
     return answerOf(await fetch(`${this.baseUrl}${path}`, init));
   }
 }
 
 /** A minimal valid PUSH_MESSAGE create body for `unit`. */
-export function createBody(unit: SalesUnit, reference: string, customer: Record<string, string>, value = 4900): Record<string, unknown> {
+export function createBody(
+  unit: SalesUnit,
+  reference: string,
+  customer: Record<string, string>,
+  value = 4900,
+): Record<string, unknown> {
   return {
     amount: { currency: unit.currency, value },
     paymentMethod: { type: "WALLET" },
@@ -141,9 +163,17 @@ export interface ReceivedWebhook {
 }
 
 /** The three Vipps signature headers of a received webhook, for verifyWebhookSignature. */
-export function signatureHeadersOf(hook: ReceivedWebhook): { "x-ms-date"?: string; "x-ms-content-sha256"?: string; authorization?: string } {
+export function signatureHeadersOf(hook: ReceivedWebhook): {
+  "x-ms-date"?: string;
+  "x-ms-content-sha256"?: string;
+  authorization?: string;
+} {
   const one = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
-  return { "x-ms-date": one(hook.headers["x-ms-date"]), "x-ms-content-sha256": one(hook.headers["x-ms-content-sha256"]), authorization: one(hook.headers.authorization) };
+  return {
+    "x-ms-date": one(hook.headers["x-ms-date"]),
+    "x-ms-content-sha256": one(hook.headers["x-ms-content-sha256"]),
+    authorization: one(hook.headers.authorization),
+  };
 }
 
 export interface WebhookReceiver {
@@ -187,9 +217,12 @@ export async function startWebhookReceiver(path = "/hooks/vipps"): Promise<Webho
     requestCount: () => requests,
     respond: () => 200,
     waitFor: async (count, timeoutMs = 10_000) => {
-      await vi.waitFor(() => {
-        if (received.length < count) throw new Error(`${received.length}/${count} webhooks received`);
-      }, { timeout: timeoutMs, interval: 10 });
+      await vi.waitFor(
+        () => {
+          if (received.length < count) throw new Error(`${received.length}/${count} webhooks received`);
+        },
+        { timeout: timeoutMs, interval: 10 },
+      );
       return received.slice(0, count);
     },
     close: () =>

@@ -11,7 +11,12 @@ export interface SignedWebhook {
   readonly headers: Record<string, string>;
 }
 
-export function checkInPayload(p: { tillId: string; msn: string; customerToken?: string; initiatedAt?: Date | string }): Record<string, unknown> {
+export function checkInPayload(p: {
+  tillId: string;
+  msn: string;
+  customerToken?: string;
+  initiatedAt?: Date | string;
+}): Record<string, unknown> {
   const at = p.initiatedAt ?? new Date();
   return {
     customerToken: p.customerToken ?? randomBytes(33).toString("base64"),
@@ -44,13 +49,23 @@ export function paymentPayload(p: {
 }
 
 /** Signs `payload` (an object is serialised with JSON.stringify; a string/Buffer is sent as is). */
-export function signedWebhook(secret: string, registeredUrl: string, payload: unknown, date = new Date()): SignedWebhook {
-  const body = Buffer.isBuffer(payload) ? payload : Buffer.from(typeof payload === "string" ? payload : JSON.stringify(payload), "utf8");
+export function signedWebhook(
+  secret: string,
+  registeredUrl: string,
+  payload: unknown,
+  date = new Date(),
+): SignedWebhook {
+  const body = Buffer.isBuffer(payload)
+    ? payload
+    : Buffer.from(typeof payload === "string" ? payload : JSON.stringify(payload), "utf8");
   const headers = signWebhook(secret, registeredUrl, body, date.toUTCString());
   return { body, headers: { "content-type": "application/json", ...headers } };
 }
 
-export async function postWebhook(url: string, webhook: SignedWebhook): Promise<{ status: number; body: Record<string, unknown> }> {
+export async function postWebhook(
+  url: string,
+  webhook: SignedWebhook,
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const response = await fetch(url, { method: "POST", headers: webhook.headers, body: webhook.body });
   const text = await response.text();
   let body: Record<string, unknown>;

@@ -24,7 +24,16 @@ export const SETTINGS: CheckoutSettings = {
 export const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);
 
 export function line(over: Partial<BasketLine> = {}): BasketLine {
-  return { id: "sku-1", name: "Kaffe", quantity: "2", unitPrice: 2450, total: 4900, vatRate: 2500, unit: "PCS", ...over };
+  return {
+    id: "sku-1",
+    name: "Kaffe",
+    quantity: "2",
+    unitPrice: 2450,
+    total: 4900,
+    vatRate: 2500,
+    unit: "PCS",
+    ...over,
+  };
 }
 
 export function basket(saleId = "S1", lines: BasketLine[] = [line()]): Basket {
@@ -73,7 +82,12 @@ export class TillHarness {
   /** … → created at Vipps. */
   requested(saleId = "S1"): Transition {
     this.startPayment(saleId);
-    return this.send({ type: "create_result", saleId, reference: this.reference(saleId), result: { ok: true, value: undefined } });
+    return this.send({
+      type: "create_result",
+      saleId,
+      reference: this.reference(saleId),
+      result: { ok: true, value: undefined },
+    });
   }
 
   /** … → authorized by webhook → capture in flight. */
@@ -97,7 +111,13 @@ export class TillHarness {
 export function authorized(reference: string, value = 4900): Input & { type: "payment_event" } {
   return {
     type: "payment_event",
-    event: { reference, name: "AUTHORIZED", pspReference: "psp-auth", amount: { currency: "NOK", value }, success: true },
+    event: {
+      reference,
+      name: "AUTHORIZED",
+      pspReference: "psp-auth",
+      amount: { currency: "NOK", value },
+      success: true,
+    },
   };
 }
 
@@ -107,10 +127,16 @@ export function effectsOf<T extends Effect["type"]>(t: Transition, type: T): Ext
 
 export function onlyEffect<T extends Effect["type"]>(t: Transition, type: T): Extract<Effect, { type: T }> {
   const found = effectsOf(t, type);
-  if (found.length !== 1) throw new Error(`expected one ${type} effect, got ${found.length}: ${JSON.stringify(t.effects)}`);
+  if (found.length !== 1)
+    throw new Error(`expected one ${type} effect, got ${found.length}: ${JSON.stringify(t.effects)}`);
   return found[0] as Extract<Effect, { type: T }>;
 }
 
-export const REFUSED = (code: string, status = 400) => ({ ok: false as const, failure: "refused" as const, status, code });
+export const REFUSED = (code: string, status = 400) => ({
+  ok: false as const,
+  failure: "refused" as const,
+  status,
+  code,
+});
 export const UNAVAILABLE = { ok: false as const, failure: "unavailable" as const };
 export const OK = <T>(value: T) => ({ ok: true as const, value });

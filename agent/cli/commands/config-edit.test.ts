@@ -1,4 +1,13 @@
-import { chmodSync, chownSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../../config/load.js";
@@ -13,7 +22,10 @@ const EXAMPLE = readFileSync(new URL("../../../config/pos-agent.example.yaml", i
 const isRoot = process.geteuid?.() === 0;
 
 /** Both, as main.ts registers them: `config check` exists, get/set are added to it. */
-const register = (program: Parameters<typeof registerConfigCommands>[0], io: Parameters<typeof registerConfigEditCommands>[1]): void => {
+const register = (
+  program: Parameters<typeof registerConfigCommands>[0],
+  io: Parameters<typeof registerConfigEditCommands>[1],
+): void => {
   registerConfigCommands(program);
   registerConfigEditCommands(program, io);
 };
@@ -33,7 +45,8 @@ describe("pos-agent config get / set", () => {
     file = join(dir.path, "pos-agent.yaml");
     writeFileSync(file, EXAMPLE, { mode: 0o640 });
     mkdirSync(join(dir.path, "secrets"));
-    for (const name of [SECRET_FILES.clientSecret, SECRET_FILES.subscriptionKey, SECRET_FILES.webhookSecrets]) writeFileSync(join(dir.path, "secrets", name), "x\n", { mode: 0o600 });
+    for (const name of [SECRET_FILES.clientSecret, SECRET_FILES.subscriptionKey, SECRET_FILES.webhookSecrets])
+      writeFileSync(join(dir.path, "secrets", name), "x\n", { mode: 0o600 });
   });
   afterEach(() => dir.cleanup());
 
@@ -79,7 +92,9 @@ describe("pos-agent config get / set", () => {
 
   it("sets lists, keeping a flow-style list in flow style", async () => {
     expect((await run("set", "loyalty.scopes", "[openid, name]")).exitCode).toBe(EXIT.OK);
-    expect((await run("set", "printer.header", '["Kaffebaren AS", "Storgata 1, 0155 Oslo"]')).exitCode).toBe(EXIT.OK);
+    expect((await run("set", "printer.header", '["Kaffebaren AS", "Storgata 1, 0155 Oslo"]')).exitCode).toBe(
+      EXIT.OK,
+    );
     const after = readFileSync(file, "utf8");
     expect(after).toContain("  scopes: [openid, name]\n");
     const loaded = loadConfig(file, {}).config;
@@ -93,7 +108,9 @@ describe("pos-agent config get / set", () => {
     const after = readFileSync(file, "utf8");
     expect(after).toContain("  brand: auto\n  rows: 30\n\ngpio:");
     expect(after).toContain("    rejectUnauthorized: true\n    caFile: /etc/pos-agent/ca.pem\n\nregister:");
-    expect(after.replace("  rows: 30\n", "").replace("    caFile: /etc/pos-agent/ca.pem\n", "")).toBe(EXAMPLE);
+    expect(after.replace("  rows: 30\n", "").replace("    caFile: /etc/pos-agent/ca.pem\n", "")).toBe(
+      EXAMPLE,
+    );
     // A whole section the file lacks goes at the end.
     const withoutCheckout = EXAMPLE.replace(/\ncheckout:[\s\S]*?\nlog:/, "\nlog:");
     writeFileSync(file, withoutCheckout);
@@ -130,7 +147,9 @@ describe("pos-agent config get / set", () => {
     const choice = await run("set", "mqtt.protocolVersion", "3");
     expect(choice.stderr).toContain("expected one of 4, 5");
     const section = await run("set", "mqtt.tls", "x");
-    expect(section.stderr).toContain("is a section; set its keys one by one (caFile, certFile, keyFile, rejectUnauthorized)");
+    expect(section.stderr).toContain(
+      "is a section; set its keys one by one (caFile, certFile, keyFile, rejectUnauthorized)",
+    );
     expect(readFileSync(file, "utf8")).toBe(EXAMPLE);
   });
 
@@ -157,7 +176,13 @@ describe("pos-agent config get / set", () => {
   });
 
   it("exits 78 for a file it cannot read", async () => {
-    const io = await runCommand(register, ["config", "get", "till.id", "--config", join(dir.path, "missing.yaml")]);
+    const io = await runCommand(register, [
+      "config",
+      "get",
+      "till.id",
+      "--config",
+      join(dir.path, "missing.yaml"),
+    ]);
     expect(io.exitCode).toBe(EXIT.CONFIG);
     expect(io.stderr).toContain("cannot read: ENOENT");
   });

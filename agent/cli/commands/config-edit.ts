@@ -22,7 +22,9 @@ import { DEFAULT_CONFIG_FILE } from "./config.js";
  * applies `log.*` on SIGHUP and everything else after a restart.
  */
 export function registerConfigEditCommands(program: Command, io: CliIo = processIo): void {
-  const config = program.commands.find((c) => c.name() === "config") ?? program.command("config").description("check and edit the configuration file");
+  const config =
+    program.commands.find((c) => c.name() === "config") ??
+    program.command("config").description("check and edit the configuration file");
 
   config
     .command("get")
@@ -40,9 +42,14 @@ export function registerConfigEditCommands(program: Command, io: CliIo = process
       const parsed = parseConfigText(text);
       let value: unknown;
       if (parsed.config !== undefined) {
-        value = found.path.reduce<unknown>((node, segment) => (node as Record<string, unknown> | undefined)?.[segment], parsed.config);
+        value = found.path.reduce<unknown>(
+          (node, segment) => (node as Record<string, unknown> | undefined)?.[segment],
+          parsed.config,
+        );
       } else {
-        io.err(`! ${options.config} is not a valid config (pos-agent config check); showing the value as written\n`);
+        io.err(
+          `! ${options.config} is not a valid config (pos-agent config check); showing the value as written\n`,
+        );
         value = parseDocument(text).getIn(found.path);
       }
       if (value === undefined) {
@@ -56,7 +63,9 @@ export function registerConfigEditCommands(program: Command, io: CliIo = process
 
   config
     .command("set")
-    .description("set a key (validated, comments kept, written atomically), e.g. config set printer.uri tcp://10.0.0.5:9100")
+    .description(
+      "set a key (validated, comments kept, written atomically), e.g. config set printer.uri tcp://10.0.0.5:9100",
+    )
     .argument("<key>", "dotted key, e.g. printer.uri")
     .argument("<value>", 'the value; lists as [a, b] or ["a b", "c"]')
     .option("-c, --config <file>", "config file", DEFAULT_CONFIG_FILE)
@@ -68,7 +77,8 @@ export function registerConfigEditCommands(program: Command, io: CliIo = process
         refuse(io, result.code, result.problems, "nothing written");
         return;
       }
-      const shown = (v: unknown): string => (v === undefined ? "(not set)" : typeof v === "object" ? JSON.stringify(v) : scalarText(v));
+      const shown = (v: unknown): string =>
+        v === undefined ? "(not set)" : typeof v === "object" ? JSON.stringify(v) : scalarText(v);
       if (!result.changed) {
         io.out(`= ${key} is already ${shown(result.value)}; nothing written\n`);
         io.setExitCode(EXIT.OK);
@@ -78,7 +88,9 @@ export function registerConfigEditCommands(program: Command, io: CliIo = process
         writeFileAtomic(options.config, result.text);
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
-        io.err(`✗ cannot write ${options.config}: ${errorMessage(error)}${code === "EACCES" || code === "EPERM" ? "\n  the config belongs to root: sudo pos-agent config set …" : ""}\n`);
+        io.err(
+          `✗ cannot write ${options.config}: ${errorMessage(error)}${code === "EACCES" || code === "EPERM" ? "\n  the config belongs to root: sudo pos-agent config set …" : ""}\n`,
+        );
         io.setExitCode(code === "EACCES" || code === "EPERM" ? EXIT.NOPERM : EXIT.UNAVAILABLE);
         return;
       }
@@ -121,7 +133,9 @@ const EXIT_FOR: Readonly<Record<ConfigEditCode, ExitCode>> = {
 };
 
 function refuse(io: CliIo, code: ConfigEditCode, problems: readonly string[], outcome: string): void {
-  const facts = [outcome, code === "CONFIG_INVALID" ? `${problems.length} problem(s)` : ""].filter((f) => f !== "").join("; ");
+  const facts = [outcome, code === "CONFIG_INVALID" ? `${problems.length} problem(s)` : ""]
+    .filter((f) => f !== "")
+    .join("; ");
   io.err(`✗ ${code}${facts === "" ? "" : `: ${facts}`}\n${problems.map((p) => `  ${p}\n`).join("")}`);
   io.setExitCode(EXIT_FOR[code]);
 }

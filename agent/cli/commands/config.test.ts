@@ -13,7 +13,11 @@ describe("pos-agent config check", () => {
   beforeEach(() => {
     dir = tempDir();
     mkdirSync(join(dir.path, "secrets"));
-    for (const name of [SECRET_FILES.clientSecret, SECRET_FILES.subscriptionKey, SECRET_FILES.webhookSecrets]) {
+    for (const name of [
+      SECRET_FILES.clientSecret,
+      SECRET_FILES.subscriptionKey,
+      SECRET_FILES.webhookSecrets,
+    ]) {
       writeFileSync(join(dir.path, "secrets", name), "x\n", { mode: 0o600 });
     }
   });

@@ -14,7 +14,9 @@ export function registerConfigCommands(program: Command): void {
     .action((options: { config: string }) => {
       try {
         const loaded = loadConfig(options.config);
-        process.stdout.write(`✓ ${loaded.file}: valid (till ${loaded.config.till.id}, MSN ${loaded.config.vipps.msn})\n`);
+        process.stdout.write(
+          `✓ ${loaded.file}: valid (till ${loaded.config.till.id}, MSN ${loaded.config.vipps.msn})\n`,
+        );
         process.exitCode = EXIT.OK;
       } catch (error) {
         if (!(error instanceof ConfigError)) throw error;

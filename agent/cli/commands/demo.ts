@@ -7,9 +7,22 @@ export function registerDemoCommand(program: Command): void {
   program
     .command("demo")
     .description("the whole system on embedded defaults, no hardware, no Vipps account (npm start)")
-    .option("--sales <n>", "run this many sales, then exit 0 only if every one ended as its scenario expects", (v) => Number.parseInt(v, 10))
-    .addOption(new Option("--scenario <name>", "what the customer and cashier do").choices([...SCENARIO_NAMES]).default("happy"))
-    .addOption(new Option("--loyalty <flow>", "the seed's richer flow: a known member, or enrollment through Vipps Login").choices(["member", "enroll"]))
+    .option(
+      "--sales <n>",
+      "run this many sales, then exit 0 only if every one ended as its scenario expects",
+      (v) => Number.parseInt(v, 10),
+    )
+    .addOption(
+      new Option("--scenario <name>", "what the customer and cashier do")
+        .choices([...SCENARIO_NAMES])
+        .default("happy"),
+    )
+    .addOption(
+      new Option(
+        "--loyalty <flow>",
+        "the seed's richer flow: a known member, or enrollment through Vipps Login",
+      ).choices(["member", "enroll"]),
+    )
     .action(async (options: { sales?: number; scenario: ScenarioName; loyalty?: "member" | "enroll" }) => {
       if (options.sales !== undefined && (!Number.isSafeInteger(options.sales) || options.sales < 1)) {
         process.stderr.write("pos-agent demo: --sales must be a positive integer\n");

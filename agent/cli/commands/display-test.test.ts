@@ -26,8 +26,23 @@ describe("pos-agent display-test", () => {
     const path = join(dir.path, "screen");
     const content = "https://qr.vipps.no/28/2/05/031/kasse1?v=1";
     const result = await runCli([
-      "display-test", "--display", path, "--screen", "amount", "--content", content,
-      "--language", "da", "--currency", "DKK", "--amount", "123450", "--rows", "67", "--columns", "240",
+      "display-test",
+      "--display",
+      path,
+      "--screen",
+      "amount",
+      "--content",
+      content,
+      "--language",
+      "da",
+      "--currency",
+      "DKK",
+      "--amount",
+      "123450",
+      "--rows",
+      "67",
+      "--columns",
+      "240",
     ]);
     expect(result.code).toBe(EXIT.OK);
     const screen = replayFrame(readFileSync(path, "utf8"), 67, 240);

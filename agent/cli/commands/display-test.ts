@@ -1,8 +1,19 @@
 import { InvalidArgumentError, type Command } from "commander";
 import { errorMessage, isAgentError } from "../../../lib/errors.js";
 import { CURRENCIES, isMinorUnits, type Currency, type Money } from "../../../lib/money.js";
-import type { BrandSetting, DisplayLanguage, NotPaidReason, Screen, ScreenKind } from "../../../drivers/display/index.js";
-import { DISPLAY_LANGUAGES, NOT_PAID_REASONS, SCREEN_KINDS, openTerminalDisplay } from "../../../drivers/display/index.js";
+import type {
+  BrandSetting,
+  DisplayLanguage,
+  NotPaidReason,
+  Screen,
+  ScreenKind,
+} from "../../../drivers/display/index.js";
+import {
+  DISPLAY_LANGUAGES,
+  NOT_PAID_REASONS,
+  SCREEN_KINDS,
+  openTerminalDisplay,
+} from "../../../drivers/display/index.js";
 import { EXIT } from "../exit-codes.js";
 
 /**
@@ -29,24 +40,32 @@ interface DisplayTestOptions {
 const oneOf =
   <T extends string>(values: readonly T[]) =>
   (value: string): T => {
-    if (!(values as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected one of ${values.join(", ")}`);
+    if (!(values as readonly string[]).includes(value))
+      throw new InvalidArgumentError(`expected one of ${values.join(", ")}`);
     return value as T;
   };
 
-const integer = (min: number, max: number) => (value: string): number => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`expected an integer from ${min} to ${max}`);
-  return n;
-};
+const integer =
+  (min: number, max: number) =>
+  (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new InvalidArgumentError(`expected an integer from ${min} to ${max}`);
+    return n;
+  };
 
 const minorUnits = (value: string): number => {
   const n = Number(value);
-  if (!/^\d+$/.test(value) || !isMinorUnits(n)) throw new InvalidArgumentError("expected an amount in minor units (øre/cent), e.g. 12345");
+  if (!/^\d+$/.test(value) || !isMinorUnits(n))
+    throw new InvalidArgumentError("expected an amount in minor units (øre/cent), e.g. 12345");
   return n;
 };
 
 /** A sample of each screen, built from the options. */
-export function sampleScreen(kind: ScreenKind, options: Pick<DisplayTestOptions, "content" | "currency" | "amount" | "reason">): Screen {
+export function sampleScreen(
+  kind: ScreenKind,
+  options: Pick<DisplayTestOptions, "content" | "currency" | "amount" | "reason">,
+): Screen {
   const amount: Money = { currency: options.currency, value: options.amount };
   switch (kind) {
     case "idle":
@@ -70,15 +89,27 @@ export function sampleScreen(kind: ScreenKind, options: Pick<DisplayTestOptions,
 export function registerDisplayTestCommand(program: Command): void {
   program
     .command("display-test")
-    .description("draw one customer screen on a display (a TTY such as /dev/tty1, or a file to `cat` over SSH)")
+    .description(
+      "draw one customer screen on a display (a TTY such as /dev/tty1, or a file to `cat` over SSH)",
+    )
     .requiredOption("-d, --display <path>", "TTY device or file")
     .option("--content <text>", "what the QR encodes (the till's qrContent)", DEFAULT_TEST_CONTENT)
     .option("-s, --screen <name>", `screen: ${SCREEN_KINDS.join(", ")}`, oneOf(SCREEN_KINDS), "idle")
     .option("--language <code>", "nb, da, fi or en", oneOf(DISPLAY_LANGUAGES), "nb")
     .option("--currency <code>", CURRENCIES.join(", "), oneOf(CURRENCIES), "NOK")
-    .option("--brand <brand>", "auto, vipps or mobilepay", oneOf(["auto", "vipps", "mobilepay"] as const), "auto")
+    .option(
+      "--brand <brand>",
+      "auto, vipps or mobilepay",
+      oneOf(["auto", "vipps", "mobilepay"] as const),
+      "auto",
+    )
     .option("--amount <minor>", "amount in minor units for amount/waiting/paid", minorUnits, 12_345)
-    .option("--reason <code>", `not_paid reason: ${NOT_PAID_REASONS.join(", ")}`, oneOf(NOT_PAID_REASONS), "EXPIRED")
+    .option(
+      "--reason <code>",
+      `not_paid reason: ${NOT_PAID_REASONS.join(", ")}`,
+      oneOf(NOT_PAID_REASONS),
+      "EXPIRED",
+    )
     .option("--rows <n>", "screen rows (default: from the TTY, else 24)", integer(10, 500))
     .option("--columns <n>", "screen columns (default: from the TTY, else 80)", integer(20, 1000))
     .action(async (options: DisplayTestOptions) => {
@@ -97,7 +128,12 @@ export function registerDisplayTestCommand(program: Command): void {
       } catch (error) {
         const code = isAgentError(error) ? error.code : "ERROR";
         process.stderr.write(`✗ ${options.display}: ${code}: ${errorMessage(error)}\n`);
-        process.exitCode = code === "DISPLAY_WRITE_FAILED" ? EXIT.UNAVAILABLE : code === "DISPLAY_BAD_SCREEN" ? EXIT.USAGE : EXIT.FAILURE;
+        process.exitCode =
+          code === "DISPLAY_WRITE_FAILED"
+            ? EXIT.UNAVAILABLE
+            : code === "DISPLAY_BAD_SCREEN"
+              ? EXIT.USAGE
+              : EXIT.FAILURE;
       } finally {
         await display.close();
       }

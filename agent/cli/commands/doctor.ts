@@ -13,7 +13,11 @@ import { DEFAULT_CONFIG_FILE } from "./config.js";
  * timeout. Exit 0 when no check failed (warnings allowed), 1 otherwise. Run it with sudo: the
  * secrets are root's, and the journal is then read as its owner.
  */
-export function registerDoctorCommand(program: Command, io: CliIo = processIo, environment: (configFile: string) => DoctorEnvironment = defaultEnvironment): void {
+export function registerDoctorCommand(
+  program: Command,
+  io: CliIo = processIo,
+  environment: (configFile: string) => DoctorEnvironment = defaultEnvironment,
+): void {
   program
     .command("doctor")
     .description("check everything a till needs, with a fix for every problem")

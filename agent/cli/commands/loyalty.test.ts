@@ -27,10 +27,16 @@ beforeEach(() => {
 });
 afterEach(() => dir.cleanup());
 
-const loyalty = (args: string[], input?: string): Promise<CliResult> => runCli(["loyalty", ...args, "--config", config], input === undefined ? {} : { input });
+const loyalty = (args: string[], input?: string): Promise<CliResult> =>
+  runCli(["loyalty", ...args, "--config", config], input === undefined ? {} : { input });
 const count = async (): Promise<number> => Number((await loyalty(["list", "--count"])).stdout.trim());
 
-const MEMBERS_SEMICOLON = ["msisdn;display_name;tier;member_id", "+47 912 34 567;Åse;Gull;K-1", "0045 40 11 22 33;Søren;;", '4798765432;"Bjørn; Ærlig";Sølv;'].join("\r\n");
+const MEMBERS_SEMICOLON = [
+  "msisdn;display_name;tier;member_id",
+  "+47 912 34 567;Åse;Gull;K-1",
+  "0045 40 11 22 33;Søren;;",
+  '4798765432;"Bjørn; Ærlig";Sølv;',
+].join("\r\n");
 
 describe("pos-agent loyalty import / export / list", { timeout: 90_000 }, () => {
   it("imports a semicolon CSV with æøå, lists masked numbers, and exports what re-imports unchanged", async () => {
@@ -46,7 +52,9 @@ describe("pos-agent loyalty import / export / list", { timeout: 90_000 }, () => 
     const exported = await loyalty(["export"]);
     expect(exported.code).toBe(EXIT.OK);
     const lines = exported.stdout.split("\r\n");
-    expect(lines[0]).toBe("member_id,msisdn,tier,display_name,sub,enrolled_at,consented_at,last_seen_at,claims");
+    expect(lines[0]).toBe(
+      "member_id,msisdn,tier,display_name,sub,enrolled_at,consented_at,last_seen_at,claims",
+    );
     expect(lines[1]).toMatch(/^K-1,4791234567,Gull,Åse,,\d{4}-\d\d-\d\dT[\d:.]+Z,,\d{4}-.+Z,$/);
     expect(exported.stdout).toContain(",4798765432,Sølv,Bjørn; Ærlig,");
 
@@ -75,7 +83,17 @@ describe("pos-agent loyalty import / export / list", { timeout: 90_000 }, () => 
 
   it("imports nothing from a file with bad rows and lists every one; --dry-run and --skip-invalid", async () => {
     const file = join(dir.path, "bad.csv");
-    writeFileSync(file, ["msisdn,tier", "4791234567,Gull", "91234567,", `4791234568,${"x".repeat(33)}`, "4791234567,Sølv", "4791234569,"].join("\n"));
+    writeFileSync(
+      file,
+      [
+        "msisdn,tier",
+        "4791234567,Gull",
+        "91234567,",
+        `4791234568,${"x".repeat(33)}`,
+        "4791234567,Sølv",
+        "4791234569,",
+      ].join("\n"),
+    );
     const refused = await loyalty(["import", file]);
     expect(refused.code).toBe(EXIT.FAILURE);
     expect(refused.stderr.split("\n")).toEqual([
@@ -88,7 +106,9 @@ describe("pos-agent loyalty import / export / list", { timeout: 90_000 }, () => 
     expect(await count()).toBe(0);
 
     const dry = await loyalty(["import", file, "--dry-run", "--skip-invalid"]);
-    expect(dry.stdout).toBe(`✓ ${file}: 2 member(s) would be imported (2 new, 0 updated); dry run, nothing changed\n`);
+    expect(dry.stdout).toBe(
+      `✓ ${file}: 2 member(s) would be imported (2 new, 0 updated); dry run, nothing changed\n`,
+    );
     expect(await count()).toBe(0);
 
     const skipping = await loyalty(["import", file, "--skip-invalid"]);
@@ -112,7 +132,9 @@ describe("pos-agent loyalty forget / prune", { timeout: 90_000 }, () => {
   it("forgets a member by phone number in any common notation, says so, and is idempotent", async () => {
     await loyalty(["import", "-"], MEMBERS_SEMICOLON);
     const forgot = await loyalty(["forget", "--phone", "+47 912 34 567"]);
-    expect(forgot.stdout).toBe("✓ forgot member K-1 (phone ********67): deleted from the loyalty store with everything stored about them\n");
+    expect(forgot.stdout).toBe(
+      "✓ forgot member K-1 (phone ********67): deleted from the loyalty store with everything stored about them\n",
+    );
     const again = await loyalty(["forget", "--phone", "004791234567"]);
     expect(again.stdout).toBe("✓ no member with phone ********67: nothing to delete\n");
     expect(again.code).toBe(EXIT.OK);
@@ -128,26 +150,44 @@ describe("pos-agent loyalty forget / prune", { timeout: 90_000 }, () => {
   it("prunes members not seen for loyalty.retentionDays", async () => {
     const old = new Date(Date.now() - 31 * 86_400_000).toISOString();
     const recent = new Date(Date.now() - 29 * 86_400_000).toISOString();
-    await loyalty(["import", "-"], `msisdn,member_id,last_seen_at\n4791234567,OLD,${old}\n4791234568,RECENT,${recent}\n`);
-    expect((await loyalty(["prune"])).stdout).toBe("✓ deleted 1 member(s) not seen for 30 days (loyalty.retentionDays)\n");
+    await loyalty(
+      ["import", "-"],
+      `msisdn,member_id,last_seen_at\n4791234567,OLD,${old}\n4791234568,RECENT,${recent}\n`,
+    );
+    expect((await loyalty(["prune"])).stdout).toBe(
+      "✓ deleted 1 member(s) not seen for 30 days (loyalty.retentionDays)\n",
+    );
     expect((await loyalty(["list"])).stdout).toMatch(/^RECENT /m);
     expect(await count()).toBe(1);
   });
 });
 
 describe("pos-agent loyalty: safety", { timeout: 90_000 }, () => {
-  it.skipIf(process.getuid?.() !== 0)("refuses to run as root on a journal another user owns, with a sudo -u hint, touching nothing", async () => {
-    const state = join(dir.path, "state");
-    chownSync(state, 65534, 65534);
-    const owner = readFileSync("/etc/passwd", "utf8").split("\n").find((l) => l.split(":")[2] === "65534")?.split(":")[0] ?? "pos-agent";
-    for (const args of [["list"], ["export"], ["import", "-"], ["forget", "--phone", "4791234567"], ["prune"]]) {
-      const result = await loyalty(args, "msisdn\n4791234567\n");
-      expect(result.code).toBe(EXIT.NOPERM);
-      expect(result.stderr).toContain("refusing to open the journal as root");
-      expect(result.stderr).toContain(`sudo -u ${owner} pos-agent loyalty`);
-    }
-    expect(readdirSync(state)).toEqual([]);
-  });
+  it.skipIf(process.getuid?.() !== 0)(
+    "refuses to run as root on a journal another user owns, with a sudo -u hint, touching nothing",
+    async () => {
+      const state = join(dir.path, "state");
+      chownSync(state, 65534, 65534);
+      const owner =
+        readFileSync("/etc/passwd", "utf8")
+          .split("\n")
+          .find((l) => l.split(":")[2] === "65534")
+          ?.split(":")[0] ?? "pos-agent";
+      for (const args of [
+        ["list"],
+        ["export"],
+        ["import", "-"],
+        ["forget", "--phone", "4791234567"],
+        ["prune"],
+      ]) {
+        const result = await loyalty(args, "msisdn\n4791234567\n");
+        expect(result.code).toBe(EXIT.NOPERM);
+        expect(result.stderr).toContain("refusing to open the journal as root");
+        expect(result.stderr).toContain(`sudo -u ${owner} pos-agent loyalty`);
+      }
+      expect(readdirSync(state)).toEqual([]);
+    },
+  );
 
   it("lists every config problem and exits with the config code", async () => {
     writeFileSync(config, readFileSync(config, "utf8").replace("retentionDays: 30", "retentionDays: 0"));

@@ -51,7 +51,9 @@ function withStore(options: Common, work: (opened: OpenedStore) => ExitCode): vo
   }
   try {
     if (opened.config.loyalty.backend === "http") {
-      err("note: loyalty.backend is http — this works on the agent's built-in table only; members in the merchant's service are not touched");
+      err(
+        "note: loyalty.backend is http — this works on the agent's built-in table only; members in the merchant's service are not touched",
+      );
     }
     process.exitCode = work(opened);
   } finally {
@@ -65,7 +67,9 @@ function readText(file: string): string {
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
-    throw new Error(`${file === "-" ? "stdin" : file} is not UTF-8 text (save it as "CSV UTF-8" in the spreadsheet)`);
+    throw new Error(
+      `${file === "-" ? "stdin" : file} is not UTF-8 text (save it as "CSV UTF-8" in the spreadsheet)`,
+    );
   }
 }
 
@@ -83,9 +87,17 @@ function importAction(file: string, options: Common & { skipInvalid?: boolean; d
   const name = file === "-" ? "stdin" : file;
   withStore(options, ({ store }) => {
     try {
-      const report = importMembers(store, parseMembersCsv(text), { now: Date.now(), skipInvalid: options.skipInvalid === true, dryRun: options.dryRun === true });
+      const report = importMembers(store, parseMembersCsv(text), {
+        now: Date.now(),
+        skipInvalid: options.skipInvalid === true,
+        dryRun: options.dryRun === true,
+      });
       const counts = `${report.added} new, ${report.updated} updated`;
-      out(options.dryRun === true ? `✓ ${name}: ${report.added + report.updated} member(s) would be imported (${counts}); dry run, nothing changed` : `✓ imported ${report.added + report.updated} member(s) from ${name} (${counts})`);
+      out(
+        options.dryRun === true
+          ? `✓ ${name}: ${report.added + report.updated} member(s) would be imported (${counts}); dry run, nothing changed`
+          : `✓ imported ${report.added + report.updated} member(s) from ${name} (${counts})`,
+      );
       if (report.skipped.length > 0) {
         err(`${report.skipped.length} row problem(s) skipped:`);
         report.skipped.forEach((p) => err(problemLine(p)));
@@ -94,7 +106,9 @@ function importAction(file: string, options: Common & { skipInvalid?: boolean; d
     } catch (error) {
       if (!isLoyaltyError(error, "LOYALTY_CSV_INVALID")) throw error;
       const problems = (error.details.problems ?? []) as RowProblem[];
-      err(`✗ ${name}: ${problems.length} problem(s); nothing was imported (fix them, or use --skip-invalid to import the good rows)`);
+      err(
+        `✗ ${name}: ${problems.length} problem(s); nothing was imported (fix them, or use --skip-invalid to import the good rows)`,
+      );
       problems.forEach((p) => err(problemLine(p)));
       return EXIT.FAILURE;
     }
@@ -114,7 +128,11 @@ function exportAction(file: string, options: Common & { force?: boolean }): void
       writePrivateFile(file, csv, options.force === true);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      err(code === "EEXIST" ? `✗ ${file} exists; use --force to replace it` : `✗ cannot write ${file}: ${code ?? errorMessage(error)}`);
+      err(
+        code === "EEXIST"
+          ? `✗ ${file} exists; use --force to replace it`
+          : `✗ cannot write ${file}: ${code ?? errorMessage(error)}`,
+      );
       return EXIT.FAILURE;
     }
     out(`✓ exported ${lines.length - 1} member(s) to ${file} (mode 0600: it holds phone numbers)`);
@@ -141,9 +159,14 @@ function forgetAction(options: Common & { phone?: string; member?: string }): vo
     }
   }
   withStore(options, ({ store }) => {
-    const forgotten = msisdn === undefined ? store.forgetById(options.member ?? "") : store.forgetByMsisdn(msisdn);
-    if (forgotten !== undefined) out(`✓ forgot ${who(forgotten)}: deleted from the loyalty store with everything stored about them`);
-    else out(`✓ no member with ${msisdn === undefined ? `id ${options.member ?? ""}` : `phone ${maskPhone(msisdn)}`}: nothing to delete`);
+    const forgotten =
+      msisdn === undefined ? store.forgetById(options.member ?? "") : store.forgetByMsisdn(msisdn);
+    if (forgotten !== undefined)
+      out(`✓ forgot ${who(forgotten)}: deleted from the loyalty store with everything stored about them`);
+    else
+      out(
+        `✓ no member with ${msisdn === undefined ? `id ${options.member ?? ""}` : `phone ${maskPhone(msisdn)}`}: nothing to delete`,
+      );
     return EXIT.OK;
   });
 }
@@ -155,11 +178,29 @@ function listAction(options: Common & { count?: boolean }): void {
       return EXIT.OK;
     }
     const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
-    out(["member id".padEnd(16), "tier".padEnd(12), "phone".padEnd(16), "enrolled".padEnd(11), "last seen", "login"].join(" "));
+    out(
+      [
+        "member id".padEnd(16),
+        "tier".padEnd(12),
+        "phone".padEnd(16),
+        "enrolled".padEnd(11),
+        "last seen",
+        "login",
+      ].join(" "),
+    );
     let n = 0;
     for (const m of store.all()) {
       n++;
-      out([m.memberId.padEnd(16), (m.tier ?? "-").padEnd(12), maskPhone(m.msisdn).padEnd(16), day(m.enrolledAt).padEnd(11), day(m.lastSeenAt).padEnd(9), m.sub === undefined ? "no" : "yes"].join(" "));
+      out(
+        [
+          m.memberId.padEnd(16),
+          (m.tier ?? "-").padEnd(12),
+          maskPhone(m.msisdn).padEnd(16),
+          day(m.enrolledAt).padEnd(11),
+          day(m.lastSeenAt).padEnd(9),
+          m.sub === undefined ? "no" : "yes",
+        ].join(" "),
+      );
     }
     out(`${n} member(s)`);
     return EXIT.OK;
@@ -169,18 +210,26 @@ function listAction(options: Common & { count?: boolean }): void {
 function pruneAction(options: Common): void {
   withStore(options, ({ store, config }) => {
     const days = config.loyalty.retentionDays;
-    out(`✓ deleted ${store.prune(Date.now(), days)} member(s) not seen for ${days} days (loyalty.retentionDays)`);
+    out(
+      `✓ deleted ${store.prune(Date.now(), days)} member(s) not seen for ${days} days (loyalty.retentionDays)`,
+    );
     return EXIT.OK;
   });
 }
 
 export function registerLoyaltyCommands(program: Command): void {
-  const loyalty = program.command("loyalty").description("the built-in loyalty members table: import, export, forget, list, prune (run as the agent's user)");
+  const loyalty = program
+    .command("loyalty")
+    .description(
+      "the built-in loyalty members table: import, export, forget, list, prune (run as the agent's user)",
+    );
   const configOption = ["-c, --config <file>", "config file", DEFAULT_CONFIG_FILE] as const;
 
   loyalty
     .command("import")
-    .description("add or update members from a CSV file (docs/loyalty.md); all or nothing unless --skip-invalid")
+    .description(
+      "add or update members from a CSV file (docs/loyalty.md); all or nothing unless --skip-invalid",
+    )
     .argument("<csv>", "UTF-8 CSV file, or - for stdin")
     .option(...configOption)
     .option("--skip-invalid", "import the good rows and list the bad ones")

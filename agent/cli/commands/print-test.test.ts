@@ -15,7 +15,13 @@ describe("pos-agent print-test", () => {
   });
 
   it("prints a test receipt with æøå ÆØÅ € and a QR, after reporting the status", async () => {
-    const result = await runCli(["print-test", "--printer", `tcp://127.0.0.1:${printer.port}`, "--content", "https://qr.vipps.no/x"]);
+    const result = await runCli([
+      "print-test",
+      "--printer",
+      `tcp://127.0.0.1:${printer.port}`,
+      "--content",
+      "https://qr.vipps.no/x",
+    ]);
     expect(result.stdout).toContain("status: online");
     expect(result.stdout).toContain("✓ test receipt printed");
     expect(result.code).toBe(EXIT.OK);
@@ -48,7 +54,13 @@ describe("pos-agent print-test", () => {
     const uri = await runCli(["print-test", "--printer", "lpt1"]);
     expect(uri.code).toBe(EXIT.USAGE);
     expect(uri.stderr).toContain("PRINTER_BAD_URI");
-    const model = await runCli(["print-test", "--printer", `tcp://127.0.0.1:${printer.port}`, "--model", "nope"]);
+    const model = await runCli([
+      "print-test",
+      "--printer",
+      `tcp://127.0.0.1:${printer.port}`,
+      "--model",
+      "nope",
+    ]);
     expect(model.code).toBe(EXIT.USAGE);
     expect(model.stderr).toContain("PRINTER_BAD_CONFIG");
   });

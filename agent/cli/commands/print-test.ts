@@ -24,26 +24,47 @@ interface PrintTestOptions {
   statusTimeoutMs: number;
 }
 
-const integer = (min: number, max: number) => (value: string): number => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`expected an integer from ${min} to ${max}`);
-  return n;
-};
+const integer =
+  (min: number, max: number) =>
+  (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new InvalidArgumentError(`expected an integer from ${min} to ${max}`);
+    return n;
+  };
 
 export function registerPrintTestCommand(program: Command): void {
   program
     .command("print-test")
     .description("print a test receipt (æøå ÆØÅ €, a QR) and show the printer's status")
-    .requiredOption("-p, --printer <uri>", "usb:/dev/usb/lp0, serial:/dev/pos-printer?baud=19200 or tcp://host:9100")
-    .option("--model <id>", "printer model (chooses code pages), e.g. epson-tm-t88vi, epson-tm-t20iii, star-tsp100iv", "epson-tm-t88vi")
+    .requiredOption(
+      "-p, --printer <uri>",
+      "usb:/dev/usb/lp0, serial:/dev/pos-printer?baud=19200 or tcp://host:9100",
+    )
+    .option(
+      "--model <id>",
+      "printer model (chooses code pages), e.g. epson-tm-t88vi, epson-tm-t20iii, star-tsp100iv",
+      "epson-tm-t88vi",
+    )
     .option("--columns <n>", `characters per line: ${ENCODER_COLUMNS.join(", ")}`, integer(24, 64), 42)
-    .option("--language <code>", "nb, da, fi or en", (value: string) => {
-      if (!(DISPLAY_LANGUAGES as readonly string[]).includes(value)) throw new InvalidArgumentError("expected nb, da, fi or en");
-      return value;
-    }, "nb")
+    .option(
+      "--language <code>",
+      "nb, da, fi or en",
+      (value: string) => {
+        if (!(DISPLAY_LANGUAGES as readonly string[]).includes(value))
+          throw new InvalidArgumentError("expected nb, da, fi or en");
+        return value;
+      },
+      "nb",
+    )
     .option("--content <text>", "what the QR encodes", DEFAULT_PRINT_TEST_CONTENT)
     .option("--till <id>", "till id printed on the receipt", "print-test")
-    .option("--status-timeout-ms <ms>", "wait for the DLE EOT status answer, milliseconds", integer(100, 10_000), 1_000)
+    .option(
+      "--status-timeout-ms <ms>",
+      "wait for the DLE EOT status answer, milliseconds",
+      integer(100, 10_000),
+      1_000,
+    )
     .action(async (options: PrintTestOptions) => {
       let printer: ReceiptPrinter | undefined;
       try {
@@ -71,7 +92,11 @@ export function registerPrintTestCommand(program: Command): void {
           header: [],
           time: Date.now(),
           till: options.till,
-          lines: [`printer: ${options.printer}`, `model: ${options.model}, ${options.columns} columns`, `pos-agent ${process.env.npm_package_version ?? "0.1.0"}`],
+          lines: [
+            `printer: ${options.printer}`,
+            `model: ${options.model}, ${options.columns} columns`,
+            `pos-agent ${process.env.npm_package_version ?? "0.1.0"}`,
+          ],
           qrContent: options.content,
         };
         await printer.print(receipt);
@@ -80,7 +105,8 @@ export function registerPrintTestCommand(program: Command): void {
       } catch (error) {
         const code = isAgentError(error) ? error.code : "ERROR";
         process.stderr.write(`✗ not printed: ${code}: ${errorMessage(error)}\n`);
-        process.exitCode = code === "PRINTER_BAD_DOCUMENT" || code === "PRINTER_BAD_CONFIG" ? EXIT.USAGE : EXIT.UNAVAILABLE;
+        process.exitCode =
+          code === "PRINTER_BAD_DOCUMENT" || code === "PRINTER_BAD_CONFIG" ? EXIT.USAGE : EXIT.UNAVAILABLE;
       } finally {
         await printer.close();
       }

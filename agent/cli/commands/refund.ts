@@ -35,11 +35,20 @@ export function registerRefundCommand(program: Command, io: CliIo = processIo): 
     program
       .command("refund")
       .description("refund a captured sale, all or part, by its payment reference")
-      .argument("<reference>", "the sale's payment reference (pos-agent status lists them)", (value: string) => {
-        if (!REFERENCE.test(value)) throw new InvalidArgumentError("expected a payment reference: 8–50 of A–Z, a–z, 0–9 and -");
-        return value;
-      })
-      .argument("[amount]", "minor units (1250) or exactly two decimals (12.50); default: everything not yet refunded", parseAmountArgument)
+      .argument(
+        "<reference>",
+        "the sale's payment reference (pos-agent status lists them)",
+        (value: string) => {
+          if (!REFERENCE.test(value))
+            throw new InvalidArgumentError("expected a payment reference: 8–50 of A–Z, a–z, 0–9 and -");
+          return value;
+        },
+      )
+      .argument(
+        "[amount]",
+        "minor units (1250) or exactly two decimals (12.50); default: everything not yet refunded",
+        parseAmountArgument,
+      )
       .option("-y, --yes", "do not ask for confirmation")
       .option("--timeout <seconds>", "wait this long for Vipps' answer", seconds, 120)
       .option("--json", "print the sale's state after the refund as JSON"),
@@ -49,10 +58,22 @@ export function registerRefundCommand(program: Command, io: CliIo = processIo): 
       const target = agentTarget(options);
       socketPath = target.socketPath;
       const currency = target.config?.vipps.currency;
-      const what = amount === undefined ? "everything not yet refunded" : currency === undefined ? `${amount} minor units` : formatMoney(amount, currency);
+      const what =
+        amount === undefined
+          ? "everything not yet refunded"
+          : currency === undefined
+            ? `${amount} minor units`
+            : formatMoney(amount, currency);
       await confirm(io, `Refund ${what} of payment ${reference}?`, options.yes === true);
-      const request = amount === undefined ? ({ method: "refund", reference } as const) : ({ method: "refund", reference, amount } as const);
-      const sale = await withProgress(io, "refunding (waiting for Vipps)", controlRequest(target.socketPath, request, { timeoutMs: options.timeout * 1_000 }));
+      const request =
+        amount === undefined
+          ? ({ method: "refund", reference } as const)
+          : ({ method: "refund", reference, amount } as const);
+      const sale = await withProgress(
+        io,
+        "refunding (waiting for Vipps)",
+        controlRequest(target.socketPath, request, { timeoutMs: options.timeout * 1_000 }),
+      );
       io.out(options.json === true ? `${JSON.stringify(sale)}\n` : describeRefunded(sale));
       io.setExitCode(EXIT.OK);
     } catch (error) {
@@ -63,7 +84,8 @@ export function registerRefundCommand(program: Command, io: CliIo = processIo): 
 
 async function confirm(io: CliIo, question: string, yes: boolean): Promise<void> {
   if (yes) return;
-  if (!io.interactive) throw cliError("NOT_CONFIRMED", `${question} Not confirmed: there is no terminal to ask on; add --yes`);
+  if (!io.interactive)
+    throw cliError("NOT_CONFIRMED", `${question} Not confirmed: there is no terminal to ask on; add --yes`);
   io.err(`${question} [y/N] `);
   const answer = (await io.readLine()).trim().toLowerCase();
   if (answer !== "y" && answer !== "yes") throw cliError("NOT_CONFIRMED", "not refunded (not confirmed)");

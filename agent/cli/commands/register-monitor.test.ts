@@ -41,7 +41,11 @@ afterEach(async () => {
 });
 
 function startMonitor(args: string[] = []): ChildProcessWithoutNullStreams {
-  const child = spawn(process.execPath, [AGENT_BIN, "register-monitor", "--port", pair.a, "--till", "kasse1", ...args], { stdio: "pipe" });
+  const child = spawn(
+    process.execPath,
+    [AGENT_BIN, "register-monitor", "--port", pair.a, "--till", "kasse1", ...args],
+    { stdio: "pipe" },
+  );
   child.stdout.on("data", (d: Buffer) => (stdout += d.toString("utf8")));
   monitor = child;
   return child;
@@ -50,21 +54,31 @@ function startMonitor(args: string[] = []): ChildProcessWithoutNullStreams {
 describe("pos-agent register-monitor", () => {
   it("shakes hands, acks and validates what the register sends, prints it, answers status and ping", async () => {
     const child = startMonitor(["--show-heartbeat"]);
-    register = createReferenceRegister({ transport: testSerial(pair.b, silentLogger()), heartbeatIntervalMs: 1000 });
+    register = createReferenceRegister({
+      transport: testSerial(pair.b, silentLogger()),
+      heartbeatIntervalMs: 1000,
+    });
     register.start();
     await register.waitUntilUp(20_000);
     expect(register.link.peer).toMatchObject({ role: "agent", till: "kasse1" });
 
     const basket = makeBasket("M-1", "NOK", [lineFor(article, "2")]);
     await expect(register.sell(basket)).resolves.toEqual({ acked: true });
-    await expect(register.sendRaw({ type: "basket", ...basket, saleId: "M-2", total: 1 })).resolves.toMatchObject({
+    await expect(
+      register.sendRaw({ type: "basket", ...basket, saleId: "M-2", total: 1 }),
+    ).resolves.toMatchObject({
       refused: { code: "BASKET_TOTAL_MISMATCH" },
     });
     await expect(register.pay("M-1")).resolves.toEqual({ acked: true });
-    await expect(register.sell({ ...basket, total: basket.total })).resolves.toMatchObject({ refused: { code: "SALE_LOCKED" } });
+    await expect(register.sell({ ...basket, total: basket.total })).resolves.toMatchObject({
+      refused: { code: "SALE_LOCKED" },
+    });
     await expect(register.status("M-1")).resolves.toEqual({ acked: true });
     await vi.waitFor(() => expect(register?.sale("M-1")?.reports.length).toBe(2), WAIT);
-    expect(register.sale("M-1")?.reports.map((r) => r.state)).toEqual(["waiting_for_customer", "waiting_for_customer"]);
+    expect(register.sale("M-1")?.reports.map((r) => r.state)).toEqual([
+      "waiting_for_customer",
+      "waiting_for_customer",
+    ]);
     // The register's heartbeat ping is answered with pong.
     await vi.waitFor(() => expect(stdout).toMatch(/→ #\d+ pong/), WAIT);
 
@@ -72,8 +86,12 @@ describe("pos-agent register-monitor", () => {
     child.kill("SIGINT");
     expect(await exited).toBe(EXIT.OK);
     expect(stdout).toMatch(/● link up — hello from register reference-register/);
-    expect(stdout).toMatch(/← #\d+ basket M-1: 1 lines, total 98\.00 NOK\n +2 PCS Kaffe latte à 49\.00 = 98\.00 NOK \(VAT 15 %\)/);
-    expect(stdout).toMatch(/→ refused \d+: BASKET_TOTAL_MISMATCH total 1 is not the sum of the line totals \(9800\)/);
+    expect(stdout).toMatch(
+      /← #\d+ basket M-1: 1 lines, total 98\.00 NOK\n +2 PCS Kaffe latte à 49\.00 = 98\.00 NOK \(VAT 15 %\)/,
+    );
+    expect(stdout).toMatch(
+      /→ refused \d+: BASKET_TOTAL_MISMATCH total 1 is not the sum of the line totals \(9800\)/,
+    );
     expect(stdout).toMatch(/→ refused \d+: SALE_LOCKED sale M-1 is locked: pay was received/);
     expect(stdout).toMatch(/← #\d+ status M-1\?/);
     expect(stdout).toMatch(/← #\d+ ping/);
@@ -89,7 +107,11 @@ describe("pos-agent register-monitor", () => {
   });
 
   it("refuses a bad option with the usage exit code", async () => {
-    const child = spawn(process.execPath, [AGENT_BIN, "register-monitor", "--port", pair.a, "--baud", "fast"], { stdio: "pipe" });
+    const child = spawn(
+      process.execPath,
+      [AGENT_BIN, "register-monitor", "--port", pair.a, "--baud", "fast"],
+      { stdio: "pipe" },
+    );
     const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
     expect(code).toBe(EXIT.USAGE);
   });

@@ -10,11 +10,14 @@ import { EXIT } from "../exit-codes.js";
  * Ctrl-C (or --duration), printing every frame both ways.
  */
 
-const integer = (min: number, max: number) => (value: string): number => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`expected an integer from ${min} to ${max}`);
-  return n;
-};
+const integer =
+  (min: number, max: number) =>
+  (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new InvalidArgumentError(`expected an integer from ${min} to ${max}`);
+    return n;
+  };
 
 interface MonitorCliOptions {
   port: string;
@@ -35,20 +38,42 @@ function clockStamp(): string {
 export function registerRegisterMonitorCommand(program: Command): void {
   program
     .command("register-monitor")
-    .description("talk to the register like the agent, without payments: hello, validate and ack everything, print it, answer status and ping")
+    .description(
+      "talk to the register like the agent, without payments: hello, validate and ack everything, print it, answer status and ping",
+    )
     .requiredOption("-p, --port <path>", "serial device of the register cable (e.g. /dev/pos-register)")
     .option("-b, --baud <n>", "baud rate (8N1, no flow control)", integer(1200, 230_400), 115_200)
     .option("--till <id>", "till id sent in the agent's hello", "monitor")
     .option("--ack-timeout <ms>", "ack timeout, milliseconds", integer(100, 10_000), 1000)
-    .option("--retransmits <n>", "retransmissions before the register counts as unreachable", integer(1, 10), 3)
-    .option("--heartbeat <ms>", "ping the register after this much silence, milliseconds", integer(1000, 60_000), 5000)
+    .option(
+      "--retransmits <n>",
+      "retransmissions before the register counts as unreachable",
+      integer(1, 10),
+      3,
+    )
+    .option(
+      "--heartbeat <ms>",
+      "ping the register after this much silence, milliseconds",
+      integer(1000, 60_000),
+      5000,
+    )
     .option("--show-heartbeat", "also print ping, pong and their acks")
-    .option("--duration <seconds>", "stop after this many seconds (default: until Ctrl-C)", integer(1, 86_400))
+    .option(
+      "--duration <seconds>",
+      "stop after this many seconds (default: until Ctrl-C)",
+      integer(1, 86_400),
+    )
     .option("--log-level <level>", "NDJSON log level on stderr", "warn")
     .action(async (options: MonitorCliOptions) => {
       const logger = createLogger({ level: options.logLevel, destination: process.stderr });
       const session = createMonitorSession({
-        transport: createSerialTransport({ path: options.port, baudRate: options.baud, reopenMinMs: 500, reopenMaxMs: 5000, logger }),
+        transport: createSerialTransport({
+          path: options.port,
+          baudRate: options.baud,
+          reopenMinMs: 500,
+          reopenMaxMs: 5000,
+          logger,
+        }),
         logger,
         tillId: options.till,
         ackTimeoutMs: options.ackTimeout,

@@ -40,9 +40,17 @@ describe("pos-agent report", () => {
   });
 
   it("shows the day: captured, refunded, net, failed with reasons, VAT per rate", async () => {
-    const io = await runCommand(registerReportCommand, ["report", "--date", "2026-03-02", "--config", configFile]);
+    const io = await runCommand(registerReportCommand, [
+      "report",
+      "--date",
+      "2026-03-02",
+      "--config",
+      configFile,
+    ]);
     expect(io.exitCode).toBe(EXIT.OK);
-    expect(io.stdout).toContain("end of day 2026-03-02 — till kasse1 (2026-03-02 00:00:00 to 2026-03-03 00:00:00)");
+    expect(io.stdout).toContain(
+      "end of day 2026-03-02 — till kasse1 (2026-03-02 00:00:00 to 2026-03-03 00:00:00)",
+    );
     expect(io.stdout).toMatch(/captured +1 +NOK 61\.50/);
     expect(io.stdout).toMatch(/refunded +1 +-NOK 12\.50/);
     expect(io.stdout).toMatch(/net +NOK 49\.00/);
@@ -52,12 +60,30 @@ describe("pos-agent report", () => {
   });
 
   it("--json gives the same numbers for scripts", async () => {
-    const io = await runCommand(registerReportCommand, ["report", "--date", "2026-03-02", "--json", "--config", configFile]);
-    expect(JSON.parse(io.stdout)).toMatchObject({ sales: { captured: { count: 1, total: 6150 }, failed: 1 }, refunds: { count: 1, total: 1250 }, net: 4900 });
+    const io = await runCommand(registerReportCommand, [
+      "report",
+      "--date",
+      "2026-03-02",
+      "--json",
+      "--config",
+      configFile,
+    ]);
+    expect(JSON.parse(io.stdout)).toMatchObject({
+      sales: { captured: { count: 1, total: 6150 }, failed: 1 },
+      refunds: { count: 1, total: 1250 },
+      net: 4900,
+    });
   });
 
   it("--print prints it directly when the agent is not running", async () => {
-    const io = await runCommand(registerReportCommand, ["report", "--date", "2026-03-02", "--print", "--config", configFile]);
+    const io = await runCommand(registerReportCommand, [
+      "report",
+      "--date",
+      "2026-03-02",
+      "--print",
+      "--config",
+      configFile,
+    ]);
     expect(io.exitCode).toBe(EXIT.OK);
     expect(io.stderr).toContain(`✓ report printed on tcp://127.0.0.1:${printer.port}`);
     const printed = printer.sessions.map((s) => decodeEscPos(s)).find((d) => d.cuts > 0);
@@ -69,10 +95,26 @@ describe("pos-agent report", () => {
     const api = new ControlApiDouble();
     const server = await startControlServer({ socketPath: join(dir.path, "control.sock"), api });
     try {
-      const io = await runCommand(registerReportCommand, ["report", "--date", "2026-03-02", "--print", "--config", configFile]);
+      const io = await runCommand(registerReportCommand, [
+        "report",
+        "--date",
+        "2026-03-02",
+        "--print",
+        "--config",
+        configFile,
+      ]);
       expect(io.exitCode).toBe(EXIT.OK);
       expect(io.stderr).toContain("✓ report queued on the agent's printer (job manual:1)");
-      expect(api.printed).toMatchObject([{ kind: "end_of_day", till: "kasse1", currency: "NOK", sales: { count: 1, total: 6150 }, refunds: { count: 1, total: 1250 }, unpaidCount: 1 }]);
+      expect(api.printed).toMatchObject([
+        {
+          kind: "end_of_day",
+          till: "kasse1",
+          currency: "NOK",
+          sales: { count: 1, total: 6150 },
+          refunds: { count: 1, total: 1250 },
+          unpaidCount: 1,
+        },
+      ]);
       expect(printer.sessions).toEqual([]);
     } finally {
       await server.close();
@@ -82,7 +124,14 @@ describe("pos-agent report", () => {
   it("exits 69 when the printer is out of paper, after showing the report", async () => {
     printer.state = "paper_out";
     try {
-      const io = await runCommand(registerReportCommand, ["report", "--date", "2026-03-02", "--print", "--config", configFile]);
+      const io = await runCommand(registerReportCommand, [
+        "report",
+        "--date",
+        "2026-03-02",
+        "--print",
+        "--config",
+        configFile,
+      ]);
       expect(io.stdout).toContain("end of day 2026-03-02");
       expect(io.stderr).toContain("PRINTER_PAPER_OUT");
       expect(io.exitCode).toBe(EXIT.UNAVAILABLE);
@@ -92,12 +141,22 @@ describe("pos-agent report", () => {
   });
 
   it("exits 64 for a bad date and 69 when there is no journal", async () => {
-    const bad = await runCommand(registerReportCommand, ["report", "--date", "2026-02-30", "--config", configFile]);
+    const bad = await runCommand(registerReportCommand, [
+      "report",
+      "--date",
+      "2026-02-30",
+      "--config",
+      configFile,
+    ]);
     expect(bad.exitCode).toBe(EXIT.USAGE);
     expect(bad.stderr).toContain("REPORT_BAD_DATE");
     const other = tempDir();
     try {
-      const io = await runCommand(registerReportCommand, ["report", "--config", writeAgentConfig(other.path)]);
+      const io = await runCommand(registerReportCommand, [
+        "report",
+        "--config",
+        writeAgentConfig(other.path),
+      ]);
       expect(io.exitCode).toBe(EXIT.UNAVAILABLE);
       expect(io.stderr).toContain("JOURNAL_MISSING");
     } finally {
@@ -105,13 +164,24 @@ describe("pos-agent report", () => {
     }
   });
 
-  it.runIf(process.geteuid?.() === 0)("run by root, leaves the journal's files to the agent's user", async () => {
-    chmodSync(dir.path, 0o755);
-    for (const name of readdirSync(storage)) chownSync(join(storage, name), 65534, 65534);
-    chownSync(storage, 65534, 65534);
-    const io = await runCommand(registerReportCommand, ["report", "--date", "2026-03-02", "--json", "--config", configFile]);
-    expect(io.exitCode).toBe(EXIT.OK);
-    expect(JSON.parse(io.stdout)).toMatchObject({ net: 4900 });
-    for (const name of readdirSync(storage)) expect({ name, uid: statSync(join(storage, name)).uid }).toEqual({ name, uid: 65534 });
-  });
+  it.runIf(process.geteuid?.() === 0)(
+    "run by root, leaves the journal's files to the agent's user",
+    async () => {
+      chmodSync(dir.path, 0o755);
+      for (const name of readdirSync(storage)) chownSync(join(storage, name), 65534, 65534);
+      chownSync(storage, 65534, 65534);
+      const io = await runCommand(registerReportCommand, [
+        "report",
+        "--date",
+        "2026-03-02",
+        "--json",
+        "--config",
+        configFile,
+      ]);
+      expect(io.exitCode).toBe(EXIT.OK);
+      expect(JSON.parse(io.stdout)).toMatchObject({ net: 4900 });
+      for (const name of readdirSync(storage))
+        expect({ name, uid: statSync(join(storage, name)).uid }).toEqual({ name, uid: 65534 });
+    },
+  );
 });

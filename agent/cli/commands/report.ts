@@ -36,7 +36,10 @@ export function registerReportCommand(program: Command, io: CliIo = processIo): 
         const { config } = readConfigFile(options.config);
         const day = options.date === undefined ? localDayOf(Date.now()) : localDay(options.date);
         const summary = withJournal(config.storage.directory, "read", (_journal, db) =>
-          summarizeDay(day, readJournalDay(db, day.from, day.to), { id: config.till.id, currency: config.vipps.currency }),
+          summarizeDay(day, readJournalDay(db, day.from, day.to), {
+            id: config.till.id,
+            currency: config.vipps.currency,
+          }),
         );
         io.out(options.json === true ? `${JSON.stringify(summary, null, 2)}\n` : renderReport(summary));
         if (options.print === true) {

@@ -23,9 +23,18 @@ export function registerReprintCommand(program: Command, io: CliIo = processIo):
     try {
       const target = agentTarget(options);
       socketPath = target.socketPath;
-      const request = sale === undefined ? ({ method: "reprint" } as const) : ({ method: "reprint", sale } as const);
-      const result = await withProgress(io, "asking the agent", controlRequest(target.socketPath, request, { timeoutMs: 10_000 }));
-      io.out(options.json === true ? `${JSON.stringify(result)}\n` : `✓ copy of sale ${result.saleId} queued on the printer (job ${result.jobId})\n`);
+      const request =
+        sale === undefined ? ({ method: "reprint" } as const) : ({ method: "reprint", sale } as const);
+      const result = await withProgress(
+        io,
+        "asking the agent",
+        controlRequest(target.socketPath, request, { timeoutMs: 10_000 }),
+      );
+      io.out(
+        options.json === true
+          ? `${JSON.stringify(result)}\n`
+          : `✓ copy of sale ${result.saleId} queued on the printer (job ${result.jobId})\n`,
+      );
       io.setExitCode(EXIT.OK);
     } catch (error) {
       reportFailure(io, error, socketPath === undefined ? {} : { socketPath });

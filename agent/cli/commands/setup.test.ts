@@ -21,7 +21,9 @@ function scanTerminal(output: string): string | undefined {
   const lines = output.split("\n");
   const first = lines.findIndex((l) => l.includes("\u001b[30;47m"));
   const qrLines = lines.slice(first).filter((l) => l.includes("\u001b[30;47m"));
-  const columns = Math.max(...qrLines.map((l) => [...l.split("\u001b[30;47m").join("").split("\u001b[0m").join("")].length));
+  const columns = Math.max(
+    ...qrLines.map((l) => [...l.split("\u001b[30;47m").join("").split("\u001b[0m").join("")].length),
+  );
   const screen = replayFrame(qrLines.join("\n"), qrLines.length, columns);
   const image = rasterise(screen);
   return jsQR(image.data, image.width, image.height)?.data;
@@ -57,13 +59,20 @@ describe("pos-agent setup against the Vipps simulator over HTTP", () => {
       dir.path,
       {
         ...overrides,
-        vipps: { baseUrl: sim.url, clientId: unit.clientId, msn: unit.msn, currency: unit.currency, ...overrides.vipps },
+        vipps: {
+          baseUrl: sim.url,
+          clientId: unit.clientId,
+          msn: unit.msn,
+          currency: unit.currency,
+          ...overrides.vipps,
+        },
         till: { id: "kasse7", locationDescription: "Kasse 7", ...overrides.till },
       },
       { clientSecret: secrets.clientSecret ?? unit.clientSecret, subscriptionKey: unit.subscriptionKey },
     );
   };
-  const cached = (): string | undefined => withJournal(join(dir.path, "state"), "read", (journal) => journal.meta("qrContent"));
+  const cached = (): string | undefined =>
+    withJournal(join(dir.path, "state"), "read", (journal) => journal.meta("qrContent"));
 
   it("creates the QR at Vipps, caches its qrContent, and draws a QR that scans", async () => {
     const io = await runCommand(registerSetupCommand, ["setup", "--config", config()]);
@@ -73,7 +82,9 @@ describe("pos-agent setup against the Vipps simulator over HTTP", () => {
     expect(atVipps?.locationDescription).toBe("Kasse 7");
     const qrContent = cached();
     expect(qrContent).toMatch(/^https:\/\//);
-    expect(io.stdout).toContain(`✓ QR of till kasse7 at Vipps (MSN ${unit.msn}): "Kasse 7"\n  ${qrContent ?? ""}`);
+    expect(io.stdout).toContain(
+      `✓ QR of till kasse7 at Vipps (MSN ${unit.msn}): "Kasse 7"\n  ${qrContent ?? ""}`,
+    );
     expect(scanTerminal(io.stdout)).toBe(qrContent);
     expect(io.stdout).toContain("- the agent is not running; it reads the QR when it starts");
     expect(io.stdout).toContain("- no printer configured (printer.uri): no sticker");
@@ -82,7 +93,11 @@ describe("pos-agent setup against the Vipps simulator over HTTP", () => {
   it("is idempotent, and updates the location text without changing the QR", async () => {
     await runCommand(registerSetupCommand, ["setup", "--config", config()]);
     const first = cached();
-    const again = await runCommand(registerSetupCommand, ["setup", "--config", config({ till: { locationDescription: "Kasse 7 (ved døra)" } })]);
+    const again = await runCommand(registerSetupCommand, [
+      "setup",
+      "--config",
+      config({ till: { locationDescription: "Kasse 7 (ved døra)" } }),
+    ]);
     expect(again.exitCode).toBe(EXIT.OK);
     expect(again.stdout).toContain("✓ cached in the journal (unchanged)");
     expect(cached()).toBe(first);
@@ -100,12 +115,22 @@ describe("pos-agent setup against the Vipps simulator over HTTP", () => {
       const refused = await runCommand(registerSetupCommand, ["setup", "--config", file]);
       expect(api.qrRefreshes).toBe(1);
       expect(refused.stdout).toContain("✓ the running agent shows the new QR");
-      expect(refused.stderr).toContain("the QR is set up and cached, but the sticker was not printed: NO_PRINTER");
+      expect(refused.stderr).toContain(
+        "the QR is set up and cached, but the sticker was not printed: NO_PRINTER",
+      );
       expect(refused.exitCode).toBe(EXIT.UNAVAILABLE);
       api.printing = true;
       const io = await runCommand(registerSetupCommand, ["setup", "--config", file]);
       expect(io.exitCode).toBe(EXIT.OK);
-      expect(api.printed).toMatchObject([{ kind: "qr_sticker", till: "kasse7", brand: "vipps", qrContent: cached(), locationDescription: "Kasse 7" }]);
+      expect(api.printed).toMatchObject([
+        {
+          kind: "qr_sticker",
+          till: "kasse7",
+          brand: "vipps",
+          qrContent: cached(),
+          locationDescription: "Kasse 7",
+        },
+      ]);
     } finally {
       await server.close();
     }
@@ -117,35 +142,55 @@ describe("pos-agent setup against the Vipps simulator over HTTP", () => {
 
   it("keeps the QR set up when only the sticker fails (paper out: exit 69)", async () => {
     printer.state = "paper_out";
-    const io = await runCommand(registerSetupCommand, ["setup", "--config", config({ printer: { uri: `tcp://127.0.0.1:${printer.port}` } })]);
+    const io = await runCommand(registerSetupCommand, [
+      "setup",
+      "--config",
+      config({ printer: { uri: `tcp://127.0.0.1:${printer.port}` } }),
+    ]);
     expect(io.exitCode).toBe(EXIT.UNAVAILABLE);
     expect(io.stderr).toContain("PRINTER_PAPER_OUT");
     expect(cached()).toMatch(/^https:\/\//);
-    const skipped = await runCommand(registerSetupCommand, ["setup", "--no-print", "--config", config({ printer: { uri: `tcp://127.0.0.1:${printer.port}` } })]);
+    const skipped = await runCommand(registerSetupCommand, [
+      "setup",
+      "--no-print",
+      "--config",
+      config({ printer: { uri: `tcp://127.0.0.1:${printer.port}` } }),
+    ]);
     expect(skipped.exitCode).toBe(EXIT.OK);
   });
 
   it("changes nothing when Vipps refuses the credentials (exit 1) or cannot be reached (exit 69)", async () => {
-    const refused = await runCommand(registerSetupCommand, ["setup", "--config", config({}, { clientSecret: "wrong" })]);
+    const refused = await runCommand(registerSetupCommand, [
+      "setup",
+      "--config",
+      config({}, { clientSecret: "wrong" }),
+    ]);
     expect(refused.exitCode).toBe(EXIT.FAILURE);
     expect(refused.stderr).toContain("VIPPS_UNAUTHORIZED");
     expect(refused.stderr).toContain("vipps-client-secret");
     expect(refused.stderr).not.toContain("wrong");
-    const down = await runCommand(registerSetupCommand, ["setup", "--config", config({ vipps: { baseUrl: "http://127.0.0.1:1", maxRetries: 0, requestTimeoutMs: 1_000 } })]);
+    const down = await runCommand(registerSetupCommand, [
+      "setup",
+      "--config",
+      config({ vipps: { baseUrl: "http://127.0.0.1:1", maxRetries: 0, requestTimeoutMs: 1_000 } }),
+    ]);
     expect(down.exitCode).toBe(EXIT.UNAVAILABLE);
     expect(down.stderr).toContain("VIPPS_NETWORK");
     expect(() => cached()).toThrow(/no journal/);
   });
 
-  it.runIf(process.geteuid?.() === 0)("as root, refuses to create the agent's storage directory (exit 77) but the QR is set up", async () => {
-    const file = config();
-    rmSync(join(dir.path, "state"), { recursive: true });
-    const io = await runCommand(registerSetupCommand, ["setup", "--config", file]);
-    expect(io.exitCode).toBe(EXIT.NOPERM);
-    expect(io.stderr).toContain("JOURNAL_NO_ACCESS");
-    expect(io.stderr).toContain("sudo systemctl start pos-agent");
-    expect(sim.control.qrs(unit.msn).some((q) => q.merchantQrId === "kasse7")).toBe(true);
-  });
+  it.runIf(process.geteuid?.() === 0)(
+    "as root, refuses to create the agent's storage directory (exit 77) but the QR is set up",
+    async () => {
+      const file = config();
+      rmSync(join(dir.path, "state"), { recursive: true });
+      const io = await runCommand(registerSetupCommand, ["setup", "--config", file]);
+      expect(io.exitCode).toBe(EXIT.NOPERM);
+      expect(io.stderr).toContain("JOURNAL_NO_ACCESS");
+      expect(io.stderr).toContain("sudo systemctl start pos-agent");
+      expect(sim.control.qrs(unit.msn).some((q) => q.merchantQrId === "kasse7")).toBe(true);
+    },
+  );
 
   it("exits 78 when a secret is missing, before calling Vipps", async () => {
     const file = config();

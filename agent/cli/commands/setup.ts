@@ -53,9 +53,15 @@ async function setup(io: CliIo, options: SetupOptions): Promise<void> {
   const till = config.till;
   const vipps = new VippsClient(vippsClientOptions(loaded, { logger: silentLogger() }));
 
-  await withProgress(io, "setting up the till's QR at Vipps", vipps.qr.putMerchantCallback(till.id, { locationDescription: till.locationDescription }));
+  await withProgress(
+    io,
+    "setting up the till's QR at Vipps",
+    vipps.qr.putMerchantCallback(till.id, { locationDescription: till.locationDescription }),
+  );
   const qr = await withProgress(io, "reading the QR back", vipps.qr.getMerchantCallback(till.id));
-  io.out(`✓ QR of till ${till.id} at Vipps (MSN ${config.vipps.msn}): "${qr.locationDescription}"\n  ${qr.qrContent}\n`);
+  io.out(
+    `✓ QR of till ${till.id} at Vipps (MSN ${config.vipps.msn}): "${qr.locationDescription}"\n  ${qr.qrContent}\n`,
+  );
 
   const previous = withJournal(config.storage.directory, "write", (journal) => {
     const before = journal.meta(QR_CONTENT_KEY);
@@ -69,8 +75,12 @@ async function setup(io: CliIo, options: SetupOptions): Promise<void> {
     await controlRequest(config.control.socketPath, { method: "refreshQr" }, { timeoutMs: 5_000 });
     io.out("✓ the running agent shows the new QR\n");
   } catch (error) {
-    if (isAgentError(error, "CONTROL_NOT_RUNNING")) io.out("- the agent is not running; it reads the QR when it starts\n");
-    else io.err(`! could not tell the running agent (${isAgentError(error) ? error.code : errorMessage(error)}); restart it: sudo systemctl restart pos-agent\n`);
+    if (isAgentError(error, "CONTROL_NOT_RUNNING"))
+      io.out("- the agent is not running; it reads the QR when it starts\n");
+    else
+      io.err(
+        `! could not tell the running agent (${isAgentError(error) ? error.code : errorMessage(error)}); restart it: sudo systemctl restart pos-agent\n`,
+      );
   }
 
   if (!options.print || config.printer.uri === "none") {
@@ -92,7 +102,9 @@ async function setup(io: CliIo, options: SetupOptions): Promise<void> {
     io.out(`✓ sticker ${where}\n`);
     io.setExitCode(EXIT.OK);
   } catch (error) {
-    io.err(`✗ the QR is set up and cached, but the sticker was not printed: ${isAgentError(error) ? `${error.code}: ` : ""}${errorMessage(error)}\n  fix the printer and run pos-agent setup again\n`);
+    io.err(
+      `✗ the QR is set up and cached, but the sticker was not printed: ${isAgentError(error) ? `${error.code}: ` : ""}${errorMessage(error)}\n  fix the printer and run pos-agent setup again\n`,
+    );
     io.setExitCode(EXIT.UNAVAILABLE);
   }
 }

@@ -29,7 +29,14 @@ describe("pos-agent status", () => {
       ...api.statusValue,
       degraded: ["printer offline"],
       links: { ...api.statusValue.links, printer: { state: "offline", queued: 2 } },
-      currentSale: { saleId: "S-1003", saleNo: 3, state: "waiting_for_customer", amount: 12_345, currency: "NOK", updatedAt: "2026-03-02T10:07:00.000Z" },
+      currentSale: {
+        saleId: "S-1003",
+        saleNo: 3,
+        state: "waiting_for_customer",
+        amount: 12_345,
+        currency: "NOK",
+        updatedAt: "2026-03-02T10:07:00.000Z",
+      },
     };
     const io = await runCommand(registerStatusCommand, ["status", "--config", configFile]);
     expect(io.exitCode).toBe(EXIT.OK);
@@ -56,7 +63,9 @@ describe("pos-agent status", () => {
     const io = await runCommand(registerStatusCommand, ["status", "--config", configFile]);
     expect(io.exitCode).toBe(EXIT.UNAVAILABLE);
     expect(io.stdout).toBe("");
-    expect(io.stderr).toContain(`the agent is not running: nothing answers on ${join(dir.path, "control.sock")}`);
+    expect(io.stderr).toContain(
+      `the agent is not running: nothing answers on ${join(dir.path, "control.sock")}`,
+    );
     expect(io.stderr).toContain("systemctl status pos-agent");
   });
 
@@ -65,7 +74,13 @@ describe("pos-agent status", () => {
     const bad = await runCommand(registerStatusCommand, ["status", "--config", missing]);
     expect(bad.exitCode).toBe(EXIT.CONFIG);
     expect(bad.stderr).toContain("cannot read: ENOENT");
-    const direct = await runCommand(registerStatusCommand, ["status", "--config", missing, "--socket", join(dir.path, "control.sock")]);
+    const direct = await runCommand(registerStatusCommand, [
+      "status",
+      "--config",
+      missing,
+      "--socket",
+      join(dir.path, "control.sock"),
+    ]);
     expect(direct.exitCode).toBe(EXIT.OK);
     expect(direct.stdout).toContain("till kasse1");
   });

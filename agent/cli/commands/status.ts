@@ -24,7 +24,11 @@ export function registerStatusCommand(program: Command, io: CliIo = processIo): 
     try {
       const target = agentTarget(options);
       socketPath = target.socketPath;
-      const status = await withProgress(io, "asking the agent", controlRequest(target.socketPath, { method: "status" }, { timeoutMs: 5_000 }));
+      const status = await withProgress(
+        io,
+        "asking the agent",
+        controlRequest(target.socketPath, { method: "status" }, { timeoutMs: 5_000 }),
+      );
       io.out(options.json === true ? `${JSON.stringify(status, null, 2)}\n` : renderStatus(status));
       io.setExitCode(EXIT.OK);
     } catch (error) {

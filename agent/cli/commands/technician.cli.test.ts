@@ -38,7 +38,8 @@ describe("pos-agent technician commands (built CLI)", () => {
 
   it("lists the commands in --help", async () => {
     const help = await runCli(["--help"]);
-    for (const command of ["doctor", "status", "setup", "report", "reprint", "refund", "config"]) expect(help.stdout).toContain(command);
+    for (const command of ["doctor", "status", "setup", "report", "reprint", "refund", "config"])
+      expect(help.stdout).toContain(command);
     const config = await runCli(["config", "--help"]);
     for (const command of ["check", "get", "set"]) expect(config.stdout).toContain(command);
   });
@@ -56,11 +57,19 @@ describe("pos-agent technician commands (built CLI)", () => {
     expect(noTerminal.code).toBe(EXIT.USAGE);
     const badAmount = await runCli(["refund", "kasse1-1002-aaaa", "10.5", "--yes", "--config", configFile]);
     expect(badAmount.code).toBe(EXIT.USAGE);
-    expect(api.calls.filter((c) => c.method === "refund").map((c) => c.args)).toEqual([["kasse1-1002-aaaa", 1000]]);
+    expect(api.calls.filter((c) => c.method === "refund").map((c) => c.args)).toEqual([
+      ["kasse1-1002-aaaa", 1000],
+    ]);
   });
 
   it("exits 69 for status when no agent runs", async () => {
-    const result = await runCli(["status", "--socket", join(dir.path, "nobody.sock"), "--config", configFile]);
+    const result = await runCli([
+      "status",
+      "--socket",
+      join(dir.path, "nobody.sock"),
+      "--config",
+      configFile,
+    ]);
     expect(result.code).toBe(EXIT.UNAVAILABLE);
     expect(result.stderr).toContain("the agent is not running");
   });
@@ -70,12 +79,18 @@ describe("pos-agent technician commands (built CLI)", () => {
     expect(set.code).toBe(EXIT.OK);
     expect(readFileSync(configFile, "utf8")).toContain("columns: 48");
     expect((await runCli(["config", "get", "printer.columns", "--config", configFile])).stdout).toBe("48\n");
-    expect((await runCli(["config", "set", "printer.columns", "7", "--config", configFile])).code).toBe(EXIT.CONFIG);
-    expect((await runCli(["config", "get", "vipps.clientSecret", "--config", configFile])).code).toBe(EXIT.USAGE);
+    expect((await runCli(["config", "set", "printer.columns", "7", "--config", configFile])).code).toBe(
+      EXIT.CONFIG,
+    );
+    expect((await runCli(["config", "get", "vipps.clientSecret", "--config", configFile])).code).toBe(
+      EXIT.USAGE,
+    );
   });
 
   it("report reads the journal", async () => {
-    const result = await runCli(["report", "--date", "2026-03-02", "--json", "--config", configFile], { env: { TZ: "Europe/Oslo" } });
+    const result = await runCli(["report", "--date", "2026-03-02", "--json", "--config", configFile], {
+      env: { TZ: "Europe/Oslo" },
+    });
     expect(result.code).toBe(EXIT.OK);
     expect(JSON.parse(result.stdout)).toMatchObject({ sales: { captured: { count: 1, total: 4900 } } });
   });

@@ -28,7 +28,8 @@ describe("technician commands against the running agent (end to end)", () => {
   let agent: AgentProcess | undefined;
   let reference: string;
   let saleTime: number;
-  const cli = (...args: string[]) => runCli([...args, "--config", system.configFile], { timeoutMs: 60_000, env: { TZ: "Europe/Oslo" } });
+  const cli = (...args: string[]) =>
+    runCli([...args, "--config", system.configFile], { timeoutMs: 60_000, env: { TZ: "Europe/Oslo" } });
   const printed = (): string[] => printer.sessions.map((s) => decodeEscPos(s).lines.join("\n"));
 
   beforeAll(async () => {
@@ -46,7 +47,12 @@ describe("technician commands against the running agent (end to end)", () => {
         printer: { uri: `tcp://127.0.0.1:${printer.port}`, retryIntervalMs: 1_000 },
       },
     });
-    register = createReferenceRegister({ path: cable.b, heartbeatIntervalMs: 1_000, reopenMinMs: 100, reopenMaxMs: 1_000 });
+    register = createReferenceRegister({
+      path: cable.b,
+      heartbeatIntervalMs: 1_000,
+      reopenMinMs: 100,
+      reopenMaxMs: 1_000,
+    });
     register.start();
     agent = startAgentProcess(system.configFile, join(dir.path, "agent.log"));
     const socketPath = system.loaded.config.control.socketPath;
@@ -86,15 +92,22 @@ describe("technician commands against the running agent (end to end)", () => {
     expect(text.stdout).toMatch(/✓ +register +up \(reference-register\)/);
     expect(text.stdout).toMatch(/✓ +mqtt +connected/);
     const json = await cli("status", "--json");
-    const status = JSON.parse(json.stdout) as { lastSales: { saleId: string; reference?: string; state: string }[] };
+    const status = JSON.parse(json.stdout) as {
+      lastSales: { saleId: string; reference?: string; state: string }[];
+    };
     expect(status.lastSales[0]).toMatchObject({ saleId: basket.saleId, reference, state: "captured" });
   }, 60_000);
 
   it("reprint prints a COPY of the last sale on the agent's printer (receipts in English here)", async () => {
-    await vi.waitFor(() => expect(printed().filter((t) => t.includes(reference))).toHaveLength(1), { timeout: 20_000 });
+    await vi.waitFor(() => expect(printed().filter((t) => t.includes(reference))).toHaveLength(1), {
+      timeout: 20_000,
+    });
     const result = await cli("reprint");
     expect(result.code).toBe(EXIT.OK);
-    await vi.waitFor(() => expect(printed().filter((t) => t.includes(reference) && t.includes("COPY"))).toHaveLength(1), { timeout: 20_000 });
+    await vi.waitFor(
+      () => expect(printed().filter((t) => t.includes(reference) && t.includes("COPY"))).toHaveLength(1),
+      { timeout: 20_000 },
+    );
   }, 60_000);
 
   it("refund moves the money at Vipps and the agent's state; too much is refused", async () => {
@@ -110,7 +123,10 @@ describe("technician commands against the running agent (end to end)", () => {
 
   it("doctor finds the running till healthy, asking the agent about the register and printer", async () => {
     const result = await cli("doctor", "--json");
-    const report = JSON.parse(result.stdout) as { healthy: boolean; checks: { id: string; status: string; detail: string }[] };
+    const report = JSON.parse(result.stdout) as {
+      healthy: boolean;
+      checks: { id: string; status: string; detail: string }[];
+    };
     const byId = Object.fromEntries(report.checks.map((c) => [c.id, c]));
     expect(report.checks.filter((c) => c.status === "fail")).toEqual([]);
     expect(result.code).toBe(EXIT.OK);
@@ -126,9 +142,17 @@ describe("technician commands against the running agent (end to end)", () => {
     expect(setup.code).toBe(EXIT.OK);
     expect(setup.stdout).toContain("✓ the running agent shows the new QR");
     // The day the sale was made, in the till's time zone (TZ of the CLI process).
-    const day = new Intl.DateTimeFormat("sv-SE", { timeZone: "Europe/Oslo", year: "numeric", month: "2-digit", day: "2-digit" }).format(saleTime);
+    const day = new Intl.DateTimeFormat("sv-SE", {
+      timeZone: "Europe/Oslo",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+    }).format(saleTime);
     const report = await cli("report", "--date", day, "--json");
     expect(report.code).toBe(EXIT.OK);
-    expect(JSON.parse(report.stdout)).toMatchObject({ sales: { captured: { count: 1, total: 6150 } }, refunds: { count: 1, total: 1000 } });
+    expect(JSON.parse(report.stdout)).toMatchObject({
+      sales: { captured: { count: 1, total: 6150 } },
+      refunds: { count: 1, total: 1000 },
+    });
   }, 60_000);
 });

@@ -27,7 +27,10 @@ export interface Refusal {
   readonly problems: readonly string[];
 }
 
-export function findKey(key: string, secretsDirectory: string): { ok: true; path: string[]; kind: KeyKind } | Refusal {
+export function findKey(
+  key: string,
+  secretsDirectory: string,
+): { ok: true; path: string[]; kind: KeyKind } | Refusal {
   const path = key.split(".");
   const kind = path.every((p) => p !== "") ? keyKind(path) : undefined;
   if (kind !== undefined) return { ok: true, path, kind };
@@ -37,7 +40,9 @@ export function findKey(key: string, secretsDirectory: string): { ok: true; path
     return {
       ok: false,
       code: "CONFIG_SECRET_KEY",
-      problems: [`${key}: secrets are not in the config file; they are files, one per secret: ${where} (or systemd credentials, see docs/operations.md "Secrets")`],
+      problems: [
+        `${key}: secrets are not in the config file; they are files, one per secret: ${where} (or systemd credentials, see docs/operations.md "Secrets")`,
+      ],
     };
   }
   const section = path[0] ?? "";
@@ -45,13 +50,28 @@ export function findKey(key: string, secretsDirectory: string): { ok: true; path
   return {
     ok: false,
     code: "CONFIG_UNKNOWN_KEY",
-    problems: [`${key}: unknown key${near.length > 0 ? `; ${section} has ${near.join(", ")}` : `; sections: ${[...new Set(allKeys().map((k) => k.split(".")[0]))].join(", ")}`}`],
+    problems: [
+      `${key}: unknown key${near.length > 0 ? `; ${section} has ${near.join(", ")}` : `; sections: ${[...new Set(allKeys().map((k) => k.split(".")[0]))].join(", ")}`}`,
+    ],
   };
 }
 
-export type SetResult = { readonly ok: true; readonly text: string; readonly changed: boolean; readonly previous: unknown; readonly value: unknown } | Refusal;
+export type SetResult =
+  | {
+      readonly ok: true;
+      readonly text: string;
+      readonly changed: boolean;
+      readonly previous: unknown;
+      readonly value: unknown;
+    }
+  | Refusal;
 
-export function setConfigValue(text: string, key: string, valueText: string, secretsDirectory: string): SetResult {
+export function setConfigValue(
+  text: string,
+  key: string,
+  valueText: string,
+  secretsDirectory: string,
+): SetResult {
   const found = findKey(key, secretsDirectory);
   if (!found.ok) return found;
   const parsed = parseValue(found.kind, valueText);
@@ -59,7 +79,13 @@ export function setConfigValue(text: string, key: string, valueText: string, sec
 
   const doc = parseDocument(text, { uniqueKeys: true });
   if (doc.errors.length > 0) {
-    return { ok: false, code: "CONFIG_INVALID", problems: [`the file is not valid YAML (${doc.errors[0]?.message.split("\n")[0] ?? "?"}); fix it by hand first (pos-agent config check)`] };
+    return {
+      ok: false,
+      code: "CONFIG_INVALID",
+      problems: [
+        `the file is not valid YAML (${doc.errors[0]?.message.split("\n")[0] ?? "?"}); fix it by hand first (pos-agent config check)`,
+      ],
+    };
   }
   const previousNode: unknown = doc.getIn(found.path, true);
   const previous: unknown = doc.getIn(found.path);
@@ -75,9 +101,16 @@ export function setConfigValue(text: string, key: string, valueText: string, sec
   const next = spliceEdit(text, found.path, doc.toString());
 
   // What was written must read back as exactly the value given (quoting, types).
-  const reread = found.path.reduce<unknown>((node, segment) => (node as Record<string, unknown> | undefined)?.[segment], parseDocument(next).toJS());
+  const reread = found.path.reduce<unknown>(
+    (node, segment) => (node as Record<string, unknown> | undefined)?.[segment],
+    parseDocument(next).toJS(),
+  );
   if (!isDeepStrictEqual(reread, parsed.value)) {
-    return { ok: false, code: "CONFIG_BAD_VALUE", problems: [`${key}: the value would not read back unchanged from YAML; edit the file by hand`] };
+    return {
+      ok: false,
+      code: "CONFIG_BAD_VALUE",
+      problems: [`${key}: the value would not read back unchanged from YAML; edit the file by hand`],
+    };
   }
   const check = parseConfigText(next);
   if (check.config === undefined) return { ok: false, code: "CONFIG_INVALID", problems: check.problems };

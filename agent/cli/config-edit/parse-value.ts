@@ -6,17 +6,22 @@ import type { KeyKind } from "./schema-keys.js";
  * and formats are left to the schema's validation of the whole file; this only decides the type
  * (so `msn 123456` stays a string and `columns 42` becomes a number).
  */
-export type Parsed = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly problem: string };
+export type Parsed =
+  { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly problem: string };
 
 export function parseValue(kind: KeyKind, text: string): Parsed {
   switch (kind.kind) {
     case "string":
       return { ok: true, value: text };
     case "integer":
-      return /^-?\d{1,15}$/.test(text.trim()) ? { ok: true, value: Number.parseInt(text.trim(), 10) } : { ok: false, problem: "expected an integer" };
+      return /^-?\d{1,15}$/.test(text.trim())
+        ? { ok: true, value: Number.parseInt(text.trim(), 10) }
+        : { ok: false, problem: "expected an integer" };
     case "number": {
       const trimmed = text.trim();
-      return /^-?\d+(\.\d+)?$/.test(trimmed) ? { ok: true, value: Number(trimmed) } : { ok: false, problem: "expected a number" };
+      return /^-?\d+(\.\d+)?$/.test(trimmed)
+        ? { ok: true, value: Number(trimmed) }
+        : { ok: false, problem: "expected a number" };
     }
     case "boolean":
       if (text.trim() === "true") return { ok: true, value: true };
@@ -24,7 +29,9 @@ export function parseValue(kind: KeyKind, text: string): Parsed {
       return { ok: false, problem: "expected true or false" };
     case "choice": {
       const match = kind.values.find((v) => String(v) === text.trim());
-      return match === undefined ? { ok: false, problem: `expected one of ${kind.values.map(String).join(", ")}` } : { ok: true, value: match };
+      return match === undefined
+        ? { ok: false, problem: `expected one of ${kind.values.map(String).join(", ")}` }
+        : { ok: true, value: match };
     }
     case "list":
       return parseList(kind.element, text);
@@ -44,7 +51,8 @@ function parseList(element: KeyKind, text: string): Parsed {
   if (!Array.isArray(raw)) return { ok: false, problem: 'expected a list, e.g. [a, b] or ["a b", "c"]' };
   const values: unknown[] = [];
   for (const [i, item] of raw.entries()) {
-    if (item === null || typeof item === "object") return { ok: false, problem: `item ${i + 1}: expected a plain value` };
+    if (item === null || typeof item === "object")
+      return { ok: false, problem: `item ${i + 1}: expected a plain value` };
     const parsed = parseValue(element, String(item));
     if (!parsed.ok) return { ok: false, problem: `item ${i + 1}: ${parsed.problem}` };
     values.push(parsed.value);

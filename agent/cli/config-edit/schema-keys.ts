@@ -35,7 +35,14 @@ function unwrap(schema: Schema): Schema {
   let current = schema;
   for (;;) {
     const def = defOf(current);
-    if ((def.type === "default" || def.type === "prefault" || def.type === "optional" || def.type === "nullable" || def.type === "readonly") && def.innerType) {
+    if (
+      (def.type === "default" ||
+        def.type === "prefault" ||
+        def.type === "optional" ||
+        def.type === "nullable" ||
+        def.type === "readonly") &&
+      def.innerType
+    ) {
       current = def.innerType;
     } else if (def.type === "pipe" && def.in) {
       current = def.in;
@@ -113,7 +120,9 @@ export function secretFileFor(path: readonly string[]): string | undefined {
   const last = (path[path.length - 1] ?? "").replace(/[-_]/g, "").toLowerCase();
   const squash = (file: string): string => file.replace(/-/g, "");
   const unprefixed = (file: string): string => squash(file.replace(/^(vipps|mqtt|loyalty)-/, ""));
-  const file = Object.entries(SECRET_FILES).find(([key, name]) => last === key.toLowerCase() || last === squash(name) || last === unprefixed(name))?.[1];
+  const file = Object.entries(SECRET_FILES).find(
+    ([key, name]) => last === key.toLowerCase() || last === squash(name) || last === unprefixed(name),
+  )?.[1];
   if (file !== undefined) return file;
   return SECRET_WORDS.test(last) ? "" : undefined;
 }

@@ -12,7 +12,8 @@ import { isMap, isNode, isSeq, parseDocument, stringify, type Document } from "y
 export function spliceEdit(original: string, path: readonly string[], rendered: string): string {
   const before = parseDocument(original);
   const after = parseDocument(rendered);
-  const candidate = replaceValue(original, before, after, path) ?? insertKey(original, before, path, after.getIn(path));
+  const candidate =
+    replaceValue(original, before, after, path) ?? insertKey(original, before, path, after.getIn(path));
   if (candidate === undefined) return rendered;
   const check = parseDocument(candidate);
   return check.errors.length === 0 && isDeepStrictEqual(check.toJS(), after.toJS()) ? candidate : rendered;
@@ -24,7 +25,12 @@ function rangeOf(node: unknown): [number, number] | undefined {
 }
 
 /** The key exists: swap the old value's source for the new value's source. */
-function replaceValue(original: string, before: Document, after: Document, path: readonly string[]): string | undefined {
+function replaceValue(
+  original: string,
+  before: Document,
+  after: Document,
+  path: readonly string[],
+): string | undefined {
   const oldNode: unknown = before.getIn(path, true);
   const newNode: unknown = after.getIn(path, true);
   const oldRange = rangeOf(oldNode);
@@ -39,7 +45,12 @@ function replaceValue(original: string, before: Document, after: Document, path:
 }
 
 /** The key is new: add its lines after the last key of the deepest block map on its path. */
-function insertKey(original: string, before: Document, path: readonly string[], value: unknown): string | undefined {
+function insertKey(
+  original: string,
+  before: Document,
+  path: readonly string[],
+  value: unknown,
+): string | undefined {
   let depth = path.length - 1;
   while (depth > 0 && !isMap(before.getIn(path.slice(0, depth), true))) depth--;
   const parent: unknown = depth === 0 ? before.contents : before.getIn(path.slice(0, depth), true);
@@ -51,7 +62,10 @@ function insertKey(original: string, before: Document, path: readonly string[], 
   if (keyStart === undefined || lastEnd === undefined) return undefined;
   const indent = " ".repeat(keyStart - (original.lastIndexOf("\n", keyStart - 1) + 1));
   const nested = path.slice(depth).reduceRight<unknown>((inner, key) => ({ [key]: inner }), value);
-  const lines = stringify(nested).trimEnd().split("\n").map((line) => `${indent}${line}`);
+  const lines = stringify(nested)
+    .trimEnd()
+    .split("\n")
+    .map((line) => `${indent}${line}`);
   const lineEnd = original.indexOf("\n", Math.max(0, lastEnd - 1));
   const at = lineEnd === -1 ? original.length : lineEnd;
   return `${original.slice(0, at)}\n${lines.join("\n")}${lineEnd === -1 ? "\n" : ""}${original.slice(at)}`;

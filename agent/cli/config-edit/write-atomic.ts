@@ -1,5 +1,16 @@
 import { randomBytes } from "node:crypto";
-import { closeSync, fchmodSync, fchownSync, fsyncSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  fchmodSync,
+  fchownSync,
+  fsyncSync,
+  openSync,
+  realpathSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { basename, dirname, join } from "node:path";
 
 /**
@@ -19,7 +30,8 @@ export function writeFileAtomic(file: string, text: string): void {
   try {
     writeFileSync(fd, text, "utf8");
     fchmodSync(fd, mode);
-    if (original.uid !== process.geteuid?.() || original.gid !== process.getegid?.()) fchownSync(fd, original.uid, original.gid);
+    if (original.uid !== process.geteuid?.() || original.gid !== process.getegid?.())
+      fchownSync(fd, original.uid, original.gid);
     fsyncSync(fd);
   } catch (error) {
     closeSync(fd);

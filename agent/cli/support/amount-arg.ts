@@ -17,8 +17,11 @@ export function parseAmountArgument(text: string): number {
   } else if (decimal?.[1] !== undefined && decimal[2] !== undefined) {
     value = Number.parseInt(decimal[1], 10) * 100 + Number.parseInt(decimal[2], 10);
   } else {
-    throw new InvalidArgumentError("expected minor units (1250) or an amount with exactly two decimals (12.50)");
+    throw new InvalidArgumentError(
+      "expected minor units (1250) or an amount with exactly two decimals (12.50)",
+    );
   }
-  if (value < 1 || value > MAXIMUM_PAYMENT) throw new InvalidArgumentError(`expected 1 to ${MAXIMUM_PAYMENT} minor units`);
+  if (value < 1 || value > MAXIMUM_PAYMENT)
+    throw new InvalidArgumentError(`expected 1 to ${MAXIMUM_PAYMENT} minor units`);
   return value;
 }

@@ -51,7 +51,9 @@ export interface CapturedIo extends CliIo {
   readonly exitCode: ExitCode | undefined;
 }
 
-export function capturedIo(options: { isTTY?: boolean; interactive?: boolean; input?: readonly string[] } = {}): CapturedIo {
+export function capturedIo(
+  options: { isTTY?: boolean; interactive?: boolean; input?: readonly string[] } = {},
+): CapturedIo {
   let stdout = "";
   let stderr = "";
   let exitCode: ExitCode | undefined;

@@ -14,6 +14,10 @@ export type CliErrorCode =
 
 export type CliError = AgentError<CliErrorCode>;
 
-export function cliError(code: CliErrorCode, message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}): CliError {
+export function cliError(
+  code: CliErrorCode,
+  message: string,
+  options: { cause?: unknown; details?: Record<string, unknown> } = {},
+): CliError {
   return new AgentError(code, message, options);
 }

@@ -10,12 +10,14 @@ const HINTS: Readonly<Record<string, string>> = {
   NOT_CAPTURED: "only a captured sale can be refunded",
   REFUND_TOO_LARGE: "more than was captured and not yet refunded; `pos-agent status` shows both amounts",
   NO_PRINTER: "no receipt printer is configured (printer.uri)",
-  TIMEOUT: "Vipps did not answer in time; the outcome is not known yet: check `pos-agent status` before trying again",
+  TIMEOUT:
+    "Vipps did not answer in time; the outcome is not known yet: check `pos-agent status` before trying again",
   VIPPS_UNAVAILABLE: "Vipps could not be reached; the agent keeps trying",
-  VIPPS_UNAUTHORIZED: "Vipps refused the credentials: check vipps.clientId, vipps.msn, vipps.environment and the secrets vipps-client-secret and vipps-subscription-key",
-  VIPPS_FORBIDDEN: "the sales unit may not use this API: check the products enabled for the MSN in the business portal",
+  VIPPS_UNAUTHORIZED:
+    "Vipps refused the credentials: check vipps.clientId, vipps.msn, vipps.environment and the secrets vipps-client-secret and vipps-subscription-key",
+  VIPPS_FORBIDDEN:
+    "the sales unit may not use this API: check the products enabled for the MSN in the business portal",
 };
-
 
 /**
  * Prints why a command failed, with what to do, and sets the exit code (docs/operations.md,
@@ -37,7 +39,10 @@ export function reportFailure(io: CliIo, error: unknown, context: { socketPath?:
   }
   switch (error.code) {
     case "CONTROL_NOT_RUNNING":
-      fail(EXIT.UNAVAILABLE, `✗ the agent is not running: nothing answers on ${socket}\n  check it: systemctl status pos-agent; start it: sudo systemctl start pos-agent`);
+      fail(
+        EXIT.UNAVAILABLE,
+        `✗ the agent is not running: nothing answers on ${socket}\n  check it: systemctl status pos-agent; start it: sudo systemctl start pos-agent`,
+      );
       return;
     case "CONTROL_PERMISSION_DENIED":
       fail(
@@ -48,7 +53,10 @@ export function reportFailure(io: CliIo, error: unknown, context: { socketPath?:
     case "CONTROL_TIMEOUT":
     case "CONTROL_CONNECTION_LOST":
     case "TIMEOUT":
-      fail(EXIT.TEMPFAIL, `✗ ${error.code}: ${error.message}\n  the outcome is not known yet: check with pos-agent status before trying again`);
+      fail(
+        EXIT.TEMPFAIL,
+        `✗ ${error.code}: ${error.message}\n  the outcome is not known yet: check with pos-agent status before trying again`,
+      );
       return;
     case "CONTROL_UNSUPPORTED":
       fail(EXIT.UNAVAILABLE, `✗ ${error.code}: ${error.message}`);
@@ -57,7 +65,10 @@ export function reportFailure(io: CliIo, error: unknown, context: { socketPath?:
     case "CONTROL_BAD_REQUEST":
     case "CONTROL_UNKNOWN_METHOD":
     case "CONTROL_INTERNAL":
-      fail(EXIT.SOFTWARE, `✗ ${error.code}: ${error.message}\n  the CLI and the running agent may be different releases: sudo systemctl restart pos-agent`);
+      fail(
+        EXIT.SOFTWARE,
+        `✗ ${error.code}: ${error.message}\n  the CLI and the running agent may be different releases: sudo systemctl restart pos-agent`,
+      );
       return;
     case "JOURNAL_NO_ACCESS":
       fail(EXIT.NOPERM, `✗ ${error.code}: ${error.message}`);
@@ -75,7 +86,10 @@ export function reportFailure(io: CliIo, error: unknown, context: { socketPath?:
     case "VIPPS_SERVER_ERROR":
     case "VIPPS_RATE_LIMITED":
     case "VIPPS_LOCKED":
-      fail(EXIT.UNAVAILABLE, `✗ ${error.code}: ${error.message}\n  Vipps could not be reached: check the network (and the clock: pos-agent doctor), then try again`);
+      fail(
+        EXIT.UNAVAILABLE,
+        `✗ ${error.code}: ${error.message}\n  Vipps could not be reached: check the network (and the clock: pos-agent doctor), then try again`,
+      );
       return;
     case "REPORT_BAD_DATE":
       fail(EXIT.USAGE, `✗ ${error.code}: ${error.message}`);
@@ -83,8 +97,13 @@ export function reportFailure(io: CliIo, error: unknown, context: { socketPath?:
     default: {
       const hint = HINTS[error.code];
       // The printer is a device the command needs: PRINTER_PAPER_OUT, _OFFLINE … (print-test's rule).
-      const device = error.code === "NO_PRINTER" || (error.code.startsWith("PRINTER_") && error.code !== "PRINTER_BAD_DOCUMENT");
-      fail(device ? EXIT.UNAVAILABLE : EXIT.FAILURE, `✗ ${error.code}: ${error.message}${hint === undefined ? "" : `\n  ${hint}`}`);
+      const device =
+        error.code === "NO_PRINTER" ||
+        (error.code.startsWith("PRINTER_") && error.code !== "PRINTER_BAD_DOCUMENT");
+      fail(
+        device ? EXIT.UNAVAILABLE : EXIT.FAILURE,
+        `✗ ${error.code}: ${error.message}${hint === undefined ? "" : `\n  ${hint}`}`,
+      );
     }
   }
 }

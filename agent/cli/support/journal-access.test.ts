@@ -30,29 +30,41 @@ describe("withJournal", () => {
     mkdirSync(storage);
     expect(codeOf(() => withJournal(storage, "read", () => undefined))).toBe("JOURNAL_MISSING");
     withJournal(storage, "write", (journal) => journal.setMetaValue("qrContent", "https://qr.vipps.no/x"));
-    expect(withJournal(storage, "read", (journal) => journal.meta("qrContent"))).toBe("https://qr.vipps.no/x");
+    expect(withJournal(storage, "read", (journal) => journal.meta("qrContent"))).toBe(
+      "https://qr.vipps.no/x",
+    );
     // Read-only really is read-only.
-    expect(codeOf(() => withJournal(storage, "read", (journal) => journal.setMetaValue("qrContent", "y")))).toMatch(/readonly|SQLITE_READONLY/i);
+    expect(
+      codeOf(() => withJournal(storage, "read", (journal) => journal.setMetaValue("qrContent", "y"))),
+    ).toMatch(/readonly|SQLITE_READONLY/i);
   });
 
-  it.runIf(isRoot)("as root, leaves every journal file to the storage directory's owner, and is root again afterwards", () => {
-    chmodSync(dir.path, 0o755);
-    const storage = join(dir.path, "state");
-    mkdirSync(storage, { mode: 0o700 });
-    chownSync(storage, NOBODY, NOBODY);
-    withJournal(storage, "write", (journal) => {
-      journal.setMetaValue("qrContent", "https://qr.vipps.no/x");
-      expect(process.geteuid?.()).toBe(NOBODY);
-    });
-    expect(withJournal(storage, "read", (journal) => journal.meta("qrContent"))).toBe("https://qr.vipps.no/x");
-    expect(process.geteuid?.()).toBe(0);
-    expect(process.getegid?.()).toBe(0);
-    const files = readdirSync(storage);
-    expect(files).toContain("journal.db");
-    for (const name of files) expect({ name, uid: statSync(join(storage, name)).uid }).toEqual({ name, uid: NOBODY });
-  });
+  it.runIf(isRoot)(
+    "as root, leaves every journal file to the storage directory's owner, and is root again afterwards",
+    () => {
+      chmodSync(dir.path, 0o755);
+      const storage = join(dir.path, "state");
+      mkdirSync(storage, { mode: 0o700 });
+      chownSync(storage, NOBODY, NOBODY);
+      withJournal(storage, "write", (journal) => {
+        journal.setMetaValue("qrContent", "https://qr.vipps.no/x");
+        expect(process.geteuid?.()).toBe(NOBODY);
+      });
+      expect(withJournal(storage, "read", (journal) => journal.meta("qrContent"))).toBe(
+        "https://qr.vipps.no/x",
+      );
+      expect(process.geteuid?.()).toBe(0);
+      expect(process.getegid?.()).toBe(0);
+      const files = readdirSync(storage);
+      expect(files).toContain("journal.db");
+      for (const name of files)
+        expect({ name, uid: statSync(join(storage, name)).uid }).toEqual({ name, uid: NOBODY });
+    },
+  );
 
   it.runIf(isRoot)("as root, refuses to create the agent's storage directory (it would be root's)", () => {
-    expect(codeOf(() => withJournal(join(dir.path, "absent"), "write", () => undefined))).toBe("JOURNAL_NO_ACCESS");
+    expect(codeOf(() => withJournal(join(dir.path, "absent"), "write", () => undefined))).toBe(
+      "JOURNAL_NO_ACCESS",
+    );
   });
 });

@@ -26,7 +26,11 @@ import { cliError } from "./errors.js";
  * busy timeout, migrations); root needs the directory to exist already (the service creates it),
  * else JOURNAL_NO_ACCESS.
  */
-export function withJournal<T>(directory: string, mode: "read" | "write", use: (journal: Journal, db: Db) => T): T {
+export function withJournal<T>(
+  directory: string,
+  mode: "read" | "write",
+  use: (journal: Journal, db: Db) => T,
+): T {
   const file = join(directory, JOURNAL_FILE);
   const owner = journalOwner(directory, mode);
   return asUser(owner, () => {
@@ -38,7 +42,11 @@ export function withJournal<T>(directory: string, mode: "read" | "write", use: (
       } catch (error) {
         // Read-only, the migrations of a newer release cannot run.
         if (mode === "read" && (error as { code?: string }).code === "SQLITE_READONLY") {
-          throw cliError("JOURNAL_OUTDATED", `${file} is older than this release: start the agent once to bring it up to date`, { cause: error });
+          throw cliError(
+            "JOURNAL_OUTDATED",
+            `${file} is older than this release: start the agent once to bring it up to date`,
+            { cause: error },
+          );
         }
         throw error;
       }
@@ -61,7 +69,11 @@ function journalOwner(directory: string, mode: "read" | "write"): Identity | und
   try {
     stat = statSync(directory);
   } catch {
-    if (mode === "read") throw cliError("JOURNAL_MISSING", `no journal: ${directory} does not exist (has the agent run with this config?)`);
+    if (mode === "read")
+      throw cliError(
+        "JOURNAL_MISSING",
+        `no journal: ${directory} does not exist (has the agent run with this config?)`,
+      );
     throw cliError(
       "JOURNAL_NO_ACCESS",
       `${directory} does not exist, and root would create the agent's storage as root. Start the agent once (sudo systemctl start pos-agent), or run this as the service user: sudo -u pos-agent pos-agent …`,
@@ -74,7 +86,10 @@ function journalOwner(directory: string, mode: "read" | "write"): Identity | und
 function asUser<T>(identity: Identity | undefined, work: () => T): T {
   if (identity === undefined) return work();
   if (process.seteuid === undefined || process.setegid === undefined) {
-    throw cliError("JOURNAL_NO_ACCESS", "cannot act as the journal's owner on this system: run this as the service user (sudo -u pos-agent pos-agent …)");
+    throw cliError(
+      "JOURNAL_NO_ACCESS",
+      "cannot act as the journal's owner on this system: run this as the service user (sudo -u pos-agent pos-agent …)",
+    );
   }
   process.setegid(identity.gid);
   try {
@@ -89,14 +104,20 @@ function asUser<T>(identity: Identity | undefined, work: () => T): T {
   }
 }
 
-const NO_ACCESS_HINT = "use sudo (pos-agent … acts as the journal's owner), or run it as the service user: sudo -u pos-agent pos-agent …";
+const NO_ACCESS_HINT =
+  "use sudo (pos-agent … acts as the journal's owner), or run it as the service user: sudo -u pos-agent pos-agent …";
 
 function openReadOnly(file: string): Db {
   try {
     statSync(file);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") throw cliError("JOURNAL_MISSING", `no journal at ${file} (has the agent run with this config?)`);
-    throw cliError("JOURNAL_NO_ACCESS", `cannot read ${file} (${(error as NodeJS.ErrnoException).code}): ${NO_ACCESS_HINT}`, { cause: error });
+    if ((error as NodeJS.ErrnoException).code === "ENOENT")
+      throw cliError("JOURNAL_MISSING", `no journal at ${file} (has the agent run with this config?)`);
+    throw cliError(
+      "JOURNAL_NO_ACCESS",
+      `cannot read ${file} (${(error as NodeJS.ErrnoException).code}): ${NO_ACCESS_HINT}`,
+      { cause: error },
+    );
   }
   try {
     const db = new Database(file, { readonly: true, fileMustExist: true });
@@ -105,7 +126,9 @@ function openReadOnly(file: string): Db {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "SQLITE_CANTOPEN" || code === "SQLITE_READONLY" || code === "EACCES") {
-      throw cliError("JOURNAL_NO_ACCESS", `cannot open ${file} (${code}): ${NO_ACCESS_HINT}`, { cause: error });
+      throw cliError("JOURNAL_NO_ACCESS", `cannot open ${file} (${code}): ${NO_ACCESS_HINT}`, {
+        cause: error,
+      });
     }
     throw cliError("JOURNAL_UNREADABLE", `cannot open ${file}: ${errorMessage(error)}`, { cause: error });
   }
@@ -115,6 +138,10 @@ function openWritable(file: string): Db {
   try {
     return openDatabase(file);
   } catch (error) {
-    throw cliError("JOURNAL_NO_ACCESS", `cannot open ${file} for writing: ${errorMessage(error)}; ${NO_ACCESS_HINT}`, { cause: error });
+    throw cliError(
+      "JOURNAL_NO_ACCESS",
+      `cannot open ${file} for writing: ${errorMessage(error)}; ${NO_ACCESS_HINT}`,
+      { cause: error },
+    );
   }
 }

@@ -16,7 +16,12 @@ const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "
  * on stderr: a spinner redrawn in place on a terminal (erased when done), or one line
  * `<label>…` when stderr is a file or a pipe. Settles exactly like `work`.
  */
-export async function withProgress<T>(io: CliIo, label: string, work: Promise<T>, options: ProgressOptions = {}): Promise<T> {
+export async function withProgress<T>(
+  io: CliIo,
+  label: string,
+  work: Promise<T>,
+  options: ProgressOptions = {},
+): Promise<T> {
   const clock = options.clock ?? systemClock;
   const frameMs = options.frameMs ?? 100;
   let timer: TimerHandle | undefined;

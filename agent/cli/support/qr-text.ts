@@ -16,7 +16,11 @@ export function qrTerminalText(content: string): string {
   const light = (): boolean[] => new Array<boolean>(size).fill(false);
   const rows: boolean[][] = [
     ...Array.from({ length: QR_QUIET_ZONE }, light),
-    ...symbol.map((row) => [...new Array<boolean>(QR_QUIET_ZONE).fill(false), ...row, ...new Array<boolean>(QR_QUIET_ZONE).fill(false)]),
+    ...symbol.map((row) => [
+      ...new Array<boolean>(QR_QUIET_ZONE).fill(false),
+      ...row,
+      ...new Array<boolean>(QR_QUIET_ZONE).fill(false),
+    ]),
     ...Array.from({ length: QR_QUIET_ZONE }, light),
   ];
   const lines: string[] = [];

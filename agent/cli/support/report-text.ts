@@ -23,13 +23,18 @@ export function renderReport(s: EndOfDaySummary): string {
       ["net", "", money(s.net)],
       ["failed", `${s.sales.failed}`, reasons],
       ["cancelled", `${s.sales.cancelled}`, ""],
-      ...(s.unfinished > 0 ? [["unfinished", `${s.unfinished}`, "begun this day, not finished by its end"]] : []),
+      ...(s.unfinished > 0
+        ? [["unfinished", `${s.unfinished}`, "begun this day, not finished by its end"]]
+        : []),
     ]),
     "",
     "VAT of captured sales:",
     s.vat.length === 0
       ? "  none"
-      : table([["rate", "base", "VAT", "total"], ...s.vat.map((v) => [percent(v.rate), money(v.base), money(v.vat), money(v.total)])]),
+      : table([
+          ["rate", "base", "VAT", "total"],
+          ...s.vat.map((v) => [percent(v.rate), money(v.base), money(v.vat), money(v.total)]),
+        ]),
   ];
   return `${out.join("\n")}\n`;
 }

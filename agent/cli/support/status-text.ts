@@ -18,13 +18,19 @@ export function linkMarks(links: AgentStatus["links"]): Record<keyof AgentStatus
 function linkDetail(name: keyof AgentStatus["links"], links: AgentStatus["links"]): string {
   switch (name) {
     case "register":
-      return links.register.peer === undefined ? links.register.state : `${links.register.state} (${links.register.peer})`;
+      return links.register.peer === undefined
+        ? links.register.state
+        : `${links.register.state} (${links.register.peer})`;
     case "mqtt":
       return links.mqtt.state;
     case "vipps":
-      return links.vipps.lastError === undefined ? links.vipps.state : `${links.vipps.state}: ${links.vipps.lastError}`;
+      return links.vipps.lastError === undefined
+        ? links.vipps.state
+        : `${links.vipps.state}: ${links.vipps.lastError}`;
     case "printer":
-      return links.printer.state === "none" ? "none configured" : `${links.printer.state}, ${links.printer.queued} queued`;
+      return links.printer.state === "none"
+        ? "none configured"
+        : `${links.printer.state}, ${links.printer.queued} queued`;
     case "display":
       return links.display.state === "none" ? "none configured" : links.display.state;
     case "gpio":
@@ -34,8 +40,10 @@ function linkDetail(name: keyof AgentStatus["links"], links: AgentStatus["links"
 
 function saleRow(sale: SaleStatusLine): string[] {
   const money: string[] = [formatMoney(sale.amount, sale.currency)];
-  if (sale.capturedAmount !== undefined && sale.capturedAmount > 0) money.push(`captured ${formatMoney(sale.capturedAmount, sale.currency)}`);
-  if (sale.refundedAmount !== undefined && sale.refundedAmount > 0) money.push(`refunded ${formatMoney(sale.refundedAmount, sale.currency)}`);
+  if (sale.capturedAmount !== undefined && sale.capturedAmount > 0)
+    money.push(`captured ${formatMoney(sale.capturedAmount, sale.currency)}`);
+  if (sale.refundedAmount !== undefined && sale.refundedAmount > 0)
+    money.push(`refunded ${formatMoney(sale.refundedAmount, sale.currency)}`);
   return [
     `#${sale.saleNo}`,
     sale.saleId,

@@ -2,7 +2,15 @@ import type { Money } from "../../../lib/money.js";
 import type { ApiResult, DurableRegisterMessage, PaymentSnapshot, SaleUpdate } from "../../checkout/io.js";
 import type { CreatePaymentBody, Sale } from "../../checkout/sale.js";
 import type { Screen } from "../../../drivers/display/index.js";
-import type { LightsPort, PaymentsPort, ReceiptJob, ReceiptsPort, RegisterPort, SaleEventsPort, ScreenPort } from "../ports.js";
+import type {
+  LightsPort,
+  PaymentsPort,
+  ReceiptJob,
+  ReceiptsPort,
+  RegisterPort,
+  SaleEventsPort,
+  ScreenPort,
+} from "../ports.js";
 
 /** In-memory ports for runner unit tests: each records what it was asked and answers as scripted. */
 
@@ -33,15 +41,40 @@ export class ScriptedPayments implements PaymentsPort {
   }
   get(reference: string): Promise<ApiResult<PaymentSnapshot>> {
     this.calls.push({ op: "get", reference });
-    return this.answer("get", { ok: true, value: { state: "CREATED", authorizedAmount: 0, capturedAmount: 0, cancelledAmount: 0, refundedAmount: 0 } });
+    return this.answer("get", {
+      ok: true,
+      value: {
+        state: "CREATED",
+        authorizedAmount: 0,
+        capturedAmount: 0,
+        cancelledAmount: 0,
+        refundedAmount: 0,
+      },
+    });
   }
-  capture(reference: string, amount: Money, key: string): Promise<ApiResult<{ capturedAmount: number; pspReference?: string }>> {
+  capture(
+    reference: string,
+    amount: Money,
+    key: string,
+  ): Promise<ApiResult<{ capturedAmount: number; pspReference?: string }>> {
     this.calls.push({ op: "capture", reference, key });
-    return this.answer("capture", { ok: true, value: { capturedAmount: amount.value, pspReference: "psp-capture" } });
+    return this.answer("capture", {
+      ok: true,
+      value: { capturedAmount: amount.value, pspReference: "psp-capture" },
+    });
   }
   cancel(reference: string, _transactionOnly: boolean, key: string): Promise<ApiResult<PaymentSnapshot>> {
     this.calls.push({ op: "cancel", reference, key });
-    return this.answer("cancel", { ok: true, value: { state: "TERMINATED", authorizedAmount: 0, capturedAmount: 0, cancelledAmount: 0, refundedAmount: 0 } });
+    return this.answer("cancel", {
+      ok: true,
+      value: {
+        state: "TERMINATED",
+        authorizedAmount: 0,
+        capturedAmount: 0,
+        cancelledAmount: 0,
+        refundedAmount: 0,
+      },
+    });
   }
   refund(reference: string, _amount: Money, key: string): Promise<ApiResult<{ pspReference?: string }>> {
     this.calls.push({ op: "refund", reference, key });

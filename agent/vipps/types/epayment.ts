@@ -14,13 +14,12 @@ export interface Amount {
 /** No CAPTURED/REFUNDED state exists: after AUTHORIZED, read `aggregate` (API-NOTES §6.3). */
 export type PaymentState = "CREATED" | "ABORTED" | "EXPIRED" | "AUTHORIZED" | "TERMINATED";
 
-export type PaymentEventName = "CREATED" | "ABORTED" | "EXPIRED" | "CANCELLED" | "CAPTURED" | "REFUNDED" | "AUTHORIZED" | "TERMINATED";
+export type PaymentEventName =
+  "CREATED" | "ABORTED" | "EXPIRED" | "CANCELLED" | "CAPTURED" | "REFUNDED" | "AUTHORIZED" | "TERMINATED";
 
 /** Exactly one way to name the customer; more than one is an error at Vipps. */
 export type Customer =
-  | { readonly customerToken: string }
-  | { readonly phoneNumber: string }
-  | { readonly personalQr: string };
+  { readonly customerToken: string } | { readonly phoneNumber: string } | { readonly personalQr: string };
 
 export type UserFlow = "PUSH_MESSAGE" | "NATIVE_REDIRECT" | "WEB_REDIRECT" | "QR";
 export type CustomerInteraction = "CUSTOMER_PRESENT" | "CUSTOMER_NOT_PRESENT";
@@ -56,7 +55,12 @@ export interface BottomLine {
   readonly currency: Currency;
   readonly tipAmount?: number;
   readonly posId?: string;
-  readonly paymentSources?: { readonly giftCard?: number; readonly card?: number; readonly voucher?: number; readonly cash?: number };
+  readonly paymentSources?: {
+    readonly giftCard?: number;
+    readonly card?: number;
+    readonly voucher?: number;
+    readonly cash?: number;
+  };
   readonly barcode?: { readonly format: "EAN-13" | "CODE 39" | "CODE 128"; readonly data: string };
   readonly receiptNumber?: string;
 }

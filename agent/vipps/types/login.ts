@@ -2,7 +2,8 @@
  * Login API shapes for merchant-initiated login (CIBA) and userinfo, hand-written from
  * test/contract/vipps-openapi/login.yaml, userinfo.yaml and API-NOTES §8.
  */
-export type LoginScope = "openid" | "name" | "phoneNumber" | "email" | "address" | "birthDate" | "nin" | "delegatedConsents";
+export type LoginScope =
+  "openid" | "name" | "phoneNumber" | "email" | "address" | "birthDate" | "nin" | "delegatedConsents";
 
 /** The fields of the OpenID discovery document the agent uses. */
 export interface OidcDiscovery {

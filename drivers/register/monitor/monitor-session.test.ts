@@ -18,9 +18,24 @@ async function monitorAgainst(session: boolean): Promise<string[]> {
   const cable = createMemoryCable({ clock });
   const printed: string[] = [];
   const timing = { clock, ackTimeoutMs: 1000, maxRetransmits: 3, heartbeatIntervalMs: 0 };
-  const monitor: MonitorSession = createMonitorSession({ ...timing, transport: cable.a, tillId: "kasse1", print: (line) => printed.push(line) });
-  const register: RegisterSideLink = createRegisterSideLink({ ...timing, transport: cable.b, id: "R1", software: "pos/1", session, handler: () => ({ ok: true }) });
-  stops.push(() => monitor.stop(), () => register.stop());
+  const monitor: MonitorSession = createMonitorSession({
+    ...timing,
+    transport: cable.a,
+    tillId: "kasse1",
+    print: (line) => printed.push(line),
+  });
+  const register: RegisterSideLink = createRegisterSideLink({
+    ...timing,
+    transport: cable.b,
+    id: "R1",
+    software: "pos/1",
+    session,
+    handler: () => ({ ok: true }),
+  });
+  stops.push(
+    () => monitor.stop(),
+    () => register.stop(),
+  );
   register.start();
   monitor.start();
   await flush();
@@ -33,8 +48,14 @@ async function monitorAgainst(session: boolean): Promise<string[]> {
 describe("register-monitor session", () => {
   it("shows the register's hello with its session when up", async () => {
     const printed = await monitorAgainst(true);
-    expect(printed).toContainEqual(expect.stringMatching(/^● link up — hello from register R1 \(pos\/1, session [0-9a-f]{16}\)$/));
-    expect(printed).toContainEqual(expect.stringMatching(/^→ #1 hello from agent register-monitor-kasse1 \(.*, till kasse1, session [0-9a-f]{16}\)$/));
+    expect(printed).toContainEqual(
+      expect.stringMatching(/^● link up — hello from register R1 \(pos\/1, session [0-9a-f]{16}\)$/),
+    );
+    expect(printed).toContainEqual(
+      expect.stringMatching(
+        /^→ #1 hello from agent register-monitor-kasse1 \(.*, till kasse1, session [0-9a-f]{16}\)$/,
+      ),
+    );
     expect(printed).not.toContain(NO_SESSION_NOTE);
   });
 

@@ -42,7 +42,8 @@ function seqOf(frame: Readonly<Record<string, unknown>>): string {
 }
 
 export function describeTraffic(event: TrafficEvent): string {
-  if (event.direction === "in" && "damaged" in event) return `← damaged line, nak ${event.damaged.code} (${event.damaged.reason})`;
+  if (event.direction === "in" && "damaged" in event)
+    return `← damaged line, nak ${event.damaged.code} (${event.damaged.reason})`;
   const frame = "frame" in event ? event.frame : {};
   const arrow = event.direction === "in" ? "←" : "→";
   const text = event.direction === "in" ? describeMessageLong(frame) : describeMessage(frame);
@@ -92,7 +93,11 @@ export function createMonitorSession(options: MonitorOptions): MonitorSession {
       // written the ack), as the agent does.
       setImmediate(() => {
         for (const report of outcome.reports) {
-          link.send(report).catch((error: unknown) => print(`✗ ${describeMessage({ ...report })} not delivered: ${String(error)}`));
+          link
+            .send(report)
+            .catch((error: unknown) =>
+              print(`✗ ${describeMessage({ ...report })} not delivered: ${String(error)}`),
+            );
         }
       });
       return outcome.acceptance;
@@ -107,7 +112,8 @@ export function createMonitorSession(options: MonitorOptions): MonitorSession {
     if (state === "up" && peer !== undefined) {
       print(`● link up — ${describeMessage({ ...peer })}`);
       if (peer.session === undefined) print(NO_SESSION_NOTE);
-    } else if (state === "unreachable") print("● the register does not answer; reopening and saying hello again");
+    } else if (state === "unreachable")
+      print("● the register does not answer; reopening and saying hello again");
     else print(`● link ${state}`);
   });
   return {

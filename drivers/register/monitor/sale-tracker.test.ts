@@ -17,7 +17,11 @@ function run(tracker: SaleTracker, ...commands: RegisterCommand[]) {
 describe("SaleTracker (register-monitor's stand-in for the checkout)", () => {
   it("creates and replaces an open basket, locks it on pay and reports waiting_for_customer", () => {
     const t = new SaleTracker();
-    const [first, second, pay] = run(t, b("S-1"), b("S-1", 5900), { type: "pay", saleId: "S-1", total: 5900 });
+    const [first, second, pay] = run(t, b("S-1"), b("S-1", 5900), {
+      type: "pay",
+      saleId: "S-1",
+      total: 5900,
+    });
     expect(first).toEqual({ acceptance: { ok: true }, reports: [] });
     expect(second?.acceptance).toEqual({ ok: true });
     expect(pay).toEqual({
@@ -28,16 +32,51 @@ describe("SaleTracker (register-monitor's stand-in for the checkout)", () => {
   });
 
   it.each<[string, RegisterCommand[], RegisterCommand, string]>([
-    ["a basket after pay", [b("S-1"), { type: "pay", saleId: "S-1", total: 4900 }], b("S-1", 100), "SALE_LOCKED"],
+    [
+      "a basket after pay",
+      [b("S-1"), { type: "pay", saleId: "S-1", total: 4900 }],
+      b("S-1", 100),
+      "SALE_LOCKED",
+    ],
     ["pay for an unknown sale", [], { type: "pay", saleId: "S-9", total: 4900 }, "UNKNOWN_SALE"],
-    ["pay with another total", [b("S-1")], { type: "pay", saleId: "S-1", total: 4800 }, "BASKET_TOTAL_MISMATCH"],
-    ["pay below the minimum (NOK 1.00)", [b("S-1", 99)], { type: "pay", saleId: "S-1", total: 99 }, "AMOUNT_OUT_OF_RANGE"],
-    ["a second sale paid at once", [b("S-1"), b("S-2"), { type: "pay", saleId: "S-1", total: 4900 }], { type: "pay", saleId: "S-2", total: 4900 }, "SALE_BUSY"],
+    [
+      "pay with another total",
+      [b("S-1")],
+      { type: "pay", saleId: "S-1", total: 4800 },
+      "BASKET_TOTAL_MISMATCH",
+    ],
+    [
+      "pay below the minimum (NOK 1.00)",
+      [b("S-1", 99)],
+      { type: "pay", saleId: "S-1", total: 99 },
+      "AMOUNT_OUT_OF_RANGE",
+    ],
+    [
+      "a second sale paid at once",
+      [b("S-1"), b("S-2"), { type: "pay", saleId: "S-1", total: 4900 }],
+      { type: "pay", saleId: "S-2", total: 4900 },
+      "SALE_BUSY",
+    ],
     ["cancel of an unknown sale", [], { type: "cancel", saleId: "S-9" }, "UNKNOWN_SALE"],
-    ["refund of a sale never captured", [b("S-1")], { type: "refund", saleId: "S-1", refundId: "R1", amount: 100 }, "NOT_CAPTURED"],
+    [
+      "refund of a sale never captured",
+      [b("S-1")],
+      { type: "refund", saleId: "S-1", refundId: "R1", amount: 100 },
+      "NOT_CAPTURED",
+    ],
     ["status of an unknown sale", [], { type: "status", saleId: "S-9" }, "UNKNOWN_SALE"],
-    ["a basket for a cancelled sale", [b("S-1"), { type: "cancel", saleId: "S-1" }], b("S-1"), "SALE_FINISHED"],
-    ["pay for a cancelled sale", [b("S-1"), { type: "cancel", saleId: "S-1" }], { type: "pay", saleId: "S-1", total: 4900 }, "SALE_FINISHED"],
+    [
+      "a basket for a cancelled sale",
+      [b("S-1"), { type: "cancel", saleId: "S-1" }],
+      b("S-1"),
+      "SALE_FINISHED",
+    ],
+    [
+      "pay for a cancelled sale",
+      [b("S-1"), { type: "cancel", saleId: "S-1" }],
+      { type: "pay", saleId: "S-1", total: 4900 },
+      "SALE_FINISHED",
+    ],
   ])("refuses %s, changing nothing", (_what, before, command, code) => {
     const t = new SaleTracker();
     run(t, ...before);
@@ -51,10 +90,16 @@ describe("SaleTracker (register-monitor's stand-in for the checkout)", () => {
   it("accepts a repeated pay and a repeated cancel as the same request", () => {
     const t = new SaleTracker();
     run(t, b("S-1"), { type: "pay", saleId: "S-1", total: 4900 });
-    expect(t.handle({ type: "pay", saleId: "S-1", total: 4900 })).toEqual({ acceptance: { ok: true }, reports: [] });
+    expect(t.handle({ type: "pay", saleId: "S-1", total: 4900 })).toEqual({
+      acceptance: { ok: true },
+      reports: [],
+    });
     const cancelled = { type: "sale", saleId: "S-1", state: "cancelled", final: true, amount: 4900 };
     expect(t.handle({ type: "cancel", saleId: "S-1" }).reports).toEqual([cancelled]);
-    expect(t.handle({ type: "cancel", saleId: "S-1" })).toEqual({ acceptance: { ok: true }, reports: [cancelled] });
+    expect(t.handle({ type: "cancel", saleId: "S-1" })).toEqual({
+      acceptance: { ok: true },
+      reports: [cancelled],
+    });
     // Another sale may now be paid.
     run(t, b("S-2"));
     expect(t.handle({ type: "pay", saleId: "S-2", total: 4900 }).acceptance).toEqual({ ok: true });
@@ -63,6 +108,8 @@ describe("SaleTracker (register-monitor's stand-in for the checkout)", () => {
   it("answers status with the tracked state", () => {
     const t = new SaleTracker();
     run(t, b("S-1"));
-    expect(t.handle({ type: "status", saleId: "S-1" }).reports).toEqual([{ type: "sale", saleId: "S-1", state: "open", final: false, amount: 4900 }]);
+    expect(t.handle({ type: "status", saleId: "S-1" }).reports).toEqual([
+      { type: "sale", saleId: "S-1", state: "open", final: false, amount: 4900 },
+    ]);
   });
 });

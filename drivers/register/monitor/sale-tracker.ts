@@ -1,5 +1,14 @@
 import { MAXIMUM_PAYMENT, MINIMUM_PAYMENT } from "../../../lib/money.js";
-import { ACCEPTED, isFinalSaleState, refuse, type Acceptance, type Basket, type RegisterCommand, type SaleMessage, type SaleState } from "../messages.js";
+import {
+  ACCEPTED,
+  isFinalSaleState,
+  refuse,
+  type Acceptance,
+  type Basket,
+  type RegisterCommand,
+  type SaleMessage,
+  type SaleState,
+} from "../messages.js";
 
 /**
  * The register-monitor's idea of the sales, so it can answer the register as the agent would
@@ -40,7 +49,13 @@ export class SaleTracker {
 
   /** The `sale` message describing a sale's current state. */
   report(sale: TrackedSale): SaleMessage {
-    const base = { type: "sale", saleId: sale.saleId, state: sale.state, final: isFinalSaleState(sale.state), amount: sale.basket.total } as const;
+    const base = {
+      type: "sale",
+      saleId: sale.saleId,
+      state: sale.state,
+      final: isFinalSaleState(sale.state),
+      amount: sale.basket.total,
+    } as const;
     return {
       ...base,
       ...(sale.capturedAmount > 0 ? { capturedAmount: sale.capturedAmount } : {}),
@@ -50,7 +65,10 @@ export class SaleTracker {
 
   handle(command: RegisterCommand): TrackerOutcome {
     const sale = this.sales.get(command.saleId);
-    const refused = (code: Parameters<typeof refuse>[0], message: string): TrackerOutcome => ({ acceptance: refuse(code, message), reports: [] });
+    const refused = (code: Parameters<typeof refuse>[0], message: string): TrackerOutcome => ({
+      acceptance: refuse(code, message),
+      reports: [],
+    });
     const update = (next: TrackedSale, report: boolean): TrackerOutcome => {
       this.put(next);
       return { acceptance: ACCEPTED, reports: report ? [this.report(next)] : [] };
@@ -58,20 +76,39 @@ export class SaleTracker {
     switch (command.type) {
       case "basket": {
         const { type: _type, ...basket } = command;
-        if (sale !== undefined && isFinalSaleState(sale.state)) return refused("SALE_FINISHED", `sale ${command.saleId} is already finished`);
-        if (sale?.locked === true) return refused("SALE_LOCKED", `sale ${command.saleId} is locked: pay was received`);
-        return update({ saleId: command.saleId, basket, state: "open", locked: false, capturedAmount: 0, refundedAmount: 0 }, false);
+        if (sale !== undefined && isFinalSaleState(sale.state))
+          return refused("SALE_FINISHED", `sale ${command.saleId} is already finished`);
+        if (sale?.locked === true)
+          return refused("SALE_LOCKED", `sale ${command.saleId} is locked: pay was received`);
+        return update(
+          {
+            saleId: command.saleId,
+            basket,
+            state: "open",
+            locked: false,
+            capturedAmount: 0,
+            refundedAmount: 0,
+          },
+          false,
+        );
       }
       case "pay": {
         if (sale === undefined) return refused("UNKNOWN_SALE", `no basket for sale ${command.saleId}`);
-        if (isFinalSaleState(sale.state)) return refused("SALE_FINISHED", `sale ${command.saleId} is already finished`);
+        if (isFinalSaleState(sale.state))
+          return refused("SALE_FINISHED", `sale ${command.saleId} is already finished`);
         if (command.total !== sale.basket.total) {
-          return refused("BASKET_TOTAL_MISMATCH", `pay total ${command.total} is not the basket total ${sale.basket.total}`);
+          return refused(
+            "BASKET_TOTAL_MISMATCH",
+            `pay total ${command.total} is not the basket total ${sale.basket.total}`,
+          );
         }
         if (sale.locked) return { acceptance: ACCEPTED, reports: [] };
         const minimum = MINIMUM_PAYMENT[sale.basket.currency];
         if (command.total < minimum || command.total > MAXIMUM_PAYMENT) {
-          return refused("AMOUNT_OUT_OF_RANGE", `a payment must be from ${minimum} to ${MAXIMUM_PAYMENT} minor units`);
+          return refused(
+            "AMOUNT_OUT_OF_RANGE",
+            `a payment must be from ${minimum} to ${MAXIMUM_PAYMENT} minor units`,
+          );
         }
         const busy = [...this.sales.values()].find((s) => s.locked && !isFinalSaleState(s.state));
         if (busy !== undefined) return refused("SALE_BUSY", `sale ${busy.saleId} is being paid`);
@@ -84,10 +121,15 @@ export class SaleTracker {
       }
       case "refund": {
         if (sale === undefined) return refused("UNKNOWN_SALE", `no sale ${command.saleId}`);
-        if (sale.capturedAmount === 0) return refused("NOT_CAPTURED", `sale ${command.saleId} was not captured`);
+        if (sale.capturedAmount === 0)
+          return refused("NOT_CAPTURED", `sale ${command.saleId} was not captured`);
         const left = sale.capturedAmount - sale.refundedAmount;
-        if (command.amount > left) return refused("REFUND_TOO_LARGE", `only ${left} of sale ${command.saleId} can be refunded`);
-        return update({ ...sale, refundedAmount: sale.refundedAmount + command.amount, state: "refunded" }, true);
+        if (command.amount > left)
+          return refused("REFUND_TOO_LARGE", `only ${left} of sale ${command.saleId} can be refunded`);
+        return update(
+          { ...sale, refundedAmount: sale.refundedAmount + command.amount, state: "refunded" },
+          true,
+        );
       }
       case "status":
         if (sale === undefined) return refused("UNKNOWN_SALE", `no sale ${command.saleId}`);

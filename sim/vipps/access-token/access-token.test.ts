@@ -16,11 +16,26 @@ function tokenRequest(headers: Record<string, string>): Promise<Response> {
 describe("POST /accesstoken/get", () => {
   it("issues a Bearer token whose fields are all strings, valid one hour", async () => {
     const u = t.unit;
-    const a = await answerOf(await tokenRequest({ client_id: u.clientId, client_secret: u.clientSecret, "Ocp-Apim-Subscription-Key": u.subscriptionKey, "Merchant-Serial-Number": u.msn }));
+    const a = await answerOf(
+      await tokenRequest({
+        client_id: u.clientId,
+        client_secret: u.clientSecret,
+        "Ocp-Apim-Subscription-Key": u.subscriptionKey,
+        "Merchant-Serial-Number": u.msn,
+      }),
+    );
     expect(a.status).toBe(200);
     expect(a.headers.get("content-type")).toBe("application/json;charset=UTF-8");
     const body = a.body as Record<string, unknown>;
-    for (const key of ["token_type", "expires_in", "ext_expires_in", "expires_on", "not_before", "resource", "access_token"]) {
+    for (const key of [
+      "token_type",
+      "expires_in",
+      "ext_expires_in",
+      "expires_on",
+      "not_before",
+      "resource",
+      "access_token",
+    ]) {
       expect(typeof body[key], key).toBe("string");
     }
     expect(body.token_type).toBe("Bearer");
@@ -41,10 +56,18 @@ describe("POST /accesstoken/get", () => {
   ] as const)("refuses %s", async (_name, change, status) => {
     const u = t.unit;
     const other = t.sim.salesUnits[1];
-    const base: Record<string, string | undefined> = { client_id: u.clientId, client_secret: u.clientSecret, "Ocp-Apim-Subscription-Key": u.subscriptionKey, "Merchant-Serial-Number": u.msn };
+    const base: Record<string, string | undefined> = {
+      client_id: u.clientId,
+      client_secret: u.clientSecret,
+      "Ocp-Apim-Subscription-Key": u.subscriptionKey,
+      "Merchant-Serial-Number": u.msn,
+    };
     const merged: Record<string, string | undefined> = { ...base, ...change };
-    if (merged["Ocp-Apim-Subscription-Key"] === "other") merged["Ocp-Apim-Subscription-Key"] = other?.subscriptionKey;
-    const headers = Object.fromEntries(Object.entries(merged).filter((e): e is [string, string] => e[1] !== undefined));
+    if (merged["Ocp-Apim-Subscription-Key"] === "other")
+      merged["Ocp-Apim-Subscription-Key"] = other?.subscriptionKey;
+    const headers = Object.fromEntries(
+      Object.entries(merged).filter((e): e is [string, string] => e[1] !== undefined),
+    );
     const a = await answerOf(await tokenRequest(headers));
     expect(a.status).toBe(status);
     expect((a.body as { error: string }).error).toBe(status === 401 ? "invalid_client" : "invalid_request");
@@ -76,14 +99,21 @@ describe("access to the APIs", () => {
     expect((await api.call("GET", list, { headers: { Authorization: token } })).status).toBe(401);
     expect((await api.call("GET", list, { headers: { Authorization: `Basic ${token}` } })).status).toBe(401);
     expect((await api.call("GET", list, { headers: { Authorization: undefined } })).status).toBe(401);
-    expect((await api.call("GET", list, { headers: { Authorization: "Bearer not-a-token" } })).status).toBe(401);
+    expect((await api.call("GET", list, { headers: { Authorization: "Bearer not-a-token" } })).status).toBe(
+      401,
+    );
   });
 
   it("requires the subscription key of the token's sales unit", async () => {
     const api = new SimApi(t.sim.url, t.unit);
-    expect((await api.call("GET", list, { headers: { "Ocp-Apim-Subscription-Key": undefined } })).status).toBe(401);
+    expect(
+      (await api.call("GET", list, { headers: { "Ocp-Apim-Subscription-Key": undefined } })).status,
+    ).toBe(401);
     const other = t.sim.salesUnits[1];
-    expect((await api.call("GET", list, { headers: { "Ocp-Apim-Subscription-Key": other?.subscriptionKey } })).status).toBe(401);
+    expect(
+      (await api.call("GET", list, { headers: { "Ocp-Apim-Subscription-Key": other?.subscriptionKey } }))
+        .status,
+    ).toBe(401);
   });
 
   it("requires Merchant-Serial-Number where the spec does, and refuses another sales unit's", async () => {
@@ -91,10 +121,15 @@ describe("access to the APIs", () => {
     const missing = await api.call("GET", list, { headers: { "Merchant-Serial-Number": undefined } });
     expect(missing.status).toBe(400);
     expect((await api.call("GET", list, { headers: { "Merchant-Serial-Number": "12ab" } })).status).toBe(400);
-    const foreign = await api.call("GET", list, { headers: { "Merchant-Serial-Number": t.sim.salesUnits[1]?.msn } });
+    const foreign = await api.call("GET", list, {
+      headers: { "Merchant-Serial-Number": t.sim.salesUnits[1]?.msn },
+    });
     expect(foreign.status).toBe(403);
     // Optional for the Webhooks API: the token's sales unit is used.
-    expect((await api.call("GET", "/webhooks/v1/webhooks", { headers: { "Merchant-Serial-Number": undefined } })).status).toBe(200);
+    expect(
+      (await api.call("GET", "/webhooks/v1/webhooks", { headers: { "Merchant-Serial-Number": undefined } }))
+        .status,
+    ).toBe(200);
   });
 
   it("answers errors in each API's own shape", async () => {
@@ -108,7 +143,15 @@ describe("access to the APIs", () => {
     expect(problem.traceId).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
     const hooks = await api.call("GET", "/webhooks/v1/webhooks", bad);
     expect(hooks.headers.get("content-type")).toBe("application/problem+json");
-    expect(Object.keys(hooks.body as object).sort()).toEqual(["detail", "extraDetails", "instance", "status", "title", "traceId", "type"]);
+    expect(Object.keys(hooks.body as object).sort()).toEqual([
+      "detail",
+      "extraDetails",
+      "instance",
+      "status",
+      "title",
+      "traceId",
+      "type",
+    ]);
     const qr = await api.call("GET", list, bad);
     expect(Object.keys(qr.body as object).sort()).toEqual(["detail", "instance", "title", "type"]);
     const exchange = await api.call("POST", "/qr/v1/exchange/customer", { ...bad, body: {} });

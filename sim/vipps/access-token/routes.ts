@@ -18,23 +18,43 @@ export function accessTokenRoutes(world: SimWorld): Route[] {
     defineRoute("POST", "/accesstoken/get", "accesstoken", "accesstoken", (ctx) => {
       const key = ctx.header("ocp-apim-subscription-key");
       if (key === undefined || key === "") {
-        return ctx.error({ status: 401, title: "Unauthorized", detail: "Access denied due to missing subscription key." });
+        return ctx.error({
+          status: 401,
+          title: "Unauthorized",
+          detail: "Access denied due to missing subscription key.",
+        });
       }
       const clientId = ctx.header("client_id");
       const clientSecret = ctx.header("client_secret");
       if (clientId === undefined || clientId === "" || clientSecret === undefined || clientSecret === "") {
-        return ctx.error({ status: 400, title: "Bad Request", detail: "The client_id and client_secret headers are required." });
+        return ctx.error({
+          status: 400,
+          title: "Bad Request",
+          detail: "The client_id and client_secret headers are required.",
+        });
       }
       const unit = unitByClientId(world, clientId);
       if (unit === undefined || !same(clientSecret, unit.clientSecret)) {
-        return ctx.error({ status: 401, title: "Unauthorized", detail: "Invalid client_id or client_secret." });
+        return ctx.error({
+          status: 401,
+          title: "Unauthorized",
+          detail: "Invalid client_id or client_secret.",
+        });
       }
       if (!same(key, unit.subscriptionKey)) {
-        return ctx.error({ status: 401, title: "Unauthorized", detail: "Access denied due to invalid subscription key for this client." });
+        return ctx.error({
+          status: 401,
+          title: "Unauthorized",
+          detail: "Access denied due to invalid subscription key for this client.",
+        });
       }
       const msn = ctx.header("merchant-serial-number");
       if (msn !== undefined && msn !== unit.msn) {
-        return ctx.error({ status: 400, title: "Bad Request", detail: "Merchant-Serial-Number does not belong to this client_id." });
+        return ctx.error({
+          status: 400,
+          title: "Bad Request",
+          detail: "Merchant-Serial-Number does not belong to this client_id.",
+        });
       }
       const token = world.tokens.issue(unit, ctx.now);
       const seconds = (ms: number): string => String(Math.floor(ms / 1000));

@@ -1,5 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { answerOf, createBody, SimApi, startTestVippsSim, type ApiAnswer, type TestVippsSim } from "../../../test/helpers/vipps-sim.js";
+import {
+  answerOf,
+  createBody,
+  SimApi,
+  startTestVippsSim,
+  type ApiAnswer,
+  type TestVippsSim,
+} from "../../../test/helpers/vipps-sim.js";
 
 let t: TestVippsSim;
 let api: SimApi;
@@ -13,18 +20,31 @@ afterEach(async () => {
 });
 
 async function sim(method: string, path: string, body?: unknown): Promise<ApiAnswer> {
-  const init: RequestInit = body === undefined ? { method } : { method, headers: { "Content-Type": "application/json" }, body: typeof body === "string" ? body : JSON.stringify(body) };
+  const init: RequestInit =
+    body === undefined
+      ? { method }
+      : {
+          method,
+          headers: { "Content-Type": "application/json" },
+          body: typeof body === "string" ? body : JSON.stringify(body),
+        };
   return answerOf(await fetch(`${t.sim.url}/_sim${path}`, init));
 }
 
 const REF = "kasse1-ctl-00001";
-const createPayment = (reference = REF) => api.call("POST", "/epayment/v1/payments", { body: createBody(t.unit, reference, { phoneNumber: "4791234567" }), idempotencyKey: reference });
+const createPayment = (reference = REF) =>
+  api.call("POST", "/epayment/v1/payments", {
+    body: createBody(t.unit, reference, { phoneNumber: "4791234567" }),
+    idempotencyKey: reference,
+  });
 
 describe("the control API over HTTP", () => {
   it("describes the sales units without their secrets", async () => {
     const a = await sim("GET", "");
     expect(a.status).toBe(200);
-    expect(a.body).toMatchObject({ salesUnits: [{ msn: t.unit.msn, currency: "NOK", clientId: t.unit.clientId }, { currency: "DKK" }] });
+    expect(a.body).toMatchObject({
+      salesUnits: [{ msn: t.unit.msn, currency: "NOK", clientId: t.unit.clientId }, { currency: "DKK" }],
+    });
     expect(a.text).not.toContain(t.unit.clientSecret);
     expect(a.text).not.toContain(t.unit.subscriptionKey);
   });
@@ -35,14 +55,22 @@ describe("the control API over HTTP", () => {
     expect(a.status).toBe(200);
     const scan = a.body as { customerToken: string; merchantQrId: string; msn: string };
     expect(scan).toMatchObject({ merchantQrId: "kasse1", msn: t.unit.msn });
-    const exchange = await api.call("POST", "/qr/v1/exchange/customer", { body: { customer: { customerToken: scan.customerToken }, requestedData: ["MSISDN"] } });
+    const exchange = await api.call("POST", "/qr/v1/exchange/customer", {
+      body: { customer: { customerToken: scan.customerToken }, requestedData: ["MSISDN"] },
+    });
     expect(exchange.body).toMatchObject({ msisdn: "4791234567" });
   });
 
   it("answers 400, 404 and 409 for bad control calls", async () => {
     expect((await sim("POST", "/scan", "{")).status).toBe(400);
-    expect((await sim("POST", "/scan", { msisdn: "123", msn: t.unit.msn, merchantQrId: "kasse1" })).status).toBe(400);
-    const missing = await sim("POST", "/scan", { msisdn: "4791234567", msn: t.unit.msn, merchantQrId: "nope" });
+    expect(
+      (await sim("POST", "/scan", { msisdn: "123", msn: t.unit.msn, merchantQrId: "kasse1" })).status,
+    ).toBe(400);
+    const missing = await sim("POST", "/scan", {
+      msisdn: "4791234567",
+      msn: t.unit.msn,
+      merchantQrId: "nope",
+    });
     expect(missing.status).toBe(404);
     expect(missing.body).toMatchObject({ error: "SIM_NOT_FOUND" });
     expect((await sim("POST", `/payments/${REF}/approve`)).status).toBe(404);
@@ -54,20 +82,30 @@ describe("the control API over HTTP", () => {
 
   it("plays the customer: approve, decline, ignore, and lists payments", async () => {
     await createPayment();
-    expect((await sim("POST", `/payments/${REF}/approve`, { msn: t.unit.msn })).body).toMatchObject({ state: "AUTHORIZED" });
+    expect((await sim("POST", `/payments/${REF}/approve`, { msn: t.unit.msn })).body).toMatchObject({
+      state: "AUTHORIZED",
+    });
     await createPayment("kasse1-ctl-00002");
     expect((await sim("POST", "/payments/kasse1-ctl-00002/ignore")).status).toBe(200);
     expect((await sim("GET", "/payments")).body).toHaveLength(2);
-    expect((await sim("GET", `/payments/${REF}?msn=${t.unit.msn}`)).body).toMatchObject({ reference: REF, captured: 0 });
+    expect((await sim("GET", `/payments/${REF}?msn=${t.unit.msn}`)).body).toMatchObject({
+      reference: REF,
+      captured: 0,
+    });
   });
 
   it("configures customers and the default behaviour", async () => {
     expect((await sim("PUT", "/customers/4700000001", { status: "unknown" })).status).toBe(204);
-    const refused = await api.call("POST", "/epayment/v1/payments", { body: createBody(t.unit, REF, { phoneNumber: "4700000001" }), idempotencyKey: "x" });
+    const refused = await api.call("POST", "/epayment/v1/payments", {
+      body: createBody(t.unit, REF, { phoneNumber: "4700000001" }),
+      idempotencyKey: "x",
+    });
     expect(refused.text).toContain("7010");
     expect((await sim("PUT", "/customers/4700000001", { status: "sleepy" })).status).toBe(400);
     expect(JSON.stringify(t.sim.control.requests())).not.toContain("4700000001");
-    expect((await sim("PUT", "/default-behaviour", { payment: { action: "approve", afterMs: 100 } })).status).toBe(204);
+    expect(
+      (await sim("PUT", "/default-behaviour", { payment: { action: "approve", afterMs: 100 } })).status,
+    ).toBe(204);
     expect((await sim("PUT", "/default-behaviour", { payment: { action: "shrug" } })).status).toBe(400);
     await createPayment();
     t.clock.advance(100);
@@ -78,7 +116,10 @@ describe("the control API over HTTP", () => {
     const start = await answerOf(
       await fetch(`${t.sim.url}/vipps-login-ciba/api/backchannel/authentication`, {
         method: "POST",
-        headers: { Authorization: `Basic ${Buffer.from(`${t.unit.clientId}:${t.unit.clientSecret}`).toString("base64")}`, "Content-Type": "application/x-www-form-urlencoded" },
+        headers: {
+          Authorization: `Basic ${Buffer.from(`${t.unit.clientId}:${t.unit.clientSecret}`).toString("base64")}`,
+          "Content-Type": "application/x-www-form-urlencoded",
+        },
         body: "scope=openid&login_hint=urn:msisdn:4791234567",
       }),
     );
@@ -107,9 +148,13 @@ describe("the control API over HTTP", () => {
   });
 
   it("shows deliveries, registrations and the request log", async () => {
-    await api.call("POST", "/webhooks/v1/webhooks", { body: { url: "http://127.0.0.1:9/unreachable", events: ["user.checked-in.v1"] } });
+    await api.call("POST", "/webhooks/v1/webhooks", {
+      body: { url: "http://127.0.0.1:9/unreachable", events: ["user.checked-in.v1"] },
+    });
     await sim("POST", "/scan", { msisdn: "4791234567", msn: t.unit.msn, merchantQrId: "kasse1" });
-    expect((await sim("GET", "/webhooks")).body).toMatchObject([{ url: "http://127.0.0.1:9/unreachable", events: ["user.checked-in.v1"] }]);
+    expect((await sim("GET", "/webhooks")).body).toMatchObject([
+      { url: "http://127.0.0.1:9/unreachable", events: ["user.checked-in.v1"] },
+    ]);
     expect((await sim("GET", "/webhooks")).text).not.toMatch(/secret/);
     expect((await sim("GET", "/deliveries?event=user.checked-in.v1")).body).toHaveLength(1);
     expect((await sim("GET", "/deliveries?state=delivered")).body).toEqual([]);

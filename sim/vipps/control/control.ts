@@ -54,13 +54,17 @@ export class SimulatorControl {
   /** The customer scans a till's callback QR: mints a customer token and sends `user.checked-in.v1`. */
   scan(request: ScanRequest): ScanResult {
     const { world } = this;
-    if (typeof request.msisdn !== "string" || !MSISDN_PATTERN.test(request.msisdn)) throw simError("SIM_BAD_REQUEST", "msisdn must be 10–15 digits");
-    if (world.customers.status(request.msisdn) === "unknown") throw simError("SIM_CONFLICT", "this number has no Vipps MobilePay app (configured as unknown)");
+    if (typeof request.msisdn !== "string" || !MSISDN_PATTERN.test(request.msisdn))
+      throw simError("SIM_BAD_REQUEST", "msisdn must be 10–15 digits");
+    if (world.customers.status(request.msisdn) === "unknown")
+      throw simError("SIM_CONFLICT", "this number has no Vipps MobilePay app (configured as unknown)");
     let qr: CallbackQr | undefined;
     if (request.qrContent !== undefined) qr = world.qrs.findByContent(request.qrContent);
-    else if (request.msn !== undefined && request.merchantQrId !== undefined) qr = world.qrs.get(request.msn, request.merchantQrId);
+    else if (request.msn !== undefined && request.merchantQrId !== undefined)
+      qr = world.qrs.get(request.msn, request.merchantQrId);
     else throw simError("SIM_BAD_REQUEST", "name the QR by qrContent, or by msn and merchantQrId");
-    if (qr === undefined) throw simError("SIM_NOT_FOUND", "the app reports: QR code not found (never created, or deleted)");
+    if (qr === undefined)
+      throw simError("SIM_NOT_FOUND", "the app reports: QR code not found (never created, or deleted)");
     const now = world.options.clock.now();
     const token = world.customerTokens.mint(request.msisdn, qr.msn, qr.merchantQrId, now);
     const initiatedAt = sevenDigits(new Date(now).toISOString());
@@ -70,13 +74,23 @@ export class SimulatorControl {
       msn: qr.msn,
       initiatedAt,
     });
-    return { customerToken: token.customerToken, msn: qr.msn, merchantQrId: qr.merchantQrId, initiatedAt, deliveryIds };
+    return {
+      customerToken: token.customerToken,
+      msn: qr.msn,
+      merchantQrId: qr.merchantQrId,
+      initiatedAt,
+      deliveryIds,
+    };
   }
 
   private reference(reference: string, msn?: string): Payment {
-    const matches = this.world.payments.list().filter((p) => p.reference === reference && (msn === undefined || p.msn === msn));
-    if (matches.length === 0) throw simError("SIM_NOT_FOUND", `no payment ${reference}${msn === undefined ? "" : ` for MSN ${msn}`}`);
-    if (matches.length > 1) throw simError("SIM_CONFLICT", `reference ${reference} exists for several sales units; pass msn`);
+    const matches = this.world.payments
+      .list()
+      .filter((p) => p.reference === reference && (msn === undefined || p.msn === msn));
+    if (matches.length === 0)
+      throw simError("SIM_NOT_FOUND", `no payment ${reference}${msn === undefined ? "" : ` for MSN ${msn}`}`);
+    if (matches.length > 1)
+      throw simError("SIM_CONFLICT", `reference ${reference} exists for several sales units; pass msn`);
     return matches[0] as Payment;
   }
 
@@ -88,8 +102,15 @@ export class SimulatorControl {
   /** The customer approves the pending payment (`msisdn` only for payments sent to nobody in particular). */
   approvePayment(reference: string, options: { msn?: string; msisdn?: string } = {}): Payment {
     const p = this.reference(reference, options.msn);
-    if (options.msisdn !== undefined && !MSISDN_PATTERN.test(options.msisdn)) throw simError("SIM_BAD_REQUEST", "msisdn must be 10–15 digits");
-    return this.settle(this.world.payments.approve(p.msn, p.reference, p.customerMsisdn === undefined ? (options.msisdn ?? "4791234567") : undefined));
+    if (options.msisdn !== undefined && !MSISDN_PATTERN.test(options.msisdn))
+      throw simError("SIM_BAD_REQUEST", "msisdn must be 10–15 digits");
+    return this.settle(
+      this.world.payments.approve(
+        p.msn,
+        p.reference,
+        p.customerMsisdn === undefined ? (options.msisdn ?? "4791234567") : undefined,
+      ),
+    );
   }
 
   declinePayment(reference: string, options: { msn?: string } = {}): Payment {
@@ -129,7 +150,8 @@ export class SimulatorControl {
   private decideLogin(authReqId: string, decision: "approved" | "declined"): LoginRequest {
     const found = this.world.logins.find(authReqId);
     if (found === undefined) throw simError("SIM_NOT_FOUND", "no such login request");
-    if (!this.world.logins.decide(authReqId, decision)) throw simError("SIM_CONFLICT", "the login request is already decided or expired");
+    if (!this.world.logins.decide(authReqId, decision))
+      throw simError("SIM_CONFLICT", "the login request is already decided or expired");
     return this.world.logins.find(authReqId) as LoginRequest;
   }
 
@@ -172,7 +194,13 @@ export class SimulatorControl {
   }
 
   deliveries(filter: { event?: string; state?: DeliveryRecord["state"] } = {}): DeliveryRecord[] {
-    return this.world.dispatcher.deliveries().filter((d) => (filter.event === undefined || d.event === filter.event) && (filter.state === undefined || d.state === filter.state));
+    return this.world.dispatcher
+      .deliveries()
+      .filter(
+        (d) =>
+          (filter.event === undefined || d.event === filter.event) &&
+          (filter.state === undefined || d.state === filter.state),
+      );
   }
 
   logins(): LoginRequest[] {
@@ -185,12 +213,20 @@ export class SimulatorControl {
 
   /** Registrations (without their secrets). */
   webhookRegistrations(msn?: string): WebhookRegistrationView[] {
-    const units = msn === undefined ? this.world.options.salesUnits : this.world.options.salesUnits.filter((u) => u.msn === msn);
-    return units.flatMap((u) => this.world.webhooks.list(u.msn)).map((r) => ({ id: r.id, msn: r.msn, url: r.url, events: [...r.events] }));
+    const units =
+      msn === undefined
+        ? this.world.options.salesUnits
+        : this.world.options.salesUnits.filter((u) => u.msn === msn);
+    return units
+      .flatMap((u) => this.world.webhooks.list(u.msn))
+      .map((r) => ({ id: r.id, msn: r.msn, url: r.url, events: [...r.events] }));
   }
 
   qrs(msn?: string): CallbackQr[] {
-    const units = msn === undefined ? this.world.options.salesUnits : [unitByMsn(this.world, msn)].filter((u) => u !== undefined);
+    const units =
+      msn === undefined
+        ? this.world.options.salesUnits
+        : [unitByMsn(this.world, msn)].filter((u) => u !== undefined);
     return units.flatMap((u) => this.world.qrs.list(u.msn));
   }
 }

@@ -40,7 +40,14 @@ function guarded(handle: Handler): Handler {
       return await handle(ctx);
     } catch (error) {
       if (!isSimError(error)) throw error;
-      const status = error.code === "SIM_NOT_FOUND" ? 404 : error.code === "SIM_CONFLICT" ? 409 : error.code === "SIM_BAD_REQUEST" ? 400 : 500;
+      const status =
+        error.code === "SIM_NOT_FOUND"
+          ? 404
+          : error.code === "SIM_CONFLICT"
+            ? 409
+            : error.code === "SIM_BAD_REQUEST"
+              ? 400
+              : 500;
       return ctx.error({ status, title: error.code, detail: error.message, controlCode: error.code });
     }
   };
@@ -59,22 +66,43 @@ export function controlRoutes(world: SimWorld, control: SimulatorControl): Route
       const reference = ctx.params.reference ?? "";
       if (action === "approve") {
         const msisdn = str(b.msisdn, "msisdn");
-        return json(control.approvePayment(reference, { ...(msn === undefined ? {} : { msn }), ...(msisdn === undefined ? {} : { msisdn }) }));
+        return json(
+          control.approvePayment(reference, {
+            ...(msn === undefined ? {} : { msn }),
+            ...(msisdn === undefined ? {} : { msisdn }),
+          }),
+        );
       }
       const options = msn === undefined ? {} : { msn };
-      return json(action === "decline" ? control.declinePayment(reference, options) : control.ignorePayment(reference, options));
+      return json(
+        action === "decline"
+          ? control.declinePayment(reference, options)
+          : control.ignorePayment(reference, options),
+      );
     });
 
   const loginAction = (action: "approve" | "decline" | "ignore"): Route =>
     r("POST", `/logins/{authReqId}/${action}`, `logins.${action}`, (ctx) => {
       const id = ctx.params.authReqId ?? "";
-      return json(action === "approve" ? control.approveLogin(id) : action === "decline" ? control.declineLogin(id) : control.ignoreLogin(id));
+      return json(
+        action === "approve"
+          ? control.approveLogin(id)
+          : action === "decline"
+            ? control.declineLogin(id)
+            : control.ignoreLogin(id),
+      );
     });
 
   return [
     r("GET", "", "info", () =>
       json({
-        salesUnits: world.options.salesUnits.map((u) => ({ name: u.name, msn: u.msn, currency: u.currency, brand: u.brand, clientId: u.clientId })),
+        salesUnits: world.options.salesUnits.map((u) => ({
+          name: u.name,
+          msn: u.msn,
+          currency: u.currency,
+          brand: u.brand,
+          clientId: u.clientId,
+        })),
         endpoints: ENDPOINTS,
         documentation: "docs/simulator.md",
       }),
@@ -94,7 +122,9 @@ export function controlRoutes(world: SimWorld, control: SimulatorControl): Route
       );
     }),
     r("GET", "/payments", "payments.list", () => json(control.payments())),
-    r("GET", "/payments/{reference}", "payments.get", (ctx) => json(control.payment(ctx.params.reference ?? "", ctx.url.searchParams.get("msn") ?? undefined))),
+    r("GET", "/payments/{reference}", "payments.get", (ctx) =>
+      json(control.payment(ctx.params.reference ?? "", ctx.url.searchParams.get("msn") ?? undefined)),
+    ),
     paymentAction("approve"),
     paymentAction("decline"),
     paymentAction("ignore"),
@@ -115,7 +145,9 @@ export function controlRoutes(world: SimWorld, control: SimulatorControl): Route
     loginAction("decline"),
     loginAction("ignore"),
     r("GET", "/faults", "faults.list", () => json(control.faults())),
-    r("POST", "/faults", "faults.add", (ctx) => jsonResponse(201, { id: control.addFault(validateFaultRule(body(ctx))) })),
+    r("POST", "/faults", "faults.add", (ctx) =>
+      jsonResponse(201, { id: control.addFault(validateFaultRule(body(ctx))) }),
+    ),
     r("DELETE", "/faults", "faults.clear", () => {
       control.clearFaults();
       return done();
@@ -133,8 +165,14 @@ export function controlRoutes(world: SimWorld, control: SimulatorControl): Route
       const event = ctx.url.searchParams.get("event") ?? undefined;
       const state = ctx.url.searchParams.get("state") ?? undefined;
       const states = ["pending", "delivered", "failed", "cancelled"] as const;
-      if (state !== undefined && !(states as readonly string[]).includes(state)) throw simError("SIM_BAD_REQUEST", `state must be one of ${states.join(", ")}`);
-      return json(control.deliveries({ ...(event === undefined ? {} : { event }), ...(state === undefined ? {} : { state: state as (typeof states)[number] }) }));
+      if (state !== undefined && !(states as readonly string[]).includes(state))
+        throw simError("SIM_BAD_REQUEST", `state must be one of ${states.join(", ")}`);
+      return json(
+        control.deliveries({
+          ...(event === undefined ? {} : { event }),
+          ...(state === undefined ? {} : { state: state as (typeof states)[number] }),
+        }),
+      );
     }),
     r("GET", "/requests", "requests.list", () => json(control.requests())),
     r("GET", "/webhooks", "webhooks.list", () => json(control.webhookRegistrations())),

@@ -14,19 +14,25 @@ export function validateBehaviour(value: unknown, what: string): CustomerBehavio
     if (v.action === "ignore") return { action: "ignore" };
     if (v.action === "approve" || v.action === "decline") {
       if (v.afterMs === undefined) return { action: v.action };
-      if (typeof v.afterMs === "number" && Number.isFinite(v.afterMs) && v.afterMs >= 0) return { action: v.action, afterMs: v.afterMs };
+      if (typeof v.afterMs === "number" && Number.isFinite(v.afterMs) && v.afterMs >= 0)
+        return { action: v.action, afterMs: v.afterMs };
     }
   }
-  throw simError("SIM_BAD_REQUEST", `${what}: expected { action: "approve" | "decline", afterMs?: ms ≥ 0 } or { action: "ignore" }`);
+  throw simError(
+    "SIM_BAD_REQUEST",
+    `${what}: expected { action: "approve" | "decline", afterMs?: ms ≥ 0 } or { action: "ignore" }`,
+  );
 }
 
 export function validateCustomerOptions(value: unknown, what: string): CustomerOptions {
-  if (typeof value !== "object" || value === null) throw simError("SIM_BAD_REQUEST", `${what}: expected an object`);
+  if (typeof value !== "object" || value === null)
+    throw simError("SIM_BAD_REQUEST", `${what}: expected an object`);
   const v = value as Record<string, unknown>;
   if (v.status !== undefined && !(STATUSES as readonly unknown[]).includes(v.status)) {
     throw simError("SIM_BAD_REQUEST", `${what}.status: expected one of ${STATUSES.join(", ")}`);
   }
-  if (v.profile !== undefined && (typeof v.profile !== "object" || v.profile === null)) throw simError("SIM_BAD_REQUEST", `${what}.profile: expected an object`);
+  if (v.profile !== undefined && (typeof v.profile !== "object" || v.profile === null))
+    throw simError("SIM_BAD_REQUEST", `${what}.profile: expected an object`);
   return {
     ...(v.status === undefined ? {} : { status: v.status as CustomerStatus }),
     ...(v.payment === undefined ? {} : { payment: validateBehaviour(v.payment, `${what}.payment`) }),
@@ -43,21 +49,32 @@ export class CustomerDirectory {
   private readonly customers = new Map<string, CustomerOptions>();
   private defaults: { payment: CustomerBehaviour; login: CustomerBehaviour };
 
-  constructor(configured: Readonly<Record<string, CustomerOptions>>, defaults: { payment: CustomerBehaviour; login: CustomerBehaviour }) {
-    this.defaults = { payment: validateBehaviour(defaults.payment, "defaultBehaviour.payment"), login: validateBehaviour(defaults.login, "defaultBehaviour.login") };
+  constructor(
+    configured: Readonly<Record<string, CustomerOptions>>,
+    defaults: { payment: CustomerBehaviour; login: CustomerBehaviour },
+  ) {
+    this.defaults = {
+      payment: validateBehaviour(defaults.payment, "defaultBehaviour.payment"),
+      login: validateBehaviour(defaults.login, "defaultBehaviour.login"),
+    };
     for (const [msisdn, options] of Object.entries(configured)) this.configure(msisdn, options);
   }
 
   configure(msisdn: string, options: CustomerOptions): void {
-    if (!MSISDN_PATTERN.test(msisdn)) throw simError("SIM_BAD_REQUEST", "an MSISDN is 10–15 digits (country code + number, no +)");
+    if (!MSISDN_PATTERN.test(msisdn))
+      throw simError("SIM_BAD_REQUEST", "an MSISDN is 10–15 digits (country code + number, no +)");
     const valid = validateCustomerOptions(options, `customers[${msisdn.slice(-2)}]`);
     this.customers.set(msisdn, { ...this.customers.get(msisdn), ...valid });
   }
 
   setDefaultBehaviour(behaviour: { payment?: CustomerBehaviour; login?: CustomerBehaviour }): void {
     this.defaults = {
-      payment: behaviour.payment === undefined ? this.defaults.payment : validateBehaviour(behaviour.payment, "payment"),
-      login: behaviour.login === undefined ? this.defaults.login : validateBehaviour(behaviour.login, "login"),
+      payment:
+        behaviour.payment === undefined
+          ? this.defaults.payment
+          : validateBehaviour(behaviour.payment, "payment"),
+      login:
+        behaviour.login === undefined ? this.defaults.login : validateBehaviour(behaviour.login, "login"),
     };
   }
 

@@ -26,7 +26,8 @@ export class CustomerTokenStore {
   constructor(private readonly ttlMs: number) {}
 
   mint(msisdn: string, msn: string, merchantQrId: string, now: number): CustomerTokenRecord {
-    for (const [key, record] of this.tokens) if (now >= record.expiresAt + 86_400_000) this.tokens.delete(key);
+    for (const [key, record] of this.tokens)
+      if (now >= record.expiresAt + 86_400_000) this.tokens.delete(key);
     const record: CustomerTokenRecord = {
       customerToken: randomBytes(45).toString("base64"),
       msisdn,

@@ -7,7 +7,18 @@ import type { CustomerProfile } from "../options.js";
  * the "national identity number" is eleven digits that merely look like one.
  */
 const GIVEN = ["Kari", "Ola", "Ingrid", "Lars", "Sofie", "Mads", "Aino", "Mikko", "Freja", "Emil"] as const;
-const FAMILY = ["Nordmann", "Hansen", "Johansen", "Jensen", "Nielsen", "Virtanen", "Korhonen", "Berg", "Lund", "Dahl"] as const;
+const FAMILY = [
+  "Nordmann",
+  "Hansen",
+  "Johansen",
+  "Jensen",
+  "Nielsen",
+  "Virtanen",
+  "Korhonen",
+  "Berg",
+  "Lund",
+  "Dahl",
+] as const;
 
 interface Place {
   readonly street: string;
@@ -31,7 +42,11 @@ function placeOf(msisdn: string): Place {
   return PLACES["47"] as Place;
 }
 
-const ascii = (s: string): string => s.normalize("NFD").replace(/[^\x20-\x7e]/g, "").toLowerCase();
+const ascii = (s: string): string =>
+  s
+    .normalize("NFD")
+    .replace(/[^\x20-\x7e]/g, "")
+    .toLowerCase();
 
 export function simulatedProfile(msisdn: string, overrides: Partial<CustomerProfile> = {}): CustomerProfile {
   const givenName = GIVEN[hashByte(msisdn, 0) % GIVEN.length] ?? "Kari";

@@ -1,5 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createBody, SimApi, startTestVippsSim, type ApiAnswer, type TestVippsSim } from "../../../test/helpers/vipps-sim.js";
+import {
+  createBody,
+  SimApi,
+  startTestVippsSim,
+  type ApiAnswer,
+  type TestVippsSim,
+} from "../../../test/helpers/vipps-sim.js";
 
 let t: TestVippsSim;
 let api: SimApi;
@@ -14,11 +20,18 @@ afterEach(async () => {
 const REF = "kasse1-idem-0001";
 const NOK = (value: number) => ({ currency: "NOK", value });
 const errorCode = (a: ApiAnswer): string | undefined =>
-  (a.body as { extraDetails?: { name: string; reason: string }[] }).extraDetails?.find((d) => d.name === "ErrorCode")?.reason;
-const body = (value = 10_000, reference = REF) => createBody(t.unit, reference, { phoneNumber: "4791234567" }, value);
-const create = (key: string, b: unknown = body()) => api.call("POST", "/epayment/v1/payments", { body: b, idempotencyKey: key });
+  (a.body as { extraDetails?: { name: string; reason: string }[] }).extraDetails?.find(
+    (d) => d.name === "ErrorCode",
+  )?.reason;
+const body = (value = 10_000, reference = REF) =>
+  createBody(t.unit, reference, { phoneNumber: "4791234567" }, value);
+const create = (key: string, b: unknown = body()) =>
+  api.call("POST", "/epayment/v1/payments", { body: b, idempotencyKey: key });
 const modify = (op: "capture" | "refund" | "cancel", key: string, b?: unknown, reference = REF) =>
-  api.call("POST", `/epayment/v1/payments/${reference}/${op}`, { ...(b === undefined ? {} : { body: b }), idempotencyKey: key });
+  api.call("POST", `/epayment/v1/payments/${reference}/${op}`, {
+    ...(b === undefined ? {} : { body: b }),
+    idempotencyKey: key,
+  });
 const events = () => t.sim.control.payment(REF).events.map((e) => e.name);
 
 describe("Idempotency-Key", () => {
@@ -34,7 +47,10 @@ describe("Idempotency-Key", () => {
   it("treats key order and whitespace as the same body", async () => {
     await create("create-1");
     const reordered = Object.fromEntries(Object.entries(body()).reverse());
-    const again = await api.call("POST", "/epayment/v1/payments", { body: JSON.stringify(reordered, null, 2), idempotencyKey: "create-1" });
+    const again = await api.call("POST", "/epayment/v1/payments", {
+      body: JSON.stringify(reordered, null, 2),
+      idempotencyKey: "create-1",
+    });
     expect(again.status).toBe(201);
     expect(t.sim.control.payments()).toHaveLength(1);
   });
@@ -112,7 +128,10 @@ describe("Idempotency-Key", () => {
     const dkUnit = t.sim.salesUnits[1];
     if (dkUnit === undefined) throw new Error("no DKK unit");
     const dk = new SimApi(t.sim.url, dkUnit);
-    const a = await dk.call("POST", "/epayment/v1/payments", { body: createBody(dkUnit, REF, { phoneNumber: "4512345678" }, 500), idempotencyKey: "shared-key" });
+    const a = await dk.call("POST", "/epayment/v1/payments", {
+      body: createBody(dkUnit, REF, { phoneNumber: "4512345678" }, 500),
+      idempotencyKey: "shared-key",
+    });
     expect(a.status).toBe(201);
   });
 
@@ -120,7 +139,9 @@ describe("Idempotency-Key", () => {
     await create("create-1");
     t.sim.control.approvePayment(REF);
     for (const op of ["capture", "refund", "cancel"] as const) {
-      const a = await api.call("POST", `/epayment/v1/payments/${REF}/${op}`, { body: { modificationAmount: NOK(100) } });
+      const a = await api.call("POST", `/epayment/v1/payments/${REF}/${op}`, {
+        body: { modificationAmount: NOK(100) },
+      });
       expect(a.status, op).toBe(400);
     }
     expect(t.sim.control.payment(REF).captured).toBe(0);
@@ -131,7 +152,8 @@ describe("rate limits", () => {
   it("allows 5 modifications per minute per reference, then 429 with Retry-After", async () => {
     await create("c");
     t.sim.control.approvePayment(REF);
-    for (let i = 0; i < 4; i++) expect((await modify("capture", `cap-${i}`, { modificationAmount: NOK(100) })).status).toBe(200);
+    for (let i = 0; i < 4; i++)
+      expect((await modify("capture", `cap-${i}`, { modificationAmount: NOK(100) })).status).toBe(200);
     t.clock.advance(20_000);
     const limited = await modify("capture", "cap-5", { modificationAmount: NOK(100) });
     expect(limited.status).toBe(429);
@@ -162,7 +184,15 @@ describe("rate limits", () => {
   it("allows 120 GETs per minute per reference", async () => {
     await create("c");
     const results: number[] = [];
-    for (let i = 0; i < 120; i++) results.push((await api.call("GET", i % 2 === 0 ? `/epayment/v1/payments/${REF}` : `/epayment/v1/payments/${REF}/events`)).status);
+    for (let i = 0; i < 120; i++)
+      results.push(
+        (
+          await api.call(
+            "GET",
+            i % 2 === 0 ? `/epayment/v1/payments/${REF}` : `/epayment/v1/payments/${REF}/events`,
+          )
+        ).status,
+      );
     expect(results.every((s) => s === 200)).toBe(true);
     const limited = await api.call("GET", `/epayment/v1/payments/${REF}`);
     expect(limited.status).toBe(429);

@@ -1,5 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createBody, SimApi, startTestVippsSim, type ApiAnswer, type TestVippsSim } from "../../../test/helpers/vipps-sim.js";
+import {
+  createBody,
+  SimApi,
+  startTestVippsSim,
+  type ApiAnswer,
+  type TestVippsSim,
+} from "../../../test/helpers/vipps-sim.js";
 
 let t: TestVippsSim;
 let api: SimApi;
@@ -16,20 +22,49 @@ afterEach(async () => {
 const REF = "kasse1-life-0001";
 const NOK = (value: number) => ({ currency: "NOK", value });
 const errorCode = (a: ApiAnswer): string | undefined =>
-  (a.body as { extraDetails?: { name: string; reason: string }[] }).extraDetails?.find((d) => d.name === "ErrorCode")?.reason;
-const create = (customer: Record<string, string> = { phoneNumber: "4791234567" }, value = 10_000, reference = REF) =>
-  api.call("POST", "/epayment/v1/payments", { body: createBody(t.unit, reference, customer, value), idempotencyKey: `k${++n}` });
-const capture = (value: number, reference = REF) => api.call("POST", `/epayment/v1/payments/${reference}/capture`, { body: { modificationAmount: NOK(value) }, idempotencyKey: `k${++n}` });
-const refund = (value: number) => api.call("POST", `/epayment/v1/payments/${REF}/refund`, { body: { modificationAmount: NOK(value) }, idempotencyKey: `k${++n}` });
-const cancel = (body?: unknown) => api.call("POST", `/epayment/v1/payments/${REF}/cancel`, { ...(body === undefined ? {} : { body }), idempotencyKey: `k${++n}` });
+  (a.body as { extraDetails?: { name: string; reason: string }[] }).extraDetails?.find(
+    (d) => d.name === "ErrorCode",
+  )?.reason;
+const create = (
+  customer: Record<string, string> = { phoneNumber: "4791234567" },
+  value = 10_000,
+  reference = REF,
+) =>
+  api.call("POST", "/epayment/v1/payments", {
+    body: createBody(t.unit, reference, customer, value),
+    idempotencyKey: `k${++n}`,
+  });
+const capture = (value: number, reference = REF) =>
+  api.call("POST", `/epayment/v1/payments/${reference}/capture`, {
+    body: { modificationAmount: NOK(value) },
+    idempotencyKey: `k${++n}`,
+  });
+const refund = (value: number) =>
+  api.call("POST", `/epayment/v1/payments/${REF}/refund`, {
+    body: { modificationAmount: NOK(value) },
+    idempotencyKey: `k${++n}`,
+  });
+const cancel = (body?: unknown) =>
+  api.call("POST", `/epayment/v1/payments/${REF}/cancel`, {
+    ...(body === undefined ? {} : { body }),
+    idempotencyKey: `k${++n}`,
+  });
 const state = () => t.sim.control.payment(REF).state;
 interface View {
   state: string;
   pspReference: string;
-  aggregate: Record<"authorizedAmount" | "capturedAmount" | "refundedAmount" | "cancelledAmount", { value: number }>;
+  aggregate: Record<
+    "authorizedAmount" | "capturedAmount" | "refundedAmount" | "cancelledAmount",
+    { value: number }
+  >;
 }
 const view = async (): Promise<View> => (await api.call("GET", `/epayment/v1/payments/${REF}`)).body as View;
-const totals = (v: View) => [v.aggregate.authorizedAmount.value, v.aggregate.capturedAmount.value, v.aggregate.refundedAmount.value, v.aggregate.cancelledAmount.value];
+const totals = (v: View) => [
+  v.aggregate.authorizedAmount.value,
+  v.aggregate.capturedAmount.value,
+  v.aggregate.refundedAmount.value,
+  v.aggregate.cancelledAmount.value,
+];
 
 describe("the customer's answer", () => {
   it("approves after the configured delay: CREATED → AUTHORIZED", async () => {
@@ -93,7 +128,12 @@ describe("capture, cancel and refund", () => {
     const first = await capture(4_000);
     expect(first.status).toBe(200);
     expect(first.headers.get("content-type")).toBe("application/problem+json");
-    expect(first.body).toMatchObject({ reference: REF, state: "AUTHORIZED", amount: NOK(10_000), aggregate: { capturedAmount: NOK(4_000) } });
+    expect(first.body).toMatchObject({
+      reference: REF,
+      state: "AUTHORIZED",
+      amount: NOK(10_000),
+      aggregate: { capturedAmount: NOK(4_000) },
+    });
     const over = await capture(6_001);
     expect(over.status).toBe(400);
     expect(errorCode(over)).toBe("6090");
@@ -118,7 +158,10 @@ describe("capture, cancel and refund", () => {
     expect(((await cancel({ cancelTransactionOnly: true })).body as View).state).toBe("TERMINATED");
     await create(undefined, 10_000, "kasse1-life-0002");
     t.sim.control.approvePayment("kasse1-life-0002");
-    const refused = await api.call("POST", "/epayment/v1/payments/kasse1-life-0002/cancel", { body: { cancelTransactionOnly: true }, idempotencyKey: "race" });
+    const refused = await api.call("POST", "/epayment/v1/payments/kasse1-life-0002/cancel", {
+      body: { cancelTransactionOnly: true },
+      idempotencyKey: "race",
+    });
     expect(refused.status).toBe(400);
     expect(errorCode(refused)).toBe("6060");
     expect(t.sim.control.payment("kasse1-life-0002")).toMatchObject({ state: "AUTHORIZED", cancelled: 0 });
@@ -130,7 +173,10 @@ describe("capture, cancel and refund", () => {
     await capture(2_500);
     const a = await cancel({ cancelTransactionOnly: false });
     expect(a.status).toBe(200);
-    expect(a.body).toMatchObject({ state: "AUTHORIZED", aggregate: { cancelledAmount: NOK(7_500), capturedAmount: NOK(2_500) } });
+    expect(a.body).toMatchObject({
+      state: "AUTHORIZED",
+      aggregate: { cancelledAmount: NOK(7_500), capturedAmount: NOK(2_500) },
+    });
     expect(errorCode(await capture(1))).toBe("6070");
     expect(errorCode(await cancel())).toBe("6040");
   });
@@ -155,14 +201,21 @@ describe("capture, cancel and refund", () => {
   ])("refuses a capture of %s", async (_name, body, status, code) => {
     await create();
     t.sim.control.approvePayment(REF);
-    const a = await api.call("POST", `/epayment/v1/payments/${REF}/capture`, { body, idempotencyKey: `k${++n}` });
+    const a = await api.call("POST", `/epayment/v1/payments/${REF}/capture`, {
+      body,
+      idempotencyKey: `k${++n}`,
+    });
     expect(a.status).toBe(status);
     expect(errorCode(a)).toBe(code);
     expect(t.sim.control.payment(REF).captured).toBe(0);
   });
 
   it("answers 404 (5090) for an unknown reference and 400 for a malformed one", async () => {
-    for (const a of [await api.call("GET", "/epayment/v1/payments/kasse1-life-0404"), await api.call("GET", "/epayment/v1/payments/kasse1-life-0404/events"), await capture(100, "kasse1-life-0404")]) {
+    for (const a of [
+      await api.call("GET", "/epayment/v1/payments/kasse1-life-0404"),
+      await api.call("GET", "/epayment/v1/payments/kasse1-life-0404/events"),
+      await capture(100, "kasse1-life-0404"),
+    ]) {
       expect(a.status).toBe(404);
       expect(errorCode(a)).toBe("5090");
     }
@@ -172,10 +225,24 @@ describe("capture, cancel and refund", () => {
   it("keeps an event log with a pspReference, idempotency key and amount per operation", async () => {
     await create();
     t.sim.control.approvePayment(REF);
-    await api.call("POST", `/epayment/v1/payments/${REF}/capture`, { body: { modificationAmount: NOK(3_000) }, idempotencyKey: "cap-1" });
-    await api.call("POST", `/epayment/v1/payments/${REF}/refund`, { body: { modificationAmount: NOK(1_000) }, idempotencyKey: "ref-1" });
+    await api.call("POST", `/epayment/v1/payments/${REF}/capture`, {
+      body: { modificationAmount: NOK(3_000) },
+      idempotencyKey: "cap-1",
+    });
+    await api.call("POST", `/epayment/v1/payments/${REF}/refund`, {
+      body: { modificationAmount: NOK(1_000) },
+      idempotencyKey: "ref-1",
+    });
     await api.call("POST", `/epayment/v1/payments/${REF}/cancel`, { idempotencyKey: "can-1" });
-    const events = (await api.call("GET", `/epayment/v1/payments/${REF}/events`)).body as { name: string; amount: { value: number }; idempotencyKey: string | null; pspReference: string; success: boolean; reference: string; timestamp: string }[];
+    const events = (await api.call("GET", `/epayment/v1/payments/${REF}/events`)).body as {
+      name: string;
+      amount: { value: number };
+      idempotencyKey: string | null;
+      pspReference: string;
+      success: boolean;
+      reference: string;
+      timestamp: string;
+    }[];
     expect(events.map((e) => [e.name, e.amount.value, e.idempotencyKey, e.success])).toEqual([
       ["CREATED", 10_000, `k${n}`, true],
       ["AUTHORIZED", 10_000, null, true],
@@ -184,13 +251,16 @@ describe("capture, cancel and refund", () => {
       ["CANCELLED", 7_000, "can-1", true],
     ]);
     expect(new Set(events.map((e) => e.pspReference)).size).toBe(5);
-    expect(events.every((e) => e.reference === REF && e.timestamp === new Date(t.clock.now()).toISOString())).toBe(true);
+    expect(
+      events.every((e) => e.reference === REF && e.timestamp === new Date(t.clock.now()).toISOString()),
+    ).toBe(true);
     expect((await view()).pspReference).toBe(events[0]?.pspReference);
   });
 });
 
 describe("the test-only approve endpoint", () => {
-  const approve = (body: unknown, reference = REF) => api.call("POST", `/epayment/v1/test/payments/${reference}/approve`, { body });
+  const approve = (body: unknown, reference = REF) =>
+    api.call("POST", `/epayment/v1/test/payments/${reference}/approve`, { body });
 
   it("approves with the payment's customer, and only once (6230)", async () => {
     await create();
@@ -204,14 +274,23 @@ describe("the test-only approve endpoint", () => {
 
   it("approves a customer-token payment with that customer's token", async () => {
     await api.call("PUT", "/qr/v1/merchant-callback/kasse1", { body: { locationDescription: "Kasse 1" } });
-    const { customerToken } = t.sim.control.scan({ msisdn: "4791234567", msn: t.unit.msn, merchantQrId: "kasse1" });
+    const { customerToken } = t.sim.control.scan({
+      msisdn: "4791234567",
+      msn: t.unit.msn,
+      merchantQrId: "kasse1",
+    });
     await create({ customerToken });
     expect((await approve({ customer: { customerToken } })).status).toBe(200);
   });
 
   it("approves a landing-page payment with the token from its redirectUrl", async () => {
     const created = await api.call("POST", "/epayment/v1/payments", {
-      body: { ...createBody(t.unit, REF, { phoneNumber: "4791234567" }), customer: undefined, userFlow: "WEB_REDIRECT", returnUrl: "https://example.com/r" },
+      body: {
+        ...createBody(t.unit, REF, { phoneNumber: "4791234567" }),
+        customer: undefined,
+        userFlow: "WEB_REDIRECT",
+        returnUrl: "https://example.com/r",
+      },
       idempotencyKey: "web",
     });
     const token = new URL((created.body as { redirectUrl: string }).redirectUrl).searchParams.get("token");
@@ -229,15 +308,29 @@ describe("the test-only approve endpoint", () => {
 
 describe("profile sharing", () => {
   it("sets profile.sub at authorization, stable per sales unit and user, and serves its userinfo", async () => {
-    await api.call("POST", "/epayment/v1/payments", { body: { ...createBody(t.unit, REF, { phoneNumber: "4791234567" }), profile: { scope: "name phoneNumber" } }, idempotencyKey: "p1" });
+    await api.call("POST", "/epayment/v1/payments", {
+      body: {
+        ...createBody(t.unit, REF, { phoneNumber: "4791234567" }),
+        profile: { scope: "name phoneNumber" },
+      },
+      idempotencyKey: "p1",
+    });
     expect((await view()) as unknown).toMatchObject({ profile: {} });
     t.sim.control.approvePayment(REF);
     const sub = ((await view()) as unknown as { profile: { sub: string } }).profile.sub;
     expect(sub).toMatch(/^[0-9a-f-]{36}$/);
     const info = await api.call("GET", `/vipps-userinfo-api/userinfo/${sub}`);
     expect(info.status).toBe(200);
-    expect(Object.keys(info.body as object).sort()).toEqual(["family_name", "given_name", "name", "phone_number", "sub"]);
+    expect(Object.keys(info.body as object).sort()).toEqual([
+      "family_name",
+      "given_name",
+      "name",
+      "phone_number",
+      "sub",
+    ]);
     expect((info.body as { phone_number: string }).phone_number).toBe("4791234567");
-    expect((await api.call("GET", "/vipps-userinfo-api/userinfo/00000000-0000-4000-8000-000000000000")).status).toBe(404);
+    expect(
+      (await api.call("GET", "/vipps-userinfo-api/userinfo/00000000-0000-4000-8000-000000000000")).status,
+    ).toBe(404);
   });
 });

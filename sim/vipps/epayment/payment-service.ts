@@ -10,7 +10,8 @@ import * as machine from "./payment.js";
 import type { Payment, Transition } from "./payment.js";
 import type { CreateRequest } from "./validate-create.js";
 
-export type Lookup = { readonly ok: true; readonly payment: Payment } | { readonly ok: false; readonly refusal: Refusal };
+export type Lookup =
+  { readonly ok: true; readonly payment: Payment } | { readonly ok: false; readonly refusal: Refusal };
 
 /**
  * The payments of every sales unit, with what happens around them on their own: the lifetime
@@ -37,7 +38,9 @@ export class PaymentService {
 
   find(msn: string, reference: string): Lookup {
     const payment = this.payments.get(PaymentService.key(msn, reference));
-    return payment === undefined ? { ok: false, refusal: refusal("5090", "No payment with this reference for this sales unit.") } : { ok: true, payment };
+    return payment === undefined
+      ? { ok: false, refusal: refusal("5090", "No payment with this reference for this sales unit.") }
+      : { ok: true, payment };
   }
 
   list(): Payment[] {
@@ -47,7 +50,11 @@ export class PaymentService {
   create(unit: SalesUnit, request: CreateRequest, idempotencyKey: string): Lookup {
     const now = this.deps.clock.now();
     const key = PaymentService.key(unit.msn, request.reference);
-    if (this.payments.has(key)) return { ok: false, refusal: refusal("4150", "A payment with this reference already exists; use a new reference.") };
+    if (this.payments.has(key))
+      return {
+        ok: false,
+        refusal: refusal("4150", "A payment with this reference already exists; use a new reference."),
+      };
     const pspReference = randomUUID();
     const base: Payment = {
       msn: unit.msn,
@@ -64,7 +71,9 @@ export class PaymentService {
       createdAt: now,
       expiresAt: now + this.deps.expiryMs,
       ...(request.customerMsisdn === undefined ? {} : { customerMsisdn: request.customerMsisdn }),
-      ...(request.userFlow === "PUSH_MESSAGE" ? {} : { redirectToken: randomBytes(24).toString("base64url") }),
+      ...(request.userFlow === "PUSH_MESSAGE"
+        ? {}
+        : { redirectToken: randomBytes(24).toString("base64url") }),
       ...(request.metadata === undefined ? {} : { metadata: request.metadata }),
       ...(request.profileScope === undefined ? {} : { profileScope: request.profileScope }),
     };
@@ -86,11 +95,19 @@ export class PaymentService {
 
   private schedule(p: Payment): void {
     const { clock } = this.deps;
-    const handles = [clock.setTimeout(() => this.system(p.msn, p.reference, (x, op) => machine.expire(x, op)), this.deps.expiryMs)];
+    const handles = [
+      clock.setTimeout(
+        () => this.system(p.msn, p.reference, (x, op) => machine.expire(x, op)),
+        this.deps.expiryMs,
+      ),
+    ];
     if (p.customerMsisdn !== undefined) {
       const behaviour = this.deps.customers.paymentBehaviour(p.customerMsisdn);
       if (behaviour.action !== "ignore") {
-        const act = behaviour.action === "approve" ? (x: Payment, op: machine.Operation) => this.authorizeAs(x, op) : machine.abort;
+        const act =
+          behaviour.action === "approve"
+            ? (x: Payment, op: machine.Operation) => this.authorizeAs(x, op)
+            : machine.abort;
         handles.push(clock.setTimeout(() => this.system(p.msn, p.reference, act), behaviour.afterMs ?? 0));
       }
     }
@@ -98,12 +115,23 @@ export class PaymentService {
   }
 
   private authorizeAs(p: Payment, op: machine.Operation, msisdn = p.customerMsisdn): Transition {
-    const sub = p.profileScope !== undefined && msisdn !== undefined ? this.deps.customers.sub(p.msn, msisdn) : undefined;
-    return machine.authorize(msisdn === undefined || p.customerMsisdn !== undefined ? p : { ...p, customerMsisdn: msisdn }, op, sub);
+    const sub =
+      p.profileScope !== undefined && msisdn !== undefined
+        ? this.deps.customers.sub(p.msn, msisdn)
+        : undefined;
+    return machine.authorize(
+      msisdn === undefined || p.customerMsisdn !== undefined ? p : { ...p, customerMsisdn: msisdn },
+      op,
+      sub,
+    );
   }
 
   /** A transition nobody asked for over the API (customer, expiry): no idempotency key. */
-  private system(msn: string, reference: string, act: (p: Payment, op: machine.Operation) => Transition): void {
+  private system(
+    msn: string,
+    reference: string,
+    act: (p: Payment, op: machine.Operation) => Transition,
+  ): void {
     const found = this.find(msn, reference);
     if (!found.ok || found.payment.state !== "CREATED") return;
     this.commit(act(found.payment, this.op(null)));

@@ -55,7 +55,9 @@ export interface Operation {
   readonly idempotencyKey: string | null;
 }
 
-export type Transition = { readonly ok: true; readonly payment: Payment; readonly event: PaymentEvent } | { readonly ok: false; readonly refusal: Refusal };
+export type Transition =
+  | { readonly ok: true; readonly payment: Payment; readonly event: PaymentEvent }
+  | { readonly ok: false; readonly refusal: Refusal };
 
 function event(p: Payment, name: PaymentEventName, value: number, op: Operation): PaymentEvent {
   return {
@@ -77,9 +79,18 @@ const reserved = (p: Payment): number => p.authorized - p.captured - p.cancelled
 
 /** The customer approved in the app (or the test approve endpoint). */
 export function authorize(p: Payment, op: Operation, sub?: string): Transition {
-  if (p.state === "AUTHORIZED") return { ok: false, refusal: refusal("6230", "The payment has already been authorized.") };
-  if (p.state !== "CREATED") return { ok: false, refusal: refusal("10010", `The payment is ${p.state} and can no longer be approved.`) };
-  return apply(p, { state: "AUTHORIZED", authorized: p.amount.value, ...(sub === undefined ? {} : { sub }) }, event(p, "AUTHORIZED", p.amount.value, op));
+  if (p.state === "AUTHORIZED")
+    return { ok: false, refusal: refusal("6230", "The payment has already been authorized.") };
+  if (p.state !== "CREATED")
+    return {
+      ok: false,
+      refusal: refusal("10010", `The payment is ${p.state} and can no longer be approved.`),
+    };
+  return apply(
+    p,
+    { state: "AUTHORIZED", authorized: p.amount.value, ...(sub === undefined ? {} : { sub }) },
+    event(p, "AUTHORIZED", p.amount.value, op),
+  );
 }
 
 /** The customer declined in the app. */
@@ -105,10 +116,21 @@ export function cancel(p: Payment, cancelTransactionOnly: boolean, op: Operation
     case "CREATED":
       return apply(p, { state: "TERMINATED" }, event(p, "TERMINATED", p.amount.value, op));
     case "AUTHORIZED": {
-      if (cancelTransactionOnly) return { ok: false, refusal: refusal("6060", "The payment is authorized; cancelTransactionOnly only cancels a payment that is not.") };
+      if (cancelTransactionOnly)
+        return {
+          ok: false,
+          refusal: refusal(
+            "6060",
+            "The payment is authorized; cancelTransactionOnly only cancels a payment that is not.",
+          ),
+        };
       const remaining = reserved(p);
       if (remaining === 0) {
-        if (p.captured > 0) return { ok: false, refusal: refusal("6040", "Everything authorized has been captured; refund instead.") };
+        if (p.captured > 0)
+          return {
+            ok: false,
+            refusal: refusal("6040", "Everything authorized has been captured; refund instead."),
+          };
         return { ok: false, refusal: refusal("6050", "Nothing is reserved on this payment any more.") };
       }
       return apply(p, { cancelled: p.cancelled + remaining }, event(p, "CANCELLED", remaining, op));
@@ -130,17 +152,21 @@ export function capture(p: Payment, value: number, op: Operation): Transition {
       return { ok: false, refusal: refusal("6200", `The payment is ${p.state} and cannot be captured.`) };
     case "AUTHORIZED": {
       const remaining = reserved(p);
-      if (remaining === 0 && p.cancelled > 0) return { ok: false, refusal: refusal("6070", "The reservation has been cancelled.") };
-      if (value > remaining) return { ok: false, refusal: refusal("6090", `At most ${remaining} can be captured.`) };
+      if (remaining === 0 && p.cancelled > 0)
+        return { ok: false, refusal: refusal("6070", "The reservation has been cancelled.") };
+      if (value > remaining)
+        return { ok: false, refusal: refusal("6090", `At most ${remaining} can be captured.`) };
       return apply(p, { captured: p.captured + value }, event(p, "CAPTURED", value, op));
     }
   }
 }
 
 export function refund(p: Payment, value: number, op: Operation): Transition {
-  if (p.state !== "AUTHORIZED") return { ok: false, refusal: refusal("6020", "The payment was never authorized.") };
+  if (p.state !== "AUTHORIZED")
+    return { ok: false, refusal: refusal("6020", "The payment was never authorized.") };
   const refundable = p.captured - p.refunded;
-  if (value > refundable) return { ok: false, refusal: refusal("6150", `At most ${refundable} can be refunded.`) };
+  if (value > refundable)
+    return { ok: false, refusal: refusal("6150", `At most ${refundable} can be refunded.`) };
   return apply(p, { refunded: p.refunded + value }, event(p, "REFUNDED", value, op));
 }
 
@@ -171,5 +197,11 @@ export function paymentView(p: Payment): Record<string, unknown> {
 
 /** ModificationResponse (epayment.yaml) of capture, cancel and refund. */
 export function modificationView(p: Payment): Record<string, unknown> {
-  return { amount: p.amount, state: p.state, aggregate: aggregateOf(p), pspReference: p.pspReference, reference: p.reference };
+  return {
+    amount: p.amount,
+    state: p.state,
+    aggregate: aggregateOf(p),
+    pspReference: p.pspReference,
+    reference: p.reference,
+  };
 }

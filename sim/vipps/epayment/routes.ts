@@ -26,31 +26,59 @@ const MODIFICATION_CONTENT_TYPE = "application/problem+json";
 type Operation = "create" | "capture" | "cancel" | "refund";
 
 /** Code of a same-key-other-body conflict per operation (API-NOTES §1.4). */
-const CONFLICT_CODE: Record<Operation, string> = { create: "4020", capture: "4010", cancel: "4020", refund: "4150" };
+const CONFLICT_CODE: Record<Operation, string> = {
+  create: "4020",
+  capture: "4010",
+  cancel: "4020",
+  refund: "4150",
+};
 
 export function epaymentRoutes(world: SimWorld): Route[] {
   const idempotency = new IdempotencyStore();
   const modifications = new SlidingWindowLimiter(world.options.modificationsPerMinute);
   const reads = new SlidingWindowLimiter(world.options.getsPerMinute);
 
-  const refused = (ctx: RequestContext, r: Refusal): SimResponse => ctx.error({ status: r.status, title: r.title, detail: r.detail, code: r.code });
+  const refused = (ctx: RequestContext, r: Refusal): SimResponse =>
+    ctx.error({ status: r.status, title: r.title, detail: r.detail, code: r.code });
   const tooMany = (ctx: RequestContext, retryAfterSeconds: number): SimResponse =>
-    ctx.error({ status: 429, title: "Too Many Requests", detail: "Rate limit for this reference exceeded.", headers: { "retry-after": String(retryAfterSeconds) } });
+    ctx.error({
+      status: 429,
+      title: "Too Many Requests",
+      detail: "Rate limit for this reference exceeded.",
+      headers: { "retry-after": String(retryAfterSeconds) },
+    });
 
   function referenceParam(ctx: RequestContext): string | SimResponse {
     const reference = ctx.params.reference ?? "";
     ctx.note.reference = reference;
     if (!REFERENCE_PATTERN.test(reference)) {
-      return ctx.error({ status: 400, title: "Bad Request", detail: "One or more validation errors occurred.", extraDetails: [{ name: "reference", reason: "Must match ^[a-zA-Z0-9-]{8,50}$." }] });
+      return ctx.error({
+        status: 400,
+        title: "Bad Request",
+        detail: "One or more validation errors occurred.",
+        extraDetails: [{ name: "reference", reason: "Must match ^[a-zA-Z0-9-]{8,50}$." }],
+      });
     }
     return reference;
   }
 
   /** The shared path of create/capture/cancel/refund; `run` performs the operation once. */
-  function modify(ctx: RequestContext, op: Operation, reference: string | undefined, body: unknown, unit: SalesUnit, run: () => SimResponse): SimResponse {
+  function modify(
+    ctx: RequestContext,
+    op: Operation,
+    reference: string | undefined,
+    body: unknown,
+    unit: SalesUnit,
+    run: () => SimResponse,
+  ): SimResponse {
     const key = ctx.header("idempotency-key");
     if (key === undefined || key === "" || key.length > MAX_IDEMPOTENCY_KEY) {
-      return ctx.error({ status: 400, title: "Bad Request", detail: "The Idempotency-Key header is required (at most 50 characters).", extraDetails: [{ name: "Idempotency-Key", reason: "required, 1–50 characters" }] });
+      return ctx.error({
+        status: 400,
+        title: "Bad Request",
+        detail: "The Idempotency-Key header is required (at most 50 characters).",
+        extraDetails: [{ name: "Idempotency-Key", reason: "required, 1–50 characters" }],
+      });
     }
     ctx.note.idempotencyKey = key;
     const limit = modifications.take(`${unit.msn}\n${reference ?? ""}`, ctx.now);
@@ -61,7 +89,12 @@ export function epaymentRoutes(world: SimWorld): Route[] {
     if (seen.kind === "replay") return seen.response;
     if (seen.kind === "conflict") {
       const code = seen.sameOperation ? CONFLICT_CODE[op] : "4020";
-      return ctx.error({ status: 409, title: "Conflict", detail: "This Idempotency-Key was used for a different request; use a new key for a new request.", code });
+      return ctx.error({
+        status: 409,
+        title: "Conflict",
+        detail: "This Idempotency-Key was used for a different request; use a new key for a new request.",
+        code,
+      });
     }
     const response = run();
     idempotency.remember(unit.msn, key, operation, print, response);
@@ -71,45 +104,98 @@ export function epaymentRoutes(world: SimWorld): Route[] {
   /** Reads `modificationAmount` (capture, refund): an integer amount in the sales unit's currency. */
   function amountOf(ctx: RequestContext, body: unknown, unit: SalesUnit): number | SimResponse {
     const m = isPlainObject(body) ? body.modificationAmount : undefined;
-    if (!isPlainObject(m) || !isCurrency(m.currency) || typeof m.value !== "number" || !Number.isFinite(m.value)) {
-      return ctx.error({ status: 400, title: "Bad Request", detail: "One or more validation errors occurred.", extraDetails: [{ name: "modificationAmount", reason: "Required { currency: NOK|DKK|EUR, value: integer }." }] });
+    if (
+      !isPlainObject(m) ||
+      !isCurrency(m.currency) ||
+      typeof m.value !== "number" ||
+      !Number.isFinite(m.value)
+    ) {
+      return ctx.error({
+        status: 400,
+        title: "Bad Request",
+        detail: "One or more validation errors occurred.",
+        extraDetails: [
+          { name: "modificationAmount", reason: "Required { currency: NOK|DKK|EUR, value: integer }." },
+        ],
+      });
     }
-    if (!Number.isSafeInteger(m.value) || m.value <= 0) return ctx.error({ status: 400, title: "Invalid amount", detail: "The amount must be a positive integer of minor units.", code: "4040" });
-    if (m.currency !== unit.currency) return ctx.error({ status: 400, title: "Invalid currency for merchant", detail: `This sales unit takes ${unit.currency}.`, code: "5040" });
+    if (!Number.isSafeInteger(m.value) || m.value <= 0)
+      return ctx.error({
+        status: 400,
+        title: "Invalid amount",
+        detail: "The amount must be a positive integer of minor units.",
+        code: "4040",
+      });
+    if (m.currency !== unit.currency)
+      return ctx.error({
+        status: 400,
+        title: "Invalid currency for merchant",
+        detail: `This sales unit takes ${unit.currency}.`,
+        code: "5040",
+      });
     return m.value;
   }
 
   const answer = (ctx: RequestContext, t: Transition): SimResponse =>
-    t.ok ? jsonResponse(200, modificationView(t.payment), MODIFICATION_CONTENT_TYPE) : refused(ctx, t.refusal);
+    t.ok
+      ? jsonResponse(200, modificationView(t.payment), MODIFICATION_CONTENT_TYPE)
+      : refused(ctx, t.refusal);
 
   function modificationRoute(op: "capture" | "refund" | "cancel"): Route {
-    return defineRoute("POST", `/epayment/v1/payments/{reference}/${op}`, `epayment.${op}`, "epayment", (ctx) => {
-      const auth = authenticate(ctx, world.tokens, "required");
-      if (!auth.ok) return auth.response;
-      const reference = referenceParam(ctx);
-      if (typeof reference !== "string") return reference;
-      const body = parseJsonBody(ctx);
-      if (!body.ok) return body.response;
-      const unit = auth.value;
-      return modify(ctx, op, reference, body.value, unit, () => {
-        if (op === "cancel") {
-          // Live API: optional { cancelTransactionOnly } (CancelModificationRequest); the vendored spec has no body.
-          const b = body.value;
-          if (b !== undefined && (!isPlainObject(b) || (b.cancelTransactionOnly !== undefined && typeof b.cancelTransactionOnly !== "boolean"))) {
-            return ctx.error({ status: 400, title: "Bad Request", detail: "One or more validation errors occurred.", extraDetails: [{ name: "cancelTransactionOnly", reason: "Boolean." }] });
+    return defineRoute(
+      "POST",
+      `/epayment/v1/payments/{reference}/${op}`,
+      `epayment.${op}`,
+      "epayment",
+      (ctx) => {
+        const auth = authenticate(ctx, world.tokens, "required");
+        if (!auth.ok) return auth.response;
+        const reference = referenceParam(ctx);
+        if (typeof reference !== "string") return reference;
+        const body = parseJsonBody(ctx);
+        if (!body.ok) return body.response;
+        const unit = auth.value;
+        return modify(ctx, op, reference, body.value, unit, () => {
+          if (op === "cancel") {
+            // Live API: optional { cancelTransactionOnly } (CancelModificationRequest); the vendored spec has no body.
+            const b = body.value;
+            if (
+              b !== undefined &&
+              (!isPlainObject(b) ||
+                (b.cancelTransactionOnly !== undefined && typeof b.cancelTransactionOnly !== "boolean"))
+            ) {
+              return ctx.error({
+                status: 400,
+                title: "Bad Request",
+                detail: "One or more validation errors occurred.",
+                extraDetails: [{ name: "cancelTransactionOnly", reason: "Boolean." }],
+              });
+            }
+            const only = isPlainObject(b) && b.cancelTransactionOnly === true;
+            return answer(
+              ctx,
+              world.payments.cancel(unit.msn, reference, only, ctx.note.idempotencyKey ?? ""),
+            );
           }
-          const only = isPlainObject(b) && b.cancelTransactionOnly === true;
-          return answer(ctx, world.payments.cancel(unit.msn, reference, only, ctx.note.idempotencyKey ?? ""));
-        }
-        const value = amountOf(ctx, body.value, unit);
-        if (typeof value !== "number") return value;
-        const key = ctx.note.idempotencyKey ?? "";
-        return answer(ctx, op === "capture" ? world.payments.capture(unit.msn, reference, value, key) : world.payments.refund(unit.msn, reference, value, key));
-      });
-    });
+          const value = amountOf(ctx, body.value, unit);
+          if (typeof value !== "number") return value;
+          const key = ctx.note.idempotencyKey ?? "";
+          return answer(
+            ctx,
+            op === "capture"
+              ? world.payments.capture(unit.msn, reference, value, key)
+              : world.payments.refund(unit.msn, reference, value, key),
+          );
+        });
+      },
+    );
   }
 
-  function readRoute(path: string, endpoint: "epayment.get" | "epayment.events", view: (ctx: RequestContext, unit: SalesUnit, reference: string) => SimResponse): Route {
+  function readRoute(
+    path: string,
+    endpoint: "epayment.get" | "epayment.events",
+    view: (ctx: RequestContext, unit: SalesUnit, reference: string) => SimResponse,
+  ): Route {
     return defineRoute("GET", path, endpoint, "epayment", (ctx) => {
       const auth = authenticate(ctx, world.tokens, "required");
       if (!auth.ok) return auth.response;
@@ -134,12 +220,22 @@ export function epaymentRoutes(world: SimWorld): Route[] {
       return modify(ctx, "create", reference, b, unit, () => {
         const v = validateCreate(b, unit, (c) => resolveCustomer(world, unit.msn, c, ctx.now));
         if (!v.ok) {
-          return "refusal" in v ? refused(ctx, v.refusal) : ctx.error({ status: 400, title: "Bad Request", detail: "One or more validation errors occurred.", extraDetails: v.extraDetails });
+          return "refusal" in v
+            ? refused(ctx, v.refusal)
+            : ctx.error({
+                status: 400,
+                title: "Bad Request",
+                detail: "One or more validation errors occurred.",
+                extraDetails: v.extraDetails,
+              });
         }
         const created = world.payments.create(unit, v.request, ctx.note.idempotencyKey ?? "");
         if (!created.ok) return refused(ctx, created.refusal);
         const token = created.payment.redirectToken;
-        return jsonResponse(201, { reference: created.payment.reference, ...(token === undefined ? {} : { redirectUrl: `https://landing.vipps.no/?token=${token}` }) });
+        return jsonResponse(201, {
+          reference: created.payment.reference,
+          ...(token === undefined ? {} : { redirectUrl: `https://landing.vipps.no/?token=${token}` }),
+        });
       });
     }),
     readRoute("/epayment/v1/payments/{reference}", "epayment.get", (ctx, unit, reference) => {
@@ -153,38 +249,50 @@ export function epaymentRoutes(world: SimWorld): Route[] {
     modificationRoute("capture"),
     modificationRoute("cancel"),
     modificationRoute("refund"),
-    defineRoute("POST", "/epayment/v1/test/payments/{reference}/approve", "epayment.approve", "epayment", (ctx) => {
-      const auth = authenticate(ctx, world.tokens, "required");
-      if (!auth.ok) return auth.response;
-      const reference = referenceParam(ctx);
-      if (typeof reference !== "string") return reference;
-      const body = parseJsonBody(ctx);
-      if (!body.ok) return body.response;
-      const unit = auth.value;
-      const found = world.payments.find(unit.msn, reference);
-      if (!found.ok) return refused(ctx, found.refusal);
-      const b = body.value;
-      const failed = (detail: string): SimResponse => ctx.error({ status: 400, title: "Approve failed", detail, code: "10010" });
-      let msisdn: string | undefined;
-      if (isPlainObject(b) && typeof b.token === "string") {
-        if (b.token !== found.payment.redirectToken) return failed("The token does not belong to this payment.");
-      } else if (isPlainObject(b) && isPlainObject(b.customer)) {
-        const c = b.customer;
-        const ref =
-          typeof c.phoneNumber === "string" ? { kind: "phoneNumber" as const, value: c.phoneNumber }
-          : typeof c.customerToken === "string" ? { kind: "customerToken" as const, value: c.customerToken }
-          : typeof c.personalQr === "string" ? { kind: "personalQr" as const, value: c.personalQr }
-          : undefined;
-        if (ref === undefined) return failed("customer needs phoneNumber, customerToken or personalQr.");
-        const resolved = resolveCustomer(world, unit.msn, ref, ctx.now);
-        if ("code" in resolved) return refused(ctx, resolved);
-        if (found.payment.customerMsisdn !== undefined && resolved.msisdn !== found.payment.customerMsisdn) return failed("This customer is not the one the payment was sent to.");
-        msisdn = resolved.msisdn;
-      } else {
-        return failed("The body needs customer or token.");
-      }
-      const t = world.payments.approve(unit.msn, reference, msisdn);
-      return t.ok ? emptyResponse(200) : refused(ctx, t.refusal);
-    }),
+    defineRoute(
+      "POST",
+      "/epayment/v1/test/payments/{reference}/approve",
+      "epayment.approve",
+      "epayment",
+      (ctx) => {
+        const auth = authenticate(ctx, world.tokens, "required");
+        if (!auth.ok) return auth.response;
+        const reference = referenceParam(ctx);
+        if (typeof reference !== "string") return reference;
+        const body = parseJsonBody(ctx);
+        if (!body.ok) return body.response;
+        const unit = auth.value;
+        const found = world.payments.find(unit.msn, reference);
+        if (!found.ok) return refused(ctx, found.refusal);
+        const b = body.value;
+        const failed = (detail: string): SimResponse =>
+          ctx.error({ status: 400, title: "Approve failed", detail, code: "10010" });
+        let msisdn: string | undefined;
+        if (isPlainObject(b) && typeof b.token === "string") {
+          if (b.token !== found.payment.redirectToken)
+            return failed("The token does not belong to this payment.");
+        } else if (isPlainObject(b) && isPlainObject(b.customer)) {
+          const c = b.customer;
+          const ref =
+            typeof c.phoneNumber === "string"
+              ? { kind: "phoneNumber" as const, value: c.phoneNumber }
+              : typeof c.customerToken === "string"
+                ? { kind: "customerToken" as const, value: c.customerToken }
+                : typeof c.personalQr === "string"
+                  ? { kind: "personalQr" as const, value: c.personalQr }
+                  : undefined;
+          if (ref === undefined) return failed("customer needs phoneNumber, customerToken or personalQr.");
+          const resolved = resolveCustomer(world, unit.msn, ref, ctx.now);
+          if ("code" in resolved) return refused(ctx, resolved);
+          if (found.payment.customerMsisdn !== undefined && resolved.msisdn !== found.payment.customerMsisdn)
+            return failed("This customer is not the one the payment was sent to.");
+          msisdn = resolved.msisdn;
+        } else {
+          return failed("The body needs customer or token.");
+        }
+        const t = world.payments.approve(unit.msn, reference, msisdn);
+        return t.ok ? emptyResponse(200) : refused(ctx, t.refusal);
+      },
+    ),
   ];
 }

@@ -51,34 +51,52 @@ function schemaProblems(b: Record<string, unknown>): ExtraDetail[] {
   const amount = b.amount;
   if (!isPlainObject(amount)) out.push({ name: "amount", reason: "Required object { currency, value }." });
   else {
-    if (!isCurrency(amount.currency)) out.push({ name: "amount.currency", reason: "Required: NOK, DKK or EUR." });
-    if (typeof amount.value !== "number" || !Number.isFinite(amount.value)) out.push({ name: "amount.value", reason: "Required integer (minor units)." });
-    else if (amount.value > MAXIMUM_PAYMENT) out.push({ name: "amount.value", reason: `At most ${MAXIMUM_PAYMENT}.` });
+    if (!isCurrency(amount.currency))
+      out.push({ name: "amount.currency", reason: "Required: NOK, DKK or EUR." });
+    if (typeof amount.value !== "number" || !Number.isFinite(amount.value))
+      out.push({ name: "amount.value", reason: "Required integer (minor units)." });
+    else if (amount.value > MAXIMUM_PAYMENT)
+      out.push({ name: "amount.value", reason: `At most ${MAXIMUM_PAYMENT}.` });
   }
   const method = b.paymentMethod;
-  if (!isPlainObject(method) || (method.type !== "WALLET" && method.type !== "CARD")) out.push({ name: "paymentMethod.type", reason: "Required: WALLET or CARD." });
-  else if (method.type === "CARD" && b.userFlow !== "WEB_REDIRECT") out.push({ name: "paymentMethod.type", reason: "CARD needs userFlow WEB_REDIRECT." });
-  if (!USER_FLOWS.includes(b.userFlow as string)) out.push({ name: "userFlow", reason: `Required: one of ${USER_FLOWS.join(", ")}.` });
+  if (!isPlainObject(method) || (method.type !== "WALLET" && method.type !== "CARD"))
+    out.push({ name: "paymentMethod.type", reason: "Required: WALLET or CARD." });
+  else if (method.type === "CARD" && b.userFlow !== "WEB_REDIRECT")
+    out.push({ name: "paymentMethod.type", reason: "CARD needs userFlow WEB_REDIRECT." });
+  if (!USER_FLOWS.includes(b.userFlow as string))
+    out.push({ name: "userFlow", reason: `Required: one of ${USER_FLOWS.join(", ")}.` });
   if (!optional(b.customerInteraction) && !INTERACTIONS.includes(b.customerInteraction as string)) {
     out.push({ name: "customerInteraction", reason: `One of ${INTERACTIONS.join(", ")}.` });
   }
   const d = b.paymentDescription;
-  if (!optional(d) && !(typeof d === "string" && d.length >= 3 && d.length <= 100)) out.push({ name: "paymentDescription", reason: "String of 3 to 100 characters." });
-  if (!optional(b.returnUrl) && typeof b.returnUrl !== "string") out.push({ name: "returnUrl", reason: "String." });
+  if (!optional(d) && !(typeof d === "string" && d.length >= 3 && d.length <= 100))
+    out.push({ name: "paymentDescription", reason: "String of 3 to 100 characters." });
+  if (!optional(b.returnUrl) && typeof b.returnUrl !== "string")
+    out.push({ name: "returnUrl", reason: "String." });
   if (!optional(b.customer)) {
     const c = b.customer;
-    const keys = isPlainObject(c) ? ["phoneNumber", "personalQr", "customerToken"].filter((k) => c[k] !== undefined && c[k] !== null) : [];
-    if (!isPlainObject(c) || keys.length !== 1) out.push({ name: "customer", reason: "Exactly one of phoneNumber, personalQr or customerToken." });
-    else if (typeof c[keys[0] as string] !== "string") out.push({ name: `customer.${keys[0]}`, reason: "String." });
+    const keys = isPlainObject(c)
+      ? ["phoneNumber", "personalQr", "customerToken"].filter((k) => c[k] !== undefined && c[k] !== null)
+      : [];
+    if (!isPlainObject(c) || keys.length !== 1)
+      out.push({ name: "customer", reason: "Exactly one of phoneNumber, personalQr or customerToken." });
+    else if (typeof c[keys[0] as string] !== "string")
+      out.push({ name: `customer.${keys[0]}`, reason: "String." });
   }
   if (!optional(b.metadata)) {
-    if (!isPlainObject(b.metadata) || !Object.values(b.metadata).every((v) => typeof v === "string")) out.push({ name: "metadata", reason: "Object of string values." });
+    if (!isPlainObject(b.metadata) || !Object.values(b.metadata).every((v) => typeof v === "string"))
+      out.push({ name: "metadata", reason: "Object of string values." });
   }
-  if (!optional(b.profile) && !(isPlainObject(b.profile) && (b.profile.scope === undefined || typeof b.profile.scope === "string"))) {
+  if (
+    !optional(b.profile) &&
+    !(isPlainObject(b.profile) && (b.profile.scope === undefined || typeof b.profile.scope === "string"))
+  ) {
     out.push({ name: "profile.scope", reason: "Space-separated string." });
   }
-  if (!optional(b.expiresAt) && typeof b.expiresAt !== "string") out.push({ name: "expiresAt", reason: "RFC 3339 string." });
-  if (!optional(b.receipt) && isPlainObject(amount) && isCurrency(amount.currency)) out.push(...receiptProblems(b.receipt, amount.currency));
+  if (!optional(b.expiresAt) && typeof b.expiresAt !== "string")
+    out.push({ name: "expiresAt", reason: "RFC 3339 string." });
+  if (!optional(b.receipt) && isPlainObject(amount) && isCurrency(amount.currency))
+    out.push(...receiptProblems(b.receipt, amount.currency));
   return out;
 }
 
@@ -96,41 +114,70 @@ function returnUrlOk(u: string): boolean {
   return m !== null && m[1]?.toLowerCase() !== "http";
 }
 
-export function validateCreate(body: unknown, unit: SalesUnit, resolveCustomer: CustomerResolver): CreateValidation {
-  if (!isPlainObject(body)) return { ok: false, extraDetails: [{ name: "body", reason: "A JSON object is required." }] };
+export function validateCreate(
+  body: unknown,
+  unit: SalesUnit,
+  resolveCustomer: CustomerResolver,
+): CreateValidation {
+  if (!isPlainObject(body))
+    return { ok: false, extraDetails: [{ name: "body", reason: "A JSON object is required." }] };
   const problems = schemaProblems(body);
   if (problems.length > 0) return { ok: false, extraDetails: problems };
   const amount = body.amount as { currency: Money["currency"]; value: number };
   const no = (r: Refusal): CreateValidation => ({ ok: false, refusal: r });
 
-  if (!Number.isSafeInteger(amount.value) || amount.value < 0) return no(refusal("4040", "The amount must be an integer number of minor units (øre/cents), e.g. 4900 for 49.00."));
-  if (amount.currency !== unit.currency) return no(refusal("5040", `This sales unit takes ${unit.currency}, not ${amount.currency}.`));
-  if (amount.value < MINIMUM_PAYMENT[amount.currency]) return no(refusal("6010", `The minimum is ${MINIMUM_PAYMENT[amount.currency]} (minor units of ${amount.currency}).`));
+  if (!Number.isSafeInteger(amount.value) || amount.value < 0)
+    return no(
+      refusal(
+        "4040",
+        "The amount must be an integer number of minor units (øre/cents), e.g. 4900 for 49.00.",
+      ),
+    );
+  if (amount.currency !== unit.currency)
+    return no(refusal("5040", `This sales unit takes ${unit.currency}, not ${amount.currency}.`));
+  if (amount.value < MINIMUM_PAYMENT[amount.currency])
+    return no(
+      refusal(
+        "6010",
+        `The minimum is ${MINIMUM_PAYMENT[amount.currency]} (minor units of ${amount.currency}).`,
+      ),
+    );
 
   const userFlow = body.userFlow as string;
   const ref = customerRef(body.customer);
   if (userFlow === "PUSH_MESSAGE") {
     if (ref === undefined) return no(refusal("4140", "userFlow PUSH_MESSAGE requires customer."));
-    if (!unit.pushMessageAllowed) return no(refusal("5080", "This sales unit is not allowed to skip the landing page (PUSH_MESSAGE)."));
+    if (!unit.pushMessageAllowed)
+      return no(refusal("5080", "This sales unit is not allowed to skip the landing page (PUSH_MESSAGE)."));
   }
   const returnUrl = body.returnUrl as string | undefined | null;
-  if (userFlow === "WEB_REDIRECT" && (returnUrl === undefined || returnUrl === null)) return no(refusal("4140", "userFlow WEB_REDIRECT requires returnUrl."));
-  if (typeof returnUrl === "string" && !returnUrlOk(returnUrl)) return no(refusal("4090", "returnUrl must use https:// or a custom URL scheme."));
+  if (userFlow === "WEB_REDIRECT" && (returnUrl === undefined || returnUrl === null))
+    return no(refusal("4140", "userFlow WEB_REDIRECT requires returnUrl."));
+  if (typeof returnUrl === "string" && !returnUrlOk(returnUrl))
+    return no(refusal("4090", "returnUrl must use https:// or a custom URL scheme."));
 
   const metadata = body.metadata as Record<string, string> | undefined | null;
   if (metadata !== undefined && metadata !== null) {
     const entries = Object.entries(metadata);
     if (entries.length > 5) return no(refusal("4100", "At most 5 metadata entries."));
-    if (entries.some(([k]) => k.length > 100)) return no(refusal("4120", "Metadata keys are at most 100 characters."));
-    if (entries.some(([, v]) => v.length > 500)) return no(refusal("4130", "Metadata values are at most 500 characters."));
+    if (entries.some(([k]) => k.length > 100))
+      return no(refusal("4120", "Metadata keys are at most 100 characters."));
+    if (entries.some(([, v]) => v.length > 500))
+      return no(refusal("4130", "Metadata values are at most 500 characters."));
   }
-  const scope = isPlainObject(body.profile) && typeof body.profile.scope === "string" ? body.profile.scope.trim() : undefined;
+  const scope =
+    isPlainObject(body.profile) && typeof body.profile.scope === "string"
+      ? body.profile.scope.trim()
+      : undefined;
   if (scope !== undefined) {
     const scopes = scope.split(/\s+/).filter((s) => s !== "");
-    if (scopes.length === 0 || scopes.some((s) => !PROFILE_SCOPES.includes(s))) return no(refusal("4080", `profile.scope takes ${PROFILE_SCOPES.join(", ")}.`));
-    if (scopes.includes("nin")) return no(refusal("5030", "This sales unit may not ask for the national identity number."));
+    if (scopes.length === 0 || scopes.some((s) => !PROFILE_SCOPES.includes(s)))
+      return no(refusal("4080", `profile.scope takes ${PROFILE_SCOPES.join(", ")}.`));
+    if (scopes.includes("nin"))
+      return no(refusal("5030", "This sales unit may not ask for the national identity number."));
   }
-  if (typeof body.expiresAt === "string") return no(refusal("5050", "This sales unit is not approved for long-living payments (expiresAt)."));
+  if (typeof body.expiresAt === "string")
+    return no(refusal("5050", "This sales unit is not approved for long-living payments (expiresAt)."));
 
   let customerMsisdn: string | undefined;
   if (ref !== undefined) {

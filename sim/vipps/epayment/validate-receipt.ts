@@ -24,19 +24,26 @@ function checkLine(line: unknown, at: string, out: ExtraDetail[]): void {
     return;
   }
   for (const key of ["name", "id"] as const) {
-    if (typeof line[key] !== "string" || line[key] === "") out.push({ name: `${at}.${key}`, reason: "Required string." });
+    if (typeof line[key] !== "string" || line[key] === "")
+      out.push({ name: `${at}.${key}`, reason: "Required string." });
   }
   for (const key of ["totalAmount", "totalAmountExcludingTax", "totalTaxAmount"] as const) {
     if (!isInt(line[key])) out.push({ name: `${at}.${key}`, reason: "Required integer (minor units)." });
   }
   const { taxRate, taxPercentage } = line;
-  if (optional(taxRate) && optional(taxPercentage)) out.push({ name: `${at}.taxRate`, reason: "Either taxRate or taxPercentage must be set." });
-  if (!optional(taxRate) && !(isInt(taxRate) && taxRate >= 0 && taxRate <= 10_000)) out.push({ name: `${at}.taxRate`, reason: "Integer from 0 to 10000 (hundredths of a percent)." });
-  if (!optional(taxPercentage) && !(isInt(taxPercentage) && taxPercentage >= 0 && taxPercentage <= 100)) out.push({ name: `${at}.taxPercentage`, reason: "Integer from 0 to 100." });
-  if (!optional(line.discount) && !(isInt(line.discount) && line.discount >= 0)) out.push({ name: `${at}.discount`, reason: "Integer ≥ 0 (minor units)." });
-  if (!optional(line.productUrl) && typeof line.productUrl !== "string") out.push({ name: `${at}.productUrl`, reason: "String." });
+  if (optional(taxRate) && optional(taxPercentage))
+    out.push({ name: `${at}.taxRate`, reason: "Either taxRate or taxPercentage must be set." });
+  if (!optional(taxRate) && !(isInt(taxRate) && taxRate >= 0 && taxRate <= 10_000))
+    out.push({ name: `${at}.taxRate`, reason: "Integer from 0 to 10000 (hundredths of a percent)." });
+  if (!optional(taxPercentage) && !(isInt(taxPercentage) && taxPercentage >= 0 && taxPercentage <= 100))
+    out.push({ name: `${at}.taxPercentage`, reason: "Integer from 0 to 100." });
+  if (!optional(line.discount) && !(isInt(line.discount) && line.discount >= 0))
+    out.push({ name: `${at}.discount`, reason: "Integer ≥ 0 (minor units)." });
+  if (!optional(line.productUrl) && typeof line.productUrl !== "string")
+    out.push({ name: `${at}.productUrl`, reason: "String." });
   for (const key of ["isReturn", "isShipping"] as const) {
-    if (!optional(line[key]) && typeof line[key] !== "boolean") out.push({ name: `${at}.${key}`, reason: "Boolean." });
+    if (!optional(line[key]) && typeof line[key] !== "boolean")
+      out.push({ name: `${at}.${key}`, reason: "Boolean." });
   }
   const unit = line.unitInfo;
   if (unit === undefined) return;
@@ -44,9 +51,13 @@ function checkLine(line: unknown, at: string, out: ExtraDetail[]): void {
     out.push({ name: `${at}.unitInfo`, reason: "Object." });
     return;
   }
-  if (!(isInt(unit.unitPrice) && unit.unitPrice >= 0)) out.push({ name: `${at}.unitInfo.unitPrice`, reason: "Required integer ≥ 0 (minor units)." });
+  if (!(isInt(unit.unitPrice) && unit.unitPrice >= 0))
+    out.push({ name: `${at}.unitInfo.unitPrice`, reason: "Required integer ≥ 0 (minor units)." });
   if (!(typeof unit.quantity === "string" && unit.quantity.length <= 10 && QUANTITY.test(unit.quantity))) {
-    out.push({ name: `${at}.unitInfo.quantity`, reason: "Required decimal string such as \"2\" or \"0.822\" (at most 10 characters)." });
+    out.push({
+      name: `${at}.unitInfo.quantity`,
+      reason: 'Required decimal string such as "2" or "0.822" (at most 10 characters).',
+    });
   }
   if (!optional(unit.quantityUnit) && !QUANTITY_UNITS.includes(unit.quantityUnit as string)) {
     out.push({ name: `${at}.unitInfo.quantityUnit`, reason: `One of ${QUANTITY_UNITS.join(", ")}.` });
@@ -59,20 +70,28 @@ function checkBottomLine(b: unknown, currency: string, out: ExtraDetail[]): void
     out.push({ name: at, reason: "Required object." });
     return;
   }
-  if (!CURRENCIES.includes(b.currency as string)) out.push({ name: `${at}.currency`, reason: "Required: NOK, DKK or EUR." });
-  else if (b.currency !== currency) out.push({ name: `${at}.currency`, reason: "Must be the payment's currency." });
-  if (!optional(b.tipAmount) && !(isInt(b.tipAmount) && b.tipAmount >= 0)) out.push({ name: `${at}.tipAmount`, reason: "Integer ≥ 0." });
+  if (!CURRENCIES.includes(b.currency as string))
+    out.push({ name: `${at}.currency`, reason: "Required: NOK, DKK or EUR." });
+  else if (b.currency !== currency)
+    out.push({ name: `${at}.currency`, reason: "Must be the payment's currency." });
+  if (!optional(b.tipAmount) && !(isInt(b.tipAmount) && b.tipAmount >= 0))
+    out.push({ name: `${at}.tipAmount`, reason: "Integer ≥ 0." });
   for (const key of ["posId", "receiptNumber"] as const) {
-    if (!optional(b[key]) && typeof b[key] !== "string") out.push({ name: `${at}.${key}`, reason: "String." });
+    if (!optional(b[key]) && typeof b[key] !== "string")
+      out.push({ name: `${at}.${key}`, reason: "String." });
   }
   if (!optional(b.paymentSources)) {
     const s = b.paymentSources;
-    if (!isPlainObject(s) || !Object.values(s).every((v) => optional(v) || isInt(v))) out.push({ name: `${at}.paymentSources`, reason: "Object of integer amounts." });
+    if (!isPlainObject(s) || !Object.values(s).every((v) => optional(v) || isInt(v)))
+      out.push({ name: `${at}.paymentSources`, reason: "Object of integer amounts." });
   }
   if (!optional(b.barcode)) {
     const c = b.barcode;
     if (!isPlainObject(c) || !BARCODE_FORMATS.includes(c.format as string) || typeof c.data !== "string") {
-      out.push({ name: `${at}.barcode`, reason: `{ format: ${BARCODE_FORMATS.join(" | ")}, data: string }.` });
+      out.push({
+        name: `${at}.barcode`,
+        reason: `{ format: ${BARCODE_FORMATS.join(" | ")}, data: string }.`,
+      });
     }
   }
 }
@@ -81,7 +100,8 @@ export function receiptProblems(receipt: unknown, currency: string): ExtraDetail
   const out: ExtraDetail[] = [];
   if (!isPlainObject(receipt)) return [{ name: "receipt", reason: "Object with orderLines and bottomLine." }];
   const lines = receipt.orderLines;
-  if (!Array.isArray(lines) || lines.length === 0) out.push({ name: "receipt.orderLines", reason: "At least one order line is required." });
+  if (!Array.isArray(lines) || lines.length === 0)
+    out.push({ name: "receipt.orderLines", reason: "At least one order line is required." });
   else lines.forEach((line, i) => checkLine(line, `receipt.orderLines[${i}]`, out));
   checkBottomLine(receipt.bottomLine, currency, out);
   return out;

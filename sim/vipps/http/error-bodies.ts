@@ -53,9 +53,17 @@ function defaultOauthError(status: number): string {
 }
 
 /** The error response of `family` for a request to `instance` (the request path) at `now` (ms). */
-export function errorResponse(family: ApiFamily, instance: string, now: number, spec: ErrorSpec): SimResponse {
+export function errorResponse(
+  family: ApiFamily,
+  instance: string,
+  now: number,
+  spec: ErrorSpec,
+): SimResponse {
   const headers = { ...spec.headers };
-  const extra = [...(spec.extraDetails ?? []), ...(spec.code === undefined ? [] : [{ name: "ErrorCode", reason: spec.code }])];
+  const extra = [
+    ...(spec.extraDetails ?? []),
+    ...(spec.code === undefined ? [] : [{ name: "ErrorCode", reason: spec.code }]),
+  ];
   switch (family) {
     case "epayment":
       return jsonResponse(
@@ -103,7 +111,12 @@ export function errorResponse(family: ApiFamily, instance: string, now: number, 
     case "qr-exchange":
       return jsonResponse(
         spec.status,
-        { title: spec.title, status: spec.status, detail: spec.detail, ...(extra.length > 0 ? { extraDetails: extra } : {}) },
+        {
+          title: spec.title,
+          status: spec.status,
+          detail: spec.detail,
+          ...(extra.length > 0 ? { extraDetails: extra } : {}),
+        },
         "application/json; charset=utf-8",
         headers,
       );
@@ -135,11 +148,22 @@ export function errorResponse(family: ApiFamily, instance: string, now: number, 
     case "userinfo":
       return jsonResponse(
         spec.status,
-        { type: `https://httpstatuses.io/${spec.status}`, title: spec.title, status: String(spec.status), detail: spec.detail, instance: newTraceId() },
+        {
+          type: `https://httpstatuses.io/${spec.status}`,
+          title: spec.title,
+          status: String(spec.status),
+          detail: spec.detail,
+          instance: newTraceId(),
+        },
         "application/json;charset=UTF-8",
         headers,
       );
     case "control":
-      return jsonResponse(spec.status, { error: spec.controlCode ?? "SIM_BAD_REQUEST", message: spec.detail }, undefined, headers);
+      return jsonResponse(
+        spec.status,
+        { error: spec.controlCode ?? "SIM_BAD_REQUEST", message: spec.detail },
+        undefined,
+        headers,
+      );
   }
 }

@@ -16,16 +16,22 @@ const REF = "kasse1-fault-001";
 const list = () => api.call("GET", "/qr/v1/merchant-callback");
 
 describe("injected errors", () => {
-  it.each([500, 503, 429, 423] as const)("answers %i on the chosen endpoint only, in that API's error shape", async (status) => {
-    t.sim.control.addFault({ endpoint: "epayment.create", status, retryAfterSeconds: 7 });
-    const a = await api.call("POST", "/epayment/v1/payments", { body: createBody(t.unit, REF, { phoneNumber: "4791234567" }), idempotencyKey: "k" });
-    expect(a.status).toBe(status);
-    expect(a.headers.get("content-type")).toBe("application/problem+json");
-    expect((a.body as { status: number }).status).toBe(status);
-    expect(a.headers.get("retry-after")).toBe(status === 429 || status === 503 ? "7" : null);
-    expect(t.sim.control.payments()).toEqual([]);
-    expect((await list()).status).toBe(200);
-  });
+  it.each([500, 503, 429, 423] as const)(
+    "answers %i on the chosen endpoint only, in that API's error shape",
+    async (status) => {
+      t.sim.control.addFault({ endpoint: "epayment.create", status, retryAfterSeconds: 7 });
+      const a = await api.call("POST", "/epayment/v1/payments", {
+        body: createBody(t.unit, REF, { phoneNumber: "4791234567" }),
+        idempotencyKey: "k",
+      });
+      expect(a.status).toBe(status);
+      expect(a.headers.get("content-type")).toBe("application/problem+json");
+      expect((a.body as { status: number }).status).toBe(status);
+      expect(a.headers.get("retry-after")).toBe(status === 429 || status === 503 ? "7" : null);
+      expect(t.sim.control.payments()).toEqual([]);
+      expect((await list()).status).toBe(200);
+    },
+  );
 
   it("affects only `times` requests, then removes itself", async () => {
     const id = t.sim.control.addFault({ endpoint: "qr.callback.list", status: 503, times: 2 });
@@ -43,7 +49,12 @@ describe("injected errors", () => {
     api = new SimApi(t.sim.url, t.unit);
     await api.accessToken(); // no rule yet: no roll
     t.sim.control.addFault({ endpoint: "*", status: 500, rate: 0.5 });
-    const statuses = [(await list()).status, (await list()).status, (await list()).status, (await list()).status];
+    const statuses = [
+      (await list()).status,
+      (await list()).status,
+      (await list()).status,
+      (await list()).status,
+    ];
     expect(statuses).toEqual([500, 200, 500, 200]);
   });
 
@@ -58,7 +69,9 @@ describe("injected errors", () => {
   });
 
   it("refuses malformed rules", () => {
-    expect(() => t.sim.control.addFault({ endpoint: "epayment.nope" as "*", status: 500 })).toThrow(/endpoint/);
+    expect(() => t.sim.control.addFault({ endpoint: "epayment.nope" as "*", status: 500 })).toThrow(
+      /endpoint/,
+    );
     expect(() => t.sim.control.addFault({ endpoint: "*", status: 404 as 500 })).toThrow(/status/);
     expect(() => t.sim.control.addFault({ endpoint: "*" })).toThrow(/needs latencyMs, status or drop/);
     expect(() => t.sim.control.addFault({ endpoint: "*", status: 500, drop: "before" })).toThrow(/exclusive/);
@@ -92,10 +105,17 @@ describe("dropped connections", () => {
   });
 
   it("after processing: the operation happened, and a retry with the same key gets its answer without a second one", async () => {
-    await api.call("POST", "/epayment/v1/payments", { body: createBody(t.unit, REF, { phoneNumber: "4791234567" }), idempotencyKey: "c" });
+    await api.call("POST", "/epayment/v1/payments", {
+      body: createBody(t.unit, REF, { phoneNumber: "4791234567" }),
+      idempotencyKey: "c",
+    });
     t.sim.control.approvePayment(REF);
     t.sim.control.addFault({ endpoint: "epayment.capture", drop: "after", times: 1 });
-    const capture = () => api.call("POST", `/epayment/v1/payments/${REF}/capture`, { body: { modificationAmount: { currency: "NOK", value: 4900 } }, idempotencyKey: "cap-1" });
+    const capture = () =>
+      api.call("POST", `/epayment/v1/payments/${REF}/capture`, {
+        body: { modificationAmount: { currency: "NOK", value: 4900 } },
+        idempotencyKey: "cap-1",
+      });
     await expect(capture()).rejects.toThrow();
     expect(t.sim.control.payment(REF).captured).toBe(4900);
     const retry = await capture();

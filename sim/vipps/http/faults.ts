@@ -50,20 +50,32 @@ function isNonNegativeNumber(v: unknown): v is number {
 
 /** Checks a rule that came from a caller (possibly over HTTP); throws SIM_BAD_REQUEST. */
 export function validateFaultRule(rule: unknown): FaultRule {
-  if (typeof rule !== "object" || rule === null) throw simError("SIM_BAD_REQUEST", "a fault rule must be an object");
+  if (typeof rule !== "object" || rule === null)
+    throw simError("SIM_BAD_REQUEST", "a fault rule must be an object");
   const r = rule as Record<string, unknown>;
   const problems: string[] = [];
-  if (r.endpoint !== "*" && !isEndpointId(r.endpoint)) problems.push(`endpoint: expected "*" or an endpoint name`);
-  if (r.latencyMs !== undefined && !isNonNegativeNumber(r.latencyMs)) problems.push("latencyMs: expected milliseconds ≥ 0");
-  if (r.status !== undefined && !(FAULT_STATUSES as readonly unknown[]).includes(r.status)) problems.push(`status: expected one of ${FAULT_STATUSES.join(", ")}`);
-  if (r.drop !== undefined && r.drop !== "before" && r.drop !== "after") problems.push(`drop: expected "before" or "after"`);
+  if (r.endpoint !== "*" && !isEndpointId(r.endpoint))
+    problems.push(`endpoint: expected "*" or an endpoint name`);
+  if (r.latencyMs !== undefined && !isNonNegativeNumber(r.latencyMs))
+    problems.push("latencyMs: expected milliseconds ≥ 0");
+  if (r.status !== undefined && !(FAULT_STATUSES as readonly unknown[]).includes(r.status))
+    problems.push(`status: expected one of ${FAULT_STATUSES.join(", ")}`);
+  if (r.drop !== undefined && r.drop !== "before" && r.drop !== "after")
+    problems.push(`drop: expected "before" or "after"`);
   if (r.status !== undefined && r.drop !== undefined) problems.push("status and drop are exclusive");
-  if (r.rate !== undefined && !(isNonNegativeNumber(r.rate) && r.rate <= 1)) problems.push("rate: expected a probability from 0 to 1");
-  if (r.times !== undefined && !(Number.isSafeInteger(r.times) && (r.times as number) >= 1)) problems.push("times: expected an integer ≥ 1");
-  if (r.retryAfterSeconds !== undefined && !(Number.isSafeInteger(r.retryAfterSeconds) && (r.retryAfterSeconds as number) >= 0))
+  if (r.rate !== undefined && !(isNonNegativeNumber(r.rate) && r.rate <= 1))
+    problems.push("rate: expected a probability from 0 to 1");
+  if (r.times !== undefined && !(Number.isSafeInteger(r.times) && (r.times as number) >= 1))
+    problems.push("times: expected an integer ≥ 1");
+  if (
+    r.retryAfterSeconds !== undefined &&
+    !(Number.isSafeInteger(r.retryAfterSeconds) && (r.retryAfterSeconds as number) >= 0)
+  )
     problems.push("retryAfterSeconds: expected an integer ≥ 0");
-  if (r.latencyMs === undefined && r.status === undefined && r.drop === undefined) problems.push("a rule needs latencyMs, status or drop");
-  if (problems.length > 0) throw simError("SIM_BAD_REQUEST", `invalid fault rule: ${problems.join("; ")}`, { problems });
+  if (r.latencyMs === undefined && r.status === undefined && r.drop === undefined)
+    problems.push("a rule needs latencyMs, status or drop");
+  if (problems.length > 0)
+    throw simError("SIM_BAD_REQUEST", `invalid fault rule: ${problems.join("; ")}`, { problems });
   return r as unknown as FaultRule;
 }
 
@@ -118,6 +130,12 @@ export class FaultInjector {
       if (rule.drop !== undefined) drop = rule.drop;
     }
     this.rules = this.rules.filter((r) => r.remaining > 0);
-    return { latencyMs, ruleIds, retryAfterSeconds, ...(status === undefined ? {} : { status }), ...(drop === undefined ? {} : { drop }) };
+    return {
+      latencyMs,
+      ruleIds,
+      retryAfterSeconds,
+      ...(status === undefined ? {} : { status }),
+      ...(drop === undefined ? {} : { drop }),
+    };
   }
 }

@@ -8,7 +8,8 @@ export interface SimResponse {
 }
 
 /** A handler result that either carries a value or the response that ends the request. */
-export type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly response: SimResponse };
+export type Outcome<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly response: SimResponse };
 
 export const ok = <T>(value: T): Outcome<T> => ({ ok: true, value });
 export const fail = <T>(response: SimResponse): Outcome<T> => ({ ok: false, response });
@@ -19,14 +20,23 @@ export function jsonResponse(
   contentType = "application/json; charset=utf-8",
   headers: Record<string, string> = {},
 ): SimResponse {
-  return { status, headers: { "content-type": contentType, ...headers }, body: Buffer.from(JSON.stringify(value), "utf8") };
+  return {
+    status,
+    headers: { "content-type": contentType, ...headers },
+    body: Buffer.from(JSON.stringify(value), "utf8"),
+  };
 }
 
 export function emptyResponse(status: number, headers: Record<string, string> = {}): SimResponse {
   return { status, headers, body: Buffer.alloc(0) };
 }
 
-export function bytesResponse(status: number, body: Buffer, contentType: string, headers: Record<string, string> = {}): SimResponse {
+export function bytesResponse(
+  status: number,
+  body: Buffer,
+  contentType: string,
+  headers: Record<string, string> = {},
+): SimResponse {
   return { status, headers: { "content-type": contentType, ...headers }, body };
 }
 

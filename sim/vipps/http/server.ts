@@ -64,11 +64,22 @@ function write(res: ServerResponse, response: SimResponse): void {
 
 function faultResponse(family: ApiFamily, path: string, now: number, decision: FaultDecision): SimResponse {
   const status = decision.status ?? 500;
-  const retryAfter: Record<string, string> = status === 429 || status === 503 ? { "retry-after": String(decision.retryAfterSeconds) } : {};
+  const retryAfter: Record<string, string> =
+    status === 429 || status === 503 ? { "retry-after": String(decision.retryAfterSeconds) } : {};
   const spec: ErrorSpec = {
     status,
-    title: status === 423 ? "Locked" : status === 429 ? "Too Many Requests" : status === 503 ? "Service Unavailable" : "Internal Server Error",
-    detail: status === 423 ? "Another operation holds this payment; retry shortly with the same Idempotency-Key." : `Injected fault (${status}).`,
+    title:
+      status === 423
+        ? "Locked"
+        : status === 429
+          ? "Too Many Requests"
+          : status === 503
+            ? "Service Unavailable"
+            : "Internal Server Error",
+    detail:
+      status === 423
+        ? "Another operation holds this payment; retry shortly with the same Idempotency-Key."
+        : `Injected fault (${status}).`,
     ...(status === 423 ? { code: "6160" } : {}),
     ...(status === 429 ? { oauthError: "slow_down" } : {}),
     headers: retryAfter,
@@ -76,7 +87,11 @@ function faultResponse(family: ApiFamily, path: string, now: number, decision: F
   return errorResponse(family, path, now, spec);
 }
 
-export async function startHttpServer(deps: HttpServerDeps, host: string, port: number): Promise<RunningHttpServer> {
+export async function startHttpServer(
+  deps: HttpServerDeps,
+  host: string,
+  port: number,
+): Promise<RunningHttpServer> {
   const sockets = new Set<Socket>();
   const log = deps.logger;
 
@@ -94,7 +109,15 @@ export async function startHttpServer(deps: HttpServerDeps, host: string, port: 
     // template, so no phone number reaches the request log or a log line.
     const shownPath = match.kind !== "none" && match.route.family === "control" ? match.route.template : path;
     const record = (status: number | "dropped"): void => {
-      deps.requestLog.add({ at: new Date(arrivedAt).toISOString(), method, path: shownPath, endpoint, status, faults: decision.ruleIds, ...note });
+      deps.requestLog.add({
+        at: new Date(arrivedAt).toISOString(),
+        method,
+        path: shownPath,
+        endpoint,
+        status,
+        faults: decision.ruleIds,
+        ...note,
+      });
       log.debug({ method, path: shownPath, endpoint, status }, "request");
     };
     const answer = (response: SimResponse): void => {
@@ -108,18 +131,37 @@ export async function startHttpServer(deps: HttpServerDeps, host: string, port: 
     } catch (error) {
       if (error instanceof BodyTooLarge) {
         res.setHeader("connection", "close");
-        answer(errorResponse(family, path, deps.clock.now(), { status: 413, title: "Payload Too Large", detail: `bodies are limited to ${MAX_BODY_BYTES} bytes` }));
+        answer(
+          errorResponse(family, path, deps.clock.now(), {
+            status: 413,
+            title: "Payload Too Large",
+            detail: `bodies are limited to ${MAX_BODY_BYTES} bytes`,
+          }),
+        );
       }
       return;
     }
 
     if (match.kind === "none" || match.kind === "wrong-method") {
       const status = match.kind === "none" ? 404 : 405;
-      answer(errorResponse(family, path, deps.clock.now(), { status, title: status === 404 ? "Not Found" : "Method Not Allowed", detail: `${method} ${path} is not an endpoint of this API`, oauthError: "invalid_request" }));
+      answer(
+        errorResponse(family, path, deps.clock.now(), {
+          status,
+          title: status === 404 ? "Not Found" : "Method Not Allowed",
+          detail: `${method} ${path} is not an endpoint of this API`,
+          oauthError: "invalid_request",
+        }),
+      );
       return;
     }
     if (match.kind === "bad-encoding") {
-      answer(errorResponse(family, path, deps.clock.now(), { status: 400, title: "Bad Request", detail: "malformed percent-encoding in the path" }));
+      answer(
+        errorResponse(family, path, deps.clock.now(), {
+          status: 400,
+          title: "Bad Request",
+          detail: "malformed percent-encoding in the path",
+        }),
+      );
       return;
     }
 
@@ -162,7 +204,11 @@ export async function startHttpServer(deps: HttpServerDeps, host: string, port: 
       response = await route.handle(ctx);
     } catch (error) {
       log.error({ endpoint, err: errorMessage(error) }, "simulator handler failed");
-      response = ctx.error({ status: 500, title: "Internal Server Error", detail: "the simulator failed to handle this request" });
+      response = ctx.error({
+        status: 500,
+        title: "Internal Server Error",
+        detail: "the simulator failed to handle this request",
+      });
     }
     if (decision.drop === "after") {
       record("dropped");

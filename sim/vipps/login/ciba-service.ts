@@ -44,7 +44,10 @@ export interface LoginSession {
 }
 
 export type PollResult =
-  | { readonly kind: "authorization_pending" | "slow_down" | "access_denied" | "expired_token" | "invalid_grant" }
+  | {
+      readonly kind:
+        "authorization_pending" | "slow_down" | "access_denied" | "expired_token" | "invalid_grant";
+    }
   | { readonly kind: "tokens"; readonly request: LoginRequest; readonly session: LoginSession };
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -67,14 +70,22 @@ export class CibaService {
 
   /** Pending, undecided, unexpired requests towards this user (for the concurrency limit → 429). */
   pendingFor(msisdn: string, now: number): number {
-    return [...this.requests.values()].filter((r) => r.msisdn === msisdn && r.decision === "pending" && now < r.expiresAt).length;
+    return [...this.requests.values()].filter(
+      (r) => r.msisdn === msisdn && r.decision === "pending" && now < r.expiresAt,
+    ).length;
   }
 
   get maxConcurrentPerUser(): number {
     return this.deps.maxConcurrentPerUser;
   }
 
-  start(unit: SalesUnit, msisdn: string, scopes: readonly string[], expiresInSeconds: number, extra: { bindingMessage?: string; nonce?: string }): LoginRequest {
+  start(
+    unit: SalesUnit,
+    msisdn: string,
+    scopes: readonly string[],
+    expiresInSeconds: number,
+    extra: { bindingMessage?: string; nonce?: string },
+  ): LoginRequest {
     const now = this.deps.clock.now();
     const request: Mutable<LoginRequest> = {
       authReqId: randomBytes(20).toString("base64url"),
@@ -93,7 +104,10 @@ export class CibaService {
     const behaviour = this.deps.customers.loginBehaviour(msisdn);
     if (behaviour.action !== "ignore") {
       const decision = behaviour.action === "approve" ? "approved" : "declined";
-      this.timers.set(request.authReqId, this.deps.clock.setTimeout(() => this.decide(request.authReqId, decision), behaviour.afterMs ?? 0));
+      this.timers.set(
+        request.authReqId,
+        this.deps.clock.setTimeout(() => this.decide(request.authReqId, decision), behaviour.afterMs ?? 0),
+      );
     }
     return { ...request };
   }

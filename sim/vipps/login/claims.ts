@@ -6,7 +6,13 @@ import type { CustomerProfile } from "../options.js";
  */
 export function userinfoClaims(
   scopes: readonly string[],
-  p: { readonly sub: string; readonly msisdn: string; readonly profile: CustomerProfile; readonly sid?: string; readonly consentedAt: string },
+  p: {
+    readonly sub: string;
+    readonly msisdn: string;
+    readonly profile: CustomerProfile;
+    readonly sid?: string;
+    readonly consentedAt: string;
+  },
 ): Record<string, unknown> {
   const { profile } = p;
   const claims: Record<string, unknown> = { sub: p.sub };
@@ -42,7 +48,9 @@ export function userinfoClaims(
       heading: "Join the customer club",
       text: "Get member prices and offers.",
       timeOfConsent: p.consentedAt,
-      consents: [{ id: "marketing-email", accepted: true, required: false, textDisplayedToUser: "Offers by email" }],
+      consents: [
+        { id: "marketing-email", accepted: true, required: false, textDisplayedToUser: "Offers by email" },
+      ],
     };
   }
   return claims;

@@ -16,13 +16,18 @@ export class IdTokenSigner {
   }
 
   jwks(): { keys: Record<string, unknown>[] } {
-    return { keys: [{ ...this.publicKey.export({ format: "jwk" }), kid: this.kid, use: "sig", alg: "ES256" }] };
+    return {
+      keys: [{ ...this.publicKey.export({ format: "jwk" }), kid: this.kid, use: "sig", alg: "ES256" }],
+    };
   }
 
   sign(claims: Record<string, unknown>): string {
     const part = (v: unknown): string => Buffer.from(JSON.stringify(v), "utf8").toString("base64url");
     const input = `${part({ kid: this.kid, alg: "ES256", typ: "JWT" })}.${part(claims)}`;
-    const signature = sign("sha256", Buffer.from(input, "utf8"), { key: this.privateKey, dsaEncoding: "ieee-p1363" });
+    const signature = sign("sha256", Buffer.from(input, "utf8"), {
+      key: this.privateKey,
+      dsaEncoding: "ieee-p1363",
+    });
     return `${input}.${signature.toString("base64url")}`;
   }
 }

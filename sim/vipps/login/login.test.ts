@@ -1,12 +1,23 @@
 import { createPublicKey, verify, type JsonWebKey } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { answerOf, SimApi, startTestVippsSim, startWebhookReceiver, type ApiAnswer, type TestVippsSim } from "../../../test/helpers/vipps-sim.js";
+import {
+  answerOf,
+  SimApi,
+  startTestVippsSim,
+  startWebhookReceiver,
+  type ApiAnswer,
+  type TestVippsSim,
+} from "../../../test/helpers/vipps-sim.js";
 import type { SalesUnit } from "../index.js";
 
 let t: TestVippsSim;
 beforeEach(async () => {
   t = await startTestVippsSim({
-    customers: { "4700000001": { status: "unknown" }, "4700000002": { status: "blocked" }, "4700000003": { status: "old_app" } },
+    customers: {
+      "4700000001": { status: "unknown" },
+      "4700000002": { status: "blocked" },
+      "4700000003": { status: "old_app" },
+    },
     login: { pollIntervalSeconds: 5, accessTokenTtlSeconds: 300, maxConcurrentPerUser: 2 },
   });
 });
@@ -15,21 +26,42 @@ afterEach(async () => {
 });
 
 const MSISDN = "4791234567";
-const basic = (u: SalesUnit, secret = u.clientSecret) => `Basic ${Buffer.from(`${u.clientId}:${secret}`).toString("base64")}`;
+const basic = (u: SalesUnit, secret = u.clientSecret) =>
+  `Basic ${Buffer.from(`${u.clientId}:${secret}`).toString("base64")}`;
 
-async function form(path: string, fields: Record<string, string>, headers: Record<string, string> = {}, unit: SalesUnit = t.unit): Promise<ApiAnswer> {
+async function form(
+  path: string,
+  fields: Record<string, string>,
+  headers: Record<string, string> = {},
+  unit: SalesUnit = t.unit,
+): Promise<ApiAnswer> {
   return answerOf(
     await fetch(`${t.sim.url}${path}`, {
       method: "POST",
-      headers: { Authorization: basic(unit), "Content-Type": "application/x-www-form-urlencoded", ...headers },
+      headers: {
+        Authorization: basic(unit),
+        "Content-Type": "application/x-www-form-urlencoded",
+        ...headers,
+      },
       body: new URLSearchParams(fields).toString(),
     }),
   );
 }
 
 const ciba = (fields: Record<string, string> = {}, headers: Record<string, string> = {}, unit?: SalesUnit) =>
-  form("/vipps-login-ciba/api/backchannel/authentication", { scope: "openid name phoneNumber", login_hint: `urn:msisdn:${MSISDN}`, ...fields }, headers, unit);
-const poll = (authReqId: string, unit?: SalesUnit) => form("/access-management-1.0/access/oauth2/token", { grant_type: "urn:openid:params:grant-type:ciba", auth_req_id: authReqId }, {}, unit);
+  form(
+    "/vipps-login-ciba/api/backchannel/authentication",
+    { scope: "openid name phoneNumber", login_hint: `urn:msisdn:${MSISDN}`, ...fields },
+    headers,
+    unit,
+  );
+const poll = (authReqId: string, unit?: SalesUnit) =>
+  form(
+    "/access-management-1.0/access/oauth2/token",
+    { grant_type: "urn:openid:params:grant-type:ciba", auth_req_id: authReqId },
+    {},
+    unit,
+  );
 const oauthError = (a: ApiAnswer) => (a.body as { error: string }).error;
 const started = async (fields: Record<string, string> = {}, unit?: SalesUnit): Promise<string> => {
   const a = await ciba(fields, {}, unit);
@@ -39,7 +71,9 @@ const started = async (fields: Record<string, string> = {}, unit?: SalesUnit): P
 
 describe("discovery and keys", () => {
   it("publishes the OpenID configuration with the CIBA, token, userinfo and JWKS endpoints", async () => {
-    const a = await answerOf(await fetch(`${t.sim.url}/access-management-1.0/access/.well-known/openid-configuration`));
+    const a = await answerOf(
+      await fetch(`${t.sim.url}/access-management-1.0/access/.well-known/openid-configuration`),
+    );
     expect(a.status).toBe(200);
     expect(a.headers.get("cache-control")).toBe("max-age=3600");
     expect(a.body).toMatchObject({
@@ -100,7 +134,12 @@ describe("CIBA authentication request", () => {
   });
 
   it("tells whether a user exists", async () => {
-    const exists = async (msisdn: string) => ((await form("/vipps-login-ciba/api/v1/user-exists", { login_hint: `urn:msisdn:${msisdn}` })).body as { exists: boolean }).exists;
+    const exists = async (msisdn: string) =>
+      (
+        (await form("/vipps-login-ciba/api/v1/user-exists", { login_hint: `urn:msisdn:${msisdn}` })).body as {
+          exists: boolean;
+        }
+      ).exists;
     expect(await exists(MSISDN)).toBe(true);
     expect(await exists("4700000001")).toBe(false);
   });
@@ -125,18 +164,44 @@ describe("token polling", () => {
     t.clock.advance(5_000);
     const a = await poll(id);
     expect(a.status).toBe(200);
-    const tokens = a.body as { access_token: string; token_type: string; expires_in: number; id_token: string; scope: string };
+    const tokens = a.body as {
+      access_token: string;
+      token_type: string;
+      expires_in: number;
+      id_token: string;
+      scope: string;
+    };
     expect(tokens).toMatchObject({ token_type: "Bearer", expires_in: 300, scope: "openid name phoneNumber" });
     const [header, payload, signature] = tokens.id_token.split(".");
-    const jwks = (await answerOf(await fetch(`${t.sim.url}/access-management-1.0/access/.well-known/jwks.json`))).body as { keys: (JsonWebKey & { kid: string })[] };
-    const head = JSON.parse(Buffer.from(header ?? "", "base64url").toString("utf8")) as { kid: string; alg: string };
+    const jwks = (
+      await answerOf(await fetch(`${t.sim.url}/access-management-1.0/access/.well-known/jwks.json`))
+    ).body as { keys: (JsonWebKey & { kid: string })[] };
+    const head = JSON.parse(Buffer.from(header ?? "", "base64url").toString("utf8")) as {
+      kid: string;
+      alg: string;
+    };
     expect(head.alg).toBe("ES256");
     const jwk = jwks.keys.find((k) => k.kid === head.kid);
     if (jwk === undefined) throw new Error("no key");
     const key = createPublicKey({ key: jwk, format: "jwk" });
-    expect(verify("sha256", Buffer.from(`${header}.${payload}`), { key, dsaEncoding: "ieee-p1363" }, Buffer.from(signature ?? "", "base64url"))).toBe(true);
-    const claims = JSON.parse(Buffer.from(payload ?? "", "base64url").toString("utf8")) as Record<string, unknown>;
-    expect(claims).toMatchObject({ aud: t.unit.clientId, iss: `${t.sim.url}/access-management-1.0/access/`, auth_req_id: id, nonce: "n-123" });
+    expect(
+      verify(
+        "sha256",
+        Buffer.from(`${header}.${payload}`),
+        { key, dsaEncoding: "ieee-p1363" },
+        Buffer.from(signature ?? "", "base64url"),
+      ),
+    ).toBe(true);
+    const claims = JSON.parse(Buffer.from(payload ?? "", "base64url").toString("utf8")) as Record<
+      string,
+      unknown
+    >;
+    expect(claims).toMatchObject({
+      aud: t.unit.clientId,
+      iss: `${t.sim.url}/access-management-1.0/access/`,
+      auth_req_id: id,
+      nonce: "n-123",
+    });
     t.clock.advance(5_000);
     expect(oauthError(await poll(id))).toBe("invalid_grant");
   });
@@ -166,7 +231,11 @@ describe("token polling", () => {
     t.clock.advance(5_000);
     expect(oauthError(await poll("nope"))).toBe("invalid_grant");
     expect(oauthError(await poll(id, t.sim.salesUnits[1]))).toBe("invalid_grant");
-    const code = await form("/access-management-1.0/access/oauth2/token", { grant_type: "authorization_code", code: "x", redirect_uri: "https://x" });
+    const code = await form("/access-management-1.0/access/oauth2/token", {
+      grant_type: "authorization_code",
+      code: "x",
+      redirect_uri: "https://x",
+    });
     expect(oauthError(code)).toBe("unsupported_grant_type");
   });
 
@@ -174,7 +243,9 @@ describe("token polling", () => {
     const receiver = await startWebhookReceiver();
     try {
       const api = new SimApi(t.sim.url, t.unit);
-      await api.call("POST", "/webhooks/v1/webhooks", { body: { url: receiver.url, events: ["login.merchant-initiated.ping.v1"] } });
+      await api.call("POST", "/webhooks/v1/webhooks", {
+        body: { url: receiver.url, events: ["login.merchant-initiated.ping.v1"] },
+      });
       const id = await started();
       t.sim.control.approveLogin(id);
       const [hook] = await receiver.waitFor(1);
@@ -193,15 +264,37 @@ describe("userinfo", () => {
     return ((await poll(id, unit)).body as { access_token: string }).access_token;
   }
   const userinfo = async (token: string, headers: Record<string, string> = {}) =>
-    answerOf(await fetch(`${t.sim.url}/vipps-userinfo-api/userinfo`, { headers: { Authorization: `Bearer ${token}`, ...headers } }));
+    answerOf(
+      await fetch(`${t.sim.url}/vipps-userinfo-api/userinfo`, {
+        headers: { Authorization: `Bearer ${token}`, ...headers },
+      }),
+    );
 
   it("returns only the consented claims", async () => {
     const a = await userinfo(await loginToken("openid name phoneNumber"));
     expect(a.status).toBe(200);
-    expect(Object.keys(a.body as object).sort()).toEqual(["family_name", "given_name", "name", "phone_number", "sid", "sub"]);
+    expect(Object.keys(a.body as object).sort()).toEqual([
+      "family_name",
+      "given_name",
+      "name",
+      "phone_number",
+      "sid",
+      "sub",
+    ]);
     expect((a.body as { phone_number: string }).phone_number).toBe(MSISDN);
-    const all = await userinfo(await loginToken("openid email address birthDate delegatedConsents", t.unit, "4798765432"));
-    expect(Object.keys(all.body as object).sort()).toEqual(["address", "birthdate", "delegatedConsents", "email", "email_verified", "other_addresses", "sid", "sub"]);
+    const all = await userinfo(
+      await loginToken("openid email address birthDate delegatedConsents", t.unit, "4798765432"),
+    );
+    expect(Object.keys(all.body as object).sort()).toEqual([
+      "address",
+      "birthdate",
+      "delegatedConsents",
+      "email",
+      "email_verified",
+      "other_addresses",
+      "sid",
+      "sub",
+    ]);
   });
 
   it("silently drops scopes outside the sales unit's plan (nin by default)", async () => {
@@ -211,7 +304,8 @@ describe("userinfo", () => {
   });
 
   it("gives the same sub for the same user and sales unit, another for another sales unit", async () => {
-    const sub = async (unit: SalesUnit) => ((await userinfo(await loginToken("openid", unit))).body as { sub: string }).sub;
+    const sub = async (unit: SalesUnit) =>
+      ((await userinfo(await loginToken("openid", unit))).body as { sub: string }).sub;
     const first = await sub(t.unit);
     expect(await sub(t.unit)).toBe(first);
     expect(await sub(t.sim.salesUnits[1] ?? t.unit)).not.toBe(first);

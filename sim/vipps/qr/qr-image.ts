@@ -15,7 +15,10 @@ interface QrMatrix {
 }
 
 const require = createRequire(import.meta.url);
-const QRCode = require("qrcode-terminal/vendor/QRCode/index.js") as new (typeNumber: number, level: number) => QrMatrix;
+const QRCode = require("qrcode-terminal/vendor/QRCode/index.js") as new (
+  typeNumber: number,
+  level: number,
+) => QrMatrix;
 /** Error correction level M (the vendored module's numbering: L=1, M=0, Q=3, H=2). */
 const LEVEL_M = 0;
 /** The quiet zone the QR standard asks for, in modules. */
@@ -32,7 +35,8 @@ export function qrSvg(content: string): string {
   const m = matrix(content);
   const total = m.size + 2 * QUIET;
   const parts: string[] = [];
-  for (let r = 0; r < m.size; r++) for (let c = 0; c < m.size; c++) if (m.dark(r, c)) parts.push(`M${c + QUIET} ${r + QUIET}h1v1h-1z`);
+  for (let r = 0; r < m.size; r++)
+    for (let c = 0; c < m.size; c++) if (m.dark(r, c)) parts.push(`M${c + QUIET} ${r + QUIET}h1v1h-1z`);
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${total} ${total}" shape-rendering="crispEdges">` +
     `<rect width="${total}" height="${total}" fill="#fff"/><path d="${parts.join("")}" fill="#000"/></svg>`

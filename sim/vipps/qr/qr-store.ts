@@ -54,7 +54,8 @@ export class QrStore {
 
   /** The QR a phone camera read, by its content. */
   findByContent(qrContent: string): CallbackQr | undefined {
-    for (const map of this.qrs.values()) for (const qr of map.values()) if (qr.qrContent === qrContent) return qr;
+    for (const map of this.qrs.values())
+      for (const qr of map.values()) if (qr.qrContent === qrContent) return qr;
     return undefined;
   }
 }

@@ -32,7 +32,7 @@ function pngToRgba(png: Buffer): { data: Uint8ClampedArray; width: number; heigh
   const width = png.readUInt32BE(16);
   const height = png.readUInt32BE(20);
   const idat: Buffer[] = [];
-  for (let at = 8; at < png.length; ) {
+  for (let at = 8; at < png.length;) {
     const length = png.readUInt32BE(at);
     const type = png.toString("latin1", at + 4, at + 8);
     if (type === "IDAT") idat.push(png.subarray(at + 8, at + 8 + length));
@@ -55,9 +55,15 @@ describe("merchant callback QR", () => {
     expect(put.status).toBe(200);
     expect(put.text).toBe("");
     const first = (await api.call("GET", `${base}/kasse1`)).body as CallbackQrBody;
-    expect(first).toMatchObject({ merchantSerialNumber: t.unit.msn, merchantQrId: "kasse1", locationDescription: "Kasse 1" });
+    expect(first).toMatchObject({
+      merchantSerialNumber: t.unit.msn,
+      merchantQrId: "kasse1",
+      locationDescription: "Kasse 1",
+    });
     expect(first.qrContent).toMatch(/^https:\/\/qr\.vipps\.no\/\S+$/);
-    expect((await api.call("PUT", `${base}/kasse1`, { body: { locationDescription: "Kasse 1 ved døra" } })).status).toBe(200);
+    expect(
+      (await api.call("PUT", `${base}/kasse1`, { body: { locationDescription: "Kasse 1 ved døra" } })).status,
+    ).toBe(200);
     const second = (await api.call("GET", `${base}/kasse1`)).body as CallbackQrBody;
     expect(second.locationDescription).toBe("Kasse 1 ved døra");
     expect(second.qrContent).toBe(first.qrContent);
@@ -65,7 +71,9 @@ describe("merchant callback QR", () => {
 
   it("gives every QR its own content and lists only the sales unit's own", async () => {
     await api.call("PUT", `${base}/kasse1`, { body: { locationDescription: "Kasse 1" } });
-    await api.call("PUT", `${base}/kasse2`, { body: { locationDescription: "Kasse 2", category: "IN_STORE" } });
+    await api.call("PUT", `${base}/kasse2`, {
+      body: { locationDescription: "Kasse 2", category: "IN_STORE" },
+    });
     const other = new SimApi(t.sim.url, t.sim.salesUnits[1] ?? t.unit);
     await other.call("PUT", `${base}/kasse1`, { body: { locationDescription: "Kasse 1 DK" } });
     const list = (await api.call("GET", base)).body as CallbackQrBody[];
@@ -89,7 +97,9 @@ describe("merchant callback QR", () => {
   });
 
   it("accepts 36 characters", async () => {
-    expect((await api.call("PUT", `${base}/kasse1`, { body: { locationDescription: "x".repeat(36) } })).status).toBe(200);
+    expect(
+      (await api.call("PUT", `${base}/kasse1`, { body: { locationDescription: "x".repeat(36) } })).status,
+    ).toBe(200);
   });
 
   it("answers 404 for unknown ids on get and delete; deletes known ones", async () => {
@@ -115,7 +125,8 @@ describe("merchant callback QR", () => {
     const svgAnswer = await fetch(svg.qrImageUrl);
     expect(svgAnswer.headers.get("content-type")).toBe("image/svg+xml");
     expect(await svgAnswer.text()).toMatch(/^<svg /);
-    const png = (await api.call("GET", `${base}/kasse1?QrImageFormat=PNG&QrImageSize=400`)).body as CallbackQrBody;
+    const png = (await api.call("GET", `${base}/kasse1?QrImageFormat=PNG&QrImageSize=400`))
+      .body as CallbackQrBody;
     const image = await fetch(png.qrImageUrl);
     expect(image.headers.get("content-type")).toBe("image/png");
     const rgba = pngToRgba(Buffer.from(await image.arrayBuffer()));
@@ -132,7 +143,9 @@ describe("POST /qr/v1/exchange/customer", () => {
 
   it("exchanges a customer token from a scan for the MSISDN", async () => {
     const customerToken = await scannedToken();
-    const a = await api.call("POST", "/qr/v1/exchange/customer", { body: { customer: { customerToken }, requestedData: ["MSISDN"] } });
+    const a = await api.call("POST", "/qr/v1/exchange/customer", {
+      body: { customer: { customerToken }, requestedData: ["MSISDN"] },
+    });
     expect(a.status).toBe(200);
     expect(a.body).toEqual({ msisdn: "4791234567", timestamp: Math.floor(t.clock.now() / 1000) });
   });
@@ -149,7 +162,9 @@ describe("POST /qr/v1/exchange/customer", () => {
     expect((await bad({ requestedData: ["MSISDN"] })).name).toBe("customer");
     expect((await bad({ customer: { customerToken } })).name).toBe("requestedData");
     expect((await bad({ customer: { customerToken }, requestedData: ["EMAIL"] })).name).toBe("requestedData");
-    expect((await bad({ customer: { customerToken: "bm9wZQ==" }, requestedData: ["MSISDN"] })).name).toBe("customer");
+    expect((await bad({ customer: { customerToken: "bm9wZQ==" }, requestedData: ["MSISDN"] })).name).toBe(
+      "customer",
+    );
     const dk = new SimApi(t.sim.url, t.sim.salesUnits[1] ?? t.unit);
     expect((await bad({ customer: { customerToken }, requestedData: ["MSISDN"] }, dk)).name).toBe("customer");
     t.clock.advance(15 * 60_000);
@@ -159,13 +174,19 @@ describe("POST /qr/v1/exchange/customer", () => {
   it("keeps a token valid until 15 minutes after the scan", async () => {
     const customerToken = await scannedToken();
     t.clock.advance(15 * 60_000 - 1);
-    const a = await api.call("POST", "/qr/v1/exchange/customer", { body: { customer: { customerToken }, requestedData: ["MSISDN"] } });
+    const a = await api.call("POST", "/qr/v1/exchange/customer", {
+      body: { customer: { customerToken }, requestedData: ["MSISDN"] },
+    });
     expect(a.status).toBe(200);
   });
 
   it("refuses a body that is not JSON", async () => {
     const a = await answerOf(
-      await fetch(`${t.sim.url}/qr/v1/exchange/customer`, { method: "POST", headers: { ...(await api.headers()), "Content-Type": "application/json" }, body: "{" }),
+      await fetch(`${t.sim.url}/qr/v1/exchange/customer`, {
+        method: "POST",
+        headers: { ...(await api.headers()), "Content-Type": "application/json" },
+        body: "{",
+      }),
     );
     expect(a.status).toBe(400);
   });

@@ -15,13 +15,23 @@ function imageChoice(ctx: RequestContext): ImageChoice | SimResponse {
   const format = ctx.url.searchParams.get("QrImageFormat") ?? "SVG";
   const sizeText = ctx.url.searchParams.get("QrImageSize");
   if (format !== "SVG" && format !== "PNG") {
-    return ctx.error({ status: 400, title: "Bad Request", detail: "QrImageFormat must be PNG or SVG.", extraDetails: [{ name: "QrImageFormat", reason: "expected PNG or SVG" }] });
+    return ctx.error({
+      status: 400,
+      title: "Bad Request",
+      detail: "QrImageFormat must be PNG or SVG.",
+      extraDetails: [{ name: "QrImageFormat", reason: "expected PNG or SVG" }],
+    });
   }
   let size = 800;
   if (sizeText !== null) {
     size = Number(sizeText);
     if (!/^\d+$/.test(sizeText) || size < 100 || size > 2000) {
-      return ctx.error({ status: 400, title: "Bad Request", detail: "QrImageSize must be an integer from 100 to 2000.", extraDetails: [{ name: "QrImageSize", reason: "expected 100–2000" }] });
+      return ctx.error({
+        status: 400,
+        title: "Bad Request",
+        detail: "QrImageSize must be an integer from 100 to 2000.",
+        extraDetails: [{ name: "QrImageSize", reason: "expected 100–2000" }],
+      });
     }
   }
   return format === "SVG" ? { format } : { format, size };
@@ -40,7 +50,11 @@ function present(world: SimWorld, qr: CallbackQr, image: ImageChoice): Record<st
 }
 
 function notFound(ctx: RequestContext): SimResponse {
-  return ctx.error({ status: 404, title: "Not Found", detail: "No merchant callback QR with this merchantQrId for this Merchant-Serial-Number." });
+  return ctx.error({
+    status: 404,
+    title: "Not Found",
+    detail: "No merchant callback QR with this merchantQrId for this Merchant-Serial-Number.",
+  });
 }
 
 /** QR merchant callback (qr.yaml `/v1/merchant-callback…`, API-NOTES §3). */
@@ -58,15 +72,34 @@ export function merchantCallbackRoutes(world: SimWorld): Route[] {
         problems.push({ name: "body", reason: "A JSON object with locationDescription is required." });
       } else {
         const d = b.locationDescription;
-        if (typeof d !== "string" || d.trim() === "") problems.push({ name: "locationDescription", reason: "The LocationDescription field is required." });
-        else if (d.length > LOCATION_DESCRIPTION_MAX) problems.push({ name: "locationDescription", reason: `The field LocationDescription must be a string with a maximum length of ${LOCATION_DESCRIPTION_MAX}.` });
-        if (b.category !== undefined && typeof b.category !== "string") problems.push({ name: "category", reason: "The field Category must be a string." });
+        if (typeof d !== "string" || d.trim() === "")
+          problems.push({
+            name: "locationDescription",
+            reason: "The LocationDescription field is required.",
+          });
+        else if (d.length > LOCATION_DESCRIPTION_MAX)
+          problems.push({
+            name: "locationDescription",
+            reason: `The field LocationDescription must be a string with a maximum length of ${LOCATION_DESCRIPTION_MAX}.`,
+          });
+        if (b.category !== undefined && typeof b.category !== "string")
+          problems.push({ name: "category", reason: "The field Category must be a string." });
       }
       if (problems.length > 0 || !isPlainObject(b)) {
-        return ctx.error({ status: 400, title: "One or more validation errors occurred.", detail: "BadRequest", extraDetails: problems });
+        return ctx.error({
+          status: 400,
+          title: "One or more validation errors occurred.",
+          detail: "BadRequest",
+          extraDetails: problems,
+        });
       }
       // `category` (live API, May 2024) is accepted as any string: its enum is not published (API-NOTES §12.2).
-      world.qrs.put(auth.value.msn, ctx.params.merchantQrId ?? "", b.locationDescription as string, b.category as string | undefined);
+      world.qrs.put(
+        auth.value.msn,
+        ctx.params.merchantQrId ?? "",
+        b.locationDescription as string,
+        b.category as string | undefined,
+      );
       return emptyResponse(200);
     }),
     defineRoute("GET", `${base}/{merchantQrId}`, "qr.callback.get", "qr", (ctx) => {
@@ -82,20 +115,32 @@ export function merchantCallbackRoutes(world: SimWorld): Route[] {
       if (!auth.ok) return auth.response;
       const image = imageChoice(ctx);
       if ("status" in image) return image;
-      return jsonResponse(200, world.qrs.list(auth.value.msn).map((qr) => present(world, qr, image)));
+      return jsonResponse(
+        200,
+        world.qrs.list(auth.value.msn).map((qr) => present(world, qr, image)),
+      );
     }),
     defineRoute("DELETE", `${base}/{merchantQrId}`, "qr.callback.delete", "qr", (ctx) => {
       const auth = authenticate(ctx, world.tokens, "required");
       if (!auth.ok) return auth.response;
-      return world.qrs.delete(auth.value.msn, ctx.params.merchantQrId ?? "") ? emptyResponse(200) : notFound(ctx);
+      return world.qrs.delete(auth.value.msn, ctx.params.merchantQrId ?? "")
+        ? emptyResponse(200)
+        : notFound(ctx);
     }),
     // Not a Vipps endpoint: where `qrImageUrl` points. No authentication, like qr.vipps.no.
     defineRoute("GET", "/_sim/qr-images/{msn}/{file}", "qr.image", "control", (ctx) => {
       const m = /^(.+)\.(svg|png)$/.exec(ctx.params.file ?? "");
       const unit = unitByMsn(world, ctx.params.msn ?? "");
       const qr = m?.[1] === undefined || unit === undefined ? undefined : world.qrs.get(unit.msn, m[1]);
-      if (qr === undefined || m === null) return ctx.error({ status: 404, title: "Not Found", detail: "no such QR image", controlCode: "SIM_NOT_FOUND" });
-      if (m[2] === "svg") return bytesResponse(200, Buffer.from(qrSvg(qr.qrContent), "utf8"), "image/svg+xml");
+      if (qr === undefined || m === null)
+        return ctx.error({
+          status: 404,
+          title: "Not Found",
+          detail: "no such QR image",
+          controlCode: "SIM_NOT_FOUND",
+        });
+      if (m[2] === "svg")
+        return bytesResponse(200, Buffer.from(qrSvg(qr.qrContent), "utf8"), "image/svg+xml");
       const size = Number(ctx.url.searchParams.get("size") ?? "800");
       const px = Number.isInteger(size) && size >= 100 && size <= 2000 ? size : 800;
       return bytesResponse(200, qrPng(qr.qrContent, px), "image/png");
@@ -113,19 +158,34 @@ export function customerExchangeRoutes(world: SimWorld): Route[] {
       if (!body.ok) return body.response;
       const b = body.value;
       const invalid = (name: string, reason: string): SimResponse =>
-        ctx.error({ status: 400, title: "Bad request", detail: "The request body contains one or more invalid parameters.", extraDetails: [{ name, reason }] });
-      if (!isPlainObject(b) || !isPlainObject(b.customer)) return invalid("customer", "Customer object is required.");
+        ctx.error({
+          status: 400,
+          title: "Bad request",
+          detail: "The request body contains one or more invalid parameters.",
+          extraDetails: [{ name, reason }],
+        });
+      if (!isPlainObject(b) || !isPlainObject(b.customer))
+        return invalid("customer", "Customer object is required.");
       const token = b.customer.customerToken;
-      if (typeof token !== "string" || token === "") return invalid("customer", "customer.customerToken is required.");
+      if (typeof token !== "string" || token === "")
+        return invalid("customer", "customer.customerToken is required.");
       const requested = b.requestedData;
-      if (!Array.isArray(requested) || requested.length === 0) return invalid("requestedData", "requestedData is required.");
-      if (!requested.every((r) => r === "MSISDN")) return invalid("requestedData", "Only MSISDN is supported.");
+      if (!Array.isArray(requested) || requested.length === 0)
+        return invalid("requestedData", "requestedData is required.");
+      if (!requested.every((r) => r === "MSISDN"))
+        return invalid("requestedData", "Only MSISDN is supported.");
       const check = world.customerTokens.check(token, auth.value.msn, ctx.now);
       if (check.kind !== "valid") {
-        const reason = check.kind === "expired" ? "The customer token has expired." : "The customer token is not valid for this sales unit.";
+        const reason =
+          check.kind === "expired"
+            ? "The customer token has expired."
+            : "The customer token is not valid for this sales unit.";
         return invalid("customer", reason);
       }
-      return jsonResponse(200, { msisdn: check.record.msisdn, timestamp: Math.floor(check.record.issuedAt / 1000) });
+      return jsonResponse(200, {
+        msisdn: check.record.msisdn,
+        timestamp: Math.floor(check.record.issuedAt / 1000),
+      });
     }),
   ];
 }

@@ -1,6 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { verifyWebhookSignature } from "../../../agent/vipps/webhook-signature.js";
-import { createBody, signatureHeadersOf, SimApi, startTestVippsSim, startWebhookReceiver, type TestVippsSim, type WebhookReceiver } from "../../../test/helpers/vipps-sim.js";
+import {
+  createBody,
+  signatureHeadersOf,
+  SimApi,
+  startTestVippsSim,
+  startWebhookReceiver,
+  type TestVippsSim,
+  type WebhookReceiver,
+} from "../../../test/helpers/vipps-sim.js";
 import type { DeliveryRecord } from "../index.js";
 
 let t: TestVippsSim;
@@ -32,7 +40,10 @@ function delivery(id: string): DeliveryRecord {
 }
 
 async function attempts(id: string, n: number): Promise<DeliveryRecord> {
-  await vi.waitFor(() => expect(delivery(id).attempts.length).toBeGreaterThanOrEqual(n), { timeout: 10_000, interval: 10 });
+  await vi.waitFor(() => expect(delivery(id).attempts.length).toBeGreaterThanOrEqual(n), {
+    timeout: 10_000,
+    interval: 10,
+  });
   return delivery(id);
 }
 
@@ -43,41 +54,104 @@ describe("user.checked-in.v1", () => {
     const [hook] = await receiver.waitFor(1);
     if (hook === undefined) throw new Error("no webhook");
     expect(hook.path).toBe("/hooks/vipps");
-    expect(hook.json).toEqual({ customerToken: result.customerToken, merchantQrId: "kasse1", msn: t.unit.msn, initiatedAt: result.initiatedAt });
+    expect(hook.json).toEqual({
+      customerToken: result.customerToken,
+      merchantQrId: "kasse1",
+      msn: t.unit.msn,
+      initiatedAt: result.initiatedAt,
+    });
     expect(result.initiatedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z$/);
     expect(Date.parse(result.initiatedAt)).toBe(t.clock.now());
     expect(hook.headers["x-ms-date"]).toBe(new Date(t.clock.now()).toUTCString());
     const headers = signatureHeadersOf(hook);
-    expect(verifyWebhookSignature({ secrets: [secret], registeredUrl: receiver.url, rawBody: hook.rawBody, headers })).toBe(true);
-    expect(verifyWebhookSignature({ secrets: ["another secret"], registeredUrl: receiver.url, rawBody: hook.rawBody, headers })).toBe(false);
-    expect(verifyWebhookSignature({ secrets: [secret], registeredUrl: receiver.url, rawBody: Buffer.concat([hook.rawBody, Buffer.from(" ")]), headers })).toBe(false);
+    expect(
+      verifyWebhookSignature({
+        secrets: [secret],
+        registeredUrl: receiver.url,
+        rawBody: hook.rawBody,
+        headers,
+      }),
+    ).toBe(true);
+    expect(
+      verifyWebhookSignature({
+        secrets: ["another secret"],
+        registeredUrl: receiver.url,
+        rawBody: hook.rawBody,
+        headers,
+      }),
+    ).toBe(false);
+    expect(
+      verifyWebhookSignature({
+        secrets: [secret],
+        registeredUrl: receiver.url,
+        rawBody: Buffer.concat([hook.rawBody, Buffer.from(" ")]),
+        headers,
+      }),
+    ).toBe(false);
     expect(delivery(result.deliveryIds[0] ?? "").state).toBe("delivered");
   });
 
   it("goes nowhere without a registration, and scanning an unknown or deleted QR fails", async () => {
     expect(scan().deliveryIds).toEqual([]);
-    expect(() => t.sim.control.scan({ msisdn: "4791234567", msn: t.unit.msn, merchantQrId: "nope" })).toThrow(/not found/);
+    expect(() => t.sim.control.scan({ msisdn: "4791234567", msn: t.unit.msn, merchantQrId: "nope" })).toThrow(
+      /not found/,
+    );
     const qr = t.sim.control.qrs(t.unit.msn)[0];
     await api.call("DELETE", "/qr/v1/merchant-callback/kasse1");
-    expect(() => t.sim.control.scan({ msisdn: "4791234567", qrContent: qr?.qrContent ?? "" })).toThrow(/not found/);
+    expect(() => t.sim.control.scan({ msisdn: "4791234567", qrContent: qr?.qrContent ?? "" })).toThrow(
+      /not found/,
+    );
   });
 });
 
 describe("ePayment webhooks", () => {
   it("carry msn, reference, the event's own pspReference, name, amount, timestamp, idempotencyKey and success", async () => {
-    const secret = await registerReceiver(["epayments.payment.created.v1", "epayments.payment.authorized.v1", "epayments.payment.captured.v1"]);
-    await api.call("POST", "/epayment/v1/payments", { body: createBody(t.unit, "kasse1-hook-0001", { phoneNumber: "4791234567" }), idempotencyKey: "k-create" });
+    const secret = await registerReceiver([
+      "epayments.payment.created.v1",
+      "epayments.payment.authorized.v1",
+      "epayments.payment.captured.v1",
+    ]);
+    await api.call("POST", "/epayment/v1/payments", {
+      body: createBody(t.unit, "kasse1-hook-0001", { phoneNumber: "4791234567" }),
+      idempotencyKey: "k-create",
+    });
     t.sim.control.approvePayment("kasse1-hook-0001");
-    await api.call("POST", "/epayment/v1/payments/kasse1-hook-0001/capture", { body: { modificationAmount: { currency: "NOK", value: 4900 } }, idempotencyKey: "k-capture" });
+    await api.call("POST", "/epayment/v1/payments/kasse1-hook-0001/capture", {
+      body: { modificationAmount: { currency: "NOK", value: 4900 } },
+      idempotencyKey: "k-capture",
+    });
     const hooks = await receiver.waitFor(3);
     expect(hooks.map((h) => h.json.name)).toEqual(["CREATED", "AUTHORIZED", "CAPTURED"]);
-    const events = (await api.call("GET", "/epayment/v1/payments/kasse1-hook-0001/events")).body as { pspReference: string }[];
+    const events = (await api.call("GET", "/epayment/v1/payments/kasse1-hook-0001/events")).body as {
+      pspReference: string;
+    }[];
     for (const [i, hook] of hooks.entries()) {
-      expect(Object.keys(hook.json).sort()).toEqual(["amount", "idempotencyKey", "msn", "name", "pspReference", "reference", "success", "timestamp"]);
-      expect(hook.json).toMatchObject({ msn: t.unit.msn, reference: "kasse1-hook-0001", amount: { currency: "NOK", value: 4900 }, success: true });
+      expect(Object.keys(hook.json).sort()).toEqual([
+        "amount",
+        "idempotencyKey",
+        "msn",
+        "name",
+        "pspReference",
+        "reference",
+        "success",
+        "timestamp",
+      ]);
+      expect(hook.json).toMatchObject({
+        msn: t.unit.msn,
+        reference: "kasse1-hook-0001",
+        amount: { currency: "NOK", value: 4900 },
+        success: true,
+      });
       expect(hook.json.pspReference).toBe(events[i]?.pspReference);
       const headers = signatureHeadersOf(hook);
-      expect(verifyWebhookSignature({ secrets: [secret], registeredUrl: receiver.url, rawBody: hook.rawBody, headers })).toBe(true);
+      expect(
+        verifyWebhookSignature({
+          secrets: [secret],
+          registeredUrl: receiver.url,
+          rawBody: hook.rawBody,
+          headers,
+        }),
+      ).toBe(true);
     }
     expect(hooks.map((h) => h.json.idempotencyKey)).toEqual(["k-create", null, "k-capture"]);
     expect(new Set(hooks.map((h) => h.json.pspReference)).size).toBe(3);
@@ -85,7 +159,10 @@ describe("ePayment webhooks", () => {
 
   it("reach only the registrations subscribed to that event", async () => {
     await registerReceiver(["epayments.payment.captured.v1"]);
-    await api.call("POST", "/epayment/v1/payments", { body: createBody(t.unit, "kasse1-hook-0002", { phoneNumber: "4791234567" }), idempotencyKey: "k2" });
+    await api.call("POST", "/epayment/v1/payments", {
+      body: createBody(t.unit, "kasse1-hook-0002", { phoneNumber: "4791234567" }),
+      idempotencyKey: "k2",
+    });
     expect(t.sim.control.deliveries()).toEqual([]);
   });
 });
@@ -109,7 +186,14 @@ describe("delivery failures", () => {
     expect(new Set(dates).size).toBe(3);
     for (const hook of receiver.received) {
       const headers = signatureHeadersOf(hook);
-      expect(verifyWebhookSignature({ secrets: [secret], registeredUrl: receiver.url, rawBody: hook.rawBody, headers })).toBe(true);
+      expect(
+        verifyWebhookSignature({
+          secrets: [secret],
+          registeredUrl: receiver.url,
+          rawBody: hook.rawBody,
+          headers,
+        }),
+      ).toBe(true);
     }
   });
 
@@ -127,7 +211,8 @@ describe("delivery failures", () => {
 
   it("gives up after the last retry, then delivers what queued behind", async () => {
     await registerReceiver(["user.checked-in.v1"]);
-    receiver.respond = (_n, body) => (body.merchantQrId === "kasse1" && (body.customerToken as string) === first.customerToken ? 503 : 200);
+    receiver.respond = (_n, body) =>
+      body.merchantQrId === "kasse1" && (body.customerToken as string) === first.customerToken ? 503 : 200;
     const first = scan();
     const id = first.deliveryIds[0] ?? "";
     await attempts(id, 1);
@@ -145,7 +230,10 @@ describe("delivery failures", () => {
   it("delivers in order per registration: a failing event blocks the ones behind it", async () => {
     await registerReceiver(["epayments.payment.created.v1", "epayments.payment.aborted.v1"]);
     receiver.respond = (n) => (n === 0 ? 500 : 200);
-    await api.call("POST", "/epayment/v1/payments", { body: createBody(t.unit, "kasse1-order-001", { phoneNumber: "4791234567" }), idempotencyKey: "k1" });
+    await api.call("POST", "/epayment/v1/payments", {
+      body: createBody(t.unit, "kasse1-order-001", { phoneNumber: "4791234567" }),
+      idempotencyKey: "k1",
+    });
     const [created] = t.sim.control.deliveries();
     await attempts(created?.id ?? "", 1);
     t.sim.control.declinePayment("kasse1-order-001");

@@ -41,7 +41,13 @@ export interface WebhookFaults {
   readonly reorderWindowMs?: number;
 }
 
-export type PostFn = (url: string, headers: Record<string, string>, body: Buffer, timeoutMs: number, signal: AbortSignal) => Promise<PostOutcome>;
+export type PostFn = (
+  url: string,
+  headers: Record<string, string>,
+  body: Buffer,
+  timeoutMs: number,
+  signal: AbortSignal,
+) => Promise<PostOutcome>;
 
 type MutableRecord = { -readonly [K in keyof DeliveryRecord]: DeliveryRecord[K] };
 
@@ -55,12 +61,17 @@ interface Lane {
 }
 
 export function validateWebhookFaults(value: unknown): WebhookFaults {
-  if (typeof value !== "object" || value === null) throw simError("SIM_BAD_REQUEST", "webhook faults must be an object");
+  if (typeof value !== "object" || value === null)
+    throw simError("SIM_BAD_REQUEST", "webhook faults must be an object");
   const v = value as Record<string, unknown>;
-  const nonNegative = (x: unknown): boolean => x === undefined || (typeof x === "number" && Number.isFinite(x) && x >= 0);
-  if (!nonNegative(v.delayMs) || !nonNegative(v.reorderWindowMs)) throw simError("SIM_BAD_REQUEST", "delayMs and reorderWindowMs are milliseconds ≥ 0");
-  if (!nonNegative(v.duplicateRate) || (v.duplicateRate as number) > 1) throw simError("SIM_BAD_REQUEST", "duplicateRate is a probability from 0 to 1");
-  if (v.reorder !== undefined && typeof v.reorder !== "boolean") throw simError("SIM_BAD_REQUEST", "reorder is a boolean");
+  const nonNegative = (x: unknown): boolean =>
+    x === undefined || (typeof x === "number" && Number.isFinite(x) && x >= 0);
+  if (!nonNegative(v.delayMs) || !nonNegative(v.reorderWindowMs))
+    throw simError("SIM_BAD_REQUEST", "delayMs and reorderWindowMs are milliseconds ≥ 0");
+  if (!nonNegative(v.duplicateRate) || (v.duplicateRate as number) > 1)
+    throw simError("SIM_BAD_REQUEST", "duplicateRate is a probability from 0 to 1");
+  if (v.reorder !== undefined && typeof v.reorder !== "boolean")
+    throw simError("SIM_BAD_REQUEST", "reorder is a boolean");
   return v;
 }
 
@@ -104,7 +115,8 @@ export class WebhookDispatcher {
       const record = this.newRecord(registration, event, body);
       ids.push(record.id);
       const copies = [record];
-      if (this.deps.random() < (this.faults.duplicateRate ?? 0)) copies.push(this.newRecord(registration, event, body, record.id));
+      if (this.deps.random() < (this.faults.duplicateRate ?? 0))
+        copies.push(this.newRecord(registration, event, body, record.id));
       for (const copy of copies) this.enqueue(this.lane(registration), copy);
     }
     return ids;
@@ -120,7 +132,8 @@ export class WebhookDispatcher {
     if (lane === undefined) return;
     lane.deleted = true;
     this.deps.clock.clearTimeout(lane.holdTimer);
-    for (const r of [...lane.queue, ...(lane.held === undefined ? [] : [lane.held])]) if (r.state === "pending") r.state = "cancelled";
+    for (const r of [...lane.queue, ...(lane.held === undefined ? [] : [lane.held])])
+      if (r.state === "pending") r.state = "cancelled";
     this.lanes.delete(id);
   }
 
@@ -129,7 +142,12 @@ export class WebhookDispatcher {
     for (const lane of this.lanes.values()) this.deps.clock.clearTimeout(lane.holdTimer);
   }
 
-  private newRecord(registration: WebhookRegistration, event: string, body: string, duplicateOf?: string): MutableRecord {
+  private newRecord(
+    registration: WebhookRegistration,
+    event: string,
+    body: string,
+    duplicateOf?: string,
+  ): MutableRecord {
     const record: MutableRecord = {
       id: randomUUID(),
       registrationId: registration.id,
@@ -158,7 +176,10 @@ export class WebhookDispatcher {
     if (this.faults.reorder === true) {
       if (lane.held === undefined) {
         lane.held = record;
-        lane.holdTimer = this.deps.clock.setTimeout(() => this.release(lane), this.faults.reorderWindowMs ?? 1_000);
+        lane.holdTimer = this.deps.clock.setTimeout(
+          () => this.release(lane),
+          this.faults.reorderWindowMs ?? 1_000,
+        );
         return;
       }
       lane.queue.push(record);
@@ -180,7 +201,9 @@ export class WebhookDispatcher {
   private pump(lane: Lane): void {
     if (lane.busy || lane.deleted || this.deps.lifetime.aborted || lane.queue.length === 0) return;
     lane.busy = true;
-    this.run(lane).catch((error: unknown) => this.deps.logger.error({ err: String(error) }, "webhook lane failed"));
+    this.run(lane).catch((error: unknown) =>
+      this.deps.logger.error({ err: String(error) }, "webhook lane failed"),
+    );
   }
 
   private async run(lane: Lane): Promise<void> {
@@ -188,7 +211,8 @@ export class WebhookDispatcher {
     const record = lane.queue[0];
     if (record === undefined) return;
     try {
-      if (record.attempts.length === 0 && (this.faults.delayMs ?? 0) > 0) await sleep(clock, this.faults.delayMs ?? 0, lifetime);
+      if (record.attempts.length === 0 && (this.faults.delayMs ?? 0) > 0)
+        await sleep(clock, this.faults.delayMs ?? 0, lifetime);
       for (;;) {
         if (lane.deleted) return;
         const outcome = await this.attempt(lane.registration, record);
@@ -200,7 +224,10 @@ export class WebhookDispatcher {
         const delay = this.deps.retryDelaysMs[record.attempts.length - 1];
         if (delay === undefined) {
           record.state = "failed";
-          this.deps.logger.warn({ event: record.event, registrationId: record.registrationId }, "webhook delivery given up");
+          this.deps.logger.warn(
+            { event: record.event, registrationId: record.registrationId },
+            "webhook delivery given up",
+          );
           break;
         }
         await sleep(clock, delay, lifetime);
@@ -218,7 +245,13 @@ export class WebhookDispatcher {
     const body = Buffer.from(record.body, "utf8");
     const signature = signWebhook(registration.secret, registration.url, body, new Date(now).toUTCString());
     const headers = { "content-type": "application/json", ...signature };
-    const outcome = await this.deps.post(registration.url, headers, body, this.deps.timeoutMs, this.deps.lifetime);
+    const outcome = await this.deps.post(
+      registration.url,
+      headers,
+      body,
+      this.deps.timeoutMs,
+      this.deps.lifetime,
+    );
     record.attempts = [...record.attempts, { at: new Date(now).toISOString(), ...outcome }];
     return outcome;
   }

@@ -3,14 +3,27 @@ export const CHECKED_IN_EVENT = "user.checked-in.v1";
 export const LOGIN_PING_EVENT = "login.merchant-initiated.ping.v1";
 
 /** ePayment event log names and their webhook event names. */
-export const EPAYMENT_EVENT_NAMES = ["CREATED", "AUTHORIZED", "ABORTED", "EXPIRED", "TERMINATED", "CANCELLED", "CAPTURED", "REFUNDED"] as const;
+export const EPAYMENT_EVENT_NAMES = [
+  "CREATED",
+  "AUTHORIZED",
+  "ABORTED",
+  "EXPIRED",
+  "TERMINATED",
+  "CANCELLED",
+  "CAPTURED",
+  "REFUNDED",
+] as const;
 export type PaymentEventName = (typeof EPAYMENT_EVENT_NAMES)[number];
 
 export function epaymentWebhookEvent(name: PaymentEventName): string {
   return `epayments.payment.${name.toLowerCase()}.v1`;
 }
 
-export const WEBHOOK_EVENTS: readonly string[] = [CHECKED_IN_EVENT, LOGIN_PING_EVENT, ...EPAYMENT_EVENT_NAMES.map(epaymentWebhookEvent)];
+export const WEBHOOK_EVENTS: readonly string[] = [
+  CHECKED_IN_EVENT,
+  LOGIN_PING_EVENT,
+  ...EPAYMENT_EVENT_NAMES.map(epaymentWebhookEvent),
+];
 
 /**
  * Registrations allowed per MSN and event type (API-NOTES §5.1; the vendored spec's "5" is

@@ -24,14 +24,24 @@ export class WebhookRegistry {
   register(msn: string, url: unknown, events: unknown, now: number): RegisterResult {
     const urlProblem = webhookUrlProblem(url);
     if (urlProblem !== undefined) return { ok: false, field: "url", reason: urlProblem };
-    if (!Array.isArray(events) || events.length === 0) return { ok: false, field: "events", reason: "At least one event is required." };
+    if (!Array.isArray(events) || events.length === 0)
+      return { ok: false, field: "events", reason: "At least one event is required." };
     const unknown = events.filter((e) => typeof e !== "string" || !WEBHOOK_EVENTS.includes(e));
-    if (unknown.length > 0) return { ok: false, field: "events", reason: `Unknown event type(s): ${unknown.map(String).join(", ")}.` };
+    if (unknown.length > 0)
+      return {
+        ok: false,
+        field: "events",
+        reason: `Unknown event type(s): ${unknown.map(String).join(", ")}.`,
+      };
     const wanted = [...new Set(events as string[])];
     for (const event of wanted) {
       const limit = registrationLimit(event);
       if (this.subscribers(msn, event).length >= limit) {
-        return { ok: false, field: "events", reason: `At most ${limit} webhook registration(s) per sales unit for ${event}.` };
+        return {
+          ok: false,
+          field: "events",
+          reason: `At most ${limit} webhook registration(s) per sales unit for ${event}.`,
+        };
       }
     }
     const registration: WebhookRegistration = {

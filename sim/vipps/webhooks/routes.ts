@@ -16,18 +16,30 @@ export function webhookRoutes(world: SimWorld): Route[] {
       if (!body.ok) return body.response;
       const b = body.value;
       if (!isPlainObject(b)) {
-        return ctx.error({ status: 400, title: "Bad Request", detail: "One or more validation errors occurred.", extraDetails: [{ name: "body", reason: "A JSON object with url and events is required." }] });
+        return ctx.error({
+          status: 400,
+          title: "Bad Request",
+          detail: "One or more validation errors occurred.",
+          extraDetails: [{ name: "body", reason: "A JSON object with url and events is required." }],
+        });
       }
       const result = world.webhooks.register(auth.value.msn, b.url, b.events, ctx.now);
       if (!result.ok) {
-        return ctx.error({ status: 400, title: "Bad Request", detail: "One or more validation errors occurred.", extraDetails: [{ name: result.field, reason: result.reason }] });
+        return ctx.error({
+          status: 400,
+          title: "Bad Request",
+          detail: "One or more validation errors occurred.",
+          extraDetails: [{ name: result.field, reason: result.reason }],
+        });
       }
       return jsonResponse(201, { id: result.registration.id, secret: result.registration.secret });
     }),
     defineRoute("GET", base, "webhooks.list", "webhooks", (ctx) => {
       const auth = authenticate(ctx, world.tokens, "optional");
       if (!auth.ok) return auth.response;
-      const webhooks = world.webhooks.list(auth.value.msn).map((r) => ({ id: r.id, url: r.url, events: [...r.events] }));
+      const webhooks = world.webhooks
+        .list(auth.value.msn)
+        .map((r) => ({ id: r.id, url: r.url, events: [...r.events] }));
       return jsonResponse(200, { webhooks });
     }),
     defineRoute("DELETE", `${base}/{id}`, "webhooks.delete", "webhooks", (ctx) => {
@@ -35,10 +47,19 @@ export function webhookRoutes(world: SimWorld): Route[] {
       if (!auth.ok) return auth.response;
       const id = ctx.params.id ?? "";
       if (!UUID.test(id)) {
-        return ctx.error({ status: 400, title: "Bad Request", detail: "One or more validation errors occurred.", extraDetails: [{ name: "id", reason: "The id must be a UUID." }] });
+        return ctx.error({
+          status: 400,
+          title: "Bad Request",
+          detail: "One or more validation errors occurred.",
+          extraDetails: [{ name: "id", reason: "The id must be a UUID." }],
+        });
       }
       if (!world.webhooks.delete(auth.value.msn, id)) {
-        return ctx.error({ status: 404, title: "Not Found", detail: "No webhook registration with this id for this sales unit." });
+        return ctx.error({
+          status: 404,
+          title: "Not Found",
+          detail: "No webhook registration with this id for this sales unit.",
+        });
       }
       world.dispatcher.registrationDeleted(id);
       return emptyResponse(204);
