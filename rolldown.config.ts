@@ -7,8 +7,9 @@ import { defineConfig } from "rolldown";
  * development machine, npm run bench), and systemd restarts it after a crash.
  *
  * Left out, loaded from node_modules at run time: packages with native addons (found next to
- * their package.json), qrcode-terminal (legacy octal escapes a bundler refuses), and the whole
- * of mqtt.js, which agent/mqtt/mqtt-connect.ts requires only for a WebSocket broker.
+ * their package.json), qrcode-terminal (legacy octal escapes a bundler refuses), and mqtt.js's
+ * main entry, with its WebSocket and SOCKS stacks, which agent/mqtt/mqtt-connect.ts requires only
+ * for a WebSocket broker (the client module it needs for mqtt:// and mqtts:// is bundled).
  */
 export default defineConfig({
   input: { "pos-agent": "dist/agent/cli/main.js" },

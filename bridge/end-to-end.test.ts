@@ -23,7 +23,7 @@ import { startBridge, type RunningBridge } from "./index.js";
 
 const WAIT = { timeout: 20_000, interval: 25 };
 
-/** Vipps → bridge → real mosquitto → the till's link, as in production (ARCHITECTURE §2.2). */
+/** Vipps → bridge → real mosquitto → the till's link, as in production (docs/architecture.md). */
 for (const protocolVersion of [5, 4] as const) {
   describe(`end to end over MQTT ${protocolVersion === 5 ? "5" : "3.1.1"}`, () => {
     const cleanups: (() => Promise<void> | void)[] = [];

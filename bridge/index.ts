@@ -1,5 +1,5 @@
 /**
- * The cloud webhook → MQTT bridge (ARCHITECTURE §2.2, docs/mqtt-contract.md).
+ * The cloud webhook → MQTT bridge (docs/architecture.md, docs/mqtt-contract.md).
  *
  * Programmatic entry, for the demo and tests (the `pos-bridge serve` CLI does the same from the
  * environment):

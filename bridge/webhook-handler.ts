@@ -19,7 +19,7 @@ import { readBody } from "./read-body.js";
 import type { BridgeErrorCode } from "./settings.js";
 
 /**
- * One webhook delivery, in the order Vipps' rules demand (API-NOTES §5.3, §5.5):
+ * One webhook delivery, in the order Vipps' rules demand (docs/vipps-api.md §5.3, §5.5):
  * read the raw bytes (413 over the limit) → verify the HMAC on exactly those bytes against the
  * registered URL, before anything else (401, nothing published) → parse JSON (400) → route →
  * publish the envelope QoS 1 and wait for the PUBACK → 200; no PUBACK → 503 so Vipps retries.
@@ -42,7 +42,7 @@ export interface WebhookAnswer {
   readonly body: Record<string, unknown>;
 }
 
-/** A check-in's customer token lives 15 minutes (API-NOTES §4): let an MQTT 5 broker drop it after that. */
+/** A check-in's customer token lives 15 minutes (docs/vipps-api.md §4): let an MQTT 5 broker drop it after that. */
 const CHECK_IN_EXPIRY_SECONDS = 900;
 
 function header(req: IncomingMessage, name: string): string | undefined {

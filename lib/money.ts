@@ -21,7 +21,7 @@ export function isMinorUnits(value: unknown): value is number {
 }
 
 /**
- * The smallest amount Vipps MobilePay accepts per payment (API-NOTES §1.5, error 6010 below it):
+ * The smallest amount Vipps MobilePay accepts per payment (docs/vipps-api.md §1.5, error 6010 below it):
  * NOK 1.00, DKK 0.01, EUR 0.01.
  */
 export const MINIMUM_PAYMENT: Readonly<Record<Currency, number>> = { NOK: 100, DKK: 1, EUR: 1 };

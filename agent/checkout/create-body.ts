@@ -3,7 +3,7 @@ import type { CheckoutSettings } from "./settings.js";
 import type { CreatePaymentBody, Sale } from "./sale.js";
 
 /**
- * The ePayment create request for the merchant callback QR flow (API-NOTES §6.1): the customer
+ * The ePayment create request for the merchant callback QR flow (docs/vipps-api.md §6.1): the customer
  * token from the scan, a push to the app that scanned, customer present, and the basket as
  * receipt lines so the customer sees them in the app.
  */

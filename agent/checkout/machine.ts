@@ -18,7 +18,7 @@ import type { TillState } from "./till.js";
 /**
  * The checkout as a pure function: `(state, input) → (state, effects)`. No I/O, no timers, no
  * clock reads — `now` is an argument — so every path is a table-driven test and a journal
- * replay is exact. ARCHITECTURE §3.
+ * replay is exact. docs/architecture.md, "Why nothing is lost or done twice".
  */
 export function step(till: TillState, input: Input, now: number, settings: CheckoutSettings): Transition {
   const ctx = { now, settings };

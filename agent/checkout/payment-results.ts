@@ -253,7 +253,7 @@ export function onPollResult(
   if (found.phase.kind === "releasing") return onReleaseChecked(till, sale, found.phase, snapshot, ctx);
   const next = onPaymentState(till, sale, snapshot, ctx);
   if (next.changed.length > 0) return next;
-  // Still CREATED: poll again (API-NOTES §1.6: 2 s keeps far inside 120 GETs a minute).
+  // Still CREATED: poll again (docs/vipps-api.md §1.6: 2 s keeps far inside 120 GETs a minute).
   const poll = later(sale, reference, "poll", ctx.settings.pollIntervalMs);
   return found.notice === undefined
     ? { till, effects: [poll], changed: [] }

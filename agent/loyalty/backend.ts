@@ -9,7 +9,7 @@ import type { LoyaltyMember } from "./port.js";
 export interface EnrollRequest {
   /** The number the login was started for (from the customer-token exchange). */
   readonly msisdn: string;
-  /** Vipps Login `sub`: stable per sales unit (API-NOTES §8). */
+  /** Vipps Login `sub`: stable per sales unit (docs/vipps-api.md §8). */
   readonly sub: string;
   /** Only the claims of the configured scopes. */
   readonly claims: ConsentedClaims;

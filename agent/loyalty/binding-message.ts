@@ -1,7 +1,7 @@
 import { randomInt } from "node:crypto";
 
 /**
- * The CIBA `binding_message` (API-NOTES §8): shown on the customer display and in the app, so
+ * The CIBA `binding_message` (docs/vipps-api.md §8): shown on the customer display and in the app, so
  * the customer can see the login request is this till's. `^[A-Z0-9-]{5,8}$`; we use two groups
  * of three from an alphabet without look-alikes (no 0/O/D/Q, 1/I/L, 2/Z, 5/S, 6/G, 8/B, U/V),
  * e.g. `K7M-3XR`. It is a visual check, not a secret.

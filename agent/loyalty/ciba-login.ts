@@ -7,7 +7,7 @@ import { bindingMessage } from "./binding-message.js";
 import type { LoyaltyScope } from "./consented-claims.js";
 
 /**
- * Merchant-initiated Vipps Login (CIBA, poll mode; API-NOTES §8) for one phone number:
+ * Merchant-initiated Vipps Login (CIBA, poll mode; docs/vipps-api.md §8) for one phone number:
  * start with `login_hint=urn:msisdn:…`, a binding message and `requested_expiry`; hand the
  * binding message to the display; poll the token endpoint never faster than `interval`, 5 s
  * slower after each `slow_down` (CIBA Core §7.3); on approval fetch userinfo at once (the

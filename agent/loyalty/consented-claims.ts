@@ -3,7 +3,7 @@ import type { Userinfo } from "../vipps/index.js";
 
 /**
  * The userinfo claims we keep for a member: only those the configured scopes asked for
- * (API-NOTES §8 step 5), whatever else userinfo returned. `sub` is kept separately (the Login
+ * (docs/vipps-api.md §8 step 5), whatever else userinfo returned. `sub` is kept separately (the Login
  * key, stable per sales unit); `sid` (a session id) is never kept.
  */
 export type LoyaltyScope = Config["loyalty"]["scopes"][number];

@@ -1,7 +1,7 @@
 import { loyaltyError } from "./errors.js";
 
 /**
- * Phone numbers as Vipps MobilePay writes them (API-NOTES §3.1): the MSISDN, country code and
+ * Phone numbers as Vipps MobilePay writes them (docs/vipps-api.md §3.1): the MSISDN, country code and
  * number, digits only, 10–15 digits (`4791234567`). The loyalty store keys members by it.
  */
 export const MSISDN_PATTERN = /^\d{10,15}$/;

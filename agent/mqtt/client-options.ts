@@ -10,7 +10,7 @@ import type { MqttErrorCode } from "./types.js";
 /**
  * mqtt.js options for the till. A persistent session needs a fixed client id and `clean:false`;
  * with MQTT 5 the broker keeps it only for `sessionExpiryInterval` seconds (0 would discard it
- * at once — DEPENDENCIES.md), so webhooks queue while the till is off. mqtt.js's own reconnect
+ * at once, mqtt.js's default), so webhooks queue while the till is off. mqtt.js's own reconnect
  * (a fixed period) is off: the link reconnects with capped exponential backoff and jitter.
  *
  * Called before every connection attempt, so renewed TLS files are picked up without a restart.

@@ -3,7 +3,7 @@ import { migrateLinkStore } from "./link-migrations.js";
 
 /**
  * The events this till already acted on, in SQLite so a restart does not forget them (Vipps
- * retries and overlapping registrations deliver duplicates, API-NOTES §5.2). Bounded: only the
+ * retries and overlapping registrations deliver duplicates, docs/vipps-api.md §5.2). Bounded: only the
  * most recent `capacity` identities are kept, oldest dropped first.
  */
 export const DEFAULT_DEDUPE_CAPACITY = 10_000;

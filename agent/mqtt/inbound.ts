@@ -27,7 +27,7 @@ export type InboundResult =
   | { readonly ok: false; readonly error: AgentError<InboundRejection> };
 
 /**
- * The identity of an event for de-duplication (API-NOTES §5.2): ePayment by reference + name +
+ * The identity of an event for de-duplication (docs/vipps-api.md §5.2): ePayment by reference + name +
  * pspReference; check-in by merchantQrId + customer token. Hashed, so the store holds no token.
  */
 export function eventIdentity(event: InboundEvent): string {

@@ -1,5 +1,5 @@
 /**
- * The till's MQTT link to the cloud bridge (ARCHITECTURE §2.2, docs/mqtt-contract.md).
+ * The till's MQTT link to the cloud bridge (docs/architecture.md, docs/mqtt-contract.md).
  *
  *   const link = createMqttLink({ config, secrets, db, clock?, logger?, health?: () => ({ register: "up" }) });
  *   link.onCheckIn(async (c: CheckIn) => { journal it durably });

@@ -2,8 +2,8 @@ import type { Db } from "../store/database.js";
 import { migrateLinkStore } from "./link-migrations.js";
 
 /**
- * Sale events waiting for the broker's PUBACK (FIELD-LESSONS: publishes made while
- * disconnected are otherwise lost). Written synchronously before `publishSaleEvent` returns;
+ * Sale events waiting for the broker's PUBACK (publishes made while disconnected are
+ * otherwise lost: mqtt.js keeps them only in memory). Written synchronously before `publishSaleEvent` returns;
  * a row is deleted only after its PUBACK; rows go out in insertion order. Not bounded on
  * purpose: these records are the merchant's sales; a till offline for a week holds a few
  * thousand small rows.

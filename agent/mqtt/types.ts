@@ -27,7 +27,7 @@ export type InboundRejection = Extract<
   "MQTT_BAD_ENVELOPE" | "MQTT_BAD_SIGNATURE" | "MQTT_BAD_PAYLOAD" | "MQTT_OTHER_TILL" | "MQTT_STALE_CHECKIN"
 >;
 
-/** A verified `user.checked-in.v1` for this till (API-NOTES §4). */
+/** A verified `user.checked-in.v1` for this till (docs/vipps-api.md §4). */
 export interface CheckIn {
   /** This till's id (its callback QR's merchantQrId). */
   readonly merchantQrId: string;
@@ -50,7 +50,7 @@ export const PAYMENT_EVENT_NAMES = [
 ] as const;
 export type PaymentEventName = (typeof PAYMENT_EVENT_NAMES)[number];
 
-/** A verified `epayments.payment.*.v1` event for a payment of this till (API-NOTES §6.6). */
+/** A verified `epayments.payment.*.v1` event for a payment of this till (docs/vipps-api.md §6.6). */
 export interface PaymentEvent {
   readonly msn: string;
   /** Starts with this till's id and a dash. */

@@ -9,7 +9,7 @@ import { PAYMENT_EVENT_NAMES, type CheckIn, type PaymentEvent } from "./types.js
  */
 
 /**
- * Parses Vipps' ISO 8601 instants leniently (API-NOTES §4): any number of fractional digits
+ * Parses Vipps' ISO 8601 instants leniently (docs/vipps-api.md §4): any number of fractional digits
  * (Vipps sends 7: `2023-10-06T10:45:40.3061965Z`), `Z` or a ±hh:mm offset; without a zone the
  * time is UTC. Returns milliseconds since the epoch, or undefined.
  */
@@ -54,7 +54,7 @@ const checkInSchema = z
     customerToken: z.string().min(1).max(1024),
     merchantQrId: z.string().min(1).max(128),
     msn: msn.optional(),
-    /** The field's name before the QR API renamed it (API-NOTES §4). */
+    /** The field's name before the QR API renamed it (docs/vipps-api.md §4). */
     merchantSerialNumber: msn.optional(),
     initiatedAt: instant,
   })

@@ -15,7 +15,7 @@ export interface StatusTicketInput {
 
 /**
  * The status ticket printed at start-up when `printer.statusTicketAtBoot` is on (technicians
- * love one: FIELD-LESSONS): version, till, every IP address a technician could SSH to, each
+ * ask for one when they arrive at a silent till): version, till, every IP address a technician could SSH to, each
  * link's state, anything degraded, and the till's QR. Built on the printer driver's test
  * receipt (`kind: "test"`), so it also shows whether æ ø å € print right. Pure.
  */

@@ -6,7 +6,7 @@ import { accessTokenSchema } from "./response-schemas.js";
 import { IDEMPOTENT } from "./retry-policy.js";
 
 /**
- * The access token of `POST /accesstoken/get` (API-NOTES §2), cached in memory.
+ * The access token of `POST /accesstoken/get` (docs/vipps-api.md §2), cached in memory.
  *
  * - Expiry is computed from the LOCAL monotonic receipt time + `expires_in`, never from
  *   `expires_on`: a Pi has no RTC and its wall clock may be wrong or step at NTP sync.

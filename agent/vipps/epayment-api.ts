@@ -28,7 +28,7 @@ import {
 } from "./validate-input.js";
 
 /**
- * ePayment API v1 (API-NOTES §6). Create, capture, cancel and refund take the CALLER's
+ * ePayment API v1 (docs/vipps-api.md §6). Create, capture, cancel and refund take the CALLER's
  * Idempotency-Key: derive it from the sale and step (e.g. `${reference}-capture-1`) and store it
  * before calling, so a retry after a crash sends the same key. Every call here is idempotent for
  * the retry policy (GETs, or POSTs with a key).

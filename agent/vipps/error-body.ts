@@ -1,5 +1,5 @@
 /**
- * Reads the facts out of a Vipps error body, whichever of its shapes it has (API-NOTES §1.3):
+ * Reads the facts out of a Vipps error body, whichever of its shapes it has (docs/vipps-api.md §1.3):
  * - ePayment problem+json `{ type, title, detail, instance, status, traceId, extraDetails:
  *   [{ name: "ErrorCode", reason: "6060" }] }`;
  * - QR `{ title, detail, instance, invalidParams }` and exchange `{ title, status, detail,

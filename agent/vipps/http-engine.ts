@@ -16,7 +16,7 @@ import {
 /**
  * The one HTTP loop of the Vipps client, on Node's built-in fetch:
  * - a fresh `Request` per attempt (a used Request cannot be sent again — the SDK's bug,
- *   API-NOTES §11), with the same headers, the same Idempotency-Key and the same body bytes;
+ *   docs/vipps-api.md §11), with the same headers, the same Idempotency-Key and the same body bytes;
  * - a per-attempt timeout covering headers and body (a timer, cleared when the answer is in);
  *   the shutdown signal aborts an attempt in flight too;
  * - retries per `RetryMode` with capped exponential backoff and full jitter, or Vipps'

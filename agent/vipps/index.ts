@@ -1,6 +1,6 @@
 /**
  * The Vipps MobilePay API client (hand-written, on Node's built-in fetch) and the webhook
- * signature check. Facts about the APIs: ../shared/vipps/API-NOTES.md; shapes: the specs in
+ * signature check. Facts about the APIs: docs/vipps-api.md; shapes: the specs in
  * test/contract/vipps-openapi/ (every request the client sends is validated against them in tests).
  *
  *   const client = new VippsClient(vippsClientOptions(loaded, { logger, signal }));

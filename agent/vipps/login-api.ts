@@ -15,7 +15,7 @@ import type {
 import { checkMsisdn, invalid, type OpRef } from "./validate-input.js";
 
 /**
- * Login API, merchant-initiated (CIBA, poll mode) and userinfo (API-NOTES §8).
+ * Login API, merchant-initiated (CIBA, poll mode) and userinfo (docs/vipps-api.md §8).
  * - Discovery is cached for its `Cache-Control: max-age` (on the monotonic clock); without one
  *   it is fetched each time. Endpoints it names must be on the configured base URL's origin:
  *   client credentials are never sent anywhere else.

@@ -1,7 +1,7 @@
 import type { Amount, CreatePaymentRequest, Receipt } from "./types/epayment.js";
 
 /**
- * The ePayment create body of the merchant-callback QR flow (API-NOTES §6.1, §10 step 4): the
+ * The ePayment create body of the merchant-callback QR flow (docs/vipps-api.md §6.1, §10 step 4): the
  * customer who scanned (their `customerToken`), a push to the app that scanned
  * (`PUSH_MESSAGE`), an in-store sale (`CUSTOMER_PRESENT`, required for compliance), paid from
  * the wallet, with the receipt lines the app shows. Pure; `epayment.create` validates it.

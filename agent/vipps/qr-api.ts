@@ -12,7 +12,7 @@ import { checkQrId, invalid, type OpRef } from "./validate-input.js";
 
 /**
  * QR API: merchant callback QRs (one per till; the till id is the `merchantQrId`) and the
- * customer-token exchange (API-NOTES §3, §3.1). PUT is naturally idempotent and the exchange
+ * customer-token exchange (docs/vipps-api.md §3, §3.1). PUT is naturally idempotent and the exchange
  * is read-only, so every call here may be retried after an unknown outcome.
  */
 const BASE = "/qr/v1/merchant-callback";

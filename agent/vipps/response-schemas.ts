@@ -104,7 +104,7 @@ export const webhookListSchema = z.looseObject({
   webhooks: z.array(z.looseObject({ id: text, url: text, events: z.array(z.string()) })),
 }) satisfies z.ZodType<{ webhooks: WebhookRegistration[] }>;
 
-/** Access token answer: every value is a string (API-NOTES §2); a plain number is tolerated. */
+/** Access token answer: every value is a string (docs/vipps-api.md §2); a plain number is tolerated. */
 export const accessTokenSchema = z.looseObject({
   token_type: z.string().regex(/^bearer$/i),
   access_token: text,

@@ -1,7 +1,7 @@
 import { backoffDelay, type BackoffPolicy } from "../../lib/backoff.js";
 
 /**
- * When a failed attempt is tried again (API-NOTES §1.3, §1.4). Pure.
+ * When a failed attempt is tried again (docs/vipps-api.md §1.3, §1.4). Pure.
  *
  * - Retryable statuses: 5xx (server trouble), 423 (another operation holds the payment; "retry
  *   shortly, same key") and 429 (rate limited; honour Retry-After). Other 4xx are final: they

@@ -3,7 +3,7 @@ import { isVippsError } from "./errors.js";
 import type { CallResult, CallSpec, HttpEngine } from "./http-engine.js";
 
 /**
- * Authentication per API (API-NOTES §1.2, §8):
+ * Authentication per API (docs/vipps-api.md §1.2, §8):
  * - `access-token`: `Authorization: Bearer <access token>` + `Ocp-Apim-Subscription-Key`
  *   (QR, Webhooks, ePayment). On a 401 the token is refreshed once and the call retried once,
  *   with the same Idempotency-Key and body.

@@ -4,7 +4,7 @@ import type { Amount, CreatePaymentRequest, Customer, Receipt } from "./types/ep
 
 /**
  * Checks of the caller's arguments before anything is sent: bad input gets VIPPS_INVALID_ARGUMENT
- * and no request leaves. Rules come from the specs and API-NOTES (§1.4, §1.5, §6.1). Messages
+ * and no request leaves. Rules come from the specs and docs/vipps-api.md (§1.4, §1.5, §6.1). Messages
  * describe what is wrong, never the offending value (it could be a phone number or a token).
  */
 export interface OpRef {
@@ -28,7 +28,7 @@ export const REFERENCE_PATTERN = /^[a-zA-Z0-9-]{8,50}$/;
 /** Spec: max 50 characters; header-safe printable ASCII. */
 export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,50}$/;
 export const MSISDN_PATTERN = /^\d{10,15}$/;
-/** Our own ids in URLs: unreserved URL characters only (API-NOTES §3 "keep it URL-safe"). */
+/** Our own ids in URLs: unreserved URL characters only (docs/vipps-api.md §3 "keep it URL-safe"). */
 const URL_SAFE_ID = /^[A-Za-z0-9._~-]{1,100}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -150,7 +150,7 @@ function checkReceipt(op: OpRef, receipt: Receipt, amount: Amount): void {
   const tip = bottom?.tipAmount ?? 0;
   check(op, isMinorUnits(tip), "receipt.bottomLine.tipAmount must be a non-negative integer (minor units)");
   // Vipps derives the receipt's totals from its lines: what the customer sees must add up to
-  // what they pay (API-NOTES §6.1).
+  // what they pay (docs/vipps-api.md §6.1).
   check(
     op,
     sum + tip === amount.value,
@@ -209,7 +209,7 @@ export function checkWebhookId(op: OpRef, id: unknown): asserts id is string {
   check(op, typeof id === "string" && UUID.test(id), "webhook id must be a UUID");
 }
 
-/** HTTPS as Vipps requires; plain http only to a loopback host (the simulator, API-NOTES §5.1). */
+/** HTTPS as Vipps requires; plain http only to a loopback host (the simulator, docs/vipps-api.md §5.1). */
 export function checkWebhookUrl(op: OpRef, url: unknown): asserts url is string {
   let parsed: URL | undefined;
   try {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { contentHash, signWebhook, stringToSign, verifyWebhookSignature } from "./webhook-signature.js";
 
-// The official vector, vippsas/webhooks-api request-authentication.md @ d1c57d2 (API-NOTES §5.4).
+// The official vector, vippsas/webhooks-api request-authentication.md @ d1c57d2 (docs/vipps-api.md §5.4).
 const SECRET = "A0+AeKBRG2KRGvnNwJpQlb6IJFk48CKXCIcrLoHncVJKDILsQSxS6NWCccwWm6r6FhGKhiHTBsG2wo/xU6FY/A==";
 const URL_ = "https://webhook.site/e2cee29b-012e-4f1d-8ef4-e95fd74a7a63";
 const BODY = Buffer.from(
@@ -50,7 +50,7 @@ describe("webhook signature (negative cases)", () => {
   it("rejects a key made by base64-decoding the secret", () => {
     const decoded = Buffer.from(SECRET, "base64").toString("latin1");
     expect(verify({ secrets: [decoded] })).toBe(false);
-    // The decoded-key signature given in API-NOTES §5.4, to prove the test can tell them apart.
+    // The decoded-key signature given in docs/vipps-api.md §5.4, to prove the test can tell them apart.
     const wrong = `HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=T3+NXHMmhNVEjW5PeJ4Gql70nf0MOXCAY9CoZDxuVQw=`;
     expect(verify({ headers: { ...headers, authorization: wrong } })).toBe(false);
   });

@@ -1,7 +1,7 @@
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 
 /**
- * Vipps MobilePay webhook signatures (API-NOTES §5.3, vippsas/webhooks-api
+ * Vipps MobilePay webhook signatures (docs/vipps-api.md §5.3, vippsas/webhooks-api
  * request-authentication.md): HMAC-SHA256 over
  * `POST\n<path+query>\n<x-ms-date>;<host>;<base64 sha256(body)>`, keyed with the UTF-8 bytes of
  * the registration's secret *as given* (not base64-decoded). `path+query` and `host` are those of

@@ -6,7 +6,7 @@ import type { WebhookRegistered, WebhookRegistration, WebhookRegistrationRequest
 import { checkWebhookId, checkWebhookUrl, invalid, type OpRef } from "./validate-input.js";
 
 /**
- * Webhooks API (API-NOTES §5.1): a provisioning step, not per payment. Registration creates
+ * Webhooks API (docs/vipps-api.md §5.1): a provisioning step, not per payment. Registration creates
  * something and has no idempotency key, so it is NOT retried after an unknown outcome (a
  * second registration would carry a secret we never saw): on VIPPS_TIMEOUT/VIPPS_NETWORK/5xx,
  * `list()` and delete what is not wanted before registering again.

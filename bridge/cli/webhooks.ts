@@ -9,7 +9,7 @@ import { parseVippsEnv, type VippsCredentials } from "./vipps-env.js";
 
 /**
  * `pos-bridge register-webhook | list-webhooks | delete-webhook <id>`: the one-off provisioning
- * of the sales unit's webhook registration at Vipps (API-NOTES §5.1), through the agent's Vipps
+ * of the sales unit's webhook registration at Vipps (docs/vipps-api.md §5.1), through the agent's Vipps
  * client, with credentials from the environment (vipps-env.ts).
  */
 

@@ -12,7 +12,7 @@ export type BrandSetting = Brand | "auto";
 
 /**
  * Why a sale ended unpaid, as the customer should understand it. The first four are ePayment
- * outcomes and check-in expiry (API-NOTES §6); the rest come from the checkout.
+ * outcomes and check-in expiry (docs/vipps-api.md §6); the rest come from the checkout.
  */
 export const NOT_PAID_REASONS = [
   "ABORTED",
@@ -55,7 +55,7 @@ export const SCREEN_KINDS: readonly ScreenKind[] = [
   "out_of_service",
 ];
 
-/** Vipps Login `binding_message` (API-NOTES §8): 5–8 of A–Z, 0–9 and `-`. */
+/** Vipps Login `binding_message` (docs/vipps-api.md §8): 5–8 of A–Z, 0–9 and `-`. */
 export const BINDING_MESSAGE_PATTERN = /^[A-Z0-9-]{5,8}$/;
 
 /** Longest free text (member name, tier, out-of-service reason) accepted, in characters. */

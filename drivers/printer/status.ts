@@ -29,7 +29,8 @@ export function isStatusByte(byte: number | undefined): byte is number {
 /**
  * The status from the answers received (later ones may be missing after a timeout). No valid
  * answer to the first request means the printer cannot tell (`unknown`): printing still goes
- * ahead, because a status query must never gate printing (Odoo IoT lesson, FIELD-LESSONS).
+ * ahead, because a status query must never gate printing (many printers, and the USB and
+ * network adapters in front of them, never answer it).
  */
 export function interpretStatus(
   printer: number | undefined,

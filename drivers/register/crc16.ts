@@ -1,6 +1,6 @@
 /**
  * CRC-16/CCITT-FALSE: polynomial 0x1021, initial value 0xFFFF, no reflection, no final XOR
- * (register-protocol-v1.md §Frames). Check value: crc16("123456789") = 0x29B1.
+ * (docs/register-protocol.md §2). Check value: crc16("123456789") = 0x29B1.
  */
 
 const TABLE: Uint16Array = (() => {

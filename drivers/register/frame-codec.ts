@@ -3,7 +3,7 @@ import type { NakCode } from "./messages.js";
 import { isSeq, MAX_FRAME_BYTES } from "./protocol.js";
 
 /**
- * One frame per line: `<json>*<crc>\r\n` (register-protocol-v1.md §Frames). The CRC covers the
+ * One frame per line: `<json>*<crc>\r\n` (docs/register-protocol.md §2). The CRC covers the
  * exact bytes of `<json>`; the separator is the last `*` on the line.
  */
 

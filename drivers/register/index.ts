@@ -1,7 +1,6 @@
 /**
  * The register link: protocol v1 between the cash register and the agent on a serial cable
- * (wire contract ../shared/design/register-protocol-v1.md; vendor document
- * docs/register-protocol.md).
+ * (the vendor document: docs/register-protocol.md).
  *
  * ## How the agent uses it
  *
@@ -11,8 +10,9 @@
  *   ...registerLinkOptions(config.register),   // ackTimeoutMs, maxRetransmits, heartbeatIntervalMs
  *   tillId: config.till.id,
  *   software: "vipps-pos-agent/0.1.0",
+ *   clock,
  *   logger,
- *   handler: (message: RegisterCommand) => checkout.onRegister(message),   // → Acceptance
+ *   handler: (message: RegisterCommand) => acceptanceOf(message),   // → Acceptance, synchronously
  * });
  * link.onStateChange((state) => { if (state === "up") resendUnackedFinalSales(); });
  * link.start();

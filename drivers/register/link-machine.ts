@@ -3,7 +3,7 @@ import type { LinkInput, LinkSettings, MachineState } from "./link-state.js";
 import { endSession, giveUp, pump, retransmitOrGiveUp, sendHello, type Step } from "./link-session.js";
 
 /**
- * The link layer of protocol v1 as a pure function (register-protocol-v1.md §Link layer):
+ * The link layer of protocol v1 as a pure function (docs/register-protocol.md §3):
  * stop-and-wait sending with ack timeout and retransmissions, naks answered by an immediate
  * retransmission, refusing acks, duplicate suppression over the last 64 seqs, the hello
  * exchange, and a heartbeat ping. Same code on both ends; `settings.validate` decides which

@@ -1,9 +1,9 @@
 import type { Currency } from "../../lib/money.js";
 
 /**
- * The message catalogue of protocol v1 (register-protocol-v1.md §Register → agent, §Agent →
- * register). These are the decoded shapes, without the envelope fields `v` and `seq`, which the
- * link adds and strips. Amounts are integers in minor units (øre, cent).
+ * The message catalogue of protocol v1 (docs/register-protocol.md §4.1, §4.2). These are the
+ * decoded shapes, without the envelope fields `v` and `seq`, which the link adds and strips.
+ * Amounts are integers in minor units (øre, cent).
  */
 
 export const SALE_STATES = [

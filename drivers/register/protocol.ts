@@ -1,6 +1,5 @@
 /**
- * Constants of the register link protocol, version 1 (../shared/design/register-protocol-v1.md,
- * vendor edition in docs/register-protocol.md). Everything here is part of the wire contract:
+ * Constants of the register link protocol, version 1 (docs/register-protocol.md). Everything here is part of the wire contract:
  * changing a value breaks registers in the field.
  */
 

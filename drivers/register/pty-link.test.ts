@@ -6,7 +6,7 @@ import type { Basket, BasketLine } from "./messages.js";
 
 /**
  * The register link over a REAL serial device: a pty pair from socat, with the agent's link on
- * one end and the reference register on the other (register-protocol-v1.md end to end).
+ * one end and the reference register on the other (docs/register-protocol.md end to end).
  */
 
 const WAIT = { timeout: 20_000, interval: 20 };

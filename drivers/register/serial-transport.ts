@@ -7,8 +7,8 @@ import { registerLinkError } from "./errors.js";
 import type { LinkTransport, TransportEvents } from "./transport.js";
 
 /**
- * The register cable as a serial device, with serialport 13. What the field taught us
- * (DEPENDENCIES.md, FIELD-LESSONS.md §Serial links):
+ * The register cable as a serial device, with serialport 13. What serial links in the field
+ * demand (README "Dependencies", docs/operations.md "The register cable"):
  * - open by a stable path (udev symlink or /dev/serial/by-id/…), never ttyUSBn;
  * - serialport never reconnects, and a vanished USB adapter may not emit `close` until a write
  *   fails: every write error or timeout drops the device, and the link's heartbeat makes sure

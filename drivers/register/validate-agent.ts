@@ -15,7 +15,7 @@ import {
 } from "./validate-fields.js";
 
 /**
- * Validation of what the agent sends (register-protocol-v1.md §Agent → register). The
+ * Validation of what the agent sends (docs/register-protocol.md §4.2). The
  * reference register refuses what fails here, and `RegisterLink.send` runs it on every
  * outgoing message so a bug in the agent never puts a malformed report on the cable.
  * Reason and error codes are checked for form only: registers must accept codes they do not

@@ -16,7 +16,7 @@ import {
 } from "./validate-fields.js";
 
 /**
- * Validation of what a register sends (register-protocol-v1.md §Register → agent): the agent's
+ * Validation of what a register sends (docs/register-protocol.md §4.1): the agent's
  * link refuses anything that fails here with the code returned, before any handler sees it.
  * Unknown extra fields are ignored (later protocol revisions may add optional ones).
  */

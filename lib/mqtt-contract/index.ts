@@ -1,5 +1,5 @@
 /**
- * The bridge ⇄ agent MQTT contract (ARCHITECTURE §2.2, docs/mqtt-contract.md): topic names,
+ * The bridge ⇄ agent MQTT contract (docs/mqtt-contract.md): topic names,
  * QoS/retain per topic, the webhook envelope, routing of webhooks to tills, and the sale event.
  * Both sides import it from here so they cannot drift apart.
  */

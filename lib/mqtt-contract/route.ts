@@ -1,7 +1,7 @@
 import { isMsn, isTillId } from "./topics.js";
 
 /**
- * Where a verified webhook goes (ARCHITECTURE §2.2, API-NOTES §4, §6.6):
+ * Where a verified webhook goes (docs/mqtt-contract.md "Routing", docs/vipps-api.md §4, §6.6):
  * - `user.checked-in.v1` by its `merchantQrId` (each till's callback QR id is its till id);
  * - `epayments.payment.*.v1` by the till id that starts its `reference` (`<tillId>-<…>`; till
  *   ids have no dash, so the first dash ends it);

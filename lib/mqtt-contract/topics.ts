@@ -28,7 +28,7 @@ export const UNROUTED_LEVEL = "_unrouted";
 export const DEFAULT_TOPIC_PREFIX = "vipps-pos";
 
 const PREFIX_PATTERN = /^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/;
-/** Vipps MSNs are 4–7 digits today; the webhook schema allows up to 10 (API-NOTES §1.2). */
+/** Vipps MSNs are 4–7 digits today; the webhook schema allows up to 10 (docs/vipps-api.md §1.2). */
 export const MSN_PATTERN = /^\d{4,10}$/;
 
 /** Delivery settings per topic kind; the bridge and the agent publish with exactly these. */

@@ -4,7 +4,7 @@ import type { Logger } from "../../lib/log.js";
 import { isCurrency, type Currency } from "../../lib/money.js";
 import { simError } from "./errors.js";
 
-/** Login scopes a sales unit may have in its plan (API-NOTES §8); others are silently dropped. */
+/** Login scopes a sales unit may have in its plan (docs/vipps-api.md §8); others are silently dropped. */
 export const LOGIN_SCOPES = [
   "openid",
   "name",
@@ -85,7 +85,7 @@ export interface CustomerOptions {
 export interface WebhookDeliveryOptions {
   /**
    * Waits between attempts of one delivery, milliseconds; after the last one the delivery is
-   * given up. Default: Vipps' documented schedule, compressed to its shape (API-NOTES §5.2):
+   * given up. Default: Vipps' documented schedule, compressed to its shape (docs/vipps-api.md §5.2):
    * three retries 2 s apart, then 60 s, 120 s, hourly for a day, then daily to 7 days.
    */
   readonly retryDelaysMs?: readonly number[];

@@ -1,6 +1,6 @@
 /**
  * The CIBA (merchant-initiated login) endpoints, written by hand as OpenAPI 3.0 fragments
- * because the vendored login.yaml predates them (SOURCES.md). Source: API-NOTES §8 (Login
+ * because the vendored login.yaml predates them (SOURCES.md). Source: docs/vipps-api.md §8 (Login
  * merchant-initiated integration guide, login checklist 2025-10-24, agent-toolkit) and the
  * OpenID CIBA core spec for the standard parts. Merged into the login spec by spec-deltas.ts, so
  * `$ref`s point into login.yaml's components.
@@ -40,7 +40,7 @@ export const CIBA_SCHEMAS = {
     properties: {
       // Space-separated; must include `openid`.
       scope: { type: "string", pattern: "(^| )openid( |$)" },
-      // Only the documented MSISDN hint (urn:customer-token is UNVERIFIED, API-NOTES §12.3).
+      // Only the documented MSISDN hint (urn:customer-token is UNVERIFIED, docs/vipps-api.md §12.3).
       login_hint: { type: "string", pattern: "^urn:msisdn:\\d{10,15}$" },
       binding_message: { type: "string", pattern: "^[A-Z0-9\\-]{5,8}$" },
       // Seconds, 60–900 (agent-toolkit), as a form field.
@@ -87,7 +87,7 @@ export const CIBA_PATHS = {
   "/vipps-login-ciba/api/backchannel/authentication": {
     post: {
       operationId: "cibaBackchannelAuthentication",
-      // Basic client_id:client_secret only: no access token, no subscription key (API-NOTES §8).
+      // Basic client_id:client_secret only: no access token, no subscription key (docs/vipps-api.md §8).
       security: [{ "Basic-Authorization": [] }],
       "x-forbidden-headers": ["Ocp-Apim-Subscription-Key"],
       parameters: COMMON_PARAMETERS,
@@ -140,7 +140,7 @@ export const CIBA_PATHS = {
   },
 } as const;
 
-/** `user.checked-in.v1` webhook body (API-NOTES §4; QR API webhooks page). */
+/** `user.checked-in.v1` webhook body (docs/vipps-api.md §4; QR API webhooks page). */
 export const CHECKED_IN_SCHEMA = {
   type: "object",
   required: ["customerToken", "merchantQrId", "msn", "initiatedAt"],

@@ -1,5 +1,5 @@
 /**
- * Example bodies in the shapes documented in API-NOTES (§2, §3, §5, §6, §8), valid against the
+ * Example bodies in the shapes documented in docs/vipps-api.md (§2, §3, §5, §6, §8), valid against the
  * vendored specs (openapi.test.ts proves it). Tests build scripted Vipps answers from these so
  * that a fixture cannot drift away from the contract. Each is a function: a fresh object per use.
  */

@@ -76,7 +76,7 @@ describe("ePayment", () => {
     );
   });
 
-  it("accepts 7-digit MSNs (API-NOTES §1.2) but keeps the reference at 8–50 characters", () => {
+  it("accepts 7-digit MSNs (docs/vipps-api.md §1.2) but keeps the reference at 8–50 characters", () => {
     expect(
       validateRequest("epayment", "POST", "/epayment/v1/payments", {
         headers: { ...createHeaders, "Merchant-Serial-Number": "1234567" },

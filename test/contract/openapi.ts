@@ -41,7 +41,7 @@ import {
  *   `application/problem+json`, with or without charset) count as one, because the copy declares
  *   even ePayment's successful capture/cancel/refund as `application/problem+json`.
  * - Statuses an operation does not document but every Vipps API may return (400, 401, 403, 404,
- *   409, 423, 429, 5xx; API-NOTES §1.3) are accepted with an empty body or that API's error body
+ *   409, 423, 429, 5xx; docs/vipps-api.md §1.3) are accepted with an empty body or that API's error body
  *   (ePayment Problem, QR error, webhooks ProblemDetails, OAuth error for Login …). Any other
  *   undocumented status is a problem. A 2xx documented without a body must have none.
  */
@@ -130,7 +130,7 @@ function checkSecurity(op: Operation, headers: Map<string, string>): string[] {
       case "api-key-header": {
         const value = headers.get(s.header.toLowerCase());
         if (value === undefined || value === "") return `${s.header}: required`;
-        // Vipps needs the literal word Bearer even where the spec models it as an API key (API-NOTES §1.2).
+        // Vipps needs the literal word Bearer even where the spec models it as an API key (docs/vipps-api.md §1.2).
         if (s.header.toLowerCase() === "authorization" && !/^Bearer \S+$/.test(value))
           return `Authorization: expected "Bearer <token>"`;
         return undefined;

@@ -3,7 +3,7 @@ import { CIBA_PATHS, CIBA_SCHEMAS, OAUTH_ERROR_SCHEMA } from "./ciba-spec.js";
 /**
  * The known differences between the vendored (older) specs and live Vipps MobilePay, applied
  * to the parsed YAML before anything is compiled. Every entry names its source: SOURCES.md in
- * vipps-openapi/ ("SOURCES"), or ../shared/vipps/API-NOTES.md ("NOTES §n"), or an evident
+ * vipps-openapi/ ("SOURCES"), or docs/vipps-api.md ("docs/vipps-api.md §n"), or an evident
  * defect of the copy itself ("spec defect"). The YAML files stay byte-for-byte official.
  *
  * SOURCES deltas that need no patch here:
@@ -42,11 +42,11 @@ function epayment(doc: RawDoc): void {
   node(schemas, "CreatePaymentRequest", "properties", "receipt").$ref =
     "order-management.yaml#/components/schemas/Receipt";
   // SOURCES: reference is `^[a-zA-Z0-9-]{8,50}$` here and 8–64 live. Deliberately NOT relaxed:
-  // staying ≤ 50 satisfies both (NOTES §6.1).
-  // NOTES §1.2: MSNs are 4–7 digits; the copy's `^[0-9]{4,6}$` is older.
+  // staying ≤ 50 satisfies both (docs/vipps-api.md §6.1).
+  // docs/vipps-api.md §1.2: MSNs are 4–7 digits; the copy's `^[0-9]{4,6}$` is older.
   schemas.MSN = { ...node(schemas, "MSN"), ...MSN_4_TO_7 };
   // SOURCES: the copy has no cancel body; live has CancelModificationRequest
-  // { cancelTransactionOnly?: boolean } (NOTES §6.5). Its only field, so unknown keys are refused
+  // { cancelTransactionOnly?: boolean } (docs/vipps-api.md §6.5). Its only field, so unknown keys are refused
   // here to catch a misspelt `cancelTransactionOnly`.
   schemas.CancelModificationRequest = {
     type: "object",
@@ -58,12 +58,12 @@ function epayment(doc: RawDoc): void {
     content: { "application/json": { schema: { $ref: "#/components/schemas/CancelModificationRequest" } } },
   };
   // Spec defect: PaymentEvent requires `paymentAction`, a property it does not define; the
-  // event's kind is `name` (NOTES §6.4, and the same schema's properties).
+  // event's kind is `name` (docs/vipps-api.md §6.4, and the same schema's properties).
   const event = node(schemas, "PaymentEvent");
   event.required = ["reference", "pspReference", "name", "amount", "timestamp", "success"];
   // Spec defect: the three Customer alternatives require nothing, so `oneOf` can never match
   // exactly one. Each requires its own field and nothing else ("Specifying more than one of
-  // these will result in an error", NOTES §6.1).
+  // these will result in an error", docs/vipps-api.md §6.1).
   for (const [name, field] of [
     ["CustomerPhoneNumber", "phoneNumber"],
     ["PersonalQrCode", "personalQr"],
@@ -75,7 +75,7 @@ function epayment(doc: RawDoc): void {
   }
   node(schemas, "CustomerToken", "properties", "customerToken").minLength = 1;
   // SOURCES: live Problem has `extraDetails` [{ name, reason }] (the Vipps error code travels as
-  // { name: "ErrorCode", reason: "6060" }, NOTES §1.3) and `instance`.
+  // { name: "ErrorCode", reason: "6060" }, docs/vipps-api.md §1.3) and `instance`.
   Object.assign(node(schemas, "Problem", "properties"), {
     instance: { type: "string" },
     extraDetails: {
@@ -98,7 +98,7 @@ function epayment(doc: RawDoc): void {
 function qr(doc: RawDoc): void {
   const schemas = node(doc, "components", "schemas");
   // SOURCES: `category` (May 2024) is missing on the merchant-callback PUT. Its enum is not
-  // published in any source we have (only "IN_STORE" seen, NOTES §3), so: a non-empty string.
+  // published in any source we have (only "IN_STORE" seen, docs/vipps-api.md §3), so: a non-empty string.
   node(schemas, "MerchantCallbackPutRequest", "properties").category = { type: "string", minLength: 1 };
   // The copy does not mark the token as required, but an exchange without one is the 400
   // "Customer object is required" of its own example; the client always sends one.
@@ -108,7 +108,7 @@ function qr(doc: RawDoc): void {
 }
 
 function accessToken(doc: RawDoc): void {
-  // NOTES §1.2: MSN 4–7 digits (the copy says 4–6).
+  // docs/vipps-api.md §1.2: MSN 4–7 digits (the copy says 4–6).
   const msn = node(doc, "components", "parameters", "Merchant-Serial-Number");
   msn.schema = { ...node(msn, "schema"), ...MSN_4_TO_7 };
 }
@@ -116,12 +116,12 @@ function accessToken(doc: RawDoc): void {
 function login(doc: RawDoc): void {
   const schemas = node(doc, "components", "schemas");
   const paths = node(doc, "paths");
-  // SOURCES: login.yaml has no CIBA endpoints. They are described by hand from NOTES §8
+  // SOURCES: login.yaml has no CIBA endpoints. They are described by hand from docs/vipps-api.md §8
   // (ciba-spec.ts), with the same path/parameter/response structure as the vendored ones.
   Object.assign(paths, CIBA_PATHS);
   Object.assign(schemas, CIBA_SCHEMAS);
   // The token endpoint only describes the authorization_code grant. The CIBA poll
-  // (grant_type=urn:openid:params:grant-type:ciba&auth_req_id=…, NOTES §8 step 4) is validated
+  // (grant_type=urn:openid:params:grant-type:ciba&auth_req_id=…, docs/vipps-api.md §8 step 4) is validated
   // against the hand-written CibaTokenRequest instead of it.
   const token = node(paths, "/access-management-1.0/access/oauth2/token", "post");
   const form = node(token, "requestBody", "content", "application/x-www-form-urlencoded");
@@ -135,7 +135,7 @@ function login(doc: RawDoc): void {
     else: form.schema,
   };
   // CIBA poll errors are 400 { error: authorization_pending | slow_down | access_denied |
-  // expired_token | … } (NOTES §8 step 4, CIBA poll mode), not documented in the copy.
+  // expired_token | … } (docs/vipps-api.md §8 step 4, CIBA poll mode), not documented in the copy.
   const responses = node(token, "responses");
   responses["400"] = {
     description: "OAuth error",
@@ -145,9 +145,9 @@ function login(doc: RawDoc): void {
     description: "OAuth error",
     content: { "application/json": { schema: OAUTH_ERROR_SCHEMA } },
   };
-  // Spec defect: `id_token` is typed integer; it is a JWS string (NOTES §8 step 4).
+  // Spec defect: `id_token` is typed integer; it is a JWS string (docs/vipps-api.md §8 step 4).
   node(schemas, "OauthTokenResponse", "properties").id_token = { type: "string", minLength: 1 };
-  // The discovery document advertises the CIBA and userinfo endpoints we use (NOTES §8 step 1).
+  // The discovery document advertises the CIBA and userinfo endpoints we use (docs/vipps-api.md §8 step 1).
   Object.assign(node(schemas, "WellKnown", "properties"), {
     backchannel_authentication_endpoint: { type: "string", format: "uri" },
     userinfo_endpoint: { type: "string", format: "uri" },
@@ -163,9 +163,9 @@ function userinfo(doc: RawDoc): void {
   const country = node(schemas, "UserinfoAddress", "properties", "country");
   delete country.format;
   country.pattern = "^[A-Z]{2}$";
-  // NOTES §8 step 5 and §1.2: userinfo in the Login flow takes the Login access token ONLY —
+  // docs/vipps-api.md §8 step 5 and §1.2: userinfo in the Login flow takes the Login access token ONLY —
   // the subscription key must not be sent (it can give 401), although the 2023 copy lists it.
-  // The sub-based variant (/userinfo/{sub}) keeps the copy's parameters (UNVERIFIED, NOTES §8).
+  // The sub-based variant (/userinfo/{sub}) keeps the copy's parameters (UNVERIFIED, docs/vipps-api.md §8).
   const op = node(doc, "paths", "/vipps-userinfo-api/userinfo/", "get");
   op.parameters = (op.parameters as { $ref?: string }[]).filter(
     (p) => p.$ref !== "#/components/parameters/Ocp-Apim-Subscription-Key",

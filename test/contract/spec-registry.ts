@@ -191,7 +191,7 @@ class SpecCompiler {
   }
 }
 
-/** Error bodies for statuses an operation does not document (API-NOTES §1.3). */
+/** Error bodies for statuses an operation does not document (docs/vipps-api.md §1.3). */
 function genericErrorSchema(api: ApiName): unknown {
   switch (api) {
     case "epayment":
@@ -210,7 +210,7 @@ function genericErrorSchema(api: ApiName): unknown {
     case "userinfo":
       return { $ref: "#/components/schemas/UserinfoError" };
     case "access-token":
-      // The copy documents no error body; the SDK models it like this (API-NOTES §2).
+      // The copy documents no error body; the SDK models it like this (docs/vipps-api.md §2).
       return {
         type: "object",
         properties: {

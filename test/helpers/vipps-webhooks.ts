@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { signWebhook } from "../../agent/vipps/webhook-signature.js";
 
 /**
- * Webhooks as Vipps MobilePay sends them (API-NOTES §4, §5.3, §6.6): payload builders, HMAC
+ * Webhooks as Vipps MobilePay sends them (docs/vipps-api.md §4, §5.3, §6.6): payload builders, HMAC
  * signing with a registration's secret, and a sender that retries non-2xx answers the way Vipps
  * does (it keeps retrying for days; here briefly).
  */

@@ -3,7 +3,7 @@ import type { Currency } from "../../../lib/money.js";
 /**
  * ePayment API v1 shapes, hand-written from test/contract/vipps-openapi/epayment.yaml (1.4.1)
  * plus the live fields listed in its SOURCES.md (cancel body, captureGuaranteedUntil) and
- * API-NOTES §6. Amounts are integers in minor units (øre, cent).
+ * docs/vipps-api.md §6. Amounts are integers in minor units (øre, cent).
  */
 export interface Amount {
   readonly currency: Currency;
@@ -11,7 +11,7 @@ export interface Amount {
   readonly value: number;
 }
 
-/** No CAPTURED/REFUNDED state exists: after AUTHORIZED, read `aggregate` (API-NOTES §6.3). */
+/** No CAPTURED/REFUNDED state exists: after AUTHORIZED, read `aggregate` (docs/vipps-api.md §6.3). */
 export type PaymentState = "CREATED" | "ABORTED" | "EXPIRED" | "AUTHORIZED" | "TERMINATED";
 
 export type PaymentEventName =
@@ -147,5 +147,5 @@ export interface CancelOptions {
   readonly cancelTransactionOnly: boolean;
 }
 
-/** Test environment only (API-NOTES §6.7). */
+/** Test environment only (docs/vipps-api.md §6.7). */
 export type ForceApproveRequest = { readonly customer: Customer } | { readonly token: string };

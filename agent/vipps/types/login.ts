@@ -1,6 +1,6 @@
 /**
  * Login API shapes for merchant-initiated login (CIBA) and userinfo, hand-written from
- * test/contract/vipps-openapi/login.yaml, userinfo.yaml and API-NOTES §8.
+ * test/contract/vipps-openapi/login.yaml, userinfo.yaml and docs/vipps-api.md §8.
  */
 export type LoginScope =
   "openid" | "name" | "phoneNumber" | "email" | "address" | "birthDate" | "nin" | "delegatedConsents";

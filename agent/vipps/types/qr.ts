@@ -1,6 +1,6 @@
 /**
  * QR API (merchant callback QR and customer exchange) shapes, hand-written from
- * test/contract/vipps-openapi/qr.yaml and API-NOTES §3.
+ * test/contract/vipps-openapi/qr.yaml and docs/vipps-api.md §3.
  */
 export interface MerchantCallbackPut {
   /** Shown in the app after the scan; 1–36 characters. */

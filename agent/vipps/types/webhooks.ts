@@ -1,4 +1,4 @@
-/** Webhooks API shapes, hand-written from test/contract/vipps-openapi/webhooks.yaml and API-NOTES §5. */
+/** Webhooks API shapes, hand-written from test/contract/vipps-openapi/webhooks.yaml and docs/vipps-api.md §5. */
 export interface WebhookRegistrationRequest {
   /** HTTPS, publicly reachable, no redirects (plain http only to loopback, for the simulator). */
   readonly url: string;

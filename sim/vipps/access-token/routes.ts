@@ -10,7 +10,7 @@ function same(a: string, b: string): boolean {
 }
 
 /**
- * `POST /accesstoken/get` (access-token.yaml, API-NOTES §2): credentials in headers, no body;
+ * `POST /accesstoken/get` (access-token.yaml, docs/vipps-api.md §2): credentials in headers, no body;
  * every value of the answer is a string, numbers included.
  */
 export function accessTokenRoutes(world: SimWorld): Route[] {

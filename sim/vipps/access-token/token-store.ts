@@ -16,7 +16,7 @@ export type TokenCheck =
 
 /**
  * Access tokens from `POST /accesstoken/get`. Several valid tokens may coexist for one sales
- * unit (API-NOTES §2). A token is opaque base64 (the spec's `format: byte`), not a JWT a client
+ * unit (docs/vipps-api.md §2). A token is opaque base64 (the spec's `format: byte`), not a JWT a client
  * could read an expiry from: clients must use `expires_in`.
  */
 export class AccessTokenStore {

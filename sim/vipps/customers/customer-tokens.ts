@@ -16,7 +16,7 @@ export type CustomerTokenCheck =
   | { readonly kind: "expired" | "unknown" | "other-sales-unit" };
 
 /**
- * Customer tokens minted when a simulated customer scans a merchant callback QR (API-NOTES §4):
+ * Customer tokens minted when a simulated customer scans a merchant callback QR (docs/vipps-api.md §4):
  * opaque base64, valid 15 minutes by default. Whether Vipps makes them single-use is not
  * documented, so here they are reusable until they expire.
  */

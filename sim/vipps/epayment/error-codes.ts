@@ -1,6 +1,6 @@
 /**
  * ePayment domain error codes the simulator uses, with the HTTP status it answers them with
- * (vippsas/agent-toolkit epayment/references/errors.md; API-NOTES §1.3–§6). Clients branch on
+ * (vippsas/agent-toolkit epayment/references/errors.md; docs/vipps-api.md §1.3–§6). Clients branch on
  * status + code, never on the title text.
  */
 export const EPAYMENT_ERRORS = {

@@ -1,7 +1,7 @@
 import type { SimResponse } from "../http/responses.js";
 
 /**
- * Idempotency-Key memory per sales unit (API-NOTES §1.4). An answer is bound to its key: the
+ * Idempotency-Key memory per sales unit (docs/vipps-api.md §1.4). An answer is bound to its key: the
  * same key with the same operation and body gets the stored answer again, with no second
  * operation; the same key with another body, or for another operation, is a conflict (409).
  * 4xx answers are bound too ("after fixing a rejected request, use a new key").

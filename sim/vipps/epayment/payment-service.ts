@@ -16,7 +16,7 @@ export type Lookup =
 /**
  * The payments of every sales unit, with what happens around them on their own: the lifetime
  * timer (CREATED → EXPIRED), the simulated customer's automatic answer, and a webhook for every
- * event (API-NOTES §6.6). Routes and the control API both act through here.
+ * event (docs/vipps-api.md §6.6). Routes and the control API both act through here.
  */
 export class PaymentService {
   private readonly payments = new Map<string, Payment>();

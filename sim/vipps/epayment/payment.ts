@@ -3,7 +3,7 @@ import type { PaymentEventName } from "../webhooks/events.js";
 import { refusal, type Refusal } from "./error-codes.js";
 
 /**
- * One ePayment and its pure transitions (API-NOTES §6.3–§6.5). `state` is
+ * One ePayment and its pure transitions (docs/vipps-api.md §6.3–§6.5). `state` is
  * CREATED → AUTHORIZED | ABORTED | EXPIRED | TERMINATED and never changes after that: what was
  * captured, refunded or cancelled afterwards lives only in the aggregate amounts.
  */

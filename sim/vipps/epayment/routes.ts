@@ -12,7 +12,7 @@ import { modificationView, paymentView, type Transition } from "./payment.js";
 import { REFERENCE_PATTERN, validateCreate } from "./validate-create.js";
 
 /**
- * ePayment API (epayment.yaml, API-NOTES §6). Order of checks for a modification, as a
+ * ePayment API (epayment.yaml, docs/vipps-api.md §6). Order of checks for a modification, as a
  * gateway-fronted API does it: credentials → headers → rate limit → idempotency → the body and
  * the payment. Answers of the operation itself (2xx and 4xx) are bound to the Idempotency-Key.
  */
@@ -25,7 +25,7 @@ const MODIFICATION_CONTENT_TYPE = "application/problem+json";
 
 type Operation = "create" | "capture" | "cancel" | "refund";
 
-/** Code of a same-key-other-body conflict per operation (API-NOTES §1.4). */
+/** Code of a same-key-other-body conflict per operation (docs/vipps-api.md §1.4). */
 const CONFLICT_CODE: Record<Operation, string> = {
   create: "4020",
   capture: "4010",

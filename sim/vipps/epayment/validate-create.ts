@@ -6,7 +6,7 @@ import { refusal, type Refusal } from "./error-codes.js";
 import { receiptProblems } from "./validate-receipt.js";
 
 /**
- * Validation of `POST /epayment/v1/payments` (epayment.yaml CreatePaymentRequest, API-NOTES §6.1).
+ * Validation of `POST /epayment/v1/payments` (epayment.yaml CreatePaymentRequest, docs/vipps-api.md §6.1).
  * Two kinds of failure, as at Vipps: a malformed body (400 with `extraDetails` naming each field,
  * no error code) and a domain refusal (a numeric ErrorCode such as 4040 or 6010).
  */

@@ -4,7 +4,7 @@ import { fail, ok, type Outcome } from "./responses.js";
 import type { RequestContext } from "./router.js";
 
 /**
- * The checks every merchant API call passes at Vipps before it reaches the API (API-NOTES §1.2):
+ * The checks every merchant API call passes at Vipps before it reaches the API (docs/vipps-api.md §1.2):
  * the subscription key (API management gateway), then `Authorization: Bearer <token>` with the
  * literal word `Bearer`, then `Merchant-Serial-Number`. A token belongs to one sales unit; the
  * subscription key and MSN must be that sales unit's.

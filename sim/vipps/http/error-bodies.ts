@@ -1,7 +1,7 @@
 import { jsonResponse, newTraceId, type SimResponse } from "./responses.js";
 
 /**
- * Each Vipps MobilePay API has its own error shape (API-NOTES §1.3); a client that parses one
+ * Each Vipps MobilePay API has its own error shape (docs/vipps-api.md §1.3); a client that parses one
  * shape for all of them breaks on the real thing, so the simulator answers every error in the
  * shape of the API it belongs to.
  */

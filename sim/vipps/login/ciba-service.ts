@@ -6,7 +6,7 @@ import type { WebhookDispatcher } from "../webhooks/dispatcher.js";
 import { LOGIN_PING_EVENT } from "../webhooks/events.js";
 
 /**
- * Merchant-initiated login (CIBA poll mode, API-NOTES §8): a request waits for the simulated
+ * Merchant-initiated login (CIBA poll mode, docs/vipps-api.md §8): a request waits for the simulated
  * user's decision; the merchant polls the token endpoint no faster than `interval` (else
  * `slow_down`, and the interval grows by 5 s as the CIBA standard says), until it gets tokens,
  * `access_denied` or `expired_token`. Tokens are handed out once.

@@ -1,7 +1,7 @@
 import type { CustomerProfile } from "../options.js";
 
 /**
- * Userinfo claims per consented scope (API-NOTES §8 step 5; userinfo.yaml `Userinfo`). Only
+ * Userinfo claims per consented scope (docs/vipps-api.md §8 step 5; userinfo.yaml `Userinfo`). Only
  * what the user consented to is returned; `sub` always.
  */
 export function userinfoClaims(

@@ -9,7 +9,7 @@ import { userinfoClaims } from "./claims.js";
 
 /**
  * Login API: OIDC discovery and JWKS (login.yaml), merchant-initiated login / CIBA and its token
- * polling (API-NOTES §8 — not in the vendored spec), userinfo (userinfo.yaml). CIBA and token
+ * polling (docs/vipps-api.md §8 — not in the vendored spec), userinfo (userinfo.yaml). CIBA and token
  * calls authenticate with HTTP Basic client_id:client_secret (`client_secret_basic`, the default;
  * `client_secret_post` is not simulated) and take no subscription key.
  */

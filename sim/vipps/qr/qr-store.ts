@@ -11,7 +11,7 @@ export interface CallbackQr {
 }
 
 /**
- * Merchant callback QR codes per sales unit (QR API, API-NOTES §3). A PUT with an existing id
+ * Merchant callback QR codes per sales unit (QR API, docs/vipps-api.md §3). A PUT with an existing id
  * only changes the location text: the QR content never changes. A deleted QR, created again,
  * gets new content (the old printed code stays dead).
  */

@@ -57,7 +57,7 @@ function notFound(ctx: RequestContext): SimResponse {
   });
 }
 
-/** QR merchant callback (qr.yaml `/v1/merchant-callback…`, API-NOTES §3). */
+/** QR merchant callback (qr.yaml `/v1/merchant-callback…`, docs/vipps-api.md §3). */
 export function merchantCallbackRoutes(world: SimWorld): Route[] {
   const base = "/qr/v1/merchant-callback";
   return [
@@ -93,7 +93,7 @@ export function merchantCallbackRoutes(world: SimWorld): Route[] {
           extraDetails: problems,
         });
       }
-      // `category` (live API, May 2024) is accepted as any string: its enum is not published (API-NOTES §12.2).
+      // `category` (live API, May 2024) is accepted as any string: its enum is not published (docs/vipps-api.md §12.2).
       world.qrs.put(
         auth.value.msn,
         ctx.params.merchantQrId ?? "",
@@ -148,7 +148,7 @@ export function merchantCallbackRoutes(world: SimWorld): Route[] {
   ];
 }
 
-/** `POST /qr/v1/exchange/customer` (qr.yaml `exchangeCustomer`, API-NOTES §3.1). */
+/** `POST /qr/v1/exchange/customer` (qr.yaml `exchangeCustomer`, docs/vipps-api.md §3.1). */
 export function customerExchangeRoutes(world: SimWorld): Route[] {
   return [
     defineRoute("POST", "/qr/v1/exchange/customer", "qr.exchange.customer", "qr-exchange", (ctx) => {

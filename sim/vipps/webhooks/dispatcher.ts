@@ -76,7 +76,7 @@ export function validateWebhookFaults(value: unknown): WebhookFaults {
 }
 
 /**
- * Delivers webhook events the way Vipps does (API-NOTES §5.2–5.3): HMAC-signed with the
+ * Delivers webhook events the way Vipps does (docs/vipps-api.md §5.2–5.3): HMAC-signed with the
  * registration's secret (re-signed with a fresh `x-ms-date` on every attempt — Vipps does not
  * document whether it does), 2xx within the timeout or it is retried on the configured
  * schedule, strictly in order per registration: a failing event blocks the ones behind it.

@@ -1,4 +1,4 @@
-/** Webhook event names the simulator emits (API-NOTES §5.1; DOCS/APIs/webhooks-api/events). */
+/** Webhook event names the simulator emits (docs/vipps-api.md §5.1; DOCS/APIs/webhooks-api/events). */
 export const CHECKED_IN_EVENT = "user.checked-in.v1";
 export const LOGIN_PING_EVENT = "login.merchant-initiated.ping.v1";
 
@@ -26,7 +26,7 @@ export const WEBHOOK_EVENTS: readonly string[] = [
 ];
 
 /**
- * Registrations allowed per MSN and event type (API-NOTES §5.1; the vendored spec's "5" is
+ * Registrations allowed per MSN and event type (docs/vipps-api.md §5.1; the vendored spec's "5" is
  * older): one for check-ins, 25 for ePayment events. Login pings have no published limit; the
  * ePayment one is used.
  */

@@ -17,7 +17,7 @@ export type RegisterResult =
   | { readonly ok: true; readonly registration: WebhookRegistration }
   | { readonly ok: false; readonly field: "url" | "events"; readonly reason: string };
 
-/** Webhook registrations per sales unit (Webhooks API, API-NOTES §5.1). */
+/** Webhook registrations per sales unit (Webhooks API, docs/vipps-api.md §5.1). */
 export class WebhookRegistry {
   private readonly registrations = new Map<string, WebhookRegistration>();
 
@@ -49,7 +49,7 @@ export class WebhookRegistry {
       msn,
       url: url as string,
       events: wanted,
-      // 64 random bytes in base64, like Vipps' secrets: clients must use it as given, not decoded (API-NOTES §5.3).
+      // 64 random bytes in base64, like Vipps' secrets: clients must use it as given, not decoded (docs/vipps-api.md §5.3).
       secret: randomBytes(64).toString("base64"),
       createdAt: now,
     };

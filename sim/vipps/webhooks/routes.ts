@@ -5,7 +5,7 @@ import type { SimWorld } from "../world.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Webhooks API (webhooks.yaml, API-NOTES §5.1) for the sales unit of the access token. */
+/** Webhooks API (webhooks.yaml, docs/vipps-api.md §5.1) for the sales unit of the access token. */
 export function webhookRoutes(world: SimWorld): Route[] {
   const base = "/webhooks/v1/webhooks";
   return [
