@@ -4,7 +4,7 @@ import type { Config } from "../../config/schema.js";
 import { mqttClientId } from "../../config/load.js";
 import type { Secrets } from "../../config/secrets.js";
 import { AgentError } from "../../lib/errors.js";
-import { STATUS_OFFLINE, TOPIC_QOS } from "../../lib/mqtt-contract/index.js";
+import { MAX_MQTT_PACKET_BYTES, STATUS_OFFLINE, TOPIC_QOS } from "../../lib/mqtt-contract/index.js";
 import type { MqttErrorCode } from "./types.js";
 
 /**
@@ -39,8 +39,15 @@ export function linkClientOptions(config: Config, secrets: Secrets, statusTopic:
     clientId: mqttClientId(config),
     protocolVersion: mqtt.protocolVersion,
     clean: false,
+    // MQTT 5: the broker must not send more than this (MQTT 5 §3.1.2.11.4: it drops the message
+    // instead). MQTT 3.1.1 has no such field; there the connection skips larger packets unread.
     ...(mqtt.protocolVersion === 5
-      ? { properties: { sessionExpiryInterval: mqtt.sessionExpirySeconds } }
+      ? {
+          properties: {
+            sessionExpiryInterval: mqtt.sessionExpirySeconds,
+            maximumPacketSize: MAX_MQTT_PACKET_BYTES,
+          },
+        }
       : {}),
     keepalive: mqtt.keepaliveSeconds,
     connectTimeout: 15_000,

@@ -3,6 +3,7 @@ import { backoffDelay, type BackoffPolicy } from "../../lib/backoff.js";
 import type { Clock, TimerHandle } from "../../lib/clock.js";
 import { AgentError, errorMessage } from "../../lib/errors.js";
 import type { Logger } from "../../lib/log.js";
+import type { IncomingPacketLimit } from "./guarded-stream.js";
 import { connectMqtt } from "./mqtt-connect.js";
 import type { MqttErrorCode, MqttLinkState } from "./types.js";
 
@@ -32,6 +33,8 @@ export interface ConnectionOptions {
   readonly url: string;
   /** Called before each attempt (reads TLS files fresh); may throw. */
   readonly clientOptions: () => IClientOptions;
+  /** The largest packet to take from the broker; larger ones are skipped unread. */
+  readonly incoming: IncomingPacketLimit;
   readonly backoff: BackoffPolicy;
   readonly clock: Clock;
   readonly random: () => number;
@@ -121,7 +124,7 @@ export class ReconnectingConnection {
       this.scheduleNext();
       return;
     }
-    const client = connectMqtt(this.o.url, options);
+    const client = connectMqtt(this.o.url, options, this.o.incoming);
     this.client = client;
     let failed = false;
 

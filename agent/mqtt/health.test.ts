@@ -13,6 +13,7 @@ const counters: MqttLinkCounters = {
     MQTT_BAD_PAYLOAD: 0,
     MQTT_OTHER_TILL: 0,
     MQTT_STALE_CHECKIN: 0,
+    MQTT_TOO_LARGE: 0,
   },
   unhandled: 0,
   handlerFailures: 0,

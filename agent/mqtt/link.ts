@@ -5,6 +5,7 @@ import { systemClock, type Clock, type TimerHandle } from "../../lib/clock.js";
 import { AgentError, errorMessage } from "../../lib/errors.js";
 import { silentLogger, type Logger } from "../../lib/log.js";
 import {
+  MAX_MQTT_PACKET_BYTES,
   SALE_EVENT_VERSION,
   STATUS_OFFLINE,
   STATUS_ONLINE,
@@ -101,6 +102,7 @@ export function createMqttLink(options: MqttLinkOptions): MqttLink {
       MQTT_BAD_PAYLOAD: 0,
       MQTT_OTHER_TILL: 0,
       MQTT_STALE_CHECKIN: 0,
+      MQTT_TOO_LARGE: 0,
     },
     unhandled: 0,
     handlerFailures: 0,
@@ -228,6 +230,18 @@ export function createMqttLink(options: MqttLinkOptions): MqttLink {
   const connection: ReconnectingConnection = new ReconnectingConnection({
     url: config.mqtt.url,
     clientOptions: () => linkClientOptions(config, secrets, topics.status),
+    incoming: {
+      maxPacketBytes: MAX_MQTT_PACKET_BYTES,
+      onRefused: (packet) => {
+        counters.received += 1;
+        counters.rejected += 1;
+        counters.rejectedByReason.MQTT_TOO_LARGE += 1;
+        log.warn(
+          { code: "MQTT_TOO_LARGE", bytes: packet.bytes, limit: MAX_MQTT_PACKET_BYTES },
+          "inbound message over the size limit skipped unread and acknowledged",
+        );
+      },
+    },
     backoff,
     clock,
     random,

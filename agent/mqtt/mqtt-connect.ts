@@ -1,9 +1,10 @@
 import { createRequire } from "node:module";
 import { connect as netConnect, isIP } from "node:net";
+import type { Duplex } from "node:stream";
 import { connect as tlsConnect, type TLSSocket } from "node:tls";
-import type * as Mqtt from "mqtt";
 import * as clientModule from "mqtt/lib/client";
 import type { IClientOptions, MqttClient } from "mqtt";
+import { guardIncomingPackets, type IncomingPacketLimit } from "./guarded-stream.js";
 
 const require = createRequire(import.meta.url);
 // mqtt.js's client module alone: CommonJS compiled from TypeScript, its class in
@@ -19,26 +20,45 @@ function classFrom(module: { default: unknown }): typeof MqttClient {
 }
 
 /**
- * `mqtt.connect(url, options)` for `mqtt://` and `mqtts://` without loading the rest of mqtt.js:
- * its `connect` requires the WebSocket stack (`ws`) and the SOCKS proxy client (`socks`,
- * `ip-address`) for the first connection, transports a till on plain TCP or TLS never uses.
- * Measured on the development machine: loading and connecting in a fresh process took 240 ms
- * and 62 MB RSS through `mqtt.connect`, 125 ms and 53 MB through this.
- * The client is mqtt.js's own `MqttClient`; only the socket is opened here, the way mqtt.js's
- * tcp and tls stream builders do (default ports 1883 / 8883, SNI from a host name, TLS errors
- * reported as client errors; no SOCKS proxy from MQTTJS_SOCKS_PROXY). `ws://` and `wss://`
- * brokers get mqtt.js's `connect` itself.
+ * `mqtt.connect(url, options)` for the till, with every incoming packet over `limit` kept from
+ * mqtt.js's parser (guarded-stream.ts), on every transport.
+ *
+ * `mqtt://` and `mqtts://` without loading the rest of mqtt.js: its `connect` requires the
+ * WebSocket stack (`ws`) and the SOCKS proxy client (`socks`, `ip-address`) for the first
+ * connection, transports a till on plain TCP or TLS never uses. Measured on the development
+ * machine: loading and connecting in a fresh process took 240 ms and 62 MB RSS through
+ * `mqtt.connect`, 125 ms and 53 MB through this. The client is mqtt.js's own `MqttClient`; only
+ * the socket is opened here, the way mqtt.js's tcp and tls stream builders do (default ports 1883
+ * / 8883, SNI from a host name, TLS errors reported as client errors; no SOCKS proxy from
+ * MQTTJS_SOCKS_PROXY). `ws://` and `wss://` get mqtt.js's WebSocket stream builder, loaded on
+ * first use.
  */
-export function connectMqtt(url: string, options: IClientOptions): MqttClient {
+export function connectMqtt(url: string, options: IClientOptions, limit: IncomingPacketLimit): MqttClient {
   const parsed = new URL(url);
   const protocol = parsed.protocol.replace(/:$/, "");
-  if (protocol !== "mqtt" && protocol !== "mqtts") return fullMqtt().connect(url, options);
   // WHATWG URLs keep an IPv6 literal's brackets; sockets want the bare address.
   const host = parsed.hostname.replace(/^\[(.*)\]$/, "$1") || "localhost";
+  if (protocol === "ws" || protocol === "wss") {
+    const opts: IClientOptions = {
+      ...options,
+      protocol,
+      host,
+      hostname: host,
+      ...(parsed.port === "" ? {} : { port: Number(parsed.port) }),
+      path: `${parsed.pathname}${parsed.search}`,
+    };
+    return new MqttClientClass((client) => guardIncomingPackets(webSocketStream(client, opts), limit), opts);
+  }
+  if (protocol !== "mqtt" && protocol !== "mqtts")
+    throw new Error(`unsupported MQTT URL scheme ${protocol}:`);
   const port = parsed.port === "" ? (protocol === "mqtts" ? 8883 : 1883) : Number(parsed.port);
   const opts: IClientOptions = { ...options, protocol, host, hostname: host, port };
   return new MqttClientClass(
-    (client) => (protocol === "mqtts" ? tlsStream(client, host, port, options) : netConnect({ host, port })),
+    (client) =>
+      guardIncomingPackets(
+        protocol === "mqtts" ? tlsStream(client, host, port, options) : netConnect({ host, port }),
+        limit,
+      ),
     opts,
   );
 }
@@ -67,10 +87,11 @@ function tlsStream(client: MqttClient, host: string, port: number, options: ICli
   return socket;
 }
 
-let full: typeof Mqtt | undefined;
+type StreamBuilder = (client: MqttClient, options: IClientOptions) => Duplex;
+let wsBuilder: StreamBuilder | undefined;
 
-/** The whole of mqtt.js, loaded on first use (WebSocket brokers only). */
-function fullMqtt(): typeof Mqtt {
-  full ??= require("mqtt") as typeof Mqtt;
-  return full;
+/** mqtt.js's WebSocket stream (module `ws`), loaded on first use (WebSocket brokers only). */
+function webSocketStream(client: MqttClient, options: IClientOptions): Duplex {
+  wsBuilder ??= (require("mqtt/lib/connect/ws") as { streamBuilder: StreamBuilder }).streamBuilder;
+  return wsBuilder(client, options);
 }

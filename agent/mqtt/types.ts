@@ -12,6 +12,8 @@ export type MqttErrorCode =
   | "MQTT_OTHER_TILL"
   /** A check-in older than checkout.checkinMaxAgeSeconds (the customer token is no longer usable). */
   | "MQTT_STALE_CHECKIN"
+  /** A message larger than MAX_MQTT_PACKET_BYTES: skipped unread (docs/mqtt-contract.md §Limits). */
+  | "MQTT_TOO_LARGE"
   /** `publishSaleEvent` got an event that fails the sale-event schema; nothing was queued. */
   | "MQTT_BAD_SALE_EVENT"
   /** A TLS file (CA, certificate, key) could not be read. */
@@ -24,7 +26,12 @@ export type MqttErrorCode =
 /** The reasons an inbound message is dropped, each counted separately. */
 export type InboundRejection = Extract<
   MqttErrorCode,
-  "MQTT_BAD_ENVELOPE" | "MQTT_BAD_SIGNATURE" | "MQTT_BAD_PAYLOAD" | "MQTT_OTHER_TILL" | "MQTT_STALE_CHECKIN"
+  | "MQTT_BAD_ENVELOPE"
+  | "MQTT_BAD_SIGNATURE"
+  | "MQTT_BAD_PAYLOAD"
+  | "MQTT_OTHER_TILL"
+  | "MQTT_STALE_CHECKIN"
+  | "MQTT_TOO_LARGE"
 >;
 
 /** A verified `user.checked-in.v1` for this till (docs/vipps-api.md §4). */

@@ -14,6 +14,11 @@ export const ENVELOPE_VERSION = 1;
 export const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
 
 const MAX_BODY_BASE64 = Math.ceil(MAX_WEBHOOK_BODY_BYTES / 3) * 4;
+/**
+ * The largest envelope (UTF-8 JSON bytes) a till accepts: the largest body as base64 plus 16 KiB
+ * for the headers (3 × at most 1,024 characters), the registered URL, the route and the field names.
+ */
+export const MAX_ENVELOPE_BYTES = MAX_BODY_BASE64 + 16 * 1024;
 const header = z.string().min(1).max(1024);
 
 export const envelopeSchema = z.looseObject({
@@ -78,7 +83,7 @@ export type DecodedEnvelope =
  * counts and logs. `problem` names the offending field, never its content.
  */
 export function decodeEnvelope(payload: Uint8Array): DecodedEnvelope {
-  if (payload.byteLength > MAX_BODY_BASE64 + 16 * 1024) return { ok: false, problem: "payload too large" };
+  if (payload.byteLength > MAX_ENVELOPE_BYTES) return { ok: false, problem: "payload too large" };
   let json: unknown;
   try {
     json = JSON.parse(Buffer.from(payload).toString("utf8"));

@@ -5,5 +5,6 @@
  */
 export * from "./topics.js";
 export * from "./envelope.js";
+export * from "./limits.js";
 export * from "./route.js";
 export * from "./sale-event.js";

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { createWriteStream } from "node:fs";
-import { AGENT_BIN } from "../helpers/cli.js";
+import { createWriteStream, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { AGENT_BIN, REPO_ROOT } from "../helpers/cli.js";
 
 /**
  * `pos-agent run --config <file>` as a real child process — the daemon exactly as systemd runs
@@ -19,8 +20,13 @@ process.once("exit", () => {
   for (const child of live) child.kill("SIGKILL");
 });
 
-export function startAgentProcess(configFile: string, logFile: string): AgentProcess {
-  const child = spawn(process.execPath, [AGENT_BIN, "run", "--config", configFile], {
+/** `nodeArgs`: node's own flags, e.g. systemd/pos-agent.service's (`unitNodeFlags()`). */
+export function startAgentProcess(
+  configFile: string,
+  logFile: string,
+  nodeArgs: readonly string[] = [],
+): AgentProcess {
+  const child = spawn(process.execPath, [...nodeArgs, AGENT_BIN, "run", "--config", configFile], {
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, NOTIFY_SOCKET: "", CREDENTIALS_DIRECTORY: "" },
   });
@@ -45,4 +51,12 @@ export function startAgentProcess(configFile: string, logFile: string): AgentPro
       return exited;
     },
   };
+}
+
+/** The node flags systemd/pos-agent.service runs the daemon with (its memory settings). */
+export function unitNodeFlags(): string[] {
+  const unit = readFileSync(join(REPO_ROOT, "systemd/pos-agent.service"), "utf8");
+  const flags = /^ExecStart=\S+ ((?:--\S+ )*)/m.exec(unit)?.[1];
+  if (flags === undefined) throw new Error("no ExecStart in systemd/pos-agent.service");
+  return flags.split(" ").filter((f) => f !== "");
 }
