@@ -114,6 +114,10 @@ describe("config schema", () => {
     const { config } = parseConfigText(MINIMAL);
     if (config === undefined) throw new Error("minimal config invalid");
     expect(mqttClientId(config)).toBe("pos-agent-123456-kasse1");
+    // A broker login: the client id is the user name, as the documented broker enforces.
+    const login = { ...config, mqtt: { ...config.mqtt, username: "till-123456-kasse1" } };
+    expect(mqttClientId(login)).toBe("till-123456-kasse1");
+    expect(mqttClientId({ ...login, mqtt: { ...login.mqtt, clientId: "explicit" } })).toBe("explicit");
     expect(vippsBaseUrl(config)).toBe("https://apitest.vipps.no");
     expect(vippsBaseUrl({ ...config, vipps: { ...config.vipps, environment: "production" } })).toBe(
       "https://api.vipps.no",

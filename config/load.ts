@@ -124,9 +124,15 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
   return { file: resolve(file), config, secrets: secretResult.secrets };
 }
 
-/** The MQTT client id: fixed per till so the broker keeps the persistent session across restarts. */
+/**
+ * The MQTT client id: fixed per till so the broker keeps the persistent session across restarts.
+ * With a broker login it is the user name, because the documented broker binds the two
+ * (mosquitto `use_username_as_clientid`, docs/mqtt-contract.md "Broker set-up"): a till's session
+ * is then reachable with that till's password only. Without one (a client certificate) it is
+ * `pos-agent-<msn>-<till>`.
+ */
 export function mqttClientId(config: Config): string {
-  return config.mqtt.clientId ?? `pos-agent-${config.vipps.msn}-${config.till.id}`;
+  return config.mqtt.clientId ?? config.mqtt.username ?? `pos-agent-${config.vipps.msn}-${config.till.id}`;
 }
 
 /** The Vipps API base URL for the configured environment. */

@@ -49,7 +49,7 @@ const mqtt = z.strictObject({
     .union([z.literal(4), z.literal(5)], { error: "expected 4 (MQTT 3.1.1) or 5" })
     .default(5),
   username: z.string().min(1).optional(),
-  /** Fixed per till so the broker keeps its persistent session; default `pos-agent-<msn>-<till>`. */
+  /** Fixed per till so the broker keeps its persistent session; default the username, else `pos-agent-<msn>-<till>`. */
   clientId: z.string().min(1).max(128).optional(),
   topicPrefix: z
     .string()

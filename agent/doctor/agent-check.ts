@@ -20,6 +20,7 @@ export const agentCheck: Check<DoctorContext> = {
     try {
       const status = await controlRequest(socketPath, { method: "status" }, { timeoutMs: 3_000 });
       context.agent = status;
+      context.agentRuns = "yes";
       const who = `running, pid ${status.pid}, up ${formatDuration(status.uptimeSeconds)}`;
       if (!status.ready)
         return warn(`${who}, not ready yet`, "starting or stopping: systemctl status pos-agent");
@@ -30,6 +31,7 @@ export const agentCheck: Check<DoctorContext> = {
         );
       return ok(`${who}, serving`);
     } catch (error) {
+      context.agentRuns = isAgentError(error, "CONTROL_NOT_RUNNING") ? "no" : "cannot tell";
       if (isAgentError(error, "CONTROL_NOT_RUNNING")) {
         return warn(
           `not running (nothing answers on ${socketPath}); the checks below open the devices themselves`,

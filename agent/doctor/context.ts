@@ -33,6 +33,8 @@ export interface DoctorContext extends DoctorEnvironment {
   loaded?: LoadedConfig;
   /** The running agent's status, when it answered (agent check). */
   agent?: AgentStatus;
+  /** Whether the agent runs, as far as the agent check could tell. */
+  agentRuns?: "yes" | "no" | "cannot tell";
   /** Set by the token check, used by the QR check. */
   vipps?: VippsClient;
   /** The journal's cached qrContent (journal check). */

@@ -1,48 +1,83 @@
-import { randomBytes } from "node:crypto";
-import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
+import type { IClientOptions, IConnackPacket, MqttClient } from "mqtt";
+import type { Config } from "../../config/schema.js";
+import { mqttClientId } from "../../config/load.js";
 import { errorMessage } from "../../lib/errors.js";
-import { tillTopic } from "../../lib/mqtt-contract/index.js";
+import { MAX_MQTT_PACKET_BYTES } from "../../lib/mqtt-contract/index.js";
 import { linkClientOptions } from "../mqtt/client-options.js";
-import { fail, ok, type Check, type Outcome } from "./check.js";
+import { connectMqtt } from "../mqtt/mqtt-connect.js";
+import { fail, ok, warn, type Check, type Outcome } from "./check.js";
 import { loadedOf, type DoctorContext } from "./context.js";
 
+const REACH_HINT =
+  "is the broker reachable from here? check mqtt.url, DNS, the firewall (TCP 8883 for mqtts), and the clock for TLS";
+const LOGIN_HINT =
+  "the broker refused the till's login: check mqtt.username, the mqtt-password secret and the broker's users (docs/mqtt-contract.md)";
+
 /**
- * The broker takes a connection with the till's credentials and a subscription in the till's
- * subtree. Under a client id of its own with a clean session and no Last Will, so the agent's
- * persistent session (and the webhooks queued in it) is never touched, and nothing is published.
- * Subscribes to the till's retained status, which also tells whether the broker sees the agent online.
+ * The broker takes the till's login. A broker that binds client ids to logins (the documented
+ * one: docs/mqtt-contract.md, "One login, one client id") gives every connection with the till's
+ * login the till's own session, whatever client id it asks for — so the doctor never logs in
+ * beside a running agent (that would take over its connection): while the agent runs, its own
+ * link is asked. Otherwise the doctor connects as the agent does — its client id, a resumed
+ * session — and acknowledges nothing, subscribes to nothing and publishes nothing, so the
+ * webhooks queued in the session stay there for the agent. A session it had to create is
+ * discarded again.
  */
 export const mqttCheck: Check<DoctorContext> = {
   id: "mqtt",
   title: "mqtt",
-  needs: ["config", "secrets"],
+  needs: ["config", "secrets", "agent"],
   timeoutMs: 12_000,
   timeoutHint: "the broker did not answer: check mqtt.url, the network and the firewall (TCP 8883 for mqtts)",
   async run(context, signal) {
     const { config, secrets } = loadedOf(context);
-    const topic = tillTopic(config.mqtt.topicPrefix, config.vipps.msn, config.till.id, "status");
-    let base: IClientOptions;
+    const url = config.mqtt.url;
+    if (context.agent !== undefined) {
+      const state = context.agent.links.mqtt.state;
+      if (state !== "connected")
+        return fail(`the agent's link to ${url} is ${state}`, `${REACH_HINT}; ${LOGIN_HINT}`);
+      return clientIdWarning(config) ?? ok(`the agent's link to ${url} is connected`);
+    }
+    if (context.agentRuns !== "no")
+      return warn(
+        "cannot tell whether the agent runs, so the till's login is not tried (beside a running agent it would take over its connection)",
+        "run the doctor with sudo, so it can ask the agent",
+      );
+    let options: IClientOptions;
     try {
-      base = linkClientOptions(config, secrets, topic);
+      // The agent's own options (client id, session, TLS, login) without its Last Will.
+      const { will: _will, ...agent } = linkClientOptions(config, secrets, "unused");
+      options = { ...agent, connectTimeout: 10_000 };
     } catch (error) {
       return fail(
         errorMessage(error),
         "fix mqtt.tls (the files must exist and be readable by the service user)",
       );
     }
-    const { will: _will, properties: _properties, ...rest } = base;
-    const options: IClientOptions = {
-      ...rest,
-      clientId: `pos-agent-doctor-${config.till.id}-${randomBytes(3).toString("hex")}`,
-      clean: true,
-      reconnectPeriod: 0,
-      connectTimeout: 10_000,
-    };
-    const client = mqtt.connect(config.mqtt.url, options);
+    const client = connectMqtt(url, options, { maxPacketBytes: MAX_MQTT_PACKET_BYTES, onRefused: () => {} });
+    // Never acknowledged: the broker gives them to the agent again.
+    client.handleMessage = () => {};
     const stop = (): void => void client.end(true);
     signal.addEventListener("abort", stop, { once: true });
     try {
-      return await probe(client, topic, config.mqtt.url, config.mqtt.protocolVersion);
+      const connack = await connected(client);
+      if (typeof connack === "string")
+        return fail(
+          `${url}: ${connack}`,
+          /not authori[sz]ed|bad user ?name or password|13[45]/i.test(connack) ? LOGIN_HINT : REACH_HINT,
+        );
+      const who = `logged in to ${url} (MQTT ${config.mqtt.protocolVersion === 5 ? "5" : "3.1.1"}) as the till (client id ${mqttClientId(config)})`;
+      if (!connack.sessionPresent) {
+        await discardSession(url, client, options);
+        return warn(
+          `${who}; the broker holds no session for the till, so it drops the till's webhooks until the agent has connected once`,
+          "start the agent before the till's QR is used: sudo systemctl start pos-agent",
+        );
+      }
+      return (
+        clientIdWarning(config) ??
+        ok(`${who}; the broker keeps the till's session while the agent is stopped`)
+      );
     } finally {
       signal.removeEventListener("abort", stop);
       await client.endAsync(true).catch(() => undefined);
@@ -50,59 +85,40 @@ export const mqttCheck: Check<DoctorContext> = {
   },
 };
 
-function probe(client: MqttClient, topic: string, url: string, version: 4 | 5): Promise<Outcome> {
+/** The CONNACK, or why there was none. */
+function connected(client: MqttClient): Promise<IConnackPacket | string> {
   return new Promise((resolve) => {
-    let retained: string | undefined;
-    client.once("error", (error) => {
-      const text = errorMessage(error);
-      const auth = /not authori[sz]ed|bad user ?name or password|135|134/i.test(text);
-      resolve(
-        fail(
-          `${url}: ${text}`,
-          auth
-            ? "the broker refused the till's login: check mqtt.username, the mqtt-password secret and the broker's ACL"
-            : "is the broker reachable from here? check mqtt.url, DNS, the firewall, and the clock for TLS",
-        ),
-      );
-    });
-    client.once("close", () =>
-      resolve(fail(`${url}: the broker closed the connection`, "check mqtt.url and the broker's log")),
-    );
-    client.on("message", (_topic, payload) => {
-      retained = payload.toString("utf8");
-    });
-    client.once("connect", () => {
-      client.subscribe(topic, { qos: 1 }, (error, granted) => {
-        const qos = granted?.[0]?.qos;
-        if (error !== null && error !== undefined) {
-          resolve(
-            fail(
-              `subscribe to ${topic}: ${errorMessage(error)}`,
-              "the broker's ACL must let the till read its subtree",
-            ),
-          );
-          return;
-        }
-        if (qos === undefined || qos >= 128) {
-          resolve(
-            fail(
-              `the broker refused a subscription to ${topic}`,
-              "the broker's ACL must let the till read its subtree (docs/mqtt-contract.md)",
-            ),
-          );
-          return;
-        }
-        // A retained status arrives right after the SUBACK when there is one.
-        setTimeout(() => {
-          const seen =
-            retained === undefined ? "no status retained yet" : `the till's retained status is "${retained}"`;
-          resolve(
-            ok(
-              `connected to ${url} (MQTT ${version === 5 ? "5" : "3.1.1"}) and subscribed to ${topic}; ${seen}`,
-            ),
-          );
-        }, 300);
-      });
-    });
+    client.once("connect", resolve);
+    client.once("error", (error) => resolve(errorMessage(error)));
+    client.once("close", () => resolve("the broker closed the connection"));
   });
+}
+
+/**
+ * Removes the empty session this connection created: MQTT 5 by a DISCONNECT that sets the
+ * session expiry to 0 (MQTT 5 §3.14.2.2.2), MQTT 3.1.1 by one connection with a clean session.
+ */
+async function discardSession(url: string, client: MqttClient, options: IClientOptions): Promise<void> {
+  if (options.protocolVersion === 5) {
+    await client.endAsync(false, { properties: { sessionExpiryInterval: 0 } }).catch(() => undefined);
+    return;
+  }
+  await client.endAsync(true).catch(() => undefined);
+  const clean = connectMqtt(
+    url,
+    { ...options, clean: true },
+    { maxPacketBytes: MAX_MQTT_PACKET_BYTES, onRefused: () => {} },
+  );
+  await connected(clean);
+  await clean.endAsync().catch(() => undefined);
+}
+
+/** The documented broker uses the user name as client id: a different mqtt.clientId misleads. */
+function clientIdWarning(config: Config): Outcome | undefined {
+  const { username, clientId } = config.mqtt;
+  if (username === undefined || clientId === undefined || clientId === username) return undefined;
+  return warn(
+    `mqtt.clientId "${clientId}" differs from mqtt.username "${username}": a broker that binds client ids to logins (the documented one) uses "${username}"`,
+    "remove mqtt.clientId from the config (the client id then follows the user name)",
+  );
 }

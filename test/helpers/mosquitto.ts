@@ -28,6 +28,12 @@ export interface MosquittoOptions {
   tls?: { caFile: string; certFile: string; keyFile: string; requireCertificate?: boolean };
   /** More mosquitto.conf lines. */
   extraConfig?: readonly string[];
+  /**
+   * A configuration of the broker's own (e.g. the documented deploy/mosquitto/pos-agent.conf)
+   * instead of the helper's listener, users, ACL and queue lines: given the free port, the lines
+   * that define the listener and everything else. `secure`: that listener speaks TLS.
+   */
+  configured?: { readonly lines: (port: number) => readonly string[]; readonly secure: boolean };
 }
 
 export interface MosquittoBroker {
@@ -45,6 +51,8 @@ export interface MosquittoBroker {
   restart(): Promise<void>;
   /** Replaces the ACL file (the broker must have been started with `acl`) and makes mosquitto re-read it (SIGHUP). */
   setAcl(text: string): Promise<void>;
+  /** Makes mosquitto re-read its password and ACL files (SIGHUP), as `systemctl reload mosquitto` does. */
+  reload(): Promise<void>;
   /** The broker's log so far (for failure messages). */
   logs(): string;
   /** Stops the broker and removes its directory. Safe to call twice. */
@@ -70,7 +78,6 @@ export function freePort(host = "127.0.0.1"): Promise<number> {
 
 function writeConfig(dir: string, port: number, options: MosquittoOptions): string {
   const lines = [
-    `listener ${port} 127.0.0.1`,
     // Run as whoever runs the tests (as root mosquitto would otherwise switch to user `mosquitto`
     // and could not write its persistence file in our temp dir).
     `user ${userInfo().username}`,
@@ -80,14 +87,23 @@ function writeConfig(dir: string, port: number, options: MosquittoOptions): stri
     "log_type notice",
     "log_type information",
     "connection_messages true",
-    // mosquitto's default of 1000 queued messages per offline client would silently drop the
-    // excess; tests with large bursts must not depend on that default.
-    "max_queued_messages 100000",
   ];
   if (options.persistence ?? true) {
     lines.push("persistence true", `persistence_location ${dir}/`, "persistence_file mosquitto.db");
     if (options.saveOnEveryChange === true) lines.push("autosave_on_changes true", "autosave_interval 1");
   }
+  if (options.configured !== undefined) {
+    lines.push(...options.configured.lines(port));
+    const file = join(dir, "mosquitto.conf");
+    writeFileSync(file, `${lines.join("\n")}\n`);
+    return file;
+  }
+  lines.push(
+    `listener ${port} 127.0.0.1`,
+    // mosquitto's default of 1000 queued messages per offline client would silently drop the
+    // excess; tests with large bursts must not depend on that default.
+    "max_queued_messages 100000",
+  );
   if (options.users === undefined) {
     lines.push("allow_anonymous true");
   } else {
@@ -208,8 +224,9 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
       }
     }
   }
-  const host = options.tls === undefined ? "127.0.0.1" : "localhost";
-  const url = `${options.tls === undefined ? "mqtt" : "mqtts"}://${host}:${port}`;
+  const secure = options.tls !== undefined || options.configured?.secure === true;
+  const host = secure ? "localhost" : "127.0.0.1";
+  const url = `${secure ? "mqtts" : "mqtt"}://${host}:${port}`;
   let cleaned = false;
 
   const broker: MosquittoBroker = {
@@ -246,6 +263,9 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
     async setAcl(text) {
       if (options.acl === undefined) throw new Error("setAcl needs a broker started with an acl");
       writeFileSync(join(dir.path, "acl"), text, { mode: 0o600 });
+      await broker.reload();
+    },
+    async reload() {
       const before = log.text.length;
       child?.kill("SIGHUP");
       // mosquitto logs "Reloading config." when it handles the signal.
