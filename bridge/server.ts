@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { systemClock, type Clock } from "../lib/clock.js";
-import { errorMessage } from "../lib/errors.js";
+import { AgentError, errorMessage } from "../lib/errors.js";
 import { createLogger, type Logger } from "../lib/log.js";
 import { DEFAULT_TOPIC_PREFIX } from "../lib/mqtt-contract/index.js";
 import { connectPublisher } from "./broker-publisher.js";
@@ -9,15 +9,18 @@ import { createCounters, renderPrometheus, type BridgeCounters } from "./counter
 import {
   BRIDGE_DEFAULTS,
   defaultBridgeClientId,
+  type BridgeErrorCode,
   type BridgeMqttSettings,
   type BridgeSettings,
 } from "./settings.js";
+import { parseWebhookSecrets, type WebhookSecret } from "./webhook-secrets.js";
 import { handleWebhook, internalError, type WebhookAnswer } from "./webhook-handler.js";
 
 export interface BridgeOptions {
   /** The URL registered at Vipps (signed host and path). */
   readonly publicUrl: string;
-  readonly webhookSecrets: readonly string[];
+  /** `<msn>:<secret>` (or a bare secret, valid for any MSN) as in VIPPS_WEBHOOK_SECRETS, or parsed. */
+  readonly webhookSecrets: readonly (string | WebhookSecret)[];
   readonly mqtt: Partial<BridgeMqttSettings> & { readonly url: string };
   /** Default 0 (a free port) — `serve` passes BRIDGE_PORT. */
   readonly port?: number;
@@ -45,12 +48,22 @@ export interface RunningBridge {
 }
 
 export function settingsFromOptions(options: BridgeOptions): BridgeSettings {
+  const parsed = parseWebhookSecrets(
+    options.webhookSecrets.filter((s) => typeof s === "string"),
+    "webhookSecrets",
+  );
+  const secrets = [...parsed.secrets, ...options.webhookSecrets.filter((s) => typeof s !== "string")];
+  const { problems } = parsed;
+  if (problems.length > 0)
+    throw new AgentError<BridgeErrorCode>("BRIDGE_CONFIG_INVALID", problems.join("; "), {
+      details: { problems },
+    });
   return {
     host: options.host ?? "127.0.0.1",
     port: options.port ?? 0,
     publicUrl: options.publicUrl,
     webhookPath: options.webhookPath ?? new URL(options.publicUrl).pathname,
-    webhookSecrets: options.webhookSecrets,
+    webhookSecrets: secrets,
     topicPrefix: options.topicPrefix ?? DEFAULT_TOPIC_PREFIX,
     maxBodyBytes: options.maxBodyBytes ?? BRIDGE_DEFAULTS.maxBodyBytes,
     publishTimeoutMs: options.publishTimeoutMs ?? BRIDGE_DEFAULTS.publishTimeoutMs,
@@ -191,6 +204,12 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
     },
     "bridge listening",
   );
+  const unbound = settings.webhookSecrets.filter((s) => s.msn === undefined).length;
+  if (unbound > 0)
+    log.warn(
+      { unbound },
+      "webhook secrets without an MSN verify webhooks of ANY sales unit: write each as <msn>:<secret> (docs/mqtt-contract.md, Running the bridge)",
+    );
 
   const shutdown = async (): Promise<void> => {
     log.info({ inFlight: inFlight.size }, "shutting down: no new webhooks, finishing in-flight publishes");

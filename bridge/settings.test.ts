@@ -23,7 +23,7 @@ describe("parseBridgeEnv", () => {
       port: 8080,
       publicUrl: "https://bridge.example.com/vipps/webhook",
       webhookPath: "/vipps/webhook",
-      webhookSecrets: ["s1"],
+      webhookSecrets: [{ secret: "s1" }],
       topicPrefix: "vipps-pos",
       maxBodyBytes: 65_536,
       publishTimeoutMs: 5_000,
@@ -36,7 +36,7 @@ describe("parseBridgeEnv", () => {
     const dir = tempDir();
     dirs.push(dir);
     const secretsFile = join(dir.path, "secrets");
-    writeFileSync(secretsFile, "# current\nnew-secret\nold-secret\n");
+    writeFileSync(secretsFile, "# current\n123456:new-secret\n654321:other-unit\nold-secret\n");
     const passwordFile = join(dir.path, "password");
     writeFileSync(passwordFile, "pa55\n");
     const pem = join(dir.path, "x.pem");
@@ -67,7 +67,11 @@ describe("parseBridgeEnv", () => {
       port: 9000,
       publicUrl: "https://bridge.example.com:8443/hooks?x=1",
       webhookPath: "/internal/hooks",
-      webhookSecrets: ["new-secret", "old-secret"],
+      webhookSecrets: [
+        { secret: "new-secret", msn: "123456" },
+        { secret: "other-unit", msn: "654321" },
+        { secret: "old-secret" },
+      ],
       topicPrefix: "acme/pos",
       maxBodyBytes: 2048,
       publishTimeoutMs: 3000,
@@ -131,6 +135,27 @@ describe("parseBridgeEnv", () => {
     expect(parseBridgeEnv({ ...rest, VIPPS_WEBHOOK_SECRETS: " , \n" }).problems[0]).toMatch(
       /^VIPPS_WEBHOOK_SECRETS: required/,
     );
+  });
+
+  it("binds each secret to an MSN as <msn>:<secret>, and names a bad entry without showing it", () => {
+    const { settings, problems } = parseBridgeEnv({
+      ...minimal,
+      VIPPS_WEBHOOK_SECRETS: "123456:good,12:short-msn-secret,abcdef:not-an-msn,654321:, 7654321 : spaced",
+    });
+    expect(settings).toBeUndefined();
+    expect(problems).toEqual(
+      [2, 3, 4].map(
+        (n) =>
+          `VIPPS_WEBHOOK_SECRETS: entry ${n} is not <msn>:<secret> (an MSN of 4–10 digits, then the secret)`,
+      ),
+    );
+    expect(problems.join("\n")).not.toMatch(/short-msn-secret|not-an-msn/);
+    expect(
+      parseBridgeEnv({ ...minimal, VIPPS_WEBHOOK_SECRETS: "123456:a, 7654321 : b" }).settings?.webhookSecrets,
+    ).toEqual([
+      { secret: "a", msn: "123456" },
+      { secret: "b", msn: "7654321" },
+    ]);
   });
 
   it("throws one coded error listing the problems", () => {

@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { AgentError } from "../lib/errors.js";
 import { envReader } from "./env-reader.js";
 import { DEFAULT_TOPIC_PREFIX, MAX_WEBHOOK_BODY_BYTES, isTopicPrefix } from "../lib/mqtt-contract/index.js";
+import { parseWebhookSecrets, type WebhookSecret } from "./webhook-secrets.js";
 
 /**
  * The bridge's settings, from the environment (12-factor). Every variable, its default and its
@@ -31,7 +32,8 @@ export interface BridgeSettings {
   readonly publicUrl: string;
   /** The path this server answers webhooks on; defaults to the public URL's path. */
   readonly webhookPath: string;
-  readonly webhookSecrets: readonly string[];
+  /** Each bound to its sales unit (`<msn>:<secret>`), or unbound (legacy): webhook-secrets.ts. */
+  readonly webhookSecrets: readonly WebhookSecret[];
   readonly topicPrefix: string;
   /** Largest accepted body, bytes. */
   readonly maxBodyBytes: number;
@@ -56,6 +58,8 @@ export const BRIDGE_DEFAULTS = {
 export type BridgeErrorCode =
   | "BRIDGE_CONFIG_INVALID"
   | "BRIDGE_BAD_SIGNATURE"
+  | "BRIDGE_BAD_DATE"
+  | "BRIDGE_WRONG_MSN"
   | "BRIDGE_BODY_TOO_LARGE"
   | "BRIDGE_BAD_JSON"
   | "BRIDGE_BROKER_UNAVAILABLE"
@@ -102,10 +106,12 @@ export function parseBridgeEnv(env: NodeJS.ProcessEnv): { settings?: BridgeSetti
     problems.push(`TOPIC_PREFIX: expected topic levels of letters, digits, _ or -, got "${topicPrefix}"`);
 
   const secretsText = secret("VIPPS_WEBHOOK_SECRETS");
-  const webhookSecrets = secretsText === undefined ? [] : splitSecrets(secretsText);
+  const parsedSecrets = parseWebhookSecrets(secretsText === undefined ? [] : splitSecrets(secretsText));
+  problems.push(...parsedSecrets.problems);
+  const webhookSecrets = parsedSecrets.secrets;
   if (webhookSecrets.length === 0 && !problems.some((p) => p.startsWith("VIPPS_WEBHOOK_SECRETS"))) {
     problems.push(
-      "VIPPS_WEBHOOK_SECRETS: required (the secret(s) returned by `pos-bridge register-webhook`, comma- or newline-separated; or VIPPS_WEBHOOK_SECRETS_FILE)",
+      "VIPPS_WEBHOOK_SECRETS: required (<msn>:<secret> for each secret `pos-bridge register-webhook` returned, comma- or newline-separated; or VIPPS_WEBHOOK_SECRETS_FILE)",
     );
   }
 

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { IClientPublishOptions } from "mqtt";
-import { verifyWebhookSignature } from "../agent/vipps/webhook-signature.js";
+import { webhookDateProblem } from "../agent/vipps/webhook-date.js";
+import { signingSecretIndexes } from "../agent/vipps/webhook-signature.js";
 import type { Clock } from "../lib/clock.js";
 import { AgentError, isAgentError, errorMessage } from "../lib/errors.js";
 import type { Logger } from "../lib/log.js";
@@ -17,16 +18,19 @@ import type { BrokerPublisher } from "./broker-publisher.js";
 import type { BridgeCounters } from "./counters.js";
 import { readBody } from "./read-body.js";
 import type { BridgeErrorCode } from "./settings.js";
+import { signedForMsn, type WebhookSecret } from "./webhook-secrets.js";
 
 /**
  * One webhook delivery, in the order Vipps' rules demand (docs/vipps-api.md §5.3, §5.5):
  * read the raw bytes (413 over the limit) → verify the HMAC on exactly those bytes against the
- * registered URL, before anything else (401, nothing published) → parse JSON (400) → route →
+ * registered URL, before anything else (401, nothing published) → the signed `x-ms-date` within
+ * its window (401: a replay of an old delivery; webhook-date.ts) → parse JSON (400) → route →
+ * the MSN it names must be the one a signing secret is bound to (403; webhook-secrets.ts) →
  * publish the envelope QoS 1 and wait for the PUBACK → 200; no PUBACK → 503 so Vipps retries.
  */
 export interface WebhookDeps {
   readonly publicUrl: string;
-  readonly secrets: readonly string[];
+  readonly secrets: readonly WebhookSecret[];
   readonly topicPrefix: string;
   readonly maxBodyBytes: number;
   readonly publishTimeoutMs: number;
@@ -73,7 +77,13 @@ export async function handleWebhook(req: IncomingMessage, deps: WebhookDeps): Pr
     "x-ms-content-sha256": header(req, "x-ms-content-sha256"),
     authorization: header(req, "authorization"),
   };
-  if (!verifyWebhookSignature({ secrets: deps.secrets, registeredUrl: deps.publicUrl, rawBody, headers })) {
+  const signers = signingSecretIndexes({
+    secrets: deps.secrets.map((s) => s.secret),
+    registeredUrl: deps.publicUrl,
+    rawBody,
+    headers,
+  }).map((index) => deps.secrets[index] as WebhookSecret);
+  if (signers.length === 0) {
     deps.log.warn(
       {
         remote: req.socket.remoteAddress,
@@ -85,6 +95,16 @@ export async function handleWebhook(req: IncomingMessage, deps: WebhookDeps): Pr
     return refuse(deps, 401, "BRIDGE_BAD_SIGNATURE", "signature missing or invalid");
   }
   deps.counters.verified += 1;
+  // The signature proved the header is present (and that whoever signed it chose this date).
+  const xMsDate = headers["x-ms-date"] ?? "";
+  const dateProblem = webhookDateProblem(xMsDate, deps.clock.now());
+  if (dateProblem !== undefined) {
+    deps.log.warn(
+      { remote: req.socket.remoteAddress, xMsDate: xMsDate.slice(0, 64), problem: dateProblem },
+      "webhook refused: signed, but its date is outside the accepted window (a replay?)",
+    );
+    return refuse(deps, 401, "BRIDGE_BAD_DATE", dateProblem);
+  }
 
   let payload: unknown;
   try {
@@ -95,6 +115,13 @@ export async function handleWebhook(req: IncomingMessage, deps: WebhookDeps): Pr
   }
 
   const route = routeWebhook(payload);
+  if (!signedForMsn(signers, route.msn)) {
+    deps.log.warn(
+      { remote: req.socket.remoteAddress, msn: route.msn, signedFor: signers.map((s) => s.msn) },
+      "webhook refused: signed with another sales unit's secret",
+    );
+    return refuse(deps, 403, "BRIDGE_WRONG_MSN", "signed with a secret of another sales unit");
+  }
   const topic = route.routed
     ? tillTopic(deps.topicPrefix, route.msn, route.tillId, "webhook")
     : unroutedTopic(deps.topicPrefix, route.msn);

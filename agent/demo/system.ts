@@ -127,7 +127,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
 
     const bridge = await startBridge({
       publicUrl: webhookUrl,
-      webhookSecrets: [registration.secret],
+      webhookSecrets: [`${salesUnit.msn}:${registration.secret}`],
       mqtt: { url: brokerUrl, protocolVersion: protocol },
       port: bridgePort,
       logger: logger.child({ module: "bridge" }),

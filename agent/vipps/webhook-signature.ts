@@ -45,26 +45,31 @@ function constantTimeEqual(a: string, b: string): boolean {
 }
 
 /**
- * True when the headers prove the body came from Vipps under one of `secrets` (several
- * secrets are accepted so a registration can be rotated without downtime). Any missing
- * header is simply a failed verification.
+ * The indexes of the `secrets` under which the headers prove the body came from Vipps — several
+ * secrets are accepted so a registration can be rotated without downtime, and the bridge binds
+ * each to its sales unit. Every secret is tried (no early exit: the time taken does not reveal
+ * which matched). Any missing header is simply no match.
  */
-export function verifyWebhookSignature(p: {
+export function signingSecretIndexes(p: {
   secrets: readonly string[];
   registeredUrl: string;
   rawBody: Uint8Array;
   headers: Partial<Record<keyof SignatureHeaders, string | undefined>>;
-}): boolean {
+}): number[] {
   const date = p.headers["x-ms-date"];
   const claimedHash = p.headers["x-ms-content-sha256"];
   const authorization = p.headers.authorization;
-  if (date === undefined || claimedHash === undefined || authorization === undefined) return false;
-  if (!constantTimeEqual(contentHash(p.rawBody), claimedHash)) return false;
-  let matched = false;
-  for (const secret of p.secrets) {
-    // No early exit: the time taken does not reveal which secret matched.
+  if (date === undefined || claimedHash === undefined || authorization === undefined) return [];
+  if (!constantTimeEqual(contentHash(p.rawBody), claimedHash)) return [];
+  const matched: number[] = [];
+  p.secrets.forEach((secret, index) => {
     const expected = signWebhook(secret, p.registeredUrl, p.rawBody, date).authorization;
-    if (constantTimeEqual(expected, authorization)) matched = true;
-  }
+    if (constantTimeEqual(expected, authorization)) matched.push(index);
+  });
   return matched;
+}
+
+/** True when the headers prove the body came from Vipps under one of `secrets`. */
+export function verifyWebhookSignature(p: Parameters<typeof signingSecretIndexes>[0]): boolean {
+  return signingSecretIndexes(p).length > 0;
 }

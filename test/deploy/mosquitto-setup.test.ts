@@ -107,7 +107,7 @@ describe("deploy/mosquitto on a real mosquitto", () => {
     dir = tempDir();
     bridge = await startBridge({
       publicUrl: TEST_WEBHOOK_URL,
-      webhookSecrets: [TEST_WEBHOOK_SECRET],
+      webhookSecrets: [`${TEST_MSN}:${TEST_WEBHOOK_SECRET}`],
       mqtt: { url: documented.url, caFile: documented.caFile, ...login("pos-bridge-a") },
       maxBodyBytes: MAX_WEBHOOK_BODY_BYTES,
       logger: silentLogger(),

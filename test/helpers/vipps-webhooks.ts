@@ -48,17 +48,25 @@ export function paymentPayload(p: {
   };
 }
 
-/** Signs `payload` (an object is serialised with JSON.stringify; a string/Buffer is sent as is). */
+/**
+ * Signs `payload` (an object is serialised with JSON.stringify; a string/Buffer is sent as is).
+ * `date`: the `x-ms-date` to sign — a Date (written as HTTP does) or the header's text as is.
+ */
 export function signedWebhook(
   secret: string,
   registeredUrl: string,
   payload: unknown,
-  date = new Date(),
+  date: Date | string = new Date(),
 ): SignedWebhook {
   const body = Buffer.isBuffer(payload)
     ? payload
     : Buffer.from(typeof payload === "string" ? payload : JSON.stringify(payload), "utf8");
-  const headers = signWebhook(secret, registeredUrl, body, date.toUTCString());
+  const headers = signWebhook(
+    secret,
+    registeredUrl,
+    body,
+    typeof date === "string" ? date : date.toUTCString(),
+  );
   return { body, headers: { "content-type": "application/json", ...headers } };
 }
 
