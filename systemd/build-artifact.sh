@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the artifact that systemd/install.sh installs on a Pi: compiled dist/ plus the
-# production node_modules, the example config, the systemd files and the docs, as
+# production node_modules, the example config, the systemd files, the docs and the broker
+# set-up (deploy/), as
 #   ./pos-agent-<version>-linux-<arch>-node<major>.tar.gz  (in the current directory)
 # where <version> is package.json's version plus the git commit (0.1.0+g1a2b3c4d5e6f).
 #
@@ -61,6 +62,7 @@ cp -a "$WORK/src/dist" "$WORK/src/node_modules" "$WORK/src/package.json" "$WORK/
 cp -a "$WORK/src/config/pos-agent.example.yaml" "$DEST/config/"
 cp -a "$WORK/src/systemd" "$DEST/"
 [ ! -d "$WORK/src/docs" ] || cp -a "$WORK/src/docs" "$DEST/"
+[ ! -d "$WORK/src/deploy" ] || cp -a "$WORK/src/deploy" "$DEST/"
 for f in README.md LICENSE; do [ ! -f "$WORK/src/$f" ] || cp -a "$WORK/src/$f" "$DEST/"; done
 cat >"$DEST/BUILD-INFO" <<EOF
 version=$VERSION
