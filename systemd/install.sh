@@ -145,6 +145,30 @@ link_release() {
 group_id() { awk -F: -v g="$1" '$1 == g { print $3; exit }' "$ROOT/etc/group" 2>/dev/null; }
 user_id() { awk -F: -v u="$1" '$1 == u { print $3; exit }' "$ROOT/etc/passwd" 2>/dev/null; }
 
+# Takes user $1 out of group $2's members. Releases before the display had its own group put the
+# service user in group tty, which may write to every terminal; sysusers.d only ever adds. On
+# the running system with gpasswd (which locks the files); in a --root tree by rewriting its
+# group and gshadow files.
+leave_group() {
+  local user=$1 group=$2 file
+  awk -F: -v g="$group" -v u="$user" \
+    '$1 == g { n = split($4, m, ","); for (i = 1; i <= n; i++) if (m[i] == u) found = 1 } END { exit !found }' \
+    "$ROOT/etc/group" 2>/dev/null || return 0
+  if [ "$LIVE" = 1 ]; then
+    gpasswd -d "$user" "$group" >/dev/null || die 70 "cannot take $user out of group $group: gpasswd -d $user $group"
+  else
+    for file in "$ROOT/etc/group" "$ROOT/etc/gshadow"; do
+      [ -f "$file" ] || continue
+      awk -F: -v OFS=: -v g="$group" -v u="$user" \
+        '$1 == g { n = split($4, m, ","); out = ""; for (i = 1; i <= n; i++) if (m[i] != u) out = out (out == "" ? "" : ",") m[i]; $4 = out } { print }' \
+        "$file" >"$file.pos-agent-tmp" && chmod --reference="$file" "$file.pos-agent-tmp" &&
+        own --reference="$file" "$file.pos-agent-tmp" && mv "$file.pos-agent-tmp" "$file" ||
+        die 70 "cannot rewrite ${file#"$ROOT"}"
+    done
+  fi
+  say "removed $user from group $group"
+}
+
 # chown that only runs as root (an unprivileged --root install keeps the caller's ids).
 own() {
   if [ "$IS_ROOT" = 1 ]; then chown "$@"; fi
@@ -248,6 +272,11 @@ install_system_files() {
   fi
   put_file "$ROOT/usr/local/lib/sysusers.d/pos-agent.conf" 0644 <"$rel/systemd/pos-agent.sysusers.conf" || true
   put_file "$ROOT/usr/local/lib/modules-load.d/pos-agent.conf" 0644 <"$rel/systemd/pos-agent.modules-load.conf" && CHANGED_MODULES=1
+  # The display's udev rule belongs to the release (the shop's rules below belong to the shop).
+  # Releases before it had none: a rollback to one leaves it in place.
+  if [ -f "$rel/systemd/60-pos-agent-display.rules" ]; then
+    put_file "$ROOT/usr/local/lib/udev/rules.d/60-pos-agent-display.rules" 0644 <"$rel/systemd/60-pos-agent-display.rules" && CHANGED_RULES=1
+  fi
   printf '#!/bin/sh\n# The pos-agent CLI of the current release (written by install.sh).\nexec %s /opt/pos-agent/current/dist/bundle/pos-agent.js "$@"\n' "$NODE" |
     put_file "$ROOT/usr/local/bin/pos-agent" 0755 || true
   if [ ! -e "$ROOT/etc/udev/rules.d/99-pos-agent.rules" ]; then
@@ -331,7 +360,7 @@ fi
 [ -f "$SRC/BUILD-INFO" ] || die 65 "$ARTIFACT: no BUILD-INFO — not an artifact from systemd/build-artifact.sh"
 for f in dist/bundle/pos-agent.js node_modules package.json config/pos-agent.example.yaml \
   systemd/pos-agent.service systemd/pos-agent.sysusers.conf systemd/pos-agent.modules-load.conf \
-  systemd/time-wait-sync.conf systemd/99-pos-agent.rules; do
+  systemd/time-wait-sync.conf systemd/99-pos-agent.rules systemd/60-pos-agent-display.rules; do
   [ -e "$SRC/$f" ] || die 65 "$ARTIFACT: $f missing — not a complete artifact"
 done
 VERSION=$(build_info version "$SRC")
@@ -390,6 +419,7 @@ fi
 GID=$(group_id pos-agent)
 SUID=$(user_id pos-agent)
 [ -n "$GID" ] && [ -n "$SUID" ] || die 70 "systemd-sysusers did not create user and group pos-agent"
+leave_group pos-agent tty
 
 # Configuration: the directory is root's; the service reads it through its group.
 mkdir -p "$CONF_DIR"

@@ -31,6 +31,15 @@ const mode = (path: string): string => (statSync(path).mode & 0o7777).toString(8
 const read = (path: string): string => readFileSync(path, "utf8");
 const repoFile = (path: string): string => read(join(REPO_ROOT, path));
 
+/** The groups `pos-agent` is a member of in `<root>/etc/<file>`, sorted. */
+function memberOf(root: string, file: "group" | "gshadow" = "group"): string[] {
+  return read(join(root, "etc", file))
+    .split("\n")
+    .filter((l) => /^[^:]*:[^:]*:[^:]*:(.*,)?pos-agent(,|$)/.test(l))
+    .map((l) => l.split(":")[0] ?? "")
+    .sort();
+}
+
 function idOf(root: string, file: "passwd" | "group", name: string): number {
   const line = read(join(root, "etc", file))
     .split("\n")
@@ -76,6 +85,7 @@ describe("install.sh in a throw-away root", { timeout: 120_000 }, () => {
       ["usr/local/lib/sysusers.d/pos-agent.conf", "systemd/pos-agent.sysusers.conf", "0644"],
       ["usr/local/lib/modules-load.d/pos-agent.conf", "systemd/pos-agent.modules-load.conf", "0644"],
       ["etc/udev/rules.d/99-pos-agent.rules", "systemd/99-pos-agent.rules", "0644"],
+      ["usr/local/lib/udev/rules.d/60-pos-agent-display.rules", "systemd/60-pos-agent-display.rules", "0644"],
     ];
     for (const [target, source, expectedMode] of installed) {
       expect(read(join(root, target)), target).toBe(repoFile(source));
@@ -91,17 +101,15 @@ describe("install.sh in a throw-away root", { timeout: 120_000 }, () => {
     expect(mode(cli)).toBe("0755");
     expect(read(cli)).toContain('exec /usr/bin/node /opt/pos-agent/current/dist/bundle/pos-agent.js "$@"\n');
 
-    // The user: no login, in exactly the device groups, which keep Raspberry Pi OS's ids.
+    // The user: no login, in exactly the device groups, which keep Raspberry Pi OS's ids — and
+    // not in group tty, which may write to every terminal: the display has a group of its own.
     const passwd = read(join(root, "etc/passwd"));
     expect(passwd).toMatch(/^pos-agent:x:\d+:\d+:Vipps MobilePay POS agent:\/:\/usr\/sbin\/nologin$/m);
     const group = read(join(root, "etc/group"));
     for (const [name, gid] of Object.entries(PI_GROUPS))
-      expect(group).toMatch(new RegExp(`^${name}:x:${gid}:pi,pos-agent$`, "m"));
-    const memberOf = group
-      .split("\n")
-      .filter((l) => /[:,]pos-agent(,|$)/.test(l))
-      .map((l) => l.split(":")[0]);
-    expect(memberOf.sort()).toEqual(["dialout", "gpio", "lp", "tty"]);
+      expect(group).toMatch(new RegExp(`^${name}:x:${gid}:pi${name === "tty" ? "" : ",pos-agent"}$`, "m"));
+    expect(group).toMatch(/^pos-display:x:\d+:pos-agent$/m);
+    expect(memberOf(root)).toEqual(["dialout", "gpio", "lp", "pos-display"]);
     const uid = idOf(root, "passwd", "pos-agent");
     const gid = idOf(root, "group", "pos-agent");
 
@@ -166,6 +174,39 @@ describe("install.sh in a throw-away root", { timeout: 120_000 }, () => {
     expect(result.stderr).toMatch(/vipps-client-secret has mode 644; make it 0600/);
     expect(result.stderr).not.toContain("vipps-subscription-key");
     expect(result.stdout + result.stderr).not.toContain("s3cret-value");
+  });
+
+  it("takes the service user out of group tty that an older release put it in, in group and gshadow", () => {
+    writeFileSync(
+      join(root, "etc/gshadow"),
+      ["root:*::", ...Object.keys(PI_GROUPS).map((name) => `${name}:*::pi`), "pi:!::", ""].join("\n"),
+    );
+    expect(install(makeArtifact(dir.path, { version: V1 })).code).toBe(0);
+    // What an older release's installer left behind: the user in group tty.
+    for (const file of ["group", "gshadow"])
+      writeFileSync(
+        join(root, "etc", file),
+        read(join(root, "etc", file)).replace(/^(tty:[^\n]*)$/m, "$1,pos-agent"),
+      );
+    expect(memberOf(root)).toContain("tty");
+    expect(memberOf(root, "gshadow")).toContain("tty");
+
+    const v2 = makeArtifact(dir.path, { version: V2 });
+    const upgrade = install(v2);
+    expect(upgrade.code).toBe(0);
+    expect(upgrade.stdout).toContain("removed pos-agent from group tty");
+    expect(memberOf(root)).toEqual(["dialout", "gpio", "lp", "pos-display"]);
+    expect(memberOf(root, "gshadow")).toEqual(["dialout", "gpio", "lp", "pos-display"]);
+    expect(read(join(root, "etc/group"))).toMatch(/^tty:x:5:pi$/m);
+    expect(read(join(root, "etc/gshadow"))).toMatch(/^tty:\*::pi$/m);
+    expect(read(join(root, "usr/local/lib/udev/rules.d/60-pos-agent-display.rules"))).toBe(
+      repoFile("systemd/60-pos-agent-display.rules"),
+    );
+    // …and a run after that changes nothing more.
+    const before = snapshot(root);
+    const again = install(v2);
+    expect(again.stdout).not.toContain("removed pos-agent");
+    expect(snapshot(root)).toEqual(before);
   });
 
   it("upgrades with a journal backup, and rolls back and forth through the symlinks", () => {
