@@ -2,6 +2,7 @@
 import nodeModule from "node:module";
 import { Command, CommanderError } from "commander";
 import { errorMessage } from "../../lib/errors.js";
+import { terminalSafe } from "../../lib/terminal-text.js";
 import { VERSION } from "../../lib/version.js";
 import { EXIT } from "./exit-codes.js";
 
@@ -66,7 +67,7 @@ async function main(argv: string[]): Promise<void> {
       process.exitCode = error.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
       return;
     }
-    process.stderr.write(`pos-agent: ${errorMessage(error)}\n`);
+    process.stderr.write(`pos-agent: ${terminalSafe(errorMessage(error))}\n`);
     process.exitCode = EXIT.SOFTWARE;
   }
 }

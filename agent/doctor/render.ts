@@ -1,3 +1,4 @@
+import { terminalSafeValue } from "../../lib/terminal-text.js";
 import type { CheckResult, CheckStatus } from "./check.js";
 
 export const MARKS: Readonly<Record<CheckStatus, string>> = { ok: "✓", warn: "!", fail: "✗", skip: "-" };
@@ -13,7 +14,10 @@ export function doctorReport(checks: readonly CheckResult[]): DoctorReport {
 }
 
 /** One line per check with its mark, and the fix under every warning and failure. */
-export function renderDoctor(report: DoctorReport): string {
+export function renderDoctor(doctorReport: DoctorReport): string {
+  // Details quote what the checks met: the register's hello id, the broker's retained status,
+  // Vipps' and the devices' error texts.
+  const report = terminalSafeValue(doctorReport);
   const width = Math.max(...report.checks.map((c) => c.title.length));
   const lines: string[] = [];
   for (const check of report.checks) {

@@ -1,8 +1,11 @@
+import { terminalSafe } from "../../lib/terminal-text.js";
 import type { Fields } from "./validate-fields.js";
 
 /**
  * One-line, human-readable descriptions of frames for the technician's tools (register-monitor,
- * the reference register). Works on raw frames, valid or not, and never throws.
+ * the reference register). Works on raw frames, valid or not, and never throws. Every value
+ * the frame carries is shown without its control characters (lib/terminal-text.ts): these
+ * lines go to a terminal, and a register's text must not drive it.
  */
 
 /** Minor units as "94.00" (every currency of the protocol has 2 decimals). */
@@ -17,7 +20,7 @@ export function formatAmount(minor: unknown, currency?: unknown): string {
 }
 
 function str(value: unknown): string {
-  return typeof value === "string" ? value : (JSON.stringify(value) ?? "undefined");
+  return terminalSafe(typeof value === "string" ? value : (JSON.stringify(value) ?? "undefined"));
 }
 
 function lineOf(line: unknown, currency: unknown): string {
@@ -69,7 +72,7 @@ export function describeMessage(m: Fields): string {
     case "nak":
       return `nak ${str(m.ack)}: ${str(m.code)}`;
     default:
-      return `${str(m.type)} ${JSON.stringify(m).slice(0, 200)}`;
+      return `${str(m.type)} ${terminalSafe(JSON.stringify(m)).slice(0, 200)}`;
   }
 }
 

@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { parseDocument, stringify } from "yaml";
 import { parseConfigText } from "../../../config/load.js";
 import { errorMessage } from "../../../lib/errors.js";
+import { terminalSafe, terminalSafeJson, terminalSafeValue } from "../../../lib/terminal-text.js";
 import { findKey, setConfigValue, type ConfigEditCode } from "../config-edit/edit-config.js";
 import { writeFileAtomic } from "../config-edit/write-atomic.js";
 import { EXIT, type ExitCode } from "../exit-codes.js";
@@ -57,7 +58,11 @@ export function registerConfigEditCommands(program: Command, io: CliIo = process
         io.setExitCode(EXIT.FAILURE);
         return;
       }
-      io.out(typeof value === "object" && value !== null ? stringify(value) : `${scalarText(value)}\n`);
+      io.out(
+        typeof value === "object" && value !== null
+          ? stringify(terminalSafeValue(value))
+          : `${scalarText(value)}\n`,
+      );
       io.setExitCode(EXIT.OK);
     });
 
@@ -78,7 +83,11 @@ export function registerConfigEditCommands(program: Command, io: CliIo = process
         return;
       }
       const shown = (v: unknown): string =>
-        v === undefined ? "(not set)" : typeof v === "object" ? JSON.stringify(v) : scalarText(v);
+        v === undefined
+          ? "(not set)"
+          : typeof v === "object"
+            ? terminalSafeJson(JSON.stringify(v))
+            : scalarText(v);
       if (!result.changed) {
         io.out(`= ${key} is already ${shown(result.value)}; nothing written\n`);
         io.setExitCode(EXIT.OK);
@@ -106,7 +115,8 @@ export function registerConfigEditCommands(program: Command, io: CliIo = process
 
 /** Config values are strings, numbers and booleans (objects and lists are printed as YAML or JSON). */
 function scalarText(value: unknown): string {
-  return typeof value === "string" ? value : JSON.stringify(value);
+  // A value may be written with escapes in the file ("\e[2J"): shown, never obeyed.
+  return typeof value === "string" ? terminalSafe(value) : JSON.stringify(value);
 }
 
 function readText(io: CliIo, file: string): string | undefined {
@@ -136,6 +146,8 @@ function refuse(io: CliIo, code: ConfigEditCode, problems: readonly string[], ou
   const facts = [outcome, code === "CONFIG_INVALID" ? `${problems.length} problem(s)` : ""]
     .filter((f) => f !== "")
     .join("; ");
-  io.err(`✗ ${code}${facts === "" ? "" : `: ${facts}`}\n${problems.map((p) => `  ${p}\n`).join("")}`);
+  io.err(
+    `✗ ${code}${facts === "" ? "" : `: ${facts}`}\n${problems.map((p) => `  ${terminalSafe(p)}\n`).join("")}`,
+  );
   io.setExitCode(EXIT_FOR[code]);
 }

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { ConfigError, loadConfig } from "../../../config/load.js";
+import { terminalSafe } from "../../../lib/terminal-text.js";
 import { EXIT } from "../exit-codes.js";
 
 export const DEFAULT_CONFIG_FILE = "/etc/pos-agent/pos-agent.yaml";
@@ -15,13 +16,13 @@ export function registerConfigCommands(program: Command): void {
       try {
         const loaded = loadConfig(options.config);
         process.stdout.write(
-          `✓ ${loaded.file}: valid (till ${loaded.config.till.id}, MSN ${loaded.config.vipps.msn})\n`,
+          `✓ ${loaded.file}: valid (till ${terminalSafe(loaded.config.till.id)}, MSN ${terminalSafe(loaded.config.vipps.msn)})\n`,
         );
         process.exitCode = EXIT.OK;
       } catch (error) {
         if (!(error instanceof ConfigError)) throw error;
         process.stderr.write(`✗ ${options.config}: ${error.problems.length} problem(s)\n`);
-        for (const problem of error.problems) process.stderr.write(`  ${problem}\n`);
+        for (const problem of error.problems) process.stderr.write(`  ${terminalSafe(problem)}\n`);
         process.exitCode = EXIT.CONFIG;
       }
     });

@@ -3,6 +3,7 @@ import { defaultEnvironment, renderDoctor, runDoctor, type DoctorEnvironment } f
 import { EXIT } from "../exit-codes.js";
 import { processIo, type CliIo } from "../support/cli-io.js";
 import { reportFailure } from "../support/failure.js";
+import { jsonOutput } from "../support/format.js";
 import { withProgress } from "../support/progress.js";
 import { DEFAULT_CONFIG_FILE } from "./config.js";
 
@@ -26,7 +27,7 @@ export function registerDoctorCommand(
     .action(async (options: { config: string; json?: boolean }) => {
       try {
         const report = await withProgress(io, "checking the till", runDoctor(environment(options.config)));
-        io.out(options.json === true ? `${JSON.stringify(report, null, 2)}\n` : renderDoctor(report));
+        io.out(options.json === true ? jsonOutput(report, 2) : renderDoctor(report));
         io.setExitCode(report.healthy ? EXIT.OK : EXIT.FAILURE);
       } catch (error) {
         reportFailure(io, error);

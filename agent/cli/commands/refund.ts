@@ -1,4 +1,5 @@
 import { InvalidArgumentError, type Command } from "commander";
+import { terminalSafeValue } from "../../../lib/terminal-text.js";
 import { controlRequest, type SaleStatusLine } from "../../control/index.js";
 import { EXIT } from "../exit-codes.js";
 import { addAgentTargetOptions, agentTarget, type AgentTargetOptions } from "../support/agent-target.js";
@@ -6,7 +7,7 @@ import { parseAmountArgument } from "../support/amount-arg.js";
 import { processIo, type CliIo } from "../support/cli-io.js";
 import { cliError } from "../support/errors.js";
 import { reportFailure } from "../support/failure.js";
-import { formatMoney } from "../support/format.js";
+import { formatMoney, jsonOutput } from "../support/format.js";
 import { withProgress } from "../support/progress.js";
 
 /** A payment reference as Vipps allows it (ePayment `reference`). */
@@ -74,7 +75,7 @@ export function registerRefundCommand(program: Command, io: CliIo = processIo): 
         "refunding (waiting for Vipps)",
         controlRequest(target.socketPath, request, { timeoutMs: options.timeout * 1_000 }),
       );
-      io.out(options.json === true ? `${JSON.stringify(sale)}\n` : describeRefunded(sale));
+      io.out(options.json === true ? jsonOutput(sale) : describeRefunded(terminalSafeValue(sale)));
       io.setExitCode(EXIT.OK);
     } catch (error) {
       reportFailure(io, error, socketPath === undefined ? {} : { socketPath });

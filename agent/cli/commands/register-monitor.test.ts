@@ -5,6 +5,7 @@ import { AGENT_BIN } from "../../../test/helpers/cli.js";
 import { createPtyPair, type PtyPair } from "../../../test/helpers/pty-pair.js";
 import { testSerial } from "../../../test/helpers/register-rig.js";
 import { tempDir } from "../../../test/helpers/temp-dir.js";
+import { runOnTerminal, TERMINAL_CONTROLS } from "../../../test/helpers/terminal-run.js";
 import { silentLogger } from "../../../lib/log.js";
 import { CATALOGUE, lineFor, makeBasket } from "../../../sim/register/catalogue.js";
 import { createReferenceRegister, type ReferenceRegister } from "../../../sim/register/reference-register.js";
@@ -104,6 +105,27 @@ describe("pos-agent register-monitor", () => {
     expect(code).toBe(EXIT.OK);
     expect(stdout).toMatch(/→ #1 hello from agent register-monitor-kasse1/);
     expect(stdout).toMatch(/the register does not answer; reopening and saying hello again/);
+  });
+
+  it("shows what the register sends on a terminal without obeying its control characters", async () => {
+    const ESC = "\u001b";
+    // Clear screen, window title, hidden text, 8-bit CSI: a register's hello id and a line name.
+    const hostile = `${ESC}[2J${ESC}]0;pwned\u0007${ESC}[8m\u009b2J`;
+    const run = runOnTerminal(["register-monitor", "--port", pair.a, "--till", "kasse1", "--duration", "4"]);
+    register = createReferenceRegister({
+      transport: testSerial(pair.b, silentLogger()),
+      id: `${hostile}KASSE-01`,
+      heartbeatIntervalMs: 1000,
+    });
+    register.start();
+    await register.waitUntilUp(20_000);
+    const line = { ...lineFor(article, "1"), name: `${hostile}Kaffe på kanna${ESC}[0m` };
+    await expect(register.sell(makeBasket("M-1", "NOK", [line]))).resolves.toEqual({ acked: true });
+    const { screen, code } = await run;
+    expect(code).toBe(EXIT.OK);
+    expect([...screen].filter((c) => TERMINAL_CONTROLS.test(c))).toEqual([]);
+    expect(screen).toContain("● link up — hello from register KASSE-01");
+    expect(screen).toContain("1 PCS Kaffe på kanna à");
   });
 
   it("refuses a bad option with the usage exit code", async () => {

@@ -1,5 +1,6 @@
 import { InvalidArgumentError, type Command } from "commander";
 import { createLogger } from "../../../lib/log.js";
+import { terminalSafeJson } from "../../../lib/terminal-text.js";
 import { createSerialTransport } from "../../../drivers/register/index.js";
 import { createMonitorSession } from "../../../drivers/register/monitor/monitor-session.js";
 import { EXIT } from "../exit-codes.js";
@@ -65,7 +66,11 @@ export function registerRegisterMonitorCommand(program: Command): void {
     )
     .option("--log-level <level>", "NDJSON log level on stderr", "warn")
     .action(async (options: MonitorCliOptions) => {
-      const logger = createLogger({ level: options.logLevel, destination: process.stderr });
+      // NDJSON on the technician's terminal: the register's hello id and software are in it.
+      const logger = createLogger({
+        level: options.logLevel,
+        destination: { write: (line: string) => void process.stderr.write(terminalSafeJson(line)) },
+      });
       const session = createMonitorSession({
         transport: createSerialTransport({
           path: options.port,

@@ -4,6 +4,7 @@ import { EXIT } from "../exit-codes.js";
 import { processIo, type CliIo } from "../support/cli-io.js";
 import { readConfigFile } from "../support/config-file.js";
 import { reportFailure } from "../support/failure.js";
+import { jsonOutput } from "../support/format.js";
 import { withJournal } from "../support/journal-access.js";
 import { printDocument } from "../support/print-document.js";
 import { renderReport } from "../support/report-text.js";
@@ -41,7 +42,7 @@ export function registerReportCommand(program: Command, io: CliIo = processIo): 
             currency: config.vipps.currency,
           }),
         );
-        io.out(options.json === true ? `${JSON.stringify(summary, null, 2)}\n` : renderReport(summary));
+        io.out(options.json === true ? jsonOutput(summary, 2) : renderReport(summary));
         if (options.print === true) {
           const where = await printDocument(io, config, endOfDayDocument(summary, config, Date.now()));
           io.err(`✓ report ${where}\n`);

@@ -1,9 +1,11 @@
 import type { Command } from "commander";
+import { terminalSafe } from "../../../lib/terminal-text.js";
 import { controlRequest } from "../../control/index.js";
 import { EXIT } from "../exit-codes.js";
 import { addAgentTargetOptions, agentTarget, type AgentTargetOptions } from "../support/agent-target.js";
 import { processIo, type CliIo } from "../support/cli-io.js";
 import { reportFailure } from "../support/failure.js";
+import { jsonOutput } from "../support/format.js";
 import { withProgress } from "../support/progress.js";
 
 /**
@@ -32,8 +34,8 @@ export function registerReprintCommand(program: Command, io: CliIo = processIo):
       );
       io.out(
         options.json === true
-          ? `${JSON.stringify(result)}\n`
-          : `✓ copy of sale ${result.saleId} queued on the printer (job ${result.jobId})\n`,
+          ? jsonOutput(result)
+          : `✓ copy of sale ${terminalSafe(result.saleId)} queued on the printer (job ${terminalSafe(result.jobId)})\n`,
       );
       io.setExitCode(EXIT.OK);
     } catch (error) {

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { loadConfig } from "../../../config/load.js";
 import { errorMessage, isAgentError } from "../../../lib/errors.js";
 import { silentLogger } from "../../../lib/log.js";
+import { terminalSafe } from "../../../lib/terminal-text.js";
 import { resolveBrand } from "../../../drivers/display/index.js";
 import type { QrSticker } from "../../../drivers/printer/index.js";
 import { controlRequest } from "../../control/index.js";
@@ -60,7 +61,7 @@ async function setup(io: CliIo, options: SetupOptions): Promise<void> {
   );
   const qr = await withProgress(io, "reading the QR back", vipps.qr.getMerchantCallback(till.id));
   io.out(
-    `✓ QR of till ${till.id} at Vipps (MSN ${config.vipps.msn}): "${qr.locationDescription}"\n  ${qr.qrContent}\n`,
+    `✓ QR of till ${till.id} at Vipps (MSN ${config.vipps.msn}): "${terminalSafe(qr.locationDescription)}"\n  ${terminalSafe(qr.qrContent)}\n`,
   );
 
   const previous = withJournal(config.storage.directory, "write", (journal) => {
@@ -79,7 +80,7 @@ async function setup(io: CliIo, options: SetupOptions): Promise<void> {
       io.out("- the agent is not running; it reads the QR when it starts\n");
     else
       io.err(
-        `! could not tell the running agent (${isAgentError(error) ? error.code : errorMessage(error)}); restart it: sudo systemctl restart pos-agent\n`,
+        `! could not tell the running agent (${terminalSafe(isAgentError(error) ? error.code : errorMessage(error))}); restart it: sudo systemctl restart pos-agent\n`,
       );
   }
 
@@ -103,7 +104,7 @@ async function setup(io: CliIo, options: SetupOptions): Promise<void> {
     io.setExitCode(EXIT.OK);
   } catch (error) {
     io.err(
-      `✗ the QR is set up and cached, but the sticker was not printed: ${isAgentError(error) ? `${error.code}: ` : ""}${errorMessage(error)}\n  fix the printer and run pos-agent setup again\n`,
+      `✗ the QR is set up and cached, but the sticker was not printed: ${terminalSafe(`${isAgentError(error) ? `${error.code}: ` : ""}${errorMessage(error)}`)}\n  fix the printer and run pos-agent setup again\n`,
     );
     io.setExitCode(EXIT.UNAVAILABLE);
   }

@@ -4,6 +4,7 @@ import { EXIT } from "../exit-codes.js";
 import { addAgentTargetOptions, agentTarget, type AgentTargetOptions } from "../support/agent-target.js";
 import { processIo, type CliIo } from "../support/cli-io.js";
 import { reportFailure } from "../support/failure.js";
+import { jsonOutput } from "../support/format.js";
 import { withProgress } from "../support/progress.js";
 import { renderStatus } from "../support/status-text.js";
 
@@ -29,7 +30,7 @@ export function registerStatusCommand(program: Command, io: CliIo = processIo): 
         "asking the agent",
         controlRequest(target.socketPath, { method: "status" }, { timeoutMs: 5_000 }),
       );
-      io.out(options.json === true ? `${JSON.stringify(status, null, 2)}\n` : renderStatus(status));
+      io.out(options.json === true ? jsonOutput(status, 2) : renderStatus(status));
       io.setExitCode(EXIT.OK);
     } catch (error) {
       reportFailure(io, error, socketPath === undefined ? {} : { socketPath });

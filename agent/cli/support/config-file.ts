@@ -1,3 +1,4 @@
+import { terminalSafe } from "../../../lib/terminal-text.js";
 import { readConfigFile, type ConfigError } from "../../../config/load.js";
 import type { Config } from "../../../config/schema.js";
 
@@ -15,5 +16,5 @@ export interface ConfigFile {
 
 /** One line per problem, for stderr. */
 export function describeConfigError(error: ConfigError): string {
-  return `✗ ${String(error.details.file)}: ${error.problems.length} problem(s)\n${error.problems.map((p) => `  ${p}\n`).join("")}`;
+  return `✗ ${String(error.details.file)}: ${error.problems.length} problem(s)\n${error.problems.map((p) => `  ${terminalSafe(p)}\n`).join("")}`;
 }

@@ -1,5 +1,6 @@
 import { ConfigError } from "../../../config/load.js";
 import { errorMessage, isAgentError } from "../../../lib/errors.js";
+import { terminalSafe } from "../../../lib/terminal-text.js";
 import { EXIT, type ExitCode } from "../exit-codes.js";
 import type { CliIo } from "./cli-io.js";
 import { describeConfigError } from "./config-file.js";
@@ -33,8 +34,11 @@ export function reportFailure(io: CliIo, error: unknown, context: { socketPath?:
     fail(EXIT.CONFIG, describeConfigError(error));
     return;
   }
+  // The agent's refusals quote what it was given: the register's sale ids, Vipps' texts.
+  const message = terminalSafe(errorMessage(error));
+  const codeText = isAgentError(error) ? terminalSafe(error.code) : "";
   if (!isAgentError(error)) {
-    fail(EXIT.SOFTWARE, `✗ unexpected error: ${errorMessage(error)}`);
+    fail(EXIT.SOFTWARE, `✗ unexpected error: ${message}`);
     return;
   }
   switch (error.code) {
@@ -55,11 +59,11 @@ export function reportFailure(io: CliIo, error: unknown, context: { socketPath?:
     case "TIMEOUT":
       fail(
         EXIT.TEMPFAIL,
-        `✗ ${error.code}: ${error.message}\n  the outcome is not known yet: check with pos-agent status before trying again`,
+        `✗ ${codeText}: ${message}\n  the outcome is not known yet: check with pos-agent status before trying again`,
       );
       return;
     case "CONTROL_UNSUPPORTED":
-      fail(EXIT.UNAVAILABLE, `✗ ${error.code}: ${error.message}`);
+      fail(EXIT.UNAVAILABLE, `✗ ${codeText}: ${message}`);
       return;
     case "CONTROL_BAD_RESPONSE":
     case "CONTROL_BAD_REQUEST":
@@ -67,19 +71,19 @@ export function reportFailure(io: CliIo, error: unknown, context: { socketPath?:
     case "CONTROL_INTERNAL":
       fail(
         EXIT.SOFTWARE,
-        `✗ ${error.code}: ${error.message}\n  the CLI and the running agent may be different releases: sudo systemctl restart pos-agent`,
+        `✗ ${codeText}: ${message}\n  the CLI and the running agent may be different releases: sudo systemctl restart pos-agent`,
       );
       return;
     case "JOURNAL_NO_ACCESS":
-      fail(EXIT.NOPERM, `✗ ${error.code}: ${error.message}`);
+      fail(EXIT.NOPERM, `✗ ${codeText}: ${message}`);
       return;
     case "JOURNAL_MISSING":
     case "JOURNAL_OUTDATED":
     case "JOURNAL_UNREADABLE":
-      fail(EXIT.UNAVAILABLE, `✗ ${error.code}: ${error.message}`);
+      fail(EXIT.UNAVAILABLE, `✗ ${codeText}: ${message}`);
       return;
     case "NOT_CONFIRMED":
-      fail(EXIT.USAGE, `✗ ${error.message}`);
+      fail(EXIT.USAGE, `✗ ${message}`);
       return;
     case "VIPPS_NETWORK":
     case "VIPPS_TIMEOUT":
@@ -88,11 +92,11 @@ export function reportFailure(io: CliIo, error: unknown, context: { socketPath?:
     case "VIPPS_LOCKED":
       fail(
         EXIT.UNAVAILABLE,
-        `✗ ${error.code}: ${error.message}\n  Vipps could not be reached: check the network (and the clock: pos-agent doctor), then try again`,
+        `✗ ${codeText}: ${message}\n  Vipps could not be reached: check the network (and the clock: pos-agent doctor), then try again`,
       );
       return;
     case "REPORT_BAD_DATE":
-      fail(EXIT.USAGE, `✗ ${error.code}: ${error.message}`);
+      fail(EXIT.USAGE, `✗ ${codeText}: ${message}`);
       return;
     default: {
       const hint = HINTS[error.code];
@@ -102,7 +106,7 @@ export function reportFailure(io: CliIo, error: unknown, context: { socketPath?:
         (error.code.startsWith("PRINTER_") && error.code !== "PRINTER_BAD_DOCUMENT");
       fail(
         device ? EXIT.UNAVAILABLE : EXIT.FAILURE,
-        `✗ ${error.code}: ${error.message}${hint === undefined ? "" : `\n  ${hint}`}`,
+        `✗ ${codeText}: ${message}${hint === undefined ? "" : `\n  ${hint}`}`,
       );
     }
   }

@@ -1,7 +1,17 @@
+import { terminalSafeJson } from "../../../lib/terminal-text.js";
+
 /**
  * Plain-text formats for the technician's terminal (not the customer's: the display and the
  * receipts format per market). Integer arithmetic only.
  */
+
+/**
+ * `--json` output: the value as JSON with the control characters JSON leaves raw escaped
+ * (lib/terminal-text.ts), so it is safe on a terminal and parses to exactly the same value.
+ */
+export function jsonOutput(value: unknown, indent?: number): string {
+  return `${terminalSafeJson(JSON.stringify(value, null, indent))}\n`;
+}
 
 /** `NOK 1234.50` from minor units; every supported currency has two decimals. */
 export function formatMoney(value: number, currency: string): string {

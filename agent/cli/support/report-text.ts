@@ -1,3 +1,4 @@
+import { terminalSafeValue } from "../../../lib/terminal-text.js";
 import { formatLocalTime, formatMoney, table } from "./format.js";
 import type { EndOfDaySummary } from "../../report/index.js";
 
@@ -9,7 +10,9 @@ function percent(rate: number): string {
 }
 
 /** `pos-agent report` on the terminal. */
-export function renderReport(s: EndOfDaySummary): string {
+export function renderReport(summary: EndOfDaySummary): string {
+  // Failure reasons are journalled as they came (the register's and Vipps' words among them).
+  const s = terminalSafeValue(summary);
   const money = (v: number): string => formatMoney(v, s.currency);
   const reasons = Object.entries(s.sales.failedReasons)
     .map(([reason, n]) => `${reason} ${n}`)

@@ -1,4 +1,5 @@
 import type { AgentStatus, SaleStatusLine } from "../../control/index.js";
+import { terminalSafeValue } from "../../../lib/terminal-text.js";
 import { formatDuration, formatLocalTime, formatMoney, table } from "./format.js";
 
 type Mark = "✓" | "!" | "✗" | "-";
@@ -55,7 +56,9 @@ function saleRow(sale: SaleStatusLine): string[] {
 }
 
 /** `pos-agent status` for a human: who, how long, each link, the sale in progress, the last sales, counters. */
-export function renderStatus(status: AgentStatus): string {
+export function renderStatus(agentStatus: AgentStatus): string {
+  // The agent relays the register's hello id, Vipps' error texts and the register's sale ids.
+  const status = terminalSafeValue(agentStatus);
   const out: string[] = [];
   out.push(
     `pos-agent ${status.version} — till ${status.tillId} (MSN ${status.msn}), pid ${status.pid}, up ${formatDuration(status.uptimeSeconds)} (since ${formatLocalTime(status.startedAt)})`,

@@ -1,5 +1,7 @@
 import type { Clock } from "../../../lib/clock.js";
+import { errorMessage } from "../../../lib/errors.js";
 import { silentLogger, type Logger } from "../../../lib/log.js";
+import { terminalSafe } from "../../../lib/terminal-text.js";
 import { describeMessage, describeMessageLong } from "../describe-message.js";
 import type { TrafficEvent } from "../link-endpoint.js";
 import { createRegisterLink, type RegisterLink } from "../register-link.js";
@@ -43,7 +45,7 @@ function seqOf(frame: Readonly<Record<string, unknown>>): string {
 
 export function describeTraffic(event: TrafficEvent): string {
   if (event.direction === "in" && "damaged" in event)
-    return `← damaged line, nak ${event.damaged.code} (${event.damaged.reason})`;
+    return `← damaged line, nak ${event.damaged.code} (${terminalSafe(event.damaged.reason)})`;
   const frame = "frame" in event ? event.frame : {};
   const arrow = event.direction === "in" ? "←" : "→";
   const text = event.direction === "in" ? describeMessageLong(frame) : describeMessage(frame);
@@ -75,7 +77,9 @@ export const NO_SESSION_NOTE =
 export function createMonitorSession(options: MonitorOptions): MonitorSession {
   const tracker = new SaleTracker();
   const stamp = options.stamp ?? (() => "");
-  const print = (line: string): void => options.print(`${stamp()}${line}`);
+  // Each line once more through terminalSafe: what the register sent never drives the terminal.
+  const print = (text: string): void =>
+    options.print(`${stamp()}${text.split("\n").map(terminalSafe).join("\n")}`);
   const logger = options.logger ?? silentLogger();
   const link = createRegisterLink({
     transport: options.transport,
@@ -96,7 +100,7 @@ export function createMonitorSession(options: MonitorOptions): MonitorSession {
           link
             .send(report)
             .catch((error: unknown) =>
-              print(`✗ ${describeMessage({ ...report })} not delivered: ${String(error)}`),
+              print(`✗ ${describeMessage({ ...report })} not delivered: ${errorMessage(error)}`),
             );
         }
       });
