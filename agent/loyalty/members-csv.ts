@@ -1,14 +1,17 @@
 import type { ConsentedClaims } from "./consented-claims.js";
-import { formatCsvLine, parseCsv } from "./csv.js";
-import { isLoyaltyError } from "./errors.js";
+import { CsvReader, formatCsvLine, type CsvItem } from "./csv.js";
+import { isLoyaltyError, loyaltyError } from "./errors.js";
 import { MEMBER_ID_PATTERN, TIER_MAX } from "./member-id.js";
 import type { StoredMember } from "./member-store.js";
 import { normalizeMsisdn } from "./msisdn.js";
+import { neutralizeFormula, restoreFormulaText } from "./spreadsheet-cell.js";
 
 /**
  * The members CSV of `pos-agent loyalty import/export` (documented in docs/loyalty.md). The
  * header names the columns, in any order; only `msisdn` is required. Export writes every
- * column in MEMBER_CSV_COLUMNS order, so an export imports back unchanged. Pure.
+ * column in MEMBER_CSV_COLUMNS order, with formula cells neutralised (spreadsheet-cell.ts), so
+ * an export imports back unchanged. Read row by row (MembersCsvReader): a file of any size in
+ * bounded memory. Pure.
  */
 export const MEMBER_CSV_COLUMNS = [
   "member_id",
@@ -46,13 +49,10 @@ export interface RowProblem {
   readonly problem: string;
 }
 
-export interface ParsedMembers {
-  /** The columns the header names: an absent column leaves existing members' values alone. */
-  readonly columns: ReadonlySet<MemberCsvColumn>;
-  readonly records: readonly MemberRecord[];
-  /** Every bad row (and header problem), in file order. */
-  readonly problems: readonly RowProblem[];
-}
+/** One data row of the file: a valid member, or every problem of a bad row. */
+export type MemberRow =
+  | { readonly kind: "member"; readonly record: MemberRecord }
+  | { readonly kind: "bad"; readonly line: number; readonly problems: readonly string[] };
 
 const isColumn = (name: string): name is MemberCsvColumn =>
   (MEMBER_CSV_COLUMNS as readonly string[]).includes(name);
@@ -155,71 +155,108 @@ function recordOf(
   return { record, problems };
 }
 
-/** Validates a whole file; every problem is reported, none stops the check of the next row. */
-export function parseMembersCsv(input: string): ParsedMembers {
-  const parsed = parseCsv(input);
-  if (!parsed.ok)
-    return { columns: new Set(), records: [], problems: [{ line: parsed.line, problem: parsed.problem }] };
-  const [header, ...rows] = parsed.records;
-  if (header === undefined)
-    return {
-      columns: new Set(),
-      records: [],
-      problems: [{ line: 1, problem: "the file is empty; expected a header line naming the columns" }],
-    };
+/** The header's problems, or the columns it names. */
+function readHeader(header: CsvItem): { problems: RowProblem[] } | { names: string[] } {
+  if (header.kind === "problem") return { problems: [{ line: header.line, problem: header.problem }] };
   const names = header.fields.map((f) => f.trim().toLowerCase());
   const unknown = names.filter((n) => !isColumn(n));
   const duplicate = names.filter((n, i) => names.indexOf(n) !== i);
-  const headerProblems: RowProblem[] = [];
+  const problems: RowProblem[] = [];
   if (unknown.length > 0)
-    headerProblems.push({
+    problems.push({
       line: header.line,
       problem: `unknown column(s): ${unknown.map((n) => JSON.stringify(n)).join(", ")}; expected ${MEMBER_CSV_COLUMNS.join(", ")}`,
     });
   if (duplicate.length > 0)
-    headerProblems.push({
+    problems.push({
       line: header.line,
       problem: `column(s) named twice: ${[...new Set(duplicate)].join(", ")}`,
     });
   if (!names.includes("msisdn"))
-    headerProblems.push({ line: header.line, problem: "the header has no msisdn column" });
-  if (headerProblems.length > 0) return { columns: new Set(), records: [], problems: headerProblems };
+    problems.push({ line: header.line, problem: "the header has no msisdn column" });
+  return problems.length > 0 ? { problems } : { names };
+}
 
-  const columns = new Set(names.filter(isColumn));
+function headerError(problems: readonly RowProblem[]) {
+  return loyaltyError("LOYALTY_CSV_INVALID", "the header line is not usable; nothing was imported", {
+    details: { problems, header: true },
+  });
+}
+
+/**
+ * Reads a members CSV pushed in chunks of text, validating each row on its own (problems of
+ * one row never stop the check of the next). Throws LOYALTY_CSV_INVALID (`details.header`)
+ * when the header cannot be used: then no row can be read.
+ */
+export class MembersCsvReader {
+  private readonly csv = new CsvReader();
+  private names: string[] | undefined;
+
+  /** The columns the header names: an absent column leaves existing members' values alone. */
+  get columns(): ReadonlySet<MemberCsvColumn> {
+    return new Set((this.names ?? []).filter(isColumn));
+  }
+
+  push(chunk: string, emit: (row: MemberRow) => void): void {
+    this.csv.push(chunk, (item) => this.item(item, emit));
+  }
+
+  end(emit: (row: MemberRow) => void): void {
+    this.csv.end((item) => this.item(item, emit));
+    if (this.names === undefined)
+      throw headerError([
+        { line: 1, problem: "the file is empty; expected a header line naming the columns" },
+      ]);
+  }
+
+  private item(item: CsvItem, emit: (row: MemberRow) => void): void {
+    const names = this.names;
+    if (names === undefined) {
+      const header = readHeader(item);
+      if ("problems" in header) throw headerError(header.problems);
+      this.names = header.names;
+      return;
+    }
+    if (item.kind === "problem") {
+      emit({ kind: "bad", line: item.line, problems: [item.problem] });
+      return;
+    }
+    if (item.fields.length !== names.length) {
+      emit({
+        kind: "bad",
+        line: item.line,
+        problems: [`expected ${names.length} fields, found ${item.fields.length}`],
+      });
+      return;
+    }
+    const result = recordOf(item.line, (c) => restoreFormulaText(item.fields[names.indexOf(c)] ?? ""));
+    if (result.record !== undefined && result.problems.length === 0)
+      emit({ kind: "member", record: result.record });
+    else emit({ kind: "bad", line: item.line, problems: result.problems });
+  }
+}
+
+/** A whole (small) text at once: the valid records and every problem, in file order. */
+export function parseMembersCsv(input: string): {
+  readonly columns: ReadonlySet<MemberCsvColumn>;
+  readonly records: readonly MemberRecord[];
+  readonly problems: readonly RowProblem[];
+} {
+  const reader = new MembersCsvReader();
   const records: MemberRecord[] = [];
   const problems: RowProblem[] = [];
-  const seen = {
-    msisdn: new Map<string, number>(),
-    memberId: new Map<string, number>(),
-    sub: new Map<string, number>(),
+  const emit = (row: MemberRow): void => {
+    if (row.kind === "member") records.push(row.record);
+    else problems.push(...row.problems.map((problem) => ({ line: row.line, problem })));
   };
-  for (const row of rows) {
-    if (row.fields.length !== names.length) {
-      problems.push({
-        line: row.line,
-        problem: `expected ${names.length} fields, found ${row.fields.length}`,
-      });
-      continue;
-    }
-    const result = recordOf(row.line, (c) => row.fields[names.indexOf(c)] ?? "");
-    const record = result.record;
-    const rowProblems = [...result.problems];
-    if (record !== undefined) {
-      const twice = (what: keyof typeof seen, value: string | undefined, label: string): void => {
-        if (value === undefined) return;
-        const first = seen[what].get(value);
-        if (first !== undefined) rowProblems.push(`${label}: the same value is on line ${first}`);
-        else seen[what].set(value, row.line);
-      };
-      twice("msisdn", record.msisdn, "msisdn");
-      twice("memberId", record.memberId, "member_id");
-      twice("sub", record.sub, "sub");
-    }
-    if (rowProblems.length > 0 || record === undefined)
-      problems.push(...rowProblems.map((problem) => ({ line: row.line, problem })));
-    else records.push(record);
+  try {
+    reader.push(input, emit);
+    reader.end(emit);
+  } catch (error) {
+    if (!isLoyaltyError(error, "LOYALTY_CSV_INVALID")) throw error;
+    return { columns: new Set(), records: [], problems: error.details.problems as RowProblem[] };
   }
-  return { columns, records, problems };
+  return { columns: reader.columns, records, problems };
 }
 
 const iso = (ms: number | undefined): string => (ms === undefined ? "" : new Date(ms).toISOString());
@@ -240,5 +277,5 @@ export function memberCsvLine(m: StoredMember): string {
     last_seen_at: iso(m.lastSeenAt),
     claims: m.claims === undefined ? "" : JSON.stringify(m.claims),
   };
-  return formatCsvLine(MEMBER_CSV_COLUMNS.map((c) => cells[c]));
+  return formatCsvLine(MEMBER_CSV_COLUMNS.map((c) => neutralizeFormula(cells[c])));
 }

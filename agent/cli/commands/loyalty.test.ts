@@ -1,7 +1,9 @@
 import { chownSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import Database from "better-sqlite3";
 import { runCli, type CliResult } from "../../../test/helpers/cli.js";
+import { runOnTerminal, TERMINAL_CONTROLS } from "../../../test/helpers/terminal-run.js";
 import { tempDir } from "../../../test/helpers/temp-dir.js";
 import { EXIT } from "../exit-codes.js";
 
@@ -97,7 +99,7 @@ describe("pos-agent loyalty import / export / list", { timeout: 90_000 }, () => 
     const refused = await loyalty(["import", file]);
     expect(refused.code).toBe(EXIT.FAILURE);
     expect(refused.stderr.split("\n")).toEqual([
-      `✗ ${file}: 3 problem(s); nothing was imported (fix them, or use --skip-invalid to import the good rows)`,
+      `✗ ${file}: 3 problem(s) in 3 row(s); nothing was imported (fix them, or use --skip-invalid to import the good rows)`,
       "  line 3: msisdn: expected a phone number with its country code, 10–15 digits (e.g. +47 and the eight-digit number)",
       "  line 4: tier: at most 32 characters",
       "  line 5: msisdn: the same value is on line 2",
@@ -107,15 +109,84 @@ describe("pos-agent loyalty import / export / list", { timeout: 90_000 }, () => 
 
     const dry = await loyalty(["import", file, "--dry-run", "--skip-invalid"]);
     expect(dry.stdout).toBe(
-      `✓ ${file}: 2 member(s) would be imported (2 new, 0 updated); dry run, nothing changed\n`,
+      `✓ ${file}: 2 member(s) would be imported (2 new, 0 updated), 3 bad row(s) skipped; dry run, nothing changed\n`,
     );
     expect(await count()).toBe(0);
 
     const skipping = await loyalty(["import", file, "--skip-invalid"]);
     expect(skipping.code).toBe(EXIT.OK);
-    expect(skipping.stdout).toBe(`✓ imported 2 member(s) from ${file} (2 new, 0 updated)\n`);
-    expect(skipping.stderr).toContain("3 row problem(s) skipped:\n  line 3: msisdn:");
+    expect(skipping.stdout).toBe(
+      `✓ imported 2 member(s) from ${file} (2 new, 0 updated), 3 bad row(s) skipped\n`,
+    );
+    expect(skipping.stderr).toContain("3 row(s) skipped, with 3 problem(s):\n  line 3: msisdn:");
     expect(await count()).toBe(2);
+  });
+
+  it("--skip-invalid with a broken quote skips that row only, and says so truthfully", async () => {
+    const file = join(dir.path, "quotes.csv");
+    writeFileSync(
+      file,
+      [
+        "msisdn,display_name",
+        "4791234567,Åse",
+        '4791234568,"Kari',
+        "4791234569,Ola",
+        '4791234570,Pe"r',
+        "4791234571,Siv",
+      ].join("\n"),
+    );
+    const result = await loyalty(["import", file, "--skip-invalid"]);
+    expect(result.code).toBe(EXIT.OK);
+    expect(result.stdout).toBe(
+      `✓ imported 3 member(s) from ${file} (3 new, 0 updated), 2 bad row(s) skipped\n`,
+    );
+    expect(result.stderr.split("\n")).toEqual([
+      "2 row(s) skipped, with 2 problem(s):",
+      '  line 3: an unbalanced quote? a field quoted on this line runs on to line 5, where: text after a closing quote (a quote inside a field must be doubled: "")',
+      "  line 5: a quote inside an unquoted field (quote the whole field and double the quote)",
+      "",
+    ]);
+    expect(await count()).toBe(3);
+  });
+
+  it("exports formula cells neutralised (OWASP CSV injection), and the export imports back unchanged", async () => {
+    const hyperlink = '=HYPERLINK("http://e.vil",A2)';
+    const csv = [
+      "member_id,msisdn,tier,display_name,sub",
+      `-7,4791234567,"${hyperlink.replaceAll('"', '""')}",@Åse,+1`,
+      "K-2,4791234568,Gull,Kari,=1+1",
+    ].join("\n");
+    expect((await loyalty(["import", "-"], csv)).code).toBe(EXIT.OK);
+    const exported = await loyalty(["export"]);
+    expect(exported.code).toBe(EXIT.OK);
+    const cells = exported.stdout
+      .trim()
+      .split("\r\n")
+      .flatMap((line) => line.split(","));
+    expect(cells.filter((c) => /^"?[=+\-@]/.test(c))).toEqual([]);
+    expect(exported.stdout).toContain(`'-7,4791234567,"'${hyperlink.replaceAll('"', '""')}",'@Åse,'+1,`);
+    const again = await loyalty(["import", "-"], exported.stdout);
+    expect(again.stdout).toBe("✓ imported 2 member(s) from stdin (0 new, 2 updated)\n");
+    expect((await loyalty(["export"])).stdout).toBe(exported.stdout);
+  });
+
+  it("shows stored values on a terminal without their control characters, and exports them as stored", async () => {
+    await loyalty(["import", "-"], "msisdn,member_id,tier\n4791234567,K-1,Gull\n");
+    // A value that reached the table another way (a Login name, an older release): ESC, C1, bidi.
+    const db = new Database(join(dir.path, "state", "journal.db"));
+    db.prepare("UPDATE loyalty_members SET tier = ?, display_name = ?").run(
+      "\u001b[2J\u001b]0;pwned\u0007Gull\u202e",
+      "\u009b8mÅse",
+    );
+    db.close();
+    for (const args of [["list"], ["export"]]) {
+      const run = await runOnTerminal(["loyalty", ...args, "--config", config]);
+      expect(run.code).toBe(EXIT.OK);
+      expect([...run.screen].filter((c) => TERMINAL_CONTROLS.test(c))).toEqual([]);
+      expect(run.screen).toContain("Gull");
+    }
+    const piped = await loyalty(["export"]);
+    expect(piped.stdout).toContain("\u001b[2J\u001b]0;pwned\u0007Gull\u202e,\u009b8mÅse,");
   });
 
   it("refuses a file that is not UTF-8 (a spreadsheet's Windows-1252) with a hint", async () => {

@@ -1,18 +1,19 @@
-import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { ConfigError } from "../../../config/load.js";
 import { errorMessage } from "../../../lib/errors.js";
 import { maskPhone } from "../../../lib/log.js";
+import { terminalSafe } from "../../../lib/terminal-text.js";
 import {
   importMembers,
   isLoyaltyError,
   memberCsvLine,
   membersCsvHeader,
+  membersFileText,
   normalizeMsisdn,
-  parseMembersCsv,
   type RowProblem,
   type StoredMember,
 } from "../../loyalty/index.js";
+import { writeAll } from "../../loyalty/blocking-io.js";
 import { writePrivateFile } from "../../loyalty/private-file.js";
 import { openMemberStore, StoreAccessError, type OpenedStore } from "../../loyalty/store-access.js";
 import { JOURNAL_FILE } from "../../runtime/agent.js";
@@ -61,55 +62,47 @@ function withStore(options: Common, work: (opened: OpenedStore) => ExitCode): vo
   }
 }
 
-/** The file as UTF-8 text; `-` is stdin. Spreadsheets also write Windows-1252: refused with a hint. */
-function readText(file: string): string {
-  const bytes = readFileSync(file === "-" ? 0 : file);
-  try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    throw new Error(
-      `${file === "-" ? "stdin" : file} is not UTF-8 text (save it as "CSV UTF-8" in the spreadsheet)`,
-    );
-  }
+const problemLine = (p: RowProblem): string => `  line ${p.line}: ${terminalSafe(p.problem)}`;
+
+function listProblems(problems: readonly RowProblem[], count: number): void {
+  problems.forEach((p) => err(problemLine(p)));
+  if (count > problems.length) err(`  … and ${count - problems.length} more problem(s) not listed`);
 }
 
-const problemLine = (p: RowProblem): string => `  line ${p.line}: ${p.problem}`;
-
 function importAction(file: string, options: Common & { skipInvalid?: boolean; dryRun?: boolean }): void {
-  let text: string;
-  try {
-    text = readText(file);
-  } catch (error) {
-    err(`✗ ${errorMessage(error)}`);
-    process.exitCode = EXIT.FAILURE;
-    return;
-  }
-  const name = file === "-" ? "stdin" : file;
+  const name = terminalSafe(file === "-" ? "stdin" : file);
   withStore(options, ({ store }) => {
     try {
-      const report = importMembers(store, parseMembersCsv(text), {
+      const report = importMembers(store, membersFileText(file), {
         now: Date.now(),
         skipInvalid: options.skipInvalid === true,
         dryRun: options.dryRun === true,
       });
       const counts = `${report.added} new, ${report.updated} updated`;
+      const skipped = report.skippedRows === 0 ? "" : `, ${report.skippedRows} bad row(s) skipped`;
       out(
         options.dryRun === true
-          ? `✓ ${name}: ${report.added + report.updated} member(s) would be imported (${counts}); dry run, nothing changed`
-          : `✓ imported ${report.added + report.updated} member(s) from ${name} (${counts})`,
+          ? `✓ ${name}: ${report.added + report.updated} member(s) would be imported (${counts})${skipped}; dry run, nothing changed`
+          : `✓ imported ${report.added + report.updated} member(s) from ${name} (${counts})${skipped}`,
       );
-      if (report.skipped.length > 0) {
-        err(`${report.skipped.length} row problem(s) skipped:`);
-        report.skipped.forEach((p) => err(problemLine(p)));
-      }
+      if (report.skippedRows > 0)
+        err(`${report.skippedRows} row(s) skipped, with ${report.problemCount} problem(s):`);
+      listProblems(report.problems, report.problemCount);
       return EXIT.OK;
     } catch (error) {
+      if (isLoyaltyError(error, ["LOYALTY_CSV_UNREADABLE", "LOYALTY_CONFLICT"])) {
+        err(`✗ ${terminalSafe(error.message)}`);
+        return EXIT.FAILURE;
+      }
       if (!isLoyaltyError(error, "LOYALTY_CSV_INVALID")) throw error;
       const problems = (error.details.problems ?? []) as RowProblem[];
-      err(
-        `✗ ${name}: ${problems.length} problem(s); nothing was imported (fix them, or use --skip-invalid to import the good rows)`,
-      );
-      problems.forEach((p) => err(problemLine(p)));
+      if (error.details.header === true)
+        err(`✗ ${name}: the header line is not usable; nothing was imported`);
+      else
+        err(
+          `✗ ${name}: ${String(error.details.problemCount)} problem(s) in ${String(error.details.skippedRows)} row(s); nothing was imported (fix them, or use --skip-invalid to import the good rows)`,
+        );
+      listProblems(problems, Number(error.details.problemCount ?? problems.length));
       return EXIT.FAILURE;
     }
   });
@@ -117,25 +110,34 @@ function importAction(file: string, options: Common & { skipInvalid?: boolean; d
 
 function exportAction(file: string, options: Common & { force?: boolean }): void {
   withStore(options, ({ store }) => {
-    const lines = [membersCsvHeader()];
-    for (const member of store.all()) lines.push(memberCsvLine(member));
-    const csv = lines.join("");
+    let count = 0;
+    // On a terminal the values are shown, not obeyed; into a file or a pipe they go as stored.
+    const toTerminal = file === "-" && process.stdout.isTTY;
+    const shown = (line: string): string =>
+      toTerminal ? `${terminalSafe(line.replace(/\r\n$/, ""))}\n` : line;
+    function* csv(): Generator<string> {
+      yield shown(membersCsvHeader());
+      for (const member of store.all()) {
+        count++;
+        yield shown(memberCsvLine(member));
+      }
+    }
     if (file === "-") {
-      process.stdout.write(csv);
+      writeAll(1, csv());
       return EXIT.OK;
     }
     try {
-      writePrivateFile(file, csv, options.force === true);
+      writePrivateFile(file, csv(), options.force === true);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       err(
         code === "EEXIST"
-          ? `✗ ${file} exists; use --force to replace it`
-          : `✗ cannot write ${file}: ${code ?? errorMessage(error)}`,
+          ? `✗ ${terminalSafe(file)} exists; use --force to replace it`
+          : `✗ cannot write ${terminalSafe(file)}: ${code ?? errorMessage(error)}`,
       );
       return EXIT.FAILURE;
     }
-    out(`✓ exported ${lines.length - 1} member(s) to ${file} (mode 0600: it holds phone numbers)`);
+    out(`✓ exported ${count} member(s) to ${terminalSafe(file)} (mode 0600: it holds phone numbers)`);
     return EXIT.OK;
   });
 }
@@ -162,10 +164,12 @@ function forgetAction(options: Common & { phone?: string; member?: string }): vo
     const forgotten =
       msisdn === undefined ? store.forgetById(options.member ?? "") : store.forgetByMsisdn(msisdn);
     if (forgotten !== undefined)
-      out(`✓ forgot ${who(forgotten)}: deleted from the loyalty store with everything stored about them`);
+      out(
+        `✓ forgot ${terminalSafe(who(forgotten))}: deleted from the loyalty store with everything stored about them`,
+      );
     else
       out(
-        `✓ no member with ${msisdn === undefined ? `id ${options.member ?? ""}` : `phone ${maskPhone(msisdn)}`}: nothing to delete`,
+        `✓ no member with ${msisdn === undefined ? `id ${terminalSafe(options.member ?? "")}` : `phone ${maskPhone(msisdn)}`}: nothing to delete`,
       );
     return EXIT.OK;
   });
@@ -193,8 +197,8 @@ function listAction(options: Common & { count?: boolean }): void {
       n++;
       out(
         [
-          m.memberId.padEnd(16),
-          (m.tier ?? "-").padEnd(12),
+          terminalSafe(m.memberId).padEnd(16),
+          terminalSafe(m.tier ?? "-").padEnd(12),
           maskPhone(m.msisdn).padEnd(16),
           day(m.enrolledAt).padEnd(11),
           day(m.lastSeenAt).padEnd(9),
