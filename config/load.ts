@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
-import { LineCounter, parseDocument, isMap, isNode, isScalar } from "yaml";
+import { LineCounter, parseDocument, isMap, isNode, isScalar, type Document } from "yaml";
 import type { z } from "zod";
 import { AgentError } from "../lib/errors.js";
 import { configSchema, type Config } from "./schema.js";
@@ -23,20 +23,89 @@ export interface LoadedConfig {
   readonly secrets: Secrets;
 }
 
-/** Parses and validates a YAML text; returns the config or every problem found. */
-export function parseConfigText(text: string): { config?: Config; problems: string[] } {
+/**
+ * Alias expansions a config file may make (the yaml library's own default, stated here): a
+ * "billion laughs" file — aliases of aliases — would otherwise take all memory to read.
+ */
+export const MAX_YAML_ALIASES = 100;
+
+/**
+ * A config file's bytes as text. Refuses bytes that are not UTF-8, naming the first such line:
+ * read leniently, they would silently become U+FFFD (a location text or a URL quietly wrong).
+ */
+export function decodeConfigText(file: string, bytes: Uint8Array): string {
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    // A newline is one byte in UTF-8 and never part of another character: decode line by line.
+    let line = 1;
+    let start = 0;
+    for (let i = 0; i <= bytes.length; i++) {
+      if (i < bytes.length && bytes[i] !== 0x0a) continue;
+      try {
+        decoder.decode(bytes.subarray(start, i));
+      } catch {
+        break;
+      }
+      line++;
+      start = i + 1;
+    }
+    throw new ConfigError("CONFIG_INVALID", file, [
+      `not UTF-8 text (line ${line}): save the file as UTF-8 (a text editor on the Pi, e.g. nano, does)`,
+    ]);
+  }
+}
+
+/** Reads a config file: CONFIG_UNREADABLE when it cannot be read, CONFIG_INVALID when it is not UTF-8. */
+export function readConfigText(file: string): string {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(file);
+  } catch (error) {
+    throw new ConfigError("CONFIG_UNREADABLE", file, [
+      `cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    ]);
+  }
+  return decodeConfigText(file, bytes);
+}
+
+/** A config file's YAML: the document and its value, or every YAML-level problem (syntax, too many aliases). */
+export type YamlRead =
+  | { readonly ok: true; readonly doc: Document; readonly value: unknown; readonly lineCounter: LineCounter }
+  | { readonly ok: false; readonly problems: string[] };
+
+export function readYaml(text: string): YamlRead {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     return {
+      ok: false,
       problems: doc.errors.map((e) => {
         const pos = lineCounter.linePos(e.pos[0]);
         return `yaml (line ${pos.line}, column ${pos.col}): ${e.message.split("\n")[0] ?? e.code}`;
       }),
     };
   }
-  const raw: unknown = doc.toJS() ?? {};
-  const result = configSchema.safeParse(raw);
+  try {
+    return { ok: true, doc, value: doc.toJS({ maxAliasCount: MAX_YAML_ALIASES }) ?? {}, lineCounter };
+  } catch (error) {
+    // yaml throws a ReferenceError for an alias expansion beyond maxAliasCount.
+    return {
+      ok: false,
+      problems: [
+        `yaml: too many aliases (${error instanceof Error ? error.message : String(error)}); a config needs none, at most ${MAX_YAML_ALIASES} expansions are read`,
+      ],
+    };
+  }
+}
+
+/** Parses and validates a YAML text; returns the config or every problem found. */
+export function parseConfigText(text: string): { config?: Config; problems: string[] } {
+  const read = readYaml(text);
+  if (!read.ok) return { problems: read.problems };
+  const { doc, lineCounter } = read;
+  const result = configSchema.safeParse(read.value);
   if (result.success) return { config: result.data, problems: [] };
 
   const lineOf = (path: readonly PropertyKey[]): string => {
@@ -96,15 +165,7 @@ function resolvePaths(config: Config, baseDir: string): Config {
  * Throws a `ConfigError` listing every problem.
  */
 export function readConfigFile(file: string): { readonly file: string; readonly config: Config } {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    throw new ConfigError("CONFIG_UNREADABLE", file, [
-      `cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
-    ]);
-  }
-  const parsed = parseConfigText(text);
+  const parsed = parseConfigText(readConfigText(file));
   if (parsed.config === undefined) throw new ConfigError("CONFIG_INVALID", file, parsed.problems);
   return { file: resolve(file), config: resolvePaths(parsed.config, dirname(resolve(file))) };
 }

@@ -46,13 +46,21 @@ export function readSecrets(
   const problems: string[] = [];
   const read = (name: string, required: boolean): string | undefined => {
     const path = join(directory, name);
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = readFileSync(path, "utf8");
+      bytes = readFileSync(path);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (required)
         problems.push(`secrets: ${path}: ${code === "ENOENT" ? "missing" : `unreadable (${code})`}`);
+      return undefined;
+    }
+    let text: string;
+    try {
+      text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    } catch {
+      // Read leniently it would become a different secret (U+FFFD), and fail later as a mystery.
+      problems.push(`secrets: ${path}: not UTF-8 text`);
       return undefined;
     }
     const value = text.replace(/\r?\n$/, "");

@@ -24,7 +24,7 @@ export async function runDaemon(file: string, overrides: AgentParts = {}): Promi
     loaded = loadConfig(file);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`pos-agent: ${error.message}\n`);
+    process.stderr.write(`pos-agent: ${error.code}: ${error.message}\n`);
     return EXIT.CONFIG;
   }
   const logger =

@@ -1,8 +1,7 @@
-import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import type { Command } from "commander";
-import { parseDocument, stringify } from "yaml";
-import { parseConfigText } from "../../../config/load.js";
+import { stringify } from "yaml";
+import { ConfigError, parseConfigText, readConfigText, readYaml } from "../../../config/load.js";
 import { errorMessage } from "../../../lib/errors.js";
 import { terminalSafe, terminalSafeJson, terminalSafeValue } from "../../../lib/terminal-text.js";
 import { findKey, setConfigValue, type ConfigEditCode } from "../config-edit/edit-config.js";
@@ -40,6 +39,12 @@ export function registerConfigEditCommands(program: Command, io: CliIo = process
         refuse(io, found.code, found.problems, "");
         return;
       }
+      // A file that does not even read as YAML (syntax, aliases) has no value to show.
+      const yaml = readYaml(text);
+      if (!yaml.ok) {
+        refuse(io, "CONFIG_INVALID", yaml.problems, "");
+        return;
+      }
       const parsed = parseConfigText(text);
       let value: unknown;
       if (parsed.config !== undefined) {
@@ -51,7 +56,7 @@ export function registerConfigEditCommands(program: Command, io: CliIo = process
         io.err(
           `! ${options.config} is not a valid config (pos-agent config check); showing the value as written\n`,
         );
-        value = parseDocument(text).getIn(found.path);
+        value = yaml.doc.getIn(found.path);
       }
       if (value === undefined) {
         io.err(`${key} is not set\n`);
@@ -119,11 +124,13 @@ function scalarText(value: unknown): string {
   return typeof value === "string" ? terminalSafe(value) : JSON.stringify(value);
 }
 
+/** The file as UTF-8 text, or undefined after saying why not (unreadable, not UTF-8: exit 78). */
 function readText(io: CliIo, file: string): string | undefined {
   try {
-    return readFileSync(file, "utf8");
+    return readConfigText(file);
   } catch (error) {
-    io.err(`✗ ${file}: cannot read: ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}\n`);
+    if (!(error instanceof ConfigError)) throw error;
+    io.err(error.problems.map((p) => `✗ ${terminalSafe(file)}: ${terminalSafe(p)}\n`).join(""));
     io.setExitCode(EXIT.CONFIG);
     return undefined;
   }

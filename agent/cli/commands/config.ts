@@ -21,7 +21,7 @@ export function registerConfigCommands(program: Command): void {
         process.exitCode = EXIT.OK;
       } catch (error) {
         if (!(error instanceof ConfigError)) throw error;
-        process.stderr.write(`✗ ${options.config}: ${error.problems.length} problem(s)\n`);
+        process.stderr.write(`✗ ${error.code}: ${options.config}: ${error.problems.length} problem(s)\n`);
         for (const problem of error.problems) process.stderr.write(`  ${terminalSafe(problem)}\n`);
         process.exitCode = EXIT.CONFIG;
       }

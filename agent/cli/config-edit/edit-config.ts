@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from "node:util";
 import { isSeq, parseDocument } from "yaml";
-import { parseConfigText } from "../../../config/load.js";
+import { parseConfigText, readYaml } from "../../../config/load.js";
 import { parseValue } from "./parse-value.js";
 import { spliceEdit } from "./splice.js";
 import { allKeys, keyKind, secretFileFor, type KeyKind } from "./schema-keys.js";
@@ -77,16 +77,16 @@ export function setConfigValue(
   const parsed = parseValue(found.kind, valueText);
   if (!parsed.ok) return { ok: false, code: "CONFIG_BAD_VALUE", problems: [`${key}: ${parsed.problem}`] };
 
-  const doc = parseDocument(text, { uniqueKeys: true });
-  if (doc.errors.length > 0) {
+  // The file must read as YAML first (syntax, aliases): a value may fix the schema, not that.
+  const original = readYaml(text);
+  if (!original.ok) {
     return {
       ok: false,
       code: "CONFIG_INVALID",
-      problems: [
-        `the file is not valid YAML (${doc.errors[0]?.message.split("\n")[0] ?? "?"}); fix it by hand first (pos-agent config check)`,
-      ],
+      problems: original.problems,
     };
   }
+  const doc = parseDocument(text, { uniqueKeys: true });
   const previousNode: unknown = doc.getIn(found.path, true);
   const previous: unknown = doc.getIn(found.path);
   if (Array.isArray(parsed.value)) {
@@ -101,9 +101,10 @@ export function setConfigValue(
   const next = spliceEdit(text, found.path, doc.toString());
 
   // What was written must read back as exactly the value given (quoting, types).
+  const written = readYaml(next);
   const reread = found.path.reduce<unknown>(
     (node, segment) => (node as Record<string, unknown> | undefined)?.[segment],
-    parseDocument(next).toJS(),
+    written.ok ? written.value : undefined,
   );
   if (!isDeepStrictEqual(reread, parsed.value)) {
     return {

@@ -86,7 +86,9 @@ export function keyKind(path: readonly string[]): KeyKind | undefined {
   let schema: Schema = configSchema;
   for (const segment of path) {
     const def = defOf(unwrap(schema));
-    const next = def.type === "object" ? def.shape?.[segment] : undefined;
+    // Own keys only: `__proto__`, `constructor`, `toString` … are not config keys.
+    const shape = def.type === "object" ? def.shape : undefined;
+    const next = shape !== undefined && Object.hasOwn(shape, segment) ? shape[segment] : undefined;
     if (next === undefined) return undefined;
     schema = next;
   }

@@ -16,5 +16,5 @@ export interface ConfigFile {
 
 /** One line per problem, for stderr. */
 export function describeConfigError(error: ConfigError): string {
-  return `✗ ${String(error.details.file)}: ${error.problems.length} problem(s)\n${error.problems.map((p) => `  ${terminalSafe(p)}\n`).join("")}`;
+  return `✗ ${error.code}: ${String(error.details.file)}: ${error.problems.length} problem(s)\n${error.problems.map((p) => `  ${terminalSafe(p)}\n`).join("")}`;
 }
