@@ -1,6 +1,7 @@
 import { systemClock, type Clock, type TimerHandle } from "../../lib/clock.js";
 import { errorMessage } from "../../lib/errors.js";
 import { silentLogger, type Logger } from "../../lib/log.js";
+import { createLogLimiter } from "../../lib/log-limiter.js";
 import { registerLinkError, type RegisterLinkErrorCode } from "./errors.js";
 import { encodeFrame, FrameReader } from "./frame-codec.js";
 import { step } from "./link-machine.js";
@@ -84,6 +85,9 @@ export function createLinkEndpoint<In, Out extends { readonly type: string }>(
     module: "register-link",
     device: transport.description,
   });
+  // A register can repeat a link event without end (a new session at every hello): the log
+  // keeps a few of each kind per window and says how many it left out.
+  const limited = createLogLimiter(logger, { clock });
   const reader = new FrameReader();
   const timers = new Map<TimerName, TimerHandle>();
   const pending = new Map<number, { resolve: (r: SendResult) => void; reject: (e: Error) => void }>();
@@ -118,18 +122,18 @@ export function createLinkEndpoint<In, Out extends { readonly type: string }>(
       try {
         listener(event);
       } catch (error) {
-        logger.error({ err: error }, "traffic listener failed");
+        limited.log("error", { err: error }, "traffic listener failed");
       }
     }
   }
 
   function notify(after: LinkState, before: LinkState): void {
-    logger.info({ state: after, previous: before, peer: state.peer?.id }, `register link ${after}`);
+    limited.log("info", { state: after, previous: before, peer: state.peer?.id }, `register link ${after}`);
     for (const listener of [...listeners]) {
       try {
         listener(after, before);
       } catch (error) {
-        logger.error({ err: error }, "state listener failed");
+        limited.log("error", { err: error }, "state listener failed");
       }
     }
   }
@@ -165,7 +169,7 @@ export function createLinkEndpoint<In, Out extends { readonly type: string }>(
       },
       (error: unknown) => {
         if (droppable) pendingNaks--;
-        logger.debug({ err: errorMessage(error) }, "write failed");
+        limited.log("debug", { err: errorMessage(error) }, "write failed");
       },
     );
   }
@@ -174,7 +178,7 @@ export function createLinkEndpoint<In, Out extends { readonly type: string }>(
     Promise.resolve()
       .then(() => options.handler(message))
       .catch((error: unknown) => {
-        logger.error({ err: error, seq }, "message handler failed");
+        limited.log("error", { err: error, seq }, "message handler failed");
         return refuse(
           "INTERNAL_ERROR",
           "the receiver failed while processing this message; nothing was done",
@@ -212,7 +216,7 @@ export function createLinkEndpoint<In, Out extends { readonly type: string }>(
         transport.reopen(effect.reason);
         return;
       case "log":
-        logger[effect.level](effect.fields ?? {}, effect.msg);
+        limited.log(effect.level, effect.fields ?? {}, effect.msg);
         return;
     }
   }
@@ -256,6 +260,7 @@ export function createLinkEndpoint<In, Out extends { readonly type: string }>(
     async stop() {
       dispatch({ type: "stop" });
       for (const timer of [...timers.keys()]) clearTimer(timer);
+      limited.close();
       await transport.stop();
     },
     send(message) {
