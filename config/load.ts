@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { dirname, isAbsolute, resolve } from "node:path";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 import { LineCounter, parseDocument, isMap, isNode, isScalar, type Document } from "yaml";
 import type { z } from "zod";
 import { AgentError } from "../lib/errors.js";
@@ -145,7 +145,13 @@ function resolvePaths(config: Config, baseDir: string): Config {
   return {
     ...config,
     storage: { ...config.storage, directory: abs(config.storage.directory) },
-    control: { socketPath: abs(config.control.socketPath) },
+    control: {
+      ...config.control,
+      socketPath: abs(config.control.socketPath),
+      ...(config.control.refundSocketPath === undefined
+        ? {}
+        : { refundSocketPath: abs(config.control.refundSocketPath) }),
+    },
     secrets: { directory: abs(config.secrets.directory) },
     mqtt: {
       ...config.mqtt,
@@ -183,6 +189,11 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
   if (secretResult.secrets === undefined)
     throw new ConfigError("CONFIG_INVALID", file, secretResult.problems);
   return { file: resolve(file), config, secrets: secretResult.secrets };
+}
+
+/** Where money-moving requests are served: `control.refundSocketPath`, else refund.sock beside the control socket. */
+export function refundSocketPath(config: Config): string {
+  return config.control.refundSocketPath ?? join(dirname(config.control.socketPath), "refund.sock");
 }
 
 /**

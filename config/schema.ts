@@ -191,7 +191,17 @@ export const configSchema = z.strictObject({
     .strictObject({ level: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info") })
     .prefault({}),
   control: z
-    .strictObject({ socketPath: z.string().min(1).default("/run/pos-agent/control.sock") })
+    .strictObject({
+      /** status, reprint, refreshQr, print: the service's group (docs/operations.md, "The control sockets"). */
+      socketPath: z.string().min(1).default("/run/pos-agent/control.sock"),
+      /** refund (money-moving requests); default refund.sock beside socketPath. */
+      refundSocketPath: z.string().min(1).optional(),
+      /** The group that may use the refund socket. */
+      refundGroup: z
+        .string()
+        .regex(/^[a-z_][a-z0-9_-]{0,31}$/, { error: "expected a group name (a-z, 0-9, _ and -)" })
+        .default("pos-agent-refund"),
+    })
     .prefault({}),
   /** Directory of secret files; relative to the config file. `$CREDENTIALS_DIRECTORY` wins when set. */
   secrets: z.strictObject({ directory: z.string().min(1).default("secrets") }).prefault({}),

@@ -497,4 +497,5 @@ Next steps (docs/operations.md, "Install on a Pi"):
   3. Devices:  /opt/pos-agent/current/systemd/udev-rule.sh register /dev/ttyUSB0 | sudo tee -a /etc/udev/rules.d/99-pos-agent.rules
   4. Start:    sudo systemctl restart pos-agent && journalctl -u pos-agent -f
   Technicians: sudo usermod -aG pos-agent <login>  (for pos-agent status)
+               sudo usermod -aG pos-agent,pos-agent-refund <login>  (also for pos-agent refund)
 EOF

@@ -14,6 +14,12 @@ export type ControlErrorCode =
   | "CONTROL_UNSUPPORTED"
   /** The agent failed in an unexpected way; its log has the details. */
   | "CONTROL_INTERNAL"
+  /** The socket is serving as many requests as it may at once: nothing was done, try again. */
+  | "CONTROL_BUSY"
+  /** This socket does not serve the method (money-moving requests have a socket of their own). */
+  | "CONTROL_FORBIDDEN"
+  /** A money-moving request whose sender the kernel could not name: refused, nothing was done. */
+  | "CONTROL_PEER_UNKNOWN"
   /** No agent listens on the socket (no file, or a stale one). */
   | "CONTROL_NOT_RUNNING"
   /** The socket exists but this user may not connect (not in the service's group). */

@@ -26,4 +26,6 @@ export {
   type ControlResults,
 } from "./protocol.js";
 export { startControlServer, type ControlServer, type ControlServerOptions } from "./server.js";
+export { CONTROL_SOCKET_METHODS, MONEY_METHODS } from "./request-handler.js";
+export type { PeerCredentials } from "./peer-credentials.js";
 export { controlRequest, type ControlRequestOptions } from "./client.js";

@@ -1,32 +1,35 @@
-import { chmodSync, lstatSync, mkdirSync, unlinkSync } from "node:fs";
-import { createConnection, createServer, type Server, type Socket } from "node:net";
-import { dirname } from "node:path";
-import { errorMessage, isAgentError } from "../../lib/errors.js";
+import { lstatSync, unlinkSync } from "node:fs";
+import { createServer, type Server, type Socket } from "node:net";
+import { systemClock, type Clock } from "../../lib/clock.js";
+import { errorMessage } from "../../lib/errors.js";
+import { createLogLimiter } from "../../lib/log-limiter.js";
 import { silentLogger, type Logger } from "../../lib/log.js";
 import type { ControlApi } from "./api.js";
 import { controlError } from "./errors.js";
-import {
-  encodeError,
-  encodeResult,
-  MAX_REQUEST_BYTES,
-  parseRequest,
-  type ControlRequest,
-} from "./protocol.js";
+import { peerCredentials, type PeerCredentials } from "./peer-credentials.js";
+import { CONTROL_METHODS, encodeError, MAX_REQUEST_BYTES, type ControlMethod } from "./protocol.js";
+import { handleLine } from "./request-handler.js";
+import { prepareSocketPath, secureSocketFile, type SocketAccess } from "./socket-file.js";
 
-export interface ControlServerOptions {
-  /** Config `control.socketPath`; /run/pos-agent/control.sock under systemd. */
+export interface ControlServerOptions extends SocketAccess {
+  /** Config `control.socketPath` or `control.refundSocketPath`; under systemd in /run/pos-agent/. */
   readonly socketPath: string;
   readonly api: ControlApi;
   readonly logger?: Logger;
   /** A connection must deliver its whole request line within this long, ms. Default 5000. */
   readonly requestTimeoutMs?: number;
+  /** Methods served on this socket; others are CONTROL_FORBIDDEN. Default: all. */
+  readonly methods?: readonly ControlMethod[];
   /**
-   * Mode of the socket file. Default 0660: the service's group (the technicians) may connect,
-   * nobody else. Set explicitly because the unit's UMask=0077 would leave it 0600.
+   * Requests served at once. Default 16. Connections beyond it are answered CONTROL_BUSY
+   * (nothing done) — up to 4 × this many connections in all; past that a connection is closed
+   * at once, unanswered, so a flood of connections cannot exhaust the agent's descriptors.
    */
-  readonly mode?: number;
-  /** Connections served at once; more wait in the kernel's backlog. Default 16. */
   readonly maxConnections?: number;
+  /** For the log limiter's windows. Default the system clock. */
+  readonly clock?: Clock;
+  /** Who sent a money-moving request (tests); default the kernel's answer, peer-credentials.ts. */
+  readonly identifyPeer?: (socket: Socket) => Promise<PeerCredentials>;
 }
 
 export interface ControlServer {
@@ -35,14 +38,12 @@ export interface ControlServer {
   close(): Promise<void>;
 }
 
-/** sockaddr_un.sun_path holds 108 bytes including the terminating NUL. */
-const MAX_SOCKET_PATH_BYTES = 107;
-
 /**
  * Serves the control protocol (protocol.ts) on a unix socket. One request per connection; the
  * answer is written when the API call settles, then the connection is closed. Nothing a client
  * sends can throw out of here: bad JSON, unknown methods, oversized or slow requests and
- * vanished clients each get an error code (or are dropped) and are logged at most once.
+ * vanished clients each get an error code (or are dropped) and are logged at most once; a
+ * money-moving request is logged with its sender (request-handler.ts).
  *
  * Throws CONTROL_SOCKET_IN_USE when another agent answers on the path (two agents must never
  * share a till), CONTROL_BAD_SOCKET_PATH when the path is not usable. A stale socket file left
@@ -50,17 +51,43 @@ const MAX_SOCKET_PATH_BYTES = 107;
  */
 export async function startControlServer(options: ControlServerOptions): Promise<ControlServer> {
   const { socketPath, api } = options;
-  const log = (options.logger ?? silentLogger()).child({ module: "control" });
+  const log = (options.logger ?? silentLogger()).child({ module: "control", socket: socketPath });
+  const limited = createLogLimiter(log, { clock: options.clock ?? systemClock });
   const requestTimeoutMs = options.requestTimeoutMs ?? 5_000;
+  const methods = options.methods ?? CONTROL_METHODS;
+  const serving = options.maxConnections ?? 16;
+  const identifyPeer = options.identifyPeer ?? ((socket: Socket) => peerCredentials(socket));
   await prepareSocketPath(socketPath);
 
   const sockets = new Set<Socket>();
+  /** Connections beyond `serving`: answered CONTROL_BUSY. */
+  const turnedAway = new Set<Socket>();
+  let requests = 0;
   const server: Server = createServer((socket) => {
+    if (sockets.size + turnedAway.size >= 4 * serving) {
+      // A flood: not even an answer, or the agent would run out of descriptors.
+      limited.log(
+        "warn",
+        { open: sockets.size + turnedAway.size },
+        "control connection closed unanswered: too many at once",
+      );
+      socket.destroy();
+      return;
+    }
+    if (sockets.size >= serving) {
+      turnedAway.add(socket);
+      socket.once("close", () => turnedAway.delete(socket));
+      limited.log("warn", { serving }, "control request refused: busy");
+      turnAway(socket, Math.min(requestTimeoutMs, 1_000), serving);
+      return;
+    }
     sockets.add(socket);
     socket.once("close", () => sockets.delete(socket));
-    serveConnection(socket, api, log, requestTimeoutMs);
+    const requestId = ++requests;
+    serveConnection(socket, log, requestTimeoutMs, (line) =>
+      handleLine(line, { api, log, methods, requestId, identifyPeer: () => identifyPeer(socket) }),
+    );
   });
-  server.maxConnections = options.maxConnections ?? 16;
   server.on("error", (error) => log.error({ err: errorMessage(error) }, "control socket error"));
 
   await new Promise<void>((resolve, reject) => {
@@ -78,17 +105,12 @@ export async function startControlServer(options: ControlServerOptions): Promise
   });
   let inode: number;
   try {
-    chmodSync(socketPath, options.mode ?? 0o660);
-    inode = lstatSync(socketPath).ino;
+    inode = secureSocketFile(socketPath, options, log);
   } catch (error) {
     await new Promise<void>((resolve) => server.close(() => resolve()));
-    throw controlError(
-      "CONTROL_BAD_SOCKET_PATH",
-      `cannot set the mode of ${socketPath}: ${errorMessage(error)}`,
-      { cause: error },
-    );
+    throw error;
   }
-  log.info({ socketPath }, "control socket listening");
+  log.info({ socketPath, methods }, "control socket listening");
 
   let closing: Promise<void> | undefined;
   return {
@@ -96,7 +118,8 @@ export async function startControlServer(options: ControlServerOptions): Promise
     close() {
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
+        for (const socket of [...sockets, ...turnedAway]) socket.destroy();
+        limited.close();
       }).then(() => {
         // Only our own file: a newer agent may already have replaced it.
         try {
@@ -110,52 +133,36 @@ export async function startControlServer(options: ControlServerOptions): Promise
   };
 }
 
-/** Refuses a path in use; removes a stale socket file; creates the directory in development. */
-async function prepareSocketPath(socketPath: string): Promise<void> {
-  if (Buffer.byteLength(socketPath) > MAX_SOCKET_PATH_BYTES) {
-    throw controlError(
-      "CONTROL_BAD_SOCKET_PATH",
-      `${socketPath} is longer than ${MAX_SOCKET_PATH_BYTES} bytes, the limit of a unix socket path`,
-    );
-  }
-  let isSocket: boolean;
-  try {
-    isSocket = lstatSync(socketPath).isSocket();
-  } catch {
-    // Under systemd RuntimeDirectory= made it (0750); elsewhere make it, group-accessible too.
-    mkdirSync(dirname(socketPath), { recursive: true, mode: 0o750 });
-    return;
-  }
-  if (!isSocket)
-    throw controlError(
-      "CONTROL_BAD_SOCKET_PATH",
-      `${socketPath} exists and is not a socket; not replacing it`,
-    );
-  const answer = await probe(socketPath);
-  if (answer !== "refused") {
-    throw controlError(
-      "CONTROL_SOCKET_IN_USE",
-      `another process answers on ${socketPath} (${answer}): is a second agent running?`,
-    );
-  }
-  unlinkSync(socketPath);
+/**
+ * CONTROL_BUSY, once the client has sent its request (answering before could make its write
+ * fail with EPIPE, and the client would never read why) or after `waitMs`.
+ */
+function turnAway(socket: Socket, waitMs: number, serving: number): void {
+  const answer = (): void => {
+    clearTimeout(timer);
+    if (!socket.destroyed)
+      socket.end(
+        encodeError(
+          "CONTROL_BUSY",
+          `the agent is serving ${serving} requests already; nothing was done: try again`,
+        ),
+      );
+  };
+  const timer = setTimeout(answer, waitMs);
+  // A client that keeps its end open after the answer is dropped once it goes quiet.
+  socket.setTimeout(2 * waitMs, () => socket.destroy());
+  socket.on("error", () => undefined);
+  socket.once("data", answer);
+  socket.once("close", () => clearTimeout(timer));
 }
 
-/** `refused`: a stale file nobody listens on. Anything else means the socket is (or may be) alive. */
-function probe(socketPath: string): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = createConnection(socketPath);
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve("listening");
-    });
-    socket.once("error", (error: NodeJS.ErrnoException) => {
-      resolve(error.code === "ECONNREFUSED" || error.code === "ENOENT" ? "refused" : (error.code ?? "error"));
-    });
-  });
-}
-
-function serveConnection(socket: Socket, api: ControlApi, log: Logger, requestTimeoutMs: number): void {
+/** Reads one request line (bounded in size and time), answers with `respond`, closes. */
+function serveConnection(
+  socket: Socket,
+  log: Logger,
+  requestTimeoutMs: number,
+  respond: (line: string) => Promise<string>,
+): void {
   const chunks: Buffer[] = [];
   let size = 0;
   let answered = false;
@@ -190,57 +197,7 @@ function serveConnection(socket: Socket, api: ControlApi, log: Logger, requestTi
     clearTimeout(timer);
     socket.off("data", onData);
     const line = Buffer.concat(chunks).toString("utf8");
-    void handleLine(line, api, log).then(answer);
+    void respond(line).then(answer);
   };
   socket.on("data", onData);
-}
-
-/** Always resolves with a response line. */
-async function handleLine(line: string, api: ControlApi, log: Logger): Promise<string> {
-  let request: ControlRequest;
-  try {
-    request = parseRequest(line);
-  } catch (error) {
-    const code = isAgentError(error) ? error.code : "CONTROL_BAD_REQUEST";
-    log.info({ code }, "control request refused");
-    return encodeError(code, errorMessage(error));
-  }
-  try {
-    const result = await dispatch(api, request);
-    return encodeResult(result);
-  } catch (error) {
-    if (isAgentError(error)) {
-      log.info({ method: request.method, code: error.code }, "control request failed");
-      return encodeError(error.code, error.message);
-    }
-    log.error({ method: request.method, err: errorMessage(error) }, "control request failed unexpectedly");
-    return encodeError(
-      "CONTROL_INTERNAL",
-      "the agent failed unexpectedly; its log has the details (journalctl -u pos-agent)",
-    );
-  }
-}
-
-async function dispatch(api: ControlApi, request: ControlRequest): Promise<unknown> {
-  switch (request.method) {
-    case "status":
-      // Serialised here so a status that cannot be encoded fails this request, not the server.
-      return JSON.parse(JSON.stringify(api.status())) as unknown;
-    case "reprint":
-      return api.reprint(request.sale);
-    case "refund":
-      return api.refund(request.reference, request.amount);
-    case "refreshQr":
-      await api.refreshQr();
-      return null;
-    case "print": {
-      if (api.print === undefined)
-        throw controlError("CONTROL_UNSUPPORTED", "this agent does not print documents for the CLI");
-      // Loaded here, not at start-up: the printer driver brings its encoder and code page tables,
-      // which a till without a printer never needs (it is loaded already when there is one).
-      const { validateDocument } = await import("../../drivers/printer/index.js");
-      validateDocument(request.document);
-      return api.print(request.document);
-    }
-  }
 }

@@ -1,11 +1,16 @@
-import { ConfigError, loadConfig, type LoadedConfig } from "../../config/load.js";
+import { ConfigError, loadConfig, refundSocketPath, type LoadedConfig } from "../../config/load.js";
 import { systemClock } from "../../lib/clock.js";
 import { errorMessage } from "../../lib/errors.js";
 import { createLogger, type Logger } from "../../lib/log.js";
 import { EXIT, type ExitCode } from "../cli/exit-codes.js";
 import { createSystemdNotifier, createWatchdog } from "../systemd/index.js";
 import { VERSION } from "../../lib/version.js";
-import { startControlServer } from "../control/index.js";
+import {
+  CONTROL_SOCKET_METHODS,
+  MONEY_METHODS,
+  startControlServer,
+  type ControlServerOptions,
+} from "../control/index.js";
 import { networkInterfaces } from "node:os";
 import { statusTicket } from "../report/index.js";
 import { QR_CONTENT_KEY, startAgent, type AgentParts, type RunningAgent } from "./agent.js";
@@ -48,17 +53,22 @@ export async function runDaemon(file: string, overrides: AgentParts = {}): Promi
     return EXIT.UNAVAILABLE;
   }
   const running = agent;
-  const control = await startControlServer({
+  const api = controlApi(running, loaded.config, VERSION);
+  // Two sockets, two groups: reading the till's state is not the power to move its money.
+  const serve = (options: Omit<ControlServerOptions, "api" | "logger">) =>
+    startControlServer({ ...options, api, logger }).catch((error: unknown) => {
+      // The till can take payments without it; the technician's `status` says it is missing.
+      logger.error({ err: errorMessage(error), socket: options.socketPath }, "control socket not available");
+      return undefined;
+    });
+  const control = await serve({
     socketPath: loaded.config.control.socketPath,
-    api: controlApi(running, loaded.config, VERSION),
-    logger,
-  }).catch((error: unknown) => {
-    // The till can take payments without it; the technician's `status` says it is missing.
-    logger.error(
-      { err: errorMessage(error), socket: loaded.config.control.socketPath },
-      "control socket not available",
-    );
-    return undefined;
+    methods: CONTROL_SOCKET_METHODS,
+  });
+  const refunds = await serve({
+    socketPath: refundSocketPath(loaded.config),
+    methods: MONEY_METHODS,
+    group: loaded.config.control.refundGroup,
   });
   await notifier.ready(`serving till ${loaded.config.till.id}`);
   if (loaded.config.printer.statusTicketAtBoot) printStatusTicket(running, loaded, logger);
@@ -77,6 +87,7 @@ export async function runDaemon(file: string, overrides: AgentParts = {}): Promi
   logger.info({ signal }, "stopping");
   await notifier.stopping();
   await control?.close();
+  await refunds?.close();
   await running.stop();
   watchdog.stop();
   await notifier.flush();

@@ -109,7 +109,7 @@ describe("install.sh in a throw-away root", { timeout: 120_000 }, () => {
     for (const [name, gid] of Object.entries(PI_GROUPS))
       expect(group).toMatch(new RegExp(`^${name}:x:${gid}:pi${name === "tty" ? "" : ",pos-agent"}$`, "m"));
     expect(group).toMatch(/^pos-display:x:\d+:pos-agent$/m);
-    expect(memberOf(root)).toEqual(["dialout", "gpio", "lp", "pos-display"]);
+    expect(memberOf(root)).toEqual(["dialout", "gpio", "lp", "pos-agent-refund", "pos-display"]);
     const uid = idOf(root, "passwd", "pos-agent");
     const gid = idOf(root, "group", "pos-agent");
 

@@ -1,6 +1,14 @@
 import { AgentError } from "../../lib/errors.js";
 import type { PrintDocument } from "../../drivers/printer/index.js";
-import type { AgentStatus, ControlApi, SaleStatusLine } from "../../agent/control/index.js";
+import { join } from "node:path";
+import {
+  CONTROL_SOCKET_METHODS,
+  MONEY_METHODS,
+  startControlServer,
+  type AgentStatus,
+  type ControlApi,
+  type SaleStatusLine,
+} from "../../agent/control/index.js";
 
 /**
  * A ControlApi test double for the control socket and the CLI commands that use it, until (and
@@ -131,5 +139,29 @@ export function defaultStatus(sales: readonly SaleStatusLine[]): AgentStatus {
     },
     lastSales: [...sales],
     counters: { captured: 1, failed: 1, cancelled: 0 },
+  };
+}
+
+/**
+ * The running agent's two sockets in `dir`, as the daemon serves them: control.sock (status,
+ * reprint, refreshQr, print) and refund.sock beside it (refund) — where a config written by
+ * technician-cli.ts's writeAgentConfig points.
+ */
+export async function serveAgentSockets(dir: string, api: ControlApi): Promise<{ close(): Promise<void> }> {
+  const control = await startControlServer({
+    socketPath: join(dir, "control.sock"),
+    api,
+    methods: CONTROL_SOCKET_METHODS,
+  });
+  const refunds = await startControlServer({
+    socketPath: join(dir, "refund.sock"),
+    api,
+    methods: MONEY_METHODS,
+  });
+  return {
+    close: async () => {
+      await control.close();
+      await refunds.close();
+    },
   };
 }

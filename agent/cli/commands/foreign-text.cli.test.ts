@@ -1,8 +1,10 @@
-import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AgentError } from "../../../lib/errors.js";
-import { startControlServer, type ControlServer } from "../../control/index.js";
-import { ControlApiDouble, defaultSales } from "../../../test/helpers/control-api-double.js";
+import {
+  ControlApiDouble,
+  defaultSales,
+  serveAgentSockets,
+} from "../../../test/helpers/control-api-double.js";
 import { writeAgentConfig } from "../../../test/helpers/technician-cli.js";
 import { tempDir } from "../../../test/helpers/temp-dir.js";
 import { runOnTerminal, TERMINAL_CONTROLS } from "../../../test/helpers/terminal-run.js";
@@ -29,7 +31,7 @@ describe("foreign text on the technician's terminal (built CLI on a real pty)", 
   let dir: ReturnType<typeof tempDir>;
   let configFile: string;
   let api: ControlApiDouble;
-  let server: ControlServer | undefined;
+  let server: { close(): Promise<void> } | undefined;
 
   beforeEach(async () => {
     dir = tempDir("pos-foreign-");
@@ -54,7 +56,7 @@ describe("foreign text on the technician's terminal (built CLI on a real pty)", 
         updatedAt: "2026-03-02T10:07:00.000Z",
       },
     };
-    server = await startControlServer({ socketPath: join(dir.path, "control.sock"), api });
+    server = await serveAgentSockets(dir.path, api);
   });
   afterEach(async () => {
     await server?.close();

@@ -1,7 +1,5 @@
-import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startControlServer, type ControlServer } from "../../control/index.js";
-import { ControlApiDouble } from "../../../test/helpers/control-api-double.js";
+import { ControlApiDouble, serveAgentSockets } from "../../../test/helpers/control-api-double.js";
 import { runCommand, writeAgentConfig } from "../../../test/helpers/technician-cli.js";
 import { tempDir } from "../../../test/helpers/temp-dir.js";
 import { EXIT } from "../exit-codes.js";
@@ -12,13 +10,13 @@ describe("pos-agent refund and reprint through the agent's control socket", () =
   let dir: ReturnType<typeof tempDir>;
   let configFile: string;
   let api: ControlApiDouble;
-  let server: ControlServer;
+  let server: { close(): Promise<void> };
 
   beforeEach(async () => {
     dir = tempDir();
     configFile = writeAgentConfig(dir.path);
     api = new ControlApiDouble();
-    server = await startControlServer({ socketPath: join(dir.path, "control.sock"), api });
+    server = await serveAgentSockets(dir.path, api);
   });
   afterEach(async () => {
     await server.close();

@@ -53,11 +53,12 @@ export function registerRefundCommand(program: Command, io: CliIo = processIo): 
       .option("-y, --yes", "do not ask for confirmation")
       .option("--timeout <seconds>", "wait this long for Vipps' answer", seconds, 120)
       .option("--json", "print the sale's state after the refund as JSON"),
+    "refund",
   ).action(async (reference: string, amount: number | undefined, options: RefundOptions) => {
-    let socketPath: string | undefined;
+    let context: { socketPath: string; group: string } | undefined;
     try {
-      const target = agentTarget(options);
-      socketPath = target.socketPath;
+      const target = agentTarget(options, "refund");
+      context = { socketPath: target.socketPath, group: target.group };
       const currency = target.config?.vipps.currency;
       const what =
         amount === undefined
@@ -78,7 +79,7 @@ export function registerRefundCommand(program: Command, io: CliIo = processIo): 
       io.out(options.json === true ? jsonOutput(sale) : describeRefunded(terminalSafeValue(sale)));
       io.setExitCode(EXIT.OK);
     } catch (error) {
-      reportFailure(io, error, socketPath === undefined ? {} : { socketPath });
+      reportFailure(io, error, context ?? {});
     }
   });
 }

@@ -1,9 +1,8 @@
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startControlServer, type ControlServer } from "../../control/index.js";
 import { runCli } from "../../../test/helpers/cli.js";
-import { ControlApiDouble } from "../../../test/helpers/control-api-double.js";
+import { ControlApiDouble, serveAgentSockets } from "../../../test/helpers/control-api-double.js";
 import { writeAgentConfig } from "../../../test/helpers/technician-cli.js";
 import { tempDir } from "../../../test/helpers/temp-dir.js";
 import { openTillJournal, vatLine } from "../../../test/helpers/till-journal.js";
@@ -18,7 +17,7 @@ describe("pos-agent technician commands (built CLI)", () => {
   let dir: ReturnType<typeof tempDir>;
   let configFile: string;
   let api: ControlApiDouble;
-  let server: ControlServer;
+  let server: { close(): Promise<void> };
 
   beforeAll(async () => {
     dir = tempDir();
@@ -29,7 +28,7 @@ describe("pos-agent technician commands (built CLI)", () => {
     await till.close();
     configFile = writeAgentConfig(dir.path);
     api = new ControlApiDouble();
-    server = await startControlServer({ socketPath: join(dir.path, "control.sock"), api });
+    server = await serveAgentSockets(dir.path, api);
   });
   afterAll(async () => {
     await server.close();

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startSystem, type RunningSystem } from "../../demo/system.js";
@@ -119,6 +120,17 @@ describe("technician commands against the running agent (end to end)", () => {
     expect(tooMuch.code).toBe(EXIT.FAILURE);
     expect(tooMuch.stderr).toContain("REFUND_TOO_LARGE");
     expect(system.sim.control.payments().find((p) => p.reference === reference)?.refunded).toBe(1000);
+    // The agent logged who asked, both times, as the kernel names the CLI's process.
+    const audit = readFileSync(join(dir.path, "agent.log"), "utf8")
+      .split("\n")
+      .filter((line) => line.includes('"audit":"refund"'))
+      .map((line) => JSON.parse(line) as { msg: string; peer: { uid: number }; outcome?: string });
+    expect(audit.map((a) => [a.msg, a.peer.uid, a.outcome])).toEqual([
+      ["refund requested", process.getuid?.(), undefined],
+      ["refund answered", process.getuid?.(), "done"],
+      ["refund requested", process.getuid?.(), undefined],
+      ["refund answered", process.getuid?.(), "refused"],
+    ]);
   }, 60_000);
 
   it("doctor finds the running till healthy, asking the agent about the register and printer", async () => {

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { refundSocketPath } from "../../../config/load.js";
 import { DEFAULT_CONFIG_FILE } from "../commands/config.js";
 import { readConfigFile, type ConfigFile } from "./config-file.js";
 
@@ -8,14 +9,32 @@ export interface AgentTargetOptions {
   socket?: string;
 }
 
-export function addAgentTargetOptions(command: Command): Command {
+/**
+ * Which of the agent's sockets a command uses: `control` (status, reprint, setup, report) for
+ * the service's group, `refund` (money-moving requests) for the refund group only
+ * (docs/operations.md, "The control sockets").
+ */
+export type AgentSocket = "control" | "refund";
+
+export function addAgentTargetOptions(command: Command, socket: AgentSocket = "control"): Command {
   return command
-    .option("-c, --config <file>", "config file (for control.socketPath)", DEFAULT_CONFIG_FILE)
-    .option("--socket <path>", "the agent's control socket (default: control.socketPath of the config)");
+    .option(
+      "-c, --config <file>",
+      `config file (for control.${socket === "control" ? "socketPath" : "refundSocketPath"})`,
+      DEFAULT_CONFIG_FILE,
+    )
+    .option(
+      "--socket <path>",
+      socket === "control"
+        ? "the agent's control socket (default: control.socketPath of the config)"
+        : "the agent's refund socket (default: control.refundSocketPath of the config)",
+    );
 }
 
 export interface AgentTarget {
   readonly socketPath: string;
+  /** The group the socket belongs to, for the hint when it refuses this login. */
+  readonly group: string;
   /** Absent when --socket was given and the config could not be read. */
   readonly config?: ConfigFile["config"];
 }
@@ -25,14 +44,19 @@ export interface AgentTarget {
  * the service's group can read the file, not the secrets); with --socket a missing or broken
  * config is no obstacle. Throws ConfigError otherwise.
  */
-export function agentTarget(options: AgentTargetOptions): AgentTarget {
+export function agentTarget(options: AgentTargetOptions, socket: AgentSocket = "control"): AgentTarget {
+  const where = (config: ConfigFile["config"]): string =>
+    socket === "control" ? config.control.socketPath : refundSocketPath(config);
+  const groupOf = (config?: ConfigFile["config"]): string =>
+    socket === "control" ? "pos-agent" : (config?.control.refundGroup ?? "pos-agent-refund");
   if (options.socket !== undefined) {
     try {
-      return { socketPath: options.socket, config: readConfigFile(options.config).config };
+      const { config } = readConfigFile(options.config);
+      return { socketPath: options.socket, group: groupOf(config), config };
     } catch {
-      return { socketPath: options.socket };
+      return { socketPath: options.socket, group: groupOf() };
     }
   }
   const { config } = readConfigFile(options.config);
-  return { socketPath: config.control.socketPath, config };
+  return { socketPath: where(config), group: groupOf(config), config };
 }

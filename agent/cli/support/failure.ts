@@ -24,8 +24,13 @@ const HINTS: Readonly<Record<string, string>> = {
  * Prints why a command failed, with what to do, and sets the exit code (docs/operations.md,
  * "Exit codes"). The agent's own refusals keep their code and exit 1.
  */
-export function reportFailure(io: CliIo, error: unknown, context: { socketPath?: string } = {}): void {
+export function reportFailure(
+  io: CliIo,
+  error: unknown,
+  context: { socketPath?: string; group?: string } = {},
+): void {
   const socket = context.socketPath ?? "the control socket";
+  const group = context.group ?? "pos-agent";
   const fail = (code: ExitCode, text: string): void => {
     io.err(text.endsWith("\n") ? text : `${text}\n`);
     io.setExitCode(code);
@@ -51,7 +56,7 @@ export function reportFailure(io: CliIo, error: unknown, context: { socketPath?:
     case "CONTROL_PERMISSION_DENIED":
       fail(
         EXIT.NOPERM,
-        `✗ not allowed to use ${socket}\n  add your login to the service's group: sudo usermod -aG pos-agent $USER (then log out and in again), or use sudo`,
+        `✗ not allowed to use ${socket}\n  add your login to its group: sudo usermod -aG ${group} $USER (then log out and in again), or use sudo`,
       );
       return;
     case "CONTROL_TIMEOUT":
@@ -64,6 +69,13 @@ export function reportFailure(io: CliIo, error: unknown, context: { socketPath?:
       return;
     case "CONTROL_UNSUPPORTED":
       fail(EXIT.UNAVAILABLE, `✗ ${codeText}: ${message}`);
+      return;
+    case "CONTROL_BUSY":
+      fail(EXIT.UNAVAILABLE, `✗ ${codeText}: ${message}`);
+      return;
+    case "CONTROL_FORBIDDEN":
+    case "CONTROL_PEER_UNKNOWN":
+      fail(EXIT.NOPERM, `✗ ${codeText}: ${message}`);
       return;
     case "CONTROL_BAD_RESPONSE":
     case "CONTROL_BAD_REQUEST":
