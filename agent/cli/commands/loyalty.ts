@@ -123,7 +123,12 @@ function exportAction(file: string, options: Common & { force?: boolean }): void
       }
     }
     if (file === "-") {
-      writeAll(1, csv());
+      try {
+        writeAll(1, csv());
+      } catch (error) {
+        // The reader went away (`… | head`): what it read is what it wanted.
+        if ((error as NodeJS.ErrnoException).code !== "EPIPE") throw error;
+      }
       return EXIT.OK;
     }
     try {
