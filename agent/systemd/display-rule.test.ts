@@ -47,7 +47,7 @@ describe("the customer display's udev rule, sysusers entry and unit", () => {
         .filter((l) => /^m pos-agent /.test(l))
         .map((l) => l.split(/\s+/)[2])
         .sort(),
-    ).toEqual(["dialout", "gpio", "lp", "pos-display"]);
+    ).toEqual(["dialout", "gpio", "lp", "pos-agent-refund", "pos-display"]);
   });
 
   it("allows exactly that console in the unit's device list", () => {

@@ -195,8 +195,8 @@ describe("install.sh in a throw-away root", { timeout: 120_000 }, () => {
     const upgrade = install(v2);
     expect(upgrade.code).toBe(0);
     expect(upgrade.stdout).toContain("removed pos-agent from group tty");
-    expect(memberOf(root)).toEqual(["dialout", "gpio", "lp", "pos-display"]);
-    expect(memberOf(root, "gshadow")).toEqual(["dialout", "gpio", "lp", "pos-display"]);
+    expect(memberOf(root)).toEqual(["dialout", "gpio", "lp", "pos-agent-refund", "pos-display"]);
+    expect(memberOf(root, "gshadow")).toEqual(["dialout", "gpio", "lp", "pos-agent-refund", "pos-display"]);
     expect(read(join(root, "etc/group"))).toMatch(/^tty:x:5:pi$/m);
     expect(read(join(root, "etc/gshadow"))).toMatch(/^tty:\*::pi$/m);
     expect(read(join(root, "usr/local/lib/udev/rules.d/60-pos-agent-display.rules"))).toBe(
