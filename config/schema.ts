@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { BRAND_SETTINGS, LANGUAGES } from "../lib/locale/index.js";
 
 /**
  * The one configuration schema. The `Config` type is derived from it, the loader validates
@@ -116,12 +117,12 @@ const printer = z.strictObject({
 const display = z.strictObject({
   /** A TTY (`/dev/tty1`), any writable file, or `none`. */
   path: z.string().min(1).default("none"),
-  language: z.enum(["nb", "da", "fi", "en"], { error: "expected nb, da, fi or en" }).default("nb"),
+  language: z.enum(LANGUAGES, { error: "expected nb, da, fi or en" }).default("nb"),
   /** Override the size read from the TTY (characters). */
   rows: int(10, 500).optional(),
   columns: int(20, 1000).optional(),
   /** `auto`: Vipps for NOK sales units, MobilePay for DKK and EUR. */
-  brand: z.enum(["auto", "vipps", "mobilepay"]).default("auto"),
+  brand: z.enum(BRAND_SETTINGS).default("auto"),
 });
 
 const gpio = z.strictObject({

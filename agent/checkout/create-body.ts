@@ -23,7 +23,7 @@ export function createPaymentBody(
     reference,
     paymentDescription: paymentDescription(settings, sale.saleId),
     receipt: {
-      orderLines: orderLinesOf(sale.basket),
+      orderLines: orderLinesOf(sale),
       bottomLine: { currency: sale.basket.currency, posId: settings.tillId, receiptNumber },
     },
     metadata: { till: settings.tillId, saleId: sale.saleId },

@@ -6,6 +6,7 @@ import { idempotencyKey, nextReferenceBase } from "./references.js";
 import { startAttempt, tokenIsFresh } from "./attempts.js";
 import { cancelDuringLoyalty } from "./loyalty.js";
 import { saleUpdate } from "./wire.js";
+import { saleVat } from "./vat.js";
 import type { TillState } from "./till.js";
 import {
   ACCEPT,
@@ -40,7 +41,7 @@ export function onBasket(till: TillState, basket: Basket, ctx: Ctx): Transition 
     if (existing.phase.kind !== "open" && existing.phase.kind !== "member_window") {
       return refuse(till, "SALE_LOCKED", `sale ${basket.saleId} is being paid; its basket is locked`);
     }
-    return commit(till, { ...existing, basket }, [], ctx, ACCEPT);
+    return commit(till, { ...existing, basket, vat: saleVat(basket.lines) }, [], ctx, ACCEPT);
   }
   const referenceBase = nextReferenceBase(ctx.now, till.lastReferenceBase);
   const saleNo = till.lastSaleNo + 1;
@@ -49,6 +50,7 @@ export function onBasket(till: TillState, basket: Basket, ctx: Ctx): Transition 
     saleNo,
     referenceBase,
     basket,
+    vat: saleVat(basket.lines),
     phase: { kind: "open" },
     attempts: 0,
     refunds: [],

@@ -1,5 +1,6 @@
 import type { Currency } from "../../lib/money.js";
 import type { Basket } from "../../drivers/register/index.js";
+import type { SaleVat } from "./vat.js";
 
 /**
  * The checkout's data model. A `Sale` is everything the agent knows about one register sale;
@@ -131,6 +132,8 @@ export interface Sale {
   /** Unique per till even if the journal is lost: the time-based part of every reference. */
   readonly referenceBase: string;
   readonly basket: Basket;
+  /** The basket's VAT, computed when the basket was accepted (vat.ts); every receipt and report uses it. */
+  readonly vat: SaleVat;
   readonly phase: Phase;
   readonly attempts: number;
   readonly refunds: readonly Refund[];

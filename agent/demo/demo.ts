@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { systemClock } from "../../lib/clock.js";
 import { maskPhone, silentLogger } from "../../lib/log.js";
-import { formatAmount } from "../../drivers/display/index.js";
+import { formatAmount } from "../../lib/locale/index.js";
 import { FakePrinter } from "../../drivers/printer/index.js";
 import {
   createMemoryCable,

@@ -5,6 +5,7 @@ import { needsResume } from "../checkout/resume.js";
 import { capturedAmount, currentAttempt, refundedAmount, type Sale } from "../checkout/sale.js";
 import { EMPTY_TILL, type TillState } from "../checkout/till.js";
 import { JOURNAL_MIGRATIONS } from "./schema.js";
+import { saleFromJson } from "./sale-json.js";
 
 /** A final `sale` or a `receipt` message waiting for the register's ack (re-sent after every hello). */
 export interface PendingRegisterMessage {
@@ -138,7 +139,7 @@ export class Journal {
     );
     const live = (
       this.sql("SELECT data FROM journal_sales WHERE live = 1 ORDER BY sale_no").all() as { data: string }[]
-    ).map((r) => JSON.parse(r.data) as Sale);
+    ).map((r) => saleFromJson(r.data));
     const sales: Record<string, Sale> = {};
     for (const sale of live) sales[sale.saleId] = sale;
     const active = live.find((s) => s.phase.kind !== "open" && s.phase.kind !== "final");
@@ -155,19 +156,19 @@ export class Journal {
   getSale(saleId: string): Sale | undefined {
     const row = this.sql("SELECT data FROM journal_sales WHERE sale_id = ?").get(saleId) as
       { data: string } | undefined;
-    return row === undefined ? undefined : (JSON.parse(row.data) as Sale);
+    return row === undefined ? undefined : saleFromJson(row.data);
   }
 
   getSaleByNo(saleNo: number): Sale | undefined {
     const row = this.sql("SELECT data FROM journal_sales WHERE sale_no = ?").get(saleNo) as
       { data: string } | undefined;
-    return row === undefined ? undefined : (JSON.parse(row.data) as Sale);
+    return row === undefined ? undefined : saleFromJson(row.data);
   }
 
   getSaleByReference(reference: string): Sale | undefined {
     const row = this.sql("SELECT data FROM journal_sales WHERE reference = ?").get(reference) as
       { data: string } | undefined;
-    return row === undefined ? undefined : (JSON.parse(row.data) as Sale);
+    return row === undefined ? undefined : saleFromJson(row.data);
   }
 
   pendingRegisterMessages(): PendingRegisterMessage[] {

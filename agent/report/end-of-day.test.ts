@@ -90,10 +90,11 @@ describe("end of day from a journal the checkout wrote", () => {
       },
       refunds: { count: 1, total: 500 },
       net: 8650,
-      // 4900 at 25 %: VAT 980. 1250 and 3000 at 15 %: 163.04 → 163 and 391.30 → 391 (per line, half up).
+      // The sum of the receipts: S1 has 4900 at 25 % (VAT 980) and 1250 at 15 % (163.04 → 163), S2
+      // 3000 at 15 % (391.30 → 391).
       vat: [
-        { rate: 2500, base: 3920, vat: 980, total: 4900 },
-        { rate: 1500, base: 3696, vat: 554, total: 4250 },
+        { rate: 2500, gross: 4900, net: 3920, vat: 980 },
+        { rate: 1500, gross: 4250, net: 3696, vat: 554 },
       ],
       unfinished: 1,
     });

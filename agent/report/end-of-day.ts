@@ -1,13 +1,14 @@
-import { vatSummary, type VatSummary } from "../checkout/order-lines.js";
-import { capturedAmount, type BasketLine } from "../checkout/sale.js";
+import { capturedAmount } from "../checkout/sale.js";
+import type { VatRate } from "../checkout/vat.js";
 import type { JournalDay } from "./journal-day.js";
 import type { LocalDay } from "./local-day.js";
 
 /**
  * The end-of-day report of one till (`pos-agent report`). Amounts are integer minor units of
- * `currency`. VAT is per rate of the day's captured sales, from their basket lines with the
- * same per-line rounding as the receipts and the Vipps order lines (vatSummary); a refund is
- * an amount without lines, so refunds are a total of their own.
+ * `currency`. VAT per rate is the sum of the day's captured sales' own VAT per rate — the
+ * figures on their receipts and in their Vipps order lines (checkout/vat.ts) — so the report
+ * adds up to the receipts to the minor unit; a refund is an amount without lines, so refunds
+ * are a total of their own.
  */
 export interface EndOfDaySummary {
   readonly date: string;
@@ -28,7 +29,8 @@ export interface EndOfDaySummary {
   readonly refunds: { readonly count: number; readonly total: number };
   /** Captured minus refunded. */
   readonly net: number;
-  readonly vat: readonly VatSummary[];
+  /** Highest rate first. */
+  readonly vat: readonly VatRate[];
   /** Sales begun this day that had not finished by its end. */
   readonly unfinished: number;
 }
@@ -43,7 +45,7 @@ export function summarizeDay(
   let failed = 0;
   let cancelled = 0;
   const failedReasons: Record<string, number> = {};
-  const lines: BasketLine[] = [];
+  const vat = new Map<number, VatRate>();
   for (const { sale } of journal.finished) {
     if (sale.phase.kind !== "final") continue;
     const outcome = sale.phase.outcome;
@@ -51,7 +53,7 @@ export function summarizeDay(
       case "captured":
         capturedCount++;
         capturedTotal += capturedAmount(sale);
-        lines.push(...sale.basket.lines);
+        for (const r of sale.vat.rates) vat.set(r.rate, addRates(vat.get(r.rate), r));
         break;
       case "failed":
         failed++;
@@ -78,7 +80,12 @@ export function summarizeDay(
     },
     refunds: { count: journal.refunds.length, total: refundTotal },
     net: capturedTotal - refundTotal,
-    vat: vatSummary(lines),
+    vat: [...vat.values()].sort((a, b) => b.rate - a.rate),
     unfinished: journal.unfinished,
   };
+}
+
+function addRates(sum: VatRate | undefined, r: VatRate): VatRate {
+  if (sum === undefined) return r;
+  return { rate: r.rate, gross: sum.gross + r.gross, net: sum.net + r.net, vat: sum.vat + r.vat };
 }

@@ -1,6 +1,7 @@
 import type { Db } from "../store/database.js";
 import type { Input } from "../checkout/io.js";
 import type { Sale } from "../checkout/sale.js";
+import { saleFromJson } from "../journal/sale-json.js";
 
 /**
  * What the journal knows about one day, read-only. A sale belongs to the day it was FINISHED
@@ -41,7 +42,7 @@ export function readJournalDay(db: Db, from: number, to: number): JournalDay {
           ORDER BY finishedAt`,
       )
       .all(to, from) as { data: string; finishedAt: number }[]
-  ).map((row) => ({ sale: JSON.parse(row.data) as Sale, finishedAt: row.finishedAt }));
+  ).map((row) => ({ sale: saleFromJson(row.data), finishedAt: row.finishedAt }));
 
   const seen = new Set<string>();
   const refunds: ConfirmedRefund[] = [];
@@ -56,7 +57,7 @@ export function readJournalDay(db: Db, from: number, to: number): JournalDay {
   for (const row of rows) {
     const input = JSON.parse(row.input) as Input;
     if (input.type !== "refund_result" || !input.result.ok) continue;
-    const sale = JSON.parse(row.data) as Sale;
+    const sale = saleFromJson(row.data);
     const refund = sale.refunds.find((r) => r.refundId === input.refundId && r.status === "done");
     const key = `${sale.saleId}\u0000${input.refundId}`;
     if (refund === undefined || seen.has(key)) continue;

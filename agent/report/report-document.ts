@@ -23,6 +23,6 @@ export function endOfDayDocument(
     sales: { count: summary.sales.captured.count, total: summary.sales.captured.total },
     refunds: { count: summary.refunds.count, total: summary.refunds.total },
     unpaidCount: summary.sales.failed + summary.sales.cancelled,
-    vat: summary.vat.map((v) => ({ rate: v.rate, gross: v.total, vat: v.vat, net: v.base })),
+    vat: summary.vat,
   };
 }

@@ -1,5 +1,5 @@
 import type { Config } from "../../config/schema.js";
-import { resolveBrand } from "../../drivers/display/index.js";
+import { resolveBrand } from "../../lib/locale/index.js";
 import type { PrintDocument, ReceiptLine } from "../../drivers/printer/index.js";
 import type { Sale } from "../checkout/sale.js";
 import type { ReceiptJob } from "./ports.js";
@@ -61,6 +61,7 @@ export function receiptDocument(job: ReceiptJob, config: Config, time: number): 
     receiptNumber: receiptNumber(sale),
     lines,
     total: sale.basket.total,
+    vat: sale.vat.rates,
     payment: {
       brand,
       reference: outcome.reference,

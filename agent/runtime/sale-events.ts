@@ -6,7 +6,8 @@ import type { SaleEventsPort } from "./ports.js";
 /**
  * The completed-sale event for the merchant's back office (docs/mqtt-contract.md §Sale events),
  * or undefined when there is nothing to report. Event ids are derived from the payment
- * reference, so a re-sent event de-duplicates at the consumer. No personal data.
+ * reference, so a re-sent event de-duplicates at the consumer. The VAT per line and per rate is
+ * the sale's own (checkout/vat.ts), as on its receipts. No personal data.
  */
 export function saleEventOf(sale: Sale, at: number): SaleEvent | undefined {
   if (sale.phase.kind !== "final") return undefined;
@@ -19,12 +20,19 @@ export function saleEventOf(sale: Sale, at: number): SaleEvent | undefined {
     occurredAt: new Date(at).toISOString(),
     receiptNumber: String(sale.saleNo).padStart(6, "0"),
     ...(sale.member === undefined ? {} : { memberId: sale.member.id }),
-    lines: sale.basket.lines.map((l) => ({
+    lines: sale.basket.lines.map((l, i) => ({
       id: l.id,
       name: l.name,
       quantity: l.quantity,
       totalAmount: l.total,
+      totalTaxAmount: sale.vat.lines[i] ?? 0,
       taxRate: l.vatRate,
+    })),
+    vat: sale.vat.rates.map((r) => ({
+      taxRate: r.rate,
+      totalAmount: r.gross,
+      totalAmountExcludingTax: r.net,
+      totalTaxAmount: r.vat,
     })),
   };
   const money = (value: number) => ({ currency: sale.basket.currency, value });

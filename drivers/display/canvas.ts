@@ -1,3 +1,5 @@
+import { sanitizeText } from "../../lib/locale/index.js";
+
 /**
  * A character-cell canvas that serialises to one ANSI frame. Only SGR codes that the Linux
  * console understands are used (console_codes(4)): 30–37 / 90–97 foreground, 40–47 background,
@@ -22,16 +24,6 @@ export const FULL_BLOCK = "\u2588";
 
 /** Hide the cursor, no autowrap (writing the last cell must not scroll), home, clear. */
 const FRAME_START = "\u001b[0m\u001b[?25l\u001b[?7l\u001b[H\u001b[2J";
-
-/** Removes C0/C1 controls (ESC included) so caller text can never inject terminal commands. */
-export function sanitizeText(text: string): string {
-  let out = "";
-  for (const char of text) {
-    const code = char.codePointAt(0) ?? 0;
-    if (code >= 0x20 && (code < 0x7f || code > 0x9f)) out += char;
-  }
-  return out;
-}
 
 export class Canvas {
   readonly rows: number;

@@ -2,10 +2,11 @@ import type { Currency } from "../../lib/money.js";
 import type { CustomerDisplay } from "./customer-display.js";
 import { displayError } from "./errors.js";
 import { renderScreen } from "./render-screen.js";
-import type { BrandSetting, DisplayLanguage, Screen } from "./screen.js";
+import type { BrandSetting, Language } from "../../lib/locale/index.js";
+import type { Screen } from "./screen.js";
 
 export interface FakeDisplayOptions {
-  readonly language?: DisplayLanguage;
+  readonly language?: Language;
   readonly brand?: BrandSetting;
   readonly currency?: Currency;
   readonly rows?: number;

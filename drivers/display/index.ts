@@ -3,10 +3,11 @@
  *
  * - `renderScreen(screen, { rows, columns, language, brand, currency }) → string` — pure: one
  *   full-screen ANSI frame for a `Screen` (idle, amount, waiting, loyalty_login, member, paid,
- *   not_paid, out_of_service). Texts in nb/da/fi/en, amounts per market (`kr 1 234,50`,
- *   `1.234,50 kr.`, `1 234,50 €`), Vipps branding for NOK and MobilePay for DKK/EUR under
- *   `brand: "auto"`. The QR encodes `qrContent` byte for byte (UTF-8) at error correction M with
- *   a 4-module quiet zone, as large as the screen allows (half-block characters).
+ *   not_paid, out_of_service). Texts in nb/da/fi/en; amounts, brand names and languages come
+ *   from lib/locale, which the receipt printer shares (`kr 1 234,50`, `1.234,50 kr.`,
+ *   `1 234,50 €`; Vipps for NOK and MobilePay for DKK/EUR under `brand: "auto"`). The QR
+ *   encodes `qrContent` byte for byte (UTF-8) at error correction M with a 4-module quiet
+ *   zone, as large as the screen allows (half-block characters).
  * - `CustomerDisplay { show(screen), close() }` — the device interface the checkout uses.
  * - `openTerminalDisplay({ target: { path } | { stream }, language, brand, currency, rows?, columns? })`
  *   — the real display: a TTY (size read from it), a file (SSH preview), or a stream (demo).
@@ -16,21 +17,11 @@
  */
 export type { CustomerDisplay } from "./customer-display.js";
 export type { DisplayError, DisplayErrorCode } from "./errors.js";
-export type { Brand, BrandSetting, DisplayLanguage, NotPaidReason, Screen, ScreenKind } from "./screen.js";
-export {
-  BINDING_MESSAGE_PATTERN,
-  DISPLAY_LANGUAGES,
-  NOT_PAID_REASONS,
-  SCREEN_KINDS,
-  brandName,
-  resolveBrand,
-  validateScreen,
-} from "./screen.js";
+export type { NotPaidReason, Screen, ScreenKind } from "./screen.js";
+export { BINDING_MESSAGE_PATTERN, NOT_PAID_REASONS, SCREEN_KINDS, validateScreen } from "./screen.js";
 export type { RenderOptions } from "./render-screen.js";
 export { MAX_COLUMNS, MAX_ROWS, MIN_COLUMNS, MIN_ROWS, renderScreen } from "./render-screen.js";
-export { formatAmount, formatMinorUnits } from "./amount-format.js";
 export { DISPLAY_TEXTS } from "./texts.js";
-export { sanitizeText } from "./canvas.js";
 export type { DisplayTexts } from "./texts.js";
 export { QR_MAX_BYTES_M, QR_QUIET_ZONE, qrMatrix } from "./qr-matrix.js";
 export type { BigFont } from "./big-font.js";

@@ -11,21 +11,20 @@ import {
   screenText,
   type TerminalScreen,
 } from "../../test/helpers/terminal-screen.js";
-import type { DisplayLanguage, RenderOptions, Screen } from "./index.js";
+import { formatAmount, formatMinorUnits, type Language } from "../../lib/locale/index.js";
+import type { RenderOptions, Screen } from "./index.js";
 import {
   DISPLAY_TEXTS,
   LARGE_FONT,
   NOT_PAID_REASONS,
   SMALL_FONT,
   bigTextBitmap,
-  formatAmount,
-  formatMinorUnits,
   renderScreen,
 } from "./index.js";
 
 const QR = "https://qr.vipps.no/28/2/01/031/4712345678?v=1";
-const LANGUAGES: DisplayLanguage[] = ["nb", "da", "fi", "en"];
-const CURRENCY_OF: Record<DisplayLanguage, Currency> = { nb: "NOK", da: "DKK", fi: "EUR", en: "NOK" };
+const LANGUAGES: Language[] = ["nb", "da", "fi", "en"];
+const CURRENCY_OF: Record<Language, Currency> = { nb: "NOK", da: "DKK", fi: "EUR", en: "NOK" };
 const SIZES = [
   { columns: 80, rows: 24 },
   { columns: 240, rows: 67 },
@@ -171,7 +170,7 @@ describe("renderScreen: the QR scans", () => {
 });
 
 describe("renderScreen: texts per language", () => {
-  const amount = (language: DisplayLanguage) => ({ currency: CURRENCY_OF[language], value: 123_450 });
+  const amount = (language: Language) => ({ currency: CURRENCY_OF[language], value: 123_450 });
   for (const language of LANGUAGES) {
     const t = DISPLAY_TEXTS[language];
     const brand = CURRENCY_OF[language] === "NOK" ? "Vipps" : "MobilePay";
@@ -263,20 +262,6 @@ describe("renderScreen: texts per language", () => {
     expect(frame.startsWith("\u001b[0m\u001b[?25l\u001b[?7l\u001b[H\u001b[2J")).toBe(true);
     for (let row = 1; row <= 30; row++) expect(frame).toContain(`\u001b[${row};1H`);
     expect(screenText(replayFrame(frame, 30, 100)).every((line) => line.length === 100)).toBe(true);
-  });
-});
-
-describe("formatAmount", () => {
-  it("formats per market", () => {
-    expect(formatAmount({ currency: "NOK", value: 123_450 }, "nb")).toBe("kr 1 234,50");
-    expect(formatAmount({ currency: "DKK", value: 123_450 }, "da")).toBe("1.234,50 kr.");
-    expect(formatAmount({ currency: "EUR", value: 123_450 }, "fi")).toBe("1 234,50 €");
-    expect(formatAmount({ currency: "NOK", value: 123_450 }, "en")).toBe("NOK 1,234.50");
-    expect(formatAmount({ currency: "EUR", value: 123_450 }, "en")).toBe("€1,234.50");
-    expect(formatAmount({ currency: "NOK", value: 5 }, "nb")).toBe("kr 0,05");
-    expect(formatAmount({ currency: "NOK", value: 65_000_000 }, "nb")).toBe("kr 650 000,00");
-    expect(formatAmount({ currency: "DKK", value: 123_456_789 }, "da")).toBe("1.234.567,89 kr.");
-    expect(formatMinorUnits(-500, "NOK", "nb")).toBe("-5,00");
   });
 });
 

@@ -4,8 +4,10 @@ import type { CellStyle } from "./canvas.js";
 import { Canvas } from "./canvas.js";
 import { displayError } from "./errors.js";
 import { QR_QUIET_ZONE, qrMatrix } from "./qr-matrix.js";
-import type { BrandSetting, DisplayLanguage, Screen } from "./screen.js";
-import { brandName, isDisplayLanguage, resolveBrand, validateScreen } from "./screen.js";
+import type { BrandSetting, Language } from "../../lib/locale/index.js";
+import { BRAND_SETTINGS, brandName, isLanguage, resolveBrand } from "../../lib/locale/index.js";
+import type { Screen } from "./screen.js";
+import { validateScreen } from "./screen.js";
 import type { ScreenContent, Tone } from "./screen-content.js";
 import { qrFallbackLine, screenContent } from "./screen-content.js";
 import type { TextBlock } from "./text-layout.js";
@@ -15,7 +17,7 @@ export interface RenderOptions {
   /** Screen size in character cells; the same ranges as config `display.rows` / `display.columns`. */
   readonly rows: number;
   readonly columns: number;
-  readonly language: DisplayLanguage;
+  readonly language: Language;
   /** `auto` picks Vipps for NOK, MobilePay for DKK and EUR. */
   readonly brand: BrandSetting;
   /** The sales unit's currency (decides the brand under `auto`). */
@@ -235,10 +237,10 @@ function validateOptions(options: RenderOptions): void {
       `display size ${columns}×${rows} is outside ${MIN_COLUMNS}–${MAX_COLUMNS} columns × ${MIN_ROWS}–${MAX_ROWS} rows`,
     );
   }
-  if (!isDisplayLanguage(options.language))
+  if (!isLanguage(options.language))
     throw displayError("DISPLAY_BAD_SCREEN", `unknown language ${String(options.language)}`);
   if (!isCurrency(options.currency))
     throw displayError("DISPLAY_BAD_SCREEN", `unknown currency ${String(options.currency)}`);
-  if (!["auto", "vipps", "mobilepay"].includes(options.brand))
+  if (!(BRAND_SETTINGS as readonly string[]).includes(options.brand))
     throw displayError("DISPLAY_BAD_SCREEN", `unknown brand ${String(options.brand)}`);
 }

@@ -1,8 +1,7 @@
 import type { Currency } from "../../lib/money.js";
-import { formatAmount, formatMinorUnits } from "./amount-format.js";
-import { sanitizeText } from "./canvas.js";
-import type { Brand, DisplayLanguage, Screen } from "./screen.js";
-import { brandName } from "./screen.js";
+import type { Brand, Language } from "../../lib/locale/index.js";
+import { brandName, formatAmount, formatMinorUnits, sanitizeText } from "../../lib/locale/index.js";
+import type { Screen } from "./screen.js";
 import { DISPLAY_TEXTS, fillTemplate } from "./texts.js";
 
 export type Tone = "normal" | "good" | "bad" | "warn";
@@ -26,7 +25,7 @@ export interface ScreenContent {
   readonly qrContent?: string;
 }
 
-export function screenContent(screen: Screen, language: DisplayLanguage, brand: Brand): ScreenContent {
+export function screenContent(screen: Screen, language: Language, brand: Brand): ScreenContent {
   const t = DISPLAY_TEXTS[language];
   const fill = (template: string, values: Record<string, string> = {}): string =>
     fillTemplate(template, { brand: brandName(brand), ...values });
@@ -95,6 +94,6 @@ export function screenContent(screen: Screen, language: DisplayLanguage, brand: 
 }
 
 /** Shown in place of the QR when no scannable QR fits the screen (the till's sticker is the fallback). */
-export function qrFallbackLine(language: DisplayLanguage): string {
+export function qrFallbackLine(language: Language): string {
   return DISPLAY_TEXTS[language].qrOnTill;
 }

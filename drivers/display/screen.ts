@@ -1,14 +1,6 @@
-import type { Currency, Money } from "../../lib/money.js";
+import type { Money } from "../../lib/money.js";
 import { isCurrency, isMinorUnits } from "../../lib/money.js";
 import { displayError } from "./errors.js";
-
-/** Languages of the customer-facing texts (config `display.language`). */
-export const DISPLAY_LANGUAGES = ["nb", "da", "fi", "en"] as const;
-export type DisplayLanguage = (typeof DISPLAY_LANGUAGES)[number];
-
-/** The app the customer pays with; `auto` in config resolves from the currency (see brand.ts). */
-export type Brand = "vipps" | "mobilepay";
-export type BrandSetting = Brand | "auto";
 
 /**
  * Why a sale ended unpaid, as the customer should understand it. The first four are ePayment
@@ -114,18 +106,4 @@ export function validateScreen(screen: Screen): void {
     default:
       return bad(`unknown screen kind ${JSON.stringify((screen as { kind?: unknown }).kind)}`);
   }
-}
-
-export function isDisplayLanguage(value: unknown): value is DisplayLanguage {
-  return typeof value === "string" && (DISPLAY_LANGUAGES as readonly string[]).includes(value);
-}
-
-/** `auto`: Vipps for NOK sales units (Norway), MobilePay for DKK and EUR (Denmark, Finland). */
-export function resolveBrand(setting: BrandSetting, currency: Currency): Brand {
-  if (setting !== "auto") return setting;
-  return currency === "NOK" ? "vipps" : "mobilepay";
-}
-
-export function brandName(brand: Brand): string {
-  return brand === "vipps" ? "Vipps" : "MobilePay";
 }

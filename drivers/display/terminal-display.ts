@@ -9,7 +9,8 @@ import { isAgentError } from "../../lib/errors.js";
 import type { CustomerDisplay } from "./customer-display.js";
 import { displayError } from "./errors.js";
 import { renderScreen } from "./render-screen.js";
-import type { BrandSetting, DisplayLanguage, Screen } from "./screen.js";
+import type { BrandSetting, Language } from "../../lib/locale/index.js";
+import type { Screen } from "./screen.js";
 
 /** A writable the display can draw on, e.g. `process.stdout` for the demo. */
 export interface FrameStream {
@@ -25,7 +26,7 @@ export interface TerminalDisplayOptions {
    * the file's content: an SSH preview is `cat <file>`), or a stream.
    */
   readonly target: { readonly path: string } | { readonly stream: FrameStream };
-  readonly language: DisplayLanguage;
+  readonly language: Language;
   readonly brand: BrandSetting;
   readonly currency: Currency;
   /** Configured size (config `display.rows` / `display.columns`); otherwise read from the TTY, else 24 × 80. */

@@ -1,4 +1,5 @@
-import type { DisplayLanguage, NotPaidReason } from "./screen.js";
+import { SCAN_TO_PAY, type Language } from "../../lib/locale/index.js";
+import type { NotPaidReason } from "./screen.js";
 
 /**
  * Every customer-facing text of the display, per language. `{brand}` is replaced with "Vipps" or
@@ -25,9 +26,9 @@ export interface DisplayTexts {
   readonly qrOnTill: string;
 }
 
-export const DISPLAY_TEXTS: Readonly<Record<DisplayLanguage, DisplayTexts>> = {
+export const DISPLAY_TEXTS: Readonly<Record<Language, DisplayTexts>> = {
   nb: {
-    scanToPay: "Skann for å betale",
+    scanToPay: SCAN_TO_PAY.nb,
     scanHint: "Åpne {brand}-appen og skann QR-koden",
     amountDue: "Å betale",
     approveInApp: "Godkjenn betalingen i {brand}-appen",
@@ -54,7 +55,7 @@ export const DISPLAY_TEXTS: Readonly<Record<DisplayLanguage, DisplayTexts>> = {
     qrOnTill: "Skann QR-koden på kassen",
   },
   da: {
-    scanToPay: "Scan for at betale",
+    scanToPay: SCAN_TO_PAY.da,
     scanHint: "Åbn {brand}-appen og scan QR-koden",
     amountDue: "At betale",
     approveInApp: "Godkend betalingen i {brand}-appen",
@@ -81,7 +82,7 @@ export const DISPLAY_TEXTS: Readonly<Record<DisplayLanguage, DisplayTexts>> = {
     qrOnTill: "Scan QR-koden ved kassen",
   },
   fi: {
-    scanToPay: "Skannaa ja maksa",
+    scanToPay: SCAN_TO_PAY.fi,
     scanHint: "Avaa {brand}-sovellus ja skannaa QR-koodi",
     amountDue: "Maksettavaa",
     approveInApp: "Hyväksy maksu {brand}-sovelluksessa",
@@ -108,7 +109,7 @@ export const DISPLAY_TEXTS: Readonly<Record<DisplayLanguage, DisplayTexts>> = {
     qrOnTill: "Skannaa kassan QR-koodi",
   },
   en: {
-    scanToPay: "Scan to pay",
+    scanToPay: SCAN_TO_PAY.en,
     scanHint: "Open the {brand} app and scan the QR code",
     amountDue: "To pay",
     approveInApp: "Approve the payment in the {brand} app",

@@ -1,15 +1,15 @@
 import type { Currency } from "../../lib/money.js";
-import type { Brand, DisplayLanguage } from "../display/index.js";
+import type { Brand, Language } from "../../lib/locale/index.js";
 
 /**
- * What can be printed. Amounts are integers in minor units of `currency`; times are epoch
- * milliseconds, printed in the printer's time zone. Header and footer lines come from config
- * (`printer.header`, `printer.footer`).
+ * What can be printed: finished documents. Amounts are integers in minor units of `currency`,
+ * VAT included, printed as given — the driver computes no money (VAT per rate comes from the
+ * checkout, agent/checkout/vat.ts, so paper, app receipt and reports agree); it only refuses a
+ * document whose figures do not add up. Times are epoch milliseconds, printed in the printer's
+ * time zone. Header and footer lines come from config (`printer.header`, `printer.footer`).
  */
 export type PrintDocument = SaleReceipt | RefundReceipt | EndOfDayReport | TestReceipt | QrSticker;
 export type PrintDocumentKind = PrintDocument["kind"];
-
-export type ReceiptLanguage = DisplayLanguage;
 
 /** A basket line as the register sent it (register protocol v1). */
 export interface ReceiptLine {
@@ -35,7 +35,7 @@ export interface PaymentInfo {
 }
 
 interface Letterhead {
-  readonly language: ReceiptLanguage;
+  readonly language: Language;
   readonly header: readonly string[];
   readonly footer?: readonly string[];
   readonly time: number;
@@ -49,6 +49,8 @@ export interface SaleReceipt extends Letterhead {
   readonly lines: readonly ReceiptLine[];
   /** Must equal the sum of the line totals. */
   readonly total: number;
+  /** VAT per rate of the lines, highest rate first; each rate's gross is the sum of its lines' totals. */
+  readonly vat: readonly VatBreakdown[];
   readonly payment: PaymentInfo;
   readonly member?: LoyaltyMember;
   /** A reprint: marked COPY at the top and bottom. */
@@ -69,12 +71,14 @@ export interface RefundReceipt extends Letterhead {
   readonly originalReceiptNumber?: string;
   /** The refunded lines, when known; their totals must add up to `amount`. */
   readonly lines?: readonly ReceiptLine[];
+  /** VAT per rate of `lines`; given exactly when `lines` is. */
+  readonly vat?: readonly VatBreakdown[];
   readonly amount: number;
   readonly payment: PaymentInfo;
   readonly copy?: boolean;
 }
 
-/** Per VAT rate: `gross = net + vat`, all in minor units. */
+/** Per VAT rate (basis points): `gross = net + vat`, all in minor units. */
 export interface VatBreakdown {
   readonly rate: number;
   readonly gross: number;
@@ -91,7 +95,7 @@ export interface EndOfDayReport extends Letterhead {
   readonly refunds: { readonly count: number; readonly total: number };
   /** Sales that ended unpaid or cancelled. */
   readonly unpaidCount?: number;
-  /** VAT of the day's net sales per rate (the checkout computes it from the journal, e.g. with `vatSummary`). */
+  /** VAT per rate of the day's captured sales: the sum of their receipts' VAT per rate. */
   readonly vat: readonly VatBreakdown[];
 }
 
@@ -105,7 +109,7 @@ export interface TestReceipt extends Letterhead {
 /** The till's callback QR as a sticker: the fallback when the display is down. */
 export interface QrSticker {
   readonly kind: "qr_sticker";
-  readonly language: ReceiptLanguage;
+  readonly language: Language;
   readonly header: readonly string[];
   readonly till: string;
   readonly brand: Brand;

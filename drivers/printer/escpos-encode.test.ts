@@ -2,19 +2,38 @@ import { describe, expect, it } from "vitest";
 import { isAgentError } from "../../lib/errors.js";
 import { decodeEscPos } from "../../test/helpers/escpos-decode.js";
 import { RECEIPT_TIME as TIME, saleReceipt } from "../../test/helpers/receipt-fixtures.js";
+import type { Language } from "../../lib/locale/index.js";
 import type {
   EncodeOptions,
   EndOfDayReport,
   PrintDocument,
   QrSticker,
-  ReceiptLanguage,
   RefundReceipt,
   SaleReceipt,
   TestReceipt,
 } from "./index.js";
-import { CHARACTER_TEST_LINE, encodeDocument, renderDocumentText, vatOf, vatSummary } from "./index.js";
+import { CHARACTER_TEST_LINE, encodeDocument, renderDocumentText } from "./index.js";
 
 const OPTIONS: EncodeOptions = { model: "epson-tm-t88vi", columns: 42, timeZone: "Europe/Oslo" };
+
+const VAT_25 = { rate: 2_500, gross: 9_800, net: 7_840, vat: 1_960 };
+const VAT_15 = { rate: 1_500, gross: 4_315, net: 3_752, vat: 563 };
+
+const refundReceipt = (): RefundReceipt => ({
+  kind: "refund",
+  language: "nb",
+  currency: "NOK",
+  header: ["Kaffebaren"],
+  time: TIME,
+  till: "kasse1",
+  receiptNumber: "000124",
+  originalReceiptNumber: "000123",
+  refundId: "r1",
+  lines: [{ name: "Kaffe latte", quantity: "1", unitPrice: 4_900, total: 4_900, vatRate: 2_500 }],
+  vat: [{ rate: 2_500, gross: 4_900, net: 3_920, vat: 980 }],
+  amount: 4_900,
+  payment: { brand: "vipps", reference: "kasse1-000123", pspReference: "999" },
+});
 
 const decode = (doc: PrintDocument, options: Partial<typeof OPTIONS> = {}) =>
   decodeEscPos(encodeDocument(doc, { ...OPTIONS, ...options }));
@@ -52,7 +71,7 @@ describe("encodeDocument: a sale receipt read back from the bytes", () => {
   });
 
   const LABELS: Record<
-    ReceiptLanguage,
+    Language,
     { currency: SaleReceipt["currency"]; brand: "vipps" | "mobilepay"; expect: RegExp[] }
   > = {
     nb: { currency: "NOK", brand: "vipps", expect: [/TOTALT +kr 141,15/, /Betalt med Vipps/] },
@@ -87,10 +106,7 @@ describe("encodeDocument: a sale receipt read back from the bytes", () => {
       ],
     },
   };
-  for (const [language, spec] of Object.entries(LABELS) as [
-    ReceiptLanguage,
-    (typeof LABELS)[ReceiptLanguage],
-  ][]) {
+  for (const [language, spec] of Object.entries(LABELS) as [Language, (typeof LABELS)[Language]][]) {
     it(`prints ${language} labels and ${spec.currency} amounts`, () => {
       const doc = saleReceipt({
         language,
@@ -150,21 +166,7 @@ describe("encodeDocument: other documents", () => {
   });
 
   it("a refund receipt", () => {
-    const doc: RefundReceipt = {
-      kind: "refund",
-      language: "nb",
-      currency: "NOK",
-      header: ["Kaffebaren"],
-      time: TIME,
-      till: "kasse1",
-      receiptNumber: "000124",
-      originalReceiptNumber: "000123",
-      refundId: "r1",
-      lines: [{ name: "Kaffe latte", quantity: "1", unitPrice: 4_900, total: 4_900, vatRate: 2_500 }],
-      amount: 4_900,
-      payment: { brand: "vipps", reference: "kasse1-000123", pspReference: "999" },
-    };
-    const all = text(doc);
+    const all = text(refundReceipt());
     expect(all).toContain("RETUR");
     expect(all).toContain("Opprinnelig kvittering: 000123");
     expect(all).toMatch(/TILBAKEBETALT +kr 49,00/);
@@ -185,7 +187,7 @@ describe("encodeDocument: other documents", () => {
       sales: { count: 12, total: 123_450 },
       refunds: { count: 1, total: 4_900 },
       unpaidCount: 2,
-      vat: vatSummary([{ total: 118_550, vatRate: 2_500 }]),
+      vat: [{ rate: 2_500, gross: 118_550, net: 94_840, vat: 23_710 }],
     };
     const all = text(doc);
     expect(all).toContain("DAGSAFSLUTNING");
@@ -212,25 +214,6 @@ describe("encodeDocument: other documents", () => {
     expect(decoded.lines.join("\n")).toContain("MobilePay");
     expect(decoded.lines.join("\n")).toContain("Skannaa ja maksa");
     expect(decoded.lines.join("\n")).toContain("Kassa 1");
-  });
-});
-
-describe("VAT", () => {
-  it("is the VAT contained in the gross amount, rounded half up", () => {
-    expect(vatOf(9_800, 2_500)).toBe(1_960);
-    expect(vatOf(4_315, 1_500)).toBe(563);
-    expect(vatOf(100, 2_550)).toBe(20);
-    expect(vatOf(1_000, 0)).toBe(0);
-    expect(
-      vatSummary([
-        { total: 100, vatRate: 1_500 },
-        { total: 200, vatRate: 2_500 },
-        { total: 50, vatRate: 1_500 },
-      ]),
-    ).toEqual([
-      { rate: 2_500, gross: 200, vat: 40, net: 160 },
-      { rate: 1_500, gross: 150, vat: 20, net: 130 },
-    ]);
   });
 });
 
@@ -265,7 +248,21 @@ describe("bad documents and configuration are refused with a code", () => {
       saleReceipt({ lines: [{ name: "x", quantity: "1", unitPrice: 1, total: 14_115, vatRate: 10_001 }] }),
     ],
     ["no payment reference", saleReceipt({ payment: { brand: "vipps", reference: "" } })],
-    ["an unknown language", saleReceipt({ language: "sv" as ReceiptLanguage })],
+    ["an unknown language", saleReceipt({ language: "sv" as Language })],
+    [
+      "VAT rows whose gross is not the lines'",
+      saleReceipt({ vat: [{ ...VAT_25, gross: 9_801, net: 7_841 }, VAT_15] }),
+    ],
+    ["a VAT row with net + vat ≠ gross", saleReceipt({ vat: [{ ...VAT_25, vat: 1_961 }, VAT_15] })],
+    ["a rate of the lines without a VAT row", saleReceipt({ vat: [VAT_25] })],
+    [
+      "a VAT row of a rate no line has",
+      saleReceipt({ vat: [VAT_25, VAT_15, { rate: 0, gross: 0, net: 0, vat: 0 }] }),
+    ],
+    ["the same rate twice", saleReceipt({ vat: [VAT_25, VAT_25] })],
+    ["VAT above the gross", saleReceipt({ vat: [{ ...VAT_25, net: -1, vat: 9_801 }, VAT_15] })],
+    ["no VAT rows", saleReceipt({ vat: undefined as unknown as [] })],
+    ["a refund with VAT rows but no lines", { ...refundReceipt(), lines: undefined }],
   ])("%s → PRINTER_BAD_DOCUMENT", (_name, doc) => {
     expect(code(() => encodeDocument(doc, OPTIONS))).toBe("PRINTER_BAD_DOCUMENT");
   });

@@ -9,7 +9,8 @@
  * - Pure: `layoutDocument(doc, { columns, timeZone? }) → PrintBlock[]`,
  *   `encodeDocument(doc, { model, columns, timeZone? }) → Uint8Array` (receipt-printer-encoder:
  *   the model picks code pages and commands; QR via `GS ( k`; partial cut),
- *   `renderDocumentText(doc, { columns, timeZone? }) → string`, `vatSummary(lines)`.
+ *   `renderDocumentText(doc, { columns, timeZone? }) → string`. Documents arrive finished:
+ *   VAT per rate is the checkout's (agent/checkout/vat.ts), printed as given.
  * - `ReceiptPrinter { status(), print(doc), close() }`; `createPrinter(uri, options)` for
  *   `usb:/dev/usb/lp0`, `serial:/dev/…?baud=19200`, `tcp://host:9100` (undefined for `none`).
  *   Status by `DLE EOT` with a timeout → online / paper_out / cover_open / offline / unknown;
@@ -28,7 +29,6 @@ export type {
   PrintDocument,
   PrintDocumentKind,
   QrSticker,
-  ReceiptLanguage,
   ReceiptLine,
   RefundReceipt,
   SaleReceipt,
@@ -38,7 +38,6 @@ export type {
 export type { PrinterError, PrinterErrorCode } from "./errors.js";
 export { RETRYABLE_PRINTER_ERRORS } from "./errors.js";
 export { validateDocument } from "./validate-document.js";
-export { vatOf, vatSummary } from "./vat.js";
 export type { LayoutOptions } from "./layout.js";
 export { layoutDocument } from "./layout.js";
 export type { Align, PrintBlock } from "./print-blocks.js";

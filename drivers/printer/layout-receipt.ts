@@ -1,18 +1,10 @@
-import { brandName, formatAmount, formatMinorUnits } from "../display/index.js";
+import { brandName, formatAmount, formatMinorUnits, type Language } from "../../lib/locale/index.js";
 import type { Currency } from "../../lib/money.js";
-import type {
-  PaymentInfo,
-  ReceiptLanguage,
-  ReceiptLine,
-  RefundReceipt,
-  SaleReceipt,
-  VatBreakdown,
-} from "./document.js";
+import type { PaymentInfo, ReceiptLine, RefundReceipt, SaleReceipt, VatBreakdown } from "./document.js";
 import type { BlockWriter } from "./print-blocks.js";
 import { formatDateTime, formatQuantity, formatRate } from "./print-blocks.js";
 import type { ReceiptTexts } from "./receipt-texts.js";
 import { RECEIPT_TEXTS } from "./receipt-texts.js";
-import { vatSummary } from "./vat.js";
 
 /** The merchant's header lines (first one bold), centred. */
 export function letterhead(w: BlockWriter, header: readonly string[]): void {
@@ -35,7 +27,7 @@ function basket(
   w: BlockWriter,
   lines: readonly ReceiptLine[],
   currency: Currency,
-  language: ReceiptLanguage,
+  language: Language,
   t: ReceiptTexts,
 ): void {
   const n = (value: number): string => formatMinorUnits(value, currency, language);
@@ -55,7 +47,7 @@ export function vatTable(
   w: BlockWriter,
   vat: readonly VatBreakdown[],
   currency: Currency,
-  language: ReceiptLanguage,
+  language: Language,
   t: ReceiptTexts,
 ): void {
   if (vat.length === 0) return;
@@ -105,7 +97,7 @@ export function layoutSale(w: BlockWriter, doc: SaleReceipt, timeZone: string): 
   w.rule();
   w.row(t.total, money(doc.total), { bold: true, size: 2 });
   w.rule();
-  vatTable(w, vatSummary(doc.lines), doc.currency, doc.language, t);
+  vatTable(w, doc.vat, doc.currency, doc.language, t);
   w.rule();
   payment(w, doc.payment, t.paidWith, money(doc.total), t);
   const m = doc.member;
@@ -137,8 +129,8 @@ export function layoutRefund(w: BlockWriter, doc: RefundReceipt, timeZone: strin
   }
   w.row(t.refunded, money(doc.amount), { bold: true, size: 2 });
   w.rule();
-  if (doc.lines !== undefined && doc.lines.length > 0) {
-    vatTable(w, vatSummary(doc.lines), doc.currency, doc.language, t);
+  if (doc.vat !== undefined && doc.vat.length > 0) {
+    vatTable(w, doc.vat, doc.currency, doc.language, t);
     w.rule();
   }
   payment(w, doc.payment, t.refundedTo, money(doc.amount), t);

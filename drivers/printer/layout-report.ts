@@ -1,4 +1,4 @@
-import { DISPLAY_TEXTS, brandName, formatAmount } from "../display/index.js";
+import { brandName, formatAmount } from "../../lib/locale/index.js";
 import type { EndOfDayReport, QrSticker, TestReceipt } from "./document.js";
 import type { BlockWriter } from "./print-blocks.js";
 import { formatDateTime } from "./print-blocks.js";
@@ -53,7 +53,7 @@ export function layoutTest(w: BlockWriter, doc: TestReceipt, timeZone: string): 
 export function layoutQrSticker(w: BlockWriter, doc: QrSticker): void {
   letterhead(w, doc.header);
   w.text(brandName(doc.brand), { align: "center", bold: true, size: 2 });
-  w.text(DISPLAY_TEXTS[doc.language].scanToPay, { align: "center", bold: true });
+  w.text(RECEIPT_TEXTS[doc.language].scanToPay, { align: "center", bold: true });
   w.feed();
   w.qr(doc.qrContent, 8);
   w.feed();

@@ -1,6 +1,5 @@
-import { sanitizeText } from "../display/index.js";
+import { sanitizeText, type Language } from "../../lib/locale/index.js";
 import { printerError } from "./errors.js";
-import type { ReceiptLanguage } from "./document.js";
 
 export type Align = "left" | "center" | "right";
 
@@ -134,7 +133,7 @@ export function wrap(text: string, width: number): string[] {
 }
 
 /** `25.11.2025 14:03` (nb, da, fi) or `2025-11-25 14:03` (en), in `timeZone`. */
-export function formatDateTime(time: number, language: ReceiptLanguage, timeZone: string): string {
+export function formatDateTime(time: number, language: Language, timeZone: string): string {
   let parts: Intl.DateTimeFormatPart[];
   try {
     parts = new Intl.DateTimeFormat("en-GB", {
@@ -160,13 +159,13 @@ export function formatDateTime(time: number, language: ReceiptLanguage, timeZone
 }
 
 /** Basis points as a percentage: `25 %`, `25,5 %` (`25.5 %` in English). */
-export function formatRate(basisPoints: number, language: ReceiptLanguage): string {
+export function formatRate(basisPoints: number, language: Language): string {
   const whole = Math.floor(basisPoints / 100);
   const fraction = (basisPoints % 100).toString().padStart(2, "0").replace(/0+$/, "");
   return fraction === "" ? `${whole} %` : `${whole}${language === "en" ? "." : ","}${fraction} %`;
 }
 
 /** A register quantity (`"0.455"`) with the language's decimal mark. */
-export function formatQuantity(quantity: string, language: ReceiptLanguage): string {
+export function formatQuantity(quantity: string, language: Language): string {
   return language === "en" ? quantity : quantity.replace(".", ",");
 }

@@ -1,4 +1,4 @@
-import type { ReceiptLanguage } from "./document.js";
+import { SCAN_TO_PAY, type Language } from "../../lib/locale/index.js";
 
 /** Every label printed on receipts and reports, per language. `{brand}` is Vipps or MobilePay. */
 export interface ReceiptTexts {
@@ -35,7 +35,7 @@ export interface ReceiptTexts {
   readonly scanToPay: string;
 }
 
-export const RECEIPT_TEXTS: Readonly<Record<ReceiptLanguage, ReceiptTexts>> = {
+export const RECEIPT_TEXTS: Readonly<Record<Language, ReceiptTexts>> = {
   nb: {
     receipt: "KVITTERING",
     refund: "RETUR",
@@ -67,7 +67,7 @@ export const RECEIPT_TEXTS: Readonly<Record<ReceiptLanguage, ReceiptTexts>> = {
     netTotal: "Netto",
     unpaid: "Ikke betalt/avbrutt",
     testPrint: "TESTUTSKRIFT",
-    scanToPay: "Skann for å betale",
+    scanToPay: SCAN_TO_PAY.nb,
   },
   da: {
     receipt: "KVITTERING",
@@ -100,7 +100,7 @@ export const RECEIPT_TEXTS: Readonly<Record<ReceiptLanguage, ReceiptTexts>> = {
     netTotal: "Netto",
     unpaid: "Ikke betalt/annulleret",
     testPrint: "TESTUDSKRIFT",
-    scanToPay: "Scan for at betale",
+    scanToPay: SCAN_TO_PAY.da,
   },
   fi: {
     receipt: "KUITTI",
@@ -133,7 +133,7 @@ export const RECEIPT_TEXTS: Readonly<Record<ReceiptLanguage, ReceiptTexts>> = {
     netTotal: "Netto",
     unpaid: "Maksamatta/peruttu",
     testPrint: "TESTITULOSTE",
-    scanToPay: "Skannaa ja maksa",
+    scanToPay: SCAN_TO_PAY.fi,
   },
   en: {
     receipt: "RECEIPT",
@@ -166,6 +166,6 @@ export const RECEIPT_TEXTS: Readonly<Record<ReceiptLanguage, ReceiptTexts>> = {
     netTotal: "Net",
     unpaid: "Unpaid/cancelled",
     testPrint: "TEST PRINT",
-    scanToPay: "Scan to pay",
+    scanToPay: SCAN_TO_PAY.en,
   },
 };

@@ -1,5 +1,5 @@
 import { isCurrency, isMinorUnits } from "../../lib/money.js";
-import { DISPLAY_LANGUAGES } from "../display/index.js";
+import { isBrand, isLanguage } from "../../lib/locale/index.js";
 import type { PaymentInfo, PrintDocument, ReceiptLine, VatBreakdown } from "./document.js";
 import { printerError } from "./errors.js";
 
@@ -13,7 +13,10 @@ const QUANTITY = /^\d{1,9}(\.\d{1,6})?$/;
 /**
  * Throws `PRINTER_BAD_DOCUMENT` (naming the field) unless the document is complete and its
  * money adds up: amounts are non-negative safe integers, line totals sum to the total, VAT rates
- * are 0–10000 basis points. A refused document is never queued or printed.
+ * are 0–10000 basis points, every VAT row has `gross = net + vat` with `0 ≤ vat ≤ gross`, and a
+ * receipt's VAT rows are exactly its lines' rates with each rate's gross the sum of its lines.
+ * Whether the VAT itself is right is the checkout's business (it computed it); the driver only
+ * refuses figures that cannot be true together. A refused document is never queued or printed.
  */
 export function validateDocument(doc: PrintDocument): void {
   const bad = (field: string, problem: string): never => {
@@ -67,30 +70,38 @@ export function validateDocument(doc: PrintDocument): void {
   };
   const payment = (value: PaymentInfo | undefined): void => {
     if (typeof value !== "object" || value === null) return bad("payment", "expected the payment");
-    if (value.brand !== "vipps" && value.brand !== "mobilepay")
-      bad("payment.brand", "expected vipps or mobilepay");
+    if (!isBrand(value.brand)) bad("payment.brand", "expected vipps or mobilepay");
     text(value.reference, "payment.reference", { max: 64 });
     text(value.pspReference, "payment.pspReference", { required: false, max: 64 });
   };
   const vat = (items: unknown): void => {
     if (!Array.isArray(items) || items.length > 20) bad("vat", "expected at most 20 VAT rates");
+    const seen = new Set<number>();
     (items as VatBreakdown[]).forEach((v, i) => {
+      if (typeof v !== "object" || v === null) bad(`vat[${i}]`, "expected a VAT row");
       if (!Number.isInteger(v.rate) || v.rate < 0 || v.rate > 10_000)
         bad(`vat[${i}].rate`, "expected basis points 0–10000");
-      if (
-        !Number.isSafeInteger(v.gross) ||
-        !Number.isSafeInteger(v.vat) ||
-        !Number.isSafeInteger(v.net) ||
-        v.net + v.vat !== v.gross
-      ) {
-        bad(`vat[${i}]`, "expected integer gross = net + vat");
-      }
+      if (seen.has(v.rate)) bad(`vat[${i}].rate`, "each rate once");
+      seen.add(v.rate);
+      if (!isMinorUnits(v.gross) || !isMinorUnits(v.vat) || !isMinorUnits(v.net) || v.net + v.vat !== v.gross)
+        bad(`vat[${i}]`, "expected non-negative integers with gross = net + vat");
+    });
+  };
+  /** The VAT rows of a receipt cover exactly its lines: one row per rate, gross = that rate's line totals. */
+  const vatOfLines = (items: unknown, basketLines: readonly ReceiptLine[]): void => {
+    vat(items);
+    const gross = new Map<number, number>();
+    for (const line of basketLines) gross.set(line.vatRate, (gross.get(line.vatRate) ?? 0) + line.total);
+    const rows = items as VatBreakdown[];
+    if (rows.length !== gross.size) bad("vat", `expected one row for each of the lines' ${gross.size} rates`);
+    rows.forEach((v, i) => {
+      if (gross.get(v.rate) !== v.gross)
+        bad(`vat[${i}].gross`, `expected ${gross.get(v.rate) ?? 0}, the total of the lines at this rate`);
     });
   };
 
   if (typeof doc !== "object" || doc === null) return bad("document", "expected an object");
-  if (!(DISPLAY_LANGUAGES as readonly string[]).includes(doc.language))
-    bad("language", "expected nb, da, fi or en");
+  if (!isLanguage(doc.language)) bad("language", "expected nb, da, fi or en");
   if (!Array.isArray(doc.header) || doc.header.length > MAX_HEADER_LINES)
     bad("header", `expected at most ${MAX_HEADER_LINES} lines`);
   lines(doc.header, "header", { max: 64 });
@@ -102,6 +113,7 @@ export function validateDocument(doc: PrintDocument): void {
       text(doc.receiptNumber, "receiptNumber", { max: 32 });
       money(doc.total, "total");
       basket(doc.lines, doc.total, "lines");
+      vatOfLines(doc.vat, doc.lines);
       payment(doc.payment);
       if (doc.member !== undefined) {
         text(doc.member.name, "member.name", { required: false, max: 64 });
@@ -116,7 +128,10 @@ export function validateDocument(doc: PrintDocument): void {
       text(doc.refundId, "refundId", { max: 64 });
       text(doc.originalReceiptNumber, "originalReceiptNumber", { required: false, max: 32 });
       money(doc.amount, "amount");
-      if (doc.lines !== undefined) basket(doc.lines, doc.amount, "lines");
+      if (doc.lines !== undefined) {
+        basket(doc.lines, doc.amount, "lines");
+        vatOfLines(doc.vat, doc.lines);
+      } else if (doc.vat !== undefined) bad("vat", "VAT rows need the refunded lines");
       payment(doc.payment);
       break;
     case "end_of_day":
@@ -138,7 +153,7 @@ export function validateDocument(doc: PrintDocument): void {
       if (doc.qrContent !== undefined) qr(doc.qrContent, "qrContent");
       break;
     case "qr_sticker":
-      if (doc.brand !== "vipps" && doc.brand !== "mobilepay") bad("brand", "expected vipps or mobilepay");
+      if (!isBrand(doc.brand)) bad("brand", "expected vipps or mobilepay");
       qr(doc.qrContent, "qrContent");
       text(doc.locationDescription, "locationDescription", { max: 36 });
       break;

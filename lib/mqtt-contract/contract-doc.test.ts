@@ -97,7 +97,10 @@ describe("docs/mqtt-contract.md — sale event schema", () => {
     amount: { currency: "NOK", value: 4900 },
     occurredAt: "2026-08-21T10:47:00.000+02:00",
     receiptNumber: "000042",
-    lines: [{ id: "sku-1", name: "Kaffe", quantity: "2", totalAmount: 4900, taxRate: 2500 }],
+    lines: [
+      { id: "sku-1", name: "Kaffe", quantity: "2", totalAmount: 4900, totalTaxAmount: 980, taxRate: 2500 },
+    ],
+    vat: [{ taxRate: 2500, totalAmount: 4900, totalAmountExcludingTax: 3920, totalTaxAmount: 980 }],
   };
 
   it("agrees with the code on good and bad events", () => {
@@ -130,6 +133,21 @@ describe("docs/mqtt-contract.md — sale event schema", () => {
         false,
       ],
       ["bad till", { ...good, tillId: "kasse-1" }, false],
+      [
+        "a line without its VAT (as before it was sent)",
+        { ...good, lines: [{ name: "x", quantity: "1", totalAmount: 1, taxRate: 2500 }] },
+        true,
+      ],
+      [
+        "negative VAT",
+        { ...good, vat: [{ taxRate: 2500, totalAmount: 1, totalAmountExcludingTax: 2, totalTaxAmount: -1 }] },
+        false,
+      ],
+      [
+        "a VAT row without its rate",
+        { ...good, vat: [{ totalAmount: 1, totalAmountExcludingTax: 1, totalTaxAmount: 0 }] },
+        false,
+      ],
     ];
     for (const [name, event, ok] of cases) {
       expect({ name, doc: validate(event) }).toEqual({ name, doc: ok });

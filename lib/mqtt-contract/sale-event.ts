@@ -22,8 +22,21 @@ export const saleLineSchema = z.strictObject({
   quantity: z.string().regex(/^\d{1,9}(\.\d{1,6})?$/),
   /** Line total including VAT, minor units. */
   totalAmount: minorUnits,
+  /** The VAT contained in `totalAmount`, minor units: the line's VAT on the receipts. */
+  totalTaxAmount: minorUnits.optional(),
   /** VAT rate in basis points: 2500 = 25.00 %. */
   taxRate: z.int().min(0).max(10_000),
+});
+
+/**
+ * The sale's VAT at one rate, as on its paper receipt and in the customer's app:
+ * `totalAmount = totalAmountExcludingTax + totalTaxAmount`, the rate's lines add up to it.
+ */
+export const saleVatRateSchema = z.strictObject({
+  taxRate: z.int().min(0).max(10_000),
+  totalAmount: minorUnits,
+  totalAmountExcludingTax: minorUnits,
+  totalTaxAmount: minorUnits,
 });
 
 /** What the checkout hands to `MqttLink.publishSaleEvent`. */
@@ -53,6 +66,8 @@ export const saleEventSchema = z.strictObject({
   /** The loyalty member the sale was made for: the merchant's member id (never a phone number). */
   memberId: z.string().min(1).max(64).optional(),
   lines: z.array(saleLineSchema).max(200).optional(),
+  /** The VAT of `lines` per rate, highest rate first (of the sale, also on `sale.refunded`). */
+  vat: z.array(saleVatRateSchema).max(200).optional(),
 });
 
 export type SaleEvent = z.output<typeof saleEventSchema>;

@@ -20,6 +20,11 @@ export function saleReceipt(overrides: Partial<SaleReceipt> = {}): SaleReceipt {
       { name: "Epler", quantity: "0.455", unit: "KG", unitPrice: 3_990, total: 1_815, vatRate: 1_500 },
     ],
     total: 14_115,
+    // As the checkout computes it (agent/checkout/vat.ts): 9800 × 25/125 = 1960; 4315 × 15/115 = 562.8 → 563.
+    vat: [
+      { rate: 2_500, gross: 9_800, net: 7_840, vat: 1_960 },
+      { rate: 1_500, gross: 4_315, net: 3_752, vat: 563 },
+    ],
     payment: { brand: "vipps", reference: "kasse1-000123", pspReference: "8812345678" },
     member: { name: "Kari Nordmann", tier: "Gull", memberId: "M-1234" },
     ...overrides,

@@ -28,7 +28,13 @@ import { openDatabase, type Db } from "../../agent/store/database.js";
  */
 export interface TillJournal {
   readonly clock: ManualClock;
-  readonly directory: string;
+  /** Where the journal file is; undefined for an in-memory journal. */
+  readonly directory: string | undefined;
+  readonly db: Db;
+  /** What the checkout asked of the world: ePayment calls (with the create bodies), receipts, sale events. */
+  readonly payments: ScriptedPayments;
+  readonly receipts: RecordingReceipts;
+  readonly saleEvents: RecordingSaleEvents;
   /** basket → pay → scan → AUTHORIZED → capture. Returns the payment reference. */
   captured(saleId: string, lines: readonly BasketLine[]): Promise<string>;
   /** basket → pay → scan → the customer aborts (or the request expires). */
@@ -48,18 +54,28 @@ export function vatLine(id: string, total: number, vatRate: number, name = `Vare
 }
 
 export function openTillJournal(directory: string, start: number): TillJournal {
+  return tillJournal(openDatabase(join(directory, JOURNAL_FILE)), directory, start);
+}
+
+/** The same on an in-memory SQLite journal: for property tests that run many tills. */
+export function openMemoryTillJournal(start: number): TillJournal {
+  return tillJournal(openDatabase(":memory:"), undefined, start);
+}
+
+function tillJournal(db: Db, directory: string | undefined, start: number): TillJournal {
   const clock = new ManualClock(start);
-  const db: Db = openDatabase(join(directory, JOURNAL_FILE));
   const payments = new ScriptedPayments();
+  const receipts = new RecordingReceipts();
+  const saleEvents = new RecordingSaleEvents();
   const runner = new CheckoutRunner({
     settings: SETTINGS,
     journal: new Journal(db),
     payments,
     register: new RecordingRegister(),
-    receipts: new RecordingReceipts(),
+    receipts,
     screen: new RecordingScreen(),
     lights: new RecordingLights(),
-    saleEvents: new RecordingSaleEvents(),
+    saleEvents,
     clock,
     logger: silentLogger(),
     qrContent: "https://qr.vipps.no/28/2/01/031/4712345678",
@@ -104,6 +120,10 @@ export function openTillJournal(directory: string, start: number): TillJournal {
   return {
     clock,
     directory,
+    db,
+    payments,
+    receipts,
+    saleEvents,
     async captured(saleId, lines) {
       open(saleId, lines);
       const reference = await scanAndRequest(saleId);

@@ -1,19 +1,9 @@
 import { InvalidArgumentError, type Command } from "commander";
 import { errorMessage, isAgentError } from "../../../lib/errors.js";
 import { CURRENCIES, isMinorUnits, type Currency, type Money } from "../../../lib/money.js";
-import type {
-  BrandSetting,
-  DisplayLanguage,
-  NotPaidReason,
-  Screen,
-  ScreenKind,
-} from "../../../drivers/display/index.js";
-import {
-  DISPLAY_LANGUAGES,
-  NOT_PAID_REASONS,
-  SCREEN_KINDS,
-  openTerminalDisplay,
-} from "../../../drivers/display/index.js";
+import { BRAND_SETTINGS, LANGUAGES, type BrandSetting, type Language } from "../../../lib/locale/index.js";
+import type { NotPaidReason, Screen, ScreenKind } from "../../../drivers/display/index.js";
+import { NOT_PAID_REASONS, SCREEN_KINDS, openTerminalDisplay } from "../../../drivers/display/index.js";
 import { EXIT } from "../exit-codes.js";
 
 /**
@@ -28,7 +18,7 @@ interface DisplayTestOptions {
   display: string;
   content: string;
   screen: ScreenKind;
-  language: DisplayLanguage;
+  language: Language;
   currency: Currency;
   brand: BrandSetting;
   amount: number;
@@ -95,14 +85,9 @@ export function registerDisplayTestCommand(program: Command): void {
     .requiredOption("-d, --display <path>", "TTY device or file")
     .option("--content <text>", "what the QR encodes (the till's qrContent)", DEFAULT_TEST_CONTENT)
     .option("-s, --screen <name>", `screen: ${SCREEN_KINDS.join(", ")}`, oneOf(SCREEN_KINDS), "idle")
-    .option("--language <code>", "nb, da, fi or en", oneOf(DISPLAY_LANGUAGES), "nb")
+    .option("--language <code>", "nb, da, fi or en", oneOf(LANGUAGES), "nb")
     .option("--currency <code>", CURRENCIES.join(", "), oneOf(CURRENCIES), "NOK")
-    .option(
-      "--brand <brand>",
-      "auto, vipps or mobilepay",
-      oneOf(["auto", "vipps", "mobilepay"] as const),
-      "auto",
-    )
+    .option("--brand <brand>", "auto, vipps or mobilepay", oneOf(BRAND_SETTINGS), "auto")
     .option("--amount <minor>", "amount in minor units for amount/waiting/paid", minorUnits, 12_345)
     .option(
       "--reason <code>",

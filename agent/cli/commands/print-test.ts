@@ -1,7 +1,6 @@
 import { InvalidArgumentError, type Command } from "commander";
 import { errorMessage, isAgentError } from "../../../lib/errors.js";
-import type { DisplayLanguage } from "../../../drivers/display/index.js";
-import { DISPLAY_LANGUAGES } from "../../../drivers/display/index.js";
+import { isLanguage, type Language } from "../../../lib/locale/index.js";
 import type { ReceiptPrinter, TestReceipt } from "../../../drivers/printer/index.js";
 import { ENCODER_COLUMNS, createPrinter } from "../../../drivers/printer/index.js";
 import { EXIT } from "../exit-codes.js";
@@ -18,7 +17,7 @@ interface PrintTestOptions {
   printer: string;
   model: string;
   columns: number;
-  language: DisplayLanguage;
+  language: Language;
   content: string;
   till: string;
   statusTimeoutMs: number;
@@ -51,8 +50,7 @@ export function registerPrintTestCommand(program: Command): void {
       "--language <code>",
       "nb, da, fi or en",
       (value: string) => {
-        if (!(DISPLAY_LANGUAGES as readonly string[]).includes(value))
-          throw new InvalidArgumentError("expected nb, da, fi or en");
+        if (!isLanguage(value)) throw new InvalidArgumentError("expected nb, da, fi or en");
         return value;
       },
       "nb",

@@ -3,7 +3,7 @@ import { loadConfig } from "../../../config/load.js";
 import { errorMessage, isAgentError } from "../../../lib/errors.js";
 import { silentLogger } from "../../../lib/log.js";
 import { terminalSafe } from "../../../lib/terminal-text.js";
-import { resolveBrand } from "../../../drivers/display/index.js";
+import { resolveBrand } from "../../../lib/locale/index.js";
 import type { QrSticker } from "../../../drivers/printer/index.js";
 import { controlRequest } from "../../control/index.js";
 import { QR_CONTENT_KEY } from "../../runtime/agent.js";

@@ -35,8 +35,8 @@ export function renderReport(summary: EndOfDaySummary): string {
     s.vat.length === 0
       ? "  none"
       : table([
-          ["rate", "base", "VAT", "total"],
-          ...s.vat.map((v) => [percent(v.rate), money(v.base), money(v.vat), money(v.total)]),
+          ["rate", "net", "VAT", "gross"],
+          ...s.vat.map((v) => [percent(v.rate), money(v.net), money(v.vat), money(v.gross)]),
         ]),
   ];
   return `${out.join("\n")}\n`;

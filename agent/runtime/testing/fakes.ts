@@ -18,6 +18,8 @@ export interface RecordedCall {
   readonly op: "create" | "get" | "capture" | "cancel" | "refund";
   readonly reference: string;
   readonly key?: string;
+  /** The create request as sent (create only). */
+  readonly body?: CreatePaymentBody;
 }
 
 /** A scripted ePayment: answers are queued per operation; default answers model a willing customer. */
@@ -36,7 +38,7 @@ export class ScriptedPayments implements PaymentsPort {
   }
 
   create(body: CreatePaymentBody, key: string): Promise<ApiResult<void>> {
-    this.calls.push({ op: "create", reference: body.reference, key });
+    this.calls.push({ op: "create", reference: body.reference, key, body });
     return this.answer("create", { ok: true, value: undefined });
   }
   get(reference: string): Promise<ApiResult<PaymentSnapshot>> {

@@ -1,5 +1,5 @@
-import type { Currency, Money } from "../../lib/money.js";
-import type { DisplayLanguage } from "./screen.js";
+import type { Currency, Money } from "../money.js";
+import type { Language } from "./language.js";
 
 /**
  * Amounts as customers in each market read them. Plain spaces (not U+00A0) separate thousands,
@@ -14,7 +14,7 @@ import type { DisplayLanguage } from "./screen.js";
  * `1.234,50 kr.`); English texts use ISO codes so an NOK and a DKK amount cannot be confused.
  * All three currencies have two decimals (ISO 4217).
  */
-export function formatAmount(money: Money, language: DisplayLanguage): string {
+export function formatAmount(money: Money, language: Language): string {
   const number = formatMinorUnits(money.value, money.currency, language);
   if (language === "en") return money.currency === "EUR" ? `€${number}` : `${money.currency} ${number}`;
   switch (money.currency) {
@@ -31,7 +31,7 @@ export function formatAmount(money: Money, language: DisplayLanguage): string {
  * The number alone (`1 234,50`, `1.234,50`, `1,234.50`), for receipt columns where the
  * currency is printed once. Accepts negative safe integers (discounts, refunds): `-5,00`.
  */
-export function formatMinorUnits(value: number, currency: Currency, language: DisplayLanguage): string {
+export function formatMinorUnits(value: number, currency: Currency, language: Language): string {
   const { group, decimal } = separators(currency, language);
   const sign = value < 0 ? "-" : "";
   const abs = Math.abs(value);
@@ -41,7 +41,7 @@ export function formatMinorUnits(value: number, currency: Currency, language: Di
   return `${sign}${grouped}${decimal}${minor}`;
 }
 
-function separators(currency: Currency, language: DisplayLanguage): { group: string; decimal: string } {
+function separators(currency: Currency, language: Language): { group: string; decimal: string } {
   if (language === "en") return { group: ",", decimal: "." };
   return currency === "DKK" ? { group: ".", decimal: "," } : { group: " ", decimal: "," };
 }
