@@ -1,5 +1,6 @@
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
+import type { Screen } from "../../drivers/display/index.js";
 import { decodeQrPixels, rasterise, replayFrame, screenText } from "../../test/helpers/terminal-screen.js";
 import { Dashboard } from "./dashboard.js";
 
@@ -16,20 +17,60 @@ function fakeTty(rows: number, columns: number): NodeJS.WriteStream & { text: ()
   return stream;
 }
 
-const QR = "https://qr.vipps.no/28/2/01/031/ab12cd34ef";
+/** The till's qrContent as the demo's simulator makes it (38 bytes: a version 3 QR). */
+const QR = "https://qr.vipps.no/c/mP2xkQ9aZr4tLw8v";
+/** A receipt as long as the demo prints. */
+const RECEIPT = Array.from({ length: 40 }, (_, i) => `receipt line ${i}`.padEnd(42, ".")).join("\n");
+const SIZES = [
+  { columns: 80, rows: 24 },
+  { columns: 100, rows: 30 },
+  { columns: 120, rows: 50 },
+  { columns: 200, rows: 60 },
+];
+const EXPECTING_A_CUSTOMER: Screen[] = [
+  { kind: "idle", qrContent: QR },
+  { kind: "amount", amount: { currency: "NOK", value: 8650 }, qrContent: QR },
+];
+
+/** Everything the dashboard wrote, replayed on a terminal of that size: what the customer sees now. */
+function seen(out: ReturnType<typeof fakeTty>, rows: number, columns: number) {
+  return replayFrame(out.text(), rows, columns);
+}
+
+/** A demo session up to the moment the customer is expected: a full story and a long receipt. */
+async function session(dashboard: Dashboard, screen: Screen): Promise<void> {
+  await dashboard.show({ kind: "paid", amount: { currency: "NOK", value: 4900 } });
+  for (let i = 0; i < 20; i++) dashboard.say("agent", `earlier event ${i}`);
+  dashboard.printed(RECEIPT);
+  await dashboard.show(screen);
+  dashboard.say("register", "cashier presses Vipps: pay");
+  dashboard.say("display", "shows the amount and the QR");
+}
 
 describe("demo dashboard", () => {
-  it("draws the customer display with a QR a phone can scan, and the story under it", async () => {
-    const out = fakeTty(50, 120);
+  for (const { columns, rows } of SIZES) {
+    for (const screen of EXPECTING_A_CUSTOMER) {
+      it(`at ${columns}×${rows} shows a QR that decodes to exactly the till's qrContent (${screen.kind})`, async () => {
+        const out = fakeTty(rows, columns);
+        await session(new Dashboard(out, { language: "nb", currency: "NOK" }), screen);
+        const terminal = seen(out, rows, columns);
+        expect(decodeQrPixels(rasterise(terminal))?.data).toBe(QR);
+        // The newest story line is still on the screen under the display.
+        expect(screenText(terminal).join("\n")).toContain("display   shows the amount and the QR");
+      });
+    }
+  }
+
+  it("gives the story its rows back when no customer is expected", async () => {
+    const out = fakeTty(30, 100);
     const dashboard = new Dashboard(out, { language: "nb", currency: "NOK" });
-    await dashboard.show({ kind: "amount", amount: { currency: "NOK", value: 8650 }, qrContent: QR });
-    dashboard.say("register", "cashier presses Vipps: pay");
-    const written = out.text();
-    const lastFrame = written.slice(written.lastIndexOf("\u001b[H\u001b[2J"));
-    const screen = replayFrame(lastFrame, 50, 120);
-    expect(decodeQrPixels(rasterise(screen))?.data).toBe(QR);
-    const text = screenText(screen).join("\n");
-    expect(text).toContain("register  cashier presses Vipps: pay");
+    await session(dashboard, EXPECTING_A_CUSTOMER[1] as Screen);
+    const whileScanning = screenText(seen(out, 30, 100)).filter((l) => l.includes("earlier event")).length;
+    await dashboard.show({ kind: "paid", amount: { currency: "NOK", value: 8650 } });
+    const afterwards = screenText(seen(out, 30, 100));
+    expect(afterwards.filter((l) => l.includes("earlier event")).length).toBeGreaterThan(whileScanning);
+    expect(afterwards.join("\n")).toContain("receipt line 0");
+    expect(afterwards.join("\n")).toContain("Betalt");
   });
 
   it("prints plain lines when not on a terminal", () => {

@@ -8,6 +8,7 @@
  *   `1 234,50 €`; Vipps for NOK and MobilePay for DKK/EUR under `brand: "auto"`). The QR
  *   encodes `qrContent` byte for byte (UTF-8) at error correction M with a 4-module quiet
  *   zone, as large as the screen allows (half-block characters).
+ * - `qrFits(screen, options) → boolean` — whether that screen shows a scannable QR at that size.
  * - `CustomerDisplay { show(screen), close() }` — the device interface the checkout uses.
  * - `openTerminalDisplay({ target: { path } | { stream }, language, brand, currency, rows?, columns? })`
  *   — the real display: a TTY (size read from it), a file (SSH preview), or a stream (demo).
@@ -20,7 +21,7 @@ export type { DisplayError, DisplayErrorCode } from "./errors.js";
 export type { NotPaidReason, Screen, ScreenKind } from "./screen.js";
 export { BINDING_MESSAGE_PATTERN, NOT_PAID_REASONS, SCREEN_KINDS, validateScreen } from "./screen.js";
 export type { RenderOptions } from "./render-screen.js";
-export { MAX_COLUMNS, MAX_ROWS, MIN_COLUMNS, MIN_ROWS, renderScreen } from "./render-screen.js";
+export { MAX_COLUMNS, MAX_ROWS, MIN_COLUMNS, MIN_ROWS, qrFits, renderScreen } from "./render-screen.js";
 export { DISPLAY_TEXTS } from "./texts.js";
 export type { DisplayTexts } from "./texts.js";
 export { QR_MAX_BYTES_M, QR_QUIET_ZONE, qrMatrix } from "./qr-matrix.js";

@@ -19,6 +19,9 @@ import {
   NOT_PAID_REASONS,
   SMALL_FONT,
   bigTextBitmap,
+  QR_QUIET_ZONE,
+  qrFits,
+  qrMatrix,
   renderScreen,
 } from "./index.js";
 
@@ -166,6 +169,33 @@ describe("renderScreen: the QR scans", () => {
     );
     expect(qrcodeTerminal.error).toBe(before);
     qrcodeTerminal.setErrorLevel("L");
+  });
+});
+
+describe("qrFits: whether a screen shows a scannable QR at a size", () => {
+  const at = (rows: number, columns: number): RenderOptions => ({
+    rows,
+    columns,
+    language: "nb",
+    brand: "auto",
+    currency: "NOK",
+  });
+  const amount: Screen = { kind: "amount", amount: { currency: "NOK", value: 8650 }, qrContent: QR };
+  it("agrees with what is drawn: a QR that decodes when it says so, the fallback text when not", () => {
+    // One half-block row draws two modules: the QR and its quiet zone need this many rows.
+    const needed = Math.ceil((qrMatrix(QR).length + 2 * QR_QUIET_ZONE) / 2);
+    for (const [rows, fits] of [
+      [needed, true],
+      [needed - 1, false],
+    ] as const) {
+      expect(qrFits(amount, at(rows, 80))).toBe(fits);
+      const screen = replayFrame(renderScreen(amount, at(rows, 80)), rows, 80);
+      expect(decodeQrPixels(rasterise(screen))?.data).toBe(fits ? QR : undefined);
+      expect(screenText(screen).join("\n").includes(DISPLAY_TEXTS.nb.qrOnTill)).toBe(!fits);
+    }
+  });
+  it("is false for screens without a QR", () => {
+    expect(qrFits({ kind: "paid", amount: { currency: "NOK", value: 1 } }, at(60, 200))).toBe(false);
   });
 });
 

@@ -88,6 +88,17 @@ export function renderScreen(screen: Screen, options: RenderOptions): string {
   return canvas.toAnsi();
 }
 
+/**
+ * Whether `screen` shows a scannable QR at this size (false for screens without one): what a
+ * caller that shares a terminal with the display needs to know to give it enough rows.
+ */
+export function qrFits(screen: Screen, options: RenderOptions): boolean {
+  validateOptions(options);
+  validateScreen(screen);
+  const content = screenContent(screen, options.language, resolveBrand(options.brand, options.currency));
+  return content.qrContent !== undefined && placeQr(content, content.qrContent, options) !== undefined;
+}
+
 interface QrPlacement {
   readonly header: boolean;
   readonly pixels: boolean[][];

@@ -1,6 +1,27 @@
+import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../helpers/cli.js";
+import { AGENT_BIN, runCli } from "../helpers/cli.js";
+import { decodeQrPixels, rasterise, replayFrame, screenText } from "../helpers/terminal-screen.js";
 import { EXIT } from "../../agent/cli/exit-codes.js";
+
+/**
+ * `pos-agent demo` in a real terminal of `rows × columns`: a pty made by script(1) (util-linux),
+ * sized with stty before node starts. Returns everything the demo drew on it.
+ */
+function demoOnTerminal(rows: number, columns: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const command = `stty rows ${rows} cols ${columns}; exec "${process.execPath}" "${AGENT_BIN}" demo --sales 1`;
+    const child = spawn("script", ["-qec", command, "/dev/null"], { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString("utf8")));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 120_000);
+    child.on("error", reject);
+    child.on("close", () => {
+      clearTimeout(timer);
+      resolve(out);
+    });
+  });
+}
 
 /** `npm start` is `pos-agent demo`: the built CLI, on embedded defaults, as a user runs it. */
 describe("pos-agent demo", () => {
@@ -21,6 +42,36 @@ describe("pos-agent demo", () => {
       expect(result.stdout).toContain("member prices: kr 77,85");
       expect(result.stdout).toMatch(/captured kr 77,85 — member \S+.*final/);
       expect(result.code).toBe(EXIT.OK);
+    },
+    130_000,
+  );
+
+  it.each([
+    [24, 80],
+    [30, 100],
+  ])(
+    "in a %i-row, %i-column terminal every screen that asks the customer to scan has a QR a phone can read",
+    async (rows, columns) => {
+      const drawn = await demoOnTerminal(rows, columns);
+      expect(drawn).toContain("1 of 1 sale(s) ended as expected");
+      // The terminal as it looked after each frame and the story lines that followed it.
+      const frames: number[] = [];
+      for (
+        let i = drawn.indexOf("\u001b[H\u001b[2J");
+        i !== -1;
+        i = drawn.indexOf("\u001b[H\u001b[2J", i + 1)
+      )
+        frames.push(i);
+      const decoded: (string | undefined)[] = [];
+      for (const [n] of frames.entries()) {
+        const screen = replayFrame(drawn.slice(0, frames[n + 1] ?? drawn.length), rows, columns);
+        if (!/Skann for å betale|Å betale/.test(screenText(screen).join("\n"))) continue;
+        decoded.push(decodeQrPixels(rasterise(screen))?.data);
+      }
+      // Idle before the sale, the amount while it is paid, idle after it: all the till's QR.
+      expect(decoded.length).toBeGreaterThanOrEqual(2);
+      expect(decoded[0]).toMatch(/^https:\/\/qr\.vipps\.no\/c\/[A-Za-z0-9_-]{16}$/);
+      expect(new Set(decoded)).toEqual(new Set([decoded[0]]));
     },
     130_000,
   );

@@ -20,14 +20,25 @@ export interface TerminalScreen {
 
 const BLANK = (): TerminalCell => ({ char: " ", fg: 37, bg: 40, bold: false });
 
-/** Replays `frame` on a `columns × rows` terminal (CUP, ED, SGR; other CSI sequences ignored). */
+/**
+ * Replays `frame` on a `columns × rows` terminal as a real one shows it: CUP, ED, EL, SGR and
+ * autowrap (DECAWM `?7h`/`?7l`, on at start); a newline on the last row, or a wrap there,
+ * scrolls everything up a row. Other CSI sequences are ignored. Replaying a whole session's
+ * output shows whether anything scrolled the picture away.
+ */
 export function replayFrame(frame: string, rows: number, columns: number): TerminalScreen {
-  const cells = Array.from({ length: rows }, () => Array.from({ length: columns }, BLANK));
+  let cells = Array.from({ length: rows }, () => Array.from({ length: columns }, BLANK));
   let row = 0;
   let col = 0;
   let fg = 37;
   let bg = 40;
   let bold = false;
+  let autowrap = true;
+  const newline = (): void => {
+    col = 0;
+    if (row < rows - 1) row++;
+    else cells = [...cells.slice(1), Array.from({ length: columns }, BLANK)];
+  };
   const chars = [...frame];
   for (let i = 0; i < chars.length; i++) {
     const ch = chars[i] ?? "";
@@ -42,10 +53,15 @@ export function replayFrame(frame: string, rows: number, columns: number): Termi
         .split(";")
         .map((p) => (p === "" ? 0 : Number(p)));
       if (final === "H") {
-        row = Math.max(1, numbers[0] ?? 1) - 1;
-        col = Math.max(1, numbers[1] ?? 1) - 1;
+        row = Math.min(rows, Math.max(1, numbers[0] ?? 1)) - 1;
+        col = Math.min(columns, Math.max(1, numbers[1] ?? 1)) - 1;
       } else if (final === "J" && numbers[0] === 2) {
         for (const line of cells) for (let c = 0; c < line.length; c++) line[c] = BLANK();
+      } else if (final === "K" && numbers[0] === 2) {
+        const line = cells[row];
+        if (line !== undefined) for (let c = 0; c < line.length; c++) line[c] = BLANK();
+      } else if ((final === "h" || final === "l") && params === "?7") {
+        autowrap = final === "h";
       } else if (final === "m") {
         for (const n of numbers.length === 0 ? [0] : numbers) {
           if (n === 0) [fg, bg, bold] = [37, 40, false];
@@ -57,13 +73,16 @@ export function replayFrame(frame: string, rows: number, columns: number): Termi
       continue;
     }
     if (ch === "\n") {
-      row++;
-      col = 0;
+      newline();
       continue;
     }
     if (ch === "\r") {
       col = 0;
       continue;
+    }
+    if (col >= columns) {
+      if (autowrap) newline();
+      else col = columns - 1;
     }
     const cell = cells[row]?.[col];
     if (cell !== undefined) Object.assign(cell, { char: ch, fg, bg, bold });
