@@ -123,7 +123,10 @@ export interface VippsSimulatorOptions {
   readonly paymentExpiryMs?: number;
   /** Lifetime of a customer token from a scan, ms; default 15 minutes. */
   readonly customerTokenTtlMs?: number;
-  /** Per-reference limits per minute: modifications (create/capture/cancel/refund) 5, GETs 120. */
+  /**
+   * Per-reference limits per minute, for each operation on its own: each of create, capture,
+   * cancel and refund 5; each of get payment and get event log 120.
+   */
   readonly rateLimits?: { readonly modificationsPerMinute?: number; readonly getsPerMinute?: number };
   readonly webhooks?: WebhookDeliveryOptions;
   readonly login?: LoginOptions;

@@ -9,8 +9,8 @@ afterEach(async () => {
   await t.close();
 });
 
-function tokenRequest(headers: Record<string, string>): Promise<Response> {
-  return fetch(`${t.sim.url}/accesstoken/get`, { method: "POST", headers });
+function tokenRequest(headers: Record<string, string>, path = "/accesstoken/get"): Promise<Response> {
+  return fetch(`${t.sim.url}${path}`, { method: "POST", headers });
 }
 
 describe("POST /accesstoken/get", () => {
@@ -45,6 +45,30 @@ describe("POST /accesstoken/get", () => {
     expect(body.access_token).toMatch(/^[A-Za-z0-9+/]+={0,2}$/);
   });
 
+  it("answers /accessToken/get, as Vipps' Postman collections spell it, the same way", async () => {
+    const u = t.unit;
+    const headers = {
+      client_id: u.clientId,
+      client_secret: u.clientSecret,
+      "Ocp-Apim-Subscription-Key": u.subscriptionKey,
+    };
+    const a = await answerOf(await tokenRequest(headers, "/accessToken/get"));
+    expect(a.status).toBe(200);
+    const token = (a.body as { access_token: string }).access_token;
+    const api = new SimApi(t.sim.url, u);
+    const list = await api.call("GET", "/qr/v1/merchant-callback", {
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    expect(list.status).toBe(200);
+    const refused = await answerOf(
+      await tokenRequest({ ...headers, client_secret: "wrong" }, "/accessToken/get"),
+    );
+    expect(refused.status).toBe(401);
+    expect((refused.body as { error: string }).error).toBe("invalid_client");
+    // Only those two spellings: the rest is an unknown path.
+    expect((await tokenRequest(headers, "/ACCESSTOKEN/GET")).status).toBe(404);
+  });
+
   it.each([
     ["no subscription key", { "Ocp-Apim-Subscription-Key": undefined }, 401],
     ["a wrong subscription key", { "Ocp-Apim-Subscription-Key": "0".repeat(32) }, 401],
@@ -71,6 +95,32 @@ describe("POST /accesstoken/get", () => {
     const a = await answerOf(await tokenRequest(headers));
     expect(a.status).toBe(status);
     expect((a.body as { error: string }).error).toBe(status === 401 ? "invalid_client" : "invalid_request");
+  });
+});
+
+describe("unknown paths", () => {
+  it.each([
+    ["POST", "/accesstoken/refresh"],
+    ["GET", "/epayment/v2/payments"],
+    ["GET", "/qr/v1/nothing"],
+    ["GET", "/webhooks/v1/nothing"],
+    ["POST", "/vipps-login-ciba/api/nothing"],
+    ["GET", "/_sim/nothing-here"],
+    ["GET", "/"],
+    ["DELETE", "/no/such/api"],
+  ])("%s %s → one 404 Problem, whatever the prefix", async (method, path) => {
+    const a = await answerOf(await fetch(`${t.sim.url}${path}`, { method }));
+    expect(a.status).toBe(404);
+    expect(a.headers.get("content-type")).toBe("application/problem+json");
+    expect(Object.keys(a.body as object).sort()).toEqual([
+      "detail",
+      "instance",
+      "status",
+      "title",
+      "traceId",
+      "type",
+    ]);
+    expect(a.body).toMatchObject({ status: 404, title: "Not Found", instance: path });
   });
 });
 

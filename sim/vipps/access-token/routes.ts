@@ -10,12 +10,21 @@ function same(a: string, b: string): boolean {
 }
 
 /**
+ * The two spellings of the access token path: the spec's `/accesstoken/get`, and
+ * `/accessToken/get` as Vipps' own Postman collections (ePayment, QR, Webhooks) and curl
+ * examples send it
+ * (https://developer.vippsmobilepay.com/docs/APIs/order-management-api/order-management-api-quick-start/)
+ * — the live gateway serves both, so a client written from either works here.
+ */
+export const ACCESS_TOKEN_PATHS = ["/accesstoken/get", "/accessToken/get"] as const;
+
+/**
  * `POST /accesstoken/get` (access-token.yaml, docs/vipps-api.md §2): credentials in headers, no body;
  * every value of the answer is a string, numbers included.
  */
 export function accessTokenRoutes(world: SimWorld): Route[] {
-  return [
-    defineRoute("POST", "/accesstoken/get", "accesstoken", "accesstoken", (ctx) => {
+  return ACCESS_TOKEN_PATHS.map((path) =>
+    defineRoute("POST", path, "accesstoken", "accesstoken", (ctx) => {
       const key = ctx.header("ocp-apim-subscription-key");
       if (key === undefined || key === "") {
         return ctx.error({
@@ -72,5 +81,5 @@ export function accessTokenRoutes(world: SimWorld): Route[] {
         "application/json;charset=UTF-8",
       );
     }),
-  ];
+  );
 }

@@ -149,20 +149,40 @@ describe("Idempotency-Key", () => {
 });
 
 describe("rate limits", () => {
-  it("allows 5 modifications per minute per reference, then 429 with Retry-After", async () => {
+  it("allows 5 captures per minute per reference, then 429 with Retry-After", async () => {
     await create("c");
     t.sim.control.approvePayment(REF);
-    for (let i = 0; i < 4; i++)
+    for (let i = 0; i < 5; i++)
       expect((await modify("capture", `cap-${i}`, { modificationAmount: NOK(100) })).status).toBe(200);
     t.clock.advance(20_000);
     const limited = await modify("capture", "cap-5", { modificationAmount: NOK(100) });
     expect(limited.status).toBe(429);
     expect(limited.headers.get("retry-after")).toBe("40");
-    expect(t.sim.control.payment(REF).captured).toBe(400);
+    expect(t.sim.control.payment(REF).captured).toBe(500);
     // Another reference has its own budget.
     expect((await create("other", body(10_000, "kasse1-idem-0002"))).status).toBe(201);
     t.clock.advance(40_000);
     expect((await modify("capture", "cap-5", { modificationAmount: NOK(100) })).status).toBe(200);
+  });
+
+  it("counts each operation on its own: create, capture ×2, refund ×2 and the cancel all pass", async () => {
+    // Five calls of one operation use up that operation only, as Vipps counts them.
+    for (let i = 0; i < 5; i++) expect((await create("c")).status).toBe(201);
+    expect((await create("c")).status).toBe(429);
+    t.sim.control.approvePayment(REF);
+    const answers = [
+      await modify("capture", "cap-1", { modificationAmount: NOK(3_000) }),
+      await modify("capture", "cap-2", { modificationAmount: NOK(3_000) }),
+      await modify("refund", "ref-1", { modificationAmount: NOK(1_000) }),
+      await modify("refund", "ref-2", { modificationAmount: NOK(1_000) }),
+      await modify("cancel", "cancel-1"),
+    ];
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(t.sim.control.payment(REF)).toMatchObject({ captured: 6_000, refunded: 2_000, cancelled: 4_000 });
+    for (let i = 3; i < 6; i++)
+      expect((await modify("refund", `ref-${i}`, { modificationAmount: NOK(100) })).status).toBe(200);
+    expect((await modify("refund", "ref-6", { modificationAmount: NOK(100) })).status).toBe(429);
+    expect((await modify("capture", "cap-3", { modificationAmount: NOK(100) })).status).not.toBe(429);
   });
 
   it("counts replays too, but not refused requests", async () => {
@@ -181,22 +201,16 @@ describe("rate limits", () => {
     expect((await noRef(5)).status).toBe(429);
   });
 
-  it("allows 120 GETs per minute per reference", async () => {
+  it("allows 120 GETs of the payment and 120 of its event log per minute per reference", async () => {
     await create("c");
-    const results: number[] = [];
-    for (let i = 0; i < 120; i++)
-      results.push(
-        (
-          await api.call(
-            "GET",
-            i % 2 === 0 ? `/epayment/v1/payments/${REF}` : `/epayment/v1/payments/${REF}/events`,
-          )
-        ).status,
-      );
-    expect(results.every((s) => s === 200)).toBe(true);
-    const limited = await api.call("GET", `/epayment/v1/payments/${REF}`);
-    expect(limited.status).toBe(429);
-    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+    for (const path of [`/epayment/v1/payments/${REF}`, `/epayment/v1/payments/${REF}/events`]) {
+      const results: number[] = [];
+      for (let i = 0; i < 120; i++) results.push((await api.call("GET", path)).status);
+      expect(results.every((s) => s === 200)).toBe(true);
+      const limited = await api.call("GET", path);
+      expect(limited.status).toBe(429);
+      expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+    }
     t.clock.advance(60_000);
     expect((await api.call("GET", `/epayment/v1/payments/${REF}`)).status).toBe(200);
   });

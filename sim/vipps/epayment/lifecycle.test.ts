@@ -12,7 +12,7 @@ let api: SimApi;
 let n = 0;
 beforeEach(async () => {
   // Rate limits have their own tests; here they would only get in the way of long sequences.
-  t = await startTestVippsSim({ paymentExpiryMs: 600_000, rateLimits: { modificationsPerMinute: 100 } });
+  t = await startTestVippsSim({ paymentExpiryMs: 600_000 });
   api = new SimApi(t.sim.url, t.unit);
 });
 afterEach(async () => {

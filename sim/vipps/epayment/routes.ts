@@ -15,6 +15,11 @@ import { REFERENCE_PATTERN, validateCreate } from "./validate-create.js";
  * ePayment API (epayment.yaml, docs/vipps-api.md §6). Order of checks for a modification, as a
  * gateway-fronted API does it: credentials → headers → rate limit → idempotency → the body and
  * the payment. Answers of the operation itself (2xx and 4xx) are bound to the Idempotency-Key.
+ *
+ * Rate limits are per operation: create, capture, cancel and refund have 5 calls a minute EACH
+ * per reference + MSN, get payment and get event log 120 each per reference + subscription key
+ * (https://developer.vippsmobilepay.com/docs/APIs/epayment-api/operations/rate-limits/). A busy
+ * sale — create, capture, two refunds, a cancel — never shares one budget.
  */
 const MAX_IDEMPOTENCY_KEY = 50;
 /**
@@ -81,7 +86,7 @@ export function epaymentRoutes(world: SimWorld): Route[] {
       });
     }
     ctx.note.idempotencyKey = key;
-    const limit = modifications.take(`${unit.msn}\n${reference ?? ""}`, ctx.now);
+    const limit = modifications.take(`${unit.msn}\n${op}\n${reference ?? ""}`, ctx.now);
     if (!limit.ok) return tooMany(ctx, limit.retryAfterSeconds);
     const operation = `${op}:${reference ?? ""}`;
     const print = fingerprint(body ?? null);
@@ -201,7 +206,7 @@ export function epaymentRoutes(world: SimWorld): Route[] {
       if (!auth.ok) return auth.response;
       const reference = referenceParam(ctx);
       if (typeof reference !== "string") return reference;
-      const limit = reads.take(`${auth.value.subscriptionKey}\n${reference}`, ctx.now);
+      const limit = reads.take(`${auth.value.subscriptionKey}\n${endpoint}\n${reference}`, ctx.now);
       if (!limit.ok) return tooMany(ctx, limit.retryAfterSeconds);
       return view(ctx, auth.value, reference);
     });

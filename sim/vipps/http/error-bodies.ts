@@ -167,3 +167,23 @@ export function errorResponse(
       );
   }
 }
+
+/**
+ * The answer to a path that is no endpoint of any API: one RFC 7807 Problem, whatever the
+ * prefix (an unknown `/_sim/…` path included), so a client that reads problem+json always gets
+ * the same shape — never an API's own error body for a path that API does not have.
+ */
+export function unknownPathResponse(method: string, path: string): SimResponse {
+  return jsonResponse(
+    404,
+    {
+      type: "https://httpstatuses.io/404",
+      title: "Not Found",
+      status: 404,
+      detail: `${method} ${path} is not an endpoint of the simulated Vipps MobilePay APIs.`,
+      instance: path,
+      traceId: newTraceId(),
+    },
+    "application/problem+json",
+  );
+}

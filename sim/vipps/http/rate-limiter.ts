@@ -1,7 +1,8 @@
 /**
- * A sliding-window limit: at most `limit` admitted requests per key within `windowMs`
- * (ePayment: 5 modifications / 120 GETs per minute per reference, docs/vipps-api.md §1.6). Refused
- * requests do not count, so a client that backs off as told by `Retry-After` gets through.
+ * A sliding-window limit: at most `limit` admitted requests per key within `windowMs` (the
+ * caller's key says what is counted together, e.g. ePayment's operation + reference + MSN,
+ * docs/vipps-api.md §1.6).
+ * Refused requests do not count, so a client that backs off as told by `Retry-After` gets through.
  */
 export type RateDecision = { readonly ok: true } | { readonly ok: false; readonly retryAfterSeconds: number };
 

@@ -94,7 +94,7 @@ export function familyOfPath(path: string): ApiFamily {
   if (path.startsWith("/webhooks/")) return "webhooks";
   if (path.startsWith("/qr/v1/exchange")) return "qr-exchange";
   if (path.startsWith("/qr/")) return "qr";
-  if (path.startsWith("/accesstoken/")) return "accesstoken";
+  if (path.toLowerCase().startsWith("/accesstoken/")) return "accesstoken";
   if (path.startsWith("/vipps-userinfo-api/")) return "userinfo";
   if (path.startsWith("/access-management-1.0/") || path.startsWith("/vipps-login-ciba/")) return "login";
   return "control";

@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { sleep, type Clock } from "../../../lib/clock.js";
 import { errorMessage } from "../../../lib/errors.js";
 import type { Logger } from "../../../lib/log.js";
-import { errorResponse, type ApiFamily, type ErrorSpec } from "./error-bodies.js";
+import { errorResponse, unknownPathResponse, type ApiFamily, type ErrorSpec } from "./error-bodies.js";
 import { isEndpointId } from "./endpoints.js";
 import type { FaultDecision, FaultInjector } from "./faults.js";
 import type { RequestLog } from "./request-log.js";
@@ -142,12 +142,15 @@ export async function startHttpServer(
       return;
     }
 
-    if (match.kind === "none" || match.kind === "wrong-method") {
-      const status = match.kind === "none" ? 404 : 405;
+    if (match.kind === "none") {
+      answer(unknownPathResponse(method, path));
+      return;
+    }
+    if (match.kind === "wrong-method") {
       answer(
         errorResponse(family, path, deps.clock.now(), {
-          status,
-          title: status === 404 ? "Not Found" : "Method Not Allowed",
+          status: 405,
+          title: "Method Not Allowed",
           detail: `${method} ${path} is not an endpoint of this API`,
           oauthError: "invalid_request",
         }),
