@@ -18,4 +18,5 @@ export const SYSTEM_TOOLS = [
   { command: "cc", package: "gcc", for: "test", why: "compiles the register protocol's C reference CRC" },
   { command: "openssl", package: "openssl", for: "test", why: "throw-away certificates for the TLS tests" },
   { command: "script", package: "bsdutils", for: "test", why: "a real terminal for the demo's QR test" },
+  { command: "git", package: "git", for: "test", why: "the repository tests list the tracked files" },
 ];
