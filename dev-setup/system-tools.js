@@ -19,4 +19,10 @@ export const SYSTEM_TOOLS = [
   { command: "openssl", package: "openssl", for: "test", why: "throw-away certificates for the TLS tests" },
   { command: "script", package: "bsdutils", for: "test", why: "a real terminal for the demo's QR test" },
   { command: "git", package: "git", for: "test", why: "the repository tests list the tracked files" },
+  {
+    command: "perl",
+    package: "perl-base",
+    for: "test",
+    why: "the control socket asks it for its peer's uid",
+  },
 ];
