@@ -88,7 +88,8 @@ describe("user.checked-in.v1", () => {
         headers,
       }),
     ).toBe(false);
-    expect(delivery(result.deliveryIds[0] ?? "").state).toBe("delivered");
+    // The receiver has the body before the simulator has read its 2xx: wait for the attempt.
+    expect((await attempts(result.deliveryIds[0] ?? "", 1)).state).toBe("delivered");
   });
 
   it("goes nowhere without a registration, and scanning an unknown or deleted QR fails", async () => {
