@@ -1,30 +1,19 @@
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import { AgentError } from "../lib/errors.js";
-import { envReader } from "./env-reader.js";
+import { envReader } from "../lib/env-reader.js";
+import { readMqttEnv, type MqttEnvSettings } from "../lib/mqtt-env.js";
 import { DEFAULT_TOPIC_PREFIX, MAX_WEBHOOK_BODY_BYTES, isTopicPrefix } from "../lib/mqtt-contract/index.js";
 import { parseWebhookSecrets, type WebhookSecret } from "./webhook-secrets.js";
+
+/** The broker connection: the MQTT_* variables every cloud service reads alike (lib/mqtt-env.ts). */
+export type BridgeMqttSettings = MqttEnvSettings;
 
 /**
  * The bridge's settings, from the environment (12-factor). Every variable, its default and its
  * range is listed in docs/mqtt-contract.md §Running the bridge; `parseBridgeEnv` reports every
  * problem at once so an operator fixes them in one pass.
  */
-export interface BridgeMqttSettings {
-  /** mqtt://, mqtts://, ws:// or wss:// */
-  readonly url: string;
-  /** 5 (default) or 4 (MQTT 3.1.1, e.g. the demo's embedded aedes). */
-  readonly protocolVersion: 4 | 5;
-  readonly clientId: string;
-  readonly username?: string;
-  readonly password?: string;
-  /** PEM files. */
-  readonly caFile?: string;
-  readonly certFile?: string;
-  readonly keyFile?: string;
-  readonly rejectUnauthorized: boolean;
-}
-
 export interface BridgeSettings {
   readonly host: string;
   readonly port: number;
@@ -83,7 +72,8 @@ export function defaultBridgeClientId(): string {
 }
 
 export function parseBridgeEnv(env: NodeJS.ProcessEnv): { settings?: BridgeSettings; problems: string[] } {
-  const { problems, get, secret, int, url, readableFile: readable } = envReader(env);
+  const reader = envReader(env);
+  const { problems, get, secret, int, url } = reader;
 
   const port = int("BRIDGE_PORT", BRIDGE_DEFAULTS.port, 0, 65_535);
   const host = get("BRIDGE_HOST") ?? BRIDGE_DEFAULTS.host;
@@ -115,27 +105,9 @@ export function parseBridgeEnv(env: NodeJS.ProcessEnv): { settings?: BridgeSetti
     );
   }
 
-  const mqttUrl = url("MQTT_URL", /^(mqtts?|wss?):$/, "an mqtt://, mqtts://, ws:// or wss:// URL");
-  const versionText = get("MQTT_PROTOCOL_VERSION");
-  let protocolVersion: 4 | 5 = BRIDGE_DEFAULTS.protocolVersion;
-  if (versionText === "4") protocolVersion = 4;
-  else if (versionText !== undefined && versionText !== "5")
-    problems.push(`MQTT_PROTOCOL_VERSION: expected 4 (MQTT 3.1.1) or 5, got "${versionText}"`);
-  const username = get("MQTT_USERNAME");
-  const password = secret("MQTT_PASSWORD");
-  if (password !== undefined && username === undefined)
-    problems.push("MQTT_PASSWORD: set without MQTT_USERNAME");
-  const caFile = readable("MQTT_CA");
-  const certFile = readable("MQTT_CERT");
-  const keyFile = readable("MQTT_KEY");
-  if ((get("MQTT_CERT") === undefined) !== (get("MQTT_KEY") === undefined))
-    problems.push("MQTT_CERT and MQTT_KEY: set both (a client certificate and its key) or neither");
-  const rejectText = get("MQTT_REJECT_UNAUTHORIZED");
-  if (rejectText !== undefined && rejectText !== "true" && rejectText !== "false")
-    problems.push(`MQTT_REJECT_UNAUTHORIZED: expected true or false, got "${rejectText}"`);
-  const clientId = get("MQTT_CLIENT_ID") ?? defaultBridgeClientId();
+  const mqtt = readMqttEnv(reader, defaultBridgeClientId);
 
-  if (problems.length > 0 || publicUrl === undefined || mqttUrl === undefined) return { problems };
+  if (problems.length > 0 || publicUrl === undefined || mqtt === undefined) return { problems };
   return {
     problems,
     settings: {
@@ -148,17 +120,7 @@ export function parseBridgeEnv(env: NodeJS.ProcessEnv): { settings?: BridgeSetti
       maxBodyBytes,
       publishTimeoutMs,
       shutdownTimeoutMs,
-      mqtt: {
-        url: mqttUrl.href,
-        protocolVersion,
-        clientId,
-        rejectUnauthorized: rejectText !== "false",
-        ...(username === undefined ? {} : { username }),
-        ...(password === undefined ? {} : { password }),
-        ...(caFile === undefined ? {} : { caFile }),
-        ...(certFile === undefined ? {} : { certFile }),
-        ...(keyFile === undefined ? {} : { keyFile }),
-      },
+      mqtt,
     },
   };
 }

@@ -5,12 +5,12 @@ import { VippsClient, isVippsError } from "../../agent/vipps/index.js";
 import { errorMessage } from "../../lib/errors.js";
 import { CHECK_IN_EVENT, paymentEventType } from "../../lib/mqtt-contract/index.js";
 import type { CliContext } from "./context.js";
-import { parseVippsEnv, type VippsCredentials } from "./vipps-env.js";
+import { parseVippsEnv, type VippsCredentials } from "../../lib/vipps-env.js";
 
 /**
  * `pos-bridge register-webhook | list-webhooks | delete-webhook <id>`: the one-off provisioning
  * of the sales unit's webhook registration at Vipps (docs/vipps-api.md §5.1), through the agent's Vipps
- * client, with credentials from the environment (vipps-env.ts).
+ * client, with credentials from the environment (lib/vipps-env.ts).
  */
 
 /** Every event the agent acts on: the check-in and each ePayment event it understands. */

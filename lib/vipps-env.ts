@@ -1,4 +1,4 @@
-import { envReader } from "../env-reader.js";
+import { envReader } from "./env-reader.js";
 
 /**
  * The sales unit's API credentials for the webhook commands, from the environment:
