@@ -180,10 +180,43 @@ for (const protocolVersion of [5, 4] as const) {
       const metrics = await (await fetch(`${bridge.url}/metrics`)).text();
       expect(metrics).toMatch(/^pos_bridge_webhooks_received_total \d+$/m);
       expect(metrics).toContain("pos_bridge_broker_connected 1");
+      // One latency observation per acknowledged publish, cumulative buckets ending in +Inf.
+      const published = bridge.counters.published;
+      expect(published).toBeGreaterThan(0);
+      expect(metrics).toContain(`pos_bridge_publish_duration_seconds_count ${published}\n`);
+      expect(metrics).toContain(`pos_bridge_publish_duration_seconds_bucket{le="+Inf"} ${published}\n`);
+      const buckets = [
+        ...metrics.matchAll(/^pos_bridge_publish_duration_seconds_bucket\{le="([^"]+)"\} (\d+)$/gm),
+      ];
+      expect(buckets.map((m) => m[1])).toEqual([
+        "0.001",
+        "0.0025",
+        "0.005",
+        "0.01",
+        "0.025",
+        "0.05",
+        "0.1",
+        "0.25",
+        "0.5",
+        "1",
+        "2.5",
+        "5",
+        "9",
+        "+Inf",
+      ]);
+      const counts = buckets.map((m) => Number(m[2]));
+      expect(counts).toEqual([...counts].sort((a, b) => a - b));
+      expect(Number(/^pos_bridge_publish_duration_seconds_sum (\S+)$/m.exec(metrics)?.[1])).toBeGreaterThan(
+        0,
+      );
       const json = (await (
         await fetch(`${bridge.url}/metrics`, { headers: { accept: "application/json" } })
       ).json()) as Record<string, unknown>;
-      expect(json).toMatchObject({ received: bridge.counters.received, brokerConnected: true });
+      expect(json).toMatchObject({
+        received: bridge.counters.received,
+        brokerConnected: true,
+        publishSeconds: { count: published },
+      });
       expect((await fetch(`${bridge.url}/nope`)).status).toBe(404);
       const get = await fetch(endpoint);
       expect(get.status).toBe(405);

@@ -1,3 +1,5 @@
+import { Histogram, PrometheusText } from "../lib/prometheus.js";
+
 /**
  * What the bridge has done since it started (per replica; sum them across replicas).
  * `received` = every POST on the webhook path; each ends in exactly one of `rejected` (401, 413,
@@ -26,17 +28,37 @@ const HELP: Readonly<Record<keyof BridgeCounters, string>> = {
   failed: "Webhooks answered 503 because the broker was unreachable or did not acknowledge in time.",
 };
 
-/** Prometheus text exposition format 0.0.4. */
-export function renderPrometheus(counters: Readonly<BridgeCounters>, brokerConnected: boolean): string {
-  const lines: string[] = [];
-  for (const key of Object.keys(HELP) as (keyof BridgeCounters)[]) {
-    const name = `pos_bridge_webhooks_${key}_total`;
-    lines.push(`# HELP ${name} ${HELP[key]}`, `# TYPE ${name} counter`, `${name} ${counters[key]}`);
-  }
-  lines.push(
-    "# HELP pos_bridge_broker_connected 1 while the MQTT connection to the broker is up.",
-    "# TYPE pos_bridge_broker_connected gauge",
-    `pos_bridge_broker_connected ${brokerConnected ? 1 : 0}`,
-  );
-  return `${lines.join("\n")}\n`;
+/**
+ * Upper bounds, seconds, of the publish latency histogram: from the publish to the broker's
+ * PUBACK. A healthy broker next to the bridge answers in milliseconds; Vipps waits 10 s for our
+ * answer and BRIDGE_PUBLISH_TIMEOUT_MS is at most 9 s, so the top buckets show a broker that is
+ * about to make Vipps retry.
+ */
+export const PUBLISH_SECONDS_BOUNDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 9];
+
+export function createPublishLatency(): Histogram {
+  return new Histogram(PUBLISH_SECONDS_BOUNDS);
+}
+
+/** Prometheus text exposition format 0.0.4 (lib/prometheus.ts); one replica's view, scrape each. */
+export function renderPrometheus(
+  counters: Readonly<BridgeCounters>,
+  brokerConnected: boolean,
+  publishSeconds: Histogram,
+): string {
+  const text = new PrometheusText();
+  for (const key of Object.keys(HELP) as (keyof BridgeCounters)[])
+    text.counter(`pos_bridge_webhooks_${key}_total`, HELP[key], counters[key]);
+  return text
+    .gauge(
+      "pos_bridge_broker_connected",
+      "1 while the MQTT connection to the broker is up.",
+      brokerConnected ? 1 : 0,
+    )
+    .histogram(
+      "pos_bridge_publish_duration_seconds",
+      "From publishing a webhook's envelope to the broker's PUBACK, for the envelopes acknowledged.",
+      publishSeconds,
+    )
+    .text();
 }

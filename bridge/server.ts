@@ -5,7 +5,8 @@ import { AgentError, errorMessage } from "../lib/errors.js";
 import { createLogger, type Logger } from "../lib/log.js";
 import { DEFAULT_TOPIC_PREFIX } from "../lib/mqtt-contract/index.js";
 import { connectPublisher } from "./broker-publisher.js";
-import { createCounters, renderPrometheus, type BridgeCounters } from "./counters.js";
+import { PROMETHEUS_CONTENT_TYPE, type Histogram } from "../lib/prometheus.js";
+import { createCounters, createPublishLatency, renderPrometheus, type BridgeCounters } from "./counters.js";
 import {
   BRIDGE_DEFAULTS,
   defaultBridgeClientId,
@@ -42,6 +43,8 @@ export interface RunningBridge {
   readonly webhookPath: string;
   /** Live counters (read-only for callers). */
   readonly counters: Readonly<BridgeCounters>;
+  /** Seconds from publish to PUBACK, as `/metrics` shows them. */
+  readonly publishSeconds: Histogram;
   readonly brokerConnected: boolean;
   /** Graceful shutdown: stop accepting, finish in-flight publishes, disconnect. Idempotent. */
   close(): Promise<void>;
@@ -95,6 +98,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
     module: "bridge",
   });
   const counters = createCounters();
+  const publishSeconds = createPublishLatency();
   const publisher = connectPublisher(settings.mqtt, clock, log);
   const inFlight = new Set<Promise<void>>();
   let closing: Promise<void> | undefined;
@@ -108,6 +112,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
     protocolVersion: settings.mqtt.protocolVersion,
     publisher,
     counters,
+    publishSeconds,
     clock,
     log,
   };
@@ -167,12 +172,25 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
     }
     if (req.method === "GET" && path === "/metrics") {
       if ((req.headers.accept ?? "").includes("application/json")) {
-        send(res, { status: 200, body: { ...counters, brokerConnected: publisher.connected } });
+        send(res, {
+          status: 200,
+          body: {
+            ...counters,
+            brokerConnected: publisher.connected,
+            publishSeconds: {
+              count: publishSeconds.count,
+              sum: publishSeconds.sum,
+              buckets: publishSeconds
+                .cumulative()
+                .map(({ le, count }) => ({ le: Number.isFinite(le) ? le : "+Inf", count })),
+            },
+          },
+        });
         return;
       }
-      const text = renderPrometheus(counters, publisher.connected);
+      const text = renderPrometheus(counters, publisher.connected, publishSeconds);
       res.writeHead(200, {
-        "content-type": "text/plain; version=0.0.4",
+        "content-type": PROMETHEUS_CONTENT_TYPE,
         "content-length": Buffer.byteLength(text),
       });
       res.end(text);
@@ -233,6 +251,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
     url,
     webhookPath: settings.webhookPath,
     counters,
+    publishSeconds,
     get brokerConnected() {
       return publisher.connected;
     },

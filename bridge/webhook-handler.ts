@@ -15,6 +15,7 @@ import {
   type WebhookRoute,
 } from "../lib/mqtt-contract/index.js";
 import type { BrokerPublisher } from "./broker-publisher.js";
+import type { Histogram } from "../lib/prometheus.js";
 import type { BridgeCounters } from "./counters.js";
 import { readBody } from "./read-body.js";
 import type { BridgeErrorCode } from "./settings.js";
@@ -37,6 +38,8 @@ export interface WebhookDeps {
   readonly protocolVersion: 4 | 5;
   readonly publisher: BrokerPublisher;
   readonly counters: BridgeCounters;
+  /** Seconds from publish to PUBACK of the envelopes the broker acknowledged. */
+  readonly publishSeconds: Histogram;
   readonly clock: Clock;
   readonly log: Logger;
 }
@@ -134,6 +137,7 @@ export async function handleWebhook(req: IncomingMessage, deps: WebhookDeps): Pr
     route: routeInfo(route),
   });
 
+  const publishStarted = deps.clock.monotonic();
   try {
     await deps.publisher.publish(
       topic,
@@ -152,6 +156,7 @@ export async function handleWebhook(req: IncomingMessage, deps: WebhookDeps): Pr
     );
     return { status: 503, body: { error: code, message: "broker unavailable, retry later" } };
   }
+  deps.publishSeconds.observe((deps.clock.monotonic() - publishStarted) / 1000);
   deps.counters.published += 1;
   if (!route.routed) {
     deps.counters.unrouted += 1;
