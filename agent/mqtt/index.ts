@@ -1,13 +1,14 @@
 /**
  * The till's MQTT link to the cloud bridge (docs/architecture.md, docs/mqtt-contract.md).
  *
- *   const link = createMqttLink({ config, secrets, db, clock?, logger?, health?: () => ({ register: "up" }) });
+ *   const link = createMqttLink({ config, secrets, db, clock?, logger?, health?: () => ({ links, degraded, currentSale? }) });
  *   link.onCheckIn(async (c: CheckIn) => { journal it durably });
  *   link.onPaymentEvent(async (e: PaymentEvent) => { journal it durably });
  *   link.onStateChange((state) => …);   // "stopped" | "connecting" | "connected" | "disconnected"
  *   link.start();                        // returns at once; connects and reconnects in the background
  *   link.publishSaleEvent({ eventId, type: "sale.captured", saleId, reference, amount, occurredAt, … });
  *   link.counters();                     // received, delivered, duplicates, rejected (by reason) …
+ *   link.healthChanged();                // the till's state changed: a fresh health message soon
  *   await link.stop();                   // retained `offline`, clean disconnect; the session stays
  *
  * Guarantees:
@@ -26,10 +27,12 @@
  * - Persistent session: fixed client id (config mqttClientId), clean:false, MQTT 5 session
  *   expiry (config.mqtt.sessionExpirySeconds) or MQTT 3.1.1 (config.mqtt.protocolVersion 4);
  *   QoS 1 subscription renewed on every connect; Last Will = retained `offline`, retained
- *   `online` on every connect; health every config.mqtt.healthIntervalSeconds.
+ *   `online` on every connect; health every config.mqtt.healthIntervalSeconds and, at most
+ *   once a second, after `healthChanged()`.
  * - Sale events: a durable, ordered outbox (see `MqttLink.publishSaleEvent`).
  */
 export { createMqttLink, type MqttLink, type MqttLinkOptions } from "./link.js";
+export type { AgentHealthReport } from "./health.js";
 export { parseVippsInstant } from "./vipps-events.js";
 export type { SaleEvent } from "../../lib/mqtt-contract/index.js";
 export {

@@ -8,7 +8,14 @@ import { startTcpProxy } from "../../test/helpers/tcp-proxy.js";
 import { tempDir } from "../../test/helpers/temp-dir.js";
 import { checkInPayload, paymentPayload } from "../../test/helpers/vipps-webhooks.js";
 import { openDatabase, type Db } from "../store/database.js";
-import { createMqttLink, type CheckIn, type MqttLink, type PaymentEvent } from "./index.js";
+import { VERSION } from "../../lib/version.js";
+import {
+  createMqttLink,
+  type AgentHealthReport,
+  type CheckIn,
+  type MqttLink,
+  type PaymentEvent,
+} from "./index.js";
 
 const WAIT = { timeout: 15_000, interval: 20 };
 const topic = (till: string, kind: string): string => `vipps-pos/${TEST_MSN}/${till}/${kind}`;
@@ -59,7 +66,7 @@ for (const protocolVersion of [5, 4] as const) {
         file?: string;
         url?: string;
         healthIntervalSeconds?: number;
-        health?: () => Record<string, unknown>;
+        health?: () => AgentHealthReport;
       } = {},
     ) {
       const tillId = p.tillId ?? "kasse1";
@@ -156,7 +163,7 @@ for (const protocolVersion of [5, 4] as const) {
     it("announces itself: retained online, health with the agent's links, retained offline on stop", async () => {
       const { link } = newLink({
         healthIntervalSeconds: 5,
-        health: () => ({ register: "up", printer: "offline" }),
+        health: () => ({ links: { register: "up", printer: "offline" }, degraded: ["printer offline"] }),
       });
       const states: string[] = [];
       link.onStateChange((s) => states.push(s));
@@ -172,7 +179,9 @@ for (const protocolVersion of [5, 4] as const) {
         v: 1,
         tillId: "kasse1",
         msn: TEST_MSN,
+        version: VERSION,
         links: { mqtt: "connected", register: "up", printer: "offline" },
+        degraded: ["printer offline"],
         counters: { received: 0 },
       });
       expect(health.memory).toMatchObject({ rssBytes: expect.any(Number) as number });

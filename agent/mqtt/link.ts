@@ -4,6 +4,7 @@ import type { Secrets } from "../../config/secrets.js";
 import { systemClock, type Clock, type TimerHandle } from "../../lib/clock.js";
 import { AgentError, errorMessage } from "../../lib/errors.js";
 import { silentLogger, type Logger } from "../../lib/log.js";
+import { VERSION } from "../../lib/version.js";
 import {
   MAX_MQTT_PACKET_BYTES,
   SALE_EVENT_VERSION,
@@ -19,7 +20,7 @@ import type { Db } from "../store/database.js";
 import { linkClientOptions } from "./client-options.js";
 import { ReconnectingConnection, publishAcked } from "./connection.js";
 import { DEFAULT_DEDUPE_CAPACITY, DedupeMemory } from "./dedupe-memory.js";
-import { healthMessage } from "./health.js";
+import { healthMessage, type AgentHealthReport } from "./health.js";
 import { checkInbound } from "./inbound.js";
 import { OutboxDrainer } from "./outbox-drainer.js";
 import { SaleOutbox } from "./sale-outbox.js";
@@ -40,8 +41,8 @@ export interface MqttLinkOptions {
   readonly db: Db;
   readonly clock?: Clock;
   readonly logger?: Logger;
-  /** The agent's other links for the health message, e.g. `{ register: "up", printer: "offline" }`. */
-  readonly health?: () => Record<string, unknown>;
+  /** The agent's other links, degraded reasons and sale in progress for the health message. */
+  readonly health?: () => AgentHealthReport;
   /** Jitter source for the reconnect backoff (tests make it deterministic). */
   readonly random?: () => number;
   /** How many event identities the de-duplication memory keeps. Default 10 000. */
@@ -68,7 +69,16 @@ export interface MqttLink {
   /** Returns an unsubscribe function. */
   onStateChange(listener: (state: MqttLinkState) => void): () => void;
   counters(): MqttLinkCounters;
+  /**
+   * The till's state changed (a sale moved on, a device failed): publish a fresh health message
+   * soon, so a monitor shows the sale in progress without waiting for the next period. Calls
+   * within HEALTH_MIN_GAP_MS of the last message are coalesced into one.
+   */
+  healthChanged(): void;
 }
+
+/** At most one change-driven health message per second: a busy till must not flood the broker. */
+export const HEALTH_MIN_GAP_MS = 1_000;
 
 type MutableCounters = { -readonly [K in keyof MqttLinkCounters]: MqttLinkCounters[K] } & {
   rejectedByReason: Record<InboundRejection, number>;
@@ -119,6 +129,8 @@ export function createMqttLink(options: MqttLinkOptions): MqttLink {
   let checkInHandler: ((c: CheckIn) => Promise<void> | void) | undefined;
   let paymentHandler: ((e: PaymentEvent) => Promise<void> | void) | undefined;
   let healthTimer: TimerHandle | undefined;
+  let changeTimer: TimerHandle | undefined;
+  let lastHealthAt = -Infinity;
 
   const handlerFor = (event: InboundEvent): (() => Promise<void> | void) | undefined => {
     switch (event.kind) {
@@ -189,9 +201,11 @@ export function createMqttLink(options: MqttLinkOptions): MqttLink {
   const publishHealth = (): void => {
     const client = connection.connectedClient;
     if (client === undefined) return;
+    lastHealthAt = clock.monotonic();
     const message = healthMessage({
       tillId,
       msn,
+      version: VERSION,
       now: clock.now(),
       uptimeSeconds: process.uptime(),
       memory: process.memoryUsage(),
@@ -254,6 +268,8 @@ export function createMqttLink(options: MqttLinkOptions): MqttLink {
       },
       onClosed: () => {
         clock.clearTimeout(healthTimer);
+        clock.clearTimeout(changeTimer);
+        changeTimer = undefined;
         outboxDrainer.cancel();
       },
     },
@@ -278,6 +294,8 @@ export function createMqttLink(options: MqttLinkOptions): MqttLink {
     },
     async stop() {
       clock.clearTimeout(healthTimer);
+      clock.clearTimeout(changeTimer);
+      changeTimer = undefined;
       outboxDrainer.cancel();
       await connection.stop((client) =>
         publishAcked(client, topics.status, STATUS_OFFLINE, TOPIC_QOS.status),
@@ -315,5 +333,13 @@ export function createMqttLink(options: MqttLinkOptions): MqttLink {
       return () => listeners.delete(listener);
     },
     counters: snapshot,
+    healthChanged() {
+      if (changeTimer !== undefined || connection.connectedClient === undefined) return;
+      const wait = Math.max(0, lastHealthAt + HEALTH_MIN_GAP_MS - clock.monotonic());
+      changeTimer = clock.setTimeout(() => {
+        changeTimer = undefined;
+        publishHealth();
+      }, wait);
+    },
   };
 }

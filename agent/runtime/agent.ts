@@ -25,6 +25,7 @@ import { OutboxSaleEvents } from "./sale-events.js";
 import { checkoutSettings } from "./settings.js";
 import { VippsPayments } from "./vipps-payments.js";
 import { HealthTrackingPayments, type VippsHealth } from "./vipps-health.js";
+import { healthReport } from "./till-health.js";
 import type { AgentTrace } from "./trace.js";
 
 export const AGENT_SOFTWARE = `vipps-pos-agent/${VERSION}`;
@@ -92,6 +93,8 @@ export function startAgent(loaded: LoadedConfig, parts: AgentParts = {}): Runnin
     }),
   );
 
+  // The agent as returned below, for the health report the MQTT link asks for once connected.
+  let running: RunningAgent | undefined = undefined;
   // Created after the runner (its handler delivers to the runner); read through this getter.
   let link: RegisterLink | undefined = undefined;
   const registerLink = (): RegisterLink => {
@@ -104,7 +107,9 @@ export function startAgent(loaded: LoadedConfig, parts: AgentParts = {}): Runnin
     db,
     clock,
     logger: logger.child({ module: "mqtt" }),
-    health: () => ({ register: link?.state }),
+    // Asked only once connected, long after `running` below exists.
+    health: () =>
+      running === undefined ? { links: {}, degraded: ["starting"] } : healthReport(running, config),
   });
 
   const hooks: ReceiptHooks = {
@@ -136,6 +141,7 @@ export function startAgent(loaded: LoadedConfig, parts: AgentParts = {}): Runnin
     clock,
     logger: logger.child({ module: "checkout" }),
     ...(qrContent === undefined ? {} : { qrContent }),
+    onChange: () => mqtt.healthChanged(),
   });
 
   link = createRegisterLink({
@@ -198,7 +204,7 @@ export function startAgent(loaded: LoadedConfig, parts: AgentParts = {}): Runnin
   // Asked every watchdog period: one statement for the daemon's life (see statementCache).
   const journalAlive = db.prepare("SELECT 1");
 
-  return {
+  running = {
     runner,
     register: link,
     mqtt,
@@ -232,6 +238,7 @@ export function startAgent(loaded: LoadedConfig, parts: AgentParts = {}): Runnin
       db.close();
     },
   };
+  return running;
 }
 
 /**

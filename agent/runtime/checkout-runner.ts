@@ -35,6 +35,8 @@ export interface RunnerDeps {
   readonly logger: Logger;
   /** The till's QR text for the display; may arrive later (set-up). */
   qrContent?: string;
+  /** After every journalled transition: the till's state changed (the fleet's health message). */
+  readonly onChange?: () => void;
 }
 
 export interface RunnerCounters {
@@ -182,6 +184,7 @@ export class CheckoutRunner {
     this.perform(t.effects);
     this.evictSettled();
     this.refreshView();
+    this.deps.onChange?.();
     return t;
   }
 

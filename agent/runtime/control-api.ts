@@ -7,6 +7,7 @@ import { wireState } from "../checkout/wire.js";
 import { capturedAmount, refundedAmount, currentAttempt } from "../checkout/sale.js";
 import type { RunningAgent } from "./agent.js";
 import { QR_CONTENT_KEY } from "./agent.js";
+import { degradedReasons } from "./till-health.js";
 
 /** How long `pos-agent refund` waits for Vipps before answering "still going on". */
 const REFUND_WAIT_MS = 30_000;
@@ -56,16 +57,7 @@ export function controlApi(agent: RunningAgent, config: Config, version: string)
       const printer = agent.receipts.state?.() ?? { state: "none" as const, queued: 0 };
       const vipps = agent.vippsHealth();
       const register = agent.register.state;
-      const degraded: string[] = [];
-      if (register !== "up") degraded.push(`register ${register}`);
-      if (agent.mqtt.state !== "connected") degraded.push(`MQTT ${agent.mqtt.state}`);
-      if (vipps.state === "failing") degraded.push("Vipps not answering");
-      if (printer.state !== "online" && printer.state !== "none")
-        degraded.push(`printer ${printer.state.replace("_", " ")}`);
-      if (agent.runner.displayFailed) degraded.push("display failing");
-      if (config.gpio.enabled && agent.lights.available === false) degraded.push("GPIO not accessible");
-      if (agent.journal.meta(QR_CONTENT_KEY) === undefined)
-        degraded.push("till QR unknown (run pos-agent setup)");
+      const degraded = degradedReasons(agent, config);
       const uptimeSeconds = Math.floor((Date.now() - agent.startedAt) / 1000);
       return {
         version,
