@@ -23,14 +23,14 @@ export class UnroutedRepository {
     );
   }
 
-  /** How many arrived at or after `from`, and the newest of them. */
-  since(from: number): { count: number; latest?: UnroutedRecord } {
-    const { n } = this.sql("SELECT COUNT(*) AS n FROM fleet_unrouted WHERE received_at >= ?").get(from) as {
+  /** How many arrived after `after` (exclusive: a window of the last n ms ends n ms after one), and the newest. */
+  since(after: number): { count: number; latest?: UnroutedRecord } {
+    const { n } = this.sql("SELECT COUNT(*) AS n FROM fleet_unrouted WHERE received_at > ?").get(after) as {
       n: number;
     };
     const row = this.sql(
-      "SELECT received_at, event, reason FROM fleet_unrouted WHERE received_at >= ? ORDER BY id DESC LIMIT 1",
-    ).get(from) as { received_at: number; event: string | null; reason: string | null } | undefined;
+      "SELECT received_at, event, reason FROM fleet_unrouted WHERE received_at > ? ORDER BY id DESC LIMIT 1",
+    ).get(after) as { received_at: number; event: string | null; reason: string | null } | undefined;
     if (row === undefined) return { count: n };
     return {
       count: n,
