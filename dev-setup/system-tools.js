@@ -20,6 +20,12 @@ export const SYSTEM_TOOLS = [
   { command: "script", package: "bsdutils", for: "test", why: "a real terminal for the demo's QR test" },
   { command: "git", package: "git", for: "test", why: "the repository tests list the tracked files" },
   {
+    command: "chromium",
+    package: "chromium",
+    for: "test",
+    why: "the real browser the fleet page is tested in (playwright-core never downloads one)",
+  },
+  {
     command: "perl",
     package: "perl-base",
     for: "test",

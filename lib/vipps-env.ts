@@ -1,7 +1,8 @@
 import { envReader } from "./env-reader.js";
 
 /**
- * The sales unit's API credentials for the webhook commands, from the environment:
+ * The sales unit's API credentials for `pos-bridge`'s webhook commands and `pos-fleet`'s check
+ * of the webhook registration, from the environment:
  * VIPPS_BASE_URL (wins) or VIPPS_ENV (`test` = apitest.vipps.no, default; `production` =
  * api.vipps.no), VIPPS_CLIENT_ID, VIPPS_CLIENT_SECRET(_FILE), VIPPS_SUBSCRIPTION_KEY(_FILE),
  * VIPPS_MSN. Every problem is reported at once.
@@ -34,11 +35,12 @@ export function parseVippsEnv(env: NodeJS.ProcessEnv): {
   }
   const clientId = r.get("VIPPS_CLIENT_ID");
   if (clientId === undefined) r.problems.push("VIPPS_CLIENT_ID: required (the sales unit's client_id)");
-  const clientSecret = r.secret("VIPPS_CLIENT_SECRET");
+  // An empty file (a systemd credential left at its empty default) means "not set".
+  const clientSecret = r.secret("VIPPS_CLIENT_SECRET") || undefined;
   if (clientSecret === undefined && !r.problems.some((p) => p.startsWith("VIPPS_CLIENT_SECRET"))) {
     r.problems.push("VIPPS_CLIENT_SECRET: required (or VIPPS_CLIENT_SECRET_FILE)");
   }
-  const subscriptionKey = r.secret("VIPPS_SUBSCRIPTION_KEY");
+  const subscriptionKey = r.secret("VIPPS_SUBSCRIPTION_KEY") || undefined;
   if (subscriptionKey === undefined && !r.problems.some((p) => p.startsWith("VIPPS_SUBSCRIPTION_KEY"))) {
     r.problems.push(
       "VIPPS_SUBSCRIPTION_KEY: required (Ocp-Apim-Subscription-Key; or VIPPS_SUBSCRIPTION_KEY_FILE)",

@@ -16,6 +16,7 @@ import { tempDir } from "../../test/helpers/temp-dir.js";
 const SYSTEMD_DIR = join(REPO_ROOT, "systemd");
 const AGENT_UNIT = join(SYSTEMD_DIR, "pos-agent.service");
 const BRIDGE_UNIT = join(SYSTEMD_DIR, "pos-bridge.service");
+const FLEET_UNIT = join(SYSTEMD_DIR, "pos-fleet.service");
 
 type Unit = Map<string, [string, string][]>;
 
@@ -76,6 +77,7 @@ describe("systemd-analyze security --offline=true", () => {
   it.each([
     ["pos-agent.service", AGENT_UNIT, 2.5],
     ["pos-bridge.service", BRIDGE_UNIT, 2.5],
+    ["pos-fleet.service", FLEET_UNIT, 2.5],
   ])("rates %s at an exposure of %s or less, without a single ignored line", (name, path, limit) => {
     const result = analyze(["security", "--offline=true", "--no-pager", path]);
     expect(result.status, result.stderr).toBe(0);
@@ -103,6 +105,7 @@ describe("systemd-analyze verify", () => {
   it.each([
     ["pos-agent.service", AGENT_UNIT],
     ["pos-bridge.service", BRIDGE_UNIT],
+    ["pos-fleet.service", FLEET_UNIT],
   ])("accepts %s", (name, path) => {
     const original = readFileSync(path, "utf8");
     const copy = original.replace(/^ExecStart=\/usr\/bin\/node /m, `ExecStart=${process.execPath} `);
@@ -215,5 +218,56 @@ describe("pos-agent.service contract", () => {
       "AF_NETLINK",
       "AF_UNIX",
     ]);
+  });
+});
+
+describe("pos-fleet.service contract", () => {
+  const fleet = parseUnit(readFileSync(FLEET_UNIT, "utf8"));
+  const bridge = parseUnit(readFileSync(BRIDGE_UNIT, "utf8"));
+  /** What a unit says about its process, not about its sandbox. */
+  const NOT_SANDBOX = new Set([
+    "Type",
+    "ExecStart",
+    "Environment",
+    "EnvironmentFile",
+    "LoadCredential",
+    "SetCredential",
+    "SyslogIdentifier",
+    "Restart",
+    "RestartSec",
+    "RestartPreventExitStatus",
+    "TimeoutStopSec",
+    "StateDirectory",
+    "StateDirectoryMode",
+  ]);
+  const sandbox = (unit: Unit): [string, string][] =>
+    (unit.get("Service") ?? [])
+      .filter(([key]) => !NOT_SANDBOX.has(key))
+      .sort(([a, av], [b, bv]) => a.localeCompare(b) || av.localeCompare(bv));
+
+  it("has exactly the bridge's sandbox, plus one private state directory for its SQLite store", () => {
+    expect(sandbox(fleet)).toEqual(sandbox(bridge));
+    expect(sandbox(fleet).length).toBeGreaterThan(30);
+    expect(one(fleet, "Service", "DynamicUser")).toBe("yes");
+    expect(one(fleet, "Service", "StateDirectory")).toBe("pos-fleet");
+    expect(one(fleet, "Service", "StateDirectoryMode")).toBe("0700");
+  });
+
+  it("runs the built CLI, is not restarted on an invalid environment", () => {
+    expect(one(fleet, "Service", "ExecStart")).toBe(
+      "/usr/bin/node /opt/pos-fleet/current/dist/fleet/cli/main.js serve",
+    );
+    expect(words(fleet, "Service", "RestartPreventExitStatus")).toEqual([String(EXIT.CONFIG), "243"]);
+  });
+
+  it("hands every secret over as a credential file, each with an empty default, and names it in a _FILE variable", () => {
+    const loaded = values(fleet, "Service", "LoadCredential").map((v) => v.split(":"));
+    for (const [id, source] of loaded) expect(source).toBe(`/etc/pos-fleet/secrets/${id}`);
+    const ids = loaded.map(([id]) => id);
+    expect(values(fleet, "Service", "SetCredential").sort()).toEqual(ids.map((id) => `${id}:\\n`).sort());
+    const files = values(fleet, "Service", "Environment")
+      .filter((e) => e.includes("_FILE="))
+      .map((e) => e.split("=%d/")[1]);
+    expect(files.sort()).toEqual([...ids].sort());
   });
 });

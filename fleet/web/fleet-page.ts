@@ -66,7 +66,7 @@ function row(t: TillView, now: number): string {
 <td data-label="Links">${cell.links(t)}</td>
 <td data-label="Degraded">${cell.degraded(t, now)}</td>
 <td data-label="Sale in progress">${cell.currentSale(t)}</td>
-<td data-label="Today" class="num">${cell.today(t)}</td>
+<td data-label="Captured today" class="num">${cell.today(t)}</td>
 <td data-label="Last failure">${cell.lastFailure(t, now)}</td>
 </tr>`;
 }
@@ -94,7 +94,7 @@ ${card(moneyList(totals.capturedToday), "captured today")}
 </div>
 ${alerts}
 ${filterForm(query)}
-<table class="tills">
+<table class="tills cards-on-phone">
 <thead><tr>${sortHeader(query, "till")}${sortHeader(query, "status")}${sortHeader(query, "lastSeen")}<th>Version</th><th>Links</th><th>Degraded</th><th>Sale in progress</th>${sortHeader(query, "captured", "num")}<th>Last failure</th></tr></thead>
 <tbody>
 ${rows}

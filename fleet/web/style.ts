@@ -1,7 +1,7 @@
 /**
  * The pages' one stylesheet, served from /static/fleet.css (the Content-Security-Policy allows
- * styles from this origin only). Desktop: one table row per till. Phones (≤ 760 px): each row
- * becomes a card whose cells carry their column name, so nothing scrolls sideways.
+ * styles from this origin only). Desktop: one table row per till or sale. Phones (≤ 760 px):
+ * each row becomes a card whose cells carry their column name, so nothing scrolls sideways.
  */
 export const FLEET_CSS = `
 :root { --ok: #1a7f37; --bad: #c62828; --warn: #a15c00; --muted: #5f6368; --line: #dde1e6; --bg: #f6f7f9; --accent: #ff5b24; }
@@ -54,15 +54,15 @@ dl.facts dd { margin: 0; }
 .error { color: var(--bad); }
 @media (max-width: 760px) {
   main { padding: 10px; }
-  table.tills, table.tills tbody, table.tills tr, table.tills td { display: block; width: 100%; }
-  table.tills { border: 0; background: none; }
-  table.tills thead { display: none; }
-  table.tills tr { background: #fff; border: 1px solid var(--line); border-radius: 8px; margin-bottom: 10px; padding: 4px 0; }
-  table.tills td { border: 0; padding: 4px 12px; display: flex; gap: 10px; }
-  table.tills td::before { content: attr(data-label); flex: 0 0 110px; color: var(--muted); font-size: 13px; }
-  table.tills td.num { text-align: left; }
-  table.sales td:nth-child(4), table.sales th:nth-child(4) { display: none; }
+  table.cards-on-phone, table.cards-on-phone tbody, table.cards-on-phone tr, table.cards-on-phone td { display: block; width: 100%; }
+  table.cards-on-phone { border: 0; background: none; }
+  table.cards-on-phone thead { display: none; }
+  table.cards-on-phone tr { background: #fff; border: 1px solid var(--line); border-radius: 8px; margin-bottom: 10px; padding: 4px 0; }
+  table.cards-on-phone td { border: 0; padding: 4px 12px; display: flex; gap: 10px; overflow-wrap: anywhere; }
+  table.cards-on-phone td::before { content: attr(data-label); flex: 0 0 110px; color: var(--muted); font-size: 13px; }
+  table.cards-on-phone td.num { text-align: left; }
+  table.cards-on-phone td:empty { display: none; }
   dl.facts { grid-template-columns: 1fr; }
-  dl.facts dd { margin-bottom: 6px; }
+  dl.facts dd { margin-bottom: 6px; overflow-wrap: anywhere; }
 }
 `;

@@ -24,13 +24,13 @@ const OUTCOME: Record<SaleRecord["type"], string> = {
 
 function saleRow(s: SaleRecord, now: number): string {
   return `<tr data-event="${esc(s.eventId)}">
-<td>${timeTag(s.occurredAt, now)}</td>
-<td>${esc(s.receiptNumber ?? "—")}</td>
-<td>${esc(s.saleId)}</td>
-<td>${esc(s.reference ?? "—")}</td>
-<td>${esc(OUTCOME[s.type])}</td>
-<td class="num">${esc(money(s.amount))}</td>
-<td>${esc(s.reason ?? "")}</td>
+<td data-label="Time">${timeTag(s.occurredAt, now)}</td>
+<td data-label="Receipt">${esc(s.receiptNumber ?? "—")}</td>
+<td data-label="Sale">${esc(s.saleId)}</td>
+<td data-label="Reference">${esc(s.reference ?? "—")}</td>
+<td data-label="Outcome">${esc(OUTCOME[s.type])}</td>
+<td data-label="Amount" class="num">${esc(money(s.amount))}</td>
+<td data-label="Reason">${esc(s.reason ?? "")}</td>
 </tr>`;
 }
 
@@ -59,7 +59,7 @@ export function tillPage(input: TillPageInput): string {
 ${facts}
 </dl>
 <h2>Recent sales</h2>
-<table class="sales">
+<table class="sales cards-on-phone">
 <thead><tr><th>Time</th><th>Receipt</th><th>Sale</th><th>Reference</th><th>Outcome</th><th class="num">Amount</th><th>Reason</th></tr></thead>
 <tbody>
 ${rows}
