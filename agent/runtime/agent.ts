@@ -109,7 +109,9 @@ export function startAgent(loaded: LoadedConfig, parts: AgentParts = {}): Runnin
     logger: logger.child({ module: "mqtt" }),
     // Asked only once connected, long after `running` below exists.
     health: () =>
-      running === undefined ? { links: {}, degraded: ["starting"] } : healthReport(running, config),
+      running === undefined
+        ? { links: {}, degraded: ["starting"] }
+        : healthReport(running, config, journal.meta(QR_CONTENT_KEY) !== undefined),
   });
 
   const hooks: ReceiptHooks = {

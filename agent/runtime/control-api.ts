@@ -57,7 +57,7 @@ export function controlApi(agent: RunningAgent, config: Config, version: string)
       const printer = agent.receipts.state?.() ?? { state: "none" as const, queued: 0 };
       const vipps = agent.vippsHealth();
       const register = agent.register.state;
-      const degraded = degradedReasons(agent, config);
+      const degraded = degradedReasons(agent, config, agent.journal.meta(QR_CONTENT_KEY) !== undefined);
       const uptimeSeconds = Math.floor((Date.now() - agent.startedAt) / 1000);
       return {
         version,

@@ -3,14 +3,13 @@ import { wireState } from "../checkout/wire.js";
 import { currentAttempt } from "../checkout/sale.js";
 import type { AgentHealthReport } from "../mqtt/index.js";
 import type { RunningAgent } from "./agent.js";
-import { QR_CONTENT_KEY } from "./agent.js";
 
 /**
  * The till's condition as the technician (`pos-agent status`, over the control socket) and the
  * merchant's fleet view (the MQTT health message) both see it: one list of reasons why it
  * serves degraded, so the two can never disagree.
  */
-export function degradedReasons(agent: RunningAgent, config: Config): string[] {
+export function degradedReasons(agent: RunningAgent, config: Config, qrKnown: boolean): string[] {
   const printer = agent.receipts.state?.() ?? { state: "none" as const, queued: 0 };
   const register = agent.register.state;
   const degraded: string[] = [];
@@ -21,13 +20,12 @@ export function degradedReasons(agent: RunningAgent, config: Config): string[] {
     degraded.push(`printer ${printer.state.replace("_", " ")}`);
   if (agent.runner.displayFailed) degraded.push("display failing");
   if (config.gpio.enabled && agent.lights.available === false) degraded.push("GPIO not accessible");
-  if (agent.journal.meta(QR_CONTENT_KEY) === undefined)
-    degraded.push("till QR unknown (run pos-agent setup)");
+  if (!qrKnown) degraded.push("till QR unknown (run pos-agent setup)");
   return degraded;
 }
 
 /** The agent's part of the health message (docs/mqtt-contract.md §Status and health). No personal data. */
-export function healthReport(agent: RunningAgent, config: Config): AgentHealthReport {
+export function healthReport(agent: RunningAgent, config: Config, qrKnown: boolean): AgentHealthReport {
   const till = agent.runner.state;
   const active = till.activeSaleId === undefined ? undefined : till.sales[till.activeSaleId];
   const reference = active === undefined ? undefined : currentAttempt(active.phase)?.reference;
@@ -39,7 +37,7 @@ export function healthReport(agent: RunningAgent, config: Config): AgentHealthRe
       display: config.display.path === "none" ? "none" : agent.runner.displayFailed ? "failed" : "ok",
       gpio: !config.gpio.enabled ? "disabled" : agent.lights.available === false ? "unavailable" : "ok",
     },
-    degraded: degradedReasons(agent, config),
+    degraded: degradedReasons(agent, config, qrKnown),
     ...(active === undefined
       ? {}
       : {
