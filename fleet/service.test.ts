@@ -130,6 +130,19 @@ describe("fleet service over a real broker", () => {
     await vi.waitFor(async () => expect((await tillOf(fleet, "kasse1")).status).toBe("offline"), WAIT);
     const list = await api(fleet, "/api/tills");
     expect(list.totals).toMatchObject({ tills: 1, online: 0, offline: 1, degraded: 0, salesToday: 1 });
+    const metrics = await (
+      await fetch(`${fleet.url}/metrics`, { headers: { authorization: `Bearer ${FLEET_TOKEN}` } })
+    ).text();
+    for (const line of [
+      'pos_fleet_tills{status="online"} 0',
+      'pos_fleet_tills{status="offline"} 1',
+      'pos_fleet_till_online{till="kasse1"} 0',
+      "pos_fleet_sales_today 1",
+      'pos_fleet_captured_today_minor_units{currency="NOK"} 6150',
+      'pos_fleet_messages_total{kind="sale"} 1',
+      'pos_fleet_messages_rejected_total{reason="FLEET_BAD_HEALTH"} 0',
+    ])
+      expect(metrics.split("\n")).toContain(line);
   });
 
   it("loses nothing while it is stopped: the persistent session queues, the store remembers", async () => {

@@ -61,6 +61,7 @@ export function apiRoute(ctx: WebContext, url: URL, res: ServerResponse): boolea
 
 export function metricsRoute(ctx: WebContext, res: ServerResponse, contentType: string): void {
   const now = ctx.clock.now();
+  const check = readWebhookState(ctx.store);
   const text = fleetMetrics({
     tills: fleetViews(ctx.store, now),
     brokerConnected: ctx.brokerConnected(),
@@ -69,7 +70,7 @@ export function metricsRoute(ctx: WebContext, res: ServerResponse, contentType: 
     notificationsPending: ctx.store.alerts.pendingNotifications(),
     notificationsDelivered: ctx.notificationsDelivered(),
     unroutedRecent: ctx.store.unrouted.since(now - ctx.settings.alerts.unroutedQuietSeconds * 1000).count,
-    ...(readWebhookState(ctx.store) === undefined ? {} : { webhookCheck: readWebhookState(ctx.store) }),
+    ...(check === undefined ? {} : { webhookCheck: check }),
     webhookCheckFailures: ctx.webhookCheckFailures(),
   });
   res.writeHead(200, {
