@@ -19,6 +19,8 @@ export type FleetErrorCode =
   | "FLEET_BAD_SALE_EVENT"
   /** An `_unrouted` message that is not a webhook envelope. */
   | "FLEET_BAD_UNROUTED"
+  /** A packet over the contract's 2 MiB limit, skipped unread (lib/mqtt-contract/limits.ts). */
+  | "FLEET_TOO_LARGE"
   /** No valid session, token or password. */
   | "FLEET_UNAUTHORIZED"
   /** Too many requests, or too many failed logins, from one address. */
@@ -31,7 +33,12 @@ export type FleetErrorCode =
 /** The reasons a broker message is dropped, each counted on /metrics. */
 export type FleetRejection = Extract<
   FleetErrorCode,
-  "FLEET_BAD_TOPIC" | "FLEET_BAD_STATUS" | "FLEET_BAD_HEALTH" | "FLEET_BAD_SALE_EVENT" | "FLEET_BAD_UNROUTED"
+  | "FLEET_BAD_TOPIC"
+  | "FLEET_BAD_STATUS"
+  | "FLEET_BAD_HEALTH"
+  | "FLEET_BAD_SALE_EVENT"
+  | "FLEET_BAD_UNROUTED"
+  | "FLEET_TOO_LARGE"
 >;
 
 export const FLEET_REJECTIONS: readonly FleetRejection[] = [
@@ -40,4 +47,5 @@ export const FLEET_REJECTIONS: readonly FleetRejection[] = [
   "FLEET_BAD_HEALTH",
   "FLEET_BAD_SALE_EVENT",
   "FLEET_BAD_UNROUTED",
+  "FLEET_TOO_LARGE",
 ];

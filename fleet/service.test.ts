@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import mqtt from "mqtt";
@@ -7,7 +6,7 @@ import { createMqttLink } from "../agent/mqtt/index.js";
 import { openDatabase } from "../agent/store/database.js";
 import { silentLogger } from "../lib/log.js";
 import { startBridge } from "../bridge/index.js";
-import { REPO_ROOT } from "../test/helpers/cli.js";
+import { startDocumentedBroker } from "../test/helpers/documented-broker.js";
 import { startMosquitto, type MosquittoBroker } from "../test/helpers/mosquitto.js";
 import { FLEET_TOKEN, fleetSettings, healthOf, saleEventOf } from "../test/helpers/fleet.js";
 import {
@@ -237,6 +236,7 @@ describe("fleet service over a real broker", () => {
       FLEET_BAD_HEALTH: 2,
       FLEET_BAD_SALE_EVENT: 2,
       FLEET_BAD_UNROUTED: 1,
+      FLEET_TOO_LARGE: 0,
     });
     const alerts = await api(fleet, "/api/alerts");
     const page = await (
@@ -259,27 +259,30 @@ describe("fleet service over a real broker", () => {
   });
 });
 
-describe("fleet service with the documented broker ACL (real mosquitto)", () => {
+describe("fleet service on the documented broker set-up (deploy/mosquitto/, real mosquitto)", () => {
   it("sees the MSN's tills, sales and unrouted webhooks as the read-only back-office user", async () => {
-    const doc = readFileSync(join(REPO_ROOT, "docs/mqtt-contract.md"), "utf8");
-    const acl = /<!-- contract:mosquitto-acl -->\n```text\n([\s\S]*?)\n```/.exec(doc)?.[1];
-    expect(acl).toBeDefined();
-    const password = (): string => randomBytes(12).toString("hex");
-    const users = {
-      "pos-bridge": password(),
-      "till-123456-kasse1": password(),
-      "backoffice-123456": password(),
+    const documented = await startDocumentedBroker([
+      ["bridge", "a"],
+      ["till", TEST_MSN, "kasse1"],
+      ["backoffice", TEST_MSN],
+    ]);
+    const login = (user: string): { username: string; password: string } => {
+      const found = documented.logins[user];
+      if (found === undefined) throw new Error(`no login ${user}`);
+      return found;
     };
-    const broker = await startMosquitto({ persistence: false, users, acl: acl ?? "" });
     const dir = tempDir();
-    const cleanups: (() => Promise<void> | void)[] = [() => broker.cleanup(), dir.cleanup];
+    const cleanups: (() => Promise<void> | void)[] = [() => documented.cleanup(), dir.cleanup];
     try {
+      const backoffice = login(`backoffice-${TEST_MSN}`);
       const settings = await fleetSettings({
-        brokerUrl: broker.url,
+        brokerUrl: documented.url,
         dir: dir.path,
-        clientId: "backoffice-123456",
-        username: "backoffice-123456",
-        password: users["backoffice-123456"],
+        // The documented broker binds client ids to logins: the service's is its user name.
+        clientId: backoffice.username,
+        username: backoffice.username,
+        password: backoffice.password,
+        caFile: documented.caFile,
       });
       const fleet = await startFleet(settings, { logger: silentLogger() });
       cleanups.push(() => fleet.close());
@@ -289,9 +292,15 @@ describe("fleet service with the documented broker ACL (real mosquitto)", () => 
       cleanups.push(() => {
         db.close();
       });
+      const till = login(`till-${TEST_MSN}-kasse1`);
       const link = createMqttLink({
-        config: linkConfig({ mqttUrl: broker.url, tillId: "kasse1", username: "till-123456-kasse1" }),
-        secrets: linkSecrets({ mqttPassword: users["till-123456-kasse1"] }),
+        config: linkConfig({
+          mqttUrl: documented.url,
+          tillId: "kasse1",
+          username: till.username,
+          tls: { caFile: documented.caFile },
+        }),
+        secrets: linkSecrets({ mqttPassword: till.password }),
         db,
         health: () => ({ links: { register: "up" }, degraded: [] }),
       });
@@ -304,10 +313,11 @@ describe("fleet service with the documented broker ACL (real mosquitto)", () => 
         amount: { currency: "NOK", value: 100 },
         occurredAt: new Date().toISOString(),
       });
+      const bridgeLogin = login("pos-bridge-a");
       const bridge = await startBridge({
         publicUrl: TEST_WEBHOOK_URL,
         webhookSecrets: [TEST_WEBHOOK_SECRET],
-        mqtt: { url: broker.url, username: "pos-bridge", password: users["pos-bridge"] },
+        mqtt: { url: documented.url, caFile: documented.caFile, ...bridgeLogin },
         logger: silentLogger(),
       });
       cleanups.push(() => bridge.close());
@@ -320,12 +330,14 @@ describe("fleet service with the documented broker ACL (real mosquitto)", () => 
       expect((await postWebhook(`${bridge.url}${bridge.webhookPath}`, unroutable)).status).toBe(200);
 
       await vi.waitFor(async () => {
-        const till = (await (
-          await fetch(`${fleet.url}/api/tills/kasse1`, {
-            headers: { authorization: `Bearer ${FLEET_TOKEN}` },
-          })
-        ).json()) as Record<string, unknown>;
-        expect(till).toMatchObject({ status: "online", version: "0.1.0", today: { sales: 1 } });
+        const answer = await fetch(`${fleet.url}/api/tills/kasse1`, {
+          headers: { authorization: `Bearer ${FLEET_TOKEN}` },
+        });
+        expect(await answer.json()).toMatchObject({
+          status: "online",
+          version: "0.1.0",
+          today: { sales: 1 },
+        });
         expect(fleet.consumer.counters.received.unrouted).toBe(1);
       }, WAIT);
     } finally {

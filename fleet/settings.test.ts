@@ -39,6 +39,10 @@ describe("fleet settings from the environment", () => {
       retentionDays: 90,
     });
     expect(settings?.webhookCheck).toBeUndefined();
+    // Behind a broker that binds client ids to logins, the id is the user name.
+    expect(parseFleetEnv({ ...minimal, MQTT_USERNAME: "backoffice-123456" }).settings?.mqtt.clientId).toBe(
+      "backoffice-123456",
+    );
     expect(settings?.alerts.webhookUrl).toBeUndefined();
     expect(
       parseFleetEnv({ ...minimal, FLEET_DATABASE: "", STATE_DIRECTORY: "/var/lib/pos-fleet" }).settings

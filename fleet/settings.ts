@@ -163,7 +163,8 @@ export function parseFleetEnv(env: NodeJS.ProcessEnv): { settings?: FleetSetting
   if (databaseFile === undefined)
     problems.push("FLEET_DATABASE: required (the SQLite file), unless systemd sets STATE_DIRECTORY");
 
-  const mqtt = readMqttEnv(r, () => `pos-fleet-${msn ?? "unknown"}`);
+  // A broker that binds client ids to logins (deploy/mosquitto/) uses the user name anyway.
+  const mqtt = readMqttEnv(r, () => get("MQTT_USERNAME") ?? `pos-fleet-${msn ?? "unknown"}`);
   const sessionExpirySeconds = int(
     "MQTT_SESSION_EXPIRY_SECONDS",
     FLEET_DEFAULTS.sessionExpirySeconds,

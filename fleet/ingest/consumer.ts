@@ -5,7 +5,7 @@ import type { MqttLinkState } from "../../agent/mqtt/index.js";
 import type { Clock } from "../../lib/clock.js";
 import { AgentError } from "../../lib/errors.js";
 import type { Logger } from "../../lib/log.js";
-import { TOPIC_QOS, UNROUTED_LEVEL } from "../../lib/mqtt-contract/index.js";
+import { MAX_MQTT_PACKET_BYTES, TOPIC_QOS, UNROUTED_LEVEL } from "../../lib/mqtt-contract/index.js";
 import type { MqttEnvSettings } from "../../lib/mqtt-env.js";
 import { FLEET_REJECTIONS, type FleetRejection } from "../errors.js";
 import type { FleetStore } from "../store/fleet-store.js";
@@ -27,9 +27,6 @@ export function fleetSubscriptions(prefix: string, msn: string): Record<string, 
     [`${prefix}/${msn}/${UNROUTED_LEVEL}`]: { qos: TOPIC_QOS.unrouted.qos },
   };
 }
-
-/** The largest unrouted envelope (a 1 MiB webhook body in base64) fits; the broker drops larger packets for us (MQTT 5). */
-const MAX_PACKET_BYTES = 2 * 1024 * 1024;
 
 export interface ConsumerCounters {
   /** Messages stored, by kind. */
@@ -125,7 +122,7 @@ export function startConsumer(p: {
         ? {
             properties: {
               sessionExpiryInterval: m.sessionExpirySeconds,
-              maximumPacketSize: MAX_PACKET_BYTES,
+              maximumPacketSize: MAX_MQTT_PACKET_BYTES,
             },
           }
         : {}),
@@ -147,6 +144,19 @@ export function startConsumer(p: {
   const connection = new ReconnectingConnection({
     url: p.mqtt.url,
     clientOptions,
+    // The contract's limit, which every legitimate message fits (an unrouted envelope with the
+    // largest webhook body included): MQTT 5 brokers drop larger ones for us, and on MQTT 3.1.1
+    // they are skipped unread as they stream past (agent/mqtt/packet-size-guard.ts).
+    incoming: {
+      maxPacketBytes: MAX_MQTT_PACKET_BYTES,
+      onRefused: (packet) => {
+        counters.rejected.FLEET_TOO_LARGE += 1;
+        log.warn(
+          { code: "FLEET_TOO_LARGE", bytes: packet.bytes, limit: MAX_MQTT_PACKET_BYTES },
+          "broker message over the size limit skipped unread",
+        );
+      },
+    },
     backoff: { baseMs: 500, maxMs: 30_000 },
     clock: p.clock,
     random: Math.random,

@@ -28,6 +28,7 @@ export async function fleetSettings(p: {
   protocolVersion?: 4 | 5;
   username?: string;
   password?: string;
+  caFile?: string;
   overrides?: Partial<Omit<FleetSettings, "mqtt">>;
 }): Promise<FleetSettings> {
   const line = await usersFileLine();
@@ -48,6 +49,7 @@ export async function fleetSettings(p: {
       sessionExpirySeconds: 3_600,
       ...(p.username === undefined ? {} : { username: p.username }),
       ...(p.password === undefined ? {} : { password: p.password }),
+      ...(p.caFile === undefined ? {} : { caFile: p.caFile }),
     },
     auth: {
       users: [{ name: FLEET_USER, password: hash }],
