@@ -112,6 +112,13 @@ describe("healthMessage", () => {
     ];
     for (const [name, message] of cases)
       expect({ name, ok: healthMessageSchema.safeParse(message).success }).toEqual({ name, ok: false });
+    // A key a plain object treats specially never reaches the consumer.
+    const proto = healthMessageSchema.parse({
+      ...good,
+      links: JSON.parse('{"__proto__": "up", "register": "up"}') as unknown,
+    });
+    expect(Object.keys(proto.links)).toEqual(["register"]);
+    expect(healthMessageSchema.safeParse({ ...good, links: { _register: "up" } }).success).toBe(false);
     // Unknown fields are ignored (stripped), not refused: consumers of version 1 stay compatible.
     expect(healthMessageSchema.parse({ ...good, extra: 1 })).not.toHaveProperty("extra");
   });

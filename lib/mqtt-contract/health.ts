@@ -15,6 +15,8 @@ import { MSN_PATTERN } from "./topics.js";
 export const HEALTH_VERSION = 1;
 
 const count = z.int().min(0).max(Number.MAX_SAFE_INTEGER);
+/** A name in a record: letter first, so never `__proto__` or another key a plain object treats specially. */
+const key = (max: number) => z.string().regex(new RegExp(`^[A-Za-z][A-Za-z0-9_]{0,${max - 1}}$`));
 
 /** A link's state in one word or two (`up`, `connected`, `paper_out`, `failing` …). */
 const linkState = z.string().regex(/^[A-Za-z0-9_ -]{1,40}$/);
@@ -49,19 +51,16 @@ export const healthMessageSchema = z.object({
   uptimeSeconds: count,
   memory: z.object({ rssBytes: count, heapUsedBytes: count }),
   /** The MQTT link's state (`mqtt`) and the agent's other links: register, printer, vipps, display, gpio. */
-  links: z
-    .record(z.string().regex(/^[A-Za-z0-9_]{1,32}$/), linkState)
-    .refine((l) => Object.keys(l).length <= 16, {
-      error: "at most 16 links",
-    }),
+  links: z.record(key(32), linkState).refine((l) => Object.keys(l).length <= 16, {
+    error: "at most 16 links",
+  }),
   /** Why the till serves degraded, one short phrase each ("printer paper out"); empty when all is well. */
   degraded: z.array(z.string().min(1).max(120)).max(16).optional(),
   currentSale: healthSaleSchema.optional(),
   /** The MQTT link's counters (agent/mqtt/types.ts), numbers or one level of numbers by reason. */
-  counters: z.record(
-    z.string().max(64),
-    z.union([count, z.record(z.string().max(64), count).refine((r) => Object.keys(r).length <= 32)]),
-  ),
+  counters: z
+    .record(key(64), z.union([count, z.record(key(64), count).refine((r) => Object.keys(r).length <= 32)]))
+    .refine((c) => Object.keys(c).length <= 64),
 });
 
 export type HealthMessage = z.output<typeof healthMessageSchema>;
