@@ -1,5 +1,5 @@
 import { formatDuration } from "../../agent/cli/support/format.js";
-import { formatAmount } from "../../drivers/display/amount-format.js";
+import { formatAmount } from "../../lib/locale/amount-format.js";
 import type { Money } from "../../lib/money.js";
 
 /**
@@ -15,7 +15,7 @@ export function esc(value: string | number): string {
     .replace(/'/g, "&#39;");
 }
 
-/** Amounts as an operator reads them in English: `NOK 1,234.50` (drivers/display/amount-format.ts). */
+/** Amounts as an operator reads them in English: `NOK 1,234.50` (lib/locale/amount-format.ts). */
 export function money(amount: Money): string {
   return formatAmount(amount, "en");
 }
