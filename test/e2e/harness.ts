@@ -22,8 +22,11 @@ export interface E2E {
   readonly cable: PtyPair;
   readonly register: ReferenceRegister;
   agent: RunningAgent;
-  /** Stops the agent and starts a new one on the same journal (a clean restart). */
-  restartAgent(parts?: AgentParts): Promise<void>;
+  /**
+   * Stops the agent and starts a new one on the same journal (a clean restart), and waits for
+   * the new hello exchange with the register unless `waitForRegister` is false (cable unplugged).
+   */
+  restartAgent(parts?: AgentParts, options?: { waitForRegister?: boolean }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -69,9 +72,14 @@ export async function startE2E(
     cable,
     register,
     agent: await agentWith(options.parts),
-    async restartAgent(parts) {
+    async restartAgent(parts, { waitForRegister = true } = {}) {
       await e2e.agent.stop();
       e2e.agent = await agentWith(parts ?? options.parts);
+      if (!waitForRegister) return;
+      // A sale sent before the new agent's hello exchange is done would be refused by the
+      // register's own link ("restarting its hello exchange"), as on a real cable.
+      await e2e.agent.register.waitForState("up", 10_000);
+      await register.waitUntilUp(10_000);
     },
     async stop() {
       await e2e.agent.stop().catch(() => undefined);

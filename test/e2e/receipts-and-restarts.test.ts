@@ -98,7 +98,7 @@ describe("end to end: receipts and restarts", () => {
         ),
       { timeout: 20_000 },
     );
-    await e2e.restartAgent();
+    await e2e.restartAgent(undefined, { waitForRegister: false });
     await e2e.cable.replug();
     const final = await e2e.register.waitForSale(basket.saleId, undefined, 30_000);
     expect(final).toMatchObject({ state: "captured", capturedAmount: basket.total });
