@@ -1,8 +1,9 @@
 import { measureLatency } from "./latency.js";
 import { measureMemory } from "./memory.js";
+import { reportOpenBaskets } from "./open-baskets.js";
 
 /**
- * `npm run bench [-- --json] [--sales N] [--memory-sales N]`: sales through the whole system
+ * `npm run bench [-- --json] [--sales N] [--memory-sales N | --open-baskets N]`: sales through the whole system
  * with zero customer think time. Targets (issue 6): each agent-added latency p99 < 5 ms,
  * ≥ 20 sequential sales/s with the journal's fsyncs, exactly 2 ePayment calls per sale when
  * the webhook is in time, RSS < 80 MB growing < 5 MB over 1,000 sales, ready in < 500 ms.
@@ -14,6 +15,12 @@ function option(name: string, fallback: number): number {
 }
 
 const json = process.argv.includes("--json");
+
+// `--open-baskets N`: only what N open baskets in the journal cost (see open-baskets.ts).
+if (process.argv.includes("--open-baskets")) {
+  await reportOpenBaskets(option("--open-baskets", 10_000), json);
+  process.exit(0);
+}
 const sales = option("--sales", 300);
 const memorySales = option("--memory-sales", 1000);
 
