@@ -165,17 +165,30 @@ const loyalty = z
     path: ["httpUrl"],
   });
 
-const checkout = z.strictObject({
-  /** Wait this long for the authorization webhook before polling the payment. */
-  webhookGraceMs: int(0, 60_000).default(5_000),
-  pollIntervalMs: int(1_000, 30_000).default(2_000),
-  /** Check-ins older than this are dropped (the customer token lives 15 minutes). */
-  checkinMaxAgeSeconds: int(60, 900).default(900),
-  /** When a cashier cancel loses the race to the customer's approval (6060): keep or release the money. */
-  cancelRace: z.enum(["capture", "release"]).default("release"),
-  /** Shown in the app; `{location}` and `{saleId}` are replaced. 3–100 characters after replacement. */
-  paymentDescription: z.string().min(3).max(100).default("{location} {saleId}"),
-});
+const checkout = z
+  .strictObject({
+    /** Wait this long for the authorization webhook before polling the payment. */
+    webhookGraceMs: int(0, 60_000).default(5_000),
+    pollIntervalMs: int(1_000, 30_000).default(2_000),
+    /** Check-ins older than this are dropped (the customer token lives 15 minutes). */
+    checkinMaxAgeSeconds: int(60, 900).default(900),
+    /** When a cashier cancel loses the race to the customer's approval (6060): keep or release the money. */
+    cancelRace: z.enum(["capture", "release"]).default("release"),
+    /** Shown in the app; `{location}` and `{saleId}` are replaced. 3–100 characters after replacement. */
+    paymentDescription: z.string().min(3).max(100).default("{location} {saleId}"),
+    /** Waiting for a scan this long, the display and the register ask for it again (notice NO_SCAN). */
+    scanReminderSeconds: int(10, 600).default(60),
+    /** Waiting for a scan this long, the sale ends `failed` NO_SCAN. */
+    scanTimeoutSeconds: int(30, 3_600).default(300),
+    /** Open (never paid) baskets kept; beyond it the oldest is dropped, the register told. */
+    maxOpenBaskets: int(1, 10_000).default(100),
+    /** An open basket the register has not touched for this long is dropped, the register told. */
+    openBasketMaxAgeHours: int(1, 8_760).default(24),
+  })
+  .refine((c) => c.scanReminderSeconds < c.scanTimeoutSeconds, {
+    error: "must be less than scanTimeoutSeconds",
+    path: ["scanReminderSeconds"],
+  });
 
 export const configSchema = z.strictObject({
   vipps,

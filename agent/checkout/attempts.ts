@@ -2,13 +2,18 @@ import { createPaymentBody } from "./create-body.js";
 import type { Acceptance, Effect, Transition } from "./io.js";
 import { idempotencyKey, paymentReference } from "./references.js";
 import type { Attempt, CheckIn, Sale } from "./sale.js";
-import { TOKEN_SAFETY_MARGIN_MS } from "./settings.js";
+import { waitForScan } from "./customer-wait.js";
+import { CHECKIN_CLOCK_SKEW_MS, TOKEN_SAFETY_MARGIN_MS } from "./settings.js";
 import type { TillState } from "./till.js";
 import { advance, type Ctx } from "./transitions.js";
 
-/** A scanned token can still be used: it will not expire while the create request is in transit. */
+/**
+ * A scanned token can still be used: it will not expire while the create request is in transit,
+ * and its scan time is not further in the future than clocks can disagree.
+ */
 export function tokenIsFresh(checkIn: CheckIn, ctx: Ctx): boolean {
-  return ctx.now - checkIn.initiatedAt <= ctx.settings.checkinMaxAgeMs - TOKEN_SAFETY_MARGIN_MS;
+  const age = ctx.now - checkIn.initiatedAt;
+  return age >= -CHECKIN_CLOCK_SKEW_MS && age <= ctx.settings.checkinMaxAgeMs - TOKEN_SAFETY_MARGIN_MS;
 }
 
 /**
@@ -22,10 +27,8 @@ export function startAttempt(
   ctx: Ctx,
   acceptance?: Acceptance,
 ): Transition {
-  if (!tokenIsFresh(checkIn, ctx)) {
-    const waiting: Sale = { ...sale, notice: "TOKEN_EXPIRED" };
-    return advance(till, waiting, { kind: "awaiting_customer", tokenExpired: true }, [], ctx, acceptance);
-  }
+  if (!tokenIsFresh(checkIn, ctx))
+    return waitForScan(till, sale, ctx, { notice: "TOKEN_EXPIRED", ...(acceptance ? { acceptance } : {}) });
   const n = sale.attempts + 1;
   const reference = paymentReference(ctx.settings.tillId, sale.referenceBase, n);
   const attempt: Attempt = {

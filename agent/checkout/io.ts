@@ -1,5 +1,5 @@
 import type { Money } from "../../lib/money.js";
-import type { Basket, CheckIn, CreatePaymentBody, FailureReason, Sale } from "./sale.js";
+import type { Basket, CancelReason, CheckIn, CreatePaymentBody, FailureReason, Sale } from "./sale.js";
 import type { TillState } from "./till.js";
 
 /** Everything that can happen to the checkout. Each input is journalled with the transition. */
@@ -21,6 +21,8 @@ export type Input =
       readonly saleId: string;
       readonly reference: string;
       readonly result: ApiResult<PaymentSnapshot>;
+      /** The answer to a `vipps_get` with `confirmsEvent`. */
+      readonly confirmsEvent?: true;
     }
   | {
       readonly type: "capture_result";
@@ -52,6 +54,8 @@ export type Input =
   | { readonly type: "loyalty_binding"; readonly saleId: string; readonly bindingMessage: string }
   | { readonly type: "loyalty_enrolled"; readonly saleId: string; readonly member?: Member }
   | { readonly type: "receipt_started"; readonly saleId: string }
+  /** Open baskets past the configured limits, chosen by the runner from the journal (open-baskets.ts). */
+  | { readonly type: "drop_baskets"; readonly saleIds: readonly string[] }
   /** `abandoned`: no printer is configured, so the receipt will never print (terminal). */
   | {
       readonly type: "receipt_result";
@@ -63,8 +67,9 @@ export type Input =
 /**
  * poll/retry: Vipps requests. loyalty: the member window closed, or a loyalty step must give
  * way to the payment. token_deadline: the scan's token is about to expire during loyalty.
+ * scan_wait: a sale waiting for a scan is due a reminder or its end (customer-wait.ts).
  */
-export type TimerName = "poll" | "retry" | "loyalty" | "token_deadline";
+export type TimerName = "poll" | "retry" | "loyalty" | "token_deadline" | "scan_wait";
 
 /** A loyalty member as the checkout and the register see it (no personal data). */
 export interface Member {
@@ -118,7 +123,7 @@ export interface SaleUpdate {
   readonly pspReference?: string;
   readonly capturedAmount?: number;
   readonly refundedAmount?: number;
-  readonly reason?: FailureReason | "REFUND_FAILED";
+  readonly reason?: FailureReason | CancelReason | "REFUND_FAILED";
   /** On the outcome of a refund: the register's id of that refund. */
   readonly refundId?: string;
   readonly member?: { readonly id: string; readonly tier?: string };
@@ -159,7 +164,16 @@ export type Effect =
       readonly idempotencyKey: string;
       readonly body: CreatePaymentBody;
     }
-  | { readonly type: "vipps_get"; readonly saleId: string; readonly reference: string }
+  | {
+      readonly type: "vipps_get";
+      readonly saleId: string;
+      readonly reference: string;
+      /**
+       * Checks what a failure webhook claims, once: its answer never starts another poll (the
+       * sale's own polling goes on), so a flood of forged events costs one GET each, no more.
+       */
+      readonly confirmsEvent?: true;
+    }
   | {
       readonly type: "vipps_capture";
       readonly saleId: string;
@@ -237,4 +251,6 @@ export interface Transition {
   readonly acceptance?: Acceptance;
   /** The sales this transition changed (to journal). */
   readonly changed: readonly string[];
+  /** The till's own fields changed with no sale (a held scan): journalled all the same. */
+  readonly tillChanged?: true;
 }

@@ -126,7 +126,7 @@ describe("loyalty: enrollment through Vipps Login", () => {
       .advance(SETTINGS.checkinMaxAgeMs - 30_000)
       .send({ type: "timer", saleId: "S1", reference: "", timer: "token_deadline" });
     expect(onlyEffect(t, "loyalty_abort").saleId).toBe("S1");
-    expect(h.sale().phase).toEqual({ kind: "awaiting_customer", tokenExpired: true });
+    expect(h.sale().phase).toEqual({ kind: "awaiting_customer", since: h.now, tokenExpired: true });
     expect(onlyEffect(t, "notify_register").update).toMatchObject({
       state: "waiting_for_customer",
       reason: "TOKEN_EXPIRED",

@@ -1,4 +1,5 @@
 import { startAttempt, tokenIsFresh } from "./attempts.js";
+import { waitForScan } from "./customer-wait.js";
 import type { Acceptance, Effect, LoyaltyIdentified, Member, Transition } from "./io.js";
 import type { CheckIn, Sale } from "./sale.js";
 import { TOKEN_SAFETY_MARGIN_MS } from "./settings.js";
@@ -119,13 +120,7 @@ export function onTokenDeadline(till: TillState, sale: Sale, ctx: Ctx): Transiti
   const kind = sale.phase.kind;
   if (!isLoyaltyPhase(kind)) return noChange(till);
   const abort: Effect[] = kind === "enrolling" ? [{ type: "loyalty_abort", saleId: sale.saleId }] : [];
-  return advance(
-    till,
-    { ...sale, notice: "TOKEN_EXPIRED" },
-    { kind: "awaiting_customer", tokenExpired: true },
-    abort,
-    ctx,
-  );
+  return waitForScan(till, sale, ctx, { notice: "TOKEN_EXPIRED", effects: abort });
 }
 
 /** The cashier cancels during a loyalty step: nothing was requested from Vipps yet. */

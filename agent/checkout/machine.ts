@@ -3,7 +3,6 @@ import type { Input, Transition } from "./io.js";
 import {
   onCancelResult,
   onCaptureResult,
-  onCheckIn,
   onCleanupResult,
   onCreateResult,
   onPaymentEvent,
@@ -11,6 +10,8 @@ import {
   onTimer,
 } from "./payment-results.js";
 import { onBindingMessage, onEnrolled, onIdentified } from "./loyalty.js";
+import { onDropBaskets } from "./open-baskets.js";
+import { onCheckIn } from "./scans.js";
 import { onBasket, onCancel, onPay, onRefund } from "./register-commands.js";
 import type { CheckoutSettings } from "./settings.js";
 import type { TillState } from "./till.js";
@@ -38,7 +39,14 @@ export function step(till: TillState, input: Input, now: number, settings: Check
     case "create_result":
       return onCreateResult(till, input.saleId, input.reference, input.result, ctx);
     case "poll_result":
-      return onPollResult(till, input.saleId, input.reference, input.result, ctx);
+      return onPollResult(
+        till,
+        input.saleId,
+        input.reference,
+        input.result,
+        ctx,
+        input.confirmsEvent === true,
+      );
     case "capture_result":
       return onCaptureResult(till, input.saleId, input.reference, input.result, ctx);
     case "cancel_result":
@@ -59,5 +67,7 @@ export function step(till: TillState, input: Input, now: number, settings: Check
       return onReceiptStarted(till, input.saleId, ctx);
     case "receipt_result":
       return onReceiptResult(till, input.saleId, input.printed, input.abandoned === true, ctx);
+    case "drop_baskets":
+      return onDropBaskets(till, input.saleIds, ctx);
   }
 }

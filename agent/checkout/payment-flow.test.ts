@@ -115,30 +115,8 @@ describe("the happy path", () => {
   });
 });
 
+/** Which scan may pay for which sale: scans.test.ts. */
 describe("check-ins", () => {
-  it("holds a scan that comes before pay and uses it at pay", () => {
-    const h = new TillHarness();
-    h.send({ type: "basket", basket: basket() });
-    expect(
-      h.send({ type: "checkin", checkIn: { customerToken: "early", initiatedAt: h.now } }).effects,
-    ).toEqual([]);
-    h.advance(60_000);
-    const t = h.send({ type: "pay", saleId: "S1", total: 4900 });
-    expect(onlyEffect(t, "vipps_create").body.customer.customerToken).toBe("early");
-    expect(h.till.held).toBeUndefined();
-  });
-
-  it("drops a held scan that has grown too old and asks for a new one", () => {
-    const h = new TillHarness();
-    h.send({ type: "checkin", checkIn: { customerToken: "old", initiatedAt: h.now } });
-    h.advance(SETTINGS.checkinMaxAgeMs);
-    h.send({ type: "basket", basket: basket() });
-    const t = h.send({ type: "pay", saleId: "S1", total: 4900 });
-    expect(effectsOf(t, "vipps_create")).toEqual([]);
-    expect(h.sale().phase.kind).toBe("awaiting_customer");
-    expect(h.till.held).toBeUndefined();
-  });
-
   it("ignores a scan whose token is too old to use", () => {
     const h = new TillHarness();
     h.send({ type: "basket", basket: basket() });
@@ -164,7 +142,7 @@ describe("check-ins", () => {
     h.startPayment();
     const first = h.reference();
     const t = h.send({ type: "create_result", saleId: "S1", reference: first, result: REFUSED("4050") });
-    expect(h.sale().phase).toEqual({ kind: "awaiting_customer", tokenExpired: true });
+    expect(h.sale().phase).toEqual({ kind: "awaiting_customer", since: h.now, tokenExpired: true });
     expect(onlyEffect(t, "notify_register").update).toMatchObject({
       state: "waiting_for_customer",
       reason: "TOKEN_EXPIRED",
@@ -176,26 +154,117 @@ describe("check-ins", () => {
   });
 });
 
+const event = (reference: string, name: "ABORTED" | "EXPIRED" | "TERMINATED") => ({
+  type: "payment_event" as const,
+  event: {
+    reference,
+    name,
+    pspReference: "p",
+    amount: { currency: "NOK" as const, value: 4900 },
+    success: true,
+  },
+});
+
 describe("failures from the customer's side", () => {
-  it.each(["ABORTED", "EXPIRED", "TERMINATED"] as const)("%s → failed with that reason, durably", (name) => {
+  it.each(["ABORTED", "EXPIRED", "TERMINATED"] as const)(
+    "%s webhook → a GET confirms it → failed with that reason, durably",
+    (name) => {
+      const h = new TillHarness();
+      h.requested();
+      const ref = h.reference();
+      const t = h.send(event(ref, name));
+      // The webhook alone ends nothing: any till of the MSN could have signed it.
+      expect(t.changed).toEqual([]);
+      expect(onlyEffect(t, "vipps_get")).toMatchObject({ reference: ref, confirmsEvent: true });
+      const end = h.send({
+        type: "poll_result",
+        saleId: "S1",
+        reference: ref,
+        result: OK(snapshot({ state: name })),
+        confirmsEvent: true,
+      });
+      expect(onlyEffect(end, "notify_register")).toMatchObject({
+        durable: true,
+        update: { state: "failed", reason: name, final: true },
+      });
+      expect(effectsOf(end, "print_receipt")).toEqual([]);
+      expect(h.till.activeSaleId).toBeUndefined();
+    },
+  );
+
+  it("a forged ABORTED: the GET shows CREATED, the sale goes on, the customer approves → captured", () => {
     const h = new TillHarness();
     h.requested();
+    const ref = h.reference();
+    h.send(event(ref, "ABORTED"));
+    const check = h.send({
+      type: "poll_result",
+      saleId: "S1",
+      reference: ref,
+      result: OK(snapshot({ state: "CREATED" })),
+      confirmsEvent: true,
+    });
+    expect(check.effects).toEqual([]); // no second poll chain: the sale's own polling goes on
+    expect(h.sale().phase.kind).toBe("requested");
+    expect(onlyEffect(h.send(authorized(ref)), "vipps_capture").idempotencyKey).toBe(`${ref}-capture`);
+    h.send({ type: "capture_result", saleId: "S1", reference: ref, result: OK({ capturedAmount: 4900 }) });
+    expect(h.sale().phase).toMatchObject({
+      kind: "final",
+      outcome: { state: "captured", capturedAmount: 4900 },
+    });
+  });
+
+  it("a forged EXPIRED after the customer approved: the GET shows AUTHORIZED → captured", () => {
+    const h = new TillHarness();
+    h.requested();
+    const ref = h.reference();
+    h.send(event(ref, "EXPIRED"));
     const t = h.send({
-      type: "payment_event",
-      event: {
-        reference: h.reference(),
-        name,
-        pspReference: "p",
-        amount: { currency: "NOK", value: 4900 },
-        success: true,
-      },
+      type: "poll_result",
+      saleId: "S1",
+      reference: ref,
+      result: OK(snapshot({ state: "AUTHORIZED", authorizedAmount: 4900 })),
+      confirmsEvent: true,
     });
-    expect(onlyEffect(t, "notify_register")).toMatchObject({
-      durable: true,
-      update: { state: "failed", reason: name, final: true },
+    expect(onlyEffect(t, "vipps_capture").amount.value).toBe(4900);
+  });
+
+  it("a forged TERMINATED while the cashier cancels and the customer approved: released, not kept", () => {
+    const h = new TillHarness();
+    h.requested();
+    const ref = h.reference();
+    h.send({ type: "cancel", saleId: "S1" });
+    // While the cancel is in flight its answer decides; the event changes nothing.
+    expect(h.send(event(ref, "TERMINATED")).effects).toEqual([]);
+    const t = h.send({
+      type: "cancel_result",
+      saleId: "S1",
+      reference: ref,
+      transactionOnly: true,
+      result: REFUSED("6060"),
     });
-    expect(effectsOf(t, "print_receipt")).toEqual([]);
-    expect(h.till.activeSaleId).toBeUndefined();
+    expect(onlyEffect(t, "vipps_cancel")).toMatchObject({
+      transactionOnly: false,
+      idempotencyKey: `${ref}-release`,
+    });
+  });
+
+  it("a failure webhook while the create is in flight changes nothing (the create's answer leads to a GET)", () => {
+    const h = new TillHarness();
+    h.startPayment();
+    const t = h.send(event(h.reference(), "ABORTED"));
+    expect(t.effects).toEqual([]);
+    expect(h.sale().phase.kind).toBe("creating");
+  });
+
+  it("a confirming GET that fails changes nothing and starts no poll of its own", () => {
+    const h = new TillHarness();
+    h.requested();
+    const ref = h.reference();
+    for (const result of [UNAVAILABLE, REFUSED("404", 404)]) {
+      const t = h.send({ type: "poll_result", saleId: "S1", reference: ref, result, confirmsEvent: true });
+      expect(t).toMatchObject({ effects: [], changed: [] });
+    }
   });
 
   it("ignores events for other references and unsuccessful events", () => {

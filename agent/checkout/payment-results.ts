@@ -1,9 +1,9 @@
 import type { ApiResult, Effect, PaymentEventInput, PaymentSnapshot, TimerName, Transition } from "./io.js";
 import { idempotencyKey } from "./references.js";
-import { tokenIsFresh } from "./attempts.js";
-import { onLoyaltyTimer, onScanForSale, onTokenDeadline } from "./loyalty.js";
+import { onScanWaitTimer, waitForScan } from "./customer-wait.js";
+import { onLoyaltyTimer, onTokenDeadline } from "./loyalty.js";
 import { resumeEffects } from "./resume.js";
-import type { Attempt, CheckIn, FailureReason, Outcome, Phase, Sale } from "./sale.js";
+import type { Attempt, FailureReason, Outcome, Phase, Sale } from "./sale.js";
 import { currentAttempt } from "./sale.js";
 import type { TillState } from "./till.js";
 import { advance, commit, finish, noChange, tell, withdrawEffect, type Ctx } from "./transitions.js";
@@ -12,16 +12,6 @@ import { advance, commit, finish, noChange, tell, withdrawEffect, type Ctx } fro
 const ALREADY_AUTHORIZED = "6060";
 /** ePayment create: invalid or expired customer token. */
 const INVALID_CUSTOMER_TOKEN = "4050";
-
-export function onCheckIn(till: TillState, checkIn: CheckIn, ctx: Ctx): Transition {
-  if (!tokenIsFresh(checkIn, ctx)) return noChange(till);
-  const active = till.activeSaleId === undefined ? undefined : till.sales[till.activeSaleId];
-  if (active === undefined) return noChange({ ...till, held: checkIn });
-  if (active.phase.kind === "awaiting_customer") return onScanForSale(till, active, checkIn, ctx);
-  // A second scan while a payment is already requested: the request stays with the first
-  // customer; the scan is dropped so it can never be used for someone else's basket.
-  return noChange(till);
-}
 
 /** The sale whose current attempt has this reference. */
 function saleOf(till: TillState, reference: string): Sale | undefined {
@@ -149,15 +139,8 @@ export function onCreateResult(
       true,
     );
   }
-  if (result.code === INVALID_CUSTOMER_TOKEN && !cancelRequested) {
-    return advance(
-      till,
-      { ...sale, notice: "TOKEN_EXPIRED" },
-      { kind: "awaiting_customer", tokenExpired: true },
-      [],
-      ctx,
-    );
-  }
+  if (result.code === INVALID_CUSTOMER_TOKEN && !cancelRequested)
+    return waitForScan(till, sale, ctx, { notice: "TOKEN_EXPIRED" });
   return endWithout(
     till,
     sale,
@@ -210,15 +193,14 @@ export function onPaymentEvent(till: TillState, event: PaymentEventInput, ctx: C
   if (sale === undefined || !event.success) return noChange(till);
   switch (event.name) {
     case "AUTHORIZED":
-    case "ABORTED":
-    case "EXPIRED":
-    case "TERMINATED":
+      // Acted on without a GET (two calls per sale): a forged one moves no money, because Vipps
+      // refuses to capture a payment that is not authorized (see onCaptureResult).
       return onPaymentState(
         till,
         sale,
         {
           state: event.name,
-          authorizedAmount: event.name === "AUTHORIZED" ? event.amount.value : 0,
+          authorizedAmount: event.amount.value,
           capturedAmount: 0,
           cancelledAmount: 0,
           refundedAmount: 0,
@@ -226,6 +208,20 @@ export function onPaymentEvent(till: TillState, event: PaymentEventInput, ctx: C
         },
         ctx,
       );
+    case "ABORTED":
+    case "EXPIRED":
+    case "TERMINATED":
+      // Every till of the MSN holds the MSN's webhook secret, so one compromised till can sign
+      // these for another: a sale only ends on what Vipps itself says (docs/vipps-api.md §5.2).
+      // While the create or a cancel is in flight, its answer leads to a GET anyway.
+      if (sale.phase.kind !== "requested") return noChange(till);
+      return {
+        till,
+        effects: [
+          { type: "vipps_get", saleId: sale.saleId, reference: event.reference, confirmsEvent: true },
+        ],
+        changed: [],
+      };
     case "CREATED":
     case "CANCELLED":
     case "CAPTURED":
@@ -235,16 +231,23 @@ export function onPaymentEvent(till: TillState, event: PaymentEventInput, ctx: C
   }
 }
 
+/**
+ * A GET's answer. `confirmsEvent`: it checks a failure webhook; the sale's own poll chain (or
+ * retry) is already running, so this answer never schedules another one.
+ */
 export function onPollResult(
   till: TillState,
   saleId: string,
   reference: string,
   result: ApiResult<PaymentSnapshot>,
   ctx: Ctx,
+  confirmsEvent = false,
 ): Transition {
   const found = till.sales[saleId];
-  if (!live(found, reference, ["requested", "releasing"])) return noChange(till);
+  if (!live(found, reference, confirmsEvent ? ["requested"] : ["requested", "releasing"]))
+    return noChange(till);
   if (!result.ok) {
+    if (confirmsEvent) return noChange(till);
     if (result.failure === "unavailable") return unavailable(till, found, reference, ctx);
     return { till, effects: [later(found, reference, "poll", ctx.settings.pollIntervalMs)], changed: [] };
   }
@@ -254,10 +257,10 @@ export function onPollResult(
   const next = onPaymentState(till, sale, snapshot, ctx);
   if (next.changed.length > 0) return next;
   // Still CREATED: poll again (docs/vipps-api.md §1.6: 2 s keeps far inside 120 GETs a minute).
-  const poll = later(sale, reference, "poll", ctx.settings.pollIntervalMs);
+  const poll = confirmsEvent ? [] : [later(sale, reference, "poll", ctx.settings.pollIntervalMs)];
   return found.notice === undefined
-    ? { till, effects: [poll], changed: [] }
-    : commit(till, sale, [poll, tell(sale)], ctx);
+    ? { till, effects: poll, changed: [] }
+    : commit(till, sale, [...poll, tell(sale)], ctx);
 }
 
 /** A release was refused; the payment's state at Vipps says what really happened. */
@@ -389,6 +392,7 @@ export function onTimer(
   if (sale === undefined) return noChange(till);
   if (timer === "loyalty") return onLoyaltyTimer(till, sale, ctx);
   if (timer === "token_deadline") return onTokenDeadline(till, sale, ctx);
+  if (timer === "scan_wait") return onScanWaitTimer(till, sale, ctx);
   const attempt = currentAttempt(sale.phase);
   const matches =
     attempt?.reference === reference || sale.cleanup?.reference === reference || sale.phase.kind === "final";

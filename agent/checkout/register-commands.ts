@@ -3,8 +3,10 @@ import type { Basket, Sale } from "./sale.js";
 import { capturedAmount, refundableAmount } from "./sale.js";
 import type { Effect, Transition } from "./io.js";
 import { idempotencyKey, nextReferenceBase } from "./references.js";
-import { startAttempt, tokenIsFresh } from "./attempts.js";
+import { startAttempt } from "./attempts.js";
+import { waitForScan } from "./customer-wait.js";
 import { cancelDuringLoyalty } from "./loyalty.js";
+import { heldScanFor } from "./scans.js";
 import { saleUpdate } from "./wire.js";
 import { saleVat } from "./vat.js";
 import type { TillState } from "./till.js";
@@ -41,7 +43,8 @@ export function onBasket(till: TillState, basket: Basket, ctx: Ctx): Transition 
     if (existing.phase.kind !== "open" && existing.phase.kind !== "member_window") {
       return refuse(till, "SALE_LOCKED", `sale ${basket.saleId} is being paid; its basket is locked`);
     }
-    return commit(till, { ...existing, basket, vat: saleVat(basket.lines) }, [], ctx, ACCEPT);
+    const updated = existing.phase.kind === "open" ? lastSent(till, existing) : till;
+    return commit(updated, { ...existing, basket, vat: saleVat(basket.lines) }, [], ctx, ACCEPT);
   }
   const referenceBase = nextReferenceBase(ctx.now, till.lastReferenceBase);
   const saleNo = till.lastSaleNo + 1;
@@ -58,7 +61,18 @@ export function onBasket(till: TillState, basket: Basket, ctx: Ctx): Transition 
     createdAt: ctx.now,
     updatedAt: ctx.now,
   };
-  return commit({ ...till, lastSaleNo: saleNo, lastReferenceBase: referenceBase }, sale, [], ctx, ACCEPT);
+  const counted: TillState = { ...till, lastSaleNo: saleNo, lastReferenceBase: referenceBase };
+  return commit(lastSent(counted, sale), sale, [], ctx, ACCEPT);
+}
+
+/** `sale` is now the basket the register sent last; a scan held for another basket is dropped. */
+function lastSent(till: TillState, sale: Sale): TillState {
+  const { held, ...rest } = till;
+  return {
+    ...rest,
+    lastBasket: { saleId: sale.saleId, createdAt: sale.createdAt },
+    ...(held?.saleId === sale.saleId ? { held } : {}),
+  };
 }
 
 export function onPay(till: TillState, saleId: string, total: number, ctx: Ctx): Transition {
@@ -87,15 +101,17 @@ export function onPay(till: TillState, saleId: string, total: number, ctx: Ctx):
   if (sale.phase.kind === "member_window") return startAttempt(till, sale, sale.phase.checkIn, ctx, ACCEPT);
   if (sale.phase.kind !== "open") return noChange(till, ACCEPT);
 
-  const active: TillState = { ...till, activeSaleId: saleId };
-  const waiting = { ...sale, phase: { kind: "awaiting_customer" as const } };
-  const held = till.held;
-  if (held !== undefined && tokenIsFresh(held, ctx)) {
-    const { held: _used, ...withoutHeld } = active;
-    return startAttempt(withoutHeld, waiting, held, ctx, ACCEPT);
-  }
-  const { held: _stale, ...cleared } = active;
-  return advance(cleared, sale, waiting.phase, [], ctx, ACCEPT);
+  // The sale leaves `open`: no scan is held for it or any other basket from now on.
+  const checkIn = heldScanFor(till, sale, ctx);
+  const { held: _held, lastBasket, ...rest } = till;
+  const active: TillState = {
+    ...rest,
+    activeSaleId: saleId,
+    ...(lastBasket === undefined || lastBasket.saleId === saleId ? {} : { lastBasket }),
+  };
+  return checkIn === undefined
+    ? waitForScan(active, sale, ctx, { acceptance: ACCEPT })
+    : startAttempt(active, sale, checkIn, ctx, ACCEPT);
 }
 
 export function onCancel(till: TillState, saleId: string, ctx: Ctx): Transition {

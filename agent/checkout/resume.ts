@@ -17,7 +17,10 @@ export function resumeEffects(sale: Sale, options: { includeReceipts: boolean })
   const money = (value: number) => ({ currency: sale.basket.currency, value });
   switch (phase.kind) {
     case "open":
+      break;
     case "awaiting_customer":
+      // The wait's timer was lost with the process: look at once whether it is due.
+      effects.push({ type: "schedule", saleId: sale.saleId, reference: "", timer: "scan_wait", delayMs: 0 });
       break;
     case "identifying":
       effects.push({
@@ -104,7 +107,10 @@ export function resumeEffects(sale: Sale, options: { includeReceipts: boolean })
   return effects;
 }
 
-/** True when a sale still has work to do (and so must be loaded at start-up). */
+/**
+ * True when a sale still has work to do, and so is kept in memory and loaded at start-up. An
+ * open basket has none: it waits in the journal until the register names it.
+ */
 export function needsResume(sale: Sale): boolean {
-  return resumeEffects(sale, { includeReceipts: true }).length > 0 || sale.phase.kind !== "final";
+  return resumeEffects(sale, { includeReceipts: true }).length > 0;
 }

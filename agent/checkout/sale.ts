@@ -18,7 +18,15 @@ export type FailureReason =
   | "TOKEN_EXPIRED"
   | "CAPTURE_FAILED"
   | "VIPPS_UNAVAILABLE"
-  | "PAYMENT_REFUSED";
+  | "PAYMENT_REFUSED"
+  /** No usable scan came within `scanTimeoutMs` of `pay` (or of the last request to scan again). */
+  | "NO_SCAN";
+
+/**
+ * Why a sale was cancelled by the agent rather than the cashier: an open basket dropped because
+ * it was too old or too many were open (checkout.openBasketMaxAgeHours, maxOpenBaskets).
+ */
+export type CancelReason = "BASKET_DROPPED";
 
 /** One ePayment attempt: a sale that is declined and paid again gets a new reference. */
 export interface Attempt {
@@ -90,8 +98,11 @@ export interface Refund {
 export type Phase =
   /** Basket received; the register has not asked for payment yet. */
   | { readonly kind: "open" }
-  /** `pay` received; the display shows the amount and QR; waiting for a scan. */
-  | { readonly kind: "awaiting_customer"; readonly tokenExpired?: boolean }
+  /**
+   * `pay` received; the display shows the amount and QR; waiting for a scan since `since` (absent
+   * in journals from before it was kept: the sale's `updatedAt` stands in). See customer-wait.ts.
+   */
+  | { readonly kind: "awaiting_customer"; readonly since?: number; readonly tokenExpired?: boolean }
   /** Loyalty: the scan's token is being exchanged for the phone number and looked up. */
   | { readonly kind: "identifying"; readonly checkIn: CheckIn }
   /** Loyalty: a member was recognised; the register may send member prices until `until`. */
@@ -121,7 +132,7 @@ export type Outcome =
       readonly capturedAmount: number;
     }
   | { readonly state: "failed"; readonly reason: FailureReason; readonly reference?: string }
-  | { readonly state: "cancelled"; readonly reference?: string };
+  | { readonly state: "cancelled"; readonly reference?: string; readonly reason?: CancelReason };
 
 export type ReceiptStatus = "none" | "queued" | "printing" | "printed" | "failed";
 
@@ -148,8 +159,8 @@ export interface Sale {
    * Worked on in the background until Vipps confirms.
    */
   readonly cleanup?: { readonly reference: string };
-  /** Why the last non-final update was sent (e.g. Vipps unavailable, token expired). */
-  readonly notice?: "VIPPS_UNAVAILABLE" | "TOKEN_EXPIRED";
+  /** Why the last non-final update was sent (e.g. Vipps unavailable, token expired, no scan yet). */
+  readonly notice?: "VIPPS_UNAVAILABLE" | "TOKEN_EXPIRED" | "NO_SCAN";
 }
 
 export function capturedAmount(sale: Sale): number {

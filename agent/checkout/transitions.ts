@@ -91,13 +91,25 @@ export function finish(
     effects.push({ type: "sale_completed", sale: { ...next, updatedAt: ctx.now } });
   if (options.cleanupReference !== undefined)
     effects.push(...cleanupEffects(sale.saleId, options.cleanupReference));
-  const released = till.activeSaleId === sale.saleId ? withoutActive(till) : till;
-  return commit(released, next, effects, ctx, options.acceptance);
+  return commit(withoutSale(till, sale.saleId, ctx.now), next, effects, ctx, options.acceptance);
 }
 
-function withoutActive(till: TillState): TillState {
-  const { activeSaleId: _active, ...rest } = till;
-  return rest;
+/**
+ * The till once `saleId` has ended: no longer the sale being paid (its end is when scans from
+ * before it stop counting, see scans.ts), nor the basket a scan is held for.
+ */
+function withoutSale(till: TillState, saleId: string, now: number): TillState {
+  const { activeSaleId, held, lastBasket, ...rest } = till;
+  return {
+    ...rest,
+    ...(activeSaleId === saleId
+      ? { paymentEndedAt: now }
+      : activeSaleId === undefined
+        ? {}
+        : { activeSaleId }),
+    ...(held === undefined || held.saleId === saleId ? {} : { held }),
+    ...(lastBasket === undefined || lastBasket.saleId === saleId ? {} : { lastBasket }),
+  };
 }
 
 export function cleanupEffects(saleId: string, reference: string): Effect[] {

@@ -36,7 +36,8 @@ export function saleUpdate(sale: Sale): SaleUpdate {
   const pspReference = outcome?.state === "captured" ? outcome.pspReference : undefined;
   const captured = capturedAmount(sale);
   const refunded = refundedAmount(sale);
-  const reason = outcome?.state === "failed" ? outcome.reason : final ? undefined : sale.notice;
+  const reason =
+    outcome === undefined ? sale.notice : outcome.state === "captured" ? undefined : outcome.reason;
   return {
     saleId: sale.saleId,
     state,

@@ -1,10 +1,11 @@
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { tempDir } from "../../test/helpers/temp-dir.js";
-import { openDatabase, type Db } from "../store/database.js";
-import { TillHarness } from "../checkout/testing/harness.js";
+import { migrate, openDatabase, type Db } from "../store/database.js";
+import { basket, TillHarness } from "../checkout/testing/harness.js";
 import type { Input } from "../checkout/io.js";
 import { Journal } from "./journal.js";
+import { JOURNAL_MIGRATIONS } from "./schema.js";
 
 describe("Journal", () => {
   let dir: ReturnType<typeof tempDir>;
@@ -28,7 +29,7 @@ describe("Journal", () => {
     };
   }
 
-  it("reloads exactly the live sales and the counters after a reopen", () => {
+  it("reloads exactly the sales with work left and the counters after a reopen; open baskets stay in the journal", () => {
     const h = new TillHarness();
     let journal = new Journal(db);
     const send = journalled(h, journal);
@@ -45,8 +46,9 @@ describe("Journal", () => {
     db = openDatabase(file);
     journal = new Journal(db);
     const till = journal.load();
-    expect(Object.keys(till.sales).sort()).toEqual(["S1", "S2"]);
+    expect(Object.keys(till.sales).sort()).toEqual(["S2"]);
     expect(till.sales.S2).toEqual(h.sale("S2"));
+    expect(journal.getSale("S1")).toEqual(h.sale("S1"));
     expect(till.activeSaleId).toBe("S2");
     expect(till.lastSaleNo).toBe(h.till.lastSaleNo);
     expect(till.lastReferenceBase).toBe(h.till.lastReferenceBase);
@@ -155,5 +157,125 @@ describe("Journal", () => {
     expect(journal.getSale("OLD")).toBeUndefined();
     expect(journal.getSale("NEW")).toBeDefined();
     expect(journal.integrityCheck()).toEqual(["ok"]);
+  });
+});
+
+describe("Journal: the till's own state and open baskets", () => {
+  let dir: ReturnType<typeof tempDir>;
+  let file: string;
+  beforeEach(() => {
+    dir = tempDir();
+    file = join(dir.path, "journal.db");
+  });
+  afterEach(() => dir.cleanup());
+
+  it("a held scan is journalled when it is held (no sale changes) and comes back after a reopen", () => {
+    let db = openDatabase(file);
+    const h = new TillHarness();
+    const journal = new Journal(db);
+    const record = (input: Input) => journal.record(input, h.send(input), h.now);
+    record({ type: "basket", basket: { saleId: "S1", currency: "NOK", lines: [], total: 0 } });
+    record({ type: "checkin", checkIn: { customerToken: "tok-held", initiatedAt: h.now } });
+    db.close();
+
+    db = openDatabase(file);
+    const till = new Journal(db).load();
+    expect(till.held).toEqual({ saleId: "S1", checkIn: { customerToken: "tok-held", initiatedAt: h.now } });
+    expect(till.lastBasket).toEqual(h.till.lastBasket);
+    // The transitions log names the check-in, without its token.
+    const rows = db.prepare("SELECT sale_id, input FROM journal_transitions ORDER BY id").all() as {
+      sale_id: string | null;
+      input: string;
+    }[];
+    expect(rows.at(-1)).toEqual({
+      sale_id: null,
+      input: JSON.stringify({ type: "checkin", initiatedAt: h.now }),
+    });
+    db.close();
+  });
+
+  it("a held scan that was used or dropped is gone from the journal, and so is its token", () => {
+    const db = openDatabase(file);
+    const h = new TillHarness();
+    const journal = new Journal(db);
+    const record = (input: Input) => journal.record(input, h.send(input), h.now);
+    record({ type: "basket", basket: { saleId: "S1", currency: "NOK", lines: [], total: 0 } });
+    record({ type: "checkin", checkIn: { customerToken: "tok-gone", initiatedAt: h.now } });
+    record({ type: "cancel", saleId: "S1" });
+    expect(new Journal(db).load().held).toBeUndefined();
+    const meta = JSON.stringify(db.prepare("SELECT * FROM journal_meta").all());
+    expect(meta).not.toContain("tok-gone");
+    db.close();
+  });
+
+  it("a corrupt held scan in the journal is ignored, never half used", () => {
+    const db = openDatabase(file);
+    const journal = new Journal(db);
+    journal.setMetaValue("heldScan", '{"saleId":"S1","customerToken":42}');
+    journal.setMetaValue("lastBasket", "not json");
+    const till = journal.load();
+    expect(till.held).toBeUndefined();
+    expect(till.lastBasket).toBeUndefined();
+    db.close();
+  });
+
+  it("migrates a journal from before open baskets left memory: they stay reachable, not loaded", () => {
+    const db = openDatabase(file);
+    migrate(db, "journal", JOURNAL_MIGRATIONS.slice(0, 2));
+    const h = new TillHarness();
+    h.send({ type: "basket", basket: { saleId: "OLD-OPEN", currency: "NOK", lines: [], total: 0 } });
+    const sale = h.sale("OLD-OPEN");
+    // A row as version 2 wrote it: open baskets were live.
+    db.prepare(
+      `INSERT INTO journal_sales (sale_id, sale_no, phase, outcome, currency, total, live, created_at, updated_at, data)
+       VALUES (?, 1, 'open', NULL, 'NOK', 0, 1, ?, ?, ?)`,
+    ).run(sale.saleId, sale.createdAt, sale.updatedAt, JSON.stringify(sale));
+    db.prepare(
+      "INSERT INTO journal_register_outbox (sale_id, message, created_at) VALUES ('X', '{}', 0)",
+    ).run();
+
+    const journal = new Journal(db);
+    expect(journal.load().sales).toEqual({});
+    expect(journal.getSale("OLD-OPEN")).toEqual(sale);
+    expect(journal.openBasketsBeyond(0, 0, 10)).toEqual(["OLD-OPEN"]);
+    expect(journal.pendingRegisterMessages()).toHaveLength(1);
+    expect(journal.integrityCheck()).toEqual(["ok"]);
+    db.close();
+  });
+
+  it("finds the baskets past the limits through the open-basket index, oldest first", () => {
+    const db = openDatabase(file);
+    const h = new TillHarness();
+    const journal = new Journal(db);
+    for (const id of ["A", "B", "C", "D"]) {
+      journal.record(
+        { type: "basket", basket: basket(id) },
+        h.send({ type: "basket", basket: basket(id) }),
+        h.now,
+      );
+      h.advance(1_000);
+    }
+    h.send({ type: "pay", saleId: "B", total: 4900 }); // paid baskets are not open
+    journal.record(
+      { type: "pay", saleId: "B", total: 4900 },
+      { till: h.till, effects: [], changed: ["B"] },
+      h.now,
+    );
+    expect(journal.openBasketsBeyond(2, 0, 10).sort()).toEqual(["A"]);
+    expect(journal.openBasketsBeyond(10, h.now - 1_500, 10).sort()).toEqual(["A", "C"]);
+    expect(journal.openBasketsBeyond(0, 0, 2)).toHaveLength(2);
+    const plan = (sql: string) =>
+      JSON.stringify(
+        db
+          .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+          .all(0, 10)
+          .map((r) => (r as { detail: string }).detail),
+      );
+    expect(
+      plan(
+        "SELECT sale_id FROM journal_sales WHERE phase = 'open' AND updated_at < ? ORDER BY updated_at, sale_no LIMIT ?",
+      ),
+    ).toContain("journal_sales_open");
+    db.close();
   });
 });

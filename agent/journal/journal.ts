@@ -6,6 +6,7 @@ import { capturedAmount, currentAttempt, refundedAmount, type Sale } from "../ch
 import { EMPTY_TILL, type TillState } from "../checkout/till.js";
 import { JOURNAL_MIGRATIONS } from "./schema.js";
 import { saleFromJson } from "./sale-json.js";
+import { tillFromMeta, tillMeta } from "./till-meta.js";
 
 /** A final `sale` or a `receipt` message waiting for the register's ack (re-sent after every hello). */
 export interface PendingRegisterMessage {
@@ -65,6 +66,9 @@ export class Journal {
   private readonly insertMessage;
   private readonly supersedeMessages;
   private readonly setMeta;
+  private readonly deleteMeta;
+  /** The till's fields as last written (or loaded), so a transition writes only what changed. */
+  private readonly writtenMeta = new Map<string, string | undefined>();
   /** Every other query, prepared on first use (see statementCache). */
   private readonly sql: (sql: string) => Statement;
   private readonly recordTransaction: (
@@ -95,6 +99,7 @@ export class Journal {
     this.setMeta = db.prepare(
       "INSERT INTO journal_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
     );
+    this.deleteMeta = db.prepare("DELETE FROM journal_meta WHERE key = ?");
     this.recordTransaction = db.transaction(
       (input: Input, transition: Transition, now: number, alsoInTransaction?: () => void) => {
         for (const saleId of transition.changed) {
@@ -107,17 +112,28 @@ export class Journal {
             sale?.phase.kind ?? null,
           );
         }
+        // A change to the till alone (a held scan) is a transition of no sale.
+        if (transition.changed.length === 0)
+          this.insertTransition.run(now, null, JSON.stringify(redactInput(input)), null);
         for (const message of durableMessages(transition.effects)) {
           // Only the newest of each kind matters to the register: older unacked ones are dropped.
           this.supersedeMessages.run(now, message.saleId, message.type);
           this.insertMessage.run(message.saleId, message.type, JSON.stringify(message), now);
         }
-        this.setMeta.run("lastSaleNo", String(transition.till.lastSaleNo));
-        if (transition.till.lastReferenceBase !== undefined)
-          this.setMeta.run("lastReferenceBase", transition.till.lastReferenceBase);
+        this.writeTill(transition.till);
         alsoInTransaction?.();
       },
     );
+  }
+
+  /** The till's own fields (counters, held scan, last basket), each written only when it changed. */
+  private writeTill(till: TillState): void {
+    for (const [key, value] of Object.entries(tillMeta(till))) {
+      if (this.writtenMeta.has(key) && this.writtenMeta.get(key) === value) continue;
+      if (value === undefined) this.deleteMeta.run(key);
+      else this.setMeta.run(key, value);
+      this.writtenMeta.set(key, value);
+    }
   }
 
   /**
@@ -125,11 +141,22 @@ export class Journal {
    * for the MQTT outbox of completed-sale events, so the event exists exactly when the sale does.
    */
   record(input: Input, transition: Transition, now: number, alsoInTransaction?: () => void): void {
-    if (transition.changed.length === 0 && !transition.effects.some(isDurable)) return;
-    this.recordTransaction(input, transition, now, alsoInTransaction);
+    const changes = transition.changed.length > 0 || transition.tillChanged === true;
+    if (!changes && !transition.effects.some(isDurable)) return;
+    try {
+      this.recordTransaction(input, transition, now, alsoInTransaction);
+    } catch (error) {
+      // Rolled back: what the meta cache says was written may not be.
+      this.writtenMeta.clear();
+      throw error;
+    }
   }
 
-  /** The till as it was journalled: every sale that still has work to do, and the counters. */
+  /**
+   * The till as it was journalled: every sale that still has work to do (not the open baskets:
+   * they stay in the journal until the register names one, see getSale), the counters, and the
+   * scan held for the next `pay`.
+   */
   load(): TillState {
     const meta = new Map(
       (this.sql("SELECT key, value FROM journal_meta").all() as { key: string; value: string }[]).map((r) => [
@@ -143,14 +170,31 @@ export class Journal {
     const sales: Record<string, Sale> = {};
     for (const sale of live) sales[sale.saleId] = sale;
     const active = live.find((s) => s.phase.kind !== "open" && s.phase.kind !== "final");
-    const lastReferenceBase = meta.get("lastReferenceBase");
-    return {
+    const till: TillState = {
       ...EMPTY_TILL,
       sales,
       lastSaleNo: Number(meta.get("lastSaleNo") ?? 0),
-      ...(lastReferenceBase === undefined ? {} : { lastReferenceBase }),
       ...(active === undefined ? {} : { activeSaleId: active.saleId }),
+      ...tillFromMeta(meta),
     };
+    this.writtenMeta.clear();
+    for (const [key, value] of Object.entries(tillMeta(till))) this.writtenMeta.set(key, value);
+    return till;
+  }
+
+  /**
+   * Open baskets past the till's limits, at most `limit`: those not touched since `olderThan`
+   * (ms since the epoch), and those beyond the `keep` most recently touched. Both walk the
+   * open-basket index from one end, so the cost does not grow with the journal.
+   */
+  openBasketsBeyond(keep: number, olderThan: number, limit: number): string[] {
+    const old = this.sql(
+      "SELECT sale_id FROM journal_sales WHERE phase = 'open' AND updated_at < ? ORDER BY updated_at, sale_no LIMIT ?",
+    ).all(olderThan, limit) as { sale_id: string }[];
+    const excess = this.sql(
+      "SELECT sale_id FROM journal_sales WHERE phase = 'open' ORDER BY updated_at DESC, sale_no DESC LIMIT ? OFFSET ?",
+    ).all(limit, keep) as { sale_id: string }[];
+    return [...new Set([...old, ...excess].map((r) => r.sale_id))].slice(0, limit);
   }
 
   getSale(saleId: string): Sale | undefined {
@@ -258,8 +302,12 @@ function saleRow(sale: Sale): Record<string, unknown> {
   };
 }
 
-/** The journal keeps what happened, not customer tokens: those stay only in the sale itself. */
+/**
+ * The journal keeps what happened, not customer tokens: those stay only in the sale itself (and
+ * the held scan). A drop names its sales in each row's `sale_id` already.
+ */
 function redactInput(input: Input): unknown {
   if (input.type === "checkin") return { type: "checkin", initiatedAt: input.checkIn.initiatedAt };
+  if (input.type === "drop_baskets") return { type: "drop_baskets" };
   return input;
 }

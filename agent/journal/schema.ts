@@ -56,4 +56,15 @@ export const JOURNAL_MIGRATIONS: readonly Migration[] = [
     version: 2,
     sql: `ALTER TABLE journal_register_outbox ADD COLUMN kind TEXT NOT NULL DEFAULT 'sale';`,
   },
+  {
+    // Open baskets stay in the journal, not in memory (`live` = loaded at start-up), and are
+    // found oldest first to bound them; superseding an unacked register message finds it by
+    // sale instead of scanning the whole outbox. Per-frame cost no longer grows with either.
+    version: 3,
+    sql: `
+      UPDATE journal_sales SET live = 0 WHERE phase = 'open';
+      CREATE INDEX journal_sales_open ON journal_sales (updated_at, sale_no) WHERE phase = 'open';
+      CREATE INDEX journal_register_outbox_sale ON journal_register_outbox (sale_id, kind) WHERE done_at IS NULL;
+    `,
+  },
 ];

@@ -16,6 +16,7 @@ const ctx: InboundContext = {
   msn: TEST_MSN,
   tillId: "kasse1",
   checkinMaxAgeMs: 900_000,
+  maxClockSkewMs: 30_000,
   now: NOW,
 };
 const freshCheckIn = (over: Record<string, unknown> = {}) => ({
@@ -131,6 +132,21 @@ describe("checkInbound", () => {
         }),
       ),
     ).toBe("OK");
+  });
+
+  it("drops check-ins dated in the future beyond the clock skew, at the boundary", () => {
+    const at = (aheadMs: number): Buffer =>
+      webhookEnvelope(
+        freshCheckIn({ initiatedAt: new Date(NOW + aheadMs).toISOString().replace("Z", "0000Z") }),
+      );
+    expect(codeOf(at(30_000))).toBe("OK");
+    const result = checkInbound(at(30_001), ctx);
+    expect(!result.ok && result.error.code).toBe("MQTT_STALE_CHECKIN");
+    expect(!result.ok && result.error.message).toBe("check-in dated in the future");
+    // Years ahead: never "too old", and so it would have been held for any later sale.
+    expect(codeOf(webhookEnvelope(freshCheckIn({ initiatedAt: "2099-01-01T00:00:00Z" })))).toBe(
+      "MQTT_STALE_CHECKIN",
+    );
   });
 
   it("never puts the customer token into an error", () => {

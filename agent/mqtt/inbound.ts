@@ -9,7 +9,8 @@ import { parseWebhookPayload } from "./vipps-events.js";
  * The till's checks on every inbound envelope, in order, as one pure function:
  * schema → HMAC re-verified against OUR registered URL and secrets (the broker, and the
  * envelope's own `registeredUrl`, are not trusted) → payload → for this till and MSN →
- * check-in age. De-duplication needs the store, so it is the caller's step, by `dedupeKey`.
+ * check-in time (not too old, not from the future). De-duplication needs the store, so it is the
+ * caller's step, by `dedupeKey`.
  */
 export interface InboundContext {
   readonly secrets: readonly string[];
@@ -18,6 +19,8 @@ export interface InboundContext {
   readonly msn: string;
   readonly tillId: string;
   readonly checkinMaxAgeMs: number;
+  /** How far ahead of `now` a check-in's `initiatedAt` may be (clocks disagree a little, no more). */
+  readonly maxClockSkewMs: number;
   /** Wall clock, ms since the epoch. */
   readonly now: number;
 }
@@ -86,6 +89,14 @@ export function checkInbound(payload: Uint8Array, ctx: InboundContext): InboundR
       });
     }
     const ageMs = ctx.now - checkIn.initiatedAt;
+    // A scan "from the future" would never grow too old, so it could be held and used at any
+    // later time: beyond what clocks can disagree it is refused like a stale one.
+    if (-ageMs > ctx.maxClockSkewMs) {
+      return reject("MQTT_STALE_CHECKIN", "check-in dated in the future", {
+        aheadSeconds: Math.round(-ageMs / 1000),
+        maxSkewSeconds: Math.round(ctx.maxClockSkewMs / 1000),
+      });
+    }
     if (ageMs > ctx.checkinMaxAgeMs) {
       return reject("MQTT_STALE_CHECKIN", "check-in too old", {
         ageSeconds: Math.round(ageMs / 1000),

@@ -16,6 +16,7 @@ import {
   type SaleEvent,
   type SaleEventMessage,
 } from "../../lib/mqtt-contract/index.js";
+import { CHECKIN_CLOCK_SKEW_MS } from "../checkout/settings.js";
 import type { Db } from "../store/database.js";
 import { linkClientOptions } from "./client-options.js";
 import { ReconnectingConnection, publishAcked } from "./connection.js";
@@ -158,6 +159,7 @@ export function createMqttLink(options: MqttLinkOptions): MqttLink {
       msn,
       tillId,
       checkinMaxAgeMs: config.checkout.checkinMaxAgeSeconds * 1000,
+      maxClockSkewMs: CHECKIN_CLOCK_SKEW_MS,
       now: clock.now(),
     });
     if (!result.ok) {

@@ -10,7 +10,10 @@ export type MqttErrorCode =
   | "MQTT_BAD_PAYLOAD"
   /** Signed and valid, but for another till or sales unit. */
   | "MQTT_OTHER_TILL"
-  /** A check-in older than checkout.checkinMaxAgeSeconds (the customer token is no longer usable). */
+  /**
+   * A check-in older than checkout.checkinMaxAgeSeconds (the customer token is no longer usable),
+   * or dated further in the future than clocks may disagree (CHECKIN_CLOCK_SKEW_MS).
+   */
   | "MQTT_STALE_CHECKIN"
   /** A message larger than MAX_MQTT_PACKET_BYTES: skipped unread (docs/mqtt-contract.md §Limits). */
   | "MQTT_TOO_LARGE"

@@ -22,7 +22,7 @@ import type { LightsPort, ReceiptsPort, ScreenPort } from "./ports.js";
 import { registerCommandHandler } from "./register-handler.js";
 import { LinkRegisterPort } from "./register-port.js";
 import { OutboxSaleEvents } from "./sale-events.js";
-import { checkoutSettings } from "./settings.js";
+import { checkoutSettings, openBasketLimits } from "./settings.js";
 import { VippsPayments } from "./vipps-payments.js";
 import { HealthTrackingPayments, type VippsHealth } from "./vipps-health.js";
 import { healthReport } from "./till-health.js";
@@ -132,6 +132,7 @@ export function startAgent(loaded: LoadedConfig, parts: AgentParts = {}): Runnin
   const registerPort = new LinkRegisterPort(registerLink, registerLogger, observe);
   const runner: CheckoutRunner = new CheckoutRunner({
     settings: checkoutSettings(config),
+    basketLimits: openBasketLimits(config),
     journal,
     payments,
     register: registerPort,

@@ -18,6 +18,7 @@ import {
 import { RESULT_SCREEN_MS } from "./view.js";
 
 const QR = "https://qr.vipps.no/28/2/01/031/4712345678";
+const LIMITS = { maxOpen: 100, maxAgeMs: 86_400_000 };
 
 describe("CheckoutRunner (pure machine + real SQLite journal + in-memory ports)", () => {
   let dir: ReturnType<typeof tempDir>;
@@ -46,9 +47,10 @@ describe("CheckoutRunner (pure machine + real SQLite journal + in-memory ports)"
     dir.cleanup();
   });
 
-  function runner(over: Partial<typeof SETTINGS> = {}): CheckoutRunner {
+  function runner(over: Partial<typeof SETTINGS> = {}, basketLimits = LIMITS): CheckoutRunner {
     const r = new CheckoutRunner({
       settings: { ...SETTINGS, ...over },
+      basketLimits,
       journal: new Journal(db),
       payments,
       register,

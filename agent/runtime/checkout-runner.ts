@@ -20,8 +20,20 @@ import type {
 } from "./ports.js";
 import { viewOf, type View } from "./view.js";
 
+/** How many open baskets the till keeps, and for how long (config checkout.maxOpenBaskets, …AgeHours). */
+export interface OpenBasketLimits {
+  readonly maxOpen: number;
+  readonly maxAgeMs: number;
+}
+
+/** Open baskets dropped per journal transaction (a first start on a big pile drops many). */
+const DROP_BATCH = 500;
+/** How often open baskets are checked against their age limit. */
+const BASKET_SWEEP_MS = 60_000;
+
 export interface RunnerDeps {
   readonly settings: CheckoutSettings;
+  readonly basketLimits: OpenBasketLimits;
   readonly journal: Journal;
   readonly payments: PaymentsPort;
   readonly register: RegisterPort;
@@ -45,6 +57,8 @@ export interface RunnerCounters {
   captured: number;
   failed: number;
   cancelled: number;
+  /** Open baskets dropped past the limits (not counted as cancelled sales). */
+  basketsDropped: number;
   vippsCalls: number;
 }
 
@@ -77,8 +91,10 @@ export class CheckoutRunner {
     captured: 0,
     failed: 0,
     cancelled: 0,
+    basketsDropped: 0,
     vippsCalls: 0,
   };
+  private sweepTimer: TimerHandle | undefined;
 
   constructor(private readonly deps: RunnerDeps) {
     this.till = deps.journal.load();
@@ -95,6 +111,7 @@ export class CheckoutRunner {
         );
       this.perform(effects);
     }
+    this.dropStaleBaskets();
     this.flushRegisterOutbox();
     this.refreshView();
   }
@@ -106,6 +123,7 @@ export class CheckoutRunner {
     for (const t of this.timers) this.deps.clock.clearTimeout(t);
     this.timers.clear();
     this.deps.clock.clearTimeout(this.viewTimer);
+    this.deps.clock.clearTimeout(this.sweepTimer);
     await Promise.allSettled([...this.inFlight]);
   }
 
@@ -117,7 +135,10 @@ export class CheckoutRunner {
   handleRegisterCommand(input: Input & { type: "basket" | "pay" | "cancel" | "refund" }): Acceptance {
     const saleId = input.type === "basket" ? input.basket.saleId : input.saleId;
     this.ensureLoaded(saleId);
+    const lastSaleNo = this.till.lastSaleNo;
     const t = this.apply(input);
+    // A new basket may be one too many: dropped right after this ack, not before it.
+    if (this.till.lastSaleNo > lastSaleNo) this.sweepBaskets(0);
     return t?.acceptance ?? { ok: false, code: "BAD_FIELD", message: "not applied" };
   }
 
@@ -127,8 +148,13 @@ export class CheckoutRunner {
     return sale === undefined ? undefined : saleUpdate(sale);
   }
 
-  /** Inputs from the MQTT link (check-ins, webhooks): journalled before this returns. */
+  /**
+   * Inputs from the MQTT link (check-ins, webhooks): journalled before this returns, so the link
+   * may acknowledge the event to the broker. Throws once stopping (nothing is journalled any
+   * more): the link must then not acknowledge, and the broker delivers the event again.
+   */
   handle(input: Input): void {
+    if (this.stopped) throw new AgentError("AGENT_STOPPING", "the checkout is stopping; not journalled");
     this.apply(input);
   }
 
@@ -147,10 +173,49 @@ export class CheckoutRunner {
     this.refreshView();
   }
 
-  private ensureLoaded(saleId: string): void {
-    if (this.till.sales[saleId] !== undefined) return;
-    const stored = this.deps.journal.getSale(saleId);
-    if (stored !== undefined) this.till = { ...this.till, sales: { ...this.till.sales, [saleId]: stored } };
+  /** Brings sales from the journal into memory (open baskets and settled sales live only there). */
+  private ensureLoaded(...saleIds: readonly string[]): void {
+    let sales: Record<string, Sale> | undefined;
+    for (const saleId of saleIds) {
+      if (this.till.sales[saleId] !== undefined) continue;
+      const stored = this.deps.journal.getSale(saleId);
+      if (stored !== undefined) (sales ??= { ...this.till.sales })[saleId] = stored;
+    }
+    if (sales !== undefined) this.till = { ...this.till, sales };
+  }
+
+  /** Runs dropStaleBaskets after `delayMs`, then every BASKET_SWEEP_MS. */
+  private sweepBaskets(delayMs: number): void {
+    this.deps.clock.clearTimeout(this.sweepTimer);
+    if (this.stopped) return;
+    this.sweepTimer = this.deps.clock.setTimeout(() => {
+      this.sweepTimer = undefined;
+      this.dropStaleBaskets();
+    }, delayMs);
+  }
+
+  /** Drops the open baskets past the limits (checkout/open-baskets.ts), in batches; then every minute. */
+  private dropStaleBaskets(): void {
+    const { maxOpen, maxAgeMs } = this.deps.basketLimits;
+    let dropped = 0;
+    for (;;) {
+      const saleIds = this.deps.journal.openBasketsBeyond(
+        maxOpen,
+        this.deps.clock.now() - maxAgeMs,
+        DROP_BATCH,
+      );
+      if (saleIds.length === 0) break;
+      this.ensureLoaded(...saleIds);
+      const changed = this.apply({ type: "drop_baskets", saleIds })?.changed.length ?? 0;
+      dropped += changed;
+      if (changed === 0) break;
+    }
+    if (dropped > 0)
+      this.deps.logger.info(
+        { dropped, maxOpenBaskets: maxOpen, maxAgeHours: maxAgeMs / 3_600_000 },
+        "open baskets past the limits dropped; the register hears each cancelled (BASKET_DROPPED)",
+      );
+    this.sweepBaskets(BASKET_SWEEP_MS);
   }
 
   private apply(input: Input): Transition | undefined {
@@ -195,22 +260,27 @@ export class CheckoutRunner {
       if (!t.effects.some((e) => e.type === "notify_register" && e.durable && e.update.saleId === saleId))
         continue;
       if (sale.refunds.length > 0) continue;
+      const outcome = sale.phase.outcome;
+      if (outcome.state === "cancelled" && outcome.reason === "BASKET_DROPPED") {
+        this.counters.basketsDropped++;
+        continue;
+      }
       this.lastFinished = { sale, at: now };
       this.memberNames.delete(saleId);
-      const state = sale.phase.outcome.state;
+      const state = outcome.state;
       this.counters[state === "captured" ? "captured" : state === "failed" ? "failed" : "cancelled"]++;
-      this.deps.logger.info(
-        { saleId, outcome: state, reference: sale.phase.outcome.reference },
-        "sale finished",
-      );
+      this.deps.logger.info({ saleId, outcome: state, reference: outcome.reference }, "sale finished");
     }
   }
 
-  /** Final sales with nothing left to do leave memory; the journal keeps them. */
+  /**
+   * Sales with nothing left to do — settled, or open baskets waiting for the register — leave
+   * memory; the journal keeps them. So the work per input does not grow with how many exist.
+   */
   private evictSettled(): void {
     let sales: Record<string, Sale> | undefined;
     for (const sale of Object.values(this.till.sales)) {
-      if (sale.phase.kind === "final" && !needsResume(sale)) {
+      if (!needsResume(sale)) {
         sales ??= { ...this.till.sales };
         delete sales[sale.saleId];
       }
@@ -254,7 +324,13 @@ export class CheckoutRunner {
       case "vipps_get":
         this.counters.vippsCalls++;
         this.track(payments.get(effect.reference), (result) =>
-          this.apply({ type: "poll_result", saleId: effect.saleId, reference: effect.reference, result }),
+          this.apply({
+            type: "poll_result",
+            saleId: effect.saleId,
+            reference: effect.reference,
+            result,
+            ...(effect.confirmsEvent ? { confirmsEvent: true as const } : {}),
+          }),
         );
         return;
       case "vipps_capture":

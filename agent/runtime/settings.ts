@@ -1,5 +1,6 @@
 import type { Config } from "../../config/schema.js";
 import type { CheckoutSettings } from "../checkout/settings.js";
+import type { OpenBasketLimits } from "./checkout-runner.js";
 
 /** How long to wait before asking Vipps again after the client's own retries gave up. */
 const RETRY_AFTER_UNAVAILABLE_MS = 15_000;
@@ -18,5 +19,14 @@ export function checkoutSettings(config: Config): CheckoutSettings {
     retryDelayMs: RETRY_AFTER_UNAVAILABLE_MS,
     loyalty: config.loyalty.mode,
     memberBasketWindowMs: config.loyalty.memberBasketWindowMs,
+    scanReminderMs: config.checkout.scanReminderSeconds * 1000,
+    scanTimeoutMs: config.checkout.scanTimeoutSeconds * 1000,
+  };
+}
+
+export function openBasketLimits(config: Config): OpenBasketLimits {
+  return {
+    maxOpen: config.checkout.maxOpenBaskets,
+    maxAgeMs: config.checkout.openBasketMaxAgeHours * 3_600_000,
   };
 }

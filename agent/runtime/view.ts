@@ -42,8 +42,14 @@ export function viewOf(input: ViewInput): View {
     const phase = active.phase;
     switch (phase.kind) {
       case "awaiting_customer":
-      case "identifying":
-        return { screen: { kind: "amount", amount, qrContent: input.qrContent }, lights: "busy" };
+      case "identifying": {
+        // A notice (token expired, no scan yet) means the customer must scan again.
+        const scanAgain = phase.kind === "awaiting_customer" && active.notice !== undefined;
+        return {
+          screen: { kind: "amount", amount, qrContent: input.qrContent, ...(scanAgain ? { scanAgain } : {}) },
+          lights: "busy",
+        };
+      }
       case "member_window": {
         const member = active.member;
         const screen: Screen = {
@@ -106,6 +112,7 @@ function notPaidReason(reason: FailureReason): NotPaidReason {
     case "TOKEN_EXPIRED":
     case "CAPTURE_FAILED":
     case "VIPPS_UNAVAILABLE":
+    case "NO_SCAN":
       return reason;
     case "PAYMENT_REFUSED":
       return "PAYMENT_REFUSED";

@@ -47,7 +47,7 @@ export function screenContent(screen: Screen, language: Language, brand: Brand):
         headline: t.amountDue,
         tone: "normal",
         big: amount(screen.amount.value, screen.amount.currency),
-        lines: [fill(t.scanHint)],
+        lines: [fill(screen.scanAgain === true ? t.scanAgain : t.scanHint)],
         qrContent: screen.qrContent,
       };
     case "waiting":

@@ -14,6 +14,7 @@ export const NOT_PAID_REASONS = [
   "CAPTURE_FAILED",
   "VIPPS_UNAVAILABLE",
   "PAYMENT_REFUSED",
+  "NO_SCAN",
   "CANCELLED",
 ] as const;
 export type NotPaidReason = (typeof NOT_PAID_REASONS)[number];
@@ -22,8 +23,16 @@ export type NotPaidReason = (typeof NOT_PAID_REASONS)[number];
 export type Screen =
   /** Between sales: "scan to pay" and the till's QR. */
   | { readonly kind: "idle"; readonly qrContent: string }
-  /** A locked basket: the amount in large digits and the QR. */
-  | { readonly kind: "amount"; readonly amount: Money; readonly qrContent: string }
+  /**
+   * A locked basket: the amount in large digits and the QR. `scanAgain`: a scan was not usable or
+   * did not come, so the customer is asked to scan (again).
+   */
+  | {
+      readonly kind: "amount";
+      readonly amount: Money;
+      readonly qrContent: string;
+      readonly scanAgain?: boolean;
+    }
   /** The payment request was pushed: "approve in your app". */
   | { readonly kind: "waiting"; readonly amount: Money }
   /** Vipps Login (CIBA) enrollment: the binding code the customer compares in the app. */
@@ -82,6 +91,8 @@ export function validateScreen(screen: Screen): void {
     case "amount":
       money(screen.amount);
       qr(screen.qrContent);
+      if (screen.scanAgain !== undefined && typeof screen.scanAgain !== "boolean")
+        bad("scanAgain must be a boolean");
       return;
     case "waiting":
     case "paid":

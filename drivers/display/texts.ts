@@ -9,6 +9,8 @@ import type { NotPaidReason } from "./screen.js";
 export interface DisplayTexts {
   readonly scanToPay: string;
   readonly scanHint: string;
+  /** Instead of `scanHint` when the customer must scan (again): no usable scan reached the till. */
+  readonly scanAgain: string;
   readonly amountDue: string;
   readonly approveInApp: string;
   readonly checkPhone: string;
@@ -30,6 +32,7 @@ export const DISPLAY_TEXTS: Readonly<Record<Language, DisplayTexts>> = {
   nb: {
     scanToPay: SCAN_TO_PAY.nb,
     scanHint: "Åpne {brand}-appen og skann QR-koden",
+    scanAgain: "Skann QR-koden på nytt i {brand}-appen",
     amountDue: "Å betale",
     approveInApp: "Godkjenn betalingen i {brand}-appen",
     checkPhone: "Sjekk telefonen din",
@@ -48,6 +51,7 @@ export const DISPLAY_TEXTS: Readonly<Record<Language, DisplayTexts>> = {
       CAPTURE_FAILED: "Betalingen kunne ikke fullføres. Spør betjeningen.",
       VIPPS_UNAVAILABLE: "{brand} svarer ikke akkurat nå. Prøv igjen om litt.",
       PAYMENT_REFUSED: "{brand} avviste betalingen. Spør betjeningen.",
+      NO_SCAN: "Ingen skanning kom frem. Spør betjeningen.",
       CANCELLED: "Kjøpet ble avbrutt.",
     },
     outOfService: "Ute av drift",
@@ -57,6 +61,7 @@ export const DISPLAY_TEXTS: Readonly<Record<Language, DisplayTexts>> = {
   da: {
     scanToPay: SCAN_TO_PAY.da,
     scanHint: "Åbn {brand}-appen og scan QR-koden",
+    scanAgain: "Scan QR-koden igen i {brand}-appen",
     amountDue: "At betale",
     approveInApp: "Godkend betalingen i {brand}-appen",
     checkPhone: "Se på din telefon",
@@ -75,6 +80,7 @@ export const DISPLAY_TEXTS: Readonly<Record<Language, DisplayTexts>> = {
       CAPTURE_FAILED: "Betalingen kunne ikke gennemføres. Spørg personalet.",
       VIPPS_UNAVAILABLE: "{brand} svarer ikke lige nu. Prøv igen om lidt.",
       PAYMENT_REFUSED: "{brand} afviste betalingen. Spørg personalet.",
+      NO_SCAN: "Ingen scanning nåede frem. Spørg personalet.",
       CANCELLED: "Købet blev annulleret.",
     },
     outOfService: "Ude af drift",
@@ -84,6 +90,7 @@ export const DISPLAY_TEXTS: Readonly<Record<Language, DisplayTexts>> = {
   fi: {
     scanToPay: SCAN_TO_PAY.fi,
     scanHint: "Avaa {brand}-sovellus ja skannaa QR-koodi",
+    scanAgain: "Skannaa QR-koodi uudelleen {brand}-sovelluksella",
     amountDue: "Maksettavaa",
     approveInApp: "Hyväksy maksu {brand}-sovelluksessa",
     checkPhone: "Katso puhelintasi",
@@ -102,6 +109,7 @@ export const DISPLAY_TEXTS: Readonly<Record<Language, DisplayTexts>> = {
       CAPTURE_FAILED: "Maksua ei voitu viedä loppuun. Kysy henkilökunnalta.",
       VIPPS_UNAVAILABLE: "{brand} ei vastaa juuri nyt. Yritä hetken kuluttua uudelleen.",
       PAYMENT_REFUSED: "{brand} hylkäsi maksun. Kysy henkilökunnalta.",
+      NO_SCAN: "Skannausta ei saatu. Kysy henkilökunnalta.",
       CANCELLED: "Osto peruttiin.",
     },
     outOfService: "Poissa käytöstä",
@@ -111,6 +119,7 @@ export const DISPLAY_TEXTS: Readonly<Record<Language, DisplayTexts>> = {
   en: {
     scanToPay: SCAN_TO_PAY.en,
     scanHint: "Open the {brand} app and scan the QR code",
+    scanAgain: "Please scan the QR code again in the {brand} app",
     amountDue: "To pay",
     approveInApp: "Approve the payment in the {brand} app",
     checkPhone: "Check your phone",
@@ -129,6 +138,7 @@ export const DISPLAY_TEXTS: Readonly<Record<Language, DisplayTexts>> = {
       CAPTURE_FAILED: "The payment could not be completed. Please ask the staff.",
       VIPPS_UNAVAILABLE: "{brand} is not responding right now. Please try again shortly.",
       PAYMENT_REFUSED: "{brand} refused the payment. Please ask the staff.",
+      NO_SCAN: "No scan reached the till. Please ask the staff.",
       CANCELLED: "The purchase was cancelled.",
     },
     outOfService: "Out of service",

@@ -31,9 +31,10 @@ export function isFinalSaleState(state: SaleState): boolean {
 }
 
 /**
- * Why a sale is `failed` (or, with REFUND_FAILED, why a refund did not happen). A register must
- * accept reasons it does not know: later agents may add some. A cashier's cancel is not a
- * failure: it is the `cancelled` state.
+ * Why a sale is `failed` (or, with REFUND_FAILED, why a refund did not happen; with
+ * BASKET_DROPPED, why the agent itself cancelled an open basket). A register must accept reasons
+ * it does not know: later agents may add some. A cashier's cancel is not a failure: it is the
+ * `cancelled` state.
  */
 export const FAILURE_REASONS = [
   "ABORTED",
@@ -43,7 +44,9 @@ export const FAILURE_REASONS = [
   "CAPTURE_FAILED",
   "VIPPS_UNAVAILABLE",
   "PAYMENT_REFUSED",
+  "NO_SCAN",
   "REFUND_FAILED",
+  "BASKET_DROPPED",
 ] as const;
 export type FailureReason = (typeof FAILURE_REASONS)[number];
 
@@ -178,7 +181,10 @@ export interface SaleMessage {
   readonly refundedAmount?: number;
   /** The register's refundId this report answers, on refund outcomes. */
   readonly refundId?: string;
-  /** On `failed` (and on a refund that failed). */
+  /**
+   * On `failed`, on a refund that failed, on `cancelled` by the agent (BASKET_DROPPED), and as a
+   * notice on `waiting_for_customer` / `payment_requested` (docs/register-protocol.md §4.2).
+   */
   readonly reason?: FailureReason;
   readonly member?: LoyaltyMember;
 }

@@ -19,6 +19,8 @@ export const SETTINGS: CheckoutSettings = {
   retryDelayMs: 10_000,
   loyalty: "off",
   memberBasketWindowMs: 15_000,
+  scanReminderMs: 60_000,
+  scanTimeoutMs: 300_000,
 };
 
 export const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);
@@ -72,11 +74,12 @@ export class TillHarness {
     throw new Error(`sale ${saleId} has no reference in phase ${phase.kind}`);
   }
 
-  /** basket → pay → scan, returning the create transition. */
+  /** basket → pay → (a second later) scan, returning the create transition. */
   startPayment(saleId = "S1", token = "tok-1"): Transition {
     this.send({ type: "basket", basket: basket(saleId) });
     this.send({ type: "pay", saleId, total: 4900 });
-    return this.send({ type: "checkin", checkIn: { customerToken: token, initiatedAt: this.now - 1_000 } });
+    this.advance(1_000);
+    return this.send({ type: "checkin", checkIn: { customerToken: token, initiatedAt: this.now - 500 } });
   }
 
   /** … → created at Vipps. */
