@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { resumeEffects } from "./resume.js";
-import { OK, TillHarness, UNAVAILABLE } from "./testing/harness.js";
+import { needsResume, resumeEffects } from "./resume.js";
+import { basket, OK, TillHarness, UNAVAILABLE } from "./testing/harness.js";
 
 describe("resumeEffects (what start-up re-sends, with the same keys)", () => {
   it("creating → the identical create request", () => {
@@ -75,12 +75,24 @@ describe("resumeEffects (what start-up re-sends, with the same keys)", () => {
     ]);
   });
 
-  it("open, waiting and settled sales need nothing", () => {
+  it("open and settled sales need nothing, so neither is kept in memory or loaded at start-up", () => {
     const h = new TillHarness();
     h.send({ type: "basket", basket: { saleId: "S1", currency: "NOK", lines: [], total: 0 } });
     expect(resumeEffects(h.sale(), { includeReceipts: true })).toEqual([]);
+    expect(needsResume(h.sale())).toBe(false);
     h.send({ type: "cancel", saleId: "S1" });
     expect(resumeEffects(h.sale(), { includeReceipts: true })).toEqual([]);
+    expect(needsResume(h.sale())).toBe(false);
+  });
+
+  it("a sale waiting for its customer needs its wait's timer back", () => {
+    const h = new TillHarness();
+    h.send({ type: "basket", basket: basket("S1") });
+    h.send({ type: "pay", saleId: "S1", total: 4900 });
+    expect(needsResume(h.sale())).toBe(true);
+    expect(resumeEffects(h.sale(), { includeReceipts: true })).toEqual([
+      { type: "schedule", saleId: "S1", reference: "", timer: "scan_wait", delayMs: 0 },
+    ]);
   });
 });
 

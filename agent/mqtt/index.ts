@@ -2,8 +2,8 @@
  * The till's MQTT link to the cloud bridge (docs/architecture.md, docs/mqtt-contract.md).
  *
  *   const link = createMqttLink({ config, secrets, db, clock?, logger?, health?: () => ({ links, degraded, currentSale? }) });
- *   link.onCheckIn(async (c: CheckIn) => { journal it durably });
- *   link.onPaymentEvent(async (e: PaymentEvent) => { journal it durably });
+ *   link.onCheckIn(async (c: CheckIn) => { journal what it changes, or throw });
+ *   link.onPaymentEvent(async (e: PaymentEvent) => { journal what it changes, or throw });
  *   link.onStateChange((state) => …);   // "stopped" | "connecting" | "connected" | "disconnected"
  *   link.start();                        // returns at once; connects and reconnects in the background
  *   link.publishSaleEvent({ eventId, type: "sale.captured", saleId, reference, amount, occurredAt, … });
@@ -13,17 +13,20 @@
  *
  * Guarantees:
  * - Inbound webhooks are delivered AT LEAST ONCE across crashes: the PUBACK is sent only after
- *   the handler resolved (mqtt.js `handleMessage`), so the handler must journal the event
- *   durably before it resolves. A handler that throws gets the message again after a reconnect
- *   (the connection is dropped so the broker redelivers; later messages keep their order).
+ *   the handler resolved (mqtt.js `handleMessage`), so the handler must journal durably whatever
+ *   it keeps of the event (the checkout: a sale that moved on, a scan held for `pay`) before it
+ *   resolves, and throw when it cannot (e.g. the checkout is stopping). A handler that throws
+ *   gets the message again after a reconnect (the connection is dropped so the broker
+ *   redelivers; later messages keep their order).
  * - Each event reaches a handler once in practice: events already handled are dropped by
  *   identity (ePayment: reference + name + pspReference; check-in: merchantQrId + customer token)
  *   in a bounded SQLite memory that survives restarts. A crash between the handler resolving and
  *   that memory being written can still repeat one event: handlers stay idempotent.
  * - Nothing unverified is delivered: every envelope is schema-checked and its Vipps HMAC
  *   re-verified against config.vipps.webhookUrl and secrets.webhookSecrets; check-ins for
- *   another till or older than checkout.checkinMaxAgeSeconds are dropped. A bad envelope is
- *   logged without tokens and counted, never thrown.
+ *   another till, older than checkout.checkinMaxAgeSeconds or dated more than
+ *   CHECKIN_CLOCK_SKEW_MS ahead are dropped. A bad envelope is logged without tokens and
+ *   counted, never thrown.
  * - Persistent session: fixed client id (config mqttClientId), clean:false, MQTT 5 session
  *   expiry (config.mqtt.sessionExpirySeconds) or MQTT 3.1.1 (config.mqtt.protocolVersion 4);
  *   QoS 1 subscription renewed on every connect; Last Will = retained `offline`, retained

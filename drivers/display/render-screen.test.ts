@@ -208,7 +208,7 @@ describe("renderScreen: texts per language", () => {
     const fill = (s: string) => s.replace("{brand}", brand);
 
     for (const size of SIZES) {
-      it(`${language} at ${size.columns}×${size.rows}: idle, amount, waiting, paid`, () => {
+      it(`${language} at ${size.columns}×${size.rows}: idle, amount, scan again, waiting, paid`, () => {
         const idle = draw({ kind: "idle", qrContent: QR }, { ...size, ...options });
         expect(flat(idle)).toContain(t.scanToPay);
         expect(flat(idle)).toContain(fill(t.scanHint));
@@ -225,6 +225,13 @@ describe("renderScreen: texts per language", () => {
             (showsLarge(due, formatMinorUnits(123_450, CURRENCY_OF[language], language)) &&
               flat(due).includes(formatted)),
         ).toBe(true);
+
+        const again = draw(
+          { kind: "amount", amount: amount(language), qrContent: QR, scanAgain: true },
+          { ...size, ...options },
+        );
+        expect(flat(again)).toContain(fill(t.scanAgain));
+        expect(flat(again)).not.toContain(fill(t.scanHint));
 
         const waiting = draw({ kind: "waiting", amount: amount(language) }, { ...size, ...options });
         expect(flat(waiting)).toContain(fill(t.approveInApp));

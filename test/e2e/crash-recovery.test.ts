@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { startSystem, type RunningSystem } from "../../agent/demo/system.js";
@@ -100,6 +101,33 @@ describe("crash recovery: kill -9 at each journal step", () => {
     expect(payment?.events.filter((e) => e.name === "CAPTURED")).toHaveLength(1);
     expect(final).toMatchObject({ state: "captured", capturedAmount: payment?.captured });
   };
+
+  /** Check-ins the daemon has handled and so acknowledged to the broker, from its log. */
+  const checkInsDelivered = (): number =>
+    readFileSync(logFile(), "utf8")
+      .split("\n")
+      .filter((l) => l.includes('"msg":"webhook event delivered"') && l.includes('"kind":"check-in"')).length;
+
+  it("after a scan before pay was acknowledged to the broker, before pay: the scan pays after the restart", async () => {
+    await start();
+    const basket = newBasket();
+    await register.sell(basket);
+    system.sim.control.setCustomer("4792000005", { payment: { action: "approve", afterMs: 500 } });
+    const before = checkInsDelivered();
+    system.sim.control.scan({ msisdn: "4792000005", qrContent: system.qrContent });
+    // The check-in is journalled and acknowledged (the broker will not deliver it again)…
+    await vi.waitFor(() => expect(checkInsDelivered()).toBeGreaterThan(before), {
+      timeout: 20_000,
+      interval: 5,
+    });
+    await agent?.crash(); // …and the agent dies before the cashier presses pay.
+
+    await start();
+    await register.pay(basket.saleId);
+    const final = await register.waitForSale(basket.saleId, undefined, 30_000);
+    assertCapturedOnce(final.reference, basket.total, final);
+    expect(paymentOf(final.reference)?.customerMsisdn).toBe("4792000005");
+  });
 
   it("after the create request left but before its answer was stored", async () => {
     await start();

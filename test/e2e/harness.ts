@@ -7,6 +7,7 @@ import { startSystem, type RunningSystem, type SystemOptions } from "../../agent
 import { createReferenceRegister, type ReferenceRegister } from "../../sim/register/reference-register.js";
 import type { Basket } from "../../drivers/register/index.js";
 import { startMosquitto, type MosquittoBroker } from "../helpers/mosquitto.js";
+import { startTcpProxy, type TcpProxy } from "../helpers/tcp-proxy.js";
 import { createPtyPair, type PtyPair } from "../helpers/pty-pair.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
@@ -21,6 +22,8 @@ export interface E2E {
   readonly broker: MosquittoBroker;
   readonly cable: PtyPair;
   readonly register: ReferenceRegister;
+  /** With `mqttProxy`: the agent reaches the broker through it (the bridge does not), to cut the link. */
+  readonly mqttProxy?: TcpProxy;
   agent: RunningAgent;
   /**
    * Stops the agent and starts a new one on the same journal (a clean restart), and waits for
@@ -31,10 +34,12 @@ export interface E2E {
 }
 
 export async function startE2E(
-  options: { system?: Partial<SystemOptions>; parts?: AgentParts } = {},
+  options: { system?: Partial<SystemOptions>; parts?: AgentParts; mqttProxy?: boolean } = {},
 ): Promise<E2E> {
   const dir = tempDir("pos-e2e-");
   const broker = await startMosquitto();
+  const mqttProxy =
+    options.mqttProxy === true ? await startTcpProxy({ host: broker.host, port: broker.port }) : undefined;
   const cable = await createPtyPair({ a: join(dir.path, "agent-tty"), b: join(dir.path, "register-tty") });
   const system = await startSystem({
     directory: dir.path,
@@ -44,6 +49,9 @@ export async function startE2E(
     ...options.system,
     config: {
       ...options.system?.config,
+      ...(mqttProxy === undefined
+        ? {}
+        : { mqtt: { ...options.system?.config?.mqtt, url: `mqtt://127.0.0.1:${mqttProxy.port}` } }),
       register: {
         heartbeatIntervalMs: 1_000,
         reopenMinMs: 100,
@@ -71,6 +79,7 @@ export async function startE2E(
     broker,
     cable,
     register,
+    ...(mqttProxy === undefined ? {} : { mqttProxy }),
     agent: await agentWith(options.parts),
     async restartAgent(parts, { waitForRegister = true } = {}) {
       await e2e.agent.stop();
@@ -86,6 +95,7 @@ export async function startE2E(
       await register.stop().catch(() => undefined);
       await system.stop();
       await cable.close();
+      await mqttProxy?.close();
       await broker.cleanup();
       dir.cleanup();
     },

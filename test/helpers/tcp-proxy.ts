@@ -9,6 +9,11 @@ export interface TcpProxy {
   readonly port: number;
   /** Destroys every open connection now; new ones are still accepted. */
   cut(): void;
+  /**
+   * While true, every connection is cut at once and new ones are closed as they come: an outage
+   * the client keeps retrying through. Setting it true cuts what is open.
+   */
+  refusing: boolean;
   /** Open connections right now. */
   readonly connections: number;
   close(): Promise<void>;
@@ -16,7 +21,12 @@ export interface TcpProxy {
 
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   const pairs = new Set<[Socket, Socket]>();
+  let refusing = false;
   const server = createServer((downstream) => {
+    if (refusing) {
+      downstream.destroy();
+      return;
+    }
     const upstream = connect(target.port, target.host);
     const pair: [Socket, Socket] = [downstream, upstream];
     pairs.add(pair);
@@ -41,6 +51,13 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
   return {
     port: (server.address() as AddressInfo).port,
     cut,
+    get refusing() {
+      return refusing;
+    },
+    set refusing(value: boolean) {
+      refusing = value;
+      if (value) cut();
+    },
     get connections() {
       return pairs.size;
     },
