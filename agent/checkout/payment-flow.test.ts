@@ -11,6 +11,7 @@ import {
   UNAVAILABLE,
 } from "./testing/harness.js";
 import type { PaymentSnapshot } from "./io.js";
+import { resumeEffects } from "./resume.js";
 
 const snapshot = (over: Partial<PaymentSnapshot>): PaymentSnapshot => ({
   state: "CREATED",
@@ -212,6 +213,58 @@ describe("failures from the customer's side", () => {
       kind: "final",
       outcome: { state: "captured", capturedAmount: 4900 },
     });
+  });
+
+  it("a forged AUTHORIZED: Vipps refuses the capture (6080), the sale waits on, nothing is released", () => {
+    const h = new TillHarness();
+    h.requested();
+    const ref = h.reference();
+    h.send(authorized(ref));
+    const refused = h.send({
+      type: "capture_result",
+      saleId: "S1",
+      reference: ref,
+      result: { ok: false, failure: "refused", status: 400, code: "6080" },
+    });
+    expect(effectsOf(refused, "vipps_cancel")).toEqual([]);
+    expect(onlyEffect(refused, "vipps_get").reference).toBe(ref);
+    expect(h.sale().phase).toMatchObject({ kind: "requested", cancelRequested: false });
+    // Vipps still says CREATED: the poll chain goes on; then the customer really approves.
+    const poll = h.send({ type: "poll_result", saleId: "S1", reference: ref, result: OK(snapshot({})) });
+    expect(onlyEffect(poll, "schedule").timer).toBe("poll");
+    const capture = h.send({
+      type: "poll_result",
+      saleId: "S1",
+      reference: ref,
+      result: OK(snapshot({ state: "AUTHORIZED", authorizedAmount: 4900 })),
+    });
+    // A new key: Vipps answers a repeated key with its first answer, the 6080.
+    expect(onlyEffect(capture, "vipps_capture").idempotencyKey).toBe(`${ref}-capture-2`);
+    expect(
+      resumeEffects(h.sale(), { includeReceipts: false }).find((e) => e.type === "vipps_capture"),
+    ).toMatchObject({
+      idempotencyKey: `${ref}-capture-2`,
+    });
+    h.send({ type: "capture_result", saleId: "S1", reference: ref, result: OK({ capturedAmount: 4900 }) });
+    expect(h.sale().phase).toMatchObject({
+      kind: "final",
+      outcome: { state: "captured", capturedAmount: 4900 },
+    });
+  });
+
+  it("a capture refused for another reason (6090) still releases the reserved money", () => {
+    const h = new TillHarness();
+    h.requested();
+    const ref = h.reference();
+    h.send(authorized(ref));
+    const refused = h.send({
+      type: "capture_result",
+      saleId: "S1",
+      reference: ref,
+      result: { ok: false, failure: "refused", status: 400, code: "6090" },
+    });
+    expect(onlyEffect(refused, "vipps_cancel").transactionOnly).toBe(false);
+    expect(h.sale().phase).toMatchObject({ kind: "releasing", then: { reason: "CAPTURE_FAILED" } });
   });
 
   it("a forged EXPIRED after the customer approved: the GET shows AUTHORIZED → captured", () => {

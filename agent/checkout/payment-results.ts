@@ -1,5 +1,5 @@
 import type { ApiResult, Effect, PaymentEventInput, PaymentSnapshot, TimerName, Transition } from "./io.js";
-import { idempotencyKey } from "./references.js";
+import { captureKey, idempotencyKey } from "./references.js";
 import { onScanWaitTimer, waitForScan } from "./customer-wait.js";
 import { onLoyaltyTimer, onTokenDeadline } from "./loyalty.js";
 import { resumeEffects } from "./resume.js";
@@ -10,6 +10,8 @@ import { advance, commit, finish, noChange, tell, withdrawEffect, type Ctx } fro
 
 /** Vipps' error code when `cancelTransactionOnly` meets an already authorized payment. */
 const ALREADY_AUTHORIZED = "6060";
+/** ePayment's "cannot capture before reservation" (docs/vipps-api.md §6.5). */
+const NOT_YET_AUTHORIZED = "6080";
 /** ePayment create: invalid or expired customer token. */
 const INVALID_CUSTOMER_TOKEN = "4050";
 
@@ -48,7 +50,7 @@ function capture(till: TillState, sale: Sale, attempt: Attempt, ctx: Ctx, pspRef
     type: "vipps_capture",
     saleId: sale.saleId,
     reference: attempt.reference,
-    idempotencyKey: idempotencyKey(attempt.reference, "capture"),
+    idempotencyKey: captureKey(attempt),
     amount: { currency: sale.basket.currency, value: sale.basket.total },
   };
   const withPsp = pspReference === undefined ? attempt : { ...attempt, pspReference };
@@ -194,7 +196,8 @@ export function onPaymentEvent(till: TillState, event: PaymentEventInput, ctx: C
   switch (event.name) {
     case "AUTHORIZED":
       // Acted on without a GET (two calls per sale): a forged one moves no money, because Vipps
-      // refuses to capture a payment that is not authorized (see onCaptureResult).
+      // refuses to capture a payment that is not authorized, and that refusal sends the sale
+      // back to waiting for the customer (see onCaptureResult).
       return onPaymentState(
         till,
         sale,
@@ -317,6 +320,16 @@ export function onCaptureResult(
     );
   }
   if (result.failure === "unavailable") return unavailable(till, found, reference, ctx);
+  if (result.code === NOT_YET_AUTHORIZED) {
+    // Vipps has not authorized it: the AUTHORIZED webhook that led here was wrong — any till of
+    // the MSN can sign one. Releasing now would cancel the request the customer may still
+    // approve, so the sale goes back to waiting and asks Vipps itself (which also restarts the
+    // poll chain the capture interrupted).
+    const ask: Effect = { type: "vipps_get", saleId, reference };
+    const next = { ...attempt, captureRound: (attempt.captureRound ?? 1) + 1 };
+    const phase: Phase = { kind: "requested", attempt: next, cancelRequested: false };
+    return advance(till, withoutNotice(found), phase, [ask], ctx);
+  }
   // A definite no: give the reserved money back and tell the register the capture failed.
   return release(till, withoutNotice(found), attempt, ctx, {
     state: "failed",

@@ -4,13 +4,15 @@
  *
  * reference  = `<till>-<referenceBase>-<attempt>`   e.g. `kasse1-mf3k2x9a-1`
  * key        = `<reference>-<step>`                 e.g. `kasse1-mf3k2x9a-1-capture`
+ * (a capture after one Vipps refused as not yet authorized: `…-capture-2`, see Attempt)
  *
  * The till id comes first so the bridge can route ePayment webhooks by it (till ids have no
  * dash). `referenceBase` is time-based (base36 milliseconds), so a till whose journal was lost
  * still never reuses a reference. Lengths: till ≤ 20, base 8–9, attempt ≤ 3 digits, step ≤ 10
  * → reference ≤ 35 and key ≤ 46, inside ePayment's 50-character limits (and ≥ 8 for reference).
  */
-export type IdempotentStep = "create" | "capture" | "cancel" | "release" | `refund-${number}`;
+export type IdempotentStep =
+  "create" | "capture" | `capture-${number}` | "cancel" | "release" | `refund-${number}`;
 
 export function paymentReference(tillId: string, referenceBase: string, attempt: number): string {
   return `${tillId}-${referenceBase}-${attempt}`;
@@ -18,6 +20,12 @@ export function paymentReference(tillId: string, referenceBase: string, attempt:
 
 export function idempotencyKey(reference: string, step: IdempotentStep): string {
   return `${reference}-${step}`;
+}
+
+/** The key of an attempt's capture: the same for every retry of the same capture request. */
+export function captureKey(attempt: { readonly reference: string; readonly captureRound?: number }): string {
+  const round = attempt.captureRound;
+  return idempotencyKey(attempt.reference, round === undefined ? "capture" : `capture-${round}`);
 }
 
 /** The till id a reference belongs to (the bridge routes by it). */

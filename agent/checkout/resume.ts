@@ -1,5 +1,5 @@
 import type { Effect } from "./io.js";
-import { idempotencyKey } from "./references.js";
+import { captureKey, idempotencyKey } from "./references.js";
 import type { Sale } from "./sale.js";
 import { cleanupEffects } from "./transitions.js";
 
@@ -61,7 +61,7 @@ export function resumeEffects(sale: Sale, options: { includeReceipts: boolean })
         type: "vipps_capture",
         saleId: sale.saleId,
         reference: phase.attempt.reference,
-        idempotencyKey: idempotencyKey(phase.attempt.reference, "capture"),
+        idempotencyKey: captureKey(phase.attempt),
         amount: money(sale.basket.total),
       });
       break;

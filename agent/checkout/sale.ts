@@ -38,6 +38,11 @@ export interface Attempt {
   /** When the payment was accepted by Vipps; polling starts `webhookGraceMs` after this. */
   readonly requestedAt?: number;
   readonly pspReference?: string;
+  /**
+   * Set when a capture was refused because Vipps had not authorized the payment (6080): the
+   * next capture is a new request with a new key (Vipps binds a refusal to its key), round 2, 3…
+   */
+  readonly captureRound?: number;
 }
 
 export interface CreatePaymentBody {

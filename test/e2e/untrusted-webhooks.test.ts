@@ -58,6 +58,54 @@ describe("end to end: forged and stale webhooks", () => {
     expect(payment.authorized - payment.captured - payment.cancelled).toBe(0); // nothing left reserved
   });
 
+  it("a forged AUTHORIZED: Vipps refuses the capture, nothing is released, the customer approves → captured", async () => {
+    sim().setCustomer("4793000006", { payment: { action: "ignore" } });
+    const basket = newBasket();
+    await e2e.register.sell(basket);
+    await e2e.register.pay(basket.saleId);
+    scan(e2e, "4793000006");
+    const requested = await e2e.register.waitForSale(
+      basket.saleId,
+      (m) => m.state === "payment_requested",
+      20_000,
+    );
+    const reference = requested.reference ?? "";
+
+    const { config, secrets } = e2e.system.loaded;
+    const forged = signedWebhook(
+      secrets.webhookSecrets[0] ?? "",
+      config.vipps.webhookUrl,
+      paymentPayload({ reference, msn: config.vipps.msn, name: "AUTHORIZED", value: basket.total }),
+    );
+    expect((await postWebhook(config.vipps.webhookUrl, forged)).status).toBeLessThan(300);
+    const refusedCapture = () =>
+      sim()
+        .requests()
+        .some((r) => r.endpoint === "epayment.capture" && r.reference === reference && r.status === 400);
+    await vi.waitFor(() => expect(refusedCapture()).toBe(true), { timeout: 10_000 });
+    // Whatever the agent does next, it must not cancel the request the customer still holds.
+    await vi.waitFor(
+      () =>
+        expect(
+          sim()
+            .requests()
+            .some((r) => r.endpoint === "epayment.get" && r.reference === reference),
+        ).toBe(true),
+      { timeout: 10_000 },
+    );
+    expect(
+      sim()
+        .requests()
+        .some((r) => r.endpoint === "epayment.cancel" && r.reference === reference),
+    ).toBe(false);
+    expect(e2e.register.sale(basket.saleId)?.final).not.toBe(true);
+
+    sim().approvePayment(reference);
+    const final = await e2e.register.waitForSale(basket.saleId, undefined, 20_000);
+    expect(final).toMatchObject({ state: "captured", capturedAmount: basket.total, reference });
+    expect(sim().payment(reference)).toMatchObject({ captured: basket.total, cancelled: 0 });
+  });
+
   it("a scan while the till is idle is not used for the next customer", async () => {
     const before = delivered();
     scan(e2e, "4793000002"); // someone with a photo of the QR, no basket open
