@@ -61,6 +61,18 @@ describe("demo dashboard", () => {
     }
   }
 
+  it("keeps the QR in place when a story line quotes text with newlines or escape sequences", async () => {
+    const out = fakeTty(24, 80);
+    const dashboard = new Dashboard(out, { language: "nb", currency: "NOK" });
+    await dashboard.show({ kind: "idle", qrContent: QR });
+    // A member's tier or a refusal's reason comes from outside the demo.
+    dashboard.say("agent", "→ register: failed (X)\n\n\n\u001b[2J\u001b[10;1Hgold\r\n");
+    dashboard.say("agent", "and the next line");
+    const terminal = seen(out, 24, 80);
+    expect(decodeQrPixels(rasterise(terminal))?.data).toBe(QR);
+    expect(screenText(terminal).join("\n")).toContain("and the next line");
+  });
+
   it("gives the story its rows back when no customer is expected", async () => {
     const out = fakeTty(30, 100);
     const dashboard = new Dashboard(out, { language: "nb", currency: "NOK" });

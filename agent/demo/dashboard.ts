@@ -8,6 +8,7 @@ import {
 } from "../../drivers/display/index.js";
 import type { Language } from "../../lib/locale/index.js";
 import type { Currency } from "../../lib/money.js";
+import { terminalSafe } from "../../lib/terminal-text.js";
 import type { ScreenPort } from "../runtime/ports.js";
 
 /** The customer display's size when the terminal has room to spare. */
@@ -57,7 +58,9 @@ export class Dashboard implements ScreenPort {
 
   /** One line of the story: who did what. */
   say(who: string, what: string): void {
-    const line = `${who.padEnd(9)} ${what}`;
+    // One line of printable text whatever it quotes (a member's tier, a refusal's reason): a
+    // newline or an escape sequence on the last row would scroll the display's QR away.
+    const line = terminalSafe(`${who.padEnd(9)} ${what}`);
     this.story.push(line);
     if (this.story.length > STORY_LINES) this.story.shift();
     if (this.interactive) this.redraw();
@@ -65,7 +68,7 @@ export class Dashboard implements ScreenPort {
   }
 
   printed(text: string): void {
-    this.receipt = text.split("\n");
+    this.receipt = text.split("\n").map(terminalSafe);
     if (this.interactive) this.redraw();
     else this.out.write(`${text.replace(/^/gm, "          | ")}\n`);
   }

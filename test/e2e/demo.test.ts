@@ -63,13 +63,18 @@ describe("pos-agent demo", () => {
       )
         frames.push(i);
       const decoded: (string | undefined)[] = [];
+      const unreadable: string[] = [];
       for (const [n] of frames.entries()) {
         const screen = replayFrame(drawn.slice(0, frames[n + 1] ?? drawn.length), rows, columns);
-        if (!/Skann for å betale|Å betale/.test(screenText(screen).join("\n"))) continue;
-        decoded.push(decodeQrPixels(rasterise(screen))?.data);
+        const text = screenText(screen).join("\n");
+        if (!/Skann for å betale|Å betale/.test(text)) continue;
+        const data = decodeQrPixels(rasterise(screen))?.data;
+        decoded.push(data);
+        if (data === undefined) unreadable.push(`frame ${n}:\n${text}`);
       }
       // Idle before the sale, the amount while it is paid, idle after it: all the till's QR.
       expect(decoded.length).toBeGreaterThanOrEqual(2);
+      expect(unreadable, "screens asking to scan without a readable QR").toEqual([]);
       expect(decoded[0]).toMatch(/^https:\/\/qr\.vipps\.no\/c\/[A-Za-z0-9_-]{16}$/);
       expect(new Set(decoded)).toEqual(new Set([decoded[0]]));
     },

@@ -235,11 +235,12 @@ describe("the fleet page in a real browser", () => {
 
     const html = await until("/", (h) => {
       expect(rowOf(h, "kasse1")).toContain('<span class="badge online">online</span>');
+      // The retained `online` can arrive before the real till's first health message.
+      expect(rowOf(h, "kasse1")).toContain("0.1.0");
       expect(rowOf(h, "kasse2")).toContain("NOK 249.00");
       expect(rowOf(h, "kasse3")).toContain('<span class="badge degraded">degraded</span>');
       expect(rowOf(h, "kasse4")).toContain('<span class="badge offline">offline</span>');
     });
-    expect(rowOf(html, "kasse1")).toContain("0.1.0");
     expect(rowOf(html, "kasse1")).toContain("register: up");
     expect(rowOf(html, "kasse1")).toContain("printer: online");
     expect(rowOf(html, "kasse2")).toContain("EXPIRED");
