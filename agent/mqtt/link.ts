@@ -1,4 +1,5 @@
 import type { IPublishPacket, MqttClient } from "mqtt";
+import { mqttBrokerUrls } from "../../config/load.js";
 import type { Config } from "../../config/schema.js";
 import type { Secrets } from "../../config/secrets.js";
 import { systemClock, type Clock, type TimerHandle } from "../../lib/clock.js";
@@ -67,6 +68,8 @@ export interface MqttLink {
    */
   publishSaleEvent(event: SaleEvent): void;
   readonly state: MqttLinkState;
+  /** The URL of the broker (cluster node) connected to; undefined while not connected. */
+  readonly broker: string | undefined;
   /** Returns an unsubscribe function. */
   onStateChange(listener: (state: MqttLinkState) => void): () => void;
   counters(): MqttLinkCounters;
@@ -244,7 +247,7 @@ export function createMqttLink(options: MqttLinkOptions): MqttLink {
   };
 
   const connection: ReconnectingConnection = new ReconnectingConnection({
-    url: config.mqtt.url,
+    urls: mqttBrokerUrls(config),
     clientOptions: () => linkClientOptions(config, secrets, topics.status),
     incoming: {
       maxPacketBytes: MAX_MQTT_PACKET_BYTES,
@@ -329,6 +332,9 @@ export function createMqttLink(options: MqttLinkOptions): MqttLink {
     },
     get state() {
       return connection.state;
+    },
+    get broker() {
+      return connection.broker;
     },
     onStateChange(listener) {
       listeners.add(listener);
