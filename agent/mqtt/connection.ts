@@ -52,6 +52,14 @@ export interface ConnectionOptions {
 const STABLE_CONNECTION_MS = 10_000;
 /** How long `stop()` waits for its farewell publish and DISCONNECT. */
 const STOP_TIMEOUT_MS = 2_000;
+/**
+ * How long the set-up after a CONNACK (subscribe, announce) may take before the connection is
+ * dropped and made again: a broker that accepted the connection but never answers the
+ * SUBSCRIBE (seen with nats-server 2.9 when another login took the session over during the
+ * set-up) would otherwise leave the till connected and deaf. NATS bounds each of its own
+ * JetStream steps to 4 s, so a healthy broker is well inside this.
+ */
+export const SETUP_TIMEOUT_MS = 15_000;
 
 export class ReconnectingConnection {
   private client: MqttClient | undefined;
@@ -169,13 +177,15 @@ export class ReconnectingConnection {
         { broker: url, sessionPresent: connack.sessionPresent },
         "connected to the MQTT broker",
       );
-      this.o.handlers.onConnected(client, connack).catch((error: unknown) => {
-        this.o.logger.error(
-          { err: error instanceof AgentError ? error.toJSON() : errorMessage(error) },
-          "MQTT connection set-up failed",
-        );
-        this.drop(client, "set-up failed");
-      });
+      withTimeout(this.o.handlers.onConnected(client, connack), SETUP_TIMEOUT_MS, this.o.clock).catch(
+        (error: unknown) => {
+          this.o.logger.error(
+            { err: error instanceof AgentError ? error.toJSON() : errorMessage(error) },
+            "MQTT connection set-up failed",
+          );
+          this.drop(client, "set-up failed");
+        },
+      );
     });
     client.on("error", (error) => {
       this.o.logger.warn({ broker: url, err: error.message }, "MQTT connection error");

@@ -229,7 +229,6 @@ export function createMqttLink(options: MqttLinkOptions): MqttLink {
   };
 
   const onConnected = async (client: MqttClient): Promise<void> => {
-    counters.connects += 1;
     // Every connect: the broker may have lost the session (restart without persistence,
     // session expiry) — subscribing again is harmless when it did not.
     const granted = await client.subscribeAsync(topics.webhook, { qos: TOPIC_QOS.webhook.qos });
@@ -241,6 +240,8 @@ export function createMqttLink(options: MqttLinkOptions): MqttLink {
       );
     }
     await publishAcked(client, topics.status, STATUS_ONLINE, TOPIC_QOS.status);
+    // Counted once subscribed and announced: from here on the broker queues this till's webhooks.
+    counters.connects += 1;
     publishHealth();
     scheduleHealth();
     outboxDrainer.drain();
