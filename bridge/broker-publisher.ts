@@ -18,8 +18,9 @@ export interface BrokerPublisher {
   readonly connected: boolean;
   /**
    * Resolves when the broker acknowledged. Rejects at once with `BRIDGE_BROKER_UNAVAILABLE` while
-   * disconnected (nothing is queued in memory), with `BRIDGE_PUBLISH_TIMEOUT` when no PUBACK came
-   * in `timeoutMs`, and with `BRIDGE_PUBLISH_REFUSED` on an MQTT 5 failure reason code.
+   * disconnected (nothing is queued in memory) or when the connection closed before the PUBACK,
+   * with `BRIDGE_PUBLISH_TIMEOUT` when no PUBACK came in `timeoutMs`, and with
+   * `BRIDGE_PUBLISH_REFUSED` on an MQTT 5 failure reason code.
    */
   publish(topic: string, payload: Buffer, options: IClientPublishOptions, timeoutMs: number): Promise<void>;
   /** Waits up to `timeoutMs` for outstanding acknowledgements, then disconnects. */
@@ -91,7 +92,7 @@ export function connectPublisher(
         client.publish(topic, payload, options, (error) => {
           clock.clearTimeout(timer);
           if (error === undefined || error === null) resolve();
-          else reject(fail("BRIDGE_PUBLISH_REFUSED", `broker refused the publish: ${error.message}`, error));
+          else reject(publishFailure(error));
         });
       });
     },
@@ -109,4 +110,28 @@ export function connectPublisher(
       await client.endAsync(!client.connected || outstanding() > 0);
     },
   };
+}
+
+/**
+ * Why a publish's callback failed: mqtt.js passes an error with a numeric `code` for an MQTT 5
+ * PUBACK with a failure reason code (the broker refused it: ACL, quota); any other error is
+ * its own — the connection closed before the PUBACK ("Connection closed" when a reconnect's
+ * replay of unacknowledged publishes is cut short again, as when a cluster node dies).
+ */
+export function publishFailure(error: Error): AgentError<BridgeErrorCode> {
+  const code: unknown = (error as Error & { code?: unknown }).code;
+  return typeof code === "number"
+    ? new AgentError<BridgeErrorCode>(
+        "BRIDGE_PUBLISH_REFUSED",
+        `broker refused the publish: ${error.message}`,
+        {
+          cause: error,
+          details: { reasonCode: code },
+        },
+      )
+    : new AgentError<BridgeErrorCode>(
+        "BRIDGE_BROKER_UNAVAILABLE",
+        `connection to the broker lost before the PUBACK: ${error.message}`,
+        { cause: error },
+      );
 }
