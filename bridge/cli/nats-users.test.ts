@@ -1,7 +1,9 @@
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { REPO_ROOT } from "../../test/helpers/cli.js";
 import { tempDir } from "../../test/helpers/temp-dir.js";
+import { natsUsersConf } from "../nats-users.js";
 import type { CliContext } from "./context.js";
 import { runBridgeCli } from "./program.js";
 
@@ -91,5 +93,20 @@ describe("pos-bridge nats-users", () => {
       code: 78,
       stdout: "",
     });
+  });
+
+  it("writes the users file docs/mqtt-contract.md shows, byte for byte", () => {
+    const doc = readFileSync(join(REPO_ROOT, "docs/mqtt-contract.md"), "utf8");
+    const block = /<!-- contract:nats-users -->\n```text\n([\s\S]*?)```/.exec(doc)?.[1];
+    expect(block).toBe(
+      natsUsersConf({
+        bridgePassword: "bridge-password",
+        tills: [
+          { msn: "123456", tillId: "kasse1", password: "kasse1-password" },
+          { msn: "123456", tillId: "kasse2", password: "kasse2-password" },
+        ],
+        backOffices: [{ msn: "123456", password: "office-password" }],
+      }),
+    );
   });
 });
