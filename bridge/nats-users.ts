@@ -14,7 +14,7 @@ import type { BridgeErrorCode } from "./settings.js";
  * The users of a NATS cluster that carries the tills' MQTT (deploy/nats/, docs/mqtt-contract.md
  * §A NATS cluster): the `users.conf` that deploy/nats/node.conf includes in its POS account.
  * The same rights as the mosquitto ACL, in NATS subjects (an MQTT topic's `/` is a subject's
- * `.`): each till reads its own webhooks (and its own status) and writes its own status, health
+ * `.`): each till reads its own webhooks and writes its own status, health
  * and sales; the bridge only publishes webhooks and unrouted envelopes and reads nothing; a
  * merchant's back office only reads its MSN's sales, status, health and unrouted envelopes.
  * Every one of them may connect over MQTT only (`allowed_connection_types`), never with the
@@ -82,8 +82,7 @@ export function natsUsersConf(users: NatsUsers): string {
     entries.push(
       entry(user, password(user, till.password), {
         publish: { allow: [own("status"), own("health"), own("sales")] },
-        // Its own retained status too: `pos-agent doctor` shows it.
-        subscribe: { allow: [own("webhook"), own("status")], sessions: true },
+        subscribe: { allow: [own("webhook")], sessions: true },
       }),
     );
   }

@@ -183,6 +183,10 @@ describe("a NATS cluster from deploy/nats (3 nodes, MQTT over TLS)", () => {
     await expect(intruder.subscribeAsync(`vipps-pos/${TEST_MSN}/kasse2/webhook`, { qos: 1 })).rejects.toThrow(
       /Subscribe error/,
     );
+    // As in the mosquitto ACL, a till reads its own webhooks and nothing else, not even its status.
+    await expect(intruder.subscribeAsync(`vipps-pos/${TEST_MSN}/kasse1/status`, { qos: 0 })).rejects.toThrow(
+      /Subscribe error/,
+    );
     await intruder.publishAsync(`vipps-pos/${TEST_MSN}/kasse2/status`, "offline", { qos: 1, retain: true });
     await intruder.publishAsync(`vipps-pos/${TEST_MSN}/kasse2/webhook`, "forged", { qos: 1 });
     await intruder.publishAsync(`vipps-pos/${TEST_MSN}/kasse1/sales`, "sentinel", { qos: 1 });
@@ -300,7 +304,7 @@ describe("a NATS cluster from deploy/nats (3 nodes, MQTT over TLS)", () => {
     await vi.waitFor(() => expect(victim.link.counters().connects).toBe(1), { timeout: 15_000 });
     const bridge = await bridgeOn([cluster.mqttUrls[1] ?? ""]);
     const url = `${bridge.url}${bridge.webhookPath}`;
-    const victimId = `pos-agent-${TEST_MSN}-kasse3`;
+    const victimId = `till-${TEST_MSN}-kasse3`;
 
     // kasse2's credentials with kasse3's client id and a persistent session: kasse3 is thrown off.
     const hijacker = await client(2, {
@@ -372,10 +376,12 @@ describe("a NATS cluster from deploy/nats (3 nodes, MQTT over TLS)", () => {
       detail: expect.stringContaining("Unacceptable protocol version") as unknown,
       hint: expect.stringContaining("set mqtt.protocolVersion: 4") as unknown,
     });
+    // The doctor logs in as the till on each node in turn; kasse1's session (queued webhooks
+    // included) is in the cluster, so every node has it.
     expect(await mqttCheck(4)).toMatchObject({
       status: "ok",
       detail: expect.stringMatching(
-        /^all 3 broker nodes answer: connected to mqtts:\/\/localhost:\d+ \(MQTT 3\.1\.1\)/,
+        /^all 3 broker nodes answer: logged in to mqtts:\/\/localhost:\d+ \(MQTT 3\.1\.1\) as the till \(client id till-123456-kasse1\); the broker keeps the till's session/,
       ) as unknown,
     });
   }, 60_000);
