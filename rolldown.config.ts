@@ -8,7 +8,7 @@ import { defineConfig } from "rolldown";
  *
  * Left out, loaded from node_modules at run time: packages with native addons (found next to
  * their package.json), qrcode-terminal (legacy octal escapes a bundler refuses), and mqtt.js's
- * WebSocket stream builder with the `ws` stack, which agent/mqtt/mqtt-connect.ts requires only
+ * WebSocket stream builder with the `ws` stack, which lib/mqtt-connect.ts requires only
  * for a WebSocket broker (the client module it needs for mqtt:// and mqtts:// is bundled).
  */
 export default defineConfig({

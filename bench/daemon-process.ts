@@ -1,9 +1,10 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { builtFile } from "./built.js";
+import { killWithParent } from "./orphan-guard.js";
 
 /** The bundled CLI, as systemd runs it (rolldown.config.ts). */
-const AGENT_BIN = fileURLToPath(new URL("../bundle/pos-agent.js", import.meta.url));
+const AGENT_BIN = builtFile("bundle/pos-agent.js");
 
 /**
  * The node flags of systemd/pos-agent.service's ExecStart (a test keeps them equal), so the
@@ -22,6 +23,7 @@ export async function startDaemon(
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, NOTIFY_SOCKET: "", CREDENTIALS_DIRECTORY: "" },
   });
+  killWithParent(child.pid);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   child.stderr.resume();
   const readyMs = await new Promise<number>((resolve, reject) => {

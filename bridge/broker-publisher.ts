@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import mqtt, { type IClientOptions, type IClientPublishOptions, type MqttClient } from "mqtt";
 import { AgentError } from "../lib/errors.js";
+import { connectMqttNodes } from "../lib/mqtt-connect.js";
 import type { Clock } from "../lib/clock.js";
 import type { Logger } from "../lib/log.js";
 import type { BridgeErrorCode, BridgeMqttSettings } from "./settings.js";
@@ -9,14 +10,17 @@ import type { BridgeErrorCode, BridgeMqttSettings } from "./settings.js";
  * The bridge's side of the broker: one MQTT connection, QoS 1 publishes that resolve on PUBACK.
  * The bridge keeps no state of its own, so its session is clean and its client id unique per
  * process; durability lives in Vipps' retries (we answer 503 unless the broker acknowledged) and
- * in the tills' persistent sessions.
+ * in the tills' persistent sessions. With several broker URLs (the nodes of a cluster) every
+ * reconnection goes to the next node, so a replica whose node died publishes through another
+ * one a `RECONNECT_PERIOD_MS` later.
  */
 export interface BrokerPublisher {
   readonly connected: boolean;
   /**
    * Resolves when the broker acknowledged. Rejects at once with `BRIDGE_BROKER_UNAVAILABLE` while
-   * disconnected (nothing is queued in memory), with `BRIDGE_PUBLISH_TIMEOUT` when no PUBACK came
-   * in `timeoutMs`, and with `BRIDGE_PUBLISH_REFUSED` on an MQTT 5 failure reason code.
+   * disconnected (nothing is queued in memory) or when the connection closed before the PUBACK,
+   * with `BRIDGE_PUBLISH_TIMEOUT` when no PUBACK came in `timeoutMs`, and with
+   * `BRIDGE_PUBLISH_REFUSED` on an MQTT 5 failure reason code.
    */
   publish(topic: string, payload: Buffer, options: IClientPublishOptions, timeoutMs: number): Promise<void>;
   /** Waits up to `timeoutMs` for outstanding acknowledgements, then disconnects. */
@@ -50,20 +54,24 @@ export function connectPublisher(
   logger: Logger,
 ): BrokerPublisher {
   const log = logger.child({ module: "bridge-mqtt" });
-  const client: MqttClient = mqtt.connect(settings.url, clientOptions(settings));
+  const [single] = settings.urls;
+  let broker = single ?? "";
+  const client: MqttClient =
+    settings.urls.length === 1
+      ? mqtt.connect(broker, clientOptions(settings))
+      : connectMqttNodes(settings.urls, clientOptions(settings), (url) => {
+          broker = url;
+        });
   let wasConnected = false;
   client.on("connect", () => {
     wasConnected = true;
-    log.info({ broker: settings.url, clientId: settings.clientId }, "connected to broker");
+    log.info({ broker, clientId: settings.clientId }, "connected to broker");
   });
   client.on("close", () => {
-    if (wasConnected)
-      log.warn({ broker: settings.url }, "broker connection lost; answering 503 until it is back");
+    if (wasConnected) log.warn({ broker }, "broker connection lost; answering 503 until it is back");
     wasConnected = false;
   });
-  client.on("error", (error) =>
-    log.warn({ broker: settings.url, err: error.message }, "broker connection error"),
-  );
+  client.on("error", (error) => log.warn({ broker, err: error.message }, "broker connection error"));
 
   const fail = (code: BridgeErrorCode, message: string, cause?: unknown): AgentError<BridgeErrorCode> =>
     new AgentError<BridgeErrorCode>(code, message, cause === undefined ? {} : { cause });
@@ -84,7 +92,7 @@ export function connectPublisher(
         client.publish(topic, payload, options, (error) => {
           clock.clearTimeout(timer);
           if (error === undefined || error === null) resolve();
-          else reject(fail("BRIDGE_PUBLISH_REFUSED", `broker refused the publish: ${error.message}`, error));
+          else reject(publishFailure(error));
         });
       });
     },
@@ -102,4 +110,28 @@ export function connectPublisher(
       await client.endAsync(!client.connected || outstanding() > 0);
     },
   };
+}
+
+/**
+ * Why a publish's callback failed: mqtt.js passes an error with a numeric `code` for an MQTT 5
+ * PUBACK with a failure reason code (the broker refused it: ACL, quota); any other error is
+ * its own — the connection closed before the PUBACK ("Connection closed" when a reconnect's
+ * replay of unacknowledged publishes is cut short again, as when a cluster node dies).
+ */
+export function publishFailure(error: Error): AgentError<BridgeErrorCode> {
+  const code: unknown = (error as Error & { code?: unknown }).code;
+  return typeof code === "number"
+    ? new AgentError<BridgeErrorCode>(
+        "BRIDGE_PUBLISH_REFUSED",
+        `broker refused the publish: ${error.message}`,
+        {
+          cause: error,
+          details: { reasonCode: code },
+        },
+      )
+    : new AgentError<BridgeErrorCode>(
+        "BRIDGE_BROKER_UNAVAILABLE",
+        `connection to the broker lost before the PUBACK: ${error.message}`,
+        { cause: error },
+      );
 }

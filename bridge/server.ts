@@ -22,7 +22,8 @@ export interface BridgeOptions {
   readonly publicUrl: string;
   /** `<msn>:<secret>` (or a bare secret, valid for any MSN) as in VIPPS_WEBHOOK_SECRETS, or parsed. */
   readonly webhookSecrets: readonly (string | WebhookSecret)[];
-  readonly mqtt: Partial<BridgeMqttSettings> & { readonly url: string };
+  /** `url`: one broker; or `urls`: the nodes of one cluster (mqtt:// or mqtts://). */
+  readonly mqtt: Partial<BridgeMqttSettings> & { readonly url?: string };
   /** Default 0 (a free port) — `serve` passes BRIDGE_PORT. */
   readonly port?: number;
   /** Default 127.0.0.1. */
@@ -61,6 +62,10 @@ export function settingsFromOptions(options: BridgeOptions): BridgeSettings {
     throw new AgentError<BridgeErrorCode>("BRIDGE_CONFIG_INVALID", problems.join("; "), {
       details: { problems },
     });
+  const { url, urls, ...mqtt } = options.mqtt;
+  const brokers = urls ?? (url === undefined ? [] : [url]);
+  if (brokers.length === 0)
+    throw new AgentError<BridgeErrorCode>("BRIDGE_CONFIG_INVALID", "the bridge needs mqtt.url or mqtt.urls");
   return {
     host: options.host ?? "127.0.0.1",
     port: options.port ?? 0,
@@ -75,7 +80,8 @@ export function settingsFromOptions(options: BridgeOptions): BridgeSettings {
       protocolVersion: BRIDGE_DEFAULTS.protocolVersion,
       clientId: defaultBridgeClientId(),
       rejectUnauthorized: true,
-      ...options.mqtt,
+      ...mqtt,
+      urls: brokers,
     },
   };
 }

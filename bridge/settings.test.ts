@@ -27,7 +27,7 @@ describe("parseBridgeEnv", () => {
       topicPrefix: "vipps-pos",
       maxBodyBytes: 65_536,
       publishTimeoutMs: 5_000,
-      mqtt: { url: "mqtts://broker.example.com:8883", protocolVersion: 5, rejectUnauthorized: true },
+      mqtt: { urls: ["mqtts://broker.example.com:8883"], protocolVersion: 5, rejectUnauthorized: true },
     });
     expect(settings?.mqtt.clientId).toMatch(/^pos-bridge-[A-Za-z0-9_-]*-[0-9a-f]{8}$/);
   });
@@ -77,7 +77,7 @@ describe("parseBridgeEnv", () => {
       publishTimeoutMs: 3000,
       shutdownTimeoutMs: 500,
       mqtt: {
-        url: "mqtt://127.0.0.1:1883",
+        urls: ["mqtt://127.0.0.1:1883"],
         protocolVersion: 4,
         clientId: "bridge-a",
         username: "bridge",
@@ -122,6 +122,21 @@ describe("parseBridgeEnv", () => {
       "MQTT_REJECT_UNAUTHORIZED",
     ]);
     expect(problems.join("\n")).not.toContain("hunter2");
+  });
+
+  it("takes the nodes of a broker cluster as comma-separated URLs, TCP or TLS only", () => {
+    const nodes = "mqtts://n1.example.com:8883, mqtts://n2.example.com:8883,mqtts://n3.example.com";
+    expect(parseBridgeEnv({ ...minimal, MQTT_URL: nodes }).settings?.mqtt.urls).toEqual([
+      "mqtts://n1.example.com:8883",
+      "mqtts://n2.example.com:8883",
+      "mqtts://n3.example.com",
+    ]);
+    expect(parseBridgeEnv({ ...minimal, MQTT_URL: "mqtt://n1:1883,wss://n2/mqtt" }).problems).toEqual([
+      "MQTT_URL: several URLs (cluster nodes) must each be mqtt:// or mqtts://",
+    ]);
+    expect(parseBridgeEnv({ ...minimal, MQTT_URL: "mqtt://n1:1883,,http://n3" }).problems).toEqual([
+      'MQTT_URL: expected an mqtt://, mqtts://, ws:// or wss:// URL (comma-separated), got "", "http://n3"',
+    ]);
   });
 
   it("refuses a secret given both directly and as a file, and a missing secrets file", () => {

@@ -3,7 +3,14 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
 import { tempDir } from "../test/helpers/temp-dir.js";
-import { ConfigError, loadConfig, mqttClientId, parseConfigText, vippsBaseUrl } from "./load.js";
+import {
+  ConfigError,
+  loadConfig,
+  mqttBrokerUrls,
+  mqttClientId,
+  parseConfigText,
+  vippsBaseUrl,
+} from "./load.js";
 import { configSchema } from "./schema.js";
 import { SECRET_FILES } from "./secrets.js";
 
@@ -47,7 +54,11 @@ describe("config schema", () => {
     };
     walk(configSchema.shape, doc, "");
     expect(missing).toEqual([]);
-    expect(problemsOf(uncommented)).toEqual([]);
+    // mqtt.urls replaces mqtt.url: the two exclude each other.
+    expect(problemsOf(uncommented)).toEqual([
+      expect.stringMatching(/^mqtt\.url \(line \d+\): set url \(one broker\) or urls/),
+    ]);
+    expect(problemsOf(uncommented.replace(/^ {2}url: .*\n/m, ""))).toEqual([]);
   });
 
   it("fills defaults for every optional section", () => {
@@ -107,6 +118,32 @@ describe("config schema", () => {
     );
     expect(problemsOf(MINIMAL.replace("currency: NOK", "currency: SEK"))[0]).toBe(
       "vipps.currency (line 5): expected NOK, DKK or EUR",
+    );
+  });
+
+  it("takes one broker URL or the nodes of a cluster, never both or neither", () => {
+    const nodes = MINIMAL.replace(
+      "  url: mqtt://127.0.0.1:1883",
+      "  urls: [mqtts://n1.example.com:8883, mqtts://n2.example.com:8883]",
+    );
+    const { config } = parseConfigText(nodes);
+    if (config === undefined) throw new Error("config with urls invalid");
+    expect(mqttBrokerUrls(config)).toEqual(["mqtts://n1.example.com:8883", "mqtts://n2.example.com:8883"]);
+    const single = parseConfigText(MINIMAL).config;
+    if (single === undefined) throw new Error("minimal config invalid");
+    expect(mqttBrokerUrls(single)).toEqual(["mqtt://127.0.0.1:1883"]);
+    const both = nodes.replace("  urls:", "  url: mqtt://127.0.0.1:1883\n  urls:");
+    expect(problemsOf(both)).toEqual([
+      "mqtt.url (line 11): set url (one broker) or urls (the nodes of a cluster), exactly one of them",
+    ]);
+    expect(problemsOf(MINIMAL.replace("  url: mqtt://127.0.0.1:1883", "  keepaliveSeconds: 30"))).toEqual([
+      "mqtt.url: set url (one broker) or urls (the nodes of a cluster), exactly one of them",
+    ]);
+    expect(problemsOf(nodes.replace("mqtts://n2.example.com:8883", "http://n2"))[0]).toMatch(
+      /^mqtt\.urls\.1 .*expected an mqtt:\/\/, mqtts:\/\/, ws:\/\/ or wss:\/\/ URL/,
+    );
+    expect(problemsOf(MINIMAL.replace("  url: mqtt://127.0.0.1:1883", "  urls: []"))[0]).toMatch(
+      /^mqtt\.urls .*expected at least one URL/,
     );
   });
 

@@ -207,6 +207,11 @@ export function mqttClientId(config: Config): string {
   return config.mqtt.clientId ?? config.mqtt.username ?? `pos-agent-${config.vipps.msn}-${config.till.id}`;
 }
 
+/** The broker URLs the till tries, in order: `mqtt.urls`, or the one `mqtt.url`. */
+export function mqttBrokerUrls(config: Config): readonly string[] {
+  return config.mqtt.urls ?? (config.mqtt.url === undefined ? [] : [config.mqtt.url]);
+}
+
 /** The Vipps API base URL for the configured environment. */
 export function vippsBaseUrl(config: Config): string {
   if (config.vipps.baseUrl !== undefined) return config.vipps.baseUrl.replace(/\/+$/, "");

@@ -44,35 +44,52 @@ const till = z.strictObject({
   locationDescription: z.string().min(1).max(36, { error: "at most 36 characters" }),
 });
 
-const mqtt = z.strictObject({
-  url: z.url({ protocol: /^(mqtts?|wss?)$/, error: "expected an mqtt://, mqtts://, ws:// or wss:// URL" }),
-  protocolVersion: z
-    .union([z.literal(4), z.literal(5)], { error: "expected 4 (MQTT 3.1.1) or 5" })
-    .default(5),
-  username: z.string().min(1).optional(),
-  /** Fixed per till so the broker keeps its persistent session; default the username, else `pos-agent-<msn>-<till>`. */
-  clientId: z.string().min(1).max(128).optional(),
-  topicPrefix: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/, {
-      error: "expected topic levels of letters, digits, _ or -",
-    })
-    .default("vipps-pos"),
-  keepaliveSeconds: int(5, 600).default(30),
-  /** MQTT 5 session expiry; Vipps retries webhooks for 7 days, so the default keeps a session that long. */
-  sessionExpirySeconds: int(60, 4_294_967_294).default(604_800),
-  reconnectMinMs: int(100, 60_000).default(1_000),
-  reconnectMaxMs: int(1_000, 600_000).default(60_000),
-  healthIntervalSeconds: int(5, 3_600).default(60),
-  tls: z
-    .strictObject({
-      caFile: z.string().min(1).optional(),
-      certFile: z.string().min(1).optional(),
-      keyFile: z.string().min(1).optional(),
-      rejectUnauthorized: z.boolean().default(true),
-    })
-    .prefault({}),
+const brokerUrl = z.url({
+  protocol: /^(mqtts?|wss?)$/,
+  error: "expected an mqtt://, mqtts://, ws:// or wss:// URL",
 });
+
+const mqtt = z
+  .strictObject({
+    /** The broker. */
+    url: brokerUrl.optional(),
+    /** Instead of `url`: the nodes of one broker cluster, tried in this order (agent/mqtt/connection.ts). */
+    urls: z
+      .array(brokerUrl)
+      .min(1, { error: "expected at least one URL" })
+      .max(16, { error: "at most 16 URLs" })
+      .optional(),
+    protocolVersion: z
+      .union([z.literal(4), z.literal(5)], { error: "expected 4 (MQTT 3.1.1) or 5" })
+      .default(5),
+    username: z.string().min(1).optional(),
+    /** Fixed per till so the broker keeps its persistent session; default the username, else `pos-agent-<msn>-<till>`. */
+    clientId: z.string().min(1).max(128).optional(),
+    topicPrefix: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/, {
+        error: "expected topic levels of letters, digits, _ or -",
+      })
+      .default("vipps-pos"),
+    keepaliveSeconds: int(5, 600).default(30),
+    /** MQTT 5 session expiry; Vipps retries webhooks for 7 days, so the default keeps a session that long. */
+    sessionExpirySeconds: int(60, 4_294_967_294).default(604_800),
+    reconnectMinMs: int(100, 60_000).default(1_000),
+    reconnectMaxMs: int(1_000, 600_000).default(60_000),
+    healthIntervalSeconds: int(5, 3_600).default(60),
+    tls: z
+      .strictObject({
+        caFile: z.string().min(1).optional(),
+        certFile: z.string().min(1).optional(),
+        keyFile: z.string().min(1).optional(),
+        rejectUnauthorized: z.boolean().default(true),
+      })
+      .prefault({}),
+  })
+  .refine((m) => (m.url === undefined) !== (m.urls === undefined), {
+    error: "set url (one broker) or urls (the nodes of a cluster), exactly one of them",
+    path: ["url"],
+  });
 
 const BAUD_RATES = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400] as const;
 const baudRate = z.int().refine((v) => (BAUD_RATES as readonly number[]).includes(v), {

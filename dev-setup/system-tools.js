@@ -13,6 +13,12 @@ export const SYSTEM_TOOLS = [
   { command: "g++", package: "g++", for: "install", why: "node-gyp builds the native modules" },
   { command: "mosquitto", package: "mosquitto", for: "test", why: "the real MQTT broker the tests start" },
   { command: "mosquitto_passwd", package: "mosquitto", for: "test", why: "the broker tests' users" },
+  {
+    command: "nats-server",
+    package: "nats-server",
+    for: "test",
+    why: "the three-node broker cluster of the fleet tests (deploy/nats/)",
+  },
   { command: "socat", package: "socat", for: "test", why: "real pty pairs for the register's serial cable" },
   { command: "systemd-analyze", package: "systemd", for: "test", why: "checks the unit files offline" },
   { command: "cc", package: "gcc", for: "test", why: "compiles the register protocol's C reference CRC" },

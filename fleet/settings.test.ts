@@ -27,7 +27,7 @@ describe("fleet settings from the environment", () => {
       topicPrefix: "vipps-pos",
       databaseFile: "/tmp/x.db",
       mqtt: {
-        url: "mqtt://127.0.0.1:1883",
+        urls: ["mqtt://127.0.0.1:1883"],
         protocolVersion: 5,
         clientId: "pos-fleet-123456",
         sessionExpirySeconds: 604_800,

@@ -14,8 +14,19 @@ export interface EnvReader {
   readonly int: (name: string, fallback: number, min: number, max: number) => number;
   /** A required URL whose protocol matches. */
   readonly url: (name: string, protocols: RegExp, what: string) => URL | undefined;
+  /** One or more comma-separated URLs, each checked like `url`; undefined when unset or any is bad. */
+  readonly urls: (name: string, protocols: RegExp, what: string) => URL[] | undefined;
   /** A path to a readable file. */
   readonly readableFile: (name: string) => string | undefined;
+}
+
+function parseUrl(text: string, protocols: RegExp): URL | undefined {
+  try {
+    const parsed = new URL(text);
+    return protocols.test(parsed.protocol) ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export function envReader(env: NodeJS.ProcessEnv): EnvReader {
@@ -59,14 +70,26 @@ export function envReader(env: NodeJS.ProcessEnv): EnvReader {
         problems.push(`${name}: required (${what})`);
         return undefined;
       }
-      try {
-        const parsed = new URL(text);
-        if (protocols.test(parsed.protocol)) return parsed;
-      } catch {
-        // reported below
+      const parsed = parseUrl(text, protocols);
+      if (parsed === undefined) problems.push(`${name}: expected ${what}, got "${text}"`);
+      return parsed;
+    },
+    urls: (name, protocols, what) => {
+      const text = get(name);
+      if (text === undefined) {
+        problems.push(`${name}: required (${what}; several comma-separated for the nodes of a cluster)`);
+        return undefined;
       }
-      problems.push(`${name}: expected ${what}, got "${text}"`);
-      return undefined;
+      const parts = text.split(",").map((part) => part.trim());
+      const parsed = parts.map((part) => parseUrl(part, protocols));
+      const bad = parts.filter((_, i) => parsed[i] === undefined);
+      if (bad.length > 0) {
+        problems.push(
+          `${name}: expected ${what} (comma-separated), got ${bad.map((b) => `"${b}"`).join(", ")}`,
+        );
+        return undefined;
+      }
+      return parsed.filter((u): u is URL => u !== undefined);
     },
     readableFile: (name) => {
       const path = get(name);

@@ -7,8 +7,11 @@ import type { EnvReader } from "./env-reader.js";
  * them (docs/mqtt-contract.md §Running the bridge, docs/fleet.md). Problems go to the reader.
  */
 export interface MqttEnvSettings {
-  /** mqtt://, mqtts://, ws:// or wss:// */
-  readonly url: string;
+  /**
+   * The broker (mqtt://, mqtts://, ws:// or wss://), or the nodes of one broker cluster
+   * (mqtt:// or mqtts://, MQTT_URL comma-separated), each (re)connection going to the next.
+   */
+  readonly urls: readonly string[];
   /** 5 (default) or 4 (MQTT 3.1.1, e.g. the demo's embedded aedes). */
   readonly protocolVersion: 4 | 5;
   readonly clientId: string;
@@ -23,8 +26,10 @@ export interface MqttEnvSettings {
 
 /** `defaultClientId` is called only when MQTT_CLIENT_ID is unset. Undefined when MQTT_URL is missing or bad. */
 export function readMqttEnv(reader: EnvReader, defaultClientId: () => string): MqttEnvSettings | undefined {
-  const { problems, get, secret, url, readableFile: readable } = reader;
-  const mqttUrl = url("MQTT_URL", /^(mqtts?|wss?):$/, "an mqtt://, mqtts://, ws:// or wss:// URL");
+  const { problems, get, secret, urls, readableFile: readable } = reader;
+  const mqttUrls = urls("MQTT_URL", /^(mqtts?|wss?):$/, "an mqtt://, mqtts://, ws:// or wss:// URL");
+  if (mqttUrls !== undefined && mqttUrls.length > 1 && mqttUrls.some((u) => !/^mqtts?:$/.test(u.protocol)))
+    problems.push("MQTT_URL: several URLs (cluster nodes) must each be mqtt:// or mqtts://");
   const versionText = get("MQTT_PROTOCOL_VERSION");
   let protocolVersion: 4 | 5 = 5;
   if (versionText === "4") protocolVersion = 4;
@@ -44,9 +49,9 @@ export function readMqttEnv(reader: EnvReader, defaultClientId: () => string): M
   if (rejectText !== undefined && rejectText !== "true" && rejectText !== "false")
     problems.push(`MQTT_REJECT_UNAUTHORIZED: expected true or false, got "${rejectText}"`);
   const clientId = get("MQTT_CLIENT_ID") ?? defaultClientId();
-  if (mqttUrl === undefined) return undefined;
+  if (mqttUrls === undefined) return undefined;
   return {
-    url: mqttUrl.href,
+    urls: mqttUrls.map((u) => u.href),
     protocolVersion,
     clientId,
     rejectUnauthorized: rejectText !== "false",

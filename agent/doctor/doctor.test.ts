@@ -205,6 +205,31 @@ describe("pos-agent doctor on a till built from real parts", () => {
     }
   }, 30_000);
 
+  it("checks every node of a broker cluster: all answering is ok, some down a warning, none a failure", async () => {
+    const dead = "mqtt://127.0.0.1:1";
+    const mqttOf = async (urls: string[]): Promise<CheckResult | undefined> => {
+      const file = config(`nodes-${urls.length}-${urls.indexOf(dead)}`, { mqtt: { url: undefined, urls } });
+      return byId(await runDoctor(environment(file))).mqtt;
+    };
+    const all = await mqttOf([broker.url, broker.url]);
+    expect(all).toMatchObject({
+      status: "ok",
+      detail: expect.stringMatching(/^all 2 broker nodes answer: /) as unknown,
+    });
+    const some = await mqttOf([dead, broker.url]);
+    expect(some).toMatchObject({
+      status: "warn",
+      detail: expect.stringMatching(
+        /^1 of 2 broker nodes answer: mqtt:\/\/127\.0\.0\.1:1: .*ECONNREFUSED/,
+      ) as unknown,
+      hint: expect.stringContaining("the till fails over to the others") as unknown,
+    });
+    expect(await mqttOf([dead, dead])).toMatchObject({
+      status: "fail",
+      detail: expect.stringMatching(/^no broker node answers: /) as unknown,
+    });
+  }, 30_000);
+
   it("fails a register that does not answer hello, within the configured ack timeouts", async () => {
     const silent = await createPtyPair({ a: join(dir.path, "silent-a"), b: join(dir.path, "silent-b") });
     try {

@@ -1,6 +1,6 @@
 import type { IClientOptions, IConnackPacket, MqttClient } from "mqtt";
 import type { Config } from "../../config/schema.js";
-import { mqttClientId } from "../../config/load.js";
+import { mqttBrokerUrls, mqttClientId } from "../../config/load.js";
 import { errorMessage } from "../../lib/errors.js";
 import { MAX_MQTT_PACKET_BYTES } from "../../lib/mqtt-contract/index.js";
 import { linkClientOptions } from "../mqtt/client-options.js";
@@ -9,9 +9,15 @@ import { fail, ok, warn, type Check, type Outcome } from "./check.js";
 import { loadedOf, type DoctorContext } from "./context.js";
 
 const REACH_HINT =
-  "is the broker reachable from here? check mqtt.url, DNS, the firewall (TCP 8883 for mqtts), and the clock for TLS";
+  "is the broker reachable from here? check mqtt.url (or mqtt.urls), DNS, the firewall (TCP 8883 for mqtts), and the clock for TLS";
 const LOGIN_HINT =
   "the broker refused the till's login: check mqtt.username, the mqtt-password secret and the broker's users (docs/mqtt-contract.md)";
+// An MQTT 3.1.1-only broker (NATS, aedes) answers an MQTT 5 CONNECT with return code 1.
+const VERSION_HINT =
+  "the broker does not speak MQTT 5 (NATS and aedes speak MQTT 3.1.1): set mqtt.protocolVersion: 4";
+
+/** One node alone gets 10 s to answer; the nodes of a cluster are asked one after another, 5 s each. */
+const nodeTimeoutMs = (nodes: number): number => (nodes <= 1 ? 10_000 : 5_000);
 
 /**
  * The broker takes the till's login. A broker that binds client ids to logins (the documented
@@ -22,21 +28,31 @@ const LOGIN_HINT =
  * session — and acknowledges nothing, subscribes to nothing and publishes nothing, so the
  * webhooks queued in the session stay there for the agent. A session it had to create is
  * discarded again.
+ *
+ * With `mqtt.urls` (the nodes of a cluster) every node is asked in turn — one after another, as
+ * two logins with one client id at once would take each other's session over: all answering is
+ * ok; some down is a warning (the till fails over to the others, agent/mqtt/connection.ts); none
+ * is a failure.
  */
 export const mqttCheck: Check<DoctorContext> = {
   id: "mqtt",
   title: "mqtt",
   needs: ["config", "secrets", "agent"],
-  timeoutMs: 12_000,
-  timeoutHint: "the broker did not answer: check mqtt.url, the network and the firewall (TCP 8883 for mqtts)",
+  timeoutMs: (context) => {
+    const nodes = context.config === undefined ? 1 : mqttBrokerUrls(context.config).length;
+    return nodes * (nodeTimeoutMs(nodes) + 1_000) + 1_000;
+  },
+  timeoutHint:
+    "the broker did not answer: check mqtt.url (or mqtt.urls), the network and the firewall (TCP 8883 for mqtts)",
   async run(context, signal) {
     const { config, secrets } = loadedOf(context);
-    const url = config.mqtt.url;
+    const urls = mqttBrokerUrls(config);
+    const brokers = urls.join(", ");
     if (context.agent !== undefined) {
       const state = context.agent.links.mqtt.state;
       if (state !== "connected")
-        return fail(`the agent's link to ${url} is ${state}`, `${REACH_HINT}; ${LOGIN_HINT}`);
-      return clientIdWarning(config) ?? ok(`the agent's link to ${url} is connected`);
+        return fail(`the agent's link to ${brokers} is ${state}`, `${REACH_HINT}; ${LOGIN_HINT}`);
+      return clientIdWarning(config) ?? ok(`the agent's link to ${brokers} is connected`);
     }
     if (context.agentRuns !== "no")
       return warn(
@@ -47,43 +63,80 @@ export const mqttCheck: Check<DoctorContext> = {
     try {
       // The agent's own options (client id, session, TLS, login) without its Last Will.
       const { will: _will, ...agent } = linkClientOptions(config, secrets, "unused");
-      options = { ...agent, connectTimeout: 10_000 };
+      options = { ...agent, connectTimeout: nodeTimeoutMs(urls.length) };
     } catch (error) {
       return fail(
         errorMessage(error),
         "fix mqtt.tls (the files must exist and be readable by the service user)",
       );
     }
-    const client = connectMqtt(url, options, { maxPacketBytes: MAX_MQTT_PACKET_BYTES, onRefused: () => {} });
-    // Never acknowledged: the broker gives them to the agent again.
-    client.handleMessage = () => {};
-    const stop = (): void => void client.end(true);
-    signal.addEventListener("abort", stop, { once: true });
-    try {
-      const connack = await connected(client);
-      if (typeof connack === "string")
-        return fail(
-          `${url}: ${connack}`,
-          /not authori[sz]ed|bad user ?name or password|13[45]/i.test(connack) ? LOGIN_HINT : REACH_HINT,
-        );
-      const who = `logged in to ${url} (MQTT ${config.mqtt.protocolVersion === 5 ? "5" : "3.1.1"}) as the till (client id ${mqttClientId(config)})`;
-      if (!connack.sessionPresent) {
-        await discardSession(url, client, options);
-        return warn(
-          `${who}; the broker holds no session for the till, so it drops the till's webhooks until the agent has connected once`,
-          "start the agent before the till's QR is used: sudo systemctl start pos-agent",
-        );
-      }
-      return (
-        clientIdWarning(config) ??
-        ok(`${who}; the broker keeps the till's session while the agent is stopped`)
-      );
-    } finally {
-      signal.removeEventListener("abort", stop);
-      await client.endAsync(true).catch(() => undefined);
+    const outcomes: Outcome[] = [];
+    for (const url of urls) {
+      if (signal.aborted) break;
+      outcomes.push(await loginAsTill(url, options, config, signal));
     }
+    return summarise(outcomes);
   },
 };
+
+/** One node: its own outcome. Several: ok when all answer, warn when some, fail when none. */
+function summarise(outcomes: readonly Outcome[]): Outcome {
+  const [first] = outcomes;
+  if (first === undefined) return fail("no broker URL configured", "set mqtt.url or mqtt.urls");
+  if (outcomes.length === 1) return first;
+  const down = outcomes.filter((o) => o.status === "fail");
+  const up = outcomes.length - down.length;
+  const details = outcomes.map((o) => o.detail).join("; ");
+  const firstDown = down[0];
+  if (firstDown === undefined) {
+    const warned = outcomes.find((o) => o.status === "warn");
+    const all = `all ${outcomes.length} broker nodes answer: ${details}`;
+    return warned === undefined ? ok(all) : warn(all, warned.hint ?? "");
+  }
+  if (up === 0) return fail(`no broker node answers: ${details}`, firstDown.hint ?? REACH_HINT);
+  return warn(
+    `${up} of ${outcomes.length} broker nodes answer: ${details}`,
+    `the till fails over to the others meanwhile; ${firstDown.hint ?? "check that node"}`,
+  );
+}
+
+async function loginAsTill(
+  url: string,
+  options: IClientOptions,
+  config: Config,
+  signal: AbortSignal,
+): Promise<Outcome> {
+  const client = connectMqtt(url, options, { maxPacketBytes: MAX_MQTT_PACKET_BYTES, onRefused: () => {} });
+  // Never acknowledged: the broker gives them to the agent again.
+  client.handleMessage = () => {};
+  const stop = (): void => void client.end(true);
+  signal.addEventListener("abort", stop, { once: true });
+  try {
+    const connack = await connected(client);
+    if (typeof connack === "string") return fail(`${url}: ${connack}`, hintFor(connack, config));
+    const who = `logged in to ${url} (MQTT ${config.mqtt.protocolVersion === 5 ? "5" : "3.1.1"}) as the till (client id ${mqttClientId(config)})`;
+    if (!connack.sessionPresent) {
+      await discardSession(url, client, options);
+      return warn(
+        `${who}; the broker holds no session for the till, so it drops the till's webhooks until the agent has connected once`,
+        "start the agent before the till's QR is used: sudo systemctl start pos-agent",
+      );
+    }
+    return (
+      clientIdWarning(config) ?? ok(`${who}; the broker keeps the till's session while the agent is stopped`)
+    );
+  } finally {
+    signal.removeEventListener("abort", stop);
+    await client.endAsync(true).catch(() => undefined);
+  }
+}
+
+function hintFor(errorText: string, config: Config): string {
+  if (/not authori[sz]ed|bad user ?name or password|13[45]/i.test(errorText)) return LOGIN_HINT;
+  if (config.mqtt.protocolVersion === 5 && /unacceptable protocol version/i.test(errorText))
+    return VERSION_HINT;
+  return REACH_HINT;
+}
 
 /** The CONNACK, or why there was none. */
 function connected(client: MqttClient): Promise<IConnackPacket | string> {

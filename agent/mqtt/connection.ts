@@ -15,6 +15,11 @@ import type { MqttErrorCode, MqttLinkState } from "./types.js";
  * Every attempt uses a fresh mqtt.js client: nothing of an old connection (pending callbacks,
  * in-memory stores) leaks into the next; the broker-side session is what carries over.
  *
+ * Several URLs are the nodes of one broker cluster (docs/mqtt-contract.md §Running at scale):
+ * the first attempt goes to the first, and every failed attempt or lost connection moves on to
+ * the next one in the list (round and round), so a till whose node died is back on another
+ * node after one backoff step instead of retrying a dead host.
+ *
  * Inbound PUBLISHes go through mqtt.js's `handleMessage` hook, whose callback is what releases
  * the PUBACK: `onMessage` resolving acknowledges, throwing does not. After a failure the rest of
  * that connection's messages are left unacknowledged too (to keep their order) and the
@@ -30,7 +35,8 @@ export interface ConnectionHandlers {
 }
 
 export interface ConnectionOptions {
-  readonly url: string;
+  /** The broker, or the nodes of one broker cluster in the order they are tried. */
+  readonly urls: readonly string[];
   /** Called before each attempt (reads TLS files fresh); may throw. */
   readonly clientOptions: () => IClientOptions;
   /** The largest packet to take from the broker; larger ones are skipped unread. */
@@ -46,9 +52,19 @@ export interface ConnectionOptions {
 const STABLE_CONNECTION_MS = 10_000;
 /** How long `stop()` waits for its farewell publish and DISCONNECT. */
 const STOP_TIMEOUT_MS = 2_000;
+/**
+ * How long the set-up after a CONNACK (subscribe, announce) may take before the connection is
+ * dropped and made again: a broker that accepted the connection but never answers the
+ * SUBSCRIBE (seen with nats-server 2.9 when another login took the session over during the
+ * set-up) would otherwise leave the till connected and deaf. NATS bounds each of its own
+ * JetStream steps to 4 s, so a healthy broker is well inside this.
+ */
+export const SETUP_TIMEOUT_MS = 15_000;
 
 export class ReconnectingConnection {
   private client: MqttClient | undefined;
+  /** Index into `urls` of the node the current (or next) attempt goes to. */
+  private node = 0;
   private timer: TimerHandle | undefined;
   private attempts = 0;
   private connectedAt: number | undefined;
@@ -64,6 +80,16 @@ export class ReconnectingConnection {
   /** The connected client, or undefined. */
   get connectedClient(): MqttClient | undefined {
     return this.current === "connected" ? this.client : undefined;
+  }
+
+  /** The URL of the broker node connected to, or undefined. */
+  get broker(): string | undefined {
+    return this.current === "connected" ? this.url : undefined;
+  }
+
+  private get url(): string {
+    const { urls } = this.o;
+    return urls[this.node % urls.length] ?? "";
   }
 
   start(): void {
@@ -124,7 +150,8 @@ export class ReconnectingConnection {
       this.scheduleNext();
       return;
     }
-    const client = connectMqtt(this.o.url, options, this.o.incoming);
+    const url = this.url;
+    const client = connectMqtt(url, options, this.o.incoming);
     this.client = client;
     let failed = false;
 
@@ -147,19 +174,21 @@ export class ReconnectingConnection {
       this.connectedAt = this.o.clock.monotonic();
       this.setState("connected");
       this.o.logger.info(
-        { broker: this.o.url, sessionPresent: connack.sessionPresent },
+        { broker: url, sessionPresent: connack.sessionPresent },
         "connected to the MQTT broker",
       );
-      this.o.handlers.onConnected(client, connack).catch((error: unknown) => {
-        this.o.logger.error(
-          { err: error instanceof AgentError ? error.toJSON() : errorMessage(error) },
-          "MQTT connection set-up failed",
-        );
-        this.drop(client, "set-up failed");
-      });
+      withTimeout(this.o.handlers.onConnected(client, connack), SETUP_TIMEOUT_MS, this.o.clock).catch(
+        (error: unknown) => {
+          this.o.logger.error(
+            { err: error instanceof AgentError ? error.toJSON() : errorMessage(error) },
+            "MQTT connection set-up failed",
+          );
+          this.drop(client, "set-up failed");
+        },
+      );
     });
     client.on("error", (error) => {
-      this.o.logger.warn({ broker: this.o.url, err: error.message }, "MQTT connection error");
+      this.o.logger.warn({ broker: url, err: error.message }, "MQTT connection error");
       // A refused CONNACK or a failed TLS handshake may leave the socket open: close it so the
       // backoff takes over.
       if (!client.connected) client.end(true);
@@ -173,6 +202,7 @@ export class ReconnectingConnection {
     client.end(true);
     this.o.handlers.onClosed(client);
     if (this.stopping) return;
+    this.node = (this.node + 1) % this.o.urls.length;
     if (this.connectedAt !== undefined && this.o.clock.monotonic() - this.connectedAt >= STABLE_CONNECTION_MS)
       this.attempts = 0;
     this.connectedAt = undefined;

@@ -1,4 +1,5 @@
 import type { IPublishPacket, MqttClient } from "mqtt";
+import { mqttBrokerUrls } from "../../config/load.js";
 import type { Config } from "../../config/schema.js";
 import type { Secrets } from "../../config/secrets.js";
 import { systemClock, type Clock, type TimerHandle } from "../../lib/clock.js";
@@ -67,6 +68,8 @@ export interface MqttLink {
    */
   publishSaleEvent(event: SaleEvent): void;
   readonly state: MqttLinkState;
+  /** The URL of the broker (cluster node) connected to; undefined while not connected. */
+  readonly broker: string | undefined;
   /** Returns an unsubscribe function. */
   onStateChange(listener: (state: MqttLinkState) => void): () => void;
   counters(): MqttLinkCounters;
@@ -226,7 +229,6 @@ export function createMqttLink(options: MqttLinkOptions): MqttLink {
   };
 
   const onConnected = async (client: MqttClient): Promise<void> => {
-    counters.connects += 1;
     // Every connect: the broker may have lost the session (restart without persistence,
     // session expiry) — subscribing again is harmless when it did not.
     const granted = await client.subscribeAsync(topics.webhook, { qos: TOPIC_QOS.webhook.qos });
@@ -238,13 +240,15 @@ export function createMqttLink(options: MqttLinkOptions): MqttLink {
       );
     }
     await publishAcked(client, topics.status, STATUS_ONLINE, TOPIC_QOS.status);
+    // Counted once subscribed and announced: from here on the broker queues this till's webhooks.
+    counters.connects += 1;
     publishHealth();
     scheduleHealth();
     outboxDrainer.drain();
   };
 
   const connection: ReconnectingConnection = new ReconnectingConnection({
-    url: config.mqtt.url,
+    urls: mqttBrokerUrls(config),
     clientOptions: () => linkClientOptions(config, secrets, topics.status),
     incoming: {
       maxPacketBytes: MAX_MQTT_PACKET_BYTES,
@@ -329,6 +333,9 @@ export function createMqttLink(options: MqttLinkOptions): MqttLink {
     },
     get state() {
       return connection.state;
+    },
+    get broker() {
+      return connection.broker;
     },
     onStateChange(listener) {
       listeners.add(listener);

@@ -1,97 +1,12 @@
-import { createRequire } from "node:module";
-import { connect as netConnect, isIP } from "node:net";
-import type { Duplex } from "node:stream";
-import { connect as tlsConnect, type TLSSocket } from "node:tls";
-import * as clientModule from "mqtt/lib/client";
 import type { IClientOptions, MqttClient } from "mqtt";
+import { connectMqttBroker } from "../../lib/mqtt-connect.js";
 import { guardIncomingPackets, type IncomingPacketLimit } from "./guarded-stream.js";
 
-const require = createRequire(import.meta.url);
-// mqtt.js's client module alone: CommonJS compiled from TypeScript, its class in
-// `exports.default`. Node hands an importer the whole `exports` as `default`; a bundler (the
-// shipped CLI is bundled, rolldown.config.ts) hands `exports.default` itself. Imported, not
-// required, so the bundle carries it.
-const MqttClientClass = classFrom(clientModule);
-
-function classFrom(module: { default: unknown }): typeof MqttClient {
-  const value = module.default;
-  if (typeof value === "function") return value as typeof MqttClient;
-  return (value as { default: typeof MqttClient }).default;
-}
-
 /**
- * `mqtt.connect(url, options)` for the till, with every incoming packet over `limit` kept from
- * mqtt.js's parser (guarded-stream.ts), on every transport.
- *
- * `mqtt://` and `mqtts://` without loading the rest of mqtt.js: its `connect` requires the
- * WebSocket stack (`ws`) and the SOCKS proxy client (`socks`, `ip-address`) for the first
- * connection, transports a till on plain TCP or TLS never uses. Measured on the development
- * machine: loading and connecting in a fresh process took 240 ms and 62 MB RSS through
- * `mqtt.connect`, 125 ms and 53 MB through this. The client is mqtt.js's own `MqttClient`; only
- * the socket is opened here, the way mqtt.js's tcp and tls stream builders do (default ports 1883
- * / 8883, SNI from a host name, TLS errors reported as client errors; no SOCKS proxy from
- * MQTTJS_SOCKS_PROXY). `ws://` and `wss://` get mqtt.js's WebSocket stream builder, loaded on
- * first use.
+ * `mqtt.connect(url, options)` for the till (lib/mqtt-connect.ts: plain TCP and TLS without the
+ * rest of mqtt.js), with every incoming packet over `limit` kept from mqtt.js's parser
+ * (guarded-stream.ts), on every transport.
  */
 export function connectMqtt(url: string, options: IClientOptions, limit: IncomingPacketLimit): MqttClient {
-  const parsed = new URL(url);
-  const protocol = parsed.protocol.replace(/:$/, "");
-  // WHATWG URLs keep an IPv6 literal's brackets; sockets want the bare address.
-  const host = parsed.hostname.replace(/^\[(.*)\]$/, "$1") || "localhost";
-  if (protocol === "ws" || protocol === "wss") {
-    const opts: IClientOptions = {
-      ...options,
-      protocol,
-      host,
-      hostname: host,
-      ...(parsed.port === "" ? {} : { port: Number(parsed.port) }),
-      path: `${parsed.pathname}${parsed.search}`,
-    };
-    return new MqttClientClass((client) => guardIncomingPackets(webSocketStream(client, opts), limit), opts);
-  }
-  if (protocol !== "mqtt" && protocol !== "mqtts")
-    throw new Error(`unsupported MQTT URL scheme ${protocol}:`);
-  const port = parsed.port === "" ? (protocol === "mqtts" ? 8883 : 1883) : Number(parsed.port);
-  const opts: IClientOptions = { ...options, protocol, host, hostname: host, port };
-  return new MqttClientClass(
-    (client) =>
-      guardIncomingPackets(
-        protocol === "mqtts" ? tlsStream(client, host, port, options) : netConnect({ host, port }),
-        limit,
-      ),
-    opts,
-  );
-}
-
-function tlsStream(client: MqttClient, host: string, port: number, options: IClientOptions): TLSSocket {
-  const rejectUnauthorized = options.rejectUnauthorized !== false;
-  const socket = tlsConnect({
-    host,
-    port,
-    ...(isIP(host) === 0 ? { servername: options.servername ?? host } : {}),
-    ...(options.ca === undefined ? {} : { ca: options.ca }),
-    ...(options.cert === undefined ? {} : { cert: options.cert }),
-    ...(options.key === undefined ? {} : { key: options.key }),
-    rejectUnauthorized,
-  });
-  // Until the handshake completes a TLS error is the client's (as in mqtt.js's tls builder).
-  const onHandshakeError = (error: Error): void => {
-    if (rejectUnauthorized) client.emit("error", error);
-    socket.end();
-  };
-  socket.on("error", onHandshakeError);
-  socket.on("secureConnect", () => {
-    if (rejectUnauthorized && !socket.authorized) socket.emit("error", new Error("TLS not authorized"));
-    else socket.removeListener("error", onHandshakeError);
-  });
-  return socket;
-}
-
-type StreamBuilder = (client: MqttClient, options: IClientOptions) => Duplex;
-let wsBuilder: StreamBuilder | undefined;
-
-/** mqtt.js's WebSocket stream (module `ws`), loaded on first use (WebSocket brokers only). */
-function webSocketStream(client: MqttClient, options: IClientOptions): Duplex {
-  wsBuilder ??= (require("mqtt/lib/connect/ws") as { streamBuilder: StreamBuilder }).streamBuilder;
-  return wsBuilder(client, options);
+  return connectMqttBroker(url, options, (socket) => guardIncomingPackets(socket, limit));
 }

@@ -54,4 +54,40 @@ describe("MQTT link reconnect backoff", () => {
     expect(states.slice(0, 3)).toEqual(["connecting", "disconnected", "connecting"]);
     expect(states.filter((s) => s === "connecting")).toHaveLength(7);
   });
+
+  it("moves to the next node of a cluster after a failed attempt and after a lost connection", async () => {
+    const nodeA = await startMosquitto({ persistence: false });
+    cleanups.push(() => nodeA.cleanup());
+    const nodeB = await startMosquitto({ persistence: false });
+    cleanups.push(() => nodeB.cleanup());
+    await nodeA.stop();
+    const dir = tempDir();
+    cleanups.push(dir.cleanup);
+    const db = openDatabase(join(dir.path, "agent.db"));
+    cleanups.push(() => {
+      db.close();
+    });
+    const clock = new ManualClock();
+    const config = linkConfig({ mqttUrl: nodeA.url, reconnectMinMs: 1_000, reconnectMaxMs: 4_000 });
+    const nodes = { ...config, mqtt: { ...config.mqtt, url: undefined, urls: [nodeA.url, nodeB.url] } };
+    const link = createMqttLink({ config: nodes, secrets: linkSecrets(), db, clock, random: () => 0.5 });
+    cleanups.push(() => link.stop());
+
+    link.start();
+    // The first node refuses; one backoff step later the second one takes the till.
+    await vi.waitFor(() => expect(link.state).toBe("disconnected"), { timeout: 10_000 });
+    clock.advance(500);
+    await vi.waitFor(() => expect(link.state).toBe("connected"), { timeout: 10_000 });
+    expect(link.broker).toBe(nodeB.url);
+
+    // Its node dies: after one backoff step the till is on the first node, back meanwhile.
+    await nodeA.start();
+    await nodeB.kill();
+    await vi.waitFor(() => expect(link.state).toBe("disconnected"), { timeout: 10_000 });
+    expect(link.broker).toBeUndefined();
+    clock.advance(1_000);
+    await vi.waitFor(() => expect(link.state).toBe("connected"), { timeout: 10_000 });
+    expect(link.broker).toBe(nodeA.url);
+    expect(link.counters().connects).toBe(2);
+  });
 });

@@ -11,7 +11,7 @@ import {
   linkSecrets,
 } from "../../test/helpers/mqtt-link-fixtures.js";
 import { tempDir } from "../../test/helpers/temp-dir.js";
-import { createTestPki, type TestPki } from "../../test/helpers/tls-certs.js";
+import { createTestPki, type TestPki } from "../../bench/test-pki.js";
 import { checkInPayload, postWebhook, signedWebhook } from "../../test/helpers/vipps-webhooks.js";
 import { openDatabase } from "../store/database.js";
 import { createMqttLink, type CheckIn, type MqttLink } from "./index.js";

@@ -102,7 +102,7 @@ export interface MqttLinkCounters {
   readonly unhandled: number;
   /** Handler calls that threw (the message was not acknowledged and comes again). */
   readonly handlerFailures: number;
-  /** Successful connections since start (the first one included). */
+  /** Connections since start that subscribed and announced `online` (the first one included). */
   readonly connects: number;
   /** Sale events acknowledged by the broker and removed from the outbox. */
   readonly salesPublished: number;

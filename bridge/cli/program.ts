@@ -2,12 +2,13 @@ import { Command, CommanderError } from "commander";
 import { EXIT } from "../../agent/cli/exit-codes.js";
 import { errorMessage } from "../../lib/errors.js";
 import type { CliContext } from "./context.js";
+import { registerNatsUsersCommand } from "./nats-users.js";
 import { registerServeCommand } from "./serve.js";
 import { registerWebhookCommands } from "./webhooks.js";
 
 /**
- * `pos-bridge`: the cloud webhook → MQTT bridge (`serve`) and the operator's webhook
- * registration tools. Exit codes as `pos-agent` (agent/cli/exit-codes.ts): 0 ok, 1 failed,
+ * `pos-bridge`: the cloud webhook → MQTT bridge (`serve`), the operator's webhook
+ * registration tools, and the NATS cluster's users file (`nats-users`). Exit codes as `pos-agent` (agent/cli/exit-codes.ts): 0 ok, 1 failed,
  * 64 usage, 69 Vipps or broker unavailable, 70 internal error, 78 invalid environment.
  */
 export function buildProgram(ctx: CliContext): Command {
@@ -19,6 +20,7 @@ export function buildProgram(ctx: CliContext): Command {
     .exitOverride();
   registerServeCommand(program, ctx);
   registerWebhookCommands(program, ctx);
+  registerNatsUsersCommand(program, ctx);
   return program;
 }
 

@@ -142,7 +142,7 @@ export function startConsumer(p: {
   };
 
   const connection = new ReconnectingConnection({
-    url: p.mqtt.url,
+    urls: p.mqtt.urls,
     clientOptions,
     // The contract's limit, which every legitimate message fits (an unrouted envelope with the
     // largest webhook body included): MQTT 5 brokers drop larger ones for us, and on MQTT 3.1.1

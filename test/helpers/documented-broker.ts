@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { REPO_ROOT } from "./cli.js";
 import { startMosquitto, type MosquittoBroker } from "./mosquitto.js";
 import { tempDir } from "./temp-dir.js";
-import { createTestPki } from "./tls-certs.js";
+import { createTestPki } from "../../bench/test-pki.js";
 
 /**
  * A real mosquitto on the documented broker set-up, deploy/mosquitto/, exactly as an operator

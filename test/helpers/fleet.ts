@@ -42,7 +42,7 @@ export async function fleetSettings(p: {
     topicPrefix: "vipps-pos",
     databaseFile: join(p.dir, "fleet.db"),
     mqtt: {
-      url: p.brokerUrl,
+      urls: [p.brokerUrl],
       protocolVersion: p.protocolVersion ?? 5,
       clientId: p.clientId ?? `pos-fleet-${msn}-${process.pid}`,
       rejectUnauthorized: true,

@@ -3,6 +3,7 @@ import { chmodSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { userInfo } from "node:os";
 import { join } from "node:path";
+import { killWithParent } from "../../bench/orphan-guard.js";
 import { tempDir } from "./temp-dir.js";
 
 /**
@@ -139,7 +140,7 @@ function spawnBroker(configFile: string, dir: string, log: { text: string }): Pr
   return new Promise((resolve, reject) => {
     const child = spawn("mosquitto", ["-c", configFile], { stdio: ["ignore", "pipe", "pipe"] });
     live.add(child);
-    watchdog(child, dir);
+    killWithParent(child.pid, dir);
     let settled = false;
     let own = "";
     const onData = (chunk: Buffer): void => {
@@ -186,23 +187,6 @@ function waitForExit(child: ChildProcess, signal: NodeJS.Signals, escalateMs = 1
     });
     child.kill(signal);
   });
-}
-
-/**
- * If the test process dies without cleaning up (a crash, a timeout kill), a tiny watchdog
- * kills its broker and removes its directory instead of leaving them on the shared machine.
- * It exits by itself when the broker stops first.
- */
-function watchdog(child: ChildProcess, dir: string): void {
-  if (child.pid === undefined) return;
-  const script = [
-    'while kill -0 "$0" 2>/dev/null && kill -0 "$1" 2>/dev/null; do sleep 1; done',
-    'if ! kill -0 "$0" 2>/dev/null; then kill -9 "$1" 2>/dev/null; rm -rf "$2"; fi',
-  ].join("; ");
-  spawn("sh", ["-c", script, String(process.pid), String(child.pid), dir], {
-    stdio: "ignore",
-    detached: true,
-  }).unref();
 }
 
 export async function startMosquitto(options: MosquittoOptions = {}): Promise<MosquittoBroker> {

@@ -13,6 +13,8 @@ export const TEST_WEBHOOK_SECRET = "test-webhook-secret-A0+AeKBRG2KRGvnNwJpQlb6I
 
 export interface LinkConfigInput {
   readonly mqttUrl: string;
+  /** Instead of `mqttUrl`: the nodes of a broker cluster (`mqtt.urls`). */
+  readonly mqttUrls?: readonly string[];
   readonly tillId?: string;
   readonly msn?: string;
   readonly protocolVersion?: 4 | 5;
@@ -38,7 +40,7 @@ export function linkConfig(p: LinkConfigInput): Config {
     },
     till: { id: p.tillId ?? "kasse1", locationDescription: "Kasse 1" },
     mqtt: {
-      url: p.mqttUrl,
+      ...(p.mqttUrls === undefined ? { url: p.mqttUrl } : { urls: [...p.mqttUrls] }),
       protocolVersion: p.protocolVersion ?? 5,
       reconnectMinMs: p.reconnectMinMs ?? 100,
       reconnectMaxMs: p.reconnectMaxMs ?? 1_000,
