@@ -7,7 +7,7 @@ import { formatAmount } from "../../lib/locale/index.js";
 import { FakePrinter } from "../../drivers/printer/index.js";
 import {
   createMemoryCable,
-  type AgentReport,
+  type SaleReport,
   type Basket,
   type SaleMessage,
 } from "../../drivers/register/index.js";
@@ -258,7 +258,7 @@ async function memberPrices(
   await register.pay(basket.saleId, memberBasket.total);
 }
 
-function narrate(dashboard: Dashboard, report: AgentReport): void {
+function narrate(dashboard: Dashboard, report: SaleReport): void {
   if (report.type === "receipt") {
     dashboard.say(
       "printer",

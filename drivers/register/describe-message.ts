@@ -44,6 +44,10 @@ export function describeMessage(m: Fields): string {
       return `refund ${sale}: ${formatAmount(m.amount)} (refund ${str(m.refundId)})`;
     case "status":
       return `status ${sale}?`;
+    case "totals":
+      return m.sales === undefined
+        ? `totals ${m.date === undefined ? "today" : str(m.date)}?`
+        : describeTotals(m);
     case "ping":
     case "pong":
       return m.type;
@@ -74,6 +78,19 @@ export function describeMessage(m: Fields): string {
     default:
       return `${str(m.type)} ${terminalSafe(JSON.stringify(m)).slice(0, 200)}`;
   }
+}
+
+function describeTotals(m: Fields): string {
+  const sales = typeof m.sales === "object" && m.sales !== null ? (m.sales as Fields) : {};
+  const captured =
+    typeof sales.captured === "object" && sales.captured !== null ? (sales.captured as Fields) : {};
+  const refunds = typeof m.refunds === "object" && m.refunds !== null ? (m.refunds as Fields) : {};
+  return [
+    `totals ${str(m.date)}: ${str(captured.count)} captured ${formatAmount(captured.total, m.currency)}`,
+    `${str(refunds.count)} refunds ${formatAmount(refunds.total)}`,
+    `net ${formatAmount(m.net)}`,
+    `${str(sales.failed)} failed, ${str(sales.cancelled)} cancelled, ${str(m.unfinished)} unfinished`,
+  ].join(", ");
 }
 
 /** The headline plus, for a basket, one line per basket line. */

@@ -4,6 +4,7 @@ import { MAX_BASKET_LINES, MAX_SESSION_LENGTH, MAX_VAT_RATE, PROTOCOL_VERSION } 
 import {
   badField,
   checkAmount,
+  checkDate,
   checkId,
   checkInteger,
   checkText,
@@ -107,6 +108,8 @@ export function validateRegisterMessage(m: Fields): Validation<RegisterMessage> 
           () => (m.amount === 0 ? badField("amount", "a refund must be at least 1 minor unit") : null),
         ),
       );
+    case "totals":
+      return accept(checkDate(m.date, "date", true));
     case "ping":
     case "pong":
       return accept(null);
