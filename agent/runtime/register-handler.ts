@@ -30,7 +30,12 @@ export function registerCommandHandler(
         return runner.handleRegisterCommand({ type: "basket", basket });
       }
       case "pay":
-        return runner.handleRegisterCommand({ type: "pay", saleId: message.saleId, total: message.total });
+        return runner.handleRegisterCommand({
+          type: "pay",
+          saleId: message.saleId,
+          total: message.total,
+          ...(message.minimumAge === undefined ? {} : { minimumAge: message.minimumAge }),
+        });
       case "cancel":
         return runner.handleRegisterCommand({ type: "cancel", saleId: message.saleId });
       case "refund":

@@ -27,7 +27,8 @@ function lineOf(line: unknown, currency: unknown): string {
   if (typeof line !== "object" || line === null) return `    ${str(line)}`;
   const l = line as Fields;
   const discount = typeof l.discount === "number" && l.discount > 0 ? ` −${formatAmount(l.discount)}` : "";
-  return `    ${str(l.quantity)} ${str(l.unit ?? "×")} ${str(l.name)} à ${formatAmount(l.unitPrice)}${discount} = ${formatAmount(l.total, currency)} (VAT ${typeof l.vatRate === "number" ? l.vatRate / 100 : str(l.vatRate)} %)`;
+  const age = l.minimumAge === undefined ? "" : `, ${str(l.minimumAge)}+`;
+  return `    ${str(l.quantity)} ${str(l.unit ?? "×")} ${str(l.name)} à ${formatAmount(l.unitPrice)}${discount} = ${formatAmount(l.total, currency)} (VAT ${typeof l.vatRate === "number" ? l.vatRate / 100 : str(l.vatRate)} %${age})`;
 }
 
 /** The headline of a message, e.g. `basket S-1001: 2 lines, total 94.00 NOK`. */
@@ -37,7 +38,7 @@ export function describeMessage(m: Fields): string {
     case "basket":
       return `basket ${sale}: ${Array.isArray(m.lines) ? m.lines.length : "?"} lines, total ${formatAmount(m.total, m.currency)}`;
     case "pay":
-      return `pay ${sale}: ${formatAmount(m.total)}`;
+      return `pay ${sale}: ${formatAmount(m.total)}${m.minimumAge === undefined ? "" : `, age ${str(m.minimumAge)}+`}`;
     case "cancel":
       return `cancel ${sale}`;
     case "refund":

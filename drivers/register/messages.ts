@@ -47,6 +47,7 @@ export const FAILURE_REASONS = [
   "NO_SCAN",
   "REFUND_FAILED",
   "BASKET_DROPPED",
+  "AGE_NOT_VERIFIED",
 ] as const;
 export type FailureReason = (typeof FAILURE_REASONS)[number];
 
@@ -97,6 +98,8 @@ export interface BasketLine {
   readonly vatRate: number;
   /** e.g. "PCS", "KG". */
   readonly unit?: string;
+  /** (extension) Whole years the buyer must be for this article; ePayment's `minimumUserAge`. */
+  readonly minimumAge?: number;
 }
 
 export interface Basket {
@@ -115,6 +118,8 @@ export interface PayMessage {
   readonly saleId: string;
   /** Must equal the basket total. */
   readonly total: number;
+  /** (extension) Whole years the buyer must be, for the whole sale (lines may say so too). */
+  readonly minimumAge?: number;
 }
 export interface CancelMessage {
   readonly type: "cancel";

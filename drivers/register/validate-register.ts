@@ -1,6 +1,12 @@
 import { CURRENCIES } from "../../lib/money.js";
 import type { BasketLine, RegisterMessage } from "./messages.js";
-import { MAX_BASKET_LINES, MAX_SESSION_LENGTH, MAX_VAT_RATE, PROTOCOL_VERSION } from "./protocol.js";
+import {
+  MAX_BASKET_LINES,
+  MAX_MINIMUM_AGE,
+  MAX_SESSION_LENGTH,
+  MAX_VAT_RATE,
+  PROTOCOL_VERSION,
+} from "./protocol.js";
 import {
   badField,
   checkAmount,
@@ -43,7 +49,12 @@ function checkLine(line: unknown, path: string): Invalid | null {
     () => checkAmount(line.total, `${path}.total`),
     () => checkInteger(line.vatRate, `${path}.vatRate`, 0, MAX_VAT_RATE),
     () => checkText(line.unit, `${path}.unit`, 16, true),
+    () => checkMinimumAge(line.minimumAge, `${path}.minimumAge`),
   );
+}
+
+function checkMinimumAge(value: unknown, path: string): Invalid | null {
+  return value === undefined ? null : checkInteger(value, path, 1, MAX_MINIMUM_AGE);
 }
 
 function validateBasket(m: Fields): Validation<RegisterMessage> {
@@ -94,6 +105,7 @@ export function validateRegisterMessage(m: Fields): Validation<RegisterMessage> 
         firstProblem(
           () => checkId(m.saleId, "saleId"),
           () => checkAmount(m.total, "total"),
+          () => checkMinimumAge(m.minimumAge, "minimumAge"),
         ),
       );
     case "cancel":

@@ -65,8 +65,11 @@ export interface ReferenceRegister {
   waitUntilUp(timeoutMs?: number): Promise<void>;
   /** Sends the basket (creates or replaces the open basket of its sale). */
   sell(basket: Basket): Promise<SendResult>;
-  /** Asks for payment; `total` defaults to the total of the basket this register sent. */
-  pay(saleId: string, total?: number): Promise<SendResult>;
+  /**
+   * Asks for payment; `total` defaults to the total of the basket this register sent;
+   * `minimumAge` (extension) for the whole sale.
+   */
+  pay(saleId: string, total?: number, minimumAge?: number): Promise<SendResult>;
   cancel(saleId: string): Promise<SendResult>;
   refund(saleId: string, refundId: string, amount: number): Promise<SendResult>;
   status(saleId: string): Promise<SendResult>;
@@ -200,9 +203,14 @@ export function createReferenceRegister(options: ReferenceRegisterOptions): Refe
       if ("acked" in result) record.basket = basket;
       return result;
     },
-    async pay(saleId, total) {
+    async pay(saleId, total, minimumAge) {
       const amount = total ?? book.get(saleId)?.basket?.total ?? 0;
-      const result = await send({ type: "pay", saleId, total: amount });
+      const result = await send({
+        type: "pay",
+        saleId,
+        total: amount,
+        ...(minimumAge === undefined ? {} : { minimumAge }),
+      });
       if ("acked" in result) book.touch(saleId).payRequested = true;
       return result;
     },
