@@ -1,3 +1,4 @@
+import { minimumAgeOf } from "./age-limit.js";
 import { orderLinesOf } from "./order-lines.js";
 import type { CheckoutSettings } from "./settings.js";
 import type { CreatePaymentBody, Sale } from "./sale.js";
@@ -14,6 +15,7 @@ export function createPaymentBody(
   settings: CheckoutSettings,
 ): CreatePaymentBody {
   const receiptNumber = String(sale.saleNo).padStart(6, "0");
+  const minimumUserAge = minimumAgeOf(sale);
   return {
     amount: { currency: sale.basket.currency, value: sale.basket.total },
     paymentMethod: { type: "WALLET" },
@@ -27,6 +29,7 @@ export function createPaymentBody(
       bottomLine: { currency: sale.basket.currency, posId: settings.tillId, receiptNumber },
     },
     metadata: { till: settings.tillId, saleId: sale.saleId },
+    ...(minimumUserAge === undefined ? {} : { minimumUserAge }),
   };
 }
 

@@ -5,7 +5,13 @@ import type { TillState } from "./till.js";
 /** Everything that can happen to the checkout. Each input is journalled with the transition. */
 export type Input =
   | { readonly type: "basket"; readonly basket: Basket }
-  | { readonly type: "pay"; readonly saleId: string; readonly total: number }
+  | {
+      readonly type: "pay";
+      readonly saleId: string;
+      readonly total: number;
+      /** Whole years, for the whole sale (age-limit.ts). */
+      readonly minimumAge?: number;
+    }
   | { readonly type: "cancel"; readonly saleId: string }
   | { readonly type: "refund"; readonly saleId: string; readonly refundId: string; readonly amount: number }
   | { readonly type: "checkin"; readonly checkIn: CheckIn }

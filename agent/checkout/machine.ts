@@ -27,7 +27,7 @@ export function step(till: TillState, input: Input, now: number, settings: Check
     case "basket":
       return onBasket(till, input.basket, ctx);
     case "pay":
-      return onPay(till, input.saleId, input.total, ctx);
+      return onPay(till, input.saleId, input.total, ctx, input.minimumAge);
     case "cancel":
       return onCancel(till, input.saleId, ctx);
     case "refund":

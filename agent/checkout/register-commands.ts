@@ -1,3 +1,4 @@
+import { minimumAgeOf, withPayAge } from "./age-limit.js";
 import { MAXIMUM_PAYMENT, MINIMUM_PAYMENT } from "../../lib/money.js";
 import type { Basket, Sale } from "./sale.js";
 import { capturedAmount, refundableAmount } from "./sale.js";
@@ -75,9 +76,16 @@ function lastSent(till: TillState, sale: Sale): TillState {
   };
 }
 
-export function onPay(till: TillState, saleId: string, total: number, ctx: Ctx): Transition {
-  const sale = till.sales[saleId];
-  if (sale === undefined) return refuse(till, "UNKNOWN_SALE", `no basket for sale ${saleId}`);
+export function onPay(
+  till: TillState,
+  saleId: string,
+  total: number,
+  ctx: Ctx,
+  minimumAge?: number,
+): Transition {
+  const known = till.sales[saleId];
+  if (known === undefined) return refuse(till, "UNKNOWN_SALE", `no basket for sale ${saleId}`);
+  const sale = withPayAge(known, minimumAge);
   if (sale.phase.kind === "final") return refuse(till, "SALE_FINISHED", `sale ${saleId} is already finished`);
   if (total !== sale.basket.total) {
     return refuse(
@@ -99,7 +107,16 @@ export function onPay(till: TillState, saleId: string, total: number, ctx: Ctx):
   }
   // In the member window, pay confirms the member-priced basket: request the payment now.
   if (sale.phase.kind === "member_window") return startAttempt(till, sale, sale.phase.checkIn, ctx, ACCEPT);
-  if (sale.phase.kind !== "open") return noChange(till, ACCEPT);
+  if (sale.phase.kind !== "open") {
+    // A repeated pay changes nothing — so it may not ask for an age the request under way lacks.
+    if ((minimumAgeOf(sale) ?? 0) > (minimumAgeOf(known) ?? 0))
+      return refuse(
+        till,
+        "SALE_LOCKED",
+        `sale ${saleId} is being paid without minimum age ${minimumAge}; cancel it and start a new sale`,
+      );
+    return noChange(till, ACCEPT);
+  }
 
   // The sale leaves `open`: no scan is held for it or any other basket from now on.
   const checkIn = heldScanFor(till, sale, ctx);

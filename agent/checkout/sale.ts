@@ -20,7 +20,9 @@ export type FailureReason =
   | "VIPPS_UNAVAILABLE"
   | "PAYMENT_REFUSED"
   /** No usable scan came within `scanTimeoutMs` of `pay` (or of the last request to scan again). */
-  | "NO_SCAN";
+  | "NO_SCAN"
+  /** A sale with a minimum age that Vipps refused for this customer (age-limit.ts). */
+  | "AGE_NOT_VERIFIED";
 
 /**
  * Why a sale was cancelled by the agent rather than the cashier: an open basket dropped because
@@ -62,6 +64,8 @@ export interface CreatePaymentBody {
     };
   };
   readonly metadata: Readonly<Record<string, string>>;
+  /** Whole years; absent when no line nor `pay` asked for one. */
+  readonly minimumUserAge?: number;
 }
 
 export interface OrderLine {
@@ -158,6 +162,8 @@ export interface Sale {
   readonly createdAt: number;
   readonly updatedAt: number;
   readonly member?: { readonly id: string; readonly tier?: string };
+  /** The `pay`'s minimum age, whole years (the lines' own are in the basket): age-limit.ts. */
+  readonly minimumAge?: number;
   /**
    * A payment that must end up uncapturable (cancelled or released) although the register has
    * already been told the outcome — e.g. Vipps stopped answering while a request was pending.

@@ -156,7 +156,12 @@ export function startAgent(loaded: LoadedConfig, parts: AgentParts = {}): Runnin
     software: AGENT_SOFTWARE,
     clock,
     logger: registerLogger,
-    handler: registerCommandHandler(runner, registerLink, registerLogger),
+    handler: registerCommandHandler(runner, registerLink, registerLogger, {
+      db,
+      clock,
+      till: { id: config.till.id, currency: config.vipps.currency },
+      retentionDays: config.storage.retentionDays,
+    }),
   });
   link.onStateChange((state) => {
     if (state === "up") runner.onRegisterUp();

@@ -114,7 +114,9 @@ function notPaidReason(reason: FailureReason): NotPaidReason {
     case "VIPPS_UNAVAILABLE":
     case "NO_SCAN":
       return reason;
+    // AGE_NOT_VERIFIED: not the customer's age on a screen the queue can read; the register has it.
     case "PAYMENT_REFUSED":
+    case "AGE_NOT_VERIFIED":
       return "PAYMENT_REFUSED";
   }
 }

@@ -1,9 +1,16 @@
 import { CURRENCIES } from "../../lib/money.js";
 import type { BasketLine, RegisterMessage } from "./messages.js";
-import { MAX_BASKET_LINES, MAX_SESSION_LENGTH, MAX_VAT_RATE, PROTOCOL_VERSION } from "./protocol.js";
+import {
+  MAX_BASKET_LINES,
+  MAX_MINIMUM_AGE,
+  MAX_SESSION_LENGTH,
+  MAX_VAT_RATE,
+  PROTOCOL_VERSION,
+} from "./protocol.js";
 import {
   badField,
   checkAmount,
+  checkDate,
   checkId,
   checkInteger,
   checkText,
@@ -42,7 +49,12 @@ function checkLine(line: unknown, path: string): Invalid | null {
     () => checkAmount(line.total, `${path}.total`),
     () => checkInteger(line.vatRate, `${path}.vatRate`, 0, MAX_VAT_RATE),
     () => checkText(line.unit, `${path}.unit`, 16, true),
+    () => checkMinimumAge(line.minimumAge, `${path}.minimumAge`),
   );
+}
+
+function checkMinimumAge(value: unknown, path: string): Invalid | null {
+  return value === undefined ? null : checkInteger(value, path, 1, MAX_MINIMUM_AGE);
 }
 
 function validateBasket(m: Fields): Validation<RegisterMessage> {
@@ -93,6 +105,7 @@ export function validateRegisterMessage(m: Fields): Validation<RegisterMessage> 
         firstProblem(
           () => checkId(m.saleId, "saleId"),
           () => checkAmount(m.total, "total"),
+          () => checkMinimumAge(m.minimumAge, "minimumAge"),
         ),
       );
     case "cancel":
@@ -107,6 +120,8 @@ export function validateRegisterMessage(m: Fields): Validation<RegisterMessage> 
           () => (m.amount === 0 ? badField("amount", "a refund must be at least 1 minor unit") : null),
         ),
       );
+    case "totals":
+      return accept(checkDate(m.date, "date", true));
     case "ping":
     case "pong":
       return accept(null);

@@ -10,6 +10,7 @@ import {
 } from "../../drivers/register/index.js";
 import { CATALOGUE, findArticle, lineFor, makeBasket } from "./catalogue.js";
 import type { ReferenceRegister } from "./reference-register.js";
+import { totalsTicket } from "./totals-ticket.js";
 
 /**
  * The interactive register: a cashier at a prompt. Lines are added from the catalogue (or
@@ -27,6 +28,7 @@ const HELP = `commands:
   cancel [saleId]                cancel the open (or given) sale
   refund <saleId> <amount> [id]  refund part of a captured sale (minor units)
   status [saleId]                ask the agent for a sale's state
+  totals [YYYY-MM-DD]            print the day's totals (default today)
   new                            start a new sale
   sales                          the sales and what the agent reported
   raw <json>                     send any JSON object as a frame (e.g. a bad basket)
@@ -94,6 +96,11 @@ export async function runInteractive(
     refund: async ([id = "", amount = "", refundId = `${id}-R${Date.now().toString(36)}`]) =>
       print(`refund ${answer(await register.refund(id, refundId, Number(amount)))}`),
     status: async ([id = saleId]) => print(`status ${answer(await register.status(id))}`),
+    totals: async ([date]) => {
+      const result = await register.totals(date);
+      if ("refused" in result) return print(`totals ${answer(result)}`);
+      totalsTicket(result.totals).forEach((l) => print(l));
+    },
     new: () => {
       number++;
       saleId = `${prefix}${number}`;

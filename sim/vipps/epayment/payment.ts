@@ -40,6 +40,8 @@ export interface Payment {
   /** For flows with a landing page: the token in `redirectUrl` (accepted by the test approve). */
   readonly redirectToken?: string;
   readonly metadata?: Readonly<Record<string, string>>;
+  /** `minimumUserAge` of the create request: a younger customer cannot approve (age-limit.ts). */
+  readonly minimumUserAge?: number;
   /** `profile.scope` of the create request, space-separated. */
   readonly profileScope?: string;
   /** Set at authorization when `profile.scope` was requested. */
