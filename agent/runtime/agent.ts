@@ -184,7 +184,9 @@ export function startAgent(loaded: LoadedConfig, parts: AgentParts = {}): Runnin
     });
   });
 
-  lights.onButton?.((action) => (action === "reprint" ? runner.reprint() : runner.cancelActive()));
+  lights.onButton?.((action) =>
+    action === "reprint" ? runner.technician.reprint() : runner.technician.cancelActive(),
+  );
 
   // Housekeeping once a day: settled sales past retention, members not seen for too long.
   const prune = (): void => {
@@ -269,7 +271,7 @@ async function fetchQrContent(
   try {
     const qr = await vipps.qr.getMerchantCallback(tillId);
     journal.setMetaValue(QR_CONTENT_KEY, qr.qrContent);
-    runner.setQrContent(qr.qrContent);
+    runner.view.setQrContent(qr.qrContent);
   } catch (error) {
     const hint = isVippsError(error, "VIPPS_NOT_FOUND")
       ? "the till has no QR yet: run `pos-agent setup`"

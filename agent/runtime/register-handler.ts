@@ -9,7 +9,7 @@ import { saleMessage } from "./register-port.js";
  * `status` is answered with a `sale` message right after the ack.
  */
 export function registerCommandHandler(runner: CheckoutRunner, link: () => RegisterLink, logger: Logger) {
-  return (message: RegisterCommand): Acceptance => {
+  return (message: RegisterCommand): Acceptance | Promise<Acceptance> => {
     switch (message.type) {
       case "basket": {
         const { type: _type, ...basket } = message;

@@ -56,7 +56,8 @@ export type FailureReason = (typeof FAILURE_REASONS)[number];
  * (docs/register-protocol.md): SALE_FINISHED (the sale already reached a final state),
  * CANCEL_TOO_LATE (the money is being or was captured: refund instead), AMOUNT_OUT_OF_RANGE
  * (below the market's minimum payment or above the maximum), INTERNAL_ERROR (the receiver
- * failed while processing and did nothing; try again later as a new frame). Registers must
+ * failed while processing and did nothing; try again later as a new frame), AGENT_STOPPING
+ * (the agent is shutting down and did nothing; send it again after the next hello). Registers must
  * treat a code they do not know as "refused, nothing done".
  */
 export const REGISTER_ERROR_CODES = [
@@ -73,6 +74,7 @@ export const REGISTER_ERROR_CODES = [
   "CANCEL_TOO_LATE",
   "AMOUNT_OUT_OF_RANGE",
   "INTERNAL_ERROR",
+  "AGENT_STOPPING",
 ] as const;
 export type RegisterErrorCode = (typeof REGISTER_ERROR_CODES)[number];
 
