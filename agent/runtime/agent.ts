@@ -12,6 +12,7 @@ import {
   type LinkTransport,
   type RegisterLink,
 } from "../../drivers/register/index.js";
+import { paymentEventInput } from "../checkout/io.js";
 import { createLoyalty } from "../loyalty/index.js";
 import { createMqttLink, type MqttLink } from "../mqtt/index.js";
 import { Journal } from "../journal/journal.js";
@@ -172,16 +173,7 @@ export function startAgent(loaded: LoadedConfig, parts: AgentParts = {}): Runnin
   });
   mqtt.onPaymentEvent((e) => {
     observe({ kind: "payment_event", name: e.name, reference: e.reference, at: performance.now() });
-    runner.handle({
-      type: "payment_event",
-      event: {
-        reference: e.reference,
-        name: e.name,
-        pspReference: e.pspReference,
-        amount: e.amount,
-        success: e.success,
-      },
-    });
+    runner.handle({ type: "payment_event", event: paymentEventInput(e) });
   });
 
   lights.onButton?.((action) =>

@@ -11,10 +11,10 @@ import type { Journal } from "../journal/journal.js";
 import { BasketSweep, type OpenBasketLimits } from "./basket-sweep.js";
 import { InFlight } from "./in-flight.js";
 import { InputQueue } from "./input-queue.js";
+import type { LoyaltyPort } from "../loyalty/port.js";
 import { LoyaltyAdapter } from "./loyalty-adapter.js";
 import type {
   LightsPort,
-  LoyaltyPort,
   PaymentsPort,
   ReceiptsPort,
   RegisterPort,

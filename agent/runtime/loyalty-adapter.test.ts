@@ -4,7 +4,7 @@ import type { Input } from "../checkout/io.js";
 import type { EnrollResult, IdentifyResult } from "../loyalty/port.js";
 import { InFlight } from "./in-flight.js";
 import { LoyaltyAdapter } from "./loyalty-adapter.js";
-import type { LoyaltyPort } from "./ports.js";
+import type { LoyaltyPort } from "../loyalty/port.js";
 
 const settle = async (): Promise<void> => {
   for (let i = 0; i < 5; i++) await Promise.resolve();

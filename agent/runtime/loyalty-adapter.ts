@@ -1,7 +1,7 @@
 import type { Logger } from "../../lib/log.js";
 import type { Effect, Input, Member } from "../checkout/io.js";
 import type { InFlight } from "./in-flight.js";
-import type { LoyaltyPort } from "./ports.js";
+import type { LoyaltyPort } from "../loyalty/port.js";
 
 export type LoyaltyEffect = Effect & { type: "loyalty_identify" | "loyalty_enroll" | "loyalty_abort" };
 
@@ -87,7 +87,7 @@ export class LoyaltyAdapter {
       loyalty.enroll({ handle: candidate }, onBinding, controller.signal),
       (result) => {
         this.logins.delete(saleId);
-        if (result.kind === "enrolled" && "member" in result) {
+        if (result.kind === "enrolled") {
           this.deps.rememberName(saleId, result.member.displayName);
           submit({ type: "loyalty_enrolled", saleId, member: memberOf(result.member) });
         } else {
