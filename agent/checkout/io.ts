@@ -1,5 +1,7 @@
 import type { Money } from "../../lib/money.js";
-import type { Basket, CancelReason, CheckIn, CreatePaymentBody, FailureReason, Sale } from "./sale.js";
+import type { ReceiptMessage, SaleMessage, SaleReport } from "../../drivers/register/index.js";
+import type { PaymentEvent } from "../vipps/types/epayment.js";
+import type { Basket, CheckIn, CreatePaymentBody, Sale } from "./sale.js";
 import type { TillState } from "./till.js";
 
 /** Everything that can happen to the checkout. Each input is journalled with the transition. */
@@ -88,14 +90,22 @@ export type LoyaltyIdentified =
   | { readonly kind: "not_member"; readonly candidate: string }
   | { readonly kind: "unavailable" };
 
-/** An ePayment webhook (`epayments.payment.*.v1`), already signature-checked and deduplicated. */
-export interface PaymentEventInput {
-  readonly reference: string;
-  readonly name:
-    "CREATED" | "AUTHORIZED" | "ABORTED" | "EXPIRED" | "TERMINATED" | "CANCELLED" | "CAPTURED" | "REFUNDED";
-  readonly pspReference: string;
+/**
+ * What the checkout takes (and journals) from an ePayment webhook (`epayments.payment.*.v1`),
+ * already signature-checked and deduplicated: Vipps' event (agent/vipps/types) with the amount
+ * validated as Money.
+ */
+export interface PaymentEventInput extends Pick<
+  PaymentEvent,
+  "reference" | "name" | "pspReference" | "success"
+> {
   readonly amount: Money;
-  readonly success: boolean;
+}
+
+/** Only the fields the checkout acts on: the rest of a webhook (msn, times, keys) is not journalled. */
+export function paymentEventInput(event: PaymentEventInput): PaymentEventInput {
+  const { reference, name, pspReference, amount, success } = event;
+  return { reference, name, pspReference, amount, success };
 }
 
 /** The parts of GET /epayment/v1/payments/{reference} (or a modification answer) we act on. */
@@ -119,47 +129,17 @@ export type ApiResult<T> =
   | { readonly ok: false; readonly failure: "refused"; readonly status: number; readonly code?: string }
   | { readonly ok: false; readonly failure: "unavailable" };
 
-/** What the agent tells the register about a sale (the wire `sale` message, minus seq). */
-export interface SaleUpdate {
-  readonly saleId: string;
-  readonly state: WireSaleState;
-  readonly final: boolean;
-  readonly amount?: number;
-  readonly reference?: string;
-  readonly pspReference?: string;
-  readonly capturedAmount?: number;
-  readonly refundedAmount?: number;
-  readonly reason?: FailureReason | CancelReason | "REFUND_FAILED";
-  /** On the outcome of a refund: the register's id of that refund. */
-  readonly refundId?: string;
-  readonly member?: { readonly id: string; readonly tier?: string };
-}
+/** What the agent tells the register about a sale: the wire `sale` message (drivers/register). */
+export type SaleUpdate = Omit<SaleMessage, "type">;
 
-export type WireSaleState =
-  | "open"
-  | "waiting_for_customer"
-  | "customer_identified"
-  | "payment_requested"
-  | "captured"
-  | "failed"
-  | "cancelled"
-  | "refunded";
-
-/** What the agent tells the register about a receipt (the wire `receipt` message, minus seq). */
-export interface ReceiptReport {
-  readonly saleId: string;
-  readonly printed: boolean;
-  readonly copy: boolean;
-  /** Why not, when `printed` is false. */
-  readonly error?: string;
-}
+/** What the agent tells the register about a receipt: the wire `receipt` message (drivers/register). */
+export type ReceiptReport = Omit<ReceiptMessage, "type">;
 
 /**
  * A message the register must receive: kept in the journal and re-sent (after every hello)
  * until acked. Only the newest of each kind per sale is kept.
  */
-export type DurableRegisterMessage =
-  ({ readonly type: "sale" } & SaleUpdate) | ({ readonly type: "receipt" } & ReceiptReport);
+export type DurableRegisterMessage = SaleReport;
 
 /** The I/O the machine asks for. The runner performs them after the transition is journalled. */
 export type Effect =

@@ -1,5 +1,6 @@
 import type { Currency } from "../../lib/money.js";
 import type { Basket } from "../../drivers/register/index.js";
+import type { OrderLine as VippsOrderLine, QuantityUnit } from "../vipps/types/epayment.js";
 import type { SaleVat } from "./vat.js";
 
 /**
@@ -68,22 +69,14 @@ export interface CreatePaymentBody {
   readonly minimumUserAge?: number;
 }
 
-export interface OrderLine {
-  readonly name: string;
-  readonly id: string;
-  readonly totalAmount: number;
-  readonly totalAmountExcludingTax: number;
-  readonly totalTaxAmount: number;
+/**
+ * An order line as the checkout always sends it: Vipps' `OrderLine` (agent/vipps/types) with the
+ * VAT rate and the unit information filled in, from the register's basket line.
+ */
+export type OrderLine = VippsOrderLine & {
   readonly taxRate: number;
-  readonly discount?: number;
-  readonly unitInfo: {
-    readonly unitPrice: number;
-    readonly quantity: string;
-    readonly quantityUnit: QuantityUnit;
-  };
-}
-
-export type QuantityUnit = "PCS" | "KG" | "KM" | "MINUTE" | "LITRE" | "KWH";
+  readonly unitInfo: NonNullable<VippsOrderLine["unitInfo"]> & { readonly quantityUnit: QuantityUnit };
+};
 
 export interface CheckIn {
   readonly customerToken: string;

@@ -1,8 +1,9 @@
-import type { SaleUpdate, WireSaleState } from "./io.js";
+import type { SaleState } from "../../drivers/register/index.js";
+import type { SaleUpdate } from "./io.js";
 import { capturedAmount, currentAttempt, refundedAmount, type Sale } from "./sale.js";
 
 /** The protocol state the register sees for a sale (docs/register-protocol.md). */
-export function wireState(sale: Sale): WireSaleState {
+export function wireState(sale: Sale): SaleState {
   const phase = sale.phase;
   switch (phase.kind) {
     case "open":

@@ -12,6 +12,7 @@ import {
   type LinkTransport,
   type RegisterLink,
 } from "../../drivers/register/index.js";
+import { paymentEventInput } from "../checkout/io.js";
 import { createLoyalty } from "../loyalty/index.js";
 import { createMqttLink, type MqttLink } from "../mqtt/index.js";
 import { Journal } from "../journal/journal.js";
@@ -177,19 +178,12 @@ export function startAgent(loaded: LoadedConfig, parts: AgentParts = {}): Runnin
   });
   mqtt.onPaymentEvent((e) => {
     observe({ kind: "payment_event", name: e.name, reference: e.reference, at: performance.now() });
-    runner.handle({
-      type: "payment_event",
-      event: {
-        reference: e.reference,
-        name: e.name,
-        pspReference: e.pspReference,
-        amount: e.amount,
-        success: e.success,
-      },
-    });
+    runner.handle({ type: "payment_event", event: paymentEventInput(e) });
   });
 
-  lights.onButton?.((action) => (action === "reprint" ? runner.reprint() : runner.cancelActive()));
+  lights.onButton?.((action) =>
+    action === "reprint" ? runner.technician.reprint() : runner.technician.cancelActive(),
+  );
 
   // Housekeeping once a day: settled sales past retention, members not seen for too long.
   const prune = (): void => {
@@ -274,7 +268,7 @@ async function fetchQrContent(
   try {
     const qr = await vipps.qr.getMerchantCallback(tillId);
     journal.setMetaValue(QR_CONTENT_KEY, qr.qrContent);
-    runner.setQrContent(qr.qrContent);
+    runner.view.setQrContent(qr.qrContent);
   } catch (error) {
     const hint = isVippsError(error, "VIPPS_NOT_FOUND")
       ? "the till has no QR yet: run `pos-agent setup`"

@@ -79,28 +79,6 @@ export interface LightsPort {
   close?(): Promise<void>;
 }
 
-/**
- * Loyalty (agent/loyalty): identify the customer behind a scan and enroll non-members. Never
- * rejects — every failure is a result that lets the sale go on without loyalty. Phone numbers
- * stay inside the port: the checkout only ever sees member ids and an opaque candidate handle.
- */
-export interface LoyaltyPort {
-  identify(
-    customerToken: string,
-  ): Promise<
-    | { kind: "member"; member: { id: string; tier?: string; displayName?: string } }
-    | { kind: "not_member"; candidate: { readonly handle: string } }
-    | { kind: "unavailable"; reason: string }
-  >;
-  enroll(
-    candidate: { readonly handle: string },
-    onBindingMessage: (bindingMessage: string) => void,
-    signal: AbortSignal,
-  ): Promise<
-    { kind: "enrolled"; member: { id: string; tier?: string; displayName?: string } } | { kind: string }
-  >;
-}
-
 /** The durable MQTT outbox for the merchant's back office: the write is synchronous. */
 export interface SaleEventsPort {
   publishSaleCompleted(sale: Sale, at: number): void;

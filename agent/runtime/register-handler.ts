@@ -23,7 +23,7 @@ export function registerCommandHandler(
         .catch((error: unknown) => logger.debug({ err: String(error) }, `${what} answer not delivered`));
     });
   };
-  return (message: RegisterCommand): Acceptance => {
+  return (message: RegisterCommand): Acceptance | Promise<Acceptance> => {
     switch (message.type) {
       case "basket": {
         const { type: _type, ...basket } = message;

@@ -58,7 +58,8 @@ export type FailureReason = (typeof FAILURE_REASONS)[number];
  * CANCEL_TOO_LATE (the money is being or was captured: refund instead), AMOUNT_OUT_OF_RANGE
  * (below the market's minimum payment or above the maximum), INTERNAL_ERROR (the receiver
  * failed while processing and did nothing; try again later as a new frame), DAY_OUT_OF_RANGE
- * (`totals` for a day in the future or older than the journal keeps). Registers must
+ * (`totals` for a day in the future or older than the journal keeps), AGENT_STOPPING (the agent
+ * is shutting down and did nothing; send it again after the next hello). Registers must
  * treat a code they do not know as "refused, nothing done".
  */
 export const REGISTER_ERROR_CODES = [
@@ -76,6 +77,7 @@ export const REGISTER_ERROR_CODES = [
   "AMOUNT_OUT_OF_RANGE",
   "INTERNAL_ERROR",
   "DAY_OUT_OF_RANGE",
+  "AGENT_STOPPING",
 ] as const;
 export type RegisterErrorCode = (typeof REGISTER_ERROR_CODES)[number];
 
