@@ -43,7 +43,6 @@ export interface ReceiptHooks {
 export interface AgentParts {
   readonly clock?: Clock;
   readonly logger?: Logger;
-  readonly fetch?: typeof fetch;
   readonly registerTransport?: LinkTransport;
   readonly screen?: ScreenPort;
   readonly receipts?: (hooks: ReceiptHooks) => ReceiptsPort;
@@ -89,7 +88,6 @@ export function startAgent(loaded: LoadedConfig, parts: AgentParts = {}): Runnin
       clock,
       logger: logger.child({ module: "vipps" }),
       signal: shutdown.signal,
-      ...(parts.fetch === undefined ? {} : { fetch: parts.fetch }),
     }),
   );
 
@@ -243,6 +241,7 @@ export function startAgent(loaded: LoadedConfig, parts: AgentParts = {}): Runnin
         screen.close?.(),
         lights.close?.(),
       ]);
+      vipps.close();
       db.close();
     },
   };
