@@ -1,9 +1,10 @@
 import type { Db, Statement } from "../store/database.js";
-import { migrate, statementCache } from "../store/database.js";
+import { lazyWriter, migrate, statementCache } from "../store/database.js";
 import type { DurableRegisterMessage, Effect, Input, Transition } from "../checkout/io.js";
 import { needsResume } from "../checkout/resume.js";
 import { capturedAmount, currentAttempt, refundedAmount, type Sale } from "../checkout/sale.js";
 import { EMPTY_TILL, type TillState } from "../checkout/till.js";
+import { needsDurableCommit } from "./durability.js";
 import { JOURNAL_MIGRATIONS } from "./schema.js";
 import { saleFromJson } from "./sale-json.js";
 import { tillFromMeta, tillMeta } from "./till-meta.js";
@@ -55,10 +56,12 @@ export interface SaleRow {
 
 /**
  * The durable record of the checkout. `record` writes a transition — the changed sales, the
- * input that caused it, the durable register messages — in ONE SQLite transaction, and returns
- * only after it is on disk (synchronous=FULL). The runner performs the transition's effects
- * only after that: a power cut can then lose an effect, never the decision to perform it, and
- * start-up re-derives the lost effect from the journal (checkout/resume.ts).
+ * input that caused it, the durable register messages — in ONE SQLite transaction. When the
+ * transition promises something outside (durability.ts) it returns only after the commit is on
+ * disk (synchronous=FULL); otherwise the commit is lazy and made durable by the next durable one.
+ * The runner performs the transition's effects only after `record`: a power cut can then lose
+ * an effect, never the decision to perform it, and start-up re-derives the lost effect from
+ * the journal (checkout/resume.ts).
  */
 export class Journal {
   private readonly upsertSale;
@@ -71,6 +74,7 @@ export class Journal {
   private readonly writtenMeta = new Map<string, string | undefined>();
   /** Every other query, prepared on first use (see statementCache). */
   private readonly sql: (sql: string) => Statement;
+  private readonly lazily: <T>(write: () => T) => T;
   private readonly recordTransaction: (
     input: Input,
     transition: Transition,
@@ -81,6 +85,7 @@ export class Journal {
   constructor(private readonly db: Db) {
     migrate(db, "journal", JOURNAL_MIGRATIONS);
     this.sql = statementCache(db);
+    this.lazily = lazyWriter(db);
     this.upsertSale = db.prepare(`
       INSERT INTO journal_sales (sale_id, sale_no, phase, outcome, currency, total, captured, refunded, reference, live, created_at, updated_at, data)
       VALUES (@saleId, @saleNo, @phase, @outcome, @currency, @total, @captured, @refunded, @reference, @live, @createdAt, @updatedAt, @data)
@@ -143,8 +148,10 @@ export class Journal {
   record(input: Input, transition: Transition, now: number, alsoInTransaction?: () => void): void {
     const changes = transition.changed.length > 0 || transition.tillChanged === true;
     if (!changes && !transition.effects.some(isDurable)) return;
+    const write = (): void => this.recordTransaction(input, transition, now, alsoInTransaction);
     try {
-      this.recordTransaction(input, transition, now, alsoInTransaction);
+      if (needsDurableCommit(input, transition)) write();
+      else this.lazily(write);
     } catch (error) {
       // Rolled back: what the meta cache says was written may not be.
       this.writtenMeta.clear();
@@ -227,11 +234,17 @@ export class Journal {
     });
   }
 
-  /** The register acked (or definitively refused) a final message. */
+  /**
+   * The register acked (or definitively refused) a final message. Lazy: if a power cut loses
+   * it, the message is sent again after the next hello and the register acks the repeat
+   * (docs/register-protocol.md: reports are re-sent until acked).
+   */
   registerMessageDone(id: number, how: "acked" | "refused", now: number): void {
-    this.sql(
-      "UPDATE journal_register_outbox SET done_at = ?, done_how = ? WHERE id = ? AND done_at IS NULL",
-    ).run(now, how, id);
+    this.lazily(() =>
+      this.sql(
+        "UPDATE journal_register_outbox SET done_at = ?, done_how = ? WHERE id = ? AND done_at IS NULL",
+      ).run(now, how, id),
+    );
   }
 
   /** Sales last changed in [from, to), oldest first, for reports. */
@@ -255,6 +268,7 @@ export class Journal {
 
   setMetaValue(key: string, value: string): void {
     this.setMeta.run(key, value);
+    this.writtenMeta.delete(key);
   }
 
   /** Deletes settled sales and journal rows older than the retention period. Returns sales removed. */

@@ -166,25 +166,18 @@ export function startAgent(loaded: LoadedConfig, parts: AgentParts = {}): Runnin
     else runner.onRegisterDown();
   });
 
-  mqtt.onCheckIn((c) => {
+  mqtt.onCheckIn((c, remember) => {
     observe({ kind: "checkin", at: performance.now() });
-    runner.handle({
-      type: "checkin",
-      checkIn: { customerToken: c.customerToken, initiatedAt: c.initiatedAt },
-    });
+    const checkIn = { customerToken: c.customerToken, initiatedAt: c.initiatedAt };
+    runner.handle({ type: "checkin", checkIn }, remember);
   });
-  mqtt.onPaymentEvent((e) => {
+  mqtt.onPaymentEvent((e, remember) => {
     observe({ kind: "payment_event", name: e.name, reference: e.reference, at: performance.now() });
-    runner.handle({
-      type: "payment_event",
-      event: {
-        reference: e.reference,
-        name: e.name,
-        pspReference: e.pspReference,
-        amount: e.amount,
-        success: e.success,
-      },
-    });
+    const { reference, name, pspReference, amount, success } = e;
+    runner.handle(
+      { type: "payment_event", event: { reference, name, pspReference, amount, success } },
+      remember,
+    );
   });
 
   lights.onButton?.((action) => (action === "reprint" ? runner.reprint() : runner.cancelActive()));

@@ -150,12 +150,14 @@ export class CheckoutRunner {
 
   /**
    * Inputs from the MQTT link (check-ins, webhooks): journalled before this returns, so the link
-   * may acknowledge the event to the broker. Throws once stopping (nothing is journalled any
-   * more): the link must then not acknowledge, and the broker delivers the event again.
+   * may acknowledge the event to the broker. `alsoInTransaction` (the link's de-duplication
+   * record) is written in the same transaction when the input is journalled; it is not called
+   * when nothing was. Throws once stopping (nothing is journalled any more): the link must then
+   * not acknowledge, and the broker delivers the event again.
    */
-  handle(input: Input): void {
+  handle(input: Input, alsoInTransaction?: () => void): void {
     if (this.stopped) throw new AgentError("AGENT_STOPPING", "the checkout is stopping; not journalled");
-    this.apply(input);
+    this.apply(input, alsoInTransaction);
   }
 
   /** The register link completed a hello: re-send every final state it has not acked. */
@@ -218,7 +220,7 @@ export class CheckoutRunner {
     this.sweepBaskets(BASKET_SWEEP_MS);
   }
 
-  private apply(input: Input): Transition | undefined {
+  private apply(input: Input, alsoInTransaction?: () => void): Transition | undefined {
     if (this.stopped) return undefined;
     const now = this.deps.clock.now();
     const t = step(this.till, input, now, this.deps.settings);
@@ -232,6 +234,7 @@ export class CheckoutRunner {
     );
     this.deps.journal.record(input, t, now, () => {
       for (const e of completed) this.deps.saleEvents.publishSaleCompleted(e.sale, now);
+      alsoInTransaction?.();
     });
     this.counters.transitions++;
     this.till = t.till;
