@@ -87,11 +87,12 @@ export class Journal {
     this.sql = statementCache(db);
     this.lazily = lazyWriter(db);
     this.upsertSale = db.prepare(`
-      INSERT INTO journal_sales (sale_id, sale_no, phase, outcome, currency, total, captured, refunded, reference, live, created_at, updated_at, data)
-      VALUES (@saleId, @saleNo, @phase, @outcome, @currency, @total, @captured, @refunded, @reference, @live, @createdAt, @updatedAt, @data)
+      INSERT INTO journal_sales (sale_id, sale_no, phase, outcome, currency, total, captured, refunded, reference, live, created_at, updated_at, finished_at, data)
+      VALUES (@saleId, @saleNo, @phase, @outcome, @currency, @total, @captured, @refunded, @reference, @live, @createdAt, @updatedAt, @finishedAt, @data)
       ON CONFLICT (sale_id) DO UPDATE SET phase = excluded.phase, outcome = excluded.outcome, total = excluded.total,
         captured = excluded.captured, refunded = excluded.refunded, reference = excluded.reference, live = excluded.live,
-        updated_at = excluded.updated_at, data = excluded.data`);
+        updated_at = excluded.updated_at, finished_at = COALESCE(journal_sales.finished_at, excluded.finished_at),
+        data = excluded.data`);
     this.insertTransition = db.prepare(
       "INSERT INTO journal_transitions (at, sale_id, input, phase) VALUES (?, ?, ?, ?)",
     );
@@ -109,7 +110,7 @@ export class Journal {
       (input: Input, transition: Transition, now: number, alsoInTransaction?: () => void) => {
         for (const saleId of transition.changed) {
           const sale = transition.till.sales[saleId];
-          if (sale !== undefined) this.upsertSale.run(saleRow(sale));
+          if (sale !== undefined) this.upsertSale.run(saleRow(sale, now));
           this.insertTransition.run(
             now,
             saleId,
@@ -271,19 +272,29 @@ export class Journal {
     this.writtenMeta.delete(key);
   }
 
-  /** Deletes settled sales and journal rows older than the retention period. Returns sales removed. */
-  prune(olderThan: number): number {
-    return this.db.transaction(() => {
-      // Settled sales, and baskets the register opened but never paid or cancelled.
-      const removed = this.sql(
-        "DELETE FROM journal_sales WHERE (live = 0 OR phase = 'open') AND updated_at < ?",
-      ).run(olderThan).changes;
-      this.sql("DELETE FROM journal_transitions WHERE at < ?").run(olderThan);
-      this.sql("DELETE FROM journal_register_outbox WHERE done_at IS NOT NULL AND done_at < ?").run(
-        olderThan,
-      );
-      return removed;
-    })();
+  /**
+   * One step of the retention prune (prune.ts): up to `batch` settled sales and baskets never
+   * paid, last changed before `olderThan`, and up to ROWS_PER_SALE × `batch` transitions and
+   * acknowledged register messages of that age, oldest first. Lazy: a prune a power cut undoes
+   * is done again the next day. 0 sales and 0 rows: nothing of that age is left.
+   */
+  pruneStep(olderThan: number, batch: number): { sales: number; rows: number } {
+    return this.lazily(() => {
+      const sales = this.sql(
+        `DELETE FROM journal_sales WHERE sale_id IN (
+           SELECT sale_id FROM journal_sales WHERE (live = 0 OR phase = 'open') AND updated_at < ?
+            ORDER BY updated_at LIMIT ?)`,
+      ).run(olderThan, batch).changes;
+      const rows = batch * ROWS_PER_SALE;
+      const transitions = this.sql(
+        "DELETE FROM journal_transitions WHERE id IN (SELECT id FROM journal_transitions WHERE at < ? ORDER BY at LIMIT ?)",
+      ).run(olderThan, rows).changes;
+      const messages = this.sql(
+        `DELETE FROM journal_register_outbox WHERE id IN (
+           SELECT id FROM journal_register_outbox WHERE done_at < ? ORDER BY done_at LIMIT ?)`,
+      ).run(olderThan, rows).changes;
+      return { sales, rows: transitions + messages };
+    });
   }
 
   /** SQLite's own consistency check, for `pos-agent doctor`. */
@@ -294,10 +305,14 @@ export class Journal {
   }
 }
 
+/** A sale journals about eight transitions and two register messages. */
+const ROWS_PER_SALE = 10;
+
 const ROW_COLUMNS =
   "sale_id AS saleId, sale_no AS saleNo, phase, outcome, currency, total, captured, refunded, reference, created_at AS createdAt, updated_at AS updatedAt";
 
-function saleRow(sale: Sale): Record<string, unknown> {
+/** `now`: the transition's time, the sale's `finished_at` if this transition made it final. */
+function saleRow(sale: Sale, now: number): Record<string, unknown> {
   const outcome = sale.phase.kind === "final" ? sale.phase.outcome : undefined;
   return {
     saleId: sale.saleId,
@@ -312,6 +327,7 @@ function saleRow(sale: Sale): Record<string, unknown> {
     live: needsResume(sale) ? 1 : 0,
     createdAt: sale.createdAt,
     updatedAt: sale.updatedAt,
+    finishedAt: outcome === undefined ? null : now,
     data: JSON.stringify(sale),
   };
 }

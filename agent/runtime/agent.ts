@@ -15,6 +15,7 @@ import {
 import { createLoyalty } from "../loyalty/index.js";
 import { createMqttLink, type MqttLink } from "../mqtt/index.js";
 import { Journal } from "../journal/journal.js";
+import { pruneJournal, type PruneResult } from "../journal/prune.js";
 import { openDatabase, type Db } from "../store/database.js";
 import { VippsClient, isVippsError, vippsClientOptions } from "../vipps/index.js";
 import { CheckoutRunner } from "./checkout-runner.js";
@@ -61,6 +62,12 @@ export interface RunningAgent {
   readonly lights: LightsPort;
   readonly startedAt: number;
   vippsHealth(): VippsHealth;
+  /**
+   * The daily housekeeping, at once: settled sales and journal rows past
+   * config.storage.retentionDays, in small steps between which sales go on (journal/prune.ts),
+   * then loyalty members not seen for loyalty.retentionDays.
+   */
+  prune(): Promise<PruneResult & { members: number }>;
   /** For the systemd watchdog: the journal answers and the checkout runs. */
   healthy(): { healthy: boolean; reason?: string };
   stop(): Promise<void>;
@@ -183,14 +190,16 @@ export function startAgent(loaded: LoadedConfig, parts: AgentParts = {}): Runnin
   lights.onButton?.((action) => (action === "reprint" ? runner.reprint() : runner.cancelActive()));
 
   // Housekeeping once a day: settled sales past retention, members not seen for too long.
-  const prune = (): void => {
-    const now = clock.now();
-    const removed = journal.prune(now - config.storage.retentionDays * DAY_MS);
-    const members = loyalty?.prune() ?? 0;
-    if (removed + members > 0) logger.info({ sales: removed, members }, "pruned data past retention");
+  const prune = async (): Promise<PruneResult & { members: number }> => {
+    const olderThan = clock.now() - config.storage.retentionDays * DAY_MS;
+    const journalled = await pruneJournal(journal, olderThan, clock, { signal: shutdown.signal });
+    const members = shutdown.signal.aborted ? 0 : (loyalty?.prune() ?? 0);
+    if (journalled.sales + journalled.rows + members > 0)
+      logger.info({ ...journalled, members }, "pruned data past retention");
+    return { ...journalled, members };
   };
   let pruneTimer = clock.setTimeout(function again() {
-    prune();
+    prune().catch((error: unknown) => logger.error({ err: errorMessage(error) }, "prune failed"));
     pruneTimer = clock.setTimeout(again, DAY_MS);
   }, 60_000);
 
@@ -213,6 +222,7 @@ export function startAgent(loaded: LoadedConfig, parts: AgentParts = {}): Runnin
     lights,
     startedAt,
     vippsHealth: () => payments.health,
+    prune,
     healthy() {
       try {
         journalAlive.get();
