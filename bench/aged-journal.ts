@@ -71,9 +71,19 @@ export async function writeAgedJournal(options: AgedJournalOptions): Promise<{ w
   runner.start();
   /** Lets the ports' answers come back to the runner (they resolve at once). */
   const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-  /** As the MQTT link does: the event's identity in the journal transaction that records it. */
-  const remembering = (identity: string) => () =>
-    dedupe.remember(createHash("sha256").update(identity).digest("hex"), clock.now());
+  /**
+   * As the MQTT link delivers an event: its identity written in the journal transaction that
+   * records it, or on its own when the checkout journals nothing (an ABORTED webhook waits for
+   * its confirming GET).
+   */
+  const deliver = (identity: string, handle: (remember: () => void) => void): void => {
+    let remembered = false;
+    handle(() => {
+      dedupe.remember(createHash("sha256").update(identity).digest("hex"), clock.now());
+      remembered = true;
+    });
+    if (!remembered) dedupe.remember(createHash("sha256").update(identity).digest("hex"), clock.now());
+  };
   const refunds: { saleId: string; amount: number; due: number }[] = [];
   try {
     for (let n = 1; n <= options.sales; n++) {
@@ -88,13 +98,14 @@ export async function writeAgedJournal(options: AgedJournalOptions): Promise<{ w
         expectOk(runner.handleRegisterCommand({ type: "cancel", saleId }));
       } else {
         const customerToken = `aged-token-${n}`;
-        runner.handle(
-          { type: "checkin", checkIn: { customerToken, initiatedAt: clock.now() } },
-          remembering(customerToken),
+        deliver(customerToken, (remember) =>
+          runner.handle({ type: "checkin", checkIn: { customerToken, initiatedAt: clock.now() } }, remember),
         );
         await settle();
         const reference = payments.lastReference;
         const name: "ABORTED" | "AUTHORIZED" = n % 50 === 0 ? "ABORTED" : "AUTHORIZED";
+        // The checkout confirms an ABORTED webhook with a GET before it fails the sale.
+        if (name === "ABORTED") payments.abortLast();
         const event = {
           reference,
           name,
@@ -102,7 +113,9 @@ export async function writeAgedJournal(options: AgedJournalOptions): Promise<{ w
           amount: { currency: basket.currency, value: total },
           success: true,
         };
-        runner.handle({ type: "payment_event", event }, remembering(`${reference}\n${name}`));
+        deliver(`${reference}\n${name}`, (remember) =>
+          runner.handle({ type: "payment_event", event }, remember),
+        );
         if (name === "AUTHORIZED" && n % 100 === 25)
           refunds.push({ saleId, amount: Math.floor(total / 2), due: clock.now() + DAY_MS });
       }

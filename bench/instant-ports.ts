@@ -19,14 +19,22 @@ import type {
 export class InstantPayments implements PaymentsPort {
   /** The reference of the last create, for the webhook that follows it. */
   lastReference = "";
+  /** The last create's customer aborted (`abortLast`): a GET confirming the webhook says so. */
+  private lastAborted = false;
 
   create(body: { reference: string }): Promise<ApiResult<void>> {
     this.lastReference = body.reference;
+    this.lastAborted = false;
     return Promise.resolve({ ok: true, value: undefined });
   }
-  get(): Promise<ApiResult<PaymentSnapshot>> {
+  /** The customer aborts the last payment in the app: from now on a GET of it answers ABORTED. */
+  abortLast(): void {
+    this.lastAborted = true;
+  }
+  get(reference: string): Promise<ApiResult<PaymentSnapshot>> {
     const snapshot = { authorizedAmount: 0, capturedAmount: 0, cancelledAmount: 0, refundedAmount: 0 };
-    return Promise.resolve({ ok: true, value: { state: "CREATED", ...snapshot } });
+    const state = this.lastAborted && reference === this.lastReference ? "ABORTED" : "CREATED";
+    return Promise.resolve({ ok: true, value: { state, ...snapshot } });
   }
   capture(_reference: string, amount: { value: number }): Promise<ApiResult<{ capturedAmount: number }>> {
     return Promise.resolve({ ok: true, value: { capturedAmount: amount.value } });
