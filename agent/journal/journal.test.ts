@@ -146,6 +146,41 @@ describe("Journal", () => {
     expect(journal.pendingRegisterMessages()).toEqual([]);
   });
 
+  it("after a rollback and back, fills in when a sale finished that the older release did not record", () => {
+    const h = new TillHarness();
+    const journal = new Journal(db);
+    const send = journalled(h, journal);
+    send({ type: "basket", basket: basket("S1") });
+    send({ type: "cancel", saleId: "S1" });
+    const cancelledAt = h.now;
+    h.advance(5_000);
+    send({ type: "basket", basket: basket("S2") });
+    const finishedAt = (): unknown[] =>
+      db.prepare("SELECT sale_id, finished_at FROM journal_sales ORDER BY sale_no").all();
+    expect(finishedAt()).toEqual([
+      { sale_id: "S1", finished_at: cancelledAt },
+      { sale_id: "S2", finished_at: null },
+    ]);
+    // What the release before migration 4 leaves: the column there (it stays), never written.
+    db.exec("UPDATE journal_sales SET finished_at = NULL");
+    const plan = db
+      .prepare(
+        "EXPLAIN QUERY PLAN SELECT 1 FROM journal_sales WHERE finished_at IS NULL AND phase = 'final' LIMIT 1",
+      )
+      .all()
+      .map((r) => (r as { detail: string }).detail);
+    expect(plan.join()).toContain("journal_sales_unfinished");
+    db.close();
+
+    db = openDatabase(file);
+    new Journal(db);
+    // S2 is still open: it has not finished, so nothing to fill in.
+    expect(finishedAt()).toEqual([
+      { sale_id: "S1", finished_at: cancelledAt },
+      { sale_id: "S2", finished_at: null },
+    ]);
+  });
+
   it("prunes settled sales and abandoned baskets, never live ones", async () => {
     const h = new TillHarness();
     const journal = new Journal(db);

@@ -84,6 +84,7 @@ export class Journal {
 
   constructor(private readonly db: Db) {
     migrate(db, "journal", JOURNAL_MIGRATIONS);
+    fillFinishedAt(db);
     db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
     db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
     this.sql = statementCache(db);
@@ -326,6 +327,26 @@ export class Journal {
 const AUTOCHECKPOINT_PAGES = 10_000;
 /** After a checkpoint the WAL file is cut back to this, so a burst does not keep 40 MB on disk. */
 const WAL_SIZE_LIMIT_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Sets `finished_at` on final sales that lack it — written by an older release the till was
+ * rolled back to, which did not know the column — as migration 4 did: the sale's first
+ * transition into the final phase, found through the transitions' time index between the
+ * sale's creation and its last change. Through a partial index that holds only such sales, so
+ * it costs nothing when there are none.
+ */
+function fillFinishedAt(db: Db): void {
+  // A read-only open (`pos-agent report` as a technician) cannot write; the agent fills them in.
+  if (db.readonly) return;
+  const unfinished = "finished_at IS NULL AND phase = 'final'";
+  if (db.prepare(`SELECT 1 FROM journal_sales WHERE ${unfinished} LIMIT 1`).get() === undefined) return;
+  db.exec(`
+    UPDATE journal_sales SET finished_at = (
+      SELECT MIN(t.at) FROM journal_transitions t
+       WHERE t.at >= journal_sales.created_at AND t.at <= journal_sales.updated_at
+         AND t.sale_id = journal_sales.sale_id AND t.phase = 'final')
+     WHERE ${unfinished}`);
+}
 
 /** A sale journals about eight transitions and two register messages. */
 const ROWS_PER_SALE = 10;

@@ -83,6 +83,9 @@ export const JOURNAL_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX journal_sales_created ON journal_sales (created_at);
       CREATE INDEX journal_sales_reference ON journal_sales (reference) WHERE reference IS NOT NULL;
       CREATE INDEX journal_register_outbox_done ON journal_register_outbox (done_at) WHERE done_at IS NOT NULL;
+      -- Final sales without finished_at: none, unless an older release (rolled back to) wrote
+      -- some; Journal fills them in when it opens the journal (fillFinishedAt).
+      CREATE INDEX journal_sales_unfinished ON journal_sales (sale_id) WHERE finished_at IS NULL AND phase = 'final';
     `,
   },
 ];
