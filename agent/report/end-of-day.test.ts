@@ -135,7 +135,8 @@ describe("end of day from a journal the checkout wrote", () => {
     const db = openDatabase(join(old, JOURNAL_FILE));
     db.exec(`
       DROP INDEX journal_sales_finished; DROP INDEX journal_sales_created; DROP INDEX journal_sales_reference;
-      DROP INDEX journal_register_outbox_done; ALTER TABLE journal_sales DROP COLUMN finished_at;
+      DROP INDEX journal_register_outbox_done; DROP INDEX journal_sales_unfinished;
+      ALTER TABLE journal_sales DROP COLUMN finished_at;
       DELETE FROM schema_migrations WHERE namespace = 'journal' AND version = 4;
     `);
     new Journal(db);
