@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { freePort } from "../agent/demo/free-port.js";
+import { killWithParent } from "./orphan-guard.js";
 
 /**
  * A real mosquitto for the benchmark, as a till's broker would be: its own process on a free
@@ -31,6 +32,7 @@ export async function startBenchMosquitto(): Promise<{ url: string; stop(): Prom
     ].join("\n"),
   );
   const child = spawn("mosquitto", ["-c", config], { stdio: ["ignore", "ignore", "pipe"] });
+  killWithParent(child.pid, dir);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   await new Promise<void>((resolve, reject) => {
     let log = "";
