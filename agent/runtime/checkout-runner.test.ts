@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ManualClock } from "../../lib/manual-clock.js";
@@ -105,6 +106,33 @@ describe("CheckoutRunner (pure machine + real SQLite journal + in-memory ports)"
     expect(lights.states.at(-1)).toBe("ready");
     clock.advance(RESULT_SCREEN_MS);
     expect(screen.current).toEqual({ kind: "idle", qrContent: QR });
+  });
+
+  it("checkpoints the journal between customers: the register has every outcome and nobody is paying", async () => {
+    const file = join(dir.path, "journal.db");
+    const r = runner();
+    const databaseBytes = (): number => statSync(file).size;
+    const before = databaseBytes();
+    r.handleRegisterCommand({ type: "basket", basket: basket("S1") });
+    r.handleRegisterCommand({ type: "pay", saleId: "S1", total: 4900 });
+    r.handle({ type: "checkin", checkIn: { customerToken: "tok", initiatedAt: clock.now() } });
+    await settle();
+    // While the sale is being paid its pages stay in the WAL.
+    expect(databaseBytes()).toBe(before);
+    const reference = payments.calls[0]?.reference ?? "";
+    r.handle({
+      type: "payment_event",
+      event: {
+        reference,
+        name: "AUTHORIZED",
+        pspReference: "p",
+        amount: { currency: "NOK", value: 4900 },
+        success: true,
+      },
+    });
+    await settle();
+    expect(register.finals).toMatchObject([{ saleId: "S1", state: "captured" }]);
+    expect(databaseBytes()).toBeGreaterThan(before);
   });
 
   it("polls when no webhook comes within the grace period", async () => {

@@ -1,5 +1,5 @@
 import type { Clock } from "../../lib/clock.js";
-import { AgentError } from "../../lib/errors.js";
+import { AgentError, errorMessage } from "../../lib/errors.js";
 import type { Logger } from "../../lib/log.js";
 import type { Acceptance, Effect, Input, SaleUpdate } from "../checkout/io.js";
 import { step } from "../checkout/machine.js";
@@ -76,6 +76,8 @@ const STOPPING: RegisterAnswer = {
 export class CheckoutRunner {
   private till: TillState = EMPTY_TILL;
   private phase: "new" | "running" | "stopped" = "new";
+  /** clock.monotonic() of the last checkpoint between customers. */
+  private checkpointedAt = Number.NEGATIVE_INFINITY;
   private readonly queue: InputQueue;
   private readonly inFlight: InFlight;
   private readonly effects: EffectStarter;
@@ -92,7 +94,14 @@ export class CheckoutRunner {
     const { journal, register, clock, logger } = deps;
     this.queue = new InputQueue();
     this.inFlight = new InFlight(logger);
-    this.outbox = new RegisterOutbox({ journal, register, clock, logger, inFlight: this.inFlight });
+    this.outbox = new RegisterOutbox({
+      journal,
+      register,
+      clock,
+      logger,
+      inFlight: this.inFlight,
+      onDrained: () => this.checkpointBetweenCustomers(),
+    });
     this.view = new ViewPresenter({
       screen: deps.screen,
       lights: deps.lights,
@@ -213,14 +222,16 @@ export class CheckoutRunner {
 
   /**
    * Inputs from the MQTT link (check-ins, webhooks): journalled before the link can send its
-   * acknowledgement (queued behind another input, still within this same tick). Throws
-   * AGENT_STOPPING once stopping (nothing is journalled any more): the link must then not
-   * acknowledge, and the broker delivers the event again.
+   * acknowledgement (queued behind another input, still within this same tick).
+   * `alsoInTransaction` (the link's de-duplication record) is written in the same transaction
+   * when the input is journalled; it is not called when nothing was. Throws AGENT_STOPPING once
+   * stopping (nothing is journalled any more): the link must then not acknowledge, and the
+   * broker delivers the event again.
    */
-  handle(input: Input): void {
+  handle(input: Input, alsoInTransaction?: () => void): void {
     if (this.phase !== "running")
       throw new AgentError("AGENT_STOPPING", "the checkout is stopping; not journalled");
-    this.feed(input);
+    void this.queue.run(() => this.apply(input, alsoInTransaction));
   }
 
   /** Applies `input` in its turn (loading the sales `load` from the journal first). */
@@ -262,7 +273,7 @@ export class CheckoutRunner {
   }
 
   /** One input, inside its queue job: step, journal, then start the effects. */
-  private apply(input: Input): Applied {
+  private apply(input: Input, alsoInTransaction?: () => void): Applied {
     if (this.phase !== "running") return undefined;
     const { clock, journal, settings, logger } = this.deps;
     const now = clock.now();
@@ -277,6 +288,7 @@ export class CheckoutRunner {
     );
     journal.record(input, t, now, () => {
       for (const e of completed) this.deps.saleEvents.publishSaleCompleted(e.sale, now);
+      alsoInTransaction?.();
     });
     this.till = t.till;
     for (const sale of this.sales.transition(t)) this.view.saleFinished(sale, now);
@@ -286,5 +298,22 @@ export class CheckoutRunner {
     this.view.present();
     this.deps.onChange?.();
     return t;
+  }
+
+  /**
+   * The register has acked every outcome and no sale is being paid: the moment nobody waits, so
+   * the journal's WAL is checkpointed now (Journal.checkpoint) rather than inside some sale's
+   * commit. At most once a second: a till doing a sale a minute checkpoints after each one.
+   */
+  private checkpointBetweenCustomers(): void {
+    const now = this.deps.clock.monotonic();
+    if (this.phase !== "running" || this.till.activeSaleId !== undefined) return;
+    if (now - this.checkpointedAt < 1_000) return;
+    this.checkpointedAt = now;
+    try {
+      this.deps.journal.checkpoint();
+    } catch (error) {
+      this.deps.logger.warn({ err: errorMessage(error) }, "journal checkpoint failed; SQLite will do it");
+    }
   }
 }

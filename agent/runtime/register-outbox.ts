@@ -12,6 +12,8 @@ export interface RegisterOutboxDeps {
   readonly logger: Logger;
   /** The runner's requests in flight: once stopped, the outbox sends nothing more. */
   readonly inFlight: InFlight;
+  /** The register has acked everything there was to send. */
+  readonly onDrained?: () => void;
 }
 
 /**
@@ -58,5 +60,6 @@ export class RegisterOutbox {
     }
     // Finals journalled while we were sending.
     if (journal.pendingRegisterMessages().length > 0) this.flush();
+    else this.deps.onDrained?.();
   }
 }
