@@ -101,6 +101,10 @@ describe("durable writes per sale", () => {
     const before = durableCommits();
     for (let n = 0; n < SALES; n++) await sell();
     await vi.waitFor(() => expect(system.sim.control.deliveries({ state: "pending" })).toEqual([]));
-    expect((durableCommits() - before) / SALES).toBe(DURABLE_WRITES_PER_SALE);
+    // Per sale exactly the seven; one housekeeping commit that is no sale's (a timer's, such as
+    // a checkpoint that found no pages to copy) may fall into the window now and then.
+    const perSale = (durableCommits() - before) / SALES;
+    expect(perSale).toBeGreaterThanOrEqual(DURABLE_WRITES_PER_SALE);
+    expect(perSale).toBeLessThanOrEqual(DURABLE_WRITES_PER_SALE + 1 / SALES);
   });
 });
