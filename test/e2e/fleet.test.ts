@@ -69,8 +69,11 @@ describe(`a fleet on a clustered broker: 3 NATS nodes, 3 bridge replicas, ${TILL
       // Till i starts on node i mod 3: a third of the fleet was on the killed node.
       expect(report.killedNodeTills.tills, summary).toBeGreaterThanOrEqual(Math.floor((TILLS * 0.9) / 3));
       expect(report.killedNodeTills.reconnectedElsewhere, summary).toBe(report.killedNodeTills.tills);
-      expect(report.killedNodeTills.queuedWhileAway, summary).toBeGreaterThan(0);
-      expect(report.killedNodeTills.receivedAfterReturn).toBe(report.killedNodeTills.queuedWhileAway);
+      // (How many were queued for them depends on how fast they moved: none, when every one of
+      // them was back before a webhook for it came. Whatever was queued reached them.)
+      expect(report.killedNodeTills.receivedAfterReturn, summary).toBe(
+        report.killedNodeTills.queuedWhileAway,
+      );
       // 5xx only from the kill until the fleet recovered, and only "no broker" or "no PUBACK".
       expect(report.answers5xx.outsideOutage, summary).toBe(0);
       for (const code of Object.keys(report.answers5xx.byCode))
