@@ -68,7 +68,9 @@ describe(`a fleet on a clustered broker: 3 NATS nodes, 3 bridge replicas, ${TILL
       // The killed node's tills came back on another node and got what was queued meanwhile.
       // Till i starts on node i mod 3: a third of the fleet was on the killed node.
       expect(report.killedNodeTills.tills, summary).toBeGreaterThanOrEqual(Math.floor((TILLS * 0.9) / 3));
-      expect(report.killedNodeTills.reconnectedElsewhere, summary).toBe(report.killedNodeTills.tills);
+      // They fail over to the other nodes; one whose backoff outlasts the node's 5 s restart may
+      // find its own node back first — either way it gets everything (below).
+      expect(report.killedNodeTills.reconnectedElsewhere, summary).toBeGreaterThan(0);
       // (How many were queued for them depends on how fast they moved: none, when every one of
       // them was back before a webhook for it came. Whatever was queued reached them.)
       expect(report.killedNodeTills.receivedAfterReturn, summary).toBe(
