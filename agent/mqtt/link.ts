@@ -186,7 +186,7 @@ export function createMqttLink(options: MqttLinkOptions): MqttLink {
     const { event } = result;
     const what =
       event.kind === "payment"
-        ? { kind: event.kind, reference: event.payment.reference, name: event.payment.name }
+        ? { kind: event.kind, reference: event.payment.reference, event: event.payment.name }
         : { kind: event.kind };
     const deliver = handlerFor(event);
     if (deliver === undefined) {
