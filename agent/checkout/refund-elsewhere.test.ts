@@ -186,6 +186,43 @@ describe("a refund of a payment another till took", () => {
     expect(wrong.acceptance).toMatchObject({ ok: false, code: "BAD_FIELD" });
   });
 
+  it("a lookup that ended without a refund does not block a later refund of that payment; a refunding record does", () => {
+    const h = new TillHarness();
+    askRefund(h, 99_999);
+    h.send({ type: "lookup_result", saleId: "R-77", result: OK(record({}, h.now - DAY)) });
+    expect(h.sale("R-77").phase).toMatchObject({ kind: "final", outcome: { state: "failed" } });
+    const next = h.send({
+      type: "refund",
+      saleId: "R-78",
+      refundId: "R-78-1",
+      amount: 100,
+      reference: FOREIGN,
+    });
+    expect(next.acceptance).toEqual({ ok: true });
+    h.send({ type: "lookup_result", saleId: "R-78", result: OK(record({}, h.now - DAY)) });
+    const third = h.send({
+      type: "refund",
+      saleId: "R-79",
+      refundId: "R-79-1",
+      amount: 100,
+      reference: FOREIGN,
+    });
+    expect(third.acceptance).toMatchObject({
+      ok: false,
+      code: "BAD_FIELD",
+      message: expect.stringContaining("R-78"),
+    });
+    // …and that record takes further refunds, under its own saleId, within Vipps' figures.
+    const more = h.send({
+      type: "refund",
+      saleId: "R-78",
+      refundId: "R-78-2",
+      amount: 100,
+      reference: FOREIGN,
+    });
+    expect(onlyEffect(more, "vipps_refund").idempotencyKey).toMatch(/-0-refund-2$/);
+  });
+
   it("without a reference an unknown saleId is still UNKNOWN_SALE", () => {
     const h = new TillHarness();
     const t = h.send({ type: "refund", saleId: "R-77", refundId: "R-77-1", amount: 100 });

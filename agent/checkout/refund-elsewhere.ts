@@ -40,7 +40,8 @@ export function refundElsewhere(
     return refuse(till, "BAD_FIELD", "reference: expected 8–50 of A–Z, a–z, 0–9 and -");
   // A payment already on a record here is refunded through that record: two records of one
   // payment would each think they may refund all of it while a refund is in flight.
-  const known = Object.values(till.sales).find((s) => referenceOf(s) === reference);
+  // (One that ended without a refund — failed — does not count: Vipps' figures decide again.)
+  const known = Object.values(till.sales).find((s) => referenceOf(s) === reference && canRefund(s));
   if (known !== undefined)
     return refuse(till, "BAD_FIELD", `reference: ${reference} is sale ${known.saleId} here; refund that`);
   const referenceBase = nextReferenceBase(ctx.now, till.lastReferenceBase);
@@ -62,6 +63,13 @@ export function refundElsewhere(
   const counted: TillState = { ...till, lastSaleNo: sale.saleNo, lastReferenceBase: referenceBase };
   const lookup: Effect = { type: "vipps_lookup", saleId, reference };
   return commit(counted, sale, [lookup], ctx, ACCEPT);
+}
+
+function canRefund(sale: Sale): boolean {
+  return (
+    sale.phase.kind === "looking_up" ||
+    (sale.phase.kind === "final" && sale.phase.outcome.state === "captured")
+  );
 }
 
 /** The reference a record's refunds go to: its capture's, or the one being looked up. */
