@@ -207,11 +207,8 @@ describe("a refund of a payment another till took", () => {
       amount: 100,
       reference: FOREIGN,
     });
-    expect(third.acceptance).toMatchObject({
-      ok: false,
-      code: "BAD_FIELD",
-      message: expect.stringContaining("R-78"),
-    });
+    expect(third.acceptance).toMatchObject({ ok: false, code: "BAD_FIELD" });
+    expect(third.acceptance?.ok === false && third.acceptance.message).toContain("sale R-78");
     // …and that record takes further refunds, under its own saleId, within Vipps' figures.
     const more = h.send({
       type: "refund",
