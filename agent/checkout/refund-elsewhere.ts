@@ -21,7 +21,7 @@ import { saleUpdate } from "./wire.js";
 
 /**
  * Refunds are possible up to 365 days after the capture:
- * https://developer.vippsmobilepay.com/docs/APIs/epayment-api/operations/refund/
+ * https://developer.vippsmobilepay.com/docs/APIs/epayment-api/api-guide/operations/refund/
  */
 export const REFUND_WINDOW_MS = 365 * 24 * 3_600_000;
 
