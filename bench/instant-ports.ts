@@ -1,4 +1,4 @@
-import type { ApiResult, PaymentSnapshot } from "../agent/checkout/io.js";
+import type { ApiResult, PaymentRecord, PaymentSnapshot } from "../agent/checkout/io.js";
 import type { ReceiptHooks } from "../agent/runtime/agent.js";
 import type {
   LightsPort,
@@ -30,6 +30,10 @@ export class InstantPayments implements PaymentsPort {
   /** The customer aborts the last payment in the app: from now on a GET of it answers ABORTED. */
   abortLast(): void {
     this.lastAborted = true;
+  }
+  /** The bench refunds only its own sales. */
+  lookup(): Promise<ApiResult<PaymentRecord>> {
+    return Promise.resolve({ ok: false, failure: "refused", status: 404 });
   }
   get(reference: string): Promise<ApiResult<PaymentSnapshot>> {
     const snapshot = { authorizedAmount: 0, capturedAmount: 0, cancelledAmount: 0, refundedAmount: 0 };

@@ -15,7 +15,15 @@ export type Input =
       readonly minimumAge?: number;
     }
   | { readonly type: "cancel"; readonly saleId: string }
-  | { readonly type: "refund"; readonly saleId: string; readonly refundId: string; readonly amount: number }
+  | {
+      readonly type: "refund";
+      readonly saleId: string;
+      readonly refundId: string;
+      readonly amount: number;
+      /** (extension) The Vipps reference, for a refund of a payment this till did not take. */
+      readonly reference?: string;
+    }
+  | { readonly type: "lookup_result"; readonly saleId: string; readonly result: ApiResult<PaymentRecord> }
   | { readonly type: "checkin"; readonly checkIn: CheckIn }
   | { readonly type: "payment_event"; readonly event: PaymentEventInput }
   | {
@@ -118,6 +126,13 @@ export interface PaymentSnapshot {
   readonly pspReference?: string;
 }
 
+/** A payment looked up for a refund from elsewhere: its amounts and when it was first captured. */
+export interface PaymentRecord {
+  readonly snapshot: PaymentSnapshot;
+  /** The first successful CAPTURED event in Vipps' event log, ms since epoch; absent if none. */
+  readonly capturedAt?: number;
+}
+
 /**
  * The outcome of one Vipps request after the client's own retries. `refused`: Vipps answered
  * with a definite no (4xx) — `code` is Vipps' numeric error code when there is one.
@@ -184,6 +199,8 @@ export type Effect =
       readonly idempotencyKey: string;
       readonly amount: Money;
     }
+  /** GET the payment and its event log (a refund from elsewhere); answered by `lookup_result`. */
+  | { readonly type: "vipps_lookup"; readonly saleId: string; readonly reference: string }
   /** `durable`: final outcomes, kept in the journal and re-sent until the register acks. */
   | { readonly type: "notify_register"; readonly update: SaleUpdate; readonly durable: boolean }
   | {

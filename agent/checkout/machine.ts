@@ -12,6 +12,7 @@ import {
 import { onBindingMessage, onEnrolled, onIdentified } from "./loyalty.js";
 import { onDropBaskets } from "./open-baskets.js";
 import { onCheckIn } from "./scans.js";
+import { onLookupResult } from "./refund-elsewhere.js";
 import { onBasket, onCancel, onPay, onRefund } from "./register-commands.js";
 import type { CheckoutSettings } from "./settings.js";
 import type { TillState } from "./till.js";
@@ -31,7 +32,9 @@ export function step(till: TillState, input: Input, now: number, settings: Check
     case "cancel":
       return onCancel(till, input.saleId, ctx);
     case "refund":
-      return onRefund(till, input.saleId, input.refundId, input.amount, ctx);
+      return onRefund(till, input.saleId, input.refundId, input.amount, ctx, input.reference);
+    case "lookup_result":
+      return onLookupResult(till, input.saleId, input.result, ctx);
     case "checkin":
       return onCheckIn(till, input.checkIn, ctx);
     case "payment_event":

@@ -3,7 +3,8 @@ import { MAXIMUM_PAYMENT, MINIMUM_PAYMENT } from "../../lib/money.js";
 import type { Basket, Sale } from "./sale.js";
 import { capturedAmount, refundableAmount } from "./sale.js";
 import type { Effect, Transition } from "./io.js";
-import { idempotencyKey, nextReferenceBase } from "./references.js";
+import { nextReferenceBase, refundKey } from "./references.js";
+import { refundElsewhere } from "./refund-elsewhere.js";
 import { startAttempt } from "./attempts.js";
 import { waitForScan } from "./customer-wait.js";
 import { cancelDuringLoyalty } from "./loyalty.js";
@@ -153,6 +154,8 @@ export function onCancel(till: TillState, saleId: string, ctx: Ctx): Transition 
     case "cancelling":
     case "releasing":
       return noChange(till, ACCEPT);
+    case "looking_up":
+      return refuse(till, "SALE_BUSY", `refund ${phase.refundId} is being looked up at Vipps`);
     case "capturing":
       return refuse(
         till,
@@ -178,13 +181,24 @@ export function onRefund(
   refundId: string,
   amount: number,
   ctx: Ctx,
+  reference?: string,
 ): Transition {
   const sale = till.sales[saleId];
-  if (sale === undefined) return refuse(till, "UNKNOWN_SALE", `no sale ${saleId}`);
+  if (sale === undefined) {
+    if (reference !== undefined) return refundElsewhere(till, saleId, refundId, amount, reference, ctx);
+    return refuse(till, "UNKNOWN_SALE", `no sale ${saleId}`);
+  }
+  if (sale.phase.kind === "looking_up") {
+    return sale.phase.refundId === refundId && sale.phase.amount === amount
+      ? noChange(till, ACCEPT)
+      : refuse(till, "SALE_BUSY", `refund ${sale.phase.refundId} is being looked up at Vipps`);
+  }
   if (sale.phase.kind !== "final" || sale.phase.outcome.state !== "captured") {
     return refuse(till, "NOT_CAPTURED", `sale ${saleId} has no captured payment to refund`);
   }
   const outcome = sale.phase.outcome;
+  if (reference !== undefined && reference !== outcome.reference)
+    return refuse(till, "BAD_FIELD", `reference: sale ${saleId} was paid with another reference`);
   const existing = sale.refunds.find((r) => r.refundId === refundId);
   if (existing !== undefined) {
     if (existing.amount !== amount)
@@ -213,7 +227,7 @@ export function onRefund(
     saleId,
     reference: outcome.reference,
     refundId,
-    idempotencyKey: idempotencyKey(outcome.reference, `refund-${n}`),
+    idempotencyKey: refundKey(sale, outcome.reference, n),
     amount: { currency: sale.basket.currency, value: amount },
   };
   return commit(till, next, [effect], ctx, ACCEPT);

@@ -23,7 +23,13 @@ export type FailureReason =
   /** No usable scan came within `scanTimeoutMs` of `pay` (or of the last request to scan again). */
   | "NO_SCAN"
   /** A sale with a minimum age that Vipps refused for this customer (age-limit.ts). */
-  | "AGE_NOT_VERIFIED";
+  | "AGE_NOT_VERIFIED"
+  /** A refund from elsewhere: Vipps knows no payment of this merchant by that reference (refund-elsewhere.ts). */
+  | "REFERENCE_UNKNOWN"
+  /** A refund from elsewhere: the payment was captured more than 365 days ago. */
+  | "REFUND_TOO_OLD"
+  /** A refund from elsewhere: more than Vipps says is captured and not yet refunded. */
+  | "REFUND_TOO_LARGE";
 
 /**
  * Why a sale was cancelled by the agent rather than the cashier: an open basket dropped because
@@ -121,6 +127,16 @@ export type Phase =
   | { readonly kind: "capturing"; readonly attempt: Attempt }
   /** In flight: full cancel of an authorized payment (release the reserved money). */
   | { readonly kind: "releasing"; readonly attempt: Attempt; readonly then: ReleaseOutcome }
+  /**
+   * In flight: a refund for a payment this till did not take (refund-elsewhere.ts): the payment
+   * is being looked up at Vipps before anything is refunded.
+   */
+  | {
+      readonly kind: "looking_up";
+      readonly reference: string;
+      readonly refundId: string;
+      readonly amount: number;
+    }
   | { readonly kind: "final"; readonly outcome: Outcome };
 
 export type ReleaseOutcome =
@@ -163,6 +179,16 @@ export interface Sale {
    * Worked on in the background until Vipps confirms.
    */
   readonly cleanup?: { readonly reference: string };
+  /**
+   * A record made for a refund of a payment another till (or this till before its journal was
+   * lost) took: no basket of its own. `keyBase` makes its refunds' Idempotency-Keys this till's
+   * own (refund-elsewhere.ts); `refundedElsewhere` is what Vipps said was already refunded.
+   */
+  readonly imported?: {
+    readonly keyBase: string;
+    readonly refundedElsewhere: number;
+    readonly capturedAt?: number;
+  };
   /** Why the last non-final update was sent (e.g. Vipps unavailable, token expired, no scan yet). */
   readonly notice?: "VIPPS_UNAVAILABLE" | "TOKEN_EXPIRED" | "NO_SCAN";
 }
@@ -180,7 +206,7 @@ export function refundedAmount(sale: Sale): number {
 /** Refunds requested but not yet answered count against what may still be refunded. */
 export function refundableAmount(sale: Sale): number {
   const reserved = sale.refunds.filter((r) => r.status !== "failed").reduce((sum, r) => sum + r.amount, 0);
-  return capturedAmount(sale) - reserved;
+  return capturedAmount(sale) - (sale.imported?.refundedElsewhere ?? 0) - reserved;
 }
 
 /** The current attempt of a sale that has one. */
@@ -197,6 +223,7 @@ export function currentAttempt(phase: Phase): Attempt | undefined {
     case "identifying":
     case "member_window":
     case "enrolling":
+    case "looking_up":
     case "final":
       return undefined;
   }

@@ -6,6 +6,8 @@ import { capturedAmount, currentAttempt, refundedAmount, type Sale } from "./sal
 export function wireState(sale: Sale): SaleState {
   const phase = sale.phase;
   switch (phase.kind) {
+    // A refund from elsewhere being looked up: nothing is known of it yet (§7.11).
+    case "looking_up":
     case "open":
       return "open";
     case "awaiting_customer":

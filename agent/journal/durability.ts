@@ -36,6 +36,7 @@ export function needsDurableCommit(input: Input, transition: Transition): boolea
     case "cancel_result":
     case "cleanup_result":
     case "refund_result":
+    case "lookup_result":
     case "timer":
     case "loyalty_identified":
     case "loyalty_binding":
@@ -61,6 +62,7 @@ function isOutsidePromise(effect: Effect): boolean {
     case "notify_register":
       return effect.durable;
     case "vipps_get":
+    case "vipps_lookup":
     case "print_receipt":
     case "schedule":
     case "loyalty_identify":

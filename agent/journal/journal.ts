@@ -220,9 +220,14 @@ export class Journal {
     return row === undefined ? undefined : saleFromJson(row.data);
   }
 
+  /**
+   * The record of a payment. Refunds from elsewhere that ended without a refund share the
+   * reference with the record that can refund it (checkout/refund-elsewhere.ts): that one first.
+   */
   getSaleByReference(reference: string): Sale | undefined {
-    const row = this.sql("SELECT data FROM journal_sales WHERE reference = ?").get(reference) as
-      { data: string } | undefined;
+    const row = this.sql(
+      "SELECT data FROM journal_sales WHERE reference = ? ORDER BY (phase = 'final' AND captured = 0), sale_no LIMIT 1",
+    ).get(reference) as { data: string } | undefined;
     return row === undefined ? undefined : saleFromJson(row.data);
   }
 

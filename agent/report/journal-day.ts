@@ -40,7 +40,10 @@ export function readJournalDay(db: Db, from: number, to: number): JournalDay {
           ORDER BY finished_at, sale_no`,
       )
       .all(from, to) as { data: string; finishedAt: number }[]
-  ).map((row) => ({ sale: saleFromJson(row.data), finishedAt: row.finishedAt }));
+  )
+    .map((row) => ({ sale: saleFromJson(row.data), finishedAt: row.finishedAt }))
+    // A refund from elsewhere has a record here but was no sale here (its refund counts below).
+    .filter((f) => f.sale.imported === undefined);
 
   const seen = new Set<string>();
   const refunds: ConfirmedRefund[] = [];

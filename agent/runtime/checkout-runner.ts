@@ -206,7 +206,12 @@ export class CheckoutRunner {
     return this.queue.run(() => {
       if (this.phase !== "running") return STOPPING;
       const lastSaleNo = this.till.lastSaleNo;
-      const t = this.applyLoaded(input, [saleId]);
+      // A refund from elsewhere: a record here of the same payment must be seen (refund-elsewhere.ts).
+      const known =
+        input.type === "refund" && input.reference !== undefined
+          ? this.deps.journal.getSaleByReference(input.reference)?.saleId
+          : undefined;
+      const t = this.applyLoaded(input, known === undefined ? [saleId] : [saleId, known]);
       if (t === undefined) return STOPPING;
       // A new basket may be one too many: dropped right after this ack, not before it.
       if (this.till.lastSaleNo > lastSaleNo) this.sweep.soon();

@@ -60,6 +60,7 @@ export class EffectStarter {
       case "vipps_capture":
       case "vipps_cancel":
       case "vipps_refund":
+      case "vipps_lookup":
         deps.onVippsCall();
         deps.inFlight.track(callVipps(deps.payments, effect), deps.feed);
         return;

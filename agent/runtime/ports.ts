@@ -1,5 +1,11 @@
 import type { Money } from "../../lib/money.js";
-import type { ApiResult, DurableRegisterMessage, PaymentSnapshot, SaleUpdate } from "../checkout/io.js";
+import type {
+  ApiResult,
+  DurableRegisterMessage,
+  PaymentRecord,
+  PaymentSnapshot,
+  SaleUpdate,
+} from "../checkout/io.js";
 import type { CreatePaymentBody, Sale } from "../checkout/sale.js";
 import type { Screen } from "../../drivers/display/index.js";
 import type { PrintDocument } from "../../drivers/printer/index.js";
@@ -14,6 +20,8 @@ import type { PrintDocument } from "../../drivers/printer/index.js";
 export interface PaymentsPort {
   create(body: CreatePaymentBody, idempotencyKey: string): Promise<ApiResult<void>>;
   get(reference: string): Promise<ApiResult<PaymentSnapshot>>;
+  /** GET the payment and its event log: a refund from elsewhere (checkout/refund-elsewhere.ts). */
+  lookup(reference: string): Promise<ApiResult<PaymentRecord>>;
   capture(
     reference: string,
     amount: Money,

@@ -44,6 +44,7 @@ export function registerCommandHandler(
           saleId: message.saleId,
           refundId: message.refundId,
           amount: message.amount,
+          ...(message.reference === undefined ? {} : { reference: message.reference }),
         });
       case "status": {
         const update = runner.statusOf(message.saleId);

@@ -52,7 +52,8 @@ export class SaleCounters {
       if (sale?.phase.kind !== "final") continue;
       if (!t.effects.some((e) => e.type === "notify_register" && e.durable && e.update.saleId === saleId))
         continue;
-      if (sale.refunds.length > 0) continue;
+      // Refunds (also from elsewhere, which were no sale here) are no finished sale.
+      if (sale.refunds.length > 0 || sale.imported !== undefined) continue;
       const outcome = sale.phase.outcome;
       if (outcome.state === "cancelled" && outcome.reason === "BASKET_DROPPED") {
         this.counts.basketsDropped++;

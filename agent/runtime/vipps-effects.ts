@@ -2,7 +2,7 @@ import type { Effect, Input } from "../checkout/io.js";
 import type { PaymentsPort } from "./ports.js";
 
 export type VippsEffect = Effect & {
-  type: "vipps_create" | "vipps_get" | "vipps_capture" | "vipps_cancel" | "vipps_refund";
+  type: "vipps_create" | "vipps_get" | "vipps_capture" | "vipps_cancel" | "vipps_refund" | "vipps_lookup";
 };
 
 /** Makes the ePayment call a checkout effect asks for; resolves with the input that reports its result. */
@@ -43,5 +43,7 @@ export async function callVipps(payments: PaymentsPort, effect: VippsEffect): Pr
       const result = await payments.refund(reference, effect.amount, effect.idempotencyKey);
       return { type: "refund_result", saleId, refundId: effect.refundId, result };
     }
+    case "vipps_lookup":
+      return { type: "lookup_result", saleId, result: await payments.lookup(reference) };
   }
 }

@@ -48,6 +48,9 @@ export const FAILURE_REASONS = [
   "REFUND_FAILED",
   "BASKET_DROPPED",
   "AGE_NOT_VERIFIED",
+  "REFERENCE_UNKNOWN",
+  "REFUND_TOO_OLD",
+  "REFUND_TOO_LARGE",
 ] as const;
 export type FailureReason = (typeof FAILURE_REASONS)[number];
 
@@ -133,6 +136,11 @@ export interface RefundMessage {
   /** The register's id for this refund (same alphabet as saleId): a repeat is the same refund. */
   readonly refundId: string;
   readonly amount: number;
+  /**
+   * (extension, §7.11) The Vipps reference of the payment: for a sale another till took (or
+   * this one before its Pi was replaced), whose saleId this agent does not know.
+   */
+  readonly reference?: string;
 }
 export interface StatusMessage {
   readonly type: "status";

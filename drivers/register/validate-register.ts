@@ -53,6 +53,16 @@ function checkLine(line: unknown, path: string): Invalid | null {
   );
 }
 
+/** ePayment's reference alphabet; ≤ 50 as the agent's own Vipps client accepts (§7.11). */
+const REFERENCE_PATTERN = /^[A-Za-z0-9-]{8,50}$/;
+
+function checkReference(value: unknown, path: string): Invalid | null {
+  if (value === undefined) return null;
+  return typeof value === "string" && REFERENCE_PATTERN.test(value)
+    ? null
+    : badField(path, "expected 8–50 of A–Z, a–z, 0–9 and -");
+}
+
 function checkMinimumAge(value: unknown, path: string): Invalid | null {
   return value === undefined ? null : checkInteger(value, path, 1, MAX_MINIMUM_AGE);
 }
@@ -118,6 +128,7 @@ export function validateRegisterMessage(m: Fields): Validation<RegisterMessage> 
           () => checkId(m.refundId, "refundId"),
           () => checkAmount(m.amount, "amount"),
           () => (m.amount === 0 ? badField("amount", "a refund must be at least 1 minor unit") : null),
+          () => checkReference(m.reference, "reference"),
         ),
       );
     case "totals":

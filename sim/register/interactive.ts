@@ -27,6 +27,7 @@ const HELP = `commands:
   pay                            send the basket if it changed, then pay
   cancel [saleId]                cancel the open (or given) sale
   refund <saleId> <amount> [id]  refund part of a captured sale (minor units)
+  refund-elsewhere <reference> <amount>  refund a payment another till took (§7.11)
   status [saleId]                ask the agent for a sale's state
   totals [YYYY-MM-DD]            print the day's totals (default today)
   new                            start a new sale
@@ -95,6 +96,12 @@ export async function runInteractive(
     cancel: async ([id = saleId]) => print(`cancel ${answer(await register.cancel(id))}`),
     refund: async ([id = "", amount = "", refundId = `${id}-R${Date.now().toString(36)}`]) =>
       print(`refund ${answer(await register.refund(id, refundId, Number(amount)))}`),
+    "refund-elsewhere": async ([reference = "", amount = ""]) => {
+      const saleId = `R-${Date.now().toString(36)}`;
+      print(
+        `refund ${saleId} ${answer(await register.refund(saleId, `${saleId}-1`, Number(amount), reference))}`,
+      );
+    },
     status: async ([id = saleId]) => print(`status ${answer(await register.status(id))}`),
     totals: async ([date]) => {
       const result = await register.totals(date);

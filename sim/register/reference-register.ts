@@ -71,7 +71,11 @@ export interface ReferenceRegister {
    */
   pay(saleId: string, total?: number, minimumAge?: number): Promise<SendResult>;
   cancel(saleId: string): Promise<SendResult>;
-  refund(saleId: string, refundId: string, amount: number): Promise<SendResult>;
+  /**
+   * Refunds (part of) a sale; `reference` (extension, §7.11): the Vipps reference of a payment
+   * another till took — `saleId` is then a new id for this refund's record.
+   */
+  refund(saleId: string, refundId: string, amount: number, reference?: string): Promise<SendResult>;
   status(saleId: string): Promise<SendResult>;
   /**
    * Asks for a day's totals (YYYY-MM-DD; default today at the agent) and waits for the answer,
@@ -215,7 +219,8 @@ export function createReferenceRegister(options: ReferenceRegisterOptions): Refe
       return result;
     },
     cancel: (saleId) => send({ type: "cancel", saleId }),
-    refund: (saleId, refundId, amount) => send({ type: "refund", saleId, refundId, amount }),
+    refund: (saleId, refundId, amount, reference) =>
+      send({ type: "refund", saleId, refundId, amount, ...(reference === undefined ? {} : { reference }) }),
     status: (saleId) => send({ type: "status", saleId }),
     async totals(date, timeoutMs = 10_000) {
       const before = totalsSeen;

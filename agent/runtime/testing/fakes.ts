@@ -1,5 +1,11 @@
 import type { Money } from "../../../lib/money.js";
-import type { ApiResult, DurableRegisterMessage, PaymentSnapshot, SaleUpdate } from "../../checkout/io.js";
+import type {
+  ApiResult,
+  DurableRegisterMessage,
+  PaymentRecord,
+  PaymentSnapshot,
+  SaleUpdate,
+} from "../../checkout/io.js";
 import type { CreatePaymentBody, Sale } from "../../checkout/sale.js";
 import type { Screen } from "../../../drivers/display/index.js";
 import type {
@@ -15,7 +21,7 @@ import type {
 /** In-memory ports for runner unit tests: each records what it was asked and answers as scripted. */
 
 export interface RecordedCall {
-  readonly op: "create" | "get" | "capture" | "cancel" | "refund";
+  readonly op: "create" | "get" | "lookup" | "capture" | "cancel" | "refund";
   readonly reference: string;
   readonly key?: string;
   /** The create request as sent (create only). */
@@ -40,6 +46,11 @@ export class ScriptedPayments implements PaymentsPort {
   create(body: CreatePaymentBody, key: string): Promise<ApiResult<void>> {
     this.calls.push({ op: "create", reference: body.reference, key, body });
     return this.answer("create", { ok: true, value: undefined });
+  }
+  /** No payment by default: a refund from elsewhere must be scripted (`next.lookup`). */
+  lookup(reference: string): Promise<ApiResult<PaymentRecord>> {
+    this.calls.push({ op: "lookup", reference });
+    return this.answer("lookup", { ok: false, failure: "refused", status: 404 });
   }
   get(reference: string): Promise<ApiResult<PaymentSnapshot>> {
     this.calls.push({ op: "get", reference });

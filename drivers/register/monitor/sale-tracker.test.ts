@@ -112,6 +112,34 @@ describe("SaleTracker (register-monitor's stand-in for the checkout)", () => {
       { type: "sale", saleId: "S-1", state: "open", final: false, amount: 4900 },
     ]);
   });
+
+  it("answers a refund from another till as the agent does for a payment Vipps does not know", () => {
+    const t = new SaleTracker();
+    const command = {
+      type: "refund",
+      saleId: "R-1",
+      refundId: "R-1-1",
+      amount: 100,
+      reference: "kasse2-mf3k0a1b-1",
+    } as const;
+    expect(t.handle(command)).toEqual({
+      acceptance: { ok: true },
+      reports: [
+        {
+          type: "sale",
+          saleId: "R-1",
+          state: "failed",
+          final: true,
+          amount: 0,
+          reference: "kasse2-mf3k0a1b-1",
+          reason: "REFERENCE_UNKNOWN",
+          refundId: "R-1-1",
+        },
+      ],
+    });
+    // Without a reference it is still an unknown sale.
+    expect(t.handle({ ...command, reference: undefined }).acceptance).toMatchObject({ code: "UNKNOWN_SALE" });
+  });
 });
 
 describe("SaleTracker totals (register-monitor takes no payments)", () => {

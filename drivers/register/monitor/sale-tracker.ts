@@ -19,7 +19,8 @@ import {
  * without taking payments: it refuses a basket after `pay` (SALE_LOCKED), a second sale being
  * paid (SALE_BUSY), an unknown sale (UNKNOWN_SALE), a pay that does not match the basket
  * (BASKET_TOTAL_MISMATCH), a refund of a sale that was not captured (NOT_CAPTURED) or that
- * exceeds what is left (REFUND_TOO_LARGE), a command for a finished sale (SALE_FINISHED) or a
+ * exceeds what is left (REFUND_TOO_LARGE) — a refund naming the `reference` of a sale it does not
+ * know ends failed REFERENCE_UNKNOWN, as the agent's would for a payment Vipps does not know —, a command for a finished sale (SALE_FINISHED) or a
  * payment out of the market's range (AMOUNT_OUT_OF_RANGE) or totals for a day after today
  * (DAY_OUT_OF_RANGE), and reports the states an agent would report. It takes no payments, so
  * its `totals` are a day of zeros (in the currency of the last basket, NOK before any).
@@ -131,6 +132,21 @@ export class SaleTracker {
         return update({ ...sale, locked: true, state: "cancelled" }, true);
       }
       case "refund": {
+        // A refund from another till (§7.11): the agent would look it up at Vipps; the monitor
+        // knows no payments, so it answers as for a reference Vipps does not know.
+        if (sale === undefined && command.reference !== undefined) {
+          const unknown: SaleMessage = {
+            type: "sale",
+            saleId: command.saleId,
+            state: "failed",
+            final: true,
+            amount: 0,
+            reference: command.reference,
+            reason: "REFERENCE_UNKNOWN",
+            refundId: command.refundId,
+          };
+          return { acceptance: ACCEPTED, reports: [unknown] };
+        }
         if (sale === undefined) return refused("UNKNOWN_SALE", `no sale ${command.saleId}`);
         if (sale.capturedAmount === 0)
           return refused("NOT_CAPTURED", `sale ${command.saleId} was not captured`);
