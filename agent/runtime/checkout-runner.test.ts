@@ -113,8 +113,8 @@ describe("CheckoutRunner (pure machine + real SQLite journal + in-memory ports)"
     const r = runner();
     const databaseBytes = (): number => statSync(file).size;
     const before = databaseBytes();
-    r.handleRegisterCommand({ type: "basket", basket: basket("S1") });
-    r.handleRegisterCommand({ type: "pay", saleId: "S1", total: 4900 });
+    answered(r.handleRegisterCommand({ type: "basket", basket: basket("S1") }));
+    answered(r.handleRegisterCommand({ type: "pay", saleId: "S1", total: 4900 }));
     r.handle({ type: "checkin", checkIn: { customerToken: "tok", initiatedAt: clock.now() } });
     await settle();
     // While the sale is being paid its pages stay in the WAL.
