@@ -1,11 +1,32 @@
 import type { Money } from "../../lib/money.js";
 import type { Basket, CancelReason, CheckIn, CreatePaymentBody, FailureReason, Sale } from "./sale.js";
+
+/**
+ * How the till finds the customer for a `pay` that names none (config `checkout.identification`,
+ * resolved by the runner when the input arrives, so a journal replay is exact): `callback` — the
+ * customer scans the till's own QR and the check-in webhook names them; `per-sale` — a QR made
+ * for this payment alone is drawn on the display (per-sale-qr.ts).
+ */
+export type Identification = "callback" | "per-sale";
+
+/** A customer the register identified itself (docs/register-protocol.md, `pay`). */
+export type RegisterCustomer = { readonly personalQr: string } | { readonly phoneNumber: string };
 import type { TillState } from "./till.js";
 
 /** Everything that can happen to the checkout. Each input is journalled with the transition. */
 export type Input =
   | { readonly type: "basket"; readonly basket: Basket }
-  | { readonly type: "pay"; readonly saleId: string; readonly total: number }
+  | {
+      readonly type: "pay";
+      readonly saleId: string;
+      readonly total: number;
+      /** The register scanned the customer's personal QR, or the cashier typed their number. */
+      readonly customer?: RegisterCustomer;
+      /** Absent: `callback` (journals from before per-sale QR). */
+      readonly identification?: Identification;
+    }
+  /** The till's way of identifying customers changed (auto mode: the route for check-ins went or came). */
+  | { readonly type: "identification"; readonly identification: Identification }
   | { readonly type: "cancel"; readonly saleId: string }
   | { readonly type: "refund"; readonly saleId: string; readonly refundId: string; readonly amount: number }
   | { readonly type: "checkin"; readonly checkIn: CheckIn }
@@ -14,7 +35,8 @@ export type Input =
       readonly type: "create_result";
       readonly saleId: string;
       readonly reference: string;
-      readonly result: ApiResult<void>;
+      /** `redirectUrl`: for a per-sale QR, the text the QR encodes. */
+      readonly result: ApiResult<CreateAnswer>;
     }
   | {
       readonly type: "poll_result";
@@ -92,6 +114,11 @@ export interface PaymentEventInput {
   readonly success: boolean;
 }
 
+/** The part of the create answer the checkout uses (absent for PUSH_MESSAGE). */
+export interface CreateAnswer {
+  readonly redirectUrl?: string;
+}
+
 /** The parts of GET /epayment/v1/payments/{reference} (or a modification answer) we act on. */
 export interface PaymentSnapshot {
   readonly state: "CREATED" | "AUTHORIZED" | "ABORTED" | "EXPIRED" | "TERMINATED";
@@ -123,7 +150,7 @@ export interface SaleUpdate {
   readonly pspReference?: string;
   readonly capturedAmount?: number;
   readonly refundedAmount?: number;
-  readonly reason?: FailureReason | CancelReason | "REFUND_FAILED";
+  readonly reason?: FailureReason | CancelReason | "REFUND_FAILED" | "QR_EXPIRED";
   /** On the outcome of a refund: the register's id of that refund. */
   readonly refundId?: string;
   readonly member?: { readonly id: string; readonly tier?: string };
@@ -242,7 +269,8 @@ export type RefusalCode =
   | "BAD_CURRENCY"
   | "BASKET_TOTAL_MISMATCH"
   | "AMOUNT_OUT_OF_RANGE"
-  | "BAD_FIELD";
+  | "BAD_FIELD"
+  | "PAYMENT_IN_PROGRESS";
 
 export interface Transition {
   readonly till: TillState;

@@ -1,12 +1,19 @@
 import { MAXIMUM_PAYMENT, MINIMUM_PAYMENT } from "../../lib/money.js";
 import type { Basket, Sale } from "./sale.js";
 import { capturedAmount, refundableAmount } from "./sale.js";
-import type { Effect, Transition } from "./io.js";
+import type { Effect, Identification, RegisterCustomer, Transition } from "./io.js";
 import { idempotencyKey, nextReferenceBase } from "./references.js";
 import { startAttempt } from "./attempts.js";
 import { waitForScan } from "./customer-wait.js";
 import { cancelDuringLoyalty } from "./loyalty.js";
 import { heldScanFor } from "./scans.js";
+import {
+  cancelRenewal,
+  isPerSaleQr,
+  payNamedCustomer,
+  renewPerSaleQr,
+  startPerSaleQr,
+} from "./per-sale-qr.js";
 import { saleUpdate } from "./wire.js";
 import { saleVat } from "./vat.js";
 import type { TillState } from "./till.js";
@@ -75,7 +82,19 @@ function lastSent(till: TillState, sale: Sale): TillState {
   };
 }
 
-export function onPay(till: TillState, saleId: string, total: number, ctx: Ctx): Transition {
+/** What `pay` says besides the sale and its total (io.ts). */
+export interface PayOptions {
+  readonly customer?: RegisterCustomer;
+  readonly identification?: Identification;
+}
+
+export function onPay(
+  till: TillState,
+  saleId: string,
+  total: number,
+  ctx: Ctx,
+  options: PayOptions = {},
+): Transition {
   const sale = till.sales[saleId];
   if (sale === undefined) return refuse(till, "UNKNOWN_SALE", `no basket for sale ${saleId}`);
   if (sale.phase.kind === "final") return refuse(till, "SALE_FINISHED", `sale ${saleId} is already finished`);
@@ -97,21 +116,38 @@ export function onPay(till: TillState, saleId: string, total: number, ctx: Ctx):
   if (till.activeSaleId !== undefined && till.activeSaleId !== saleId) {
     return refuse(till, "SALE_BUSY", `sale ${till.activeSaleId} is being paid`);
   }
+  const perSale = options.identification === "per-sale";
+  if (options.customer !== undefined) {
+    const target = sale.phase.kind === "open" ? activate(till, saleId) : till;
+    return payNamedCustomer(target, sale, options.customer, ctx, ACCEPT);
+  }
   // In the member window, pay confirms the member-priced basket: request the payment now.
   if (sale.phase.kind === "member_window") return startAttempt(till, sale, sale.phase.checkIn, ctx, ACCEPT);
+  // Pay again while a per-sale QR is live, or after it expired: a new code for the same basket.
+  if (sale.phase.kind === "requested" && isPerSaleQr(sale.phase.attempt))
+    return renewPerSaleQr(till, sale, ctx, ACCEPT);
+  if (sale.phase.kind === "awaiting_customer" && sale.notice === "QR_EXPIRED")
+    return perSale
+      ? startPerSaleQr(till, sale, ctx, ACCEPT)
+      : waitForScan(till, sale, ctx, { acceptance: ACCEPT });
   if (sale.phase.kind !== "open") return noChange(till, ACCEPT);
 
-  // The sale leaves `open`: no scan is held for it or any other basket from now on.
   const checkIn = heldScanFor(till, sale, ctx);
+  const active = activate(till, saleId);
+  if (checkIn !== undefined) return startAttempt(active, sale, checkIn, ctx, ACCEPT);
+  return perSale
+    ? startPerSaleQr(active, sale, ctx, ACCEPT)
+    : waitForScan(active, sale, ctx, { acceptance: ACCEPT });
+}
+
+/** The sale leaves `open` and is paid now: no scan is held for it or any other basket from now on. */
+function activate(till: TillState, saleId: string): TillState {
   const { held: _held, lastBasket, ...rest } = till;
-  const active: TillState = {
+  return {
     ...rest,
     activeSaleId: saleId,
     ...(lastBasket === undefined || lastBasket.saleId === saleId ? {} : { lastBasket }),
   };
-  return checkIn === undefined
-    ? waitForScan(active, sale, ctx, { acceptance: ACCEPT })
-    : startAttempt(active, sale, checkIn, ctx, ACCEPT);
 }
 
 export function onCancel(till: TillState, saleId: string, ctx: Ctx): Transition {
@@ -134,6 +170,7 @@ export function onCancel(till: TillState, saleId: string, ctx: Ctx): Transition 
       return advance(till, sale, { kind: "cancelling", attempt: phase.attempt }, [cancel], ctx, ACCEPT);
     }
     case "cancelling":
+      return phase.renew === true ? cancelRenewal(till, sale, ctx, ACCEPT) : noChange(till, ACCEPT);
     case "releasing":
       return noChange(till, ACCEPT);
     case "capturing":

@@ -73,7 +73,7 @@ describe("Journal", () => {
       type: "create_result",
       saleId: "S1",
       reference: h.reference(),
-      result: { ok: true, value: undefined },
+      result: { ok: true, value: {} },
     });
     send({
       type: "payment_event",

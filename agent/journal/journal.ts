@@ -309,5 +309,11 @@ function saleRow(sale: Sale): Record<string, unknown> {
 function redactInput(input: Input): unknown {
   if (input.type === "checkin") return { type: "checkin", initiatedAt: input.checkIn.initiatedAt };
   if (input.type === "drop_baskets") return { type: "drop_baskets" };
+  // A typed number or a personal QR (which may show the number) is kept only in the sale's create
+  // request, and only while that request may have to be repeated: the transition log says which.
+  if (input.type === "pay" && input.customer !== undefined) {
+    const { customer, ...rest } = input;
+    return { ...rest, customer: "phoneNumber" in customer ? "phoneNumber" : "personalQr" };
+  }
   return input;
 }

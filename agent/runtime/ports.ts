@@ -1,5 +1,11 @@
 import type { Money } from "../../lib/money.js";
-import type { ApiResult, DurableRegisterMessage, PaymentSnapshot, SaleUpdate } from "../checkout/io.js";
+import type {
+  ApiResult,
+  CreateAnswer,
+  DurableRegisterMessage,
+  PaymentSnapshot,
+  SaleUpdate,
+} from "../checkout/io.js";
 import type { CreatePaymentBody, Sale } from "../checkout/sale.js";
 import type { Screen } from "../../drivers/display/index.js";
 import type { PrintDocument } from "../../drivers/printer/index.js";
@@ -12,7 +18,7 @@ import type { PrintDocument } from "../../drivers/printer/index.js";
 
 /** ePayment, reduced to what the checkout does, with failures already classified. */
 export interface PaymentsPort {
-  create(body: CreatePaymentBody, idempotencyKey: string): Promise<ApiResult<void>>;
+  create(body: CreatePaymentBody, idempotencyKey: string): Promise<ApiResult<CreateAnswer>>;
   get(reference: string): Promise<ApiResult<PaymentSnapshot>>;
   capture(
     reference: string,

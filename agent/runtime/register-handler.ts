@@ -16,7 +16,12 @@ export function registerCommandHandler(runner: CheckoutRunner, link: () => Regis
         return runner.handleRegisterCommand({ type: "basket", basket });
       }
       case "pay":
-        return runner.handleRegisterCommand({ type: "pay", saleId: message.saleId, total: message.total });
+        return runner.handleRegisterCommand({
+          type: "pay",
+          saleId: message.saleId,
+          total: message.total,
+          ...(message.customer === undefined ? {} : { customer: message.customer }),
+        });
       case "cancel":
         return runner.handleRegisterCommand({ type: "cancel", saleId: message.saleId });
       case "refund":

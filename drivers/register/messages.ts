@@ -47,6 +47,7 @@ export const FAILURE_REASONS = [
   "NO_SCAN",
   "REFUND_FAILED",
   "BASKET_DROPPED",
+  "QR_EXPIRED",
 ] as const;
 export type FailureReason = (typeof FAILURE_REASONS)[number];
 
@@ -56,7 +57,10 @@ export type FailureReason = (typeof FAILURE_REASONS)[number];
  * (docs/register-protocol.md): SALE_FINISHED (the sale already reached a final state),
  * CANCEL_TOO_LATE (the money is being or was captured: refund instead), AMOUNT_OUT_OF_RANGE
  * (below the market's minimum payment or above the maximum), INTERNAL_ERROR (the receiver
- * failed while processing and did nothing; try again later as a new frame). Registers must
+ * failed while processing and did nothing; try again later as a new frame), and for a `pay` that
+ * names its customer (extension): BAD_PERSONAL_QR, BAD_PHONE_NUMBER, PHONE_NOT_SUPPORTED (not a
+ * Norwegian mobile number, the only kind Vipps MobilePay accepts), PAYMENT_IN_PROGRESS (the
+ * sale already has a payment request). Registers must
  * treat a code they do not know as "refused, nothing done".
  */
 export const REGISTER_ERROR_CODES = [
@@ -73,6 +77,10 @@ export const REGISTER_ERROR_CODES = [
   "CANCEL_TOO_LATE",
   "AMOUNT_OUT_OF_RANGE",
   "INTERNAL_ERROR",
+  "BAD_PERSONAL_QR",
+  "BAD_PHONE_NUMBER",
+  "PHONE_NOT_SUPPORTED",
+  "PAYMENT_IN_PROGRESS",
 ] as const;
 export type RegisterErrorCode = (typeof REGISTER_ERROR_CODES)[number];
 
@@ -113,7 +121,13 @@ export interface PayMessage {
   readonly saleId: string;
   /** Must equal the basket total. */
   readonly total: number;
+  /**
+   * (extension, docs/register-protocol.md §4.1) The customer, when the register identified them:
+   * the full content of their personal QR as its scanner read it, or the MSISDN the cashier typed.
+   */
+  readonly customer?: PayCustomer;
 }
+export type PayCustomer = { readonly personalQr: string } | { readonly phoneNumber: string };
 export interface CancelMessage {
   readonly type: "cancel";
   readonly saleId: string;

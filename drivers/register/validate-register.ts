@@ -1,6 +1,7 @@
 import { CURRENCIES } from "../../lib/money.js";
 import type { BasketLine, RegisterMessage } from "./messages.js";
 import { MAX_BASKET_LINES, MAX_SESSION_LENGTH, MAX_VAT_RATE, PROTOCOL_VERSION } from "./protocol.js";
+import { checkPayCustomer } from "./validate-customer.js";
 import {
   badField,
   checkAmount,
@@ -93,6 +94,7 @@ export function validateRegisterMessage(m: Fields): Validation<RegisterMessage> 
         firstProblem(
           () => checkId(m.saleId, "saleId"),
           () => checkAmount(m.total, "total"),
+          () => checkPayCustomer(m.customer),
         ),
       );
     case "cancel":

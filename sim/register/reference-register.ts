@@ -10,6 +10,7 @@ import {
   type Basket,
   type LinkState,
   type LinkTransport,
+  type PayCustomer,
   type ReceiptMessage,
   type RegisterCommand,
   type RegisterSideLink,
@@ -57,7 +58,8 @@ export interface ReferenceRegister {
   /** Sends the basket (creates or replaces the open basket of its sale). */
   sell(basket: Basket): Promise<SendResult>;
   /** Asks for payment; `total` defaults to the total of the basket this register sent. */
-  pay(saleId: string, total?: number): Promise<SendResult>;
+  /** `customer` (extension): a personal QR the scanner read, or the number the cashier typed. */
+  pay(saleId: string, total?: number, customer?: PayCustomer): Promise<SendResult>;
   cancel(saleId: string): Promise<SendResult>;
   refund(saleId: string, refundId: string, amount: number): Promise<SendResult>;
   status(saleId: string): Promise<SendResult>;
@@ -166,9 +168,14 @@ export function createReferenceRegister(options: ReferenceRegisterOptions): Refe
       if ("acked" in result) record.basket = basket;
       return result;
     },
-    async pay(saleId, total) {
+    async pay(saleId, total, customer) {
       const amount = total ?? book.get(saleId)?.basket?.total ?? 0;
-      const result = await send({ type: "pay", saleId, total: amount });
+      const result = await send({
+        type: "pay",
+        saleId,
+        total: amount,
+        ...(customer === undefined ? {} : { customer }),
+      });
       if ("acked" in result) book.touch(saleId).payRequested = true;
       return result;
     },

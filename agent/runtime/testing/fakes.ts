@@ -1,5 +1,11 @@
 import type { Money } from "../../../lib/money.js";
-import type { ApiResult, DurableRegisterMessage, PaymentSnapshot, SaleUpdate } from "../../checkout/io.js";
+import type {
+  ApiResult,
+  CreateAnswer,
+  DurableRegisterMessage,
+  PaymentSnapshot,
+  SaleUpdate,
+} from "../../checkout/io.js";
 import type { CreatePaymentBody, Sale } from "../../checkout/sale.js";
 import type { Screen } from "../../../drivers/display/index.js";
 import type {
@@ -37,9 +43,11 @@ export class ScriptedPayments implements PaymentsPort {
     return new Promise((resolve) => this.held.push(() => resolve(result)));
   }
 
-  create(body: CreatePaymentBody, key: string): Promise<ApiResult<void>> {
+  create(body: CreatePaymentBody, key: string): Promise<ApiResult<CreateAnswer>> {
     this.calls.push({ op: "create", reference: body.reference, key, body });
-    return this.answer("create", { ok: true, value: undefined });
+    // A per-sale QR is answered with the URL its QR encodes, as Vipps does for TEXT/TARGETURL.
+    const answer = body.userFlow === "QR" ? { redirectUrl: `https://qr.example/${body.reference}` } : {};
+    return this.answer("create", { ok: true, value: answer });
   }
   get(reference: string): Promise<ApiResult<PaymentSnapshot>> {
     this.calls.push({ op: "get", reference });
