@@ -14,6 +14,7 @@ import {
 } from "../../drivers/register/index.js";
 import { createLoyalty } from "../loyalty/index.js";
 import { createMqttLink, type MqttLink } from "../mqtt/index.js";
+import { identificationOf, type IdentificationStatus } from "./identification.js";
 import { Journal } from "../journal/journal.js";
 import { openDatabase, type Db } from "../store/database.js";
 import { VippsClient, isVippsError, vippsClientOptions } from "../vipps/index.js";
@@ -62,6 +63,8 @@ export interface RunningAgent {
   readonly lights: LightsPort;
   readonly startedAt: number;
   vippsHealth(): VippsHealth;
+  /** How the till identifies customers now, and why (status, doctor). */
+  identification(): IdentificationStatus;
   /** For the systemd watchdog: the journal answers and the checkout runs. */
   healthy(): { healthy: boolean; reason?: string };
   stop(): Promise<void>;
@@ -114,6 +117,9 @@ export function startAgent(loaded: LoadedConfig, parts: AgentParts = {}): Runnin
         : healthReport(running, config, journal.meta(QR_CONTENT_KEY) !== undefined),
   });
 
+  const identification = (): IdentificationStatus =>
+    identificationOf(config.checkout.identification, mqtt.state === "connected");
+
   const hooks: ReceiptHooks = {
     starting: (saleId) => runner.receiptStarting(saleId),
     finished: (saleId, printed) => runner.receiptFinished(saleId, printed),
@@ -144,8 +150,10 @@ export function startAgent(loaded: LoadedConfig, parts: AgentParts = {}): Runnin
     clock,
     logger: logger.child({ module: "checkout" }),
     ...(qrContent === undefined ? {} : { qrContent }),
+    identification: () => identification().current,
     onChange: () => mqtt.healthChanged(),
   });
+  mqtt.onStateChange(() => runner.identificationChanged());
 
   link = createRegisterLink({
     transport:
@@ -217,6 +225,7 @@ export function startAgent(loaded: LoadedConfig, parts: AgentParts = {}): Runnin
     lights,
     startedAt,
     vippsHealth: () => payments.health,
+    identification,
     healthy() {
       try {
         journalAlive.get();

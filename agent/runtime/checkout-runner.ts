@@ -1,7 +1,7 @@
 import type { Logger } from "../../lib/log.js";
 import type { Clock, TimerHandle } from "../../lib/clock.js";
 import { AgentError, errorMessage } from "../../lib/errors.js";
-import type { Acceptance, Effect, Input, SaleUpdate, Transition } from "../checkout/io.js";
+import type { Acceptance, Effect, Identification, Input, SaleUpdate, Transition } from "../checkout/io.js";
 import { step } from "../checkout/machine.js";
 import { needsResume, resumeEffects } from "../checkout/resume.js";
 import { refundableAmount, type Sale } from "../checkout/sale.js";
@@ -47,6 +47,8 @@ export interface RunnerDeps {
   readonly logger: Logger;
   /** The till's QR text for the display; may arrive later (set-up). */
   qrContent?: string;
+  /** Which identification a `pay` without a customer gets now (identification.ts); absent: callback. */
+  readonly identification?: () => Identification;
   /** After every journalled transition: the till's state changed (the fleet's health message). */
   readonly onChange?: () => void;
 }
@@ -95,6 +97,7 @@ export class CheckoutRunner {
     vippsCalls: 0,
   };
   private sweepTimer: TimerHandle | undefined;
+  private lastIdentification: Identification | undefined;
 
   constructor(private readonly deps: RunnerDeps) {
     this.till = deps.journal.load();
@@ -136,7 +139,12 @@ export class CheckoutRunner {
     const saleId = input.type === "basket" ? input.basket.saleId : input.saleId;
     this.ensureLoaded(saleId);
     const lastSaleNo = this.till.lastSaleNo;
-    const t = this.apply(input);
+    const identification = this.deps.identification?.();
+    const t = this.apply(
+      input.type === "pay" && input.customer === undefined && identification !== undefined
+        ? { ...input, identification }
+        : input,
+    );
     // A new basket may be one too many: dropped right after this ack, not before it.
     if (this.till.lastSaleNo > lastSaleNo) this.sweepBaskets(0);
     return t?.acceptance ?? { ok: false, code: "BAD_FIELD", message: "not applied" };
@@ -162,6 +170,14 @@ export class CheckoutRunner {
   onRegisterUp(): void {
     this.flushRegisterOutbox();
     this.refreshView();
+  }
+
+  /** The till's identification may have changed (auto: the MQTT link went or came). */
+  identificationChanged(): void {
+    const identification = this.deps.identification?.();
+    if (identification === undefined || identification === this.lastIdentification) return;
+    this.lastIdentification = identification;
+    this.apply({ type: "identification", identification });
   }
 
   onRegisterDown(): void {
