@@ -118,7 +118,7 @@ export function startAgent(loaded: LoadedConfig, parts: AgentParts = {}): Runnin
   });
 
   const identification = (): IdentificationStatus =>
-    identificationOf(config.checkout.identification, mqtt.state === "connected");
+    identificationOf(config.checkout.identification, mqtt.state === "connected", mqtt.bridgesOnline);
 
   const hooks: ReceiptHooks = {
     starting: (saleId) => runner.receiptStarting(saleId),
@@ -154,6 +154,7 @@ export function startAgent(loaded: LoadedConfig, parts: AgentParts = {}): Runnin
     onChange: () => mqtt.healthChanged(),
   });
   mqtt.onStateChange(() => runner.identificationChanged());
+  mqtt.onBridgesChange(() => runner.identificationChanged());
 
   link = createRegisterLink({
     transport:
