@@ -5,6 +5,7 @@ import { needsResume } from "../checkout/resume.js";
 import { capturedAmount, currentAttempt, refundedAmount, type Sale } from "../checkout/sale.js";
 import { EMPTY_TILL, type TillState } from "../checkout/till.js";
 import { JOURNAL_MIGRATIONS } from "./schema.js";
+import { saleData } from "./typed-customer.js";
 import { saleFromJson } from "./sale-json.js";
 import { tillFromMeta, tillMeta } from "./till-meta.js";
 
@@ -69,6 +70,10 @@ export class Journal {
   private readonly deleteMeta;
   /** The till's fields as last written (or loaded), so a transition writes only what changed. */
   private readonly writtenMeta = new Map<string, string | undefined>();
+  /** Sales whose stored create body holds a typed number or personal QR (typed-customer.ts). */
+  private readonly namingCustomer = new Set<string>();
+  /** One of them just moved on without it: checkpoint, so no copy stays in the WAL. */
+  private customerErased = false;
   /** Every other query, prepared on first use (see statementCache). */
   private readonly sql: (sql: string) => Statement;
   private readonly recordTransaction: (
@@ -104,7 +109,12 @@ export class Journal {
       (input: Input, transition: Transition, now: number, alsoInTransaction?: () => void) => {
         for (const saleId of transition.changed) {
           const sale = transition.till.sales[saleId];
-          if (sale !== undefined) this.upsertSale.run(saleRow(sale));
+          if (sale !== undefined) {
+            const { namesCustomer, ...row } = saleRow(sale);
+            this.upsertSale.run(row);
+            if (namesCustomer) this.namingCustomer.add(saleId);
+            else if (this.namingCustomer.delete(saleId)) this.customerErased = true;
+          }
           this.insertTransition.run(
             now,
             saleId,
@@ -145,7 +155,14 @@ export class Journal {
     if (!changes && !transition.effects.some(isDurable)) return;
     try {
       this.recordTransaction(input, transition, now, alsoInTransaction);
+      if (this.customerErased) {
+        this.customerErased = false;
+        // The WAL still holds the page images with the number until a checkpoint rewrites the
+        // database and the log is reset; a typed number is rare, so pay for one now.
+        this.db.pragma("wal_checkpoint(TRUNCATE)");
+      }
     } catch (error) {
+      this.customerErased = false;
       // Rolled back: what the meta cache says was written may not be.
       this.writtenMeta.clear();
       throw error;
@@ -168,7 +185,10 @@ export class Journal {
       this.sql("SELECT data FROM journal_sales WHERE live = 1 ORDER BY sale_no").all() as { data: string }[]
     ).map((r) => saleFromJson(r.data));
     const sales: Record<string, Sale> = {};
-    for (const sale of live) sales[sale.saleId] = sale;
+    for (const sale of live) {
+      sales[sale.saleId] = sale;
+      if (saleData(sale).namesCustomer) this.namingCustomer.add(sale.saleId);
+    }
     const active = live.find((s) => s.phase.kind !== "open" && s.phase.kind !== "final");
     const till: TillState = {
       ...EMPTY_TILL,
@@ -283,7 +303,8 @@ export class Journal {
 const ROW_COLUMNS =
   "sale_id AS saleId, sale_no AS saleNo, phase, outcome, currency, total, captured, refunded, reference, created_at AS createdAt, updated_at AS updatedAt";
 
-function saleRow(sale: Sale): Record<string, unknown> {
+function saleRow(sale: Sale): Record<string, unknown> & { namesCustomer: boolean } {
+  const { data, namesCustomer } = saleData(sale);
   const outcome = sale.phase.kind === "final" ? sale.phase.outcome : undefined;
   return {
     saleId: sale.saleId,
@@ -298,7 +319,8 @@ function saleRow(sale: Sale): Record<string, unknown> {
     live: needsResume(sale) ? 1 : 0,
     createdAt: sale.createdAt,
     updatedAt: sale.updatedAt,
-    data: JSON.stringify(sale),
+    data,
+    namesCustomer,
   };
 }
 
