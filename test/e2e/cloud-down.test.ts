@@ -122,3 +122,54 @@ describe("end to end: selling while the cloud is down", () => {
     expect(payment?.customerMsisdn).toBe("4798765432");
   });
 });
+
+describe("end to end: the broker out of reach", () => {
+  let e2e: E2E;
+  beforeAll(async () => {
+    e2e = await startE2E({ mqttProxy: true });
+  }, 60_000);
+  afterAll(async () => {
+    await e2e?.stop();
+  });
+
+  it("the till's link to the broker is down: the sale is paid by per-sale QR, polled, and the link's return changes nothing", async () => {
+    const identification = (): string => e2e.agent.identification().current;
+    await vi.waitFor(() => expect(identification()).toBe("callback"), { timeout: 15_000 });
+    const proxy = e2e.mqttProxy!;
+    proxy.refusing = true;
+    await vi.waitFor(() => expect(identification()).toBe("per-sale"), { timeout: 10_000 });
+    expect(e2e.agent.identification().reason).toMatch(/MQTT link is down/);
+
+    const basket = newBasket();
+    expect(await e2e.register.sell(basket)).toEqual({ acked: true });
+    expect(await e2e.register.pay(basket.saleId)).toEqual({ acked: true });
+    const perSale = await vi.waitFor(
+      () => {
+        const found = e2e.system.sim.control
+          .payments()
+          .find((p) => p.userFlow === "QR" && p.state === "CREATED");
+        expect(found).toBeDefined();
+        return found!;
+      },
+      { timeout: 10_000 },
+    );
+    e2e.system.sim.control.scanPaymentQr({ qrContent: redirectUrlOf(perSale)!, msisdn: "4791234567" });
+    // No webhook can reach the till: it learns of the approval by polling, then captures.
+    const paid = await e2e.register.waitForSale(basket.saleId, undefined, 30_000);
+    expect(paid).toMatchObject({
+      state: "captured",
+      capturedAmount: basket.total,
+      reference: perSale.reference,
+    });
+
+    proxy.refusing = false;
+    await vi.waitFor(() => expect(identification()).toBe("callback"), { timeout: 30_000 });
+    const next = newBasket();
+    expect(await e2e.register.sell(next)).toEqual({ acked: true });
+    expect(await e2e.register.pay(next.saleId)).toEqual({ acked: true });
+    scan(e2e, "4712345678");
+    expect(await e2e.register.waitForSale(next.saleId, undefined, 30_000)).toMatchObject({
+      state: "captured",
+    });
+  });
+});
