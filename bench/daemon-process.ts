@@ -4,7 +4,7 @@ import { builtFile } from "./built.js";
 import { killWithParent } from "./orphan-guard.js";
 
 /** The bundled CLI, as systemd runs it (rolldown.config.ts). */
-const AGENT_BIN = builtFile("bundle/pos-agent.js");
+export const AGENT_BIN = builtFile("bundle/pos-agent.js");
 
 /**
  * The node flags of systemd/pos-agent.service's ExecStart (a test keeps them equal), so the

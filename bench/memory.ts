@@ -1,11 +1,7 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { createReferenceRegister } from "../sim/register/reference-register.js";
-import { startSystem } from "../agent/demo/system.js";
+import type { RunningSystem } from "../agent/demo/system.js";
 import { percentile, round } from "./stats.js";
 import { rssMb, startDaemon } from "./daemon-process.js";
-import { socatPair } from "./serial-pair.js";
 
 /** Start-up is timed over this many starts: one start on a shared machine is a noisy sample. */
 const STARTS = 7;
@@ -21,17 +17,15 @@ export interface MemoryResult {
 }
 
 /**
- * The real daemon (`pos-agent run`) in its own process on a real pty: how fast it is ready, how
- * much memory it holds, and whether that grows over many sales.
+ * The real daemon (`pos-agent run`) in its own process on the system's journal, its register
+ * cable a real pty (`registerTty` is the register's end): how fast it is ready, how much memory
+ * it holds, and whether that grows over many sales.
  */
-export async function measureMemory(sales: number): Promise<MemoryResult> {
-  const dir = mkdtempSync(join(tmpdir(), "pos-bench-mem-"));
-  const cable = await socatPair(join(dir, "agent-tty"), join(dir, "register-tty"));
-  const system = await startSystem({
-    directory: dir,
-    registerPath: join(dir, "agent-tty"),
-    simulator: { defaultBehaviour: { payment: { action: "approve", afterMs: 0 } } },
-  });
+export async function measureMemory(
+  system: RunningSystem,
+  registerTty: string,
+  sales: number,
+): Promise<MemoryResult> {
   const readyTimes: number[] = [];
   for (let n = 1; n < STARTS; n++) {
     const once = await startDaemon(system.configFile);
@@ -40,7 +34,7 @@ export async function measureMemory(sales: number): Promise<MemoryResult> {
   }
   const daemon = await startDaemon(system.configFile);
   readyTimes.push(daemon.readyMs);
-  const register = createReferenceRegister({ path: join(dir, "register-tty") });
+  const register = createReferenceRegister({ path: registerTty });
   try {
     register.start();
     await register.waitUntilUp(20_000);
@@ -70,8 +64,5 @@ export async function measureMemory(sales: number): Promise<MemoryResult> {
   } finally {
     await register.stop();
     await daemon.stop();
-    await system.stop();
-    cable.close();
-    rmSync(dir, { recursive: true, force: true });
   }
 }

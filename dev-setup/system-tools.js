@@ -25,6 +25,7 @@ export const SYSTEM_TOOLS = [
   { command: "openssl", package: "openssl", for: "test", why: "throw-away certificates for the TLS tests" },
   { command: "script", package: "bsdutils", for: "test", why: "a real terminal for the demo's QR test" },
   { command: "git", package: "git", for: "test", why: "the repository tests list the tracked files" },
+  { command: "strace", package: "strace", for: "test", why: "counts the daemon's fsyncs per sale" },
   {
     command: "chromium",
     package: "chromium",

@@ -1,3 +1,4 @@
+import { minimumAgeOf } from "./age-limit.js";
 import { orderLinesOf } from "./order-lines.js";
 import type { CheckoutSettings } from "./settings.js";
 import type { CreatePaymentBody, PaymentCustomer, Sale } from "./sale.js";
@@ -17,6 +18,7 @@ export function createPaymentBody(
   settings: CheckoutSettings,
 ): CreatePaymentBody {
   const receiptNumber = String(sale.saleNo).padStart(6, "0");
+  const minimumUserAge = minimumAgeOf(sale);
   return {
     amount: { currency: sale.basket.currency, value: sale.basket.total },
     paymentMethod: { type: "WALLET" },
@@ -32,6 +34,7 @@ export function createPaymentBody(
       bottomLine: { currency: sale.basket.currency, posId: settings.tillId, receiptNumber },
     },
     metadata: { till: settings.tillId, saleId: sale.saleId },
+    ...(minimumUserAge === undefined ? {} : { minimumUserAge }),
   };
 }
 

@@ -1,5 +1,7 @@
 import type { Money } from "../../lib/money.js";
-import type { Basket, CancelReason, CheckIn, CreatePaymentBody, FailureReason, Sale } from "./sale.js";
+import type { PayCustomer, ReceiptMessage, SaleMessage, SaleReport } from "../../drivers/register/index.js";
+import type { PaymentEvent } from "../vipps/types/epayment.js";
+import type { Basket, CheckIn, CreatePaymentBody, Sale } from "./sale.js";
 
 /**
  * How the till finds the customer for a `pay` that names none (config `checkout.identification`,
@@ -9,8 +11,8 @@ import type { Basket, CancelReason, CheckIn, CreatePaymentBody, FailureReason, S
  */
 export type Identification = "callback" | "per-sale";
 
-/** A customer the register identified itself (docs/register-protocol.md, `pay`). */
-export type RegisterCustomer = { readonly personalQr: string } | { readonly phoneNumber: string };
+/** A customer the register identified itself: the wire contract's `pay.customer` (drivers/register). */
+export type RegisterCustomer = PayCustomer;
 import type { TillState } from "./till.js";
 
 /** Everything that can happen to the checkout. Each input is journalled with the transition. */
@@ -20,6 +22,8 @@ export type Input =
       readonly type: "pay";
       readonly saleId: string;
       readonly total: number;
+      /** Whole years, for the whole sale (age-limit.ts). */
+      readonly minimumAge?: number;
       /** The register scanned the customer's personal QR, or the cashier typed their number. */
       readonly customer?: RegisterCustomer;
       /** Absent: `callback` (journals from before per-sale QR). */
@@ -28,7 +32,15 @@ export type Input =
   /** The till's way of identifying customers changed (auto mode: the route for check-ins went or came). */
   | { readonly type: "identification"; readonly identification: Identification }
   | { readonly type: "cancel"; readonly saleId: string }
-  | { readonly type: "refund"; readonly saleId: string; readonly refundId: string; readonly amount: number }
+  | {
+      readonly type: "refund";
+      readonly saleId: string;
+      readonly refundId: string;
+      readonly amount: number;
+      /** (extension) The Vipps reference, for a refund of a payment this till did not take. */
+      readonly reference?: string;
+    }
+  | { readonly type: "lookup_result"; readonly saleId: string; readonly result: ApiResult<PaymentRecord> }
   | { readonly type: "checkin"; readonly checkIn: CheckIn }
   | { readonly type: "payment_event"; readonly event: PaymentEventInput }
   | {
@@ -104,14 +116,22 @@ export type LoyaltyIdentified =
   | { readonly kind: "not_member"; readonly candidate: string }
   | { readonly kind: "unavailable" };
 
-/** An ePayment webhook (`epayments.payment.*.v1`), already signature-checked and deduplicated. */
-export interface PaymentEventInput {
-  readonly reference: string;
-  readonly name:
-    "CREATED" | "AUTHORIZED" | "ABORTED" | "EXPIRED" | "TERMINATED" | "CANCELLED" | "CAPTURED" | "REFUNDED";
-  readonly pspReference: string;
+/**
+ * What the checkout takes (and journals) from an ePayment webhook (`epayments.payment.*.v1`),
+ * already signature-checked and deduplicated: Vipps' event (agent/vipps/types) with the amount
+ * validated as Money.
+ */
+export interface PaymentEventInput extends Pick<
+  PaymentEvent,
+  "reference" | "name" | "pspReference" | "success"
+> {
   readonly amount: Money;
-  readonly success: boolean;
+}
+
+/** Only the fields the checkout acts on: the rest of a webhook (msn, times, keys) is not journalled. */
+export function paymentEventInput(event: PaymentEventInput): PaymentEventInput {
+  const { reference, name, pspReference, amount, success } = event;
+  return { reference, name, pspReference, amount, success };
 }
 
 /** The part of the create answer the checkout uses (absent for PUSH_MESSAGE). */
@@ -129,6 +149,13 @@ export interface PaymentSnapshot {
   readonly pspReference?: string;
 }
 
+/** A payment looked up for a refund from elsewhere: its amounts and when it was first captured. */
+export interface PaymentRecord {
+  readonly snapshot: PaymentSnapshot;
+  /** The first successful CAPTURED event in Vipps' event log, ms since epoch; absent if none. */
+  readonly capturedAt?: number;
+}
+
 /**
  * The outcome of one Vipps request after the client's own retries. `refused`: Vipps answered
  * with a definite no (4xx) — `code` is Vipps' numeric error code when there is one.
@@ -140,47 +167,17 @@ export type ApiResult<T> =
   | { readonly ok: false; readonly failure: "refused"; readonly status: number; readonly code?: string }
   | { readonly ok: false; readonly failure: "unavailable" };
 
-/** What the agent tells the register about a sale (the wire `sale` message, minus seq). */
-export interface SaleUpdate {
-  readonly saleId: string;
-  readonly state: WireSaleState;
-  readonly final: boolean;
-  readonly amount?: number;
-  readonly reference?: string;
-  readonly pspReference?: string;
-  readonly capturedAmount?: number;
-  readonly refundedAmount?: number;
-  readonly reason?: FailureReason | CancelReason | "REFUND_FAILED" | "QR_EXPIRED";
-  /** On the outcome of a refund: the register's id of that refund. */
-  readonly refundId?: string;
-  readonly member?: { readonly id: string; readonly tier?: string };
-}
+/** What the agent tells the register about a sale: the wire `sale` message (drivers/register). */
+export type SaleUpdate = Omit<SaleMessage, "type">;
 
-export type WireSaleState =
-  | "open"
-  | "waiting_for_customer"
-  | "customer_identified"
-  | "payment_requested"
-  | "captured"
-  | "failed"
-  | "cancelled"
-  | "refunded";
-
-/** What the agent tells the register about a receipt (the wire `receipt` message, minus seq). */
-export interface ReceiptReport {
-  readonly saleId: string;
-  readonly printed: boolean;
-  readonly copy: boolean;
-  /** Why not, when `printed` is false. */
-  readonly error?: string;
-}
+/** What the agent tells the register about a receipt: the wire `receipt` message (drivers/register). */
+export type ReceiptReport = Omit<ReceiptMessage, "type">;
 
 /**
  * A message the register must receive: kept in the journal and re-sent (after every hello)
  * until acked. Only the newest of each kind per sale is kept.
  */
-export type DurableRegisterMessage =
-  ({ readonly type: "sale" } & SaleUpdate) | ({ readonly type: "receipt" } & ReceiptReport);
+export type DurableRegisterMessage = SaleReport;
 
 /** The I/O the machine asks for. The runner performs them after the transition is journalled. */
 export type Effect =
@@ -225,6 +222,8 @@ export type Effect =
       readonly idempotencyKey: string;
       readonly amount: Money;
     }
+  /** GET the payment and its event log (a refund from elsewhere); answered by `lookup_result`. */
+  | { readonly type: "vipps_lookup"; readonly saleId: string; readonly reference: string }
   /** `durable`: final outcomes, kept in the journal and re-sent until the register acks. */
   | { readonly type: "notify_register"; readonly update: SaleUpdate; readonly durable: boolean }
   | {

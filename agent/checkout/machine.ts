@@ -13,6 +13,7 @@ import { onBindingMessage, onEnrolled, onIdentified } from "./loyalty.js";
 import { onDropBaskets } from "./open-baskets.js";
 import { onCheckIn } from "./scans.js";
 import { onIdentificationChanged } from "./per-sale-qr.js";
+import { onLookupResult } from "./refund-elsewhere.js";
 import { onBasket, onCancel, onPay, onRefund } from "./register-commands.js";
 import type { CheckoutSettings } from "./settings.js";
 import type { TillState } from "./till.js";
@@ -29,6 +30,7 @@ export function step(till: TillState, input: Input, now: number, settings: Check
       return onBasket(till, input.basket, ctx);
     case "pay":
       return onPay(till, input.saleId, input.total, ctx, {
+        ...(input.minimumAge === undefined ? {} : { minimumAge: input.minimumAge }),
         ...(input.customer === undefined ? {} : { customer: input.customer }),
         ...(input.identification === undefined ? {} : { identification: input.identification }),
       });
@@ -37,7 +39,9 @@ export function step(till: TillState, input: Input, now: number, settings: Check
     case "cancel":
       return onCancel(till, input.saleId, ctx);
     case "refund":
-      return onRefund(till, input.saleId, input.refundId, input.amount, ctx);
+      return onRefund(till, input.saleId, input.refundId, input.amount, ctx, input.reference);
+    case "lookup_result":
+      return onLookupResult(till, input.saleId, input.result, ctx);
     case "checkin":
       return onCheckIn(till, input.checkIn, ctx);
     case "payment_event":

@@ -1,6 +1,5 @@
-import type { OrderLine, QuantityUnit, Sale } from "./sale.js";
-
-const UNITS: readonly QuantityUnit[] = ["PCS", "KG", "KM", "MINUTE", "LITRE", "KWH"];
+import { QUANTITY_UNITS } from "../vipps/types/epayment.js";
+import type { OrderLine, Sale } from "./sale.js";
 
 /**
  * The receipt the customer sees in the app: one ePayment order line (Order Management
@@ -11,7 +10,7 @@ const UNITS: readonly QuantityUnit[] = ["PCS", "KG", "KM", "MINUTE", "LITRE", "K
 export function orderLinesOf(sale: Pick<Sale, "basket" | "vat">): OrderLine[] {
   return sale.basket.lines.map((line, i) => {
     const tax = sale.vat.lines[i] ?? 0;
-    const unit = UNITS.find((u) => u === line.unit) ?? "PCS";
+    const unit = QUANTITY_UNITS.find((u) => u === line.unit) ?? "PCS";
     return {
       name: line.name,
       id: line.id,

@@ -1,3 +1,4 @@
+import { CUSTOMER_CANNOT_PAY } from "./age-limit.js";
 import type {
   ApiResult,
   CreateAnswer,
@@ -168,14 +169,12 @@ export function onCreateResult(
   }
   if (result.code === INVALID_CUSTOMER_TOKEN && !cancelRequested)
     return waitForScan(till, sale, ctx, { notice: "TOKEN_EXPIRED" });
-  return endWithout(
-    till,
-    sale,
-    attempt,
-    failedOrCancelled(cancelRequested, "PAYMENT_REFUSED", reference),
-    ctx,
-    false,
-  );
+  // As precise as Vipps lets us be: below the age, or unable to pay at all (age-limit.ts).
+  const refused =
+    result.code === CUSTOMER_CANNOT_PAY && attempt.createBody.minimumUserAge !== undefined
+      ? "AGE_NOT_VERIFIED"
+      : "PAYMENT_REFUSED";
+  return endWithout(till, sale, attempt, failedOrCancelled(cancelRequested, refused, reference), ctx, false);
 }
 
 /** What a payment's state at Vipps means for a sale that is waiting for the customer. */

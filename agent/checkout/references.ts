@@ -22,6 +22,20 @@ export function idempotencyKey(reference: string, step: IdempotentStep): string 
   return `${reference}-${step}`;
 }
 
+/**
+ * The key of a sale's n-th refund. A payment another till took may have had refunds there with
+ * `{reference}-refund-1`…: a refund from elsewhere (refund-elsewhere.ts) uses this till's own
+ * key base instead, so it can never be mistaken at Vipps for one of those (same key, same answer,
+ * no refund).
+ */
+export function refundKey(
+  sale: { readonly imported?: { readonly keyBase: string } },
+  reference: string,
+  n: number,
+): string {
+  return idempotencyKey(sale.imported?.keyBase ?? reference, `refund-${n}`);
+}
+
 /** The key of an attempt's capture: the same for every retry of the same capture request. */
 export function captureKey(attempt: { readonly reference: string; readonly captureRound?: number }): string {
   const round = attempt.captureRound;

@@ -1,8 +1,10 @@
+import { minimumAgeOf, withPayAge } from "./age-limit.js";
 import { MAXIMUM_PAYMENT, MINIMUM_PAYMENT } from "../../lib/money.js";
 import type { Basket, Sale } from "./sale.js";
 import { capturedAmount, refundableAmount } from "./sale.js";
 import type { Effect, Identification, RegisterCustomer, Transition } from "./io.js";
-import { idempotencyKey, nextReferenceBase } from "./references.js";
+import { nextReferenceBase, refundKey } from "./references.js";
+import { refundElsewhere } from "./refund-elsewhere.js";
 import { startAttempt } from "./attempts.js";
 import { waitForScan } from "./customer-wait.js";
 import { cancelDuringLoyalty } from "./loyalty.js";
@@ -84,10 +86,11 @@ function lastSent(till: TillState, sale: Sale): TillState {
 
 /** What `pay` says besides the sale and its total (io.ts). */
 export interface PayOptions {
+  /** Whole years, for the whole sale (age-limit.ts). */
+  readonly minimumAge?: number;
   readonly customer?: RegisterCustomer;
   readonly identification?: Identification;
 }
-
 export function onPay(
   till: TillState,
   saleId: string,
@@ -95,8 +98,10 @@ export function onPay(
   ctx: Ctx,
   options: PayOptions = {},
 ): Transition {
-  const sale = till.sales[saleId];
-  if (sale === undefined) return refuse(till, "UNKNOWN_SALE", `no basket for sale ${saleId}`);
+  const known = till.sales[saleId];
+  if (known === undefined) return refuse(till, "UNKNOWN_SALE", `no basket for sale ${saleId}`);
+  const { minimumAge } = options;
+  const sale = withPayAge(known, minimumAge);
   if (sale.phase.kind === "final") return refuse(till, "SALE_FINISHED", `sale ${saleId} is already finished`);
   if (total !== sale.basket.total) {
     return refuse(
@@ -123,14 +128,24 @@ export function onPay(
   }
   // In the member window, pay confirms the member-priced basket: request the payment now.
   if (sale.phase.kind === "member_window") return startAttempt(till, sale, sale.phase.checkIn, ctx, ACCEPT);
-  // Pay again while a per-sale QR is live, or after it expired: a new code for the same basket.
-  if (sale.phase.kind === "requested" && isPerSaleQr(sale.phase.attempt))
-    return renewPerSaleQr(till, sale, ctx, ACCEPT);
-  if (sale.phase.kind === "awaiting_customer" && sale.notice === "QR_EXPIRED")
-    return perSale
-      ? startPerSaleQr(till, sale, ctx, ACCEPT)
-      : waitForScan(till, sale, ctx, { acceptance: ACCEPT });
-  if (sale.phase.kind !== "open") return noChange(till, ACCEPT);
+  if (sale.phase.kind !== "open") {
+    // A repeated pay changes nothing — so it may not ask for an age the request under way lacks
+    // (nor one a renewed per-sale QR would carry while the old one may still be approved).
+    if ((minimumAgeOf(sale) ?? 0) > (minimumAgeOf(known) ?? 0))
+      return refuse(
+        till,
+        "SALE_LOCKED",
+        `sale ${saleId} is being paid without minimum age ${minimumAge}; cancel it and start a new sale`,
+      );
+    // Pay again while a per-sale QR is live, or after it expired: a new code for the same basket.
+    if (sale.phase.kind === "requested" && isPerSaleQr(sale.phase.attempt))
+      return renewPerSaleQr(till, sale, ctx, ACCEPT);
+    if (sale.phase.kind === "awaiting_customer" && sale.notice === "QR_EXPIRED")
+      return perSale
+        ? startPerSaleQr(till, sale, ctx, ACCEPT)
+        : waitForScan(till, sale, ctx, { acceptance: ACCEPT });
+    return noChange(till, ACCEPT);
+  }
 
   const checkIn = heldScanFor(till, sale, ctx);
   const active = activate(till, saleId);
@@ -173,6 +188,8 @@ export function onCancel(till: TillState, saleId: string, ctx: Ctx): Transition 
       return phase.renew === true ? cancelRenewal(till, sale, ctx, ACCEPT) : noChange(till, ACCEPT);
     case "releasing":
       return noChange(till, ACCEPT);
+    case "looking_up":
+      return refuse(till, "SALE_BUSY", `refund ${phase.refundId} is being looked up at Vipps`);
     case "capturing":
       return refuse(
         till,
@@ -198,13 +215,24 @@ export function onRefund(
   refundId: string,
   amount: number,
   ctx: Ctx,
+  reference?: string,
 ): Transition {
   const sale = till.sales[saleId];
-  if (sale === undefined) return refuse(till, "UNKNOWN_SALE", `no sale ${saleId}`);
+  if (sale === undefined) {
+    if (reference !== undefined) return refundElsewhere(till, saleId, refundId, amount, reference, ctx);
+    return refuse(till, "UNKNOWN_SALE", `no sale ${saleId}`);
+  }
+  if (sale.phase.kind === "looking_up") {
+    return sale.phase.refundId === refundId && sale.phase.amount === amount
+      ? noChange(till, ACCEPT)
+      : refuse(till, "SALE_BUSY", `refund ${sale.phase.refundId} is being looked up at Vipps`);
+  }
   if (sale.phase.kind !== "final" || sale.phase.outcome.state !== "captured") {
     return refuse(till, "NOT_CAPTURED", `sale ${saleId} has no captured payment to refund`);
   }
   const outcome = sale.phase.outcome;
+  if (reference !== undefined && reference !== outcome.reference)
+    return refuse(till, "BAD_FIELD", `reference: sale ${saleId} was paid with another reference`);
   const existing = sale.refunds.find((r) => r.refundId === refundId);
   if (existing !== undefined) {
     if (existing.amount !== amount)
@@ -233,7 +261,7 @@ export function onRefund(
     saleId,
     reference: outcome.reference,
     refundId,
-    idempotencyKey: idempotencyKey(outcome.reference, `refund-${n}`),
+    idempotencyKey: refundKey(sale, outcome.reference, n),
     amount: { currency: sale.basket.currency, value: amount },
   };
   return commit(till, next, [effect], ctx, ACCEPT);

@@ -1,5 +1,5 @@
 import type { Effect } from "./io.js";
-import { captureKey, idempotencyKey } from "./references.js";
+import { captureKey, idempotencyKey, refundKey } from "./references.js";
 import type { Sale } from "./sale.js";
 import { cleanupEffects } from "./transitions.js";
 
@@ -42,6 +42,9 @@ export function resumeEffects(sale: Sale, options: { includeReceipts: boolean })
         idempotencyKey: idempotencyKey(phase.attempt.reference, "create"),
         body: phase.attempt.createBody,
       });
+      break;
+    case "looking_up":
+      effects.push({ type: "vipps_lookup", saleId: sale.saleId, reference: phase.reference });
       break;
     case "requested":
       effects.push({ type: "vipps_get", saleId: sale.saleId, reference: phase.attempt.reference });
@@ -86,7 +89,7 @@ export function resumeEffects(sale: Sale, options: { includeReceipts: boolean })
             saleId: sale.saleId,
             reference,
             refundId: refund.refundId,
-            idempotencyKey: idempotencyKey(reference, `refund-${refund.n}`),
+            idempotencyKey: refundKey(sale, reference, refund.n),
             amount: money(refund.amount),
           });
         }

@@ -1,5 +1,6 @@
 import type { Currency } from "../../lib/money.js";
 import type { Basket } from "../../drivers/register/index.js";
+import type { OrderLine as VippsOrderLine, QuantityUnit } from "../vipps/types/epayment.js";
 import type { SaleVat } from "./vat.js";
 
 /**
@@ -20,7 +21,15 @@ export type FailureReason =
   | "VIPPS_UNAVAILABLE"
   | "PAYMENT_REFUSED"
   /** No usable scan came within `scanTimeoutMs` of `pay` (or of the last request to scan again). */
-  | "NO_SCAN";
+  | "NO_SCAN"
+  /** A sale with a minimum age that Vipps refused for this customer (age-limit.ts). */
+  | "AGE_NOT_VERIFIED"
+  /** A refund from elsewhere: Vipps knows no payment of this merchant by that reference (refund-elsewhere.ts). */
+  | "REFERENCE_UNKNOWN"
+  /** A refund from elsewhere: the payment was captured more than 365 days ago. */
+  | "REFUND_TOO_OLD"
+  /** A refund from elsewhere: more than Vipps says is captured and not yet refunded. */
+  | "REFUND_TOO_LARGE";
 
 /**
  * Why a sale was cancelled by the agent rather than the cashier: an open basket dropped because
@@ -78,24 +87,18 @@ export interface CreatePaymentBody {
     };
   };
   readonly metadata: Readonly<Record<string, string>>;
+  /** Whole years; absent when no line nor `pay` asked for one. */
+  readonly minimumUserAge?: number;
 }
 
-export interface OrderLine {
-  readonly name: string;
-  readonly id: string;
-  readonly totalAmount: number;
-  readonly totalAmountExcludingTax: number;
-  readonly totalTaxAmount: number;
+/**
+ * An order line as the checkout always sends it: Vipps' `OrderLine` (agent/vipps/types) with the
+ * VAT rate and the unit information filled in, from the register's basket line.
+ */
+export type OrderLine = VippsOrderLine & {
   readonly taxRate: number;
-  readonly discount?: number;
-  readonly unitInfo: {
-    readonly unitPrice: number;
-    readonly quantity: string;
-    readonly quantityUnit: QuantityUnit;
-  };
-}
-
-export type QuantityUnit = "PCS" | "KG" | "KM" | "MINUTE" | "LITRE" | "KWH";
+  readonly unitInfo: NonNullable<VippsOrderLine["unitInfo"]> & { readonly quantityUnit: QuantityUnit };
+};
 
 export interface CheckIn {
   readonly customerToken: string;
@@ -143,6 +146,16 @@ export type Phase =
   | { readonly kind: "capturing"; readonly attempt: Attempt }
   /** In flight: full cancel of an authorized payment (release the reserved money). */
   | { readonly kind: "releasing"; readonly attempt: Attempt; readonly then: ReleaseOutcome }
+  /**
+   * In flight: a refund for a payment this till did not take (refund-elsewhere.ts): the payment
+   * is being looked up at Vipps before anything is refunded.
+   */
+  | {
+      readonly kind: "looking_up";
+      readonly reference: string;
+      readonly refundId: string;
+      readonly amount: number;
+    }
   | { readonly kind: "final"; readonly outcome: Outcome };
 
 export type ReleaseOutcome =
@@ -177,12 +190,24 @@ export interface Sale {
   readonly createdAt: number;
   readonly updatedAt: number;
   readonly member?: { readonly id: string; readonly tier?: string };
+  /** The `pay`'s minimum age, whole years (the lines' own are in the basket): age-limit.ts. */
+  readonly minimumAge?: number;
   /**
    * A payment that must end up uncapturable (cancelled or released) although the register has
    * already been told the outcome — e.g. Vipps stopped answering while a request was pending.
    * Worked on in the background until Vipps confirms.
    */
   readonly cleanup?: { readonly reference: string };
+  /**
+   * A record made for a refund of a payment another till (or this till before its journal was
+   * lost) took: no basket of its own. `keyBase` makes its refunds' Idempotency-Keys this till's
+   * own (refund-elsewhere.ts); `refundedElsewhere` is what Vipps said was already refunded.
+   */
+  readonly imported?: {
+    readonly keyBase: string;
+    readonly refundedElsewhere: number;
+    readonly capturedAt?: number;
+  };
   /** Why the last non-final update was sent (e.g. Vipps unavailable, token expired, no scan yet). */
   readonly notice?: "VIPPS_UNAVAILABLE" | "TOKEN_EXPIRED" | "NO_SCAN" | "QR_EXPIRED";
 }
@@ -200,7 +225,7 @@ export function refundedAmount(sale: Sale): number {
 /** Refunds requested but not yet answered count against what may still be refunded. */
 export function refundableAmount(sale: Sale): number {
   const reserved = sale.refunds.filter((r) => r.status !== "failed").reduce((sum, r) => sum + r.amount, 0);
-  return capturedAmount(sale) - reserved;
+  return capturedAmount(sale) - (sale.imported?.refundedElsewhere ?? 0) - reserved;
 }
 
 /** The current attempt of a sale that has one. */
@@ -217,6 +242,7 @@ export function currentAttempt(phase: Phase): Attempt | undefined {
     case "identifying":
     case "member_window":
     case "enrolling":
+    case "looking_up":
     case "final":
       return undefined;
   }

@@ -1,10 +1,13 @@
-import type { SaleUpdate, WireSaleState } from "./io.js";
+import type { SaleState } from "../../drivers/register/index.js";
+import type { SaleUpdate } from "./io.js";
 import { capturedAmount, currentAttempt, refundedAmount, type Sale } from "./sale.js";
 
 /** The protocol state the register sees for a sale (docs/register-protocol.md). */
-export function wireState(sale: Sale): WireSaleState {
+export function wireState(sale: Sale): SaleState {
   const phase = sale.phase;
   switch (phase.kind) {
+    // A refund from elsewhere being looked up: nothing is known of it yet (§7.11).
+    case "looking_up":
     case "open":
       return "open";
     case "awaiting_customer":

@@ -7,7 +7,7 @@ import { formatAmount } from "../../lib/locale/index.js";
 import { FakePrinter } from "../../drivers/printer/index.js";
 import {
   createMemoryCable,
-  type AgentReport,
+  type SaleReport,
   type Basket,
   type SaleMessage,
 } from "../../drivers/register/index.js";
@@ -38,6 +38,23 @@ export interface DemoResult {
 }
 
 const CUSTOMER = "4712345678";
+/** The `age` scenario's customer: 17 today, by the simulator's profile. */
+const TEEN = "4712345617";
+const BEER = {
+  id: "7041234000017",
+  name: "Pils 0,5 l",
+  quantity: "1",
+  unitPrice: 4490,
+  total: 4490,
+  vatRate: 2500,
+  unit: "PCS",
+  minimumAge: 18,
+} as const;
+
+function seventeenToday(now = new Date()): string {
+  const pad = (n: number): string => String(n).padStart(2, "0");
+  return `${now.getUTCFullYear() - 17}-${pad(now.getUTCMonth() + 1)}-${pad(now.getUTCDate())}`;
+}
 const BASKETS: readonly Omit<Basket, "saleId">[] = [
   {
     currency: "NOK",
@@ -104,7 +121,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     // A demo cannot wait Vipps' 10 minutes for an unanswered request: 20 s here.
     simulator: {
       paymentExpiryMs: 20_000,
-      customers: { [CUSTOMER]: { profile: { givenName: "Kari", familyName: "Nordmann" } } },
+      customers: {
+        [CUSTOMER]: { profile: { givenName: "Kari", familyName: "Nordmann" } },
+        [TEEN]: { profile: { givenName: "Ola", familyName: "Nordmann", birthdate: seventeenToday() } },
+      },
     },
   });
   if (options.loyalty === "member") seedMember(join(system.loaded.config.storage.directory, JOURNAL_FILE));
@@ -166,16 +186,21 @@ async function runSale(
 ): Promise<string | undefined> {
   const template = BASKETS[n % BASKETS.length] ?? BASKETS[0];
   if (template === undefined) return "no basket";
-  const basket: Basket = { ...template, saleId: `DEMO-${Date.now().toString(36)}-${n + 1}` };
+  const saleId = `DEMO-${Date.now().toString(36)}-${n + 1}`;
+  const basket: Basket =
+    scenario.underage === true
+      ? { currency: "NOK", saleId, lines: [...template.lines, BEER], total: template.total + BEER.total }
+      : { ...template, saleId };
+  const customer = scenario.underage === true ? TEEN : CUSTOMER;
   const say = (who: string, what: string): void => dashboard.say(who, what);
   say("demo", `sale ${n + 1}: ${scenario.description}`);
-  system.sim.control.setCustomer(CUSTOMER, {
+  system.sim.control.setCustomer(customer, {
     payment: scenario.customer,
     login: { action: "approve", afterMs: 2_500 },
   });
   const scan = (): void => {
-    say("customer", `scans the QR with the app (${maskPhone(CUSTOMER)})`);
-    system.sim.control.scan({ msisdn: CUSTOMER, qrContent: system.qrContent });
+    say("customer", `scans the QR with the app (${maskPhone(customer)})`);
+    system.sim.control.scan({ msisdn: customer, qrContent: system.qrContent });
   };
 
   say(
@@ -258,7 +283,7 @@ async function memberPrices(
   await register.pay(basket.saleId, memberBasket.total);
 }
 
-function narrate(dashboard: Dashboard, report: AgentReport): void {
+function narrate(dashboard: Dashboard, report: SaleReport): void {
   if (report.type === "receipt") {
     dashboard.say(
       "printer",

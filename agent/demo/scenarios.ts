@@ -13,6 +13,8 @@ export interface Scenario {
   readonly scanFirst?: boolean;
   /** The cashier cancels this long after the payment request reached the app. */
   readonly cashierCancelsAfterMs?: number;
+  /** A 17-year-old customer buys beer (a line with minimumAge 18). */
+  readonly underage?: boolean;
   readonly expect: {
     readonly state: "captured" | "failed" | "cancelled";
     readonly reason?: string;
@@ -20,7 +22,15 @@ export interface Scenario {
   };
 }
 
-export const SCENARIO_NAMES = ["happy", "scan-first", "decline", "timeout", "cancel", "mixed"] as const;
+export const SCENARIO_NAMES = [
+  "happy",
+  "scan-first",
+  "decline",
+  "timeout",
+  "cancel",
+  "age",
+  "mixed",
+] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
 const APPROVE: CustomerBehaviour = { action: "approve", afterMs: 2_500 };
@@ -57,6 +67,13 @@ export const SCENARIOS: Readonly<Record<Exclude<ScenarioName, "mixed">, Scenario
     customer: { action: "ignore" },
     cashierCancelsAfterMs: 3_000,
     expect: { state: "cancelled" },
+  },
+  age: {
+    name: "age",
+    description: "a 17-year-old buys beer: Vipps sends no request, the register hears AGE_NOT_VERIFIED",
+    customer: APPROVE,
+    underage: true,
+    expect: { state: "failed", reason: "AGE_NOT_VERIFIED" },
   },
 };
 

@@ -2,7 +2,7 @@ import type { LoadedConfig } from "../../config/load.js";
 import type { Config } from "../../config/schema.js";
 import type { Clock } from "../../lib/clock.js";
 import type { AgentStatus } from "../control/index.js";
-import type { VippsClient } from "../vipps/index.js";
+import type { VippsClient, VippsClientOptions } from "../vipps/index.js";
 
 /** What the doctor's checks may touch, injectable so tests can point it at fakes of the machine. */
 export interface DoctorEnvironment {
@@ -20,7 +20,8 @@ export interface DoctorEnvironment {
   ) => Promise<{ code: number | null; stdout: string } | { error: string }>;
   /** /sys/class/gpio. */
   readonly sysfsGpioRoot: string;
-  readonly fetch?: typeof fetch;
+  /** Wraps the Vipps client's network exchange (see VippsClientOptions.exchange). */
+  readonly vippsExchange?: VippsClientOptions["exchange"];
 }
 
 /** The environment plus what earlier checks found out, for the checks that need it. */

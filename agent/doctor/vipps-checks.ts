@@ -40,7 +40,7 @@ export const vippsTokenCheck: Check<DoctorContext> = {
       ...vippsClientOptions(loaded, {
         logger: silentLogger(),
         signal: context.done,
-        ...(context.fetch === undefined ? {} : { fetch: context.fetch }),
+        ...(context.vippsExchange === undefined ? {} : { exchange: context.vippsExchange }),
       }),
       timeoutMs: requestTimeoutMs(context),
       maxRetries: 1,

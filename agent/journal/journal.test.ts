@@ -2,9 +2,11 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { tempDir } from "../../test/helpers/temp-dir.js";
 import { migrate, openDatabase, type Db } from "../store/database.js";
-import { basket, TillHarness } from "../checkout/testing/harness.js";
+import { authorized, basket, TillHarness } from "../checkout/testing/harness.js";
 import type { Input } from "../checkout/io.js";
+import { ManualClock } from "../../lib/manual-clock.js";
 import { Journal } from "./journal.js";
+import { pruneJournal } from "./prune.js";
 import { JOURNAL_MIGRATIONS } from "./schema.js";
 
 describe("Journal", () => {
@@ -144,7 +146,42 @@ describe("Journal", () => {
     expect(journal.pendingRegisterMessages()).toEqual([]);
   });
 
-  it("prunes settled sales and abandoned baskets, never live ones", () => {
+  it("after a rollback and back, fills in when a sale finished that the older release did not record", () => {
+    const h = new TillHarness();
+    const journal = new Journal(db);
+    const send = journalled(h, journal);
+    send({ type: "basket", basket: basket("S1") });
+    send({ type: "cancel", saleId: "S1" });
+    const cancelledAt = h.now;
+    h.advance(5_000);
+    send({ type: "basket", basket: basket("S2") });
+    const finishedAt = (): unknown[] =>
+      db.prepare("SELECT sale_id, finished_at FROM journal_sales ORDER BY sale_no").all();
+    expect(finishedAt()).toEqual([
+      { sale_id: "S1", finished_at: cancelledAt },
+      { sale_id: "S2", finished_at: null },
+    ]);
+    // What the release before migration 4 leaves: the column there (it stays), never written.
+    db.exec("UPDATE journal_sales SET finished_at = NULL");
+    const plan = db
+      .prepare(
+        "EXPLAIN QUERY PLAN SELECT 1 FROM journal_sales WHERE finished_at IS NULL AND phase = 'final' LIMIT 1",
+      )
+      .all()
+      .map((r) => (r as { detail: string }).detail);
+    expect(plan.join()).toContain("journal_sales_unfinished");
+    db.close();
+
+    db = openDatabase(file);
+    new Journal(db);
+    // S2 is still open: it has not finished, so nothing to fill in.
+    expect(finishedAt()).toEqual([
+      { sale_id: "S1", finished_at: cancelledAt },
+      { sale_id: "S2", finished_at: null },
+    ]);
+  });
+
+  it("prunes settled sales and abandoned baskets, never live ones", async () => {
     const h = new TillHarness();
     const journal = new Journal(db);
     const send = journalled(h, journal);
@@ -153,9 +190,56 @@ describe("Journal", () => {
     send({ type: "cancel", saleId: "GONE" });
     h.advance(1000);
     send({ type: "basket", basket: { saleId: "NEW", currency: "NOK", lines: [], total: 0 } });
-    expect(journal.prune(h.now)).toBe(2);
+    expect(await pruneJournal(journal, h.now, new ManualClock(h.now))).toMatchObject({ sales: 2 });
     expect(journal.getSale("OLD")).toBeUndefined();
     expect(journal.getSale("NEW")).toBeDefined();
+    expect(journal.integrityCheck()).toEqual(["ok"]);
+  });
+
+  it("prunes in steps of `batch` sales: all that is past retention, nothing newer, no unacked message", async () => {
+    const h = new TillHarness();
+    const journal = new Journal(db);
+    const send = journalled(h, journal);
+    const capture = (saleId: string): void => {
+      send({ type: "basket", basket: basket(saleId) });
+      send({ type: "pay", saleId, total: 4900 });
+      send({ type: "checkin", checkIn: { customerToken: `tok-${saleId}`, initiatedAt: h.now } });
+      const reference = h.reference(saleId);
+      send({ type: "create_result", saleId, reference, result: { ok: true, value: {} } });
+      send(authorized(reference));
+      send({
+        type: "capture_result",
+        saleId,
+        reference,
+        result: { ok: true, value: { capturedAmount: 4900, pspReference: "psp" } },
+      });
+      send({ type: "receipt_result", saleId, printed: false, abandoned: true });
+      h.advance(60_000);
+    };
+    for (let n = 1; n <= 7; n++) capture(`OLD${n}`);
+    // The register acked all but the last sale's reports.
+    const pending = journal.pendingRegisterMessages();
+    for (const m of pending.filter((p) => p.saleId !== "OLD7"))
+      journal.registerMessageDone(m.id, "acked", h.now);
+    h.advance(1_000);
+    const cutoff = h.now;
+    h.advance(60_000);
+    capture("NEW1");
+    const count = (table: string): number =>
+      (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+    const transitionsBefore = count("journal_transitions");
+
+    const result = await pruneJournal(journal, cutoff, new ManualClock(h.now), { batch: 2 });
+
+    expect(result).toMatchObject({ sales: 7, steps: 5 });
+    expect(
+      (db.prepare("SELECT sale_id FROM journal_sales").all() as { sale_id: string }[]).map((r) => r.sale_id),
+    ).toEqual(["NEW1"]);
+    expect(count("journal_transitions")).toBe(7);
+    // Their transitions, and the six acked sales' two reports each.
+    expect(result.rows).toBe(transitionsBefore - 7 + 12);
+    // OLD7's reports were never acked: they stay to be re-sent, whatever their age.
+    expect(journal.pendingRegisterMessages().map((m) => m.saleId)).toEqual(["OLD7", "OLD7", "NEW1", "NEW1"]);
     expect(journal.integrityCheck()).toEqual(["ok"]);
   });
 });

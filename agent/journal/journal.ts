@@ -1,9 +1,10 @@
 import type { Db, Statement } from "../store/database.js";
-import { migrate, statementCache } from "../store/database.js";
+import { lazyWriter, migrate, statementCache } from "../store/database.js";
 import type { DurableRegisterMessage, Effect, Input, Transition } from "../checkout/io.js";
 import { needsResume } from "../checkout/resume.js";
 import { capturedAmount, currentAttempt, refundedAmount, type Sale } from "../checkout/sale.js";
 import { EMPTY_TILL, type TillState } from "../checkout/till.js";
+import { needsDurableCommit } from "./durability.js";
 import { JOURNAL_MIGRATIONS } from "./schema.js";
 import { saleData } from "./typed-customer.js";
 import { saleFromJson } from "./sale-json.js";
@@ -56,10 +57,12 @@ export interface SaleRow {
 
 /**
  * The durable record of the checkout. `record` writes a transition — the changed sales, the
- * input that caused it, the durable register messages — in ONE SQLite transaction, and returns
- * only after it is on disk (synchronous=FULL). The runner performs the transition's effects
- * only after that: a power cut can then lose an effect, never the decision to perform it, and
- * start-up re-derives the lost effect from the journal (checkout/resume.ts).
+ * input that caused it, the durable register messages — in ONE SQLite transaction. When the
+ * transition promises something outside (durability.ts) it returns only after the commit is on
+ * disk (synchronous=FULL); otherwise the commit is lazy and made durable by the next durable one.
+ * The runner performs the transition's effects only after `record`: a power cut can then lose
+ * an effect, never the decision to perform it, and start-up re-derives the lost effect from
+ * the journal (checkout/resume.ts).
  */
 export class Journal {
   private readonly upsertSale;
@@ -76,6 +79,7 @@ export class Journal {
   private customerErased = false;
   /** Every other query, prepared on first use (see statementCache). */
   private readonly sql: (sql: string) => Statement;
+  private readonly lazily: <T>(write: () => T) => T;
   private readonly recordTransaction: (
     input: Input,
     transition: Transition,
@@ -85,13 +89,18 @@ export class Journal {
 
   constructor(private readonly db: Db) {
     migrate(db, "journal", JOURNAL_MIGRATIONS);
+    fillFinishedAt(db);
+    db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
+    db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
     this.sql = statementCache(db);
+    this.lazily = lazyWriter(db);
     this.upsertSale = db.prepare(`
-      INSERT INTO journal_sales (sale_id, sale_no, phase, outcome, currency, total, captured, refunded, reference, live, created_at, updated_at, data)
-      VALUES (@saleId, @saleNo, @phase, @outcome, @currency, @total, @captured, @refunded, @reference, @live, @createdAt, @updatedAt, @data)
+      INSERT INTO journal_sales (sale_id, sale_no, phase, outcome, currency, total, captured, refunded, reference, live, created_at, updated_at, finished_at, data)
+      VALUES (@saleId, @saleNo, @phase, @outcome, @currency, @total, @captured, @refunded, @reference, @live, @createdAt, @updatedAt, @finishedAt, @data)
       ON CONFLICT (sale_id) DO UPDATE SET phase = excluded.phase, outcome = excluded.outcome, total = excluded.total,
         captured = excluded.captured, refunded = excluded.refunded, reference = excluded.reference, live = excluded.live,
-        updated_at = excluded.updated_at, data = excluded.data`);
+        updated_at = excluded.updated_at, finished_at = COALESCE(journal_sales.finished_at, excluded.finished_at),
+        data = excluded.data`);
     this.insertTransition = db.prepare(
       "INSERT INTO journal_transitions (at, sale_id, input, phase) VALUES (?, ?, ?, ?)",
     );
@@ -110,7 +119,7 @@ export class Journal {
         for (const saleId of transition.changed) {
           const sale = transition.till.sales[saleId];
           if (sale !== undefined) {
-            const { namesCustomer, ...row } = saleRow(sale);
+            const { namesCustomer, ...row } = saleRow(sale, now);
             this.upsertSale.run(row);
             if (namesCustomer) this.namingCustomer.add(saleId);
             else if (this.namingCustomer.delete(saleId)) this.customerErased = true;
@@ -153,12 +162,15 @@ export class Journal {
   record(input: Input, transition: Transition, now: number, alsoInTransaction?: () => void): void {
     const changes = transition.changed.length > 0 || transition.tillChanged === true;
     if (!changes && !transition.effects.some(isDurable)) return;
+    const write = (): void => this.recordTransaction(input, transition, now, alsoInTransaction);
     try {
-      this.recordTransaction(input, transition, now, alsoInTransaction);
-      if (this.customerErased) {
+      if (needsDurableCommit(input, transition)) write();
+      else this.lazily(write);
+      // The WAL still holds the page images with the number until a checkpoint rewrites the
+      // database and the log is reset; a typed number is rare, so pay for one now. Not inside a
+      // caller's transaction (the MQTT link's dedupe record): the next record outside one does it.
+      if (this.customerErased && !this.db.inTransaction) {
         this.customerErased = false;
-        // The WAL still holds the page images with the number until a checkpoint rewrites the
-        // database and the log is reset; a typed number is rare, so pay for one now.
         this.db.pragma("wal_checkpoint(TRUNCATE)");
       }
     } catch (error) {
@@ -229,9 +241,14 @@ export class Journal {
     return row === undefined ? undefined : saleFromJson(row.data);
   }
 
+  /**
+   * The record of a payment. Refunds from elsewhere that ended without a refund share the
+   * reference with the record that can refund it (checkout/refund-elsewhere.ts): that one first.
+   */
   getSaleByReference(reference: string): Sale | undefined {
-    const row = this.sql("SELECT data FROM journal_sales WHERE reference = ?").get(reference) as
-      { data: string } | undefined;
+    const row = this.sql(
+      "SELECT data FROM journal_sales WHERE reference = ? ORDER BY (phase = 'final' AND captured = 0), sale_no LIMIT 1",
+    ).get(reference) as { data: string } | undefined;
     return row === undefined ? undefined : saleFromJson(row.data);
   }
 
@@ -247,11 +264,17 @@ export class Journal {
     });
   }
 
-  /** The register acked (or definitively refused) a final message. */
+  /**
+   * The register acked (or definitively refused) a final message. Lazy: if a power cut loses
+   * it, the message is sent again after the next hello and the register acks the repeat
+   * (docs/register-protocol.md: reports are re-sent until acked).
+   */
   registerMessageDone(id: number, how: "acked" | "refused", now: number): void {
-    this.sql(
-      "UPDATE journal_register_outbox SET done_at = ?, done_how = ? WHERE id = ? AND done_at IS NULL",
-    ).run(now, how, id);
+    this.lazily(() =>
+      this.sql(
+        "UPDATE journal_register_outbox SET done_at = ?, done_how = ? WHERE id = ? AND done_at IS NULL",
+      ).run(now, how, id),
+    );
   }
 
   /** Sales last changed in [from, to), oldest first, for reports. */
@@ -275,21 +298,42 @@ export class Journal {
 
   setMetaValue(key: string, value: string): void {
     this.setMeta.run(key, value);
+    this.writtenMeta.delete(key);
   }
 
-  /** Deletes settled sales and journal rows older than the retention period. Returns sales removed. */
-  prune(olderThan: number): number {
-    return this.db.transaction(() => {
-      // Settled sales, and baskets the register opened but never paid or cancelled.
-      const removed = this.sql(
-        "DELETE FROM journal_sales WHERE (live = 0 OR phase = 'open') AND updated_at < ?",
-      ).run(olderThan).changes;
-      this.sql("DELETE FROM journal_transitions WHERE at < ?").run(olderThan);
-      this.sql("DELETE FROM journal_register_outbox WHERE done_at IS NOT NULL AND done_at < ?").run(
-        olderThan,
-      );
-      return removed;
-    })();
+  /**
+   * One step of the retention prune (prune.ts): up to `batch` settled sales and baskets never
+   * paid, last changed before `olderThan`, and up to ROWS_PER_SALE × `batch` transitions and
+   * acknowledged register messages of that age, oldest first. Lazy: a prune a power cut undoes
+   * is done again the next day. 0 sales and 0 rows: nothing of that age is left.
+   */
+  pruneStep(olderThan: number, batch: number): { sales: number; rows: number } {
+    return this.lazily(() => {
+      const sales = this.sql(
+        `DELETE FROM journal_sales WHERE sale_id IN (
+           SELECT sale_id FROM journal_sales WHERE (live = 0 OR phase = 'open') AND updated_at < ?
+            ORDER BY updated_at LIMIT ?)`,
+      ).run(olderThan, batch).changes;
+      const rows = batch * ROWS_PER_SALE;
+      const transitions = this.sql(
+        "DELETE FROM journal_transitions WHERE id IN (SELECT id FROM journal_transitions WHERE at < ? ORDER BY at LIMIT ?)",
+      ).run(olderThan, rows).changes;
+      const messages = this.sql(
+        `DELETE FROM journal_register_outbox WHERE id IN (
+           SELECT id FROM journal_register_outbox WHERE done_at < ? ORDER BY done_at LIMIT ?)`,
+      ).run(olderThan, rows).changes;
+      return { sales, rows: transitions + messages };
+    });
+  }
+
+  /**
+   * Copies the WAL's committed pages into the database file (PASSIVE: it never waits for a
+   * reader) and syncs both. The agent calls it between customers (CheckoutRunner) and between
+   * prune steps: SQLite's automatic checkpoint runs inside whichever commit crosses
+   * AUTOCHECKPOINT_PAGES — a sale's, as likely as not — so it is left as a fallback only.
+   */
+  checkpoint(): void {
+    this.db.exec("PRAGMA wal_checkpoint(PASSIVE)");
   }
 
   /** SQLite's own consistency check, for `pos-agent doctor`. */
@@ -300,10 +344,44 @@ export class Journal {
   }
 }
 
+/**
+ * The WAL size (4 KiB pages) at which SQLite checkpoints by itself, inside a commit: far above
+ * what accumulates between the agent's own checkpoints (Journal.checkpoint), so it is only
+ * reached if those stop (the register unplugged through a long busy spell). SQLite's default
+ * of 1,000 pages is reached every ~25 sales at full speed, in the middle of one.
+ */
+const AUTOCHECKPOINT_PAGES = 10_000;
+/** After a checkpoint the WAL file is cut back to this, so a burst does not keep 40 MB on disk. */
+const WAL_SIZE_LIMIT_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Sets `finished_at` on final sales that lack it — written by an older release the till was
+ * rolled back to, which did not know the column — as migration 4 did: the sale's first
+ * transition into the final phase, found through the transitions' time index between the
+ * sale's creation and its last change. Through a partial index that holds only such sales, so
+ * it costs nothing when there are none.
+ */
+function fillFinishedAt(db: Db): void {
+  // A read-only open (`pos-agent report` as a technician) cannot write; the agent fills them in.
+  if (db.readonly) return;
+  const unfinished = "finished_at IS NULL AND phase = 'final'";
+  if (db.prepare(`SELECT 1 FROM journal_sales WHERE ${unfinished} LIMIT 1`).get() === undefined) return;
+  db.exec(`
+    UPDATE journal_sales SET finished_at = (
+      SELECT MIN(t.at) FROM journal_transitions t
+       WHERE t.at >= journal_sales.created_at AND t.at <= journal_sales.updated_at
+         AND t.sale_id = journal_sales.sale_id AND t.phase = 'final')
+     WHERE ${unfinished}`);
+}
+
+/** A sale journals about eight transitions and two register messages. */
+const ROWS_PER_SALE = 10;
+
 const ROW_COLUMNS =
   "sale_id AS saleId, sale_no AS saleNo, phase, outcome, currency, total, captured, refunded, reference, created_at AS createdAt, updated_at AS updatedAt";
 
-function saleRow(sale: Sale): Record<string, unknown> & { namesCustomer: boolean } {
+/** `now`: the transition's time, the sale's `finished_at` if this transition made it final. */
+function saleRow(sale: Sale, now: number): Record<string, unknown> & { namesCustomer: boolean } {
   const { data, namesCustomer } = saleData(sale);
   const outcome = sale.phase.kind === "final" ? sale.phase.outcome : undefined;
   return {
@@ -319,6 +397,7 @@ function saleRow(sale: Sale): Record<string, unknown> & { namesCustomer: boolean
     live: needsResume(sale) ? 1 : 0,
     createdAt: sale.createdAt,
     updatedAt: sale.updatedAt,
+    finishedAt: outcome === undefined ? null : now,
     data,
     namesCustomer,
   };

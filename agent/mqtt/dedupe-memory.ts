@@ -1,4 +1,4 @@
-import type { Db } from "../store/database.js";
+import { lazyWriter, type Db } from "../store/database.js";
 import { migrateLinkStore } from "./link-migrations.js";
 
 /**
@@ -13,6 +13,8 @@ export class DedupeMemory {
   private readonly insertStmt;
   private readonly pruneStmt;
   private readonly countStmt;
+  private readonly insertAndPrune: (key: string, now: number) => void;
+  private readonly lazily: <T>(write: () => T) => T;
 
   constructor(
     db: Db,
@@ -28,16 +30,25 @@ export class DedupeMemory {
       "DELETE FROM mqtt_link_seen WHERE rowid <= (SELECT MAX(rowid) FROM mqtt_link_seen) - ?",
     );
     this.countStmt = db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM mqtt_link_seen");
+    // The insert and the pruning of the oldest identity are one commit, not two.
+    this.insertAndPrune = db.transaction((key: string, now: number) => {
+      if (this.insertStmt.run(key, now).changes > 0) this.pruneStmt.run(this.capacity);
+    });
+    this.lazily = lazyWriter(db);
   }
 
   has(key: string): boolean {
     return this.hasStmt.get(key) !== undefined;
   }
 
-  /** Durable when it returns (synchronous=FULL). */
-  remember(key: string, now: number): void {
-    const result = this.insertStmt.run(key, now);
-    if (result.changes > 0) this.pruneStmt.run(this.capacity);
+  /**
+   * Durable when it returns (synchronous=FULL), or inside the caller's transaction when one is
+   * open (the journal's, so the event and its identity reach the disk together). `lazy`: for
+   * an event whose loss in a power cut is harmless (see link.ts), committed without an fsync.
+   */
+  remember(key: string, now: number, commit: "durable" | "lazy" = "durable"): void {
+    if (commit === "lazy") this.lazily(() => this.insertAndPrune(key, now));
+    else this.insertAndPrune(key, now);
   }
 
   get size(): number {

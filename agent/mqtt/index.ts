@@ -2,8 +2,8 @@
  * The till's MQTT link to the cloud bridge (docs/architecture.md, docs/mqtt-contract.md).
  *
  *   const link = createMqttLink({ config, secrets, db, clock?, logger?, health?: () => ({ links, degraded, currentSale? }) });
- *   link.onCheckIn(async (c: CheckIn) => { journal what it changes, or throw });
- *   link.onPaymentEvent(async (e: PaymentEvent) => { journal what it changes, or throw });
+ *   link.onCheckIn((c: CheckIn, remember) => { journal what it changes, calling remember() in that transaction, or throw });
+ *   link.onPaymentEvent((e: PaymentEvent, remember) => { the same });
  *   link.onStateChange((state) => …);   // "stopped" | "connecting" | "connected" | "disconnected"
  *   link.start();                        // returns at once; connects and reconnects in the background
  *   link.publishSaleEvent({ eventId, type: "sale.captured", saleId, reference, amount, occurredAt, … });
@@ -20,8 +20,10 @@
  *   redelivers; later messages keep their order).
  * - Each event reaches a handler once in practice: events already handled are dropped by
  *   identity (ePayment: reference + name + pspReference; check-in: merchantQrId + customer token)
- *   in a bounded SQLite memory that survives restarts. A crash between the handler resolving and
- *   that memory being written can still repeat one event: handlers stay idempotent.
+ *   in a bounded SQLite memory that survives restarts, written in the handler's own journal
+ *   transaction when it calls `remember` (one disk write for both). When it journals nothing,
+ *   the link writes the identity itself: a check-in durably, a payment event lazily (a repeat
+ *   of one that changed nothing changes nothing). Handlers stay idempotent all the same.
  * - Nothing unverified is delivered: every envelope is schema-checked and its Vipps HMAC
  *   re-verified against config.vipps.webhookUrl and secrets.webhookSecrets; check-ins for
  *   another till, older than checkout.checkinMaxAgeSeconds or dated more than
@@ -34,7 +36,7 @@
  *   once a second, after `healthChanged()`.
  * - Sale events: a durable, ordered outbox (see `MqttLink.publishSaleEvent`).
  */
-export { createMqttLink, type MqttLink, type MqttLinkOptions } from "./link.js";
+export { createMqttLink, type InboundHandler, type MqttLink, type MqttLinkOptions } from "./link.js";
 export type { AgentHealthReport } from "./health.js";
 export { parseVippsInstant } from "./vipps-events.js";
 export type { SaleEvent } from "../../lib/mqtt-contract/index.js";

@@ -240,6 +240,41 @@ for (const protocolVersion of [5, 4] as const) {
       await vi.waitFor(() => expect(link.counters().connects).toBeGreaterThanOrEqual(2), WAIT);
     });
 
+    it("writes an event's identity in the handler's own transaction: rolled back with it, kept with it", async () => {
+      const { link, db } = newLink();
+      db.exec("CREATE TABLE acted (psp TEXT)");
+      const insert = db.prepare("INSERT INTO acted (psp) VALUES (?)");
+      const identities = db.prepare("SELECT COUNT(*) AS n FROM mqtt_link_seen");
+      const seenInside: unknown[] = [];
+      let failNext = true;
+      link.onPaymentEvent((e, remember) => {
+        db.transaction(() => {
+          insert.run(e.pspReference);
+          remember();
+          seenInside.push(identities.get());
+          if (failNext) {
+            failNext = false;
+            throw new Error("journal write failed");
+          }
+        })();
+      });
+      await startOnline(link);
+      const event = webhookEnvelope(
+        paymentPayload({ reference: "kasse1-000004", msn: TEST_MSN, pspReference: "psp-tx" }),
+      );
+      await publishRaw(topic("kasse1", "webhook"), event);
+      await vi.waitFor(
+        () => expect(link.counters()).toMatchObject({ handlerFailures: 1, delivered: 1 }),
+        WAIT,
+      );
+      // Written inside both transactions; the first one's rollback took it away, so the broker's
+      // redelivery was acted on.
+      expect(seenInside).toEqual([{ n: 1 }, { n: 1 }]);
+      await publishRaw(topic("kasse1", "webhook"), event);
+      await vi.waitFor(() => expect(link.counters().duplicates).toBe(1), WAIT);
+      expect(db.prepare("SELECT psp FROM acted").all()).toEqual([{ psp: "psp-tx" }]);
+    });
+
     it("drops duplicates, also after a restart", async () => {
       const file = storeFile();
       const first = newLink({ file });

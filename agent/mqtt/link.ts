@@ -59,10 +59,15 @@ export interface MqttLink {
   start(): void;
   /** Publishes retained `offline`, disconnects cleanly (the session stays on the broker). */
   stop(): Promise<void>;
-  /** The handler must journal the check-in durably before it resolves: resolving acknowledges it to the broker. */
-  onCheckIn(handler: (checkIn: CheckIn) => Promise<void> | void): void;
+  /**
+   * The handler must journal the check-in durably before it resolves: resolving acknowledges it
+   * to the broker. `remember` writes the link's record of the event (its de-duplication
+   * identity): call it inside the transaction that journals the event, so one disk write holds
+   * both; when the handler journals nothing, the link writes it itself after the handler.
+   */
+  onCheckIn(handler: InboundHandler<CheckIn>): void;
   /** Same contract as `onCheckIn`. */
-  onPaymentEvent(handler: (event: PaymentEvent) => Promise<void> | void): void;
+  onPaymentEvent(handler: InboundHandler<PaymentEvent>): void;
   /**
    * Queues a sale event durably (SQLite, before this returns) for the back office; it is
    * published QoS 1 in order and removed only after the PUBACK, re-sent after reconnects and
@@ -93,6 +98,8 @@ export interface MqttLink {
 
 /** At most one change-driven health message per second: a busy till must not flood the broker. */
 export const HEALTH_MIN_GAP_MS = 1_000;
+
+export type InboundHandler<E> = (event: E, remember: () => void) => Promise<void> | void;
 
 type MutableCounters = { -readonly [K in keyof MqttLinkCounters]: MqttLinkCounters[K] } & {
   rejectedByReason: Record<InboundRejection, number>;
@@ -145,21 +152,21 @@ export function createMqttLink(options: MqttLinkOptions): MqttLink {
   const bridgesChanged = (): void => {
     for (const listener of bridgeListeners) listener();
   };
-  let checkInHandler: ((c: CheckIn) => Promise<void> | void) | undefined;
-  let paymentHandler: ((e: PaymentEvent) => Promise<void> | void) | undefined;
+  let checkInHandler: InboundHandler<CheckIn> | undefined;
+  let paymentHandler: InboundHandler<PaymentEvent> | undefined;
   let healthTimer: TimerHandle | undefined;
   let changeTimer: TimerHandle | undefined;
   let lastHealthAt = -Infinity;
 
-  const handlerFor = (event: InboundEvent): (() => Promise<void> | void) | undefined => {
+  const handlerFor = (event: InboundEvent): ((remember: () => void) => Promise<void> | void) | undefined => {
     switch (event.kind) {
       case "payment": {
         const handler = paymentHandler;
-        return handler === undefined ? undefined : () => handler(event.payment);
+        return handler === undefined ? undefined : (remember) => handler(event.payment, remember);
       }
       case "check-in": {
         const handler = checkInHandler;
-        return handler === undefined ? undefined : () => handler(event.checkIn);
+        return handler === undefined ? undefined : (remember) => handler(event.checkIn, remember);
       }
     }
   };
@@ -203,7 +210,7 @@ export function createMqttLink(options: MqttLinkOptions): MqttLink {
     const { event } = result;
     const what =
       event.kind === "payment"
-        ? { kind: event.kind, reference: event.payment.reference, name: event.payment.name }
+        ? { kind: event.kind, reference: event.payment.reference, event: event.payment.name }
         : { kind: event.kind };
     const deliver = handlerFor(event);
     if (deliver === undefined) {
@@ -211,8 +218,14 @@ export function createMqttLink(options: MqttLinkOptions): MqttLink {
       log.error(what, "no handler registered for this event; acknowledged and dropped");
       return;
     }
+    let remembered = false;
+    const remember = (): void => {
+      if (remembered) return;
+      dedupe.remember(result.dedupeKey, clock.now());
+      remembered = true;
+    };
     try {
-      await deliver();
+      await deliver(remember);
     } catch (error) {
       counters.handlerFailures += 1;
       log.error(
@@ -221,8 +234,13 @@ export function createMqttLink(options: MqttLinkOptions): MqttLink {
       );
       throw error;
     }
-    // Remembered only after the handler succeeded: a failed delivery must come through again.
-    dedupe.remember(result.dedupeKey, clock.now());
+    // Remembered only with or after the handler's success: a failed delivery must come through
+    // again. An event the checkout did not journal: a check-in must stay dropped even after a
+    // power cut (it could otherwise pay for another basket), so its identity is durable; a
+    // payment event is a fact Vipps keeps — the checkout ignores a repeat of one that changed
+    // nothing, and asks Vipps when in doubt — so its identity is written lazily.
+    if (!remembered)
+      dedupe.remember(result.dedupeKey, clock.now(), event.kind === "check-in" ? "durable" : "lazy");
     counters.delivered += 1;
     log.info(what, "webhook event delivered");
   };

@@ -1,4 +1,4 @@
-import type { Db } from "../store/database.js";
+import { lazyWriter, type Db } from "../store/database.js";
 import { migrateLinkStore } from "./link-migrations.js";
 
 /**
@@ -19,6 +19,7 @@ export class SaleOutbox {
   private readonly headStmt;
   private readonly removeStmt;
   private readonly countStmt;
+  private readonly lazily: <T>(write: () => T) => T;
 
   constructor(db: Db) {
     migrateLinkStore(db);
@@ -30,6 +31,7 @@ export class SaleOutbox {
     );
     this.removeStmt = db.prepare<[number]>("DELETE FROM mqtt_link_outbox WHERE seq = ?");
     this.countStmt = db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM mqtt_link_outbox");
+    this.lazily = lazyWriter(db);
   }
 
   /** False when an event with this id is already waiting (the call is then a no-op). */
@@ -41,8 +43,12 @@ export class SaleOutbox {
     return this.headStmt.get();
   }
 
+  /**
+   * After its PUBACK. Lazy: a power cut that loses the removal publishes the event once more,
+   * with the same eventId, which the back office de-duplicates (docs/mqtt-contract.md).
+   */
   remove(seq: number): void {
-    this.removeStmt.run(seq);
+    this.lazily(() => this.removeStmt.run(seq));
   }
 
   get pending(): number {

@@ -1,4 +1,5 @@
 import type { Money } from "../../lib/money.js";
+import type { PaymentEventName } from "../vipps/types/epayment.js";
 
 /** Error codes of the MQTT link (`AgentError<MqttErrorCode>`). */
 export type MqttErrorCode =
@@ -48,17 +49,8 @@ export interface CheckIn {
   readonly initiatedAt: number;
 }
 
-export const PAYMENT_EVENT_NAMES = [
-  "CREATED",
-  "AUTHORIZED",
-  "ABORTED",
-  "EXPIRED",
-  "TERMINATED",
-  "CANCELLED",
-  "CAPTURED",
-  "REFUNDED",
-] as const;
-export type PaymentEventName = (typeof PAYMENT_EVENT_NAMES)[number];
+/** The names are Vipps' contract (agent/vipps/types); the link validates against them. */
+export { PAYMENT_EVENT_NAMES, type PaymentEventName } from "../vipps/types/epayment.js";
 
 /** A verified `epayments.payment.*.v1` event for a payment of this till (docs/vipps-api.md §6.6). */
 export interface PaymentEvent {

@@ -1,8 +1,11 @@
-import { mkdirSync } from "node:fs";
+import { copyFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isAgentError } from "../../lib/errors.js";
 import { withJournal } from "../cli/support/journal-access.js";
+import { Journal } from "../journal/journal.js";
+import { JOURNAL_FILE } from "../runtime/agent.js";
+import { openDatabase } from "../store/database.js";
 import { tempDir } from "../../test/helpers/temp-dir.js";
 import { openTillJournal, vatLine } from "../../test/helpers/till-journal.js";
 import { localDay, readJournalDay, summarizeDay, type EndOfDaySummary } from "./index.js";
@@ -120,5 +123,29 @@ describe("end of day from a journal the checkout wrote", () => {
     expect(sunday.sales.count).toBe(0);
     expect(sunday.refunds).toEqual({ count: 0, total: 0 });
     expect(sunday.vat).toEqual([]);
+  });
+
+  it("is the same after migrating a journal written before sales had finished_at", () => {
+    const days = ["2026-03-01", "2026-03-02", "2026-03-03", "2026-03-04"];
+    const before = days.map((d) => summary(storage, d));
+    const old = join(dir.path, "old");
+    mkdirSync(old);
+    copyFileSync(join(storage, JOURNAL_FILE), join(old, JOURNAL_FILE));
+    // Back to schema version 3, as a journal of the previous release is.
+    const db = openDatabase(join(old, JOURNAL_FILE));
+    db.exec(`
+      DROP INDEX journal_sales_finished; DROP INDEX journal_sales_created; DROP INDEX journal_sales_reference;
+      DROP INDEX journal_register_outbox_done; DROP INDEX journal_sales_unfinished;
+      ALTER TABLE journal_sales DROP COLUMN finished_at;
+      DELETE FROM schema_migrations WHERE namespace = 'journal' AND version = 4;
+    `);
+    new Journal(db);
+    expect(db.prepare("SELECT COUNT(*) AS n FROM journal_sales WHERE finished_at IS NOT NULL").get()).toEqual(
+      {
+        n: 6,
+      },
+    );
+    db.close();
+    expect(days.map((d) => summary(old, d))).toEqual(before);
   });
 });

@@ -1,3 +1,4 @@
+import { parseCalendarDate } from "../../lib/calendar-date.js";
 import { AgentError } from "../../lib/errors.js";
 
 export type ReportErrorCode = "REPORT_BAD_DATE";
@@ -11,20 +12,21 @@ export interface LocalDay {
   readonly to: number;
 }
 
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
 /** Throws REPORT_BAD_DATE unless `date` is a real YYYY-MM-DD day. */
 export function localDay(date: string): LocalDay {
-  const match = DATE.exec(date);
-  const [y, m, d] = match === null ? [NaN, NaN, NaN] : [Number(match[1]), Number(match[2]), Number(match[3])];
-  const from = new Date(y, m - 1, d);
-  if (match === null || from.getFullYear() !== y || from.getMonth() !== m - 1 || from.getDate() !== d) {
+  const parsed = parseCalendarDate(date);
+  if (parsed === undefined) {
     throw new AgentError<ReportErrorCode>(
       "REPORT_BAD_DATE",
       `expected a date as YYYY-MM-DD, got ${JSON.stringify(date)}`,
     );
   }
-  return { date, from: from.getTime(), to: new Date(y, m - 1, d + 1).getTime() };
+  const { year, month, day } = parsed;
+  return {
+    date,
+    from: new Date(year, month - 1, day).getTime(),
+    to: new Date(year, month - 1, day + 1).getTime(),
+  };
 }
 
 /** The local day that contains `time`. */

@@ -12,10 +12,12 @@ import {
   type LinkTransport,
   type RegisterLink,
 } from "../../drivers/register/index.js";
+import { paymentEventInput } from "../checkout/io.js";
 import { createLoyalty } from "../loyalty/index.js";
 import { createMqttLink, type MqttLink } from "../mqtt/index.js";
 import { identificationOf, type IdentificationStatus } from "./identification.js";
 import { Journal } from "../journal/journal.js";
+import { pruneJournal, type PruneResult } from "../journal/prune.js";
 import { openDatabase, type Db } from "../store/database.js";
 import { VippsClient, isVippsError, vippsClientOptions } from "../vipps/index.js";
 import { CheckoutRunner } from "./checkout-runner.js";
@@ -44,7 +46,6 @@ export interface ReceiptHooks {
 export interface AgentParts {
   readonly clock?: Clock;
   readonly logger?: Logger;
-  readonly fetch?: typeof fetch;
   readonly registerTransport?: LinkTransport;
   readonly screen?: ScreenPort;
   readonly receipts?: (hooks: ReceiptHooks) => ReceiptsPort;
@@ -65,6 +66,12 @@ export interface RunningAgent {
   vippsHealth(): VippsHealth;
   /** How the till identifies customers now, and why (status, doctor). */
   identification(): IdentificationStatus;
+  /**
+   * The daily housekeeping, at once: settled sales and journal rows past
+   * config.storage.retentionDays, in small steps between which sales go on (journal/prune.ts),
+   * then loyalty members not seen for loyalty.retentionDays.
+   */
+  prune(): Promise<PruneResult & { members: number }>;
   /** For the systemd watchdog: the journal answers and the checkout runs. */
   healthy(): { healthy: boolean; reason?: string };
   stop(): Promise<void>;
@@ -92,7 +99,6 @@ export function startAgent(loaded: LoadedConfig, parts: AgentParts = {}): Runnin
       clock,
       logger: logger.child({ module: "vipps" }),
       signal: shutdown.signal,
-      ...(parts.fetch === undefined ? {} : { fetch: parts.fetch }),
     }),
   );
 
@@ -165,45 +171,43 @@ export function startAgent(loaded: LoadedConfig, parts: AgentParts = {}): Runnin
     software: AGENT_SOFTWARE,
     clock,
     logger: registerLogger,
-    handler: registerCommandHandler(runner, registerLink, registerLogger),
+    handler: registerCommandHandler(runner, registerLink, registerLogger, {
+      db,
+      clock,
+      till: { id: config.till.id, currency: config.vipps.currency },
+      retentionDays: config.storage.retentionDays,
+    }),
   });
   link.onStateChange((state) => {
     if (state === "up") runner.onRegisterUp();
     else runner.onRegisterDown();
   });
 
-  mqtt.onCheckIn((c) => {
+  mqtt.onCheckIn((c, remember) => {
     observe({ kind: "checkin", at: performance.now() });
-    runner.handle({
-      type: "checkin",
-      checkIn: { customerToken: c.customerToken, initiatedAt: c.initiatedAt },
-    });
+    const checkIn = { customerToken: c.customerToken, initiatedAt: c.initiatedAt };
+    runner.handle({ type: "checkin", checkIn }, remember);
   });
-  mqtt.onPaymentEvent((e) => {
+  mqtt.onPaymentEvent((e, remember) => {
     observe({ kind: "payment_event", name: e.name, reference: e.reference, at: performance.now() });
-    runner.handle({
-      type: "payment_event",
-      event: {
-        reference: e.reference,
-        name: e.name,
-        pspReference: e.pspReference,
-        amount: e.amount,
-        success: e.success,
-      },
-    });
+    runner.handle({ type: "payment_event", event: paymentEventInput(e) }, remember);
   });
 
-  lights.onButton?.((action) => (action === "reprint" ? runner.reprint() : runner.cancelActive()));
+  lights.onButton?.((action) =>
+    action === "reprint" ? runner.technician.reprint() : runner.technician.cancelActive(),
+  );
 
   // Housekeeping once a day: settled sales past retention, members not seen for too long.
-  const prune = (): void => {
-    const now = clock.now();
-    const removed = journal.prune(now - config.storage.retentionDays * DAY_MS);
-    const members = loyalty?.prune() ?? 0;
-    if (removed + members > 0) logger.info({ sales: removed, members }, "pruned data past retention");
+  const prune = async (): Promise<PruneResult & { members: number }> => {
+    const olderThan = clock.now() - config.storage.retentionDays * DAY_MS;
+    const journalled = await pruneJournal(journal, olderThan, clock, { signal: shutdown.signal });
+    const members = shutdown.signal.aborted ? 0 : (loyalty?.prune() ?? 0);
+    if (journalled.sales + journalled.rows + members > 0)
+      logger.info({ ...journalled, members }, "pruned data past retention");
+    return { ...journalled, members };
   };
   let pruneTimer = clock.setTimeout(function again() {
-    prune();
+    prune().catch((error: unknown) => logger.error({ err: errorMessage(error) }, "prune failed"));
     pruneTimer = clock.setTimeout(again, DAY_MS);
   }, 60_000);
 
@@ -227,6 +231,7 @@ export function startAgent(loaded: LoadedConfig, parts: AgentParts = {}): Runnin
     startedAt,
     vippsHealth: () => payments.health,
     identification,
+    prune,
     healthy() {
       try {
         journalAlive.get();
@@ -248,6 +253,7 @@ export function startAgent(loaded: LoadedConfig, parts: AgentParts = {}): Runnin
         screen.close?.(),
         lights.close?.(),
       ]);
+      vipps.close();
       db.close();
     },
   };
@@ -279,7 +285,7 @@ async function fetchQrContent(
   try {
     const qr = await vipps.qr.getMerchantCallback(tillId);
     journal.setMetaValue(QR_CONTENT_KEY, qr.qrContent);
-    runner.setQrContent(qr.qrContent);
+    runner.view.setQrContent(qr.qrContent);
   } catch (error) {
     const hint = isVippsError(error, "VIPPS_NOT_FOUND")
       ? "the till has no QR yet: run `pos-agent setup`"

@@ -7,6 +7,7 @@ import { tempDir } from "../../test/helpers/temp-dir.js";
 import { openDatabase, type Db } from "../store/database.js";
 import { Journal } from "../journal/journal.js";
 import { basket, SETTINGS } from "../checkout/testing/harness.js";
+import { answered } from "./testing/answered.js";
 import { CheckoutRunner, type OpenBasketLimits } from "./checkout-runner.js";
 import {
   RecordingLights,
@@ -71,37 +72,47 @@ describe("CheckoutRunner: open baskets, held scans and waits are bounded", () =>
 
   it("keeps open baskets in the journal, not in memory; the register's next command loads one", () => {
     const r = runner();
-    for (const id of ["S1", "S2", "S3"]) r.handleRegisterCommand({ type: "basket", basket: basket(id) });
+    for (const id of ["S1", "S2", "S3"])
+      answered(r.handleRegisterCommand({ type: "basket", basket: basket(id) }));
     expect(r.state.sales).toEqual({});
-    expect(r.handleRegisterCommand({ type: "pay", saleId: "S2", total: 4900 })).toEqual({ ok: true });
+    expect(answered(r.handleRegisterCommand({ type: "pay", saleId: "S2", total: 4900 }))).toEqual({
+      ok: true,
+    });
     expect(Object.keys(r.state.sales)).toEqual(["S2"]);
     expect(r.statusOf("S3")).toMatchObject({ state: "open" });
   });
 
   it("beyond the cap drops the basket touched longest ago, right after the new basket's ack, and tells the register", async () => {
     const r = runner({ maxOpen: 2, maxAgeMs: 24 * HOUR });
-    r.handleRegisterCommand({ type: "basket", basket: basket("S1") });
+    answered(r.handleRegisterCommand({ type: "basket", basket: basket("S1") }));
     clock.advance(1_000);
-    r.handleRegisterCommand({ type: "basket", basket: basket("S2") });
+    answered(r.handleRegisterCommand({ type: "basket", basket: basket("S2") }));
     clock.advance(1_000);
-    r.handleRegisterCommand({ type: "basket", basket: basket("S1") }); // S1 touched again
+    answered(r.handleRegisterCommand({ type: "basket", basket: basket("S1") })); // S1 touched again
     clock.advance(1_000);
-    expect(r.handleRegisterCommand({ type: "basket", basket: basket("S3") })).toEqual({ ok: true });
+    expect(answered(r.handleRegisterCommand({ type: "basket", basket: basket("S3") }))).toEqual({ ok: true });
     await settle();
     expect(dropped()).toEqual([]); // not before the ack
     clock.advance(0);
     await settle();
     expect(dropped()).toEqual(["S2"]);
     expect(r.counters).toMatchObject({ basketsDropped: 1, cancelled: 0 });
-    expect(r.handleRegisterCommand({ type: "pay", saleId: "S2", total: 4900 })).toMatchObject({
+    expect(answered(r.handleRegisterCommand({ type: "pay", saleId: "S2", total: 4900 }))).toMatchObject({
       ok: false,
       code: "SALE_FINISHED",
     });
-    expect(r.handleRegisterCommand({ type: "pay", saleId: "S1", total: 4900 })).toEqual({ ok: true });
+    expect(answered(r.handleRegisterCommand({ type: "pay", saleId: "S1", total: 4900 }))).toEqual({
+      ok: true,
+    });
   });
 
   it("drops an open basket the register has not touched for the maximum age", async () => {
-    runner({ maxOpen: 100, maxAgeMs: HOUR }).handleRegisterCommand({ type: "basket", basket: basket("S1") });
+    answered(
+      runner({ maxOpen: 100, maxAgeMs: HOUR }).handleRegisterCommand({
+        type: "basket",
+        basket: basket("S1"),
+      }),
+    );
     clock.advance(HOUR);
     await settle();
     expect(dropped()).toEqual([]);
@@ -112,9 +123,9 @@ describe("CheckoutRunner: open baskets, held scans and waits are bounded", () =>
 
   it("never drops the basket being paid", async () => {
     const r = runner({ maxOpen: 1, maxAgeMs: HOUR });
-    r.handleRegisterCommand({ type: "basket", basket: basket("S1") });
-    r.handleRegisterCommand({ type: "pay", saleId: "S1", total: 4900 });
-    r.handleRegisterCommand({ type: "basket", basket: basket("S2") });
+    answered(r.handleRegisterCommand({ type: "basket", basket: basket("S1") }));
+    answered(r.handleRegisterCommand({ type: "pay", saleId: "S1", total: 4900 }));
+    answered(r.handleRegisterCommand({ type: "basket", basket: basket("S2") }));
     clock.advance(2 * HOUR);
     await settle();
     expect(dropped()).toEqual(["S2"]);
@@ -125,7 +136,8 @@ describe("CheckoutRunner: open baskets, held scans and waits are bounded", () =>
     const big = runner({ maxOpen: 10_000, maxAgeMs: 24 * HOUR });
     // One SQLite transaction around them all: seeding without 1,200 fsyncs.
     db.transaction(() => {
-      for (let n = 0; n < 1_200; n++) big.handleRegisterCommand({ type: "basket", basket: basket(`B${n}`) });
+      for (let n = 0; n < 1_200; n++)
+        answered(big.handleRegisterCommand({ type: "basket", basket: basket(`B${n}`) }));
     })();
     register.isUp = false; // nothing delivered yet: the messages wait in the journal
     const restarted = runner({ maxOpen: 100, maxAgeMs: 24 * HOUR });
@@ -140,14 +152,16 @@ describe("CheckoutRunner: open baskets, held scans and waits are bounded", () =>
 
   it("a scan kept for pay survives a restart (journalled before the MQTT link acknowledges it)", async () => {
     const first = runner();
-    first.handleRegisterCommand({ type: "basket", basket: basket("S1") });
+    answered(first.handleRegisterCommand({ type: "basket", basket: basket("S1") }));
     first.handle({
       type: "checkin",
       checkIn: { customerToken: "before-the-crash", initiatedAt: clock.now() },
     });
     clock.advance(1_000);
     const second = runner(); // the agent was killed and started again on the same journal
-    expect(second.handleRegisterCommand({ type: "pay", saleId: "S1", total: 4900 })).toEqual({ ok: true });
+    expect(answered(second.handleRegisterCommand({ type: "pay", saleId: "S1", total: 4900 }))).toEqual({
+      ok: true,
+    });
     await settle();
     expect(payments.calls.map((c) => c.op)).toEqual(["create"]);
     expect(second.state.held).toBeUndefined();
@@ -155,8 +169,8 @@ describe("CheckoutRunner: open baskets, held scans and waits are bounded", () =>
 
   it("a sale with no scan: the display and the register ask again, then it ends failed NO_SCAN", async () => {
     const r = runner();
-    r.handleRegisterCommand({ type: "basket", basket: basket("S1") });
-    r.handleRegisterCommand({ type: "pay", saleId: "S1", total: 4900 });
+    answered(r.handleRegisterCommand({ type: "basket", basket: basket("S1") }));
+    answered(r.handleRegisterCommand({ type: "pay", saleId: "S1", total: 4900 }));
     expect(screen.current).toEqual({
       kind: "amount",
       amount: { currency: "NOK", value: 4900 },

@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ManualClock } from "../../lib/manual-clock.js";
@@ -6,6 +7,7 @@ import { tempDir } from "../../test/helpers/temp-dir.js";
 import { openDatabase, type Db } from "../store/database.js";
 import { Journal } from "../journal/journal.js";
 import { basket, SETTINGS } from "../checkout/testing/harness.js";
+import { answered } from "./testing/answered.js";
 import { CheckoutRunner } from "./checkout-runner.js";
 import {
   RecordingLights,
@@ -73,8 +75,10 @@ describe("CheckoutRunner (pure machine + real SQLite journal + in-memory ports)"
   it("runs a sale end to end: 2 Vipps calls, register told, receipt queued, event written, display paid → idle", async () => {
     const r = runner();
     expect(screen.current).toEqual({ kind: "idle", qrContent: QR });
-    expect(r.handleRegisterCommand({ type: "basket", basket: basket("S1") })).toEqual({ ok: true });
-    expect(r.handleRegisterCommand({ type: "pay", saleId: "S1", total: 4900 })).toEqual({ ok: true });
+    expect(answered(r.handleRegisterCommand({ type: "basket", basket: basket("S1") }))).toEqual({ ok: true });
+    expect(answered(r.handleRegisterCommand({ type: "pay", saleId: "S1", total: 4900 }))).toEqual({
+      ok: true,
+    });
     expect(screen.current).toMatchObject({ kind: "amount", amount: { value: 4900 }, qrContent: QR });
     r.handle({ type: "checkin", checkIn: { customerToken: "tok", initiatedAt: clock.now() } });
     await settle();
@@ -104,10 +108,37 @@ describe("CheckoutRunner (pure machine + real SQLite journal + in-memory ports)"
     expect(screen.current).toEqual({ kind: "idle", qrContent: QR });
   });
 
-  it("polls when no webhook comes within the grace period", async () => {
+  it("checkpoints the journal between customers: the register has every outcome and nobody is paying", async () => {
+    const file = join(dir.path, "journal.db");
     const r = runner();
+    const databaseBytes = (): number => statSync(file).size;
+    const before = databaseBytes();
     r.handleRegisterCommand({ type: "basket", basket: basket("S1") });
     r.handleRegisterCommand({ type: "pay", saleId: "S1", total: 4900 });
+    r.handle({ type: "checkin", checkIn: { customerToken: "tok", initiatedAt: clock.now() } });
+    await settle();
+    // While the sale is being paid its pages stay in the WAL.
+    expect(databaseBytes()).toBe(before);
+    const reference = payments.calls[0]?.reference ?? "";
+    r.handle({
+      type: "payment_event",
+      event: {
+        reference,
+        name: "AUTHORIZED",
+        pspReference: "p",
+        amount: { currency: "NOK", value: 4900 },
+        success: true,
+      },
+    });
+    await settle();
+    expect(register.finals).toMatchObject([{ saleId: "S1", state: "captured" }]);
+    expect(databaseBytes()).toBeGreaterThan(before);
+  });
+
+  it("polls when no webhook comes within the grace period", async () => {
+    const r = runner();
+    answered(r.handleRegisterCommand({ type: "basket", basket: basket("S1") }));
+    answered(r.handleRegisterCommand({ type: "pay", saleId: "S1", total: 4900 }));
     r.handle({ type: "checkin", checkIn: { customerToken: "tok", initiatedAt: clock.now() } });
     await settle();
     payments.next.get = [
@@ -146,8 +177,8 @@ describe("CheckoutRunner (pure machine + real SQLite journal + in-memory ports)"
   it("re-sends unacked final states after the register comes back, and only once acked stops", async () => {
     const r = runner();
     register.ackFinals = false;
-    r.handleRegisterCommand({ type: "basket", basket: basket("S1") });
-    r.handleRegisterCommand({ type: "cancel", saleId: "S1" });
+    answered(r.handleRegisterCommand({ type: "basket", basket: basket("S1") }));
+    answered(r.handleRegisterCommand({ type: "cancel", saleId: "S1" }));
     await settle();
     expect(register.finals).toEqual([]);
     register.ackFinals = true;
@@ -161,8 +192,8 @@ describe("CheckoutRunner (pure machine + real SQLite journal + in-memory ports)"
 
   it("after a restart mid-capture, re-sends the same capture and finishes the sale", async () => {
     const first = runner();
-    first.handleRegisterCommand({ type: "basket", basket: basket("S1") });
-    first.handleRegisterCommand({ type: "pay", saleId: "S1", total: 4900 });
+    answered(first.handleRegisterCommand({ type: "basket", basket: basket("S1") }));
+    answered(first.handleRegisterCommand({ type: "pay", saleId: "S1", total: 4900 }));
     first.handle({ type: "checkin", checkIn: { customerToken: "tok", initiatedAt: clock.now() } });
     await settle();
     const reference = payments.calls[0]?.reference ?? "";
@@ -191,8 +222,8 @@ describe("CheckoutRunner (pure machine + real SQLite journal + in-memory ports)"
   it("without a printer, the receipt is reported not printed and not retried", async () => {
     receipts.configured = false;
     const r = runner();
-    r.handleRegisterCommand({ type: "basket", basket: basket("S1") });
-    r.handleRegisterCommand({ type: "pay", saleId: "S1", total: 4900 });
+    answered(r.handleRegisterCommand({ type: "basket", basket: basket("S1") }));
+    answered(r.handleRegisterCommand({ type: "pay", saleId: "S1", total: 4900 }));
     r.handle({ type: "checkin", checkIn: { customerToken: "tok", initiatedAt: clock.now() } });
     await settle();
     r.handle({
@@ -214,8 +245,8 @@ describe("CheckoutRunner (pure machine + real SQLite journal + in-memory ports)"
 
   it("answers status from memory or from the journal", async () => {
     const r = runner();
-    r.handleRegisterCommand({ type: "basket", basket: basket("S1") });
-    r.handleRegisterCommand({ type: "cancel", saleId: "S1" });
+    answered(r.handleRegisterCommand({ type: "basket", basket: basket("S1") }));
+    answered(r.handleRegisterCommand({ type: "cancel", saleId: "S1" }));
     await settle();
     expect(r.statusOf("S1")).toMatchObject({ saleId: "S1", state: "cancelled", final: true });
     expect(r.statusOf("nope")).toBeUndefined();
@@ -228,5 +259,65 @@ describe("CheckoutRunner (pure machine + real SQLite journal + in-memory ports)"
     register.isUp = true;
     r.onRegisterUp();
     expect(screen.current).toMatchObject({ kind: "idle" });
+  });
+
+  it("a stopped runner refuses register commands with AGENT_STOPPING and journals nothing", async () => {
+    const r = runner();
+    await r.stop();
+    expect(answered(r.handleRegisterCommand({ type: "basket", basket: basket("S1") }))).toMatchObject({
+      ok: false,
+      code: "AGENT_STOPPING",
+    });
+    expect(new Journal(db).getSale("S1")).toBeUndefined();
+  });
+
+  it("reads the journal in start, not when built", () => {
+    const first = runner();
+    answered(first.handleRegisterCommand({ type: "basket", basket: basket("S1") }));
+    answered(first.handleRegisterCommand({ type: "pay", saleId: "S1", total: 4900 }));
+    const second = new CheckoutRunner({
+      settings: SETTINGS,
+      basketLimits: LIMITS,
+      journal: new Journal(db),
+      payments,
+      register,
+      receipts,
+      screen,
+      lights,
+      saleEvents: events,
+      clock,
+      logger: silentLogger(),
+    });
+    expect(second.state.activeSaleId).toBeUndefined();
+    second.start();
+    expect(second.state.activeSaleId).toBe("S1");
+  });
+
+  it("an input a port hands back while effects are being started waits until they all started", async () => {
+    const r = runner();
+    const seen: string[] = [];
+    // A printer queue that says "printing" synchronously from inside enqueue.
+    receipts.enqueue = (job) => {
+      r.receiptStarting(job.sale.saleId);
+      seen.push(`enqueue: receipt ${new Journal(db).getSale("S1")?.receipt.status ?? "?"}`);
+    };
+    answered(r.handleRegisterCommand({ type: "basket", basket: basket("S1") }));
+    answered(r.handleRegisterCommand({ type: "pay", saleId: "S1", total: 4900 }));
+    r.handle({ type: "checkin", checkIn: { customerToken: "tok", initiatedAt: clock.now() } });
+    await settle();
+    r.handle({
+      type: "payment_event",
+      event: {
+        reference: payments.calls[0]?.reference ?? "",
+        name: "AUTHORIZED",
+        pspReference: "p",
+        amount: { currency: "NOK", value: 4900 },
+        success: true,
+      },
+    });
+    await settle();
+    // The capture's answer is in: its transition starts print_receipt, whose hook is queued.
+    expect(seen).toEqual(["enqueue: receipt queued"]);
+    expect(new Journal(db).getSale("S1")?.receipt.status).toBe("printing");
   });
 });

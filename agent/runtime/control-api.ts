@@ -78,7 +78,8 @@ export function controlApi(agent: RunningAgent, config: Config, version: string)
           vipps,
           printer,
           display: {
-            state: config.display.path === "none" ? "none" : agent.runner.displayFailed ? "failed" : "ok",
+            state:
+              config.display.path === "none" ? "none" : agent.runner.view.displayFailed ? "failed" : "ok",
           },
           gpio: {
             state: !config.gpio.enabled
@@ -114,10 +115,10 @@ export function controlApi(agent: RunningAgent, config: Config, version: string)
       };
     },
     reprint(sale?: string) {
-      return Promise.resolve(agent.runner.reprint(sale));
+      return Promise.resolve(agent.runner.technician.reprint(sale));
     },
     async refund(reference: string, amount?: number) {
-      return fromUpdate(await agent.runner.refund(reference, amount, REFUND_WAIT_MS));
+      return fromUpdate(await agent.runner.technician.refund(reference, amount, REFUND_WAIT_MS));
     },
     refreshQr() {
       const qr = agent.journal.meta(QR_CONTENT_KEY);
@@ -125,7 +126,7 @@ export function controlApi(agent: RunningAgent, config: Config, version: string)
         return Promise.reject(
           new AgentError("QR_UNKNOWN", "no QR cached in the journal: run pos-agent setup"),
         );
-      agent.runner.setQrContent(qr);
+      agent.runner.view.setQrContent(qr);
       return Promise.resolve();
     },
     print(document) {

@@ -3,6 +3,7 @@ import type {
   ApiResult,
   CreateAnswer,
   DurableRegisterMessage,
+  PaymentRecord,
   PaymentSnapshot,
   SaleUpdate,
 } from "../checkout/io.js";
@@ -20,6 +21,8 @@ import type { PrintDocument } from "../../drivers/printer/index.js";
 export interface PaymentsPort {
   create(body: CreatePaymentBody, idempotencyKey: string): Promise<ApiResult<CreateAnswer>>;
   get(reference: string): Promise<ApiResult<PaymentSnapshot>>;
+  /** GET the payment and its event log: a refund from elsewhere (checkout/refund-elsewhere.ts). */
+  lookup(reference: string): Promise<ApiResult<PaymentRecord>>;
   capture(
     reference: string,
     amount: Money,
@@ -83,28 +86,6 @@ export interface LightsPort {
   /** The till's button (config gpio.buttonAction says what it means). */
   onButton?(listener: (action: "reprint" | "cancel") => void): void;
   close?(): Promise<void>;
-}
-
-/**
- * Loyalty (agent/loyalty): identify the customer behind a scan and enroll non-members. Never
- * rejects — every failure is a result that lets the sale go on without loyalty. Phone numbers
- * stay inside the port: the checkout only ever sees member ids and an opaque candidate handle.
- */
-export interface LoyaltyPort {
-  identify(
-    customerToken: string,
-  ): Promise<
-    | { kind: "member"; member: { id: string; tier?: string; displayName?: string } }
-    | { kind: "not_member"; candidate: { readonly handle: string } }
-    | { kind: "unavailable"; reason: string }
-  >;
-  enroll(
-    candidate: { readonly handle: string },
-    onBindingMessage: (bindingMessage: string) => void,
-    signal: AbortSignal,
-  ): Promise<
-    { kind: "enrolled"; member: { id: string; tier?: string; displayName?: string } } | { kind: string }
-  >;
 }
 
 /** The durable MQTT outbox for the merchant's back office: the write is synchronous. */

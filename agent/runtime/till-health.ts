@@ -18,7 +18,7 @@ export function degradedReasons(agent: RunningAgent, config: Config, qrKnown: bo
   if (agent.vippsHealth().state === "failing") degraded.push("Vipps not answering");
   if (printer.state !== "online" && printer.state !== "none")
     degraded.push(`printer ${printer.state.replace("_", " ")}`);
-  if (agent.runner.displayFailed) degraded.push("display failing");
+  if (agent.runner.view.displayFailed) degraded.push("display failing");
   if (config.gpio.enabled && agent.lights.available === false) degraded.push("GPIO not accessible");
   if (!qrKnown) degraded.push("till QR unknown (run pos-agent setup)");
   return degraded;
@@ -34,7 +34,7 @@ export function healthReport(agent: RunningAgent, config: Config, qrKnown: boole
       register: agent.register.state,
       printer: agent.receipts.state?.().state ?? "none",
       vipps: agent.vippsHealth().state,
-      display: config.display.path === "none" ? "none" : agent.runner.displayFailed ? "failed" : "ok",
+      display: config.display.path === "none" ? "none" : agent.runner.view.displayFailed ? "failed" : "ok",
       gpio: !config.gpio.enabled ? "disabled" : agent.lights.available === false ? "unavailable" : "ok",
     },
     degraded: degradedReasons(agent, config, qrKnown),

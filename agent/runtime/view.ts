@@ -81,6 +81,7 @@ export function viewOf(input: ViewInput): View {
       case "capturing":
       case "releasing":
       case "open":
+      case "looking_up":
       case "final":
         return { screen: { kind: "waiting", amount }, lights: "busy" };
     }
@@ -126,7 +127,13 @@ function notPaidReason(reason: FailureReason): NotPaidReason {
     case "VIPPS_UNAVAILABLE":
     case "NO_SCAN":
       return reason;
+    // AGE_NOT_VERIFIED: not the customer's age on a screen the queue can read; the register has it.
+    // A refund from elsewhere is no sale of the customer's (the runner does not show it).
+    case "REFERENCE_UNKNOWN":
     case "PAYMENT_REFUSED":
+    case "AGE_NOT_VERIFIED":
+    case "REFUND_TOO_OLD":
+    case "REFUND_TOO_LARGE":
       return "PAYMENT_REFUSED";
   }
 }

@@ -1,5 +1,5 @@
 import type { Money } from "../../lib/money.js";
-import type { ApiResult, CreateAnswer, PaymentSnapshot } from "../checkout/io.js";
+import type { ApiResult, CreateAnswer, PaymentRecord, PaymentSnapshot } from "../checkout/io.js";
 import type { CreatePaymentBody } from "../checkout/sale.js";
 import type { PaymentsPort } from "./ports.js";
 import type { AgentTrace } from "./trace.js";
@@ -37,6 +37,9 @@ export class HealthTrackingPayments implements PaymentsPort {
 
   create(body: CreatePaymentBody, key: string): Promise<ApiResult<CreateAnswer>> {
     return this.note(this.inner.create(body, key), "create");
+  }
+  lookup(reference: string): Promise<ApiResult<PaymentRecord>> {
+    return this.note(this.inner.lookup(reference), "get");
   }
   get(reference: string): Promise<ApiResult<PaymentSnapshot>> {
     return this.note(this.inner.get(reference), "get");

@@ -1,5 +1,5 @@
 import type { Money } from "../../lib/money.js";
-import type { ApiResult, CreateAnswer, PaymentSnapshot } from "../checkout/io.js";
+import type { ApiResult, CreateAnswer, PaymentRecord, PaymentSnapshot } from "../checkout/io.js";
 import type { CreatePaymentBody } from "../checkout/sale.js";
 import { isVippsError, type VippsClient } from "../vipps/index.js";
 import type { Payment, ModificationResponse } from "../vipps/types/epayment.js";
@@ -24,6 +24,21 @@ export class VippsPayments implements PaymentsPort {
 
   get(reference: string): Promise<ApiResult<PaymentSnapshot>> {
     return classify(this.client.epayment.get(reference).then(snapshotOf));
+  }
+
+  lookup(reference: string): Promise<ApiResult<PaymentRecord>> {
+    return classify(
+      Promise.all([this.client.epayment.get(reference), this.client.epayment.events(reference)]).then(
+        ([payment, events]) => {
+          const captures = events
+            .filter((e) => e.name === "CAPTURED" && e.success)
+            .map((e) => Date.parse(e.timestamp))
+            .filter((t) => Number.isFinite(t));
+          const capturedAt = captures.length === 0 ? undefined : Math.min(...captures);
+          return { snapshot: snapshotOf(payment), ...(capturedAt === undefined ? {} : { capturedAt }) };
+        },
+      ),
+    );
   }
 
   capture(

@@ -2,7 +2,7 @@ import { statSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { tempDir } from "../../test/helpers/temp-dir.js";
-import { PAGE_CACHE_KIB, migrate, openDatabase, statementCache } from "./database.js";
+import { PAGE_CACHE_KIB, lazyWriter, migrate, openDatabase, statementCache } from "./database.js";
 
 describe("openDatabase + migrate", () => {
   let dir: ReturnType<typeof tempDir>;
@@ -65,6 +65,50 @@ describe("openDatabase + migrate", () => {
     for (let a = 1; a <= 3; a++) sql("INSERT INTO t (a) VALUES (?)").run(a);
     expect(sql("SELECT SUM(a) AS s FROM t")).not.toBe(insert);
     expect(sql("SELECT SUM(a) AS s FROM t").get()).toEqual({ s: 6 });
+    db.close();
+  });
+
+  it("commits a lazy write with synchronous=NORMAL, then is back to FULL for every other commit", () => {
+    const db = openDatabase(join(dir.path, "journal.db"));
+    db.exec("CREATE TABLE t (a INTEGER)");
+    const lazily = lazyWriter(db);
+    const insert = db.prepare("INSERT INTO t (a) VALUES (?)");
+    const during = lazily(() => {
+      insert.run(1);
+      return db.pragma("synchronous", { simple: true });
+    });
+    expect(during).toBe(1);
+    expect(db.pragma("synchronous", { simple: true })).toBe(2);
+    expect(() =>
+      lazily(() => {
+        insert.run(2);
+        throw new Error("no");
+      }),
+    ).toThrow("no");
+    expect(db.pragma("synchronous", { simple: true })).toBe(2);
+    expect(db.inTransaction).toBe(false);
+    expect(db.prepare("SELECT a FROM t ORDER BY a").all()).toEqual([{ a: 1 }]);
+    db.close();
+  });
+
+  it("leaves an enclosing transaction's commit as it is: durable, and rolled back together", () => {
+    const db = openDatabase(join(dir.path, "journal.db"));
+    db.exec("CREATE TABLE t (a INTEGER)");
+    const lazily = lazyWriter(db);
+    const insert = db.prepare("INSERT INTO t (a) VALUES (?)");
+    const seen: unknown[] = [];
+    db.transaction(() => {
+      lazily(() => insert.run(1));
+      seen.push(db.pragma("synchronous", { simple: true }));
+    })();
+    expect(seen).toEqual([2]);
+    expect(() =>
+      db.transaction(() => {
+        lazily(() => insert.run(2));
+        throw new Error("outer fails");
+      })(),
+    ).toThrow("outer fails");
+    expect(db.prepare("SELECT a FROM t ORDER BY a").all()).toEqual([{ a: 1 }]);
     db.close();
   });
 });

@@ -58,6 +58,42 @@ export function openDatabase(file: string): Db {
   return db;
 }
 
+/**
+ * Commits a write without waiting for the disk (synchronous=NORMAL for that one transaction),
+ * for writes whose loss in a power cut is harmless: re-derived at start-up, or repeated
+ * idempotently (docs/architecture.md "Durable writes" says which). In WAL mode commits are
+ * appended in order, so a process crash loses nothing (the OS has the pages) and a power cut
+ * can lose only the newest lazy commits: the next durable commit's fsync of the WAL carries
+ * every earlier frame with it, so no lazy write is ever lost while a later one survives.
+ * Inside an enclosing transaction the write just runs: the enclosing commit decides.
+ */
+export function lazyWriter(db: Db): <T>(write: () => T) => T {
+  // exec, not prepared statements: SQLite applies `PRAGMA synchronous = …` when the statement
+  // is compiled, not when a prepared copy is run again.
+  const lazy = (): void => void db.exec("PRAGMA synchronous = NORMAL");
+  const durable = (): void => void db.exec("PRAGMA synchronous = FULL");
+  const begin = db.prepare("BEGIN");
+  const commit = db.prepare("COMMIT");
+  const rollback = db.prepare("ROLLBACK");
+  return (write) => {
+    if (db.inTransaction) return write();
+    lazy();
+    try {
+      begin.run();
+      try {
+        const result = write();
+        commit.run();
+        return result;
+      } catch (error) {
+        if (db.inTransaction) rollback.run();
+        throw error;
+      }
+    } finally {
+      durable();
+    }
+  };
+}
+
 export interface Migration {
   /** 1, 2, 3 … within its namespace; never renumbered once released. */
   readonly version: number;

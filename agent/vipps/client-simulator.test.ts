@@ -3,6 +3,7 @@ import { ManualClock } from "../../lib/manual-clock.js";
 import { apiForPath, validateRequest, validateResponse } from "../../test/contract/openapi.js";
 import { startVippsSimulator, type VippsSimulator } from "../../sim/vipps/index.js";
 import { hasVippsCode, isVippsError, VippsClient, type CreatePaymentRequest } from "./index.js";
+import type { HttpExchange } from "./node-http-exchange.js";
 
 /**
  * The client against the Vipps simulator (sim/vipps) over real HTTP: a whole sale, the cancel
@@ -17,30 +18,29 @@ let client: VippsClient;
 let contractProblems: string[];
 let observed: number;
 
-/** The built-in fetch, observing each request and response (no mocking: the call is real). */
-async function observingFetch(input: Request | string | URL, init?: RequestInit): Promise<Response> {
-  const request = new Request(input, init);
-  const requestBody = request.body === null ? undefined : await request.clone().text();
-  const response = await fetch(request);
-  const { pathname, search } = new URL(request.url);
-  const api = apiForPath(pathname);
-  if (api !== undefined) {
-    observed++;
-    const path = `${pathname}${search}`;
-    const text = await response.clone().text();
-    const where = `${request.method} ${path} → ${response.status}`;
-    contractProblems.push(
-      ...validateRequest(api, request.method, path, { headers: request.headers, body: requestBody }).map(
-        (p) => `${where}: ${p}`,
-      ),
-      ...validateResponse(api, request.method, path, response.status, {
-        contentType: response.headers.get("content-type") ?? undefined,
-        body: text,
-      }).map((p) => `${where}: ${p}`),
-    );
-  }
-  return response;
-}
+/** The client's real network exchange, observing each request and answer (no mocking: the call is real). */
+const observing =
+  (real: HttpExchange): HttpExchange =>
+  async (request) => {
+    const answer = await real(request);
+    const { pathname, search } = new URL(request.url);
+    const api = apiForPath(pathname);
+    if (api !== undefined) {
+      observed++;
+      const path = `${pathname}${search}`;
+      const where = `${request.method} ${path} → ${answer.status}`;
+      contractProblems.push(
+        ...validateRequest(api, request.method, path, { headers: request.headers, body: request.body }).map(
+          (p) => `${where}: ${p}`,
+        ),
+        ...validateResponse(api, request.method, path, answer.status, {
+          contentType: answer.headers.get("content-type") ?? undefined,
+          body: answer.text,
+        }).map((p) => `${where}: ${p}`),
+      );
+    }
+    return answer;
+  };
 
 beforeEach(async () => {
   contractProblems = [];
@@ -64,7 +64,7 @@ beforeEach(async () => {
     maxRetries: 3,
     clock,
     random: () => 0.5,
-    fetch: observingFetch,
+    exchange: observing,
   });
 });
 

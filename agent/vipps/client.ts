@@ -5,6 +5,7 @@ import { AccessTokenCache } from "./access-token.js";
 import { EpaymentApi } from "./epayment-api.js";
 import { HttpEngine } from "./http-engine.js";
 import { LoginApi } from "./login-api.js";
+import { createNodeHttpExchange, type HttpExchange } from "./node-http-exchange.js";
 import { QrApi } from "./qr-api.js";
 import { basicAuthorization, VippsTransport } from "./transport.js";
 import { invalid } from "./validate-input.js";
@@ -38,7 +39,11 @@ export interface VippsClientOptions {
   /** Refresh the access token this long before it expires (default 5 min). */
   readonly tokenRefreshMarginMs?: number;
   readonly clock?: Clock;
-  readonly fetch?: typeof fetch;
+  /**
+   * Wraps the network exchange (tests observe every request and answer through it). It is
+   * given the default, node:http with the client's keep-alive pool, and returns what to use.
+   */
+  readonly exchange?: (real: HttpExchange) => HttpExchange;
   /** Uniform in [0, 1), for jitter. */
   readonly random?: () => number;
   readonly logger?: Logger;
@@ -86,6 +91,7 @@ export class VippsClient {
   readonly epayment: EpaymentApi;
   readonly login: LoginApi;
   private readonly tokens: AccessTokenCache;
+  private readonly network = createNodeHttpExchange();
 
   constructor(options: VippsClientOptions) {
     checkOptions(options);
@@ -106,8 +112,6 @@ export class VippsClient {
       ...(system.pluginName === undefined ? {} : { "Vipps-System-Plugin-Name": system.pluginName }),
       ...(system.pluginVersion === undefined ? {} : { "Vipps-System-Plugin-Version": system.pluginVersion }),
     };
-    const fetchFn =
-      options.fetch ?? ((request: Request | string | URL, init?: RequestInit) => fetch(request, init));
     const engine = new HttpEngine({
       baseUrl,
       timeoutMs: options.timeoutMs,
@@ -116,7 +120,7 @@ export class VippsClient {
       maxRetryAfterMs: options.maxRetryAfterMs ?? 30_000,
       clock,
       random: options.random ?? Math.random,
-      fetch: fetchFn,
+      exchange: options.exchange?.(this.network.exchange) ?? this.network.exchange,
       logger,
       ...(options.signal === undefined ? {} : { signal: options.signal }),
       commonHeaders,
@@ -139,5 +143,10 @@ export class VippsClient {
   /** Fetches (or reuses) the access token: proves the credentials work without touching a payment. */
   async verifyCredentials(): Promise<void> {
     await this.tokens.get();
+  }
+
+  /** Closes the idle keep-alive connections (calls in flight end by the shutdown signal). */
+  close(): void {
+    this.network.close();
   }
 }

@@ -155,7 +155,7 @@ describe("ePayment", () => {
       system: { name: "vipps-pos-agent", version: "0.1.0" },
       timeoutMs: 1000,
       maxRetries: 0,
-      fetch: () => Promise.reject(new Error("must not be called")),
+      exchange: () => () => Promise.reject(new Error("must not be called")),
     });
     const error: unknown = await production.epayment
       .forceApprove(REF, { customer: { phoneNumber: "4791234567" } })

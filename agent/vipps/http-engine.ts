@@ -4,6 +4,7 @@ import { sleep, type Clock } from "../../lib/clock.js";
 import type { Logger } from "../../lib/log.js";
 import { errorFacts } from "./error-body.js";
 import { codeForStatus, VippsError, type VippsErrorCode } from "./errors.js";
+import type { AnswerHeaders, HttpExchange } from "./node-http-exchange.js";
 import { redactText } from "./redact.js";
 import {
   isConnectionRefused,
@@ -14,14 +15,15 @@ import {
 } from "./retry-policy.js";
 
 /**
- * The one HTTP loop of the Vipps client, on Node's built-in fetch:
- * - a fresh `Request` per attempt (a used Request cannot be sent again — the SDK's bug,
+ * The one HTTP loop of the Vipps client, over an `HttpExchange` (node:http with a keep-alive
+ * pool, node-http-exchange.ts):
+ * - a fresh request per attempt (a used request cannot be sent again — the SDK's bug,
  *   docs/vipps-api.md §11), with the same headers, the same Idempotency-Key and the same body bytes;
  * - a per-attempt timeout covering headers and body (a timer, cleared when the answer is in);
  *   the shutdown signal aborts an attempt in flight too;
  * - retries per `RetryMode` with capped exponential backoff and full jitter, or Vipps'
  *   Retry-After, slept on the injected clock;
- * - redirects are not followed (`redirect: "manual"`): Vipps never redirects, and following
+ * - redirects are not followed (the exchange never does): Vipps never redirects, and following
  *   one would hand client credentials to wherever it points;
  * - every failure becomes a `VippsError` whose message has been redacted.
  * It never logs headers or bodies: only operation, endpoint, status, attempt, timing, trace id.
@@ -49,7 +51,7 @@ export interface CallSpec {
 
 export interface CallResult {
   readonly status: number;
-  readonly headers: Headers;
+  readonly headers: AnswerHeaders;
   /** The parsed JSON body; undefined when empty or not JSON (see `text`). */
   readonly json: unknown;
   readonly text: string;
@@ -64,7 +66,7 @@ export interface EngineOptions {
   readonly maxRetryAfterMs: number;
   readonly clock: Clock;
   readonly random: () => number;
-  readonly fetch: typeof fetch;
+  readonly exchange: HttpExchange;
   readonly logger: Logger;
   /** Aborts every call in flight and every backoff wait (agent shutdown). */
   readonly signal?: AbortSignal;
@@ -75,7 +77,7 @@ export interface EngineOptions {
 }
 
 type Attempt =
-  | { readonly ok: true; readonly status: number; readonly headers: Headers; readonly text: string }
+  | { readonly ok: true; readonly status: number; readonly headers: AnswerHeaders; readonly text: string }
   | { readonly ok: false; readonly failure: AttemptFailure; readonly error: unknown };
 
 function parseJson(text: string): unknown {
@@ -238,19 +240,17 @@ export class HttpEngine {
     const shutdown = this.options.signal;
     const onShutdown = (): void => controller.abort(shutdown?.reason);
     shutdown?.addEventListener("abort", onShutdown, { once: true });
-    const headers = new Headers({ ...this.options.commonHeaders, ...spec.headers });
-    if (body !== undefined) headers.set("Content-Type", body.contentType);
-    const request = new Request(`${this.options.baseUrl}${spec.path}`, {
-      method: spec.method,
-      headers,
-      body: body?.text,
-      signal: controller.signal,
-      redirect: "manual",
-    });
+    const headers: Record<string, string> = { ...this.options.commonHeaders, ...spec.headers };
+    if (body !== undefined) headers["Content-Type"] = body.contentType;
     try {
-      const response = await this.options.fetch(request);
-      const text = await response.text();
-      return { ok: true, status: response.status, headers: response.headers, text };
+      const answer = await this.options.exchange({
+        url: `${this.options.baseUrl}${spec.path}`,
+        method: spec.method,
+        headers,
+        ...(body === undefined ? {} : { body: body.text }),
+        signal: controller.signal,
+      });
+      return { ok: true, status: answer.status, headers: answer.headers, text: answer.text };
     } catch (error) {
       if (shutdown?.aborted === true) throw this.aborted(spec, attemptNumber);
       if (timedOut) return { ok: false, failure: { kind: "timeout" }, error };

@@ -1,6 +1,6 @@
 /**
- * The Vipps MobilePay API client (hand-written, on Node's built-in fetch) and the webhook
- * signature check. Facts about the APIs: docs/vipps-api.md; shapes: the specs in
+ * The Vipps MobilePay API client (hand-written, on node:http with a keep-alive pool) and the
+ * webhook signature check. Facts about the APIs: docs/vipps-api.md; shapes: the specs in
  * test/contract/vipps-openapi/ (every request the client sends is validated against them in tests).
  *
  *   const client = new VippsClient(vippsClientOptions(loaded, { logger, signal }));
@@ -27,6 +27,7 @@
  *   client.login.pollToken(authReqId)                                          → CibaPollResult
  *   client.login.userinfo(loginAccessToken)                                    → Userinfo
  *   client.verifyCredentials()                                                 → void (fetches the access token)
+ *   client.close()                                                             → void (idle connections closed)
  *
  * Contracts:
  * - Every failure is a `VippsError` (`isVippsError(e, code?)`), carrying `status`, the Vipps
@@ -35,7 +36,7 @@
  *   anything is sent. VIPPS_TIMEOUT / VIPPS_NETWORK (unless refused) / 5xx mean the outcome is
  *   unknown: repeat with the SAME Idempotency-Key, or GET the payment.
  * - The caller supplies the Idempotency-Key (create/capture/cancel/refund), 1–50 characters;
- *   the same key and the same body go on every retry, each in a fresh Request.
+ *   the same key and the same body go on every retry, each in a fresh request.
  * - Retries: network errors, timeouts, 5xx, 423, 429 (Retry-After honoured up to
  *   `maxRetryAfterMs`), `maxRetries` times, capped exponential backoff with full jitter on the
  *   injected clock. Other 4xx are final. Webhook registration and CIBA start create something

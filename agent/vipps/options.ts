@@ -4,11 +4,11 @@ import type { VippsClientOptions } from "./client.js";
 
 /**
  * Client options from the loaded config (`vipps` section) and its secrets. `extra` supplies what
- * the config does not hold: the clock, logger, fetch, random and shutdown signal.
+ * the config does not hold: the clock, logger, exchange, random and shutdown signal.
  */
 export function vippsClientOptions(
   loaded: LoadedConfig,
-  extra: Pick<VippsClientOptions, "clock" | "fetch" | "random" | "logger" | "signal"> = {},
+  extra: Pick<VippsClientOptions, "clock" | "exchange" | "random" | "logger" | "signal"> = {},
 ): VippsClientOptions {
   const { vipps } = loaded.config;
   return {

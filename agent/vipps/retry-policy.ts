@@ -55,7 +55,7 @@ const REFUSED_CODES = new Set([
   "UND_ERR_CONNECT_TIMEOUT",
 ]);
 
-/** Classifies a rejected `fetch` (its `cause` carries the socket error code). */
+/** Classifies a failed exchange: the socket error code is on the error or along its `cause` chain. */
 export function isConnectionRefused(error: unknown): boolean {
   let current: unknown = error;
   for (let depth = 0; depth < 4 && typeof current === "object" && current !== null; depth++) {

@@ -4,11 +4,12 @@ import { stringify } from "yaml";
 import type { ConfigInput } from "../../config/schema.js";
 import { SECRET_FILES } from "../../config/secrets.js";
 import type { VippsClient } from "../../agent/vipps/index.js";
-import type { SaleMessage } from "../../drivers/register/index.js";
+import { systemClock } from "../../lib/clock.js";
 import { createReferenceRegister, type ReferenceRegister } from "../../sim/register/reference-register.js";
 import type { SalesUnit, VippsSimulator } from "../../sim/vipps/index.js";
 import { cpuMs, rssMb, startDaemon } from "../daemon-process.js";
 import { socatPair } from "../serial-pair.js";
+import { sellUntilStopped, type SaleRecord } from "./sales-loop.js";
 
 /**
  * Real tills: `pos-agent run` daemons (the bundled CLI, as systemd runs it), each with its own
@@ -21,7 +22,7 @@ export interface DaemonTill {
   readonly register: ReferenceRegister;
   readonly pid: number | undefined;
   /** Every sale run: its final report (undefined if none came in time). */
-  readonly sales: { readonly saleId: string; readonly total: number; final?: SaleMessage; error?: string }[];
+  readonly sales: SaleRecord[];
   /** Sells, one sale after another, until `finishSales`. */
   startSales(): void;
   /** No new sale after the current one; resolves once it ended. */
@@ -119,30 +120,18 @@ async function startOne(
     cable.close();
     throw error;
   }
-  const sales: DaemonTill["sales"] = [];
+  const sales: SaleRecord[] = [];
   let running: Promise<void> | undefined;
   let stopping = false;
-  const salesLoop = async (): Promise<void> => {
-    for (let n = 1; !stopping; n++) {
-      const saleId = `${till.tillId}-S${n}`;
-      const total = 4_900 + n;
-      const record: DaemonTill["sales"][number] = { saleId, total };
-      sales.push(record);
-      try {
-        await register.sell({
-          saleId,
-          currency: "NOK",
-          total,
-          lines: [{ id: "sku-1", name: "Kaffe", quantity: "1", unitPrice: total, total, vatRate: 1500 }],
-        });
-        await register.pay(saleId);
-        o.sim.control.scan({ msisdn: "4712345678", qrContent });
-        record.final = await register.waitForSale(saleId, undefined, 120_000);
-      } catch (error) {
-        record.error = error instanceof Error ? error.message : String(error);
-      }
-    }
-  };
+  const salesLoop = (): Promise<void> =>
+    sellUntilStopped({
+      tillId: till.tillId,
+      register,
+      scan: () => o.sim.control.scan({ msisdn: "4712345678", qrContent }),
+      sales,
+      stopping: () => stopping,
+      clock: systemClock,
+    });
   return {
     tillId: till.tillId,
     register,

@@ -107,5 +107,10 @@ if (json) {
   process.stdout.write(
     `(${report.webhooks} webhooks with ${report.duplicatesSent} repeats; ${report.latencyWebhooks} at a fixed rate; ${report.tills} tills subscribed in ${report.tillsReadyMs} ms)\n`,
   );
+  // Which answers were not 2xx, and when (ms after the kill): what to look at when any came outside the outage.
+  if (report.answers5xx.count > 0)
+    process.stdout.write(
+      `(non-2xx by code: ${JSON.stringify(report.answers5xx.byCode)}; from ${report.fiveXxWindowMs?.[0] ?? "-"} to ${report.fiveXxWindowMs?.[1] ?? "-"} ms after the kill)\n`,
+    );
 }
 process.exit(0);

@@ -27,7 +27,8 @@ function lineOf(line: unknown, currency: unknown): string {
   if (typeof line !== "object" || line === null) return `    ${str(line)}`;
   const l = line as Fields;
   const discount = typeof l.discount === "number" && l.discount > 0 ? ` −${formatAmount(l.discount)}` : "";
-  return `    ${str(l.quantity)} ${str(l.unit ?? "×")} ${str(l.name)} à ${formatAmount(l.unitPrice)}${discount} = ${formatAmount(l.total, currency)} (VAT ${typeof l.vatRate === "number" ? l.vatRate / 100 : str(l.vatRate)} %)`;
+  const age = l.minimumAge === undefined ? "" : `, ${str(l.minimumAge)}+`;
+  return `    ${str(l.quantity)} ${str(l.unit ?? "×")} ${str(l.name)} à ${formatAmount(l.unitPrice)}${discount} = ${formatAmount(l.total, currency)} (VAT ${typeof l.vatRate === "number" ? l.vatRate / 100 : str(l.vatRate)} %${age})`;
 }
 
 /**
@@ -50,13 +51,17 @@ export function describeMessage(m: Fields): string {
     case "basket":
       return `basket ${sale}: ${Array.isArray(m.lines) ? m.lines.length : "?"} lines, total ${formatAmount(m.total, m.currency)}`;
     case "pay":
-      return `pay ${sale}: ${formatAmount(m.total)}${payCustomer(m.customer)}`;
+      return `pay ${sale}: ${formatAmount(m.total)}${m.minimumAge === undefined ? "" : `, age ${str(m.minimumAge)}+`}${payCustomer(m.customer)}`;
     case "cancel":
       return `cancel ${sale}`;
     case "refund":
       return `refund ${sale}: ${formatAmount(m.amount)} (refund ${str(m.refundId)})`;
     case "status":
       return `status ${sale}?`;
+    case "totals":
+      return m.sales === undefined
+        ? `totals ${m.date === undefined ? "today" : str(m.date)}?`
+        : describeTotals(m);
     case "ping":
     case "pong":
       return m.type;
@@ -87,6 +92,19 @@ export function describeMessage(m: Fields): string {
     default:
       return `${str(m.type)} ${terminalSafe(JSON.stringify(m)).slice(0, 200)}`;
   }
+}
+
+function describeTotals(m: Fields): string {
+  const sales = typeof m.sales === "object" && m.sales !== null ? (m.sales as Fields) : {};
+  const captured =
+    typeof sales.captured === "object" && sales.captured !== null ? (sales.captured as Fields) : {};
+  const refunds = typeof m.refunds === "object" && m.refunds !== null ? (m.refunds as Fields) : {};
+  return [
+    `totals ${str(m.date)}: ${str(captured.count)} captured ${formatAmount(captured.total, m.currency)}`,
+    `${str(refunds.count)} refunds ${formatAmount(refunds.total)}`,
+    `net ${formatAmount(m.net)}`,
+    `${str(sales.failed)} failed, ${str(sales.cancelled)} cancelled, ${str(m.unfinished)} unfinished`,
+  ].join(", ");
 }
 
 /** The headline plus, for a basket, one line per basket line. */

@@ -29,7 +29,8 @@
  *   restarted a moment after an exchange (the agent under systemd, a rebooting register) is
  *   recognised at once; a peer that sends none is told apart from a retransmitted hello by
  *   time (the v1 rule), which can cost it a reopen.
- * - Inbound: `handler(message: RegisterCommand)` (basket | pay | cancel | refund | status) is
+ * - Inbound: `handler(message: RegisterCommand)` (basket | pay | cancel | refund | status |
+ *   totals) is
  *   called once per intact, valid, non-duplicate frame, one at a time, BEFORE the frame is
  *   acked; `{ ok: true }` → plain ack, `{ ok: false, code, message }` → refusing ack (the
  *   register knows nothing was done). Business refusals (UNKNOWN_SALE, SALE_LOCKED, SALE_BUSY,
@@ -39,7 +40,7 @@
  *   and hello itself. A repeated seq is re-acked with the same answer and not delivered again;
  *   a handler that throws becomes a refusing ack INTERNAL_ERROR. Answer within the register's
  *   ack timeout (1 s by default): record, return, work afterwards.
- * - Outbound: `send(report: AgentReport) → Promise<SendResult>` (sale | receipt), one frame at
+ * - Outbound: `send(report: AgentReport) → Promise<SendResult>` (sale | receipt | totals), one frame at
  *   a time in call order (stop-and-wait): resolves `{ acked: true }` or
  *   `{ refused: { code, message } }`; rejects with AgentError REGISTER_DOWN (not up, or it went
  *   down while waiting), REGISTER_UNREACHABLE (1 + maxRetransmits transmissions without an
@@ -101,10 +102,15 @@ export {
   type RegisterCommand,
   type RegisterErrorCode,
   type RegisterMessage,
+  type SaleCommand,
   type SaleMessage,
+  type SaleReport,
   type SaleState,
   type SendResult,
   type StatusMessage,
+  type TotalsMessage,
+  type TotalsRequest,
+  type TotalsVatRate,
 } from "./messages.js";
 export {
   isRegisterLinkError,

@@ -47,6 +47,10 @@ export const FAILURE_REASONS = [
   "NO_SCAN",
   "REFUND_FAILED",
   "BASKET_DROPPED",
+  "AGE_NOT_VERIFIED",
+  "REFERENCE_UNKNOWN",
+  "REFUND_TOO_OLD",
+  "REFUND_TOO_LARGE",
   "QR_EXPIRED",
 ] as const;
 export type FailureReason = (typeof FAILURE_REASONS)[number];
@@ -57,7 +61,9 @@ export type FailureReason = (typeof FAILURE_REASONS)[number];
  * (docs/register-protocol.md): SALE_FINISHED (the sale already reached a final state),
  * CANCEL_TOO_LATE (the money is being or was captured: refund instead), AMOUNT_OUT_OF_RANGE
  * (below the market's minimum payment or above the maximum), INTERNAL_ERROR (the receiver
- * failed while processing and did nothing; try again later as a new frame), and for a `pay` that
+ * failed while processing and did nothing; try again later as a new frame), DAY_OUT_OF_RANGE
+ * (`totals` for a day in the future or older than the journal keeps), AGENT_STOPPING (the agent
+ * is shutting down and did nothing; send it again after the next hello), and for a `pay` that
  * names its customer (extension): BAD_PERSONAL_QR, BAD_PHONE_NUMBER, PHONE_NOT_SUPPORTED (not a
  * Norwegian mobile number, the only kind Vipps MobilePay accepts), PAYMENT_IN_PROGRESS (the
  * sale already has a payment request). Registers must
@@ -77,6 +83,8 @@ export const REGISTER_ERROR_CODES = [
   "CANCEL_TOO_LATE",
   "AMOUNT_OUT_OF_RANGE",
   "INTERNAL_ERROR",
+  "DAY_OUT_OF_RANGE",
+  "AGENT_STOPPING",
   "BAD_PERSONAL_QR",
   "BAD_PHONE_NUMBER",
   "PHONE_NOT_SUPPORTED",
@@ -103,6 +111,8 @@ export interface BasketLine {
   readonly vatRate: number;
   /** e.g. "PCS", "KG". */
   readonly unit?: string;
+  /** (extension) Whole years the buyer must be for this article; ePayment's `minimumUserAge`. */
+  readonly minimumAge?: number;
 }
 
 export interface Basket {
@@ -126,6 +136,8 @@ export interface PayMessage {
    * the full content of their personal QR as its scanner read it, or the MSISDN the cashier typed.
    */
   readonly customer?: PayCustomer;
+  /** (extension) Whole years the buyer must be, for the whole sale (lines may say so too). */
+  readonly minimumAge?: number;
 }
 export type PayCustomer = { readonly personalQr: string } | { readonly phoneNumber: string };
 export interface CancelMessage {
@@ -138,10 +150,24 @@ export interface RefundMessage {
   /** The register's id for this refund (same alphabet as saleId): a repeat is the same refund. */
   readonly refundId: string;
   readonly amount: number;
+  /**
+   * (extension, §7.11) The Vipps reference of the payment: for a sale another till took (or
+   * this one before its Pi was replaced), whose saleId this agent does not know.
+   */
+  readonly reference?: string;
 }
 export interface StatusMessage {
   readonly type: "status";
   readonly saleId: string;
+}
+/**
+ * (extension, docs/register-protocol.md §4.1) Asks for a day's totals — the end-of-day report's
+ * figures — answered by a `totals` message after the ack.
+ */
+export interface TotalsRequest {
+  readonly type: "totals";
+  /** YYYY-MM-DD in the till's time zone; absent: today. */
+  readonly date?: string;
 }
 export interface PingMessage {
   readonly type: "ping";
@@ -167,8 +193,10 @@ export interface HelloMessage {
   readonly session?: string;
 }
 
+/** What the register asks of the agent about one sale. */
+export type SaleCommand = BasketMessage | PayMessage | CancelMessage | RefundMessage | StatusMessage;
 /** What the register asks of the agent; delivered to the agent's handler. */
-export type RegisterCommand = BasketMessage | PayMessage | CancelMessage | RefundMessage | StatusMessage;
+export type RegisterCommand = SaleCommand | TotalsRequest;
 /**
  * Everything the register sends. ping, pong and hello belong to the link layer and are
  * answered by it: either side may ping (the agent's heartbeat does), the other answers pong.
@@ -211,8 +239,48 @@ export interface ReceiptMessage {
   readonly error?: string;
 }
 
+/** VAT of one rate over a day, minor units: `gross = net + vat`. */
+export interface TotalsVatRate {
+  /** Basis points: 2500 = 25 %. */
+  readonly rate: number;
+  readonly gross: number;
+  readonly net: number;
+  readonly vat: number;
+}
+
+/**
+ * (extension, docs/register-protocol.md §4.2) A day's totals, the answer to `totals`: the
+ * figures of the end-of-day report (`pos-agent report`), minor units of `currency`. Not stored:
+ * a register that lost it asks again.
+ */
+export interface TotalsMessage {
+  readonly type: "totals";
+  /** The day, YYYY-MM-DD, and its bounds in the till's time zone (ISO 8601). */
+  readonly date: string;
+  readonly from: string;
+  readonly to: string;
+  readonly currency: Currency;
+  /** Sales that ended that day, by outcome (a sale counts on the day it ended). */
+  readonly sales: {
+    readonly count: number;
+    readonly captured: { readonly count: number; readonly total: number };
+    readonly failed: number;
+    readonly cancelled: number;
+  };
+  /** Refunds Vipps confirmed that day. */
+  readonly refunds: { readonly count: number; readonly total: number };
+  /** Captured minus refunded; negative on a day with more refunded than captured. */
+  readonly net: number;
+  /** Of the captured sales, per rate, highest rate first. */
+  readonly vat: readonly TotalsVatRate[];
+  /** Sales begun that day that had not ended by its end (or by now, for today). */
+  readonly unfinished: number;
+}
+
+/** What the agent tells the register about a sale; stored until acked (sale, receipt). */
+export type SaleReport = SaleMessage | ReceiptMessage;
 /** What the agent tells the register; sent with `RegisterLink.send`. */
-export type AgentReport = SaleMessage | ReceiptMessage;
+export type AgentReport = SaleReport | TotalsMessage;
 /** Everything the agent sends (ping, pong and hello are the link layer's). */
 export type AgentMessage = AgentReport | PingMessage | PongMessage | HelloMessage;
 

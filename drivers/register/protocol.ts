@@ -27,6 +27,9 @@ export const MAX_BASKET_LINES = 200;
 /** `saleId` (and `refundId`): 1–32 of A–Z, a–z, 0–9 and `-`. */
 export const SALE_ID_PATTERN = /^[A-Za-z0-9-]{1,32}$/;
 
+/** `minimumAge` on a basket line or `pay` (extension): whole years, 1–99 (ours, not Vipps'). */
+export const MAX_MINIMUM_AGE = 99;
+
 /** `vatRate` is in basis points: 2500 = 25 %. */
 export const MAX_VAT_RATE = 10_000;
 

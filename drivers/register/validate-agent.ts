@@ -1,10 +1,14 @@
+import { CURRENCIES } from "../../lib/money.js";
 import { FINAL_SALE_STATES, SALE_STATES, type AgentMessage, type SaleState } from "./messages.js";
+import { MAX_VAT_RATE } from "./protocol.js";
 import { checkHello } from "./validate-register.js";
 import {
   badField,
   checkAmount,
   checkBoolean,
+  checkDate,
   checkId,
+  checkInteger,
   checkText,
   firstProblem,
   invalid,
@@ -62,6 +66,74 @@ function checkSale(m: Fields): Invalid | null {
   );
 }
 
+/** A number of sales or refunds. */
+function checkCount(value: unknown, path: string): Invalid | null {
+  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0
+    ? null
+    : badField(path, "expected a non-negative integer");
+}
+
+/** An amount that may be negative (a day's net: more refunded than captured). */
+function checkSignedAmount(value: unknown, path: string): Invalid | null {
+  return typeof value === "number" && Number.isSafeInteger(value)
+    ? null
+    : badField(path, "expected an integer in minor units");
+}
+
+function checkCountAndTotal(value: unknown, path: string): Invalid | null {
+  if (!isObject(value)) return badField(path, "expected an object");
+  return firstProblem(
+    () => checkCount(value.count, `${path}.count`),
+    () => checkAmount(value.total, `${path}.total`),
+  );
+}
+
+function checkTotals(m: Fields): Invalid | null {
+  return firstProblem(
+    () => checkDate(m.date, "date"),
+    () => checkText(m.from, "from", 64),
+    () => checkText(m.to, "to", 64),
+    () =>
+      (CURRENCIES as readonly unknown[]).includes(m.currency)
+        ? null
+        : invalid("BAD_CURRENCY", `currency: expected one of ${CURRENCIES.join(", ")}`),
+    () => {
+      const sales = m.sales;
+      if (!isObject(sales)) return badField("sales", "expected an object");
+      return firstProblem(
+        () => checkCount(sales.count, "sales.count"),
+        () => checkCountAndTotal(sales.captured, "sales.captured"),
+        () => checkCount(sales.failed, "sales.failed"),
+        () => checkCount(sales.cancelled, "sales.cancelled"),
+      );
+    },
+    () => checkCountAndTotal(m.refunds, "refunds"),
+    () => checkSignedAmount(m.net, "net"),
+    () => {
+      if (!Array.isArray(m.vat)) return badField("vat", "expected an array");
+      const rates = m.vat as unknown[];
+      for (let i = 0; i < rates.length; i++) {
+        const r = rates[i];
+        const path = `vat[${i}]`;
+        if (!isObject(r)) return badField(path, "expected an object");
+        const problem = firstProblem(
+          () => checkInteger(r.rate, `${path}.rate`, 0, MAX_VAT_RATE),
+          () => checkAmount(r.gross, `${path}.gross`),
+          () => checkAmount(r.net, `${path}.net`),
+          () => checkAmount(r.vat, `${path}.vat`),
+          () =>
+            (r.net as number) + (r.vat as number) === r.gross
+              ? null
+              : badField(path, "expected gross = net + vat"),
+        );
+        if (problem !== null) return problem;
+      }
+      return null;
+    },
+    () => checkCount(m.unfinished, "unfinished"),
+  );
+}
+
 /** Validates the body of an agent → register message (`type` and its fields). */
 export function validateAgentMessage(m: Fields): Validation<AgentMessage> {
   const accept = (problem: Invalid | null): Validation<AgentMessage> =>
@@ -78,6 +150,8 @@ export function validateAgentMessage(m: Fields): Validation<AgentMessage> {
           () => checkCode(m.error, "error"),
         ),
       );
+    case "totals":
+      return accept(checkTotals(m));
     case "ping":
     case "pong":
       return accept(null);

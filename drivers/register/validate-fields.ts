@@ -1,3 +1,4 @@
+import { parseCalendarDate } from "../../lib/calendar-date.js";
 import type { RegisterErrorCode } from "./messages.js";
 import { SALE_ID_PATTERN } from "./protocol.js";
 
@@ -62,6 +63,12 @@ export function checkInteger(value: unknown, path: string, min: number, max: num
     return badField(path, `expected an integer from ${min} to ${max}`);
   }
   return null;
+}
+
+/** A real calendar day as YYYY-MM-DD. */
+export function checkDate(value: unknown, path: string, optional = false): Invalid | null {
+  if (value === undefined && optional) return null;
+  return parseCalendarDate(value) === undefined ? badField(path, "expected a real day as YYYY-MM-DD") : null;
 }
 
 /** The first problem of a list of checks, in order. */

@@ -1,10 +1,17 @@
 import { CURRENCIES } from "../../lib/money.js";
 import type { BasketLine, RegisterMessage } from "./messages.js";
-import { MAX_BASKET_LINES, MAX_SESSION_LENGTH, MAX_VAT_RATE, PROTOCOL_VERSION } from "./protocol.js";
+import {
+  MAX_BASKET_LINES,
+  MAX_MINIMUM_AGE,
+  MAX_SESSION_LENGTH,
+  MAX_VAT_RATE,
+  PROTOCOL_VERSION,
+} from "./protocol.js";
 import { checkPayCustomer } from "./validate-customer.js";
 import {
   badField,
   checkAmount,
+  checkDate,
   checkId,
   checkInteger,
   checkText,
@@ -43,7 +50,22 @@ function checkLine(line: unknown, path: string): Invalid | null {
     () => checkAmount(line.total, `${path}.total`),
     () => checkInteger(line.vatRate, `${path}.vatRate`, 0, MAX_VAT_RATE),
     () => checkText(line.unit, `${path}.unit`, 16, true),
+    () => checkMinimumAge(line.minimumAge, `${path}.minimumAge`),
   );
+}
+
+/** ePayment's reference alphabet; ≤ 50 as the agent's own Vipps client accepts (§7.11). */
+const REFERENCE_PATTERN = /^[A-Za-z0-9-]{8,50}$/;
+
+function checkReference(value: unknown, path: string): Invalid | null {
+  if (value === undefined) return null;
+  return typeof value === "string" && REFERENCE_PATTERN.test(value)
+    ? null
+    : badField(path, "expected 8–50 of A–Z, a–z, 0–9 and -");
+}
+
+function checkMinimumAge(value: unknown, path: string): Invalid | null {
+  return value === undefined ? null : checkInteger(value, path, 1, MAX_MINIMUM_AGE);
 }
 
 function validateBasket(m: Fields): Validation<RegisterMessage> {
@@ -94,6 +116,7 @@ export function validateRegisterMessage(m: Fields): Validation<RegisterMessage> 
         firstProblem(
           () => checkId(m.saleId, "saleId"),
           () => checkAmount(m.total, "total"),
+          () => checkMinimumAge(m.minimumAge, "minimumAge"),
           () => checkPayCustomer(m.customer),
         ),
       );
@@ -107,8 +130,11 @@ export function validateRegisterMessage(m: Fields): Validation<RegisterMessage> 
           () => checkId(m.refundId, "refundId"),
           () => checkAmount(m.amount, "amount"),
           () => (m.amount === 0 ? badField("amount", "a refund must be at least 1 minor unit") : null),
+          () => checkReference(m.reference, "reference"),
         ),
       );
+    case "totals":
+      return accept(checkDate(m.date, "date", true));
     case "ping":
     case "pong":
       return accept(null);

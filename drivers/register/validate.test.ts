@@ -44,6 +44,15 @@ describe("validateRegisterMessage", () => {
       { v: 1, seq: 3, type: "pay", saleId: "S-1001", total: 9400 },
       { v: 1, seq: 4, type: "cancel", saleId: "S-1001" },
       { v: 1, seq: 5, type: "refund", saleId: "S-1001", refundId: "R-1", amount: 100 },
+      {
+        v: 1,
+        seq: 5,
+        type: "refund",
+        saleId: "R-9",
+        refundId: "R-9-1",
+        amount: 100,
+        reference: "kasse2-mf3k0a1b-1",
+      },
       { v: 1, seq: 6, type: "status", saleId: "S-1001" },
       { v: 1, seq: 7, type: "ping" },
       { v: 1, seq: 8, type: "pong" },
@@ -157,6 +166,14 @@ describe("validateRegisterMessage", () => {
       "BAD_FIELD",
       /^refundId: /,
     ],
+    ...["short-1", "x".repeat(51), "kasse2/../x-1", 12345678].map(
+      (reference): [string, Record<string, unknown>, string, RegExp] => [
+        `a refund with the reference ${JSON.stringify(reference).slice(0, 20)}`,
+        { v: 1, seq: 3, type: "refund", saleId: "R-1", refundId: "R1", amount: 5, reference },
+        "BAD_FIELD",
+        /^reference: /,
+      ],
+    ),
     ["an unknown type", { v: 1, seq: 3, type: "explode" }, "UNKNOWN_TYPE", /explode/],
     [
       "an agent's type",

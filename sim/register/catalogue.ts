@@ -11,6 +11,8 @@ export interface Article {
   readonly unitPrice: number;
   readonly vatRate: number;
   readonly unit: string;
+  /** Whole years the buyer must be (protocol extension `minimumAge`). */
+  readonly minimumAge?: number;
 }
 
 export const CATALOGUE: readonly Article[] = [
@@ -20,6 +22,7 @@ export const CATALOGUE: readonly Article[] = [
   { id: "avis", name: "Avis", unitPrice: 4000, vatRate: 0, unit: "PCS" },
   { id: "pose", name: "Handlenett", unitPrice: 500, vatRate: 2500, unit: "PCS" },
   { id: "kopp", name: "Termokopp", unitPrice: 19900, vatRate: 2500, unit: "PCS" },
+  { id: "pils", name: "Pils 0,5 l", unitPrice: 4490, vatRate: 2500, unit: "PCS", minimumAge: 18 },
 ];
 
 export function findArticle(id: string): Article | undefined {
@@ -42,6 +45,7 @@ export function lineFor(article: Article, quantity = "1", discount = 0): BasketL
     total: gross - discount,
     vatRate: article.vatRate,
     unit: article.unit,
+    ...(article.minimumAge === undefined ? {} : { minimumAge: article.minimumAge }),
   };
   return discount > 0 ? { ...line, discount } : line;
 }

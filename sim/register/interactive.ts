@@ -10,6 +10,7 @@ import {
 } from "../../drivers/register/index.js";
 import { CATALOGUE, findArticle, lineFor, makeBasket } from "./catalogue.js";
 import type { ReferenceRegister } from "./reference-register.js";
+import { totalsTicket } from "./totals-ticket.js";
 
 /**
  * The interactive register: a cashier at a prompt. Lines are added from the catalogue (or
@@ -28,7 +29,9 @@ const HELP = `commands:
   phone <number>                 pay, naming the customer by the number typed (e.g. 4791234567)
   cancel [saleId]                cancel the open (or given) sale
   refund <saleId> <amount> [id]  refund part of a captured sale (minor units)
+  refund-elsewhere <reference> <amount>  refund a payment another till took (§7.11)
   status [saleId]                ask the agent for a sale's state
+  totals [YYYY-MM-DD]            print the day's totals (default today)
   new                            start a new sale
   sales                          the sales and what the agent reported
   raw <json>                     send any JSON object as a frame (e.g. a bad basket)
@@ -95,16 +98,27 @@ export async function runInteractive(
     scan: async (words) => {
       if (sent !== JSON.stringify(basket())) await commands.send?.([]);
       const personalQr = words.join(" ");
-      print(`pay ${answer(await register.pay(saleId, basket().total, { personalQr }))}`);
+      print(`pay ${answer(await register.pay(saleId, basket().total, undefined, { personalQr }))}`);
     },
     phone: async ([phoneNumber = ""]) => {
       if (sent !== JSON.stringify(basket())) await commands.send?.([]);
-      print(`pay ${answer(await register.pay(saleId, basket().total, { phoneNumber }))}`);
+      print(`pay ${answer(await register.pay(saleId, basket().total, undefined, { phoneNumber }))}`);
     },
     cancel: async ([id = saleId]) => print(`cancel ${answer(await register.cancel(id))}`),
     refund: async ([id = "", amount = "", refundId = `${id}-R${Date.now().toString(36)}`]) =>
       print(`refund ${answer(await register.refund(id, refundId, Number(amount)))}`),
+    "refund-elsewhere": async ([reference = "", amount = ""]) => {
+      const saleId = `R-${Date.now().toString(36)}`;
+      print(
+        `refund ${saleId} ${answer(await register.refund(saleId, `${saleId}-1`, Number(amount), reference))}`,
+      );
+    },
     status: async ([id = saleId]) => print(`status ${answer(await register.status(id))}`),
+    totals: async ([date]) => {
+      const result = await register.totals(date);
+      if ("refused" in result) return print(`totals ${answer(result)}`);
+      totalsTicket(result.totals).forEach((l) => print(l));
+    },
     new: () => {
       number++;
       saleId = `${prefix}${number}`;

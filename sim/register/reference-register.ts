@@ -6,7 +6,6 @@ import {
   createSerialTransport,
   validateRegisterMessage,
   registerLinkError,
-  type AgentReport,
   type Basket,
   type LinkState,
   type LinkTransport,
@@ -15,7 +14,9 @@ import {
   type RegisterCommand,
   type RegisterSideLink,
   type SaleMessage,
+  type SaleReport,
   type SendResult,
+  type TotalsMessage,
 } from "../../drivers/register/index.js";
 import { SaleBook, type SaleRecord } from "./sale-book.js";
 
@@ -24,10 +25,18 @@ import { SaleBook, type SaleRecord } from "./sale-book.js";
  * compare against, for the demo and for end-to-end tests. It acks every valid report from the
  * agent (final ones included) and remembers each sale's outcome. After every hello exchange
  * (its own restart, the agent's, a replugged cable) it asks for the `status` of the sales it
- * asked to be paid whose outcome it does not know yet.
+ * asked to be paid whose outcome it does not know yet. It asks for a day's totals (`totals`,
+ * extension) and keeps the answers, which `totalsTicket` lays out for its own printer.
  */
 
 export type SimErrorCode = "SIM_TIMEOUT";
+
+/** Most `totals` answers kept; the oldest are forgotten first. */
+const MAX_TOTALS = 100;
+
+export type TotalsAnswer =
+  | { readonly refused: { readonly code: string; readonly message: string } }
+  | { readonly acked: true; readonly totals: TotalsMessage };
 
 export interface ReferenceRegisterOptions {
   /** The cable: a transport, or the path of a serial device. */
@@ -57,12 +66,24 @@ export interface ReferenceRegister {
   waitUntilUp(timeoutMs?: number): Promise<void>;
   /** Sends the basket (creates or replaces the open basket of its sale). */
   sell(basket: Basket): Promise<SendResult>;
-  /** Asks for payment; `total` defaults to the total of the basket this register sent. */
-  /** `customer` (extension): a personal QR the scanner read, or the number the cashier typed. */
-  pay(saleId: string, total?: number, customer?: PayCustomer): Promise<SendResult>;
+  /**
+   * Asks for payment; `total` defaults to the total of the basket this register sent;
+   * `minimumAge` (extension) for the whole sale; `customer` (extension): a personal QR the
+   * scanner read, or the number the cashier typed.
+   */
+  pay(saleId: string, total?: number, minimumAge?: number, customer?: PayCustomer): Promise<SendResult>;
   cancel(saleId: string): Promise<SendResult>;
-  refund(saleId: string, refundId: string, amount: number): Promise<SendResult>;
+  /**
+   * Refunds (part of) a sale; `reference` (extension, §7.11): the Vipps reference of a payment
+   * another till took — `saleId` is then a new id for this refund's record.
+   */
+  refund(saleId: string, refundId: string, amount: number, reference?: string): Promise<SendResult>;
   status(saleId: string): Promise<SendResult>;
+  /**
+   * Asks for a day's totals (YYYY-MM-DD; default today at the agent) and waits for the answer,
+   * which the agent sends after its ack.
+   */
+  totals(date?: string, timeoutMs?: number): Promise<TotalsAnswer>;
   /** Sends any object as a frame, unchecked: to see how an agent refuses bad input. */
   sendRaw(message: Readonly<Record<string, unknown>>): Promise<SendResult>;
   sale(saleId: string): SaleRecord | undefined;
@@ -74,15 +95,18 @@ export interface ReferenceRegister {
     timeoutMs?: number,
   ): Promise<SaleMessage>;
   waitForReceipt(saleId: string, timeoutMs?: number): Promise<ReceiptMessage>;
-  /** Every report from the agent, after it was recorded. */
-  onReport(listener: (report: AgentReport, record: SaleRecord) => void): () => void;
+  /** Every sale and receipt report from the agent, after it was recorded. */
+  onReport(listener: (report: SaleReport, record: SaleRecord) => void): () => void;
 }
 
 export function createReferenceRegister(options: ReferenceRegisterOptions): ReferenceRegister {
   const clock = options.clock ?? systemClock;
   const logger = (options.logger ?? silentLogger()).child({ module: "reference-register" });
   const book = new SaleBook();
-  const listeners = new Set<(report: AgentReport, record: SaleRecord) => void>();
+  const listeners = new Set<(report: SaleReport, record: SaleRecord) => void>();
+  const totalsAnswers: TotalsMessage[] = [];
+  let totalsSeen = 0;
+  const totalsListeners = new Set<() => void>();
   const transport =
     options.transport ??
     createSerialTransport({
@@ -104,6 +128,13 @@ export function createReferenceRegister(options: ReferenceRegisterOptions): Refe
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 5000,
     checkOutbound: false,
     handler: (report) => {
+      if (report.type === "totals") {
+        totalsAnswers.push(report);
+        totalsSeen++;
+        if (totalsAnswers.length > MAX_TOTALS) totalsAnswers.shift();
+        for (const listener of [...totalsListeners]) listener();
+        return { ok: true };
+      }
       const record = book.record(report);
       for (const listener of [...listeners]) listener(report, record);
       return { ok: true };
@@ -135,12 +166,22 @@ export function createReferenceRegister(options: ReferenceRegisterOptions): Refe
     return result;
   }
 
-  function waitFor<T>(find: () => T | undefined, what: string, timeoutMs: number): Promise<T> {
+  function onTotals(listener: () => void): () => void {
+    totalsListeners.add(listener);
+    return () => totalsListeners.delete(listener);
+  }
+
+  function waitFor<T>(
+    find: () => T | undefined,
+    what: string,
+    timeoutMs: number,
+    subscribe: (listener: () => void) => () => void = (listener) => register.onReport(listener),
+  ): Promise<T> {
     const found = find();
     if (found !== undefined) return Promise.resolve(found);
     return new Promise((resolve, reject) => {
       let timer: TimerHandle | undefined = undefined;
-      const off = register.onReport(() => {
+      const off = subscribe(() => {
         const now = find();
         if (now === undefined) return;
         off();
@@ -168,20 +209,31 @@ export function createReferenceRegister(options: ReferenceRegisterOptions): Refe
       if ("acked" in result) record.basket = basket;
       return result;
     },
-    async pay(saleId, total, customer) {
+    async pay(saleId, total, minimumAge, customer) {
       const amount = total ?? book.get(saleId)?.basket?.total ?? 0;
       const result = await send({
         type: "pay",
         saleId,
         total: amount,
+        ...(minimumAge === undefined ? {} : { minimumAge }),
         ...(customer === undefined ? {} : { customer }),
       });
       if ("acked" in result) book.touch(saleId).payRequested = true;
       return result;
     },
     cancel: (saleId) => send({ type: "cancel", saleId }),
-    refund: (saleId, refundId, amount) => send({ type: "refund", saleId, refundId, amount }),
+    refund: (saleId, refundId, amount, reference) =>
+      send({ type: "refund", saleId, refundId, amount, ...(reference === undefined ? {} : { reference }) }),
     status: (saleId) => send({ type: "status", saleId }),
+    async totals(date, timeoutMs = 10_000) {
+      const before = totalsSeen;
+      const result = await send(date === undefined ? { type: "totals" } : { type: "totals", date });
+      if ("refused" in result) return result;
+      // Counted in answers ever received: the list keeps only the last MAX_TOTALS.
+      const answer = (): TotalsMessage | undefined =>
+        totalsAnswers[before - (totalsSeen - totalsAnswers.length)];
+      return { acked: true, totals: await waitFor(answer, "totals answer", timeoutMs, onTotals) };
+    },
     sendRaw: (message) => sendRecorded(message),
     sale: (saleId) => book.get(saleId),
     sales: () => book.all(),

@@ -1,8 +1,8 @@
 import type {
-  AgentReport,
   Basket,
   ReceiptMessage,
   SaleMessage,
+  SaleReport,
   SaleState,
 } from "../../drivers/register/index.js";
 
@@ -66,7 +66,7 @@ export class SaleBook {
   }
 
   /** Records a report from the agent (also for sales this register does not know). */
-  record(report: AgentReport): SaleRecord {
+  record(report: SaleReport): SaleRecord {
     const record = this.touch(report.saleId);
     if (report.type === "sale") {
       record.reports.push(report);

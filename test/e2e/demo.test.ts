@@ -34,6 +34,13 @@ describe("pos-agent demo", () => {
     expect(result.code).toBe(EXIT.OK);
   }, 130_000);
 
+  it("--scenario age: a 17-year-old's beer is refused, AGE_NOT_VERIFIED, exit 0", async () => {
+    const result = await runCli(["demo", "--sales", "1", "--scenario", "age"], { timeoutMs: 120_000 });
+    expect(result.stdout).toMatch(/register: failed kr 131,40 \(AGE_NOT_VERIFIED\).*final/);
+    expect(result.stdout).toContain("1 of 1 sale(s) ended as expected");
+    expect(result.code).toBe(EXIT.OK);
+  }, 130_000);
+
   it.each(["member", "enroll"])(
     "--loyalty %s shows the seed's sequence: identified member, member prices, paid",
     async (flow) => {

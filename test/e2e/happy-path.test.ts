@@ -15,9 +15,16 @@ describe("end to end: a sale over real parts", () => {
       e2e.system.sim.control.requests().filter((r) => r.endpoint === "accesstoken" && r.status === 200)
         .length;
     const before = tokenRequests();
+    let hellos = 0;
+    const off = e2e.register.link.onStateChange((state) => {
+      if (state === "up") hellos++;
+    });
     await e2e.restartAgent();
     await vi.waitFor(() => expect(tokenRequests()).toBe(before + 1), { timeout: 5_000, interval: 50 });
     expect(e2e.system.sim.control.requests().some((r) => r.endpoint.startsWith("epayment"))).toBe(false);
+    // The next test sells at once: the register must have greeted the new agent first.
+    await vi.waitFor(() => expect(hellos).toBeGreaterThan(0), { timeout: 10_000 });
+    off();
   });
 
   it("basket → pay → scan → push → approve → capture → register told captured", async () => {

@@ -4,6 +4,7 @@ import { silentLogger } from "../../lib/log.js";
 import type { BasketLine } from "../../agent/checkout/sale.js";
 import { SETTINGS } from "../../agent/checkout/testing/harness.js";
 import { Journal } from "../../agent/journal/journal.js";
+import { answered } from "../../agent/runtime/testing/answered.js";
 import { CheckoutRunner } from "../../agent/runtime/checkout-runner.js";
 import { JOURNAL_FILE } from "../../agent/runtime/agent.js";
 import {
@@ -89,11 +90,13 @@ function tillJournal(db: Db, directory: string | undefined, start: number): Till
   };
   const open = (saleId: string, lines: readonly BasketLine[]): void => {
     const total = lines.reduce((sum, l) => sum + l.total, 0);
-    const basket = runner.handleRegisterCommand({
-      type: "basket",
-      basket: { saleId, currency: "NOK", lines, total },
-    });
-    const pay = runner.handleRegisterCommand({ type: "pay", saleId, total });
+    const basket = answered(
+      runner.handleRegisterCommand({
+        type: "basket",
+        basket: { saleId, currency: "NOK", lines, total },
+      }),
+    );
+    const pay = answered(runner.handleRegisterCommand({ type: "pay", saleId, total }));
     if (!basket.ok || !pay.ok) throw new Error(`sale ${saleId} refused: ${JSON.stringify([basket, pay])}`);
   };
   const scanAndRequest = async (saleId: string): Promise<string> => {
@@ -156,7 +159,7 @@ function tillJournal(db: Db, directory: string | undefined, start: number): Till
     },
     async cancelled(saleId, lines) {
       open(saleId, lines);
-      const cancel = runner.handleRegisterCommand({ type: "cancel", saleId });
+      const cancel = answered(runner.handleRegisterCommand({ type: "cancel", saleId }));
       await settle();
       const state = runner.statusOf(saleId)?.state;
       if (!cancel.ok || state !== "cancelled")
@@ -164,14 +167,16 @@ function tillJournal(db: Db, directory: string | undefined, start: number): Till
     },
     opened(saleId, lines) {
       const total = lines.reduce((sum, l) => sum + l.total, 0);
-      const basket = runner.handleRegisterCommand({
-        type: "basket",
-        basket: { saleId, currency: "NOK", lines, total },
-      });
+      const basket = answered(
+        runner.handleRegisterCommand({
+          type: "basket",
+          basket: { saleId, currency: "NOK", lines, total },
+        }),
+      );
       if (!basket.ok) throw new Error(`basket ${saleId} refused: ${basket.code}`);
     },
     async refund(saleId, refundId, amount) {
-      const accepted = runner.handleRegisterCommand({ type: "refund", saleId, refundId, amount });
+      const accepted = answered(runner.handleRegisterCommand({ type: "refund", saleId, refundId, amount }));
       if (!accepted.ok) throw new Error(`refund ${refundId} refused: ${accepted.code}`);
       await settle();
     },

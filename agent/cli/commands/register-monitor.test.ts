@@ -80,6 +80,12 @@ describe("pos-agent register-monitor", () => {
       "waiting_for_customer",
       "waiting_for_customer",
     ]);
+    // Totals (extension): a day of zeros, since the monitor takes no payments; not a future day.
+    const totals = await register.totals("2026-03-02");
+    expect(totals).toMatchObject({ acked: true, totals: { date: "2026-03-02", net: 0, currency: "NOK" } });
+    await expect(register.totals("2999-01-01")).resolves.toMatchObject({
+      refused: { code: "DAY_OUT_OF_RANGE" },
+    });
     // The register's heartbeat ping is answered with pong.
     await vi.waitFor(() => expect(stdout).toMatch(/→ #\d+ pong/), WAIT);
 
@@ -95,6 +101,8 @@ describe("pos-agent register-monitor", () => {
     );
     expect(stdout).toMatch(/→ refused \d+: SALE_LOCKED sale M-1 is locked: pay was received/);
     expect(stdout).toMatch(/← #\d+ status M-1\?/);
+    expect(stdout).toMatch(/← #\d+ totals 2026-03-02\?/);
+    expect(stdout).toMatch(/→ #\d+ totals 2026-03-02: 0 captured 0\.00 NOK, 0 refunds 0\.00, net 0\.00/);
     expect(stdout).toMatch(/← #\d+ ping/);
     expect(stdout).toMatch(/stopped: \d+ frames in, \d+ out/);
   });

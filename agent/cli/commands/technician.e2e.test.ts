@@ -44,13 +44,12 @@ describe("technician commands against the running agent (end to end)", () => {
       mqttProtocol: 5,
       registerPath: cable.a,
       config: {
-        register: { heartbeatIntervalMs: 1_000, reopenMinMs: 100, reopenMaxMs: 1_000 },
+        register: { reopenMinMs: 100, reopenMaxMs: 1_000 },
         printer: { uri: `tcp://127.0.0.1:${printer.port}`, retryIntervalMs: 1_000 },
       },
     });
     register = createReferenceRegister({
       path: cable.b,
-      heartbeatIntervalMs: 1_000,
       reopenMinMs: 100,
       reopenMaxMs: 1_000,
     });
@@ -65,6 +64,8 @@ describe("technician commands against the running agent (end to end)", () => {
       },
       { timeout: 30_000, interval: 200 },
     );
+    // The agent's side can be up a moment before the register's own hello exchange is done.
+    await register.waitUntilUp(30_000);
   }, 90_000);
 
   afterAll(async () => {
@@ -120,17 +121,24 @@ describe("technician commands against the running agent (end to end)", () => {
     expect(tooMuch.code).toBe(EXIT.FAILURE);
     expect(tooMuch.stderr).toContain("REFUND_TOO_LARGE");
     expect(system.sim.control.payments().find((p) => p.reference === reference)?.refunded).toBe(1000);
-    // The agent logged who asked, both times, as the kernel names the CLI's process.
-    const audit = readFileSync(join(dir.path, "agent.log"), "utf8")
-      .split("\n")
-      .filter((line) => line.includes('"audit":"refund"'))
-      .map((line) => JSON.parse(line) as { msg: string; peer: { uid: number }; outcome?: string });
-    expect(audit.map((a) => [a.msg, a.peer.uid, a.outcome])).toEqual([
-      ["refund requested", process.getuid?.(), undefined],
-      ["refund answered", process.getuid?.(), "done"],
-      ["refund requested", process.getuid?.(), undefined],
-      ["refund answered", process.getuid?.(), "refused"],
-    ]);
+    // The agent logged who asked, both times, as the kernel names the CLI's process (the last
+    // line may reach the log file a moment after the CLI had its answer).
+    const audit = () =>
+      readFileSync(join(dir.path, "agent.log"), "utf8")
+        .split("\n")
+        .filter((line) => line.includes('"audit":"refund"'))
+        .map((line) => JSON.parse(line) as { msg: string; peer: { uid: number }; outcome?: string })
+        .map((a) => [a.msg, a.peer.uid, a.outcome]);
+    await vi.waitFor(
+      () =>
+        expect(audit()).toEqual([
+          ["refund requested", process.getuid?.(), undefined],
+          ["refund answered", process.getuid?.(), "done"],
+          ["refund requested", process.getuid?.(), undefined],
+          ["refund answered", process.getuid?.(), "refused"],
+        ]),
+      { timeout: 5_000 },
+    );
   }, 60_000);
 
   it("doctor finds the running till healthy, asking the agent about the register and printer", async () => {

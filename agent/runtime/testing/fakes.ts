@@ -3,6 +3,7 @@ import type {
   ApiResult,
   CreateAnswer,
   DurableRegisterMessage,
+  PaymentRecord,
   PaymentSnapshot,
   SaleUpdate,
 } from "../../checkout/io.js";
@@ -21,7 +22,7 @@ import type {
 /** In-memory ports for runner unit tests: each records what it was asked and answers as scripted. */
 
 export interface RecordedCall {
-  readonly op: "create" | "get" | "capture" | "cancel" | "refund";
+  readonly op: "create" | "get" | "lookup" | "capture" | "cancel" | "refund";
   readonly reference: string;
   readonly key?: string;
   /** The create request as sent (create only). */
@@ -48,6 +49,11 @@ export class ScriptedPayments implements PaymentsPort {
     // A per-sale QR is answered with the URL its QR encodes, as Vipps does for TEXT/TARGETURL.
     const answer = body.userFlow === "QR" ? { redirectUrl: `https://qr.example/${body.reference}` } : {};
     return this.answer("create", { ok: true, value: answer });
+  }
+  /** No payment by default: a refund from elsewhere must be scripted (`next.lookup`). */
+  lookup(reference: string): Promise<ApiResult<PaymentRecord>> {
+    this.calls.push({ op: "lookup", reference });
+    return this.answer("lookup", { ok: false, failure: "refused", status: 404 });
   }
   get(reference: string): Promise<ApiResult<PaymentSnapshot>> {
     this.calls.push({ op: "get", reference });

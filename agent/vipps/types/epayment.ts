@@ -14,8 +14,21 @@ export interface Amount {
 /** No CAPTURED/REFUNDED state exists: after AUTHORIZED, read `aggregate` (docs/vipps-api.md §6.3). */
 export type PaymentState = "CREATED" | "ABORTED" | "EXPIRED" | "AUTHORIZED" | "TERMINATED";
 
-export type PaymentEventName =
-  "CREATED" | "ABORTED" | "EXPIRED" | "CANCELLED" | "CAPTURED" | "REFUNDED" | "AUTHORIZED" | "TERMINATED";
+/**
+ * The ePayment event names (the webhooks `epayments.payment.<name>.v1`):
+ * https://developer.vippsmobilepay.com/docs/APIs/epayment-api/api-guide/webhooks/
+ */
+export const PAYMENT_EVENT_NAMES = [
+  "CREATED",
+  "AUTHORIZED",
+  "ABORTED",
+  "EXPIRED",
+  "TERMINATED",
+  "CANCELLED",
+  "CAPTURED",
+  "REFUNDED",
+] as const;
+export type PaymentEventName = (typeof PAYMENT_EVENT_NAMES)[number];
 
 /** Exactly one way to name the customer; more than one is an error at Vipps. */
 export type Customer =
@@ -24,7 +37,8 @@ export type Customer =
 export type UserFlow = "PUSH_MESSAGE" | "NATIVE_REDIRECT" | "WEB_REDIRECT" | "QR";
 export type CustomerInteraction = "CUSTOMER_PRESENT" | "CUSTOMER_NOT_PRESENT";
 export type PaymentMethodType = "WALLET" | "CARD";
-export type QuantityUnit = "PCS" | "KG" | "KM" | "MINUTE" | "LITRE" | "KWH";
+export const QUANTITY_UNITS = ["PCS", "KG", "KM", "MINUTE", "LITRE", "KWH"] as const;
+export type QuantityUnit = (typeof QUANTITY_UNITS)[number];
 
 /** Order Management `OrderLine` (the ePayment receipt is that schema). */
 export interface OrderLine {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Basket, RegisterCommand } from "../messages.js";
+import type { Basket, RegisterCommand, SaleCommand } from "../messages.js";
 import { SaleTracker } from "./sale-tracker.js";
 
 const basket = (saleId: string, total = 4900): Basket => ({
@@ -8,7 +8,7 @@ const basket = (saleId: string, total = 4900): Basket => ({
   lines: [{ id: "k", name: "Kaffe", quantity: "1", unitPrice: total, total, vatRate: 1500 }],
   total,
 });
-const b = (saleId: string, total?: number): RegisterCommand => ({ type: "basket", ...basket(saleId, total) });
+const b = (saleId: string, total?: number): SaleCommand => ({ type: "basket", ...basket(saleId, total) });
 
 function run(tracker: SaleTracker, ...commands: RegisterCommand[]) {
   return commands.map((c) => tracker.handle(c));
@@ -31,7 +31,7 @@ describe("SaleTracker (register-monitor's stand-in for the checkout)", () => {
     expect(t.get("S-1")).toMatchObject({ locked: true, basket: basket("S-1", 5900) });
   });
 
-  it.each<[string, RegisterCommand[], RegisterCommand, string]>([
+  it.each<[string, RegisterCommand[], SaleCommand, string]>([
     [
       "a basket after pay",
       [b("S-1"), { type: "pay", saleId: "S-1", total: 4900 }],
@@ -111,5 +111,72 @@ describe("SaleTracker (register-monitor's stand-in for the checkout)", () => {
     expect(t.handle({ type: "status", saleId: "S-1" }).reports).toEqual([
       { type: "sale", saleId: "S-1", state: "open", final: false, amount: 4900 },
     ]);
+  });
+
+  it("answers a refund from another till as the agent does for a payment Vipps does not know", () => {
+    const t = new SaleTracker();
+    const command = {
+      type: "refund",
+      saleId: "R-1",
+      refundId: "R-1-1",
+      amount: 100,
+      reference: "kasse2-mf3k0a1b-1",
+    } as const;
+    expect(t.handle(command)).toEqual({
+      acceptance: { ok: true },
+      reports: [
+        {
+          type: "sale",
+          saleId: "R-1",
+          state: "failed",
+          final: true,
+          amount: 0,
+          reference: "kasse2-mf3k0a1b-1",
+          reason: "REFERENCE_UNKNOWN",
+          refundId: "R-1-1",
+        },
+      ],
+    });
+    // Without a reference it is still an unknown sale.
+    expect(t.handle({ ...command, reference: undefined }).acceptance).toMatchObject({ code: "UNKNOWN_SALE" });
+  });
+});
+
+describe("SaleTracker totals (register-monitor takes no payments)", () => {
+  // 2 March 2026, 12:00 local time.
+  const noon = new Date(2026, 2, 2, 12).getTime();
+
+  it("answers today's or a past day's totals with zeros, in the currency of the last basket", () => {
+    const t = new SaleTracker(() => noon);
+    t.handle({ type: "basket", saleId: "S-1", currency: "DKK", lines: [], total: 0 });
+    const today = t.handle({ type: "totals" });
+    expect(today.acceptance).toEqual({ ok: true });
+    expect(today.reports).toEqual([
+      {
+        type: "totals",
+        date: "2026-03-02",
+        from: new Date(2026, 2, 2).toISOString(),
+        to: new Date(2026, 2, 3).toISOString(),
+        currency: "DKK",
+        sales: { count: 0, captured: { count: 0, total: 0 }, failed: 0, cancelled: 0 },
+        refunds: { count: 0, total: 0 },
+        net: 0,
+        vat: [],
+        unfinished: 0,
+      },
+    ]);
+    expect(t.handle({ type: "totals", date: "2026-03-01" }).reports[0]).toMatchObject({ date: "2026-03-01" });
+  });
+
+  it("refuses a day after today, as the agent does", () => {
+    const t = new SaleTracker(() => noon);
+    expect(t.handle({ type: "totals", date: "2026-03-03" })).toEqual({
+      acceptance: {
+        ok: false,
+        code: "DAY_OUT_OF_RANGE",
+        message: "date: 2026-03-03 is after today (2026-03-02)",
+      },
+      reports: [],
+    });
   });
 });

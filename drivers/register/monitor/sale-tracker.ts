@@ -1,13 +1,17 @@
-import { MAXIMUM_PAYMENT, MINIMUM_PAYMENT } from "../../../lib/money.js";
+import { parseCalendarDate } from "../../../lib/calendar-date.js";
+import { MAXIMUM_PAYMENT, MINIMUM_PAYMENT, type Currency } from "../../../lib/money.js";
 import {
   ACCEPTED,
   isFinalSaleState,
   refuse,
   type Acceptance,
+  type AgentReport,
   type Basket,
   type RegisterCommand,
   type SaleMessage,
   type SaleState,
+  type TotalsMessage,
+  type TotalsRequest,
 } from "../messages.js";
 
 /**
@@ -15,9 +19,11 @@ import {
  * without taking payments: it refuses a basket after `pay` (SALE_LOCKED), a second sale being
  * paid (SALE_BUSY), an unknown sale (UNKNOWN_SALE), a pay that does not match the basket
  * (BASKET_TOTAL_MISMATCH), a refund of a sale that was not captured (NOT_CAPTURED) or that
- * exceeds what is left (REFUND_TOO_LARGE), a command for a finished sale (SALE_FINISHED) or a
- * payment out of the market's range (AMOUNT_OUT_OF_RANGE), and reports the states an agent
- * would report.
+ * exceeds what is left (REFUND_TOO_LARGE) — a refund naming the `reference` of a sale it does not
+ * know ends failed REFERENCE_UNKNOWN, as the agent's would for a payment Vipps does not know —, a command for a finished sale (SALE_FINISHED) or a
+ * payment out of the market's range (AMOUNT_OUT_OF_RANGE) or totals for a day after today
+ * (DAY_OUT_OF_RANGE), and reports the states an agent would report. It takes no payments, so
+ * its `totals` are a day of zeros (in the currency of the last basket, NOK before any).
  * Nothing here is durable: it is a technician's tool.
  */
 
@@ -34,7 +40,7 @@ export interface TrackedSale {
 export interface TrackerOutcome {
   readonly acceptance: Acceptance;
   /** Reports to send to the register once the command is acked. */
-  readonly reports: readonly SaleMessage[];
+  readonly reports: readonly AgentReport[];
 }
 
 /** Most sales remembered; the oldest are forgotten first. */
@@ -42,6 +48,10 @@ const MAX_SALES = 200;
 
 export class SaleTracker {
   private readonly sales = new Map<string, TrackedSale>();
+  private currency: Currency = "NOK";
+
+  /** `now`: epoch ms, for what "today" is (the machine's time zone, as the agent's). */
+  constructor(private readonly now: () => number = Date.now) {}
 
   get(saleId: string): TrackedSale | undefined {
     return this.sales.get(saleId);
@@ -64,6 +74,7 @@ export class SaleTracker {
   }
 
   handle(command: RegisterCommand): TrackerOutcome {
+    if (command.type === "totals") return this.totals(command);
     const sale = this.sales.get(command.saleId);
     const refused = (code: Parameters<typeof refuse>[0], message: string): TrackerOutcome => ({
       acceptance: refuse(code, message),
@@ -76,6 +87,7 @@ export class SaleTracker {
     switch (command.type) {
       case "basket": {
         const { type: _type, ...basket } = command;
+        this.currency = basket.currency;
         if (sale !== undefined && isFinalSaleState(sale.state))
           return refused("SALE_FINISHED", `sale ${command.saleId} is already finished`);
         if (sale?.locked === true)
@@ -120,6 +132,21 @@ export class SaleTracker {
         return update({ ...sale, locked: true, state: "cancelled" }, true);
       }
       case "refund": {
+        // A refund from another till (§7.11): the agent would look it up at Vipps; the monitor
+        // knows no payments, so it answers as for a reference Vipps does not know.
+        if (sale === undefined && command.reference !== undefined) {
+          const unknown: SaleMessage = {
+            type: "sale",
+            saleId: command.saleId,
+            state: "failed",
+            final: true,
+            amount: 0,
+            reference: command.reference,
+            reason: "REFERENCE_UNKNOWN",
+            refundId: command.refundId,
+          };
+          return { acceptance: ACCEPTED, reports: [unknown] };
+        }
         if (sale === undefined) return refused("UNKNOWN_SALE", `no sale ${command.saleId}`);
         if (sale.capturedAmount === 0)
           return refused("NOT_CAPTURED", `sale ${command.saleId} was not captured`);
@@ -135,6 +162,37 @@ export class SaleTracker {
         if (sale === undefined) return refused("UNKNOWN_SALE", `no sale ${command.saleId}`);
         return { acceptance: ACCEPTED, reports: [this.report(sale)] };
     }
+  }
+
+  private totals(request: TotalsRequest): TrackerOutcome {
+    const pad = (n: number, width = 2): string => String(n).padStart(width, "0");
+    const now = new Date(this.now());
+    const today = `${pad(now.getFullYear(), 4)}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+    const date = request.date ?? today;
+    const parsed = parseCalendarDate(date);
+    if (parsed === undefined)
+      return { acceptance: refuse("BAD_FIELD", "date: expected YYYY-MM-DD"), reports: [] };
+    if (date > today) {
+      return {
+        acceptance: refuse("DAY_OUT_OF_RANGE", `date: ${date} is after today (${today})`),
+        reports: [],
+      };
+    }
+    const { year, month, day } = parsed;
+    const zero = { count: 0, total: 0 };
+    const totals: TotalsMessage = {
+      type: "totals",
+      date,
+      from: new Date(year, month - 1, day).toISOString(),
+      to: new Date(year, month - 1, day + 1).toISOString(),
+      currency: this.currency,
+      sales: { count: 0, captured: zero, failed: 0, cancelled: 0 },
+      refunds: zero,
+      net: 0,
+      vat: [],
+      unfinished: 0,
+    };
+    return { acceptance: ACCEPTED, reports: [totals] };
   }
 
   private put(sale: TrackedSale): void {

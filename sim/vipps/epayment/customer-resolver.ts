@@ -1,5 +1,6 @@
 import { MSISDN_PATTERN } from "../customers/customer-directory.js";
 import type { SimWorld } from "../world.js";
+import { CUSTOMER_CANNOT_PAY } from "./age-limit.js";
 import { refusal, type Refusal } from "./error-codes.js";
 import type { CustomerRef } from "./validate-create.js";
 
@@ -46,7 +47,6 @@ export function resolveCustomer(
     }
   }
   const status = world.customers.status(msisdn);
-  if (status === "unknown" || status === "blocked")
-    return refusal("7010", "The customer cannot pay this sales unit.");
+  if (status === "unknown" || status === "blocked") return refusal("7010", CUSTOMER_CANNOT_PAY);
   return { msisdn };
 }

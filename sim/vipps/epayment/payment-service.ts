@@ -1,3 +1,4 @@
+import { ageAt } from "./age-limit.js";
 import { randomBytes, randomUUID } from "node:crypto";
 import type { Clock, TimerHandle } from "../../../lib/clock.js";
 import type { Logger } from "../../../lib/log.js";
@@ -77,6 +78,7 @@ export class PaymentService {
       ...(request.qrFormat === undefined ? {} : { qrFormat: request.qrFormat }),
       ...(request.metadata === undefined ? {} : { metadata: request.metadata }),
       ...(request.profileScope === undefined ? {} : { profileScope: request.profileScope }),
+      ...(request.minimumUserAge === undefined ? {} : { minimumUserAge: request.minimumUserAge }),
     };
     const created: machine.PaymentEvent = {
       reference: base.reference,
@@ -108,6 +110,8 @@ export class PaymentService {
 
   /** The customer's configured automatic answer, once the payment is on their phone. */
   private scheduleCustomer(p: Payment, msisdn: string): void {
+    // A customer below the age limit sees why in the app and cannot approve: it runs into expiry.
+    if (this.tooYoung(p, msisdn)) return;
     const behaviour = this.deps.customers.paymentBehaviour(msisdn);
     if (behaviour.action === "ignore") return;
     const act =
@@ -209,7 +213,22 @@ export class PaymentService {
 
   /** The customer (`msisdn`, when the payment had none) approves in the app or via the test endpoint. */
   approve(msn: string, reference: string, msisdn?: string): Transition {
-    return this.act(msn, reference, (p) => this.authorizeAs(p, this.op(null), msisdn));
+    return this.act(msn, reference, (p) => {
+      const who = msisdn ?? p.customerMsisdn;
+      if (who !== undefined && this.tooYoung(p, who))
+        return {
+          ok: false,
+          refusal: refusal("10010", "The user is younger than the payment's minimumUserAge."),
+        };
+      return this.authorizeAs(p, this.op(null), msisdn);
+    });
+  }
+
+  private tooYoung(p: Payment, msisdn: string): boolean {
+    return (
+      p.minimumUserAge !== undefined &&
+      ageAt(this.deps.customers.profile(msisdn).birthdate, this.deps.clock.now()) < p.minimumUserAge
+    );
   }
 
   decline(msn: string, reference: string): Transition {

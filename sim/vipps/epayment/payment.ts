@@ -42,6 +42,8 @@ export interface Payment {
   /** userFlow QR: what `redirectUrl` points to (redirect-url.ts). */
   readonly qrFormat?: string;
   readonly metadata?: Readonly<Record<string, string>>;
+  /** `minimumUserAge` of the create request: a younger customer cannot approve (age-limit.ts). */
+  readonly minimumUserAge?: number;
   /** `profile.scope` of the create request, space-separated. */
   readonly profileScope?: string;
   /** Set at authorization when `profile.scope` was requested. */

@@ -5,6 +5,7 @@ import { defineRoute, type RequestContext, type Route } from "../http/router.js"
 import { SlidingWindowLimiter } from "../http/rate-limiter.js";
 import type { SalesUnit } from "../options.js";
 import type { SimWorld } from "../world.js";
+import { ageRefusal } from "./age-limit.js";
 import { resolveCustomer } from "./customer-resolver.js";
 import type { Refusal } from "./error-codes.js";
 import { fingerprint, IdempotencyStore } from "./idempotency.js";
@@ -224,7 +225,13 @@ export function epaymentRoutes(world: SimWorld): Route[] {
       const reference = isPlainObject(b) && typeof b.reference === "string" ? b.reference : undefined;
       if (reference !== undefined) ctx.note.reference = reference;
       return modify(ctx, "create", reference, b, unit, () => {
-        const v = validateCreate(b, unit, (c) => resolveCustomer(world, unit.msn, c, ctx.now));
+        const v = validateCreate(b, unit, (c, minimumUserAge) => {
+          const resolved = resolveCustomer(world, unit.msn, c, ctx.now);
+          return (
+            ("code" in resolved ? null : ageRefusal(world, resolved.msisdn, minimumUserAge, ctx.now)) ??
+            resolved
+          );
+        });
         if (!v.ok) {
           return "refusal" in v
             ? refused(ctx, v.refusal)

@@ -25,8 +25,14 @@ export type CustomerRef =
   | { readonly kind: "personalQr"; readonly value: string }
   | { readonly kind: "customerToken"; readonly value: string };
 
-/** Resolves the customer to an MSISDN, or refuses (4050, 4060, 4070, 7010). */
-export type CustomerResolver = (customer: CustomerRef) => { readonly msisdn: string } | Refusal;
+/**
+ * Resolves the customer to an MSISDN, or refuses (4050, 4060, 4070, 7010). With
+ * `minimumUserAge` (PUSH_MESSAGE only): 7010 too for a customer younger than that (age-limit.ts).
+ */
+export type CustomerResolver = (
+  customer: CustomerRef,
+  minimumUserAge?: number,
+) => { readonly msisdn: string } | Refusal;
 
 export interface CreateRequest {
   readonly reference: string;
@@ -39,6 +45,8 @@ export interface CreateRequest {
   readonly returnUrl?: string;
   /** With userFlow QR: what `redirectUrl` points to (the QR's target URL, or an image of the QR). */
   readonly qrFormat?: QrFormat;
+  /** Whole years; the app refuses a younger customer (age-limit.ts). */
+  readonly minimumUserAge?: number;
 }
 
 export type CreateValidation =
@@ -76,6 +84,9 @@ function schemaProblems(b: Record<string, unknown>): ExtraDetail[] {
   const d = b.paymentDescription;
   if (!optional(d) && !(typeof d === "string" && d.length >= 3 && d.length <= 100))
     out.push({ name: "paymentDescription", reason: "String of 3 to 100 characters." });
+  const age = b.minimumUserAge;
+  if (!optional(age) && !(typeof age === "number" && Number.isSafeInteger(age) && age >= 0))
+    out.push({ name: "minimumUserAge", reason: "Integer (years)." });
   if (!optional(b.returnUrl) && typeof b.returnUrl !== "string")
     out.push({ name: "returnUrl", reason: "String." });
   if (!optional(b.customer)) {
@@ -194,9 +205,10 @@ export function validateCreate(
   if (typeof body.expiresAt === "string")
     return no(refusal("5050", "This sales unit is not approved for long-living payments (expiresAt)."));
 
+  const minimumUserAge = typeof body.minimumUserAge === "number" ? body.minimumUserAge : undefined;
   let customerMsisdn: string | undefined;
   if (ref !== undefined) {
-    const resolved = resolveCustomer(ref);
+    const resolved = resolveCustomer(ref, userFlow === "PUSH_MESSAGE" ? minimumUserAge : undefined);
     if ("code" in resolved) return no(resolved);
     customerMsisdn = resolved.msisdn;
   }
@@ -216,6 +228,7 @@ export function validateCreate(
       ...(userFlow === "QR"
         ? { qrFormat: isPlainObject(body.qrFormat) ? (body.qrFormat.format as QrFormat) : "IMAGE/SVG+XML" }
         : {}),
+      ...(minimumUserAge === undefined ? {} : { minimumUserAge }),
     },
   };
 }

@@ -2,7 +2,13 @@
 export const CHECKED_IN_EVENT = "user.checked-in.v1";
 export const LOGIN_PING_EVENT = "login.merchant-initiated.ping.v1";
 
-/** ePayment event log names and their webhook event names. */
+/**
+ * ePayment event log names and their webhook event names. The simulator keeps its own list on
+ * purpose: it models Vipps independently of the agent (from Vipps' documentation,
+ * https://developer.vippsmobilepay.com/docs/APIs/epayment-api/api-guide/webhooks/), and
+ * events.test.ts checks the agent's contract (agent/vipps/types/epayment.ts) against it rather
+ * than the two agreeing by construction.
+ */
 export const EPAYMENT_EVENT_NAMES = [
   "CREATED",
   "AUTHORIZED",
