@@ -1,4 +1,4 @@
-import type { ApiResult, PaymentRecord, PaymentSnapshot } from "../agent/checkout/io.js";
+import type { ApiResult, CreateAnswer, PaymentRecord, PaymentSnapshot } from "../agent/checkout/io.js";
 import type { ReceiptHooks } from "../agent/runtime/agent.js";
 import type {
   LightsPort,
@@ -22,10 +22,10 @@ export class InstantPayments implements PaymentsPort {
   /** The last create's customer aborted (`abortLast`): a GET confirming the webhook says so. */
   private lastAborted = false;
 
-  create(body: { reference: string }): Promise<ApiResult<void>> {
+  create(body: { reference: string }): Promise<ApiResult<CreateAnswer>> {
     this.lastReference = body.reference;
     this.lastAborted = false;
-    return Promise.resolve({ ok: true, value: undefined });
+    return Promise.resolve({ ok: true, value: {} });
   }
   /** The customer aborts the last payment in the app: from now on a GET of it answers ABORTED. */
   abortLast(): void {

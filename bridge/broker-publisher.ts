@@ -4,6 +4,7 @@ import { AgentError } from "../lib/errors.js";
 import { connectMqttNodes } from "../lib/mqtt-connect.js";
 import type { Clock } from "../lib/clock.js";
 import type { Logger } from "../lib/log.js";
+import { STATUS_OFFLINE, STATUS_ONLINE, TOPIC_QOS } from "../lib/mqtt-contract/index.js";
 import type { BridgeErrorCode, BridgeMqttSettings } from "./settings.js";
 
 /**
@@ -48,24 +49,58 @@ export function clientOptions(settings: BridgeMqttSettings): IClientOptions {
   };
 }
 
+/**
+ * The replica's heartbeat (docs/mqtt-contract.md §Bridge heartbeat): retained `online` on every
+ * connect, retained `offline` as the Last Will — with MQTT 5 a will delay of 0, so the broker
+ * publishes it as soon as it gives up on the connection (keepalive × 1.5 for a silent death) —
+ * and on a clean stop. A till in `checkout.identification: auto` takes check-ins only while at
+ * least one replica says `online`.
+ */
+export interface BridgeHeartbeat {
+  readonly topic: string;
+}
+
+export function heartbeatOptions(settings: BridgeMqttSettings, heartbeat: BridgeHeartbeat): IClientOptions {
+  return {
+    ...clientOptions(settings),
+    will: {
+      topic: heartbeat.topic,
+      payload: Buffer.from(STATUS_OFFLINE),
+      qos: TOPIC_QOS.status.qos,
+      retain: TOPIC_QOS.status.retain,
+      ...(settings.protocolVersion === 5 ? { properties: { willDelayInterval: 0 } } : {}),
+    },
+  };
+}
+
 export function connectPublisher(
   settings: BridgeMqttSettings,
   clock: Clock,
   logger: Logger,
+  heartbeat?: BridgeHeartbeat,
 ): BrokerPublisher {
   const log = logger.child({ module: "bridge-mqtt" });
   const [single] = settings.urls;
   let broker = single ?? "";
+  const options = heartbeat === undefined ? clientOptions(settings) : heartbeatOptions(settings, heartbeat);
   const client: MqttClient =
     settings.urls.length === 1
-      ? mqtt.connect(broker, clientOptions(settings))
-      : connectMqttNodes(settings.urls, clientOptions(settings), (url) => {
+      ? mqtt.connect(broker, options)
+      : connectMqttNodes(settings.urls, options, (url) => {
           broker = url;
         });
   let wasConnected = false;
   client.on("connect", () => {
     wasConnected = true;
     log.info({ broker, clientId: settings.clientId }, "connected to broker");
+    if (heartbeat !== undefined)
+      client.publish(heartbeat.topic, STATUS_ONLINE, TOPIC_QOS.status, (error) => {
+        if (error !== undefined && error !== null)
+          log.error(
+            { topic: heartbeat.topic, err: error.message },
+            "the broker refused the bridge heartbeat",
+          );
+      });
   });
   client.on("close", () => {
     if (wasConnected) log.warn({ broker }, "broker connection lost; answering 503 until it is back");
@@ -97,6 +132,15 @@ export function connectPublisher(
       });
     },
     async close(timeoutMs) {
+      // A clean DISCONNECT discards the will: say `offline` ourselves first (bounded by timeoutMs).
+      if (heartbeat !== undefined && client.connected) {
+        let timer: ReturnType<Clock["setTimeout"]> | undefined;
+        await new Promise<void>((resolve) => {
+          timer = clock.setTimeout(resolve, timeoutMs);
+          client.publish(heartbeat.topic, STATUS_OFFLINE, TOPIC_QOS.status, () => resolve());
+        });
+        clock.clearTimeout(timer);
+      }
       // end(false) would wait for acknowledgements without a bound, and a later end(true) is
       // ignored once it started: wait (bounded) ourselves, then end gracefully or by force.
       if (outstanding() > 0 && client.connected) {

@@ -2,6 +2,7 @@ import { AgentError } from "../lib/errors.js";
 import {
   DEFAULT_TOPIC_PREFIX,
   UNROUTED_LEVEL,
+  bridgeStatusFilter,
   isMsn,
   isTillId,
   isTopicPrefix,
@@ -14,8 +15,9 @@ import type { BridgeErrorCode } from "./settings.js";
  * The users of a NATS cluster that carries the tills' MQTT (deploy/nats/, docs/mqtt-contract.md
  * §A NATS cluster): the `users.conf` that deploy/nats/node.conf includes in its POS account.
  * The same rights as the mosquitto ACL, in NATS subjects (an MQTT topic's `/` is a subject's
- * `.`): each till reads its own webhooks and writes its own status, health
- * and sales; the bridge only publishes webhooks and unrouted envelopes and reads nothing; a
+ * `.`): each till reads its own webhooks and the bridges' heartbeats and writes its own status,
+ * health and sales; the bridge only publishes webhooks, unrouted envelopes and its heartbeat and
+ * reads nothing; a
  * merchant's back office only reads its MSN's sales, status, health and unrouted envelopes.
  * Every one of them may connect over MQTT only (`allowed_connection_types`), never with the
  * NATS protocol.
@@ -64,7 +66,16 @@ export function natsUsersConf(users: NatsUsers): string {
   const entries: string[] = [];
   entries.push(
     entry(NATS_BRIDGE_USER, password(NATS_BRIDGE_USER, users.bridgePassword), {
-      publish: { allow: [`${prefix}/+/+/webhook`, `${prefix}/+/${UNROUTED_LEVEL}`, unroutedTopic(prefix)] },
+      // One user for every replica (NATS binds no client id to a user): each may write any
+      // replica's heartbeat, which only a bridge's own credentials can do.
+      publish: {
+        allow: [
+          `${prefix}/+/+/webhook`,
+          `${prefix}/+/${UNROUTED_LEVEL}`,
+          unroutedTopic(prefix),
+          bridgeStatusFilter(prefix),
+        ],
+      },
       subscribe: { deny: ["#"] },
     }),
   );
@@ -82,7 +93,7 @@ export function natsUsersConf(users: NatsUsers): string {
     entries.push(
       entry(user, password(user, till.password), {
         publish: { allow: [own("status"), own("health"), own("sales")] },
-        subscribe: { allow: [own("webhook")], sessions: true },
+        subscribe: { allow: [own("webhook"), bridgeStatusFilter(prefix)], sessions: true },
       }),
     );
   }

@@ -3,13 +3,14 @@ import type { AddressInfo } from "node:net";
 import { systemClock, type Clock } from "../lib/clock.js";
 import { AgentError, errorMessage } from "../lib/errors.js";
 import { createLogger, type Logger } from "../lib/log.js";
-import { DEFAULT_TOPIC_PREFIX } from "../lib/mqtt-contract/index.js";
+import { DEFAULT_TOPIC_PREFIX, bridgeStatusTopic } from "../lib/mqtt-contract/index.js";
 import { connectPublisher } from "./broker-publisher.js";
 import { PROMETHEUS_CONTENT_TYPE, type Histogram } from "../lib/prometheus.js";
 import { createCounters, createPublishLatency, renderPrometheus, type BridgeCounters } from "./counters.js";
 import {
   BRIDGE_DEFAULTS,
   defaultBridgeClientId,
+  defaultBridgeName,
   type BridgeErrorCode,
   type BridgeMqttSettings,
   type BridgeSettings,
@@ -31,6 +32,8 @@ export interface BridgeOptions {
   /** Default: the public URL's path. */
   readonly webhookPath?: string;
   readonly topicPrefix?: string;
+  /** This replica's heartbeat name (`<prefix>/_bridge/<name>/status`); default from the broker user or host. */
+  readonly name?: string;
   readonly maxBodyBytes?: number;
   readonly publishTimeoutMs?: number;
   readonly shutdownTimeoutMs?: number;
@@ -73,6 +76,7 @@ export function settingsFromOptions(options: BridgeOptions): BridgeSettings {
     webhookPath: options.webhookPath ?? new URL(options.publicUrl).pathname,
     webhookSecrets: secrets,
     topicPrefix: options.topicPrefix ?? DEFAULT_TOPIC_PREFIX,
+    name: options.name ?? defaultBridgeName(mqtt.username),
     maxBodyBytes: options.maxBodyBytes ?? BRIDGE_DEFAULTS.maxBodyBytes,
     publishTimeoutMs: options.publishTimeoutMs ?? BRIDGE_DEFAULTS.publishTimeoutMs,
     shutdownTimeoutMs: options.shutdownTimeoutMs ?? BRIDGE_DEFAULTS.shutdownTimeoutMs,
@@ -105,7 +109,9 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
   });
   const counters = createCounters();
   const publishSeconds = createPublishLatency();
-  const publisher = connectPublisher(settings.mqtt, clock, log);
+  const publisher = connectPublisher(settings.mqtt, clock, log, {
+    topic: bridgeStatusTopic(settings.topicPrefix, settings.name),
+  });
   const inFlight = new Set<Promise<void>>();
   let closing: Promise<void> | undefined;
 

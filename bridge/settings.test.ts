@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { isAgentError } from "../lib/errors.js";
 import { tempDir } from "../test/helpers/temp-dir.js";
-import { bridgeSettingsFromEnv, parseBridgeEnv, splitSecrets } from "./settings.js";
+import { bridgeSettingsFromEnv, defaultBridgeName, parseBridgeEnv, splitSecrets } from "./settings.js";
 
 const minimal = {
   BRIDGE_PUBLIC_URL: "https://bridge.example.com/vipps/webhook",
@@ -60,6 +60,7 @@ describe("parseBridgeEnv", () => {
       MQTT_CLIENT_ID: "bridge-a",
       VIPPS_WEBHOOK_SECRETS_FILE: secretsFile,
       TOPIC_PREFIX: "acme/pos",
+      BRIDGE_NAME: "eu-1",
     });
     expect(problems).toEqual([]);
     expect(settings).toEqual({
@@ -73,6 +74,7 @@ describe("parseBridgeEnv", () => {
         { secret: "old-secret" },
       ],
       topicPrefix: "acme/pos",
+      name: "eu-1",
       maxBodyBytes: 2048,
       publishTimeoutMs: 3000,
       shutdownTimeoutMs: 500,
@@ -103,6 +105,7 @@ describe("parseBridgeEnv", () => {
       MQTT_CERT: "/nonexistent/cert.pem",
       MQTT_REJECT_UNAUTHORIZED: "maybe",
       TOPIC_PREFIX: "a/#",
+      BRIDGE_NAME: "a/+",
     });
     expect(settings).toBeUndefined();
     const names = problems.map((p) => p.split(":")[0]);
@@ -120,8 +123,17 @@ describe("parseBridgeEnv", () => {
       "MQTT_CERT",
       "MQTT_CERT and MQTT_KEY",
       "MQTT_REJECT_UNAUTHORIZED",
+      "BRIDGE_NAME",
     ]);
     expect(problems.join("\n")).not.toContain("hunter2");
+  });
+
+  it("names the replica's heartbeat after its broker user pos-bridge-<name>, else its host", () => {
+    expect(parseBridgeEnv({ ...minimal, MQTT_USERNAME: "pos-bridge-b" }).settings?.name).toBe("b");
+    expect(parseBridgeEnv({ ...minimal, MQTT_USERNAME: "pos-bridge-" }).settings?.name).toBe(
+      defaultBridgeName(undefined),
+    );
+    expect(defaultBridgeName("pos-bridge")).toMatch(/^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/);
   });
 
   it("takes the nodes of a broker cluster as comma-separated URLs, TCP or TLS only", () => {

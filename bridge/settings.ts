@@ -3,7 +3,12 @@ import { randomBytes } from "node:crypto";
 import { AgentError } from "../lib/errors.js";
 import { envReader } from "../lib/env-reader.js";
 import { readMqttEnv, type MqttEnvSettings } from "../lib/mqtt-env.js";
-import { DEFAULT_TOPIC_PREFIX, MAX_WEBHOOK_BODY_BYTES, isTopicPrefix } from "../lib/mqtt-contract/index.js";
+import {
+  DEFAULT_TOPIC_PREFIX,
+  MAX_WEBHOOK_BODY_BYTES,
+  isBridgeName,
+  isTopicPrefix,
+} from "../lib/mqtt-contract/index.js";
 import { parseWebhookSecrets, type WebhookSecret } from "./webhook-secrets.js";
 
 /** The broker connection: the MQTT_* variables every cloud service reads alike (lib/mqtt-env.ts). */
@@ -24,6 +29,8 @@ export interface BridgeSettings {
   /** Each bound to its sales unit (`<msn>:<secret>`), or unbound (legacy): webhook-secrets.ts. */
   readonly webhookSecrets: readonly WebhookSecret[];
   readonly topicPrefix: string;
+  /** This replica's name in its heartbeat topic `<prefix>/_bridge/<name>/status`. */
+  readonly name: string;
   /** Largest accepted body, bytes. */
   readonly maxBodyBytes: number;
   /** How long to wait for the broker's PUBACK before answering 503, milliseconds. */
@@ -62,6 +69,21 @@ export function splitSecrets(text: string): string[] {
     .split(/[,\r\n]+/)
     .map((s) => s.trim())
     .filter((s) => s !== "" && !s.startsWith("#"));
+}
+
+/**
+ * A replica's default name: what follows `pos-bridge-` in its broker user (deploy/mosquitto's
+ * broker-user.sh gives each replica its own, and its ACL lets it write only its own heartbeat),
+ * else the host name — stable across restarts, so a restarted replica overwrites its own heartbeat.
+ */
+export function defaultBridgeName(username: string | undefined): string {
+  const fromUser = username?.startsWith("pos-bridge-") === true ? username.slice("pos-bridge-".length) : "";
+  if (isBridgeName(fromUser)) return fromUser;
+  const host = hostname()
+    .replace(/[^A-Za-z0-9_-]/g, "")
+    .replace(/^[_-]+/, "")
+    .slice(0, 32);
+  return isBridgeName(host) ? host : "bridge";
 }
 
 /** A fresh client id per process: replicas must never share one (the broker would kick one off). */
@@ -106,6 +128,9 @@ export function parseBridgeEnv(env: NodeJS.ProcessEnv): { settings?: BridgeSetti
   }
 
   const mqtt = readMqttEnv(reader, defaultBridgeClientId);
+  const name = get("BRIDGE_NAME") ?? defaultBridgeName(mqtt?.username);
+  if (!isBridgeName(name))
+    problems.push(`BRIDGE_NAME: expected 1–32 of A–Z a–z 0–9 _ - (not starting with _ or -), got "${name}"`);
 
   if (problems.length > 0 || publicUrl === undefined || mqtt === undefined) return { problems };
   return {
@@ -117,6 +142,7 @@ export function parseBridgeEnv(env: NodeJS.ProcessEnv): { settings?: BridgeSetti
       webhookPath,
       webhookSecrets,
       topicPrefix,
+      name,
       maxBodyBytes,
       publishTimeoutMs,
       shutdownTimeoutMs,

@@ -191,6 +191,12 @@ const checkout = z
     checkinMaxAgeSeconds: int(60, 900).default(900),
     /** When a cashier cancel loses the race to the customer's approval (6060): keep or release the money. */
     cancelRace: z.enum(["capture", "release"]).default("release"),
+    /**
+     * How a customer is found for a `pay` that names none: the till's own QR and the check-in
+     * webhook (callback), a QR made for each payment (per-sale), or callback while check-ins can
+     * reach the till and per-sale otherwise (auto).
+     */
+    identification: z.enum(["callback", "per-sale", "auto"]).default("auto"),
     /** Shown in the app; `{location}` and `{saleId}` are replaced. 3–100 characters after replacement. */
     paymentDescription: z.string().min(3).max(100).default("{location} {saleId}"),
     /** Waiting for a scan this long, the display and the register ask for it again (notice NO_SCAN). */

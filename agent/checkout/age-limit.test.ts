@@ -73,4 +73,56 @@ describe("age-restricted goods", () => {
     expect(h.send({ type: "pay", saleId: "S1", total: 4900 }).acceptance).toEqual({ ok: true });
     expect(h.till).toBe(before);
   });
+
+  it("a pay naming its customer and an age sends both: the customer pushed to, and minimumUserAge", () => {
+    for (const customer of [
+      { phoneNumber: "4791234567" },
+      { personalQr: "https://qr.vipps.no/p/4791234567" },
+    ]) {
+      const h = new TillHarness();
+      h.send({ type: "basket", basket: basket("S1", [line()]) });
+      const t = h.send({ type: "pay", saleId: "S1", total: 4900, minimumAge: 18, customer });
+      expect(t.acceptance).toEqual({ ok: true });
+      const create = onlyEffect(t, "vipps_create");
+      expect(create.body.customer).toEqual(customer);
+      expect(create.body.userFlow).toBe("PUSH_MESSAGE");
+      expect(create.body.minimumUserAge).toBe(18);
+    }
+  });
+
+  it("a per-sale QR carries the age; pay again for a new QR may not raise it (the old one may still be approved)", () => {
+    const h = new TillHarness();
+    h.send({ type: "basket", basket: basket("S1", [line()]) });
+    const t = h.send({ type: "pay", saleId: "S1", total: 4900, minimumAge: 18, identification: "per-sale" });
+    const create = onlyEffect(t, "vipps_create");
+    expect(create.body.userFlow).toBe("QR");
+    expect(create.body.minimumUserAge).toBe(18);
+    h.send({
+      type: "create_result",
+      saleId: "S1",
+      reference: create.reference,
+      result: { ok: true, value: { redirectUrl: "https://landing.vipps.no/?token=abc" } },
+    });
+    const before = h.till;
+    const higher = h.send({
+      type: "pay",
+      saleId: "S1",
+      total: 4900,
+      minimumAge: 20,
+      identification: "per-sale",
+    });
+    expect(higher.acceptance).toMatchObject({ ok: false, code: "SALE_LOCKED" });
+    expect(higher.effects).toEqual([]);
+    expect(h.till).toBe(before);
+    // The same age asks for a new QR as before: the old payment is withdrawn first.
+    const renew = h.send({
+      type: "pay",
+      saleId: "S1",
+      total: 4900,
+      minimumAge: 18,
+      identification: "per-sale",
+    });
+    expect(renew.acceptance).toEqual({ ok: true });
+    expect(onlyEffect(renew, "vipps_cancel").reference).toBe(create.reference);
+  });
 });

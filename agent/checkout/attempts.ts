@@ -1,7 +1,7 @@
 import { createPaymentBody } from "./create-body.js";
 import type { Acceptance, Effect, Transition } from "./io.js";
 import { idempotencyKey, paymentReference } from "./references.js";
-import type { Attempt, CheckIn, Sale } from "./sale.js";
+import type { Attempt, CheckIn, PaymentCustomer, Sale } from "./sale.js";
 import { waitForScan } from "./customer-wait.js";
 import { CHECKIN_CLOCK_SKEW_MS, TOKEN_SAFETY_MARGIN_MS } from "./settings.js";
 import type { TillState } from "./till.js";
@@ -29,12 +29,27 @@ export function startAttempt(
 ): Transition {
   if (!tokenIsFresh(checkIn, ctx))
     return waitForScan(till, sale, ctx, { notice: "TOKEN_EXPIRED", ...(acceptance ? { acceptance } : {}) });
+  return beginAttempt(till, sale, { customerToken: checkIn.customerToken }, ctx, acceptance);
+}
+
+/**
+ * A new attempt with its own reference, and the create request (whose body and key are
+ * journalled with this transition, before it is sent): pushed to `customer`, or — without one —
+ * a per-sale QR (create-body.ts).
+ */
+export function beginAttempt(
+  till: TillState,
+  sale: Sale,
+  customer: PaymentCustomer | undefined,
+  ctx: Ctx,
+  acceptance?: Acceptance,
+): Transition {
   const n = sale.attempts + 1;
   const reference = paymentReference(ctx.settings.tillId, sale.referenceBase, n);
   const attempt: Attempt = {
     n,
     reference,
-    createBody: createPaymentBody(sale, reference, checkIn.customerToken, ctx.settings),
+    createBody: createPaymentBody(sale, reference, customer, ctx.settings),
     createdAt: ctx.now,
   };
   const create: Effect = {

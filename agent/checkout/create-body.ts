@@ -1,17 +1,20 @@
 import { minimumAgeOf } from "./age-limit.js";
 import { orderLinesOf } from "./order-lines.js";
 import type { CheckoutSettings } from "./settings.js";
-import type { CreatePaymentBody, Sale } from "./sale.js";
+import type { CreatePaymentBody, PaymentCustomer, Sale } from "./sale.js";
 
 /**
- * The ePayment create request for the merchant callback QR flow (docs/vipps-api.md §6.1): the customer
- * token from the scan, a push to the app that scanned, customer present, and the basket as
- * receipt lines so the customer sees them in the app.
+ * The ePayment create request (docs/vipps-api.md §6.1), customer present, with the basket as
+ * receipt lines so the customer sees them in the app. With a `customer` — the token of a scan of
+ * the till's QR, a personal QR the register scanned, a typed number — the request is pushed to
+ * that customer's app (`PUSH_MESSAGE`). Without one it is a per-sale QR: `userFlow: "QR"` with
+ * `qrFormat` `TEXT/TARGETURL`, so the answer's `redirectUrl` is the text the display draws as a QR
+ * (https://developer.vippsmobilepay.com/docs/APIs/epayment-api/features/qr-payments/).
  */
 export function createPaymentBody(
   sale: Sale,
   reference: string,
-  customerToken: string,
+  customer: PaymentCustomer | undefined,
   settings: CheckoutSettings,
 ): CreatePaymentBody {
   const receiptNumber = String(sale.saleNo).padStart(6, "0");
@@ -19,9 +22,11 @@ export function createPaymentBody(
   return {
     amount: { currency: sale.basket.currency, value: sale.basket.total },
     paymentMethod: { type: "WALLET" },
-    customer: { customerToken },
+    ...(customer === undefined ? {} : { customer }),
     customerInteraction: "CUSTOMER_PRESENT",
-    userFlow: "PUSH_MESSAGE",
+    ...(customer === undefined
+      ? { userFlow: "QR" as const, qrFormat: { format: "TEXT/TARGETURL" as const } }
+      : { userFlow: "PUSH_MESSAGE" as const }),
     reference,
     paymentDescription: paymentDescription(settings, sale.saleId),
     receipt: {

@@ -16,7 +16,11 @@ export function waitForScan(
   till: TillState,
   sale: Sale,
   ctx: Ctx,
-  options: { notice?: "TOKEN_EXPIRED"; effects?: readonly Effect[]; acceptance?: Acceptance } = {},
+  options: {
+    notice?: "TOKEN_EXPIRED" | "QR_EXPIRED";
+    effects?: readonly Effect[];
+    acceptance?: Acceptance;
+  } = {},
 ): Transition {
   const { notice: _old, ...rest } = sale;
   const waiting: Sale = options.notice === undefined ? rest : { ...rest, notice: options.notice };
@@ -27,7 +31,7 @@ export function waitForScan(
     {
       kind: "awaiting_customer",
       since: ctx.now,
-      ...(options.notice === undefined ? {} : { tokenExpired: true }),
+      ...(options.notice === "TOKEN_EXPIRED" ? { tokenExpired: true } : {}),
     },
     effects,
     ctx,

@@ -1,7 +1,18 @@
 import type { Money } from "../../lib/money.js";
-import type { ReceiptMessage, SaleMessage, SaleReport } from "../../drivers/register/index.js";
+import type { PayCustomer, ReceiptMessage, SaleMessage, SaleReport } from "../../drivers/register/index.js";
 import type { PaymentEvent } from "../vipps/types/epayment.js";
 import type { Basket, CheckIn, CreatePaymentBody, Sale } from "./sale.js";
+
+/**
+ * How the till finds the customer for a `pay` that names none (config `checkout.identification`,
+ * resolved by the runner when the input arrives, so a journal replay is exact): `callback` — the
+ * customer scans the till's own QR and the check-in webhook names them; `per-sale` — a QR made
+ * for this payment alone is drawn on the display (per-sale-qr.ts).
+ */
+export type Identification = "callback" | "per-sale";
+
+/** A customer the register identified itself: the wire contract's `pay.customer` (drivers/register). */
+export type RegisterCustomer = PayCustomer;
 import type { TillState } from "./till.js";
 
 /** Everything that can happen to the checkout. Each input is journalled with the transition. */
@@ -13,7 +24,13 @@ export type Input =
       readonly total: number;
       /** Whole years, for the whole sale (age-limit.ts). */
       readonly minimumAge?: number;
+      /** The register scanned the customer's personal QR, or the cashier typed their number. */
+      readonly customer?: RegisterCustomer;
+      /** Absent: `callback` (journals from before per-sale QR). */
+      readonly identification?: Identification;
     }
+  /** The till's way of identifying customers changed (auto mode: the route for check-ins went or came). */
+  | { readonly type: "identification"; readonly identification: Identification }
   | { readonly type: "cancel"; readonly saleId: string }
   | {
       readonly type: "refund";
@@ -30,7 +47,8 @@ export type Input =
       readonly type: "create_result";
       readonly saleId: string;
       readonly reference: string;
-      readonly result: ApiResult<void>;
+      /** `redirectUrl`: for a per-sale QR, the text the QR encodes. */
+      readonly result: ApiResult<CreateAnswer>;
     }
   | {
       readonly type: "poll_result";
@@ -114,6 +132,11 @@ export interface PaymentEventInput extends Pick<
 export function paymentEventInput(event: PaymentEventInput): PaymentEventInput {
   const { reference, name, pspReference, amount, success } = event;
   return { reference, name, pspReference, amount, success };
+}
+
+/** The part of the create answer the checkout uses (absent for PUSH_MESSAGE). */
+export interface CreateAnswer {
+  readonly redirectUrl?: string;
 }
 
 /** The parts of GET /epayment/v1/payments/{reference} (or a modification answer) we act on. */
@@ -245,7 +268,8 @@ export type RefusalCode =
   | "BAD_CURRENCY"
   | "BASKET_TOTAL_MISMATCH"
   | "AMOUNT_OUT_OF_RANGE"
-  | "BAD_FIELD";
+  | "BAD_FIELD"
+  | "PAYMENT_IN_PROGRESS";
 
 export interface Transition {
   readonly till: TillState;

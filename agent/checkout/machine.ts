@@ -12,6 +12,7 @@ import {
 import { onBindingMessage, onEnrolled, onIdentified } from "./loyalty.js";
 import { onDropBaskets } from "./open-baskets.js";
 import { onCheckIn } from "./scans.js";
+import { onIdentificationChanged } from "./per-sale-qr.js";
 import { onLookupResult } from "./refund-elsewhere.js";
 import { onBasket, onCancel, onPay, onRefund } from "./register-commands.js";
 import type { CheckoutSettings } from "./settings.js";
@@ -28,7 +29,13 @@ export function step(till: TillState, input: Input, now: number, settings: Check
     case "basket":
       return onBasket(till, input.basket, ctx);
     case "pay":
-      return onPay(till, input.saleId, input.total, ctx, input.minimumAge);
+      return onPay(till, input.saleId, input.total, ctx, {
+        ...(input.minimumAge === undefined ? {} : { minimumAge: input.minimumAge }),
+        ...(input.customer === undefined ? {} : { customer: input.customer }),
+        ...(input.identification === undefined ? {} : { identification: input.identification }),
+      });
+    case "identification":
+      return onIdentificationChanged(till, input.identification, ctx);
     case "cancel":
       return onCancel(till, input.saleId, ctx);
     case "refund":

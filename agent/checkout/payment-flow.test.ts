@@ -504,7 +504,7 @@ describe("the cashier cancels while the customer is approving", () => {
     h.startPayment();
     const ref = h.reference();
     expect(h.send({ type: "cancel", saleId: "S1" }).effects).toEqual([]);
-    const t = h.send({ type: "create_result", saleId: "S1", reference: ref, result: OK(undefined) });
+    const t = h.send({ type: "create_result", saleId: "S1", reference: ref, result: OK({}) });
     expect(onlyEffect(t, "vipps_cancel")).toMatchObject({
       transactionOnly: true,
       idempotencyKey: `${ref}-cancel`,
@@ -640,7 +640,7 @@ describe("stale inputs", () => {
       reference: "kasse1-zzz-9",
       result: OK({ capturedAmount: 4900 }),
     });
-    h.send({ type: "create_result", saleId: "S1", reference: h.reference(), result: OK(undefined) });
+    h.send({ type: "create_result", saleId: "S1", reference: h.reference(), result: OK({}) });
     expect(h.till).toBe(before);
   });
 });

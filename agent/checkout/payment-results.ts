@@ -1,5 +1,14 @@
 import { CUSTOMER_CANNOT_PAY } from "./age-limit.js";
-import type { ApiResult, Effect, PaymentEventInput, PaymentSnapshot, TimerName, Transition } from "./io.js";
+import type {
+  ApiResult,
+  CreateAnswer,
+  Effect,
+  PaymentEventInput,
+  PaymentSnapshot,
+  TimerName,
+  Transition,
+} from "./io.js";
+import { isPerSaleQr, onPerSaleExpired, onRenewed, usableQrUrl } from "./per-sale-qr.js";
 import { captureKey, idempotencyKey } from "./references.js";
 import { onScanWaitTimer, waitForScan } from "./customer-wait.js";
 import { onLoyaltyTimer, onTokenDeadline } from "./loyalty.js";
@@ -108,15 +117,31 @@ export function onCreateResult(
   till: TillState,
   saleId: string,
   reference: string,
-  result: ApiResult<void>,
+  result: ApiResult<CreateAnswer>,
   ctx: Ctx,
 ): Transition {
   const found = till.sales[saleId];
   if (!live(found, reference, ["creating"]) || found.phase.kind !== "creating") return noChange(till);
   const sale = withoutNotice(found);
   const { attempt, cancelRequested } = found.phase;
+  const qrUrl = result.ok && isPerSaleQr(attempt) ? usableQrUrl(result.value) : undefined;
+  if (result.ok && isPerSaleQr(attempt) && qrUrl === undefined) {
+    // Created, but with nothing the customer could scan: it must never be paid.
+    return endWithout(
+      till,
+      sale,
+      attempt,
+      failedOrCancelled(cancelRequested, "VIPPS_UNAVAILABLE", reference),
+      ctx,
+      true,
+    );
+  }
   if (result.ok) {
-    const requested: Attempt = { ...attempt, requestedAt: ctx.now };
+    const requested: Attempt = {
+      ...attempt,
+      requestedAt: ctx.now,
+      ...(qrUrl === undefined ? {} : { qrUrl }),
+    };
     if (cancelRequested) {
       const cancel = withdrawEffect(saleId, reference);
       return advance(till, sale, { kind: "cancelling", attempt: requested }, [cancel], ctx);
@@ -182,9 +207,14 @@ function onPaymentState(till: TillState, sale: Sale, snapshot: PaymentSnapshot, 
       return cancelRequested
         ? cancelLostRace(till, sale, attempt, ctx)
         : capture(till, sale, attempt, ctx, psp);
-    case "ABORTED":
     case "EXPIRED":
+      // A per-sale QR nobody scanned in time: the basket waits for a new one.
+      if (!cancelRequested && isPerSaleQr(attempt)) return onPerSaleExpired(till, sale, ctx);
+      return finish(till, sale, failedOrCancelled(cancelRequested, snapshot.state, attempt.reference), ctx);
+    case "ABORTED":
     case "TERMINATED":
+      if (phase.kind === "cancelling" && phase.renew === true && snapshot.state === "TERMINATED")
+        return onRenewed(till, sale, ctx);
       return finish(till, sale, failedOrCancelled(cancelRequested, snapshot.state, attempt.reference), ctx);
   }
 }
@@ -363,6 +393,7 @@ export function onCancelResult(
     // Refused (e.g. 6040, captured money cannot be cancelled): find out what is true.
     return commit(till, sale, [{ type: "vipps_get", saleId, reference }], ctx);
   }
+  if (phase.renew === true) return onRenewalAnswer(till, sale, phase.attempt, result, ctx);
   if (result.ok) {
     if (result.value.state === "AUTHORIZED") return cancelLostRace(till, sale, phase.attempt, ctx);
     return finish(till, sale, { state: "cancelled", reference }, ctx);
@@ -374,6 +405,33 @@ export function onCancelResult(
     phase: { kind: "requested", attempt: phase.attempt, cancelRequested: true },
   };
   return commit(till, checking, [{ type: "vipps_get", saleId, reference }], ctx);
+}
+
+/**
+ * The withdrawal of a per-sale QR the cashier asked to renew. Withdrawn: the new QR. The customer
+ * approved meanwhile (6060): a per-sale QR pays only this basket, so that payment is captured.
+ * Anything else: Vipps is asked what holds, and the sale follows it (an expired QR waits again).
+ */
+function onRenewalAnswer(
+  till: TillState,
+  sale: Sale,
+  attempt: Attempt,
+  result: ApiResult<PaymentSnapshot>,
+  ctx: Ctx,
+): Transition {
+  if (result.ok && result.value.state === "TERMINATED") return onRenewed(till, sale, ctx);
+  if (
+    (result.ok && result.value.state === "AUTHORIZED") ||
+    (!result.ok && result.failure === "refused" && result.code === ALREADY_AUTHORIZED)
+  )
+    return capture(till, sale, attempt, ctx);
+  const checking: Sale = { ...sale, phase: { kind: "requested", attempt, cancelRequested: false } };
+  return commit(
+    till,
+    checking,
+    [{ type: "vipps_get", saleId: sale.saleId, reference: attempt.reference }],
+    ctx,
+  );
 }
 
 export function onCleanupResult(

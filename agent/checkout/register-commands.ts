@@ -2,13 +2,20 @@ import { minimumAgeOf, withPayAge } from "./age-limit.js";
 import { MAXIMUM_PAYMENT, MINIMUM_PAYMENT } from "../../lib/money.js";
 import type { Basket, Sale } from "./sale.js";
 import { capturedAmount, refundableAmount } from "./sale.js";
-import type { Effect, Transition } from "./io.js";
+import type { Effect, Identification, RegisterCustomer, Transition } from "./io.js";
 import { nextReferenceBase, refundKey } from "./references.js";
 import { refundElsewhere } from "./refund-elsewhere.js";
 import { startAttempt } from "./attempts.js";
 import { waitForScan } from "./customer-wait.js";
 import { cancelDuringLoyalty } from "./loyalty.js";
 import { heldScanFor } from "./scans.js";
+import {
+  cancelRenewal,
+  isPerSaleQr,
+  payNamedCustomer,
+  renewPerSaleQr,
+  startPerSaleQr,
+} from "./per-sale-qr.js";
 import { saleUpdate } from "./wire.js";
 import { saleVat } from "./vat.js";
 import type { TillState } from "./till.js";
@@ -77,15 +84,23 @@ function lastSent(till: TillState, sale: Sale): TillState {
   };
 }
 
+/** What `pay` says besides the sale and its total (io.ts). */
+export interface PayOptions {
+  /** Whole years, for the whole sale (age-limit.ts). */
+  readonly minimumAge?: number;
+  readonly customer?: RegisterCustomer;
+  readonly identification?: Identification;
+}
 export function onPay(
   till: TillState,
   saleId: string,
   total: number,
   ctx: Ctx,
-  minimumAge?: number,
+  options: PayOptions = {},
 ): Transition {
   const known = till.sales[saleId];
   if (known === undefined) return refuse(till, "UNKNOWN_SALE", `no basket for sale ${saleId}`);
+  const { minimumAge } = options;
   const sale = withPayAge(known, minimumAge);
   if (sale.phase.kind === "final") return refuse(till, "SALE_FINISHED", `sale ${saleId} is already finished`);
   if (total !== sale.basket.total) {
@@ -106,30 +121,48 @@ export function onPay(
   if (till.activeSaleId !== undefined && till.activeSaleId !== saleId) {
     return refuse(till, "SALE_BUSY", `sale ${till.activeSaleId} is being paid`);
   }
+  const perSale = options.identification === "per-sale";
+  if (options.customer !== undefined) {
+    const target = sale.phase.kind === "open" ? activate(till, saleId) : till;
+    return payNamedCustomer(target, sale, options.customer, ctx, ACCEPT);
+  }
   // In the member window, pay confirms the member-priced basket: request the payment now.
   if (sale.phase.kind === "member_window") return startAttempt(till, sale, sale.phase.checkIn, ctx, ACCEPT);
   if (sale.phase.kind !== "open") {
-    // A repeated pay changes nothing — so it may not ask for an age the request under way lacks.
+    // A repeated pay changes nothing — so it may not ask for an age the request under way lacks
+    // (nor one a renewed per-sale QR would carry while the old one may still be approved).
     if ((minimumAgeOf(sale) ?? 0) > (minimumAgeOf(known) ?? 0))
       return refuse(
         till,
         "SALE_LOCKED",
         `sale ${saleId} is being paid without minimum age ${minimumAge}; cancel it and start a new sale`,
       );
+    // Pay again while a per-sale QR is live, or after it expired: a new code for the same basket.
+    if (sale.phase.kind === "requested" && isPerSaleQr(sale.phase.attempt))
+      return renewPerSaleQr(till, sale, ctx, ACCEPT);
+    if (sale.phase.kind === "awaiting_customer" && sale.notice === "QR_EXPIRED")
+      return perSale
+        ? startPerSaleQr(till, sale, ctx, ACCEPT)
+        : waitForScan(till, sale, ctx, { acceptance: ACCEPT });
     return noChange(till, ACCEPT);
   }
 
-  // The sale leaves `open`: no scan is held for it or any other basket from now on.
   const checkIn = heldScanFor(till, sale, ctx);
+  const active = activate(till, saleId);
+  if (checkIn !== undefined) return startAttempt(active, sale, checkIn, ctx, ACCEPT);
+  return perSale
+    ? startPerSaleQr(active, sale, ctx, ACCEPT)
+    : waitForScan(active, sale, ctx, { acceptance: ACCEPT });
+}
+
+/** The sale leaves `open` and is paid now: no scan is held for it or any other basket from now on. */
+function activate(till: TillState, saleId: string): TillState {
   const { held: _held, lastBasket, ...rest } = till;
-  const active: TillState = {
+  return {
     ...rest,
     activeSaleId: saleId,
     ...(lastBasket === undefined || lastBasket.saleId === saleId ? {} : { lastBasket }),
   };
-  return checkIn === undefined
-    ? waitForScan(active, sale, ctx, { acceptance: ACCEPT })
-    : startAttempt(active, sale, checkIn, ctx, ACCEPT);
 }
 
 export function onCancel(till: TillState, saleId: string, ctx: Ctx): Transition {
@@ -152,6 +185,7 @@ export function onCancel(till: TillState, saleId: string, ctx: Ctx): Transition 
       return advance(till, sale, { kind: "cancelling", attempt: phase.attempt }, [cancel], ctx, ACCEPT);
     }
     case "cancelling":
+      return phase.renew === true ? cancelRenewal(till, sale, ctx, ACCEPT) : noChange(till, ACCEPT);
     case "releasing":
       return noChange(till, ACCEPT);
     case "looking_up":

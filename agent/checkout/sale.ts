@@ -44,6 +44,11 @@ export interface Attempt {
   /** The exact create body, kept so a retry after a crash is byte-identical (same Idempotency-Key). */
   readonly createBody: CreatePaymentBody;
   readonly createdAt: number;
+  /**
+   * A per-sale QR payment (`userFlow: "QR"`): the URL Vipps answered the create with, drawn as
+   * the QR on the customer display. Set when the create is answered (per-sale-qr.ts).
+   */
+  readonly qrUrl?: string;
   /** When the payment was accepted by Vipps; polling starts `webhookGraceMs` after this. */
   readonly requestedAt?: number;
   readonly pspReference?: string;
@@ -54,12 +59,23 @@ export interface Attempt {
   readonly captureRound?: number;
 }
 
+/**
+ * Who the payment request goes to (ePayment `customer`, exactly one of the three): the token of
+ * a scan of the till's QR, the personal QR the register's scanner read from the customer's app,
+ * or the number the cashier typed ("manual POS"). A per-sale QR payment has none.
+ */
+export type PaymentCustomer =
+  { readonly customerToken: string } | { readonly personalQr: string } | { readonly phoneNumber: string };
+
 export interface CreatePaymentBody {
   readonly amount: { readonly currency: Currency; readonly value: number };
   readonly paymentMethod: { readonly type: "WALLET" };
-  readonly customer: { readonly customerToken: string };
+  /** Absent exactly for a per-sale QR (`userFlow: "QR"`). */
+  readonly customer?: PaymentCustomer;
   readonly customerInteraction: "CUSTOMER_PRESENT";
-  readonly userFlow: "PUSH_MESSAGE";
+  readonly userFlow: "PUSH_MESSAGE" | "QR";
+  /** With `userFlow: "QR"`: the answer's `redirectUrl` is the text the QR encodes. */
+  readonly qrFormat?: { readonly format: "TEXT/TARGETURL" };
   readonly reference: string;
   readonly paymentDescription: string;
   readonly receipt: {
@@ -121,8 +137,11 @@ export type Phase =
   | { readonly kind: "creating"; readonly attempt: Attempt; readonly cancelRequested: boolean }
   /** Created; waiting for the customer to approve (webhook or poll). */
   | { readonly kind: "requested"; readonly attempt: Attempt; readonly cancelRequested: boolean }
-  /** In flight: cancel with cancelTransactionOnly (the cashier withdrew a pending request). */
-  | { readonly kind: "cancelling"; readonly attempt: Attempt }
+  /**
+   * In flight: cancel with cancelTransactionOnly (the cashier withdrew a pending request).
+   * `renew`: a per-sale QR withdrawn so a new one can be shown for the same basket.
+   */
+  | { readonly kind: "cancelling"; readonly attempt: Attempt; readonly renew?: true }
   /** In flight: capture of the authorized amount. */
   | { readonly kind: "capturing"; readonly attempt: Attempt }
   /** In flight: full cancel of an authorized payment (release the reserved money). */
@@ -190,7 +209,7 @@ export interface Sale {
     readonly capturedAt?: number;
   };
   /** Why the last non-final update was sent (e.g. Vipps unavailable, token expired, no scan yet). */
-  readonly notice?: "VIPPS_UNAVAILABLE" | "TOKEN_EXPIRED" | "NO_SCAN";
+  readonly notice?: "VIPPS_UNAVAILABLE" | "TOKEN_EXPIRED" | "NO_SCAN" | "QR_EXPIRED";
 }
 
 export function capturedAmount(sale: Sale): number {

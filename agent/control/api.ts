@@ -34,6 +34,12 @@ export interface AgentStatus {
   startedAt: string;
   uptimeSeconds: number;
   ready: boolean;
+  /**
+   * How the till finds a customer the register does not name (config checkout.identification):
+   * `current` is callback (the till's QR) or per-sale, `reason` why (docs/architecture.md).
+   * Optional: agents from before it answer without.
+   */
+  identification?: { setting: string; current: string; reason: string };
   /** Why the agent serves degraded, one short phrase each (e.g. "printer offline"); empty when all is well. */
   degraded: string[];
   links: {

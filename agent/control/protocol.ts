@@ -156,6 +156,7 @@ const agentStatusSchema = z.object({
   startedAt: isoTime,
   uptimeSeconds: z.number().nonnegative(),
   ready: z.boolean(),
+  identification: z.object({ setting: z.string(), current: z.string(), reason: z.string() }).optional(),
   degraded: z.array(z.string()),
   links: z.object({
     register: z.object({ state: z.string(), peer: z.string().optional() }),

@@ -42,7 +42,12 @@ export interface SystemOptions {
 export interface RunningSystem {
   readonly sim: VippsSimulator;
   readonly salesUnit: SalesUnit;
+  /** The bridge now running (a new one after `startBridge`). */
   readonly bridge: RunningBridge;
+  /** Stops the bridge cleanly (its heartbeat says `offline`): check-ins no longer reach the till. */
+  stopBridge(): Promise<void>;
+  /** Starts the bridge again on the same port, secret and broker (after `stopBridge`). */
+  startBridge(): Promise<void>;
   readonly brokerUrl: string;
   readonly configFile: string;
   readonly loaded: LoadedConfig;
@@ -125,19 +130,36 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     });
     const qr = await vipps.qr.getMerchantCallback(tillId);
 
-    const bridge = await startBridge({
+    const bridgeOptions = {
       publicUrl: webhookUrl,
       webhookSecrets: [`${salesUnit.msn}:${registration.secret}`],
       mqtt: { url: brokerUrl, protocolVersion: protocol },
       port: bridgePort,
+      name: "demo",
       logger: logger.child({ module: "bridge" }),
+    };
+    let bridge: RunningBridge | undefined = await startBridge(bridgeOptions);
+    let lastBridge: RunningBridge = bridge;
+    stops.push(async () => {
+      await bridge?.close();
     });
-    stops.push(() => bridge.close());
 
     return {
       sim,
       salesUnit,
-      bridge,
+      get bridge() {
+        return lastBridge;
+      },
+      async stopBridge() {
+        const running = bridge;
+        bridge = undefined;
+        await running?.close();
+      },
+      async startBridge() {
+        if (bridge !== undefined) return;
+        bridge = await startBridge(bridgeOptions);
+        lastBridge = bridge;
+      },
       brokerUrl,
       configFile,
       loaded: loadConfig(configFile, {}),

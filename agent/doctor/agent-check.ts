@@ -21,7 +21,11 @@ export const agentCheck: Check<DoctorContext> = {
       const status = await controlRequest(socketPath, { method: "status" }, { timeoutMs: 3_000 });
       context.agent = status;
       context.agentRuns = "yes";
-      const who = `running, pid ${status.pid}, up ${formatDuration(status.uptimeSeconds)}`;
+      const how =
+        status.identification === undefined
+          ? ""
+          : `; customers by ${status.identification.current === "per-sale" ? "per-sale QR" : "the till's QR"} (${status.identification.reason})`;
+      const who = `running, pid ${status.pid}, up ${formatDuration(status.uptimeSeconds)}${how}`;
       if (!status.ready)
         return warn(`${who}, not ready yet`, "starting or stopping: systemctl status pos-agent");
       if (status.degraded.length > 0)

@@ -27,7 +27,7 @@ describe("needsDurableCommit", () => {
         type: "create_result",
         saleId: "S1",
         reference,
-        result: { ok: true, value: undefined },
+        result: { ok: true, value: {} },
       }),
       durability(h, { type: "timer", saleId: "S1", reference, timer: "poll" }),
       durability(h, authorized(reference)),

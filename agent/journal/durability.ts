@@ -43,6 +43,7 @@ export function needsDurableCommit(input: Input, transition: Transition): boolea
     case "loyalty_enrolled":
     case "receipt_result":
     case "drop_baskets":
+    case "identification":
       return transition.effects.some(isOutsidePromise);
     default:
       return assertNever(input, "input");

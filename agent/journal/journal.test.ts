@@ -75,7 +75,7 @@ describe("Journal", () => {
       type: "create_result",
       saleId: "S1",
       reference: h.reference(),
-      result: { ok: true, value: undefined },
+      result: { ok: true, value: {} },
     });
     send({
       type: "payment_event",
@@ -205,7 +205,7 @@ describe("Journal", () => {
       send({ type: "pay", saleId, total: 4900 });
       send({ type: "checkin", checkIn: { customerToken: `tok-${saleId}`, initiatedAt: h.now } });
       const reference = h.reference(saleId);
-      send({ type: "create_result", saleId, reference, result: { ok: true, value: undefined } });
+      send({ type: "create_result", saleId, reference, result: { ok: true, value: {} } });
       send(authorized(reference));
       send({
         type: "capture_result",

@@ -6,6 +6,7 @@ import { capturedAmount, currentAttempt, refundedAmount, type Sale } from "../ch
 import { EMPTY_TILL, type TillState } from "../checkout/till.js";
 import { needsDurableCommit } from "./durability.js";
 import { JOURNAL_MIGRATIONS } from "./schema.js";
+import { saleData } from "./typed-customer.js";
 import { saleFromJson } from "./sale-json.js";
 import { tillFromMeta, tillMeta } from "./till-meta.js";
 
@@ -72,6 +73,10 @@ export class Journal {
   private readonly deleteMeta;
   /** The till's fields as last written (or loaded), so a transition writes only what changed. */
   private readonly writtenMeta = new Map<string, string | undefined>();
+  /** Sales whose stored create body holds a typed number or personal QR (typed-customer.ts). */
+  private readonly namingCustomer = new Set<string>();
+  /** One of them just moved on without it: checkpoint, so no copy stays in the WAL. */
+  private customerErased = false;
   /** Every other query, prepared on first use (see statementCache). */
   private readonly sql: (sql: string) => Statement;
   private readonly lazily: <T>(write: () => T) => T;
@@ -113,7 +118,12 @@ export class Journal {
       (input: Input, transition: Transition, now: number, alsoInTransaction?: () => void) => {
         for (const saleId of transition.changed) {
           const sale = transition.till.sales[saleId];
-          if (sale !== undefined) this.upsertSale.run(saleRow(sale, now));
+          if (sale !== undefined) {
+            const { namesCustomer, ...row } = saleRow(sale, now);
+            this.upsertSale.run(row);
+            if (namesCustomer) this.namingCustomer.add(saleId);
+            else if (this.namingCustomer.delete(saleId)) this.customerErased = true;
+          }
           this.insertTransition.run(
             now,
             saleId,
@@ -156,7 +166,15 @@ export class Journal {
     try {
       if (needsDurableCommit(input, transition)) write();
       else this.lazily(write);
+      // The WAL still holds the page images with the number until a checkpoint rewrites the
+      // database and the log is reset; a typed number is rare, so pay for one now. Not inside a
+      // caller's transaction (the MQTT link's dedupe record): the next record outside one does it.
+      if (this.customerErased && !this.db.inTransaction) {
+        this.customerErased = false;
+        this.db.pragma("wal_checkpoint(TRUNCATE)");
+      }
     } catch (error) {
+      this.customerErased = false;
       // Rolled back: what the meta cache says was written may not be.
       this.writtenMeta.clear();
       throw error;
@@ -179,7 +197,10 @@ export class Journal {
       this.sql("SELECT data FROM journal_sales WHERE live = 1 ORDER BY sale_no").all() as { data: string }[]
     ).map((r) => saleFromJson(r.data));
     const sales: Record<string, Sale> = {};
-    for (const sale of live) sales[sale.saleId] = sale;
+    for (const sale of live) {
+      sales[sale.saleId] = sale;
+      if (saleData(sale).namesCustomer) this.namingCustomer.add(sale.saleId);
+    }
     const active = live.find((s) => s.phase.kind !== "open" && s.phase.kind !== "final");
     const till: TillState = {
       ...EMPTY_TILL,
@@ -360,7 +381,8 @@ const ROW_COLUMNS =
   "sale_id AS saleId, sale_no AS saleNo, phase, outcome, currency, total, captured, refunded, reference, created_at AS createdAt, updated_at AS updatedAt";
 
 /** `now`: the transition's time, the sale's `finished_at` if this transition made it final. */
-function saleRow(sale: Sale, now: number): Record<string, unknown> {
+function saleRow(sale: Sale, now: number): Record<string, unknown> & { namesCustomer: boolean } {
+  const { data, namesCustomer } = saleData(sale);
   const outcome = sale.phase.kind === "final" ? sale.phase.outcome : undefined;
   return {
     saleId: sale.saleId,
@@ -376,7 +398,8 @@ function saleRow(sale: Sale, now: number): Record<string, unknown> {
     createdAt: sale.createdAt,
     updatedAt: sale.updatedAt,
     finishedAt: outcome === undefined ? null : now,
-    data: JSON.stringify(sale),
+    data,
+    namesCustomer,
   };
 }
 
@@ -387,5 +410,11 @@ function saleRow(sale: Sale, now: number): Record<string, unknown> {
 function redactInput(input: Input): unknown {
   if (input.type === "checkin") return { type: "checkin", initiatedAt: input.checkIn.initiatedAt };
   if (input.type === "drop_baskets") return { type: "drop_baskets" };
+  // A typed number or a personal QR (which may show the number) is kept only in the sale's create
+  // request, and only while that request may have to be repeated: the transition log says which.
+  if (input.type === "pay" && input.customer !== undefined) {
+    const { customer, ...rest } = input;
+    return { ...rest, customer: "phoneNumber" in customer ? "phoneNumber" : "personalQr" };
+  }
   return input;
 }

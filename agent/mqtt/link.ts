@@ -12,6 +12,8 @@ import {
   STATUS_OFFLINE,
   STATUS_ONLINE,
   TOPIC_QOS,
+  bridgeStatusFilter,
+  parseBridgeStatusTopic,
   saleEventSchema,
   tillTopic,
   type SaleEvent,
@@ -19,6 +21,7 @@ import {
 } from "../../lib/mqtt-contract/index.js";
 import { CHECKIN_CLOCK_SKEW_MS } from "../checkout/settings.js";
 import type { Db } from "../store/database.js";
+import { BridgeHeartbeats } from "./bridge-heartbeats.js";
 import { linkClientOptions } from "./client-options.js";
 import { ReconnectingConnection, publishAcked } from "./connection.js";
 import { DEFAULT_DEDUPE_CAPACITY, DedupeMemory } from "./dedupe-memory.js";
@@ -77,6 +80,13 @@ export interface MqttLink {
   readonly broker: string | undefined;
   /** Returns an unsubscribe function. */
   onStateChange(listener: (state: MqttLinkState) => void): () => void;
+  /**
+   * The bridge replicas whose retained heartbeat says `online` (bridge-heartbeats.ts); empty
+   * while the link is down or the broker refused the heartbeat subscription.
+   */
+  readonly bridgesOnline: readonly string[];
+  /** Called when `bridgesOnline` changes. Returns an unsubscribe function. */
+  onBridgesChange(listener: () => void): () => void;
   counters(): MqttLinkCounters;
   /**
    * The till's state changed (a sale moved on, a device failed): publish a fresh health message
@@ -137,6 +147,11 @@ export function createMqttLink(options: MqttLinkOptions): MqttLink {
     outboxPending: outbox.pending,
   });
   const listeners = new Set<(state: MqttLinkState) => void>();
+  const bridgeListeners = new Set<() => void>();
+  const heartbeats = new BridgeHeartbeats();
+  const bridgesChanged = (): void => {
+    for (const listener of bridgeListeners) listener();
+  };
   let checkInHandler: InboundHandler<CheckIn> | undefined;
   let paymentHandler: InboundHandler<PaymentEvent> | undefined;
   let healthTimer: TimerHandle | undefined;
@@ -157,6 +172,15 @@ export function createMqttLink(options: MqttLinkOptions): MqttLink {
   };
 
   const onMessage = async (packet: IPublishPacket): Promise<void> => {
+    const bridge = parseBridgeStatusTopic(prefix, packet.topic);
+    if (bridge !== undefined) {
+      const payload = typeof packet.payload === "string" ? Buffer.from(packet.payload) : packet.payload;
+      if (heartbeats.record(bridge, payload)) {
+        log.info({ bridge, online: heartbeats.names() }, "bridge heartbeat changed");
+        bridgesChanged();
+      }
+      return;
+    }
     if (packet.topic !== topics.webhook) {
       log.warn({ topic: packet.topic }, "message on an unexpected topic ignored");
       return;
@@ -257,6 +281,16 @@ export function createMqttLink(options: MqttLinkOptions): MqttLink {
         { details: { topic: topics.webhook } },
       );
     }
+    // The bridges' heartbeats tell `checkout.identification: auto` whether a check-in can reach
+    // us. A broker whose ACL predates them refuses this: the till then sees no bridge and keeps
+    // selling by per-sale QR, so it is logged, not a reason to drop the connection.
+    const heartbeatFilter = bridgeStatusFilter(prefix);
+    const heard = await client.subscribeAsync(heartbeatFilter, { qos: TOPIC_QOS.status.qos });
+    if (heard.some((g) => g.qos > 2))
+      log.error(
+        { code: "MQTT_REFUSED", topic: heartbeatFilter },
+        "the broker refused the bridge heartbeat subscription (check its ACL): no bridge counts as online",
+      );
     await publishAcked(client, topics.status, STATUS_ONLINE, TOPIC_QOS.status);
     // Counted once subscribed and announced: from here on the broker queues this till's webhooks.
     counters.connects += 1;
@@ -291,6 +325,7 @@ export function createMqttLink(options: MqttLinkOptions): MqttLink {
         for (const listener of listeners) listener(state);
       },
       onClosed: () => {
+        if (heartbeats.clear()) bridgesChanged();
         clock.clearTimeout(healthTimer);
         clock.clearTimeout(changeTimer);
         changeTimer = undefined;
@@ -324,6 +359,7 @@ export function createMqttLink(options: MqttLinkOptions): MqttLink {
       await connection.stop((client) =>
         publishAcked(client, topics.status, STATUS_OFFLINE, TOPIC_QOS.status),
       );
+      if (heartbeats.clear()) bridgesChanged();
     },
     onCheckIn(handler) {
       checkInHandler = handler;
@@ -358,6 +394,13 @@ export function createMqttLink(options: MqttLinkOptions): MqttLink {
     onStateChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    get bridgesOnline() {
+      return heartbeats.names();
+    },
+    onBridgesChange(listener) {
+      bridgeListeners.add(listener);
+      return () => bridgeListeners.delete(listener);
     },
     counters: snapshot,
     healthChanged() {

@@ -15,6 +15,7 @@ import {
 import { paymentEventInput } from "../checkout/io.js";
 import { createLoyalty } from "../loyalty/index.js";
 import { createMqttLink, type MqttLink } from "../mqtt/index.js";
+import { identificationOf, type IdentificationStatus } from "./identification.js";
 import { Journal } from "../journal/journal.js";
 import { pruneJournal, type PruneResult } from "../journal/prune.js";
 import { openDatabase, type Db } from "../store/database.js";
@@ -63,6 +64,8 @@ export interface RunningAgent {
   readonly lights: LightsPort;
   readonly startedAt: number;
   vippsHealth(): VippsHealth;
+  /** How the till identifies customers now, and why (status, doctor). */
+  identification(): IdentificationStatus;
   /**
    * The daily housekeeping, at once: settled sales and journal rows past
    * config.storage.retentionDays, in small steps between which sales go on (journal/prune.ts),
@@ -120,6 +123,9 @@ export function startAgent(loaded: LoadedConfig, parts: AgentParts = {}): Runnin
         : healthReport(running, config, journal.meta(QR_CONTENT_KEY) !== undefined),
   });
 
+  const identification = (): IdentificationStatus =>
+    identificationOf(config.checkout.identification, mqtt.state === "connected", mqtt.bridgesOnline);
+
   const hooks: ReceiptHooks = {
     starting: (saleId) => runner.receiptStarting(saleId),
     finished: (saleId, printed) => runner.receiptFinished(saleId, printed),
@@ -150,8 +156,11 @@ export function startAgent(loaded: LoadedConfig, parts: AgentParts = {}): Runnin
     clock,
     logger: logger.child({ module: "checkout" }),
     ...(qrContent === undefined ? {} : { qrContent }),
+    identification: () => identification().current,
     onChange: () => mqtt.healthChanged(),
   });
+  mqtt.onStateChange(() => runner.identificationChanged());
+  mqtt.onBridgesChange(() => runner.identificationChanged());
 
   link = createRegisterLink({
     transport:
@@ -221,6 +230,7 @@ export function startAgent(loaded: LoadedConfig, parts: AgentParts = {}): Runnin
     lights,
     startedAt,
     vippsHealth: () => payments.health,
+    identification,
     prune,
     healthy() {
       try {

@@ -1,7 +1,7 @@
 import type { Clock } from "../../lib/clock.js";
 import { AgentError, errorMessage } from "../../lib/errors.js";
 import type { Logger } from "../../lib/log.js";
-import type { Acceptance, Effect, Input, SaleUpdate } from "../checkout/io.js";
+import type { Acceptance, Effect, Identification, Input, SaleUpdate } from "../checkout/io.js";
 import { step } from "../checkout/machine.js";
 import { resumeEffects } from "../checkout/resume.js";
 import type { CheckoutSettings } from "../checkout/settings.js";
@@ -47,6 +47,8 @@ export interface RunnerDeps {
   readonly logger: Logger;
   /** The till's QR text for the display, if known at start (later: `view.setQrContent`). */
   readonly qrContent?: string;
+  /** Which identification a `pay` without a customer gets now (identification.ts); absent: callback. */
+  readonly identification?: () => Identification;
   /** After every journalled transition: the till's state changed (the fleet's health message). */
   readonly onChange?: () => void;
 }
@@ -89,6 +91,8 @@ export class CheckoutRunner {
   readonly view: ViewPresenter;
   /** Reprint, refund and cancel for the technician and the till's button. */
   readonly technician: TechnicianActions;
+  /** The identification last given to the checkout (identificationChanged). */
+  private lastIdentification: Identification | undefined;
 
   constructor(private readonly deps: RunnerDeps) {
     const { journal, register, clock, logger } = deps;
@@ -211,7 +215,14 @@ export class CheckoutRunner {
         input.type === "refund" && input.reference !== undefined
           ? this.deps.journal.getSaleByReference(input.reference)?.saleId
           : undefined;
-      const t = this.applyLoaded(input, known === undefined ? [saleId] : [saleId, known]);
+      // Decided when the pay is applied and journalled with it, so a replay is exact.
+      const identification = this.deps.identification?.();
+      const t = this.applyLoaded(
+        input.type === "pay" && input.customer === undefined && identification !== undefined
+          ? { ...input, identification }
+          : input,
+        known === undefined ? [saleId] : [saleId, known],
+      );
       if (t === undefined) return STOPPING;
       // A new basket may be one too many: dropped right after this ack, not before it.
       if (this.till.lastSaleNo > lastSaleNo) this.sweep.soon();
@@ -257,6 +268,20 @@ export class CheckoutRunner {
   onRegisterUp(): void {
     this.outbox.flush();
     this.view.present();
+  }
+
+  /**
+   * The till's identification may have changed (auto: the MQTT link or the bridges went or came).
+   * Read in the input's turn, so it falls in order between the pays that read it too.
+   */
+  identificationChanged(): void {
+    void this.queue.run(() => {
+      if (this.phase !== "running") return;
+      const identification = this.deps.identification?.();
+      if (identification === undefined || identification === this.lastIdentification) return;
+      this.lastIdentification = identification;
+      this.apply({ type: "identification", identification });
+    });
   }
 
   onRegisterDown(): void {

@@ -67,6 +67,7 @@ export function controlApi(agent: RunningAgent, config: Config, version: string)
         startedAt: new Date(agent.startedAt).toISOString(),
         uptimeSeconds,
         ready: true,
+        identification: agent.identification(),
         degraded,
         links: {
           register: {

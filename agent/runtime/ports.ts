@@ -1,6 +1,7 @@
 import type { Money } from "../../lib/money.js";
 import type {
   ApiResult,
+  CreateAnswer,
   DurableRegisterMessage,
   PaymentRecord,
   PaymentSnapshot,
@@ -18,7 +19,7 @@ import type { PrintDocument } from "../../drivers/printer/index.js";
 
 /** ePayment, reduced to what the checkout does, with failures already classified. */
 export interface PaymentsPort {
-  create(body: CreatePaymentBody, idempotencyKey: string): Promise<ApiResult<void>>;
+  create(body: CreatePaymentBody, idempotencyKey: string): Promise<ApiResult<CreateAnswer>>;
   get(reference: string): Promise<ApiResult<PaymentSnapshot>>;
   /** GET the payment and its event log: a refund from elsewhere (checkout/refund-elsewhere.ts). */
   lookup(reference: string): Promise<ApiResult<PaymentRecord>>;

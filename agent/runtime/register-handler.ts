@@ -35,6 +35,7 @@ export function registerCommandHandler(
           saleId: message.saleId,
           total: message.total,
           ...(message.minimumAge === undefined ? {} : { minimumAge: message.minimumAge }),
+          ...(message.customer === undefined ? {} : { customer: message.customer }),
         });
       case "cancel":
         return runner.handleRegisterCommand({ type: "cancel", saleId: message.saleId });

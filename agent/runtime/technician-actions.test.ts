@@ -62,7 +62,7 @@ describe("TechnicianActions (real SQLite journal)", () => {
       type: "create_result",
       saleId: "S1",
       reference,
-      result: { ok: true, value: undefined },
+      result: { ok: true, value: {} },
     });
     checkout.submit({
       type: "payment_event",

@@ -2,6 +2,7 @@ import type { Money } from "../../lib/money.js";
 import type { NotPaidReason, Screen } from "../../drivers/display/index.js";
 import type { FailureReason, Sale } from "../checkout/sale.js";
 import type { TillState } from "../checkout/till.js";
+import { isPerSaleQr } from "../checkout/per-sale-qr.js";
 
 /** How long "paid" / "not paid" stays on the display before the idle screen returns. */
 export const RESULT_SCREEN_MS = 6_000;
@@ -43,6 +44,8 @@ export function viewOf(input: ViewInput): View {
     switch (phase.kind) {
       case "awaiting_customer":
       case "identifying": {
+        if (active.notice === "QR_EXPIRED")
+          return { screen: { kind: "payment_qr", amount, expired: true }, lights: "busy" };
         // A notice (token expired, no scan yet) means the customer must scan again.
         const scanAgain = phase.kind === "awaiting_customer" && active.notice !== undefined;
         return {
@@ -66,6 +69,15 @@ export function viewOf(input: ViewInput): View {
       case "creating":
       case "requested":
       case "cancelling":
+        // A per-sale QR is the only QR shown while it lives (never the till's own beside it).
+        if (isPerSaleQr(phase.attempt)) {
+          const url = phase.kind === "requested" ? phase.attempt.qrUrl : undefined;
+          return {
+            screen: { kind: "payment_qr", amount, ...(url === undefined ? {} : { qrContent: url }) },
+            lights: "busy",
+          };
+        }
+        return { screen: { kind: "waiting", amount }, lights: "busy" };
       case "capturing":
       case "releasing":
       case "open":

@@ -1,5 +1,5 @@
 import type { Money } from "../../lib/money.js";
-import type { ApiResult, PaymentRecord, PaymentSnapshot } from "../checkout/io.js";
+import type { ApiResult, CreateAnswer, PaymentRecord, PaymentSnapshot } from "../checkout/io.js";
 import type { CreatePaymentBody } from "../checkout/sale.js";
 import type { PaymentsPort } from "./ports.js";
 import type { AgentTrace } from "./trace.js";
@@ -35,7 +35,7 @@ export class HealthTrackingPayments implements PaymentsPort {
     return result;
   }
 
-  create(body: CreatePaymentBody, key: string): Promise<ApiResult<void>> {
+  create(body: CreatePaymentBody, key: string): Promise<ApiResult<CreateAnswer>> {
     return this.note(this.inner.create(body, key), "create");
   }
   lookup(reference: string): Promise<ApiResult<PaymentRecord>> {

@@ -1,5 +1,5 @@
 import type { Money } from "../../lib/money.js";
-import type { ApiResult, PaymentRecord, PaymentSnapshot } from "../checkout/io.js";
+import type { ApiResult, CreateAnswer, PaymentRecord, PaymentSnapshot } from "../checkout/io.js";
 import type { CreatePaymentBody } from "../checkout/sale.js";
 import { isVippsError, type VippsClient } from "../vipps/index.js";
 import type { Payment, ModificationResponse } from "../vipps/types/epayment.js";
@@ -14,8 +14,12 @@ import type { PaymentsPort } from "./ports.js";
 export class VippsPayments implements PaymentsPort {
   constructor(private readonly client: VippsClient) {}
 
-  create(body: CreatePaymentBody, idempotencyKey: string): Promise<ApiResult<void>> {
-    return classify(this.client.epayment.create(body, idempotencyKey).then(() => undefined));
+  create(body: CreatePaymentBody, idempotencyKey: string): Promise<ApiResult<CreateAnswer>> {
+    return classify(
+      this.client.epayment
+        .create(body, idempotencyKey)
+        .then((r) => (r.redirectUrl === undefined ? {} : { redirectUrl: r.redirectUrl })),
+    );
   }
 
   get(reference: string): Promise<ApiResult<PaymentSnapshot>> {

@@ -49,13 +49,15 @@ describe("pos-bridge nats-users", () => {
       '{ user: "pos-bridge", password: "bridge-password-1", allowed_connection_types: ["MQTT"],',
     );
     expect(users).toContain(
-      'publish: { allow: ["shop.pos.*.*.webhook", "shop.pos.*._unrouted", "shop.pos._unrouted"] }',
+      'publish: { allow: ["shop.pos.*.*.webhook", "shop.pos.*._unrouted", "shop.pos._unrouted", "shop.pos._bridge.*.status"] }',
     );
     expect(users).toContain('{ user: "till-123456-kasse1", password: "$2a$11$abcdefghijklmnopqrstuv"');
     expect(users).toContain(
       'publish: { allow: ["shop.pos.654321.Till2.status", "shop.pos.654321.Till2.health", "shop.pos.654321.Till2.sales"] }',
     );
-    expect(users).toContain('subscribe: { allow: ["shop.pos.654321.Till2.webhook", "$MQTT.sub.>"] }');
+    expect(users).toContain(
+      'subscribe: { allow: ["shop.pos.654321.Till2.webhook", "shop.pos._bridge.*.status", "$MQTT.sub.>"] }',
+    );
     expect(users).toContain(
       'subscribe: { allow: ["shop.pos.123456.*.sales", "shop.pos.123456.*.status", "shop.pos.123456.*.health", "shop.pos.123456._unrouted", "$MQTT.sub.>"] }',
     );

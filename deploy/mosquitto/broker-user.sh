@@ -4,10 +4,11 @@
 # put it in the till's /etc/pos-agent/secrets/mqtt-password (or the bridge's, the back office's).
 # Run again for an existing user to give it a new password (its ACL block stays as it is).
 #
-#   broker-user.sh till MSN TILL          till-MSN-TILL: reads its webhooks; writes its status,
-#                                         health and sales
+#   broker-user.sh till MSN TILL          till-MSN-TILL: reads its webhooks and the bridges'
+#                                         heartbeats; writes its status, health and sales
 #   broker-user.sh bridge NAME            pos-bridge-NAME: one per bridge replica; publishes
-#                                         webhooks and unrouted envelopes, reads nothing
+#                                         webhooks, unrouted envelopes and its own heartbeat
+#                                         (_bridge/NAME/status), reads nothing
 #   broker-user.sh backoffice MSN [NAME]  backoffice-MSN[-NAME]: reads the sales, status, health
 #                                         and unrouted envelopes of one sales unit — never webhooks
 #   broker-user.sh monitor NAME           monitor-NAME: the operator; status, health and unrouted
@@ -64,9 +65,10 @@ case "$role" in
     msn_ok "$1"
     till_ok "$2"
     user="till-$1-$2"
-    block="# Till $2 of MSN $1: its own subtree only.
+    block="# Till $2 of MSN $1: its own subtree, and every bridge's heartbeat.
 user $user
 topic read $prefix/$1/$2/webhook
+topic read $prefix/_bridge/+/status
 topic write $prefix/$1/$2/status
 topic write $prefix/$1/$2/health
 topic write $prefix/$1/$2/sales"
@@ -75,11 +77,12 @@ topic write $prefix/$1/$2/sales"
     [ $# -eq 1 ] || usage
     name_ok "$1"
     user="pos-bridge-$1"
-    block="# Bridge replica $1: publishes webhooks to any till and unroutable webhooks; reads nothing.
+    block="# Bridge replica $1: publishes webhooks to any till, unroutable webhooks and its own heartbeat; reads nothing.
 user $user
 topic write $prefix/+/+/webhook
 topic write $prefix/+/_unrouted
-topic write $prefix/_unrouted"
+topic write $prefix/_unrouted
+topic write $prefix/_bridge/$1/status"
     ;;
   backoffice)
     [ $# -eq 1 ] || [ $# -eq 2 ] || usage
@@ -101,8 +104,9 @@ topic read $prefix/$1/_unrouted"
     [ $# -eq 1 ] || usage
     name_ok "$1"
     user="monitor-$1"
-    block="# Operator monitor $1: status, health and unrouted envelopes of every sales unit, read only.
+    block="# Operator monitor $1: status, health and unrouted envelopes of every sales unit, and the bridges' heartbeats, read only.
 user $user
+topic read $prefix/_bridge/+/status
 topic read $prefix/+/+/status
 topic read $prefix/+/+/health
 topic read $prefix/+/_unrouted

@@ -79,7 +79,7 @@ export function renderScreen(screen: Screen, options: RenderOptions): string {
   const fallback: ScreenContent =
     content.qrContent === undefined
       ? content
-      : { ...content, lines: [...content.lines, qrFallbackLine(options.language)] };
+      : { ...content, lines: [...content.lines, content.qrFallback ?? qrFallbackLine(options.language)] };
   const width = options.columns - 4;
   const block =
     layoutText(fallback, width, bodyRows) ?? layoutText({ ...fallback, lines: [] }, width, bodyRows);

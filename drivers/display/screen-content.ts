@@ -23,6 +23,8 @@ export interface ScreenContent {
   readonly big?: BigText;
   readonly lines: readonly string[];
   readonly qrContent?: string;
+  /** Said instead of "scan the QR at the till" when the QR does not fit (a per-sale QR is on no sticker). */
+  readonly qrFallback?: string;
 }
 
 export function screenContent(screen: Screen, language: Language, brand: Brand): ScreenContent {
@@ -49,6 +51,24 @@ export function screenContent(screen: Screen, language: Language, brand: Brand):
         big: amount(screen.amount.value, screen.amount.currency),
         lines: [fill(screen.scanAgain === true ? t.scanAgain : t.scanHint)],
         qrContent: screen.qrContent,
+      };
+    case "payment_qr":
+      return {
+        headline: t.amountDue,
+        tone: screen.expired === true ? "warn" : "normal",
+        big: amount(screen.amount.value, screen.amount.currency),
+        lines: [
+          fill(
+            screen.expired === true
+              ? t.paymentQrExpired
+              : screen.qrContent === undefined
+                ? t.paymentQrComing
+                : t.paymentQrHint,
+          ),
+        ],
+        ...(screen.qrContent === undefined || screen.expired === true
+          ? {}
+          : { qrContent: screen.qrContent, qrFallback: t.paymentQrTooBig }),
       };
     case "waiting":
       return {

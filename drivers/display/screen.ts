@@ -33,6 +33,16 @@ export type Screen =
       readonly qrContent: string;
       readonly scanAgain?: boolean;
     }
+  /**
+   * A per-sale QR: the amount and the QR of this payment alone (its URL from Vipps). Without
+   * `qrContent` the code is being made; `expired`: it ran out unscanned, the cashier makes a new one.
+   */
+  | {
+      readonly kind: "payment_qr";
+      readonly amount: Money;
+      readonly qrContent?: string;
+      readonly expired?: boolean;
+    }
   /** The payment request was pushed: "approve in your app". */
   | { readonly kind: "waiting"; readonly amount: Money }
   /** Vipps Login (CIBA) enrollment: the binding code the customer compares in the app. */
@@ -48,6 +58,7 @@ export type ScreenKind = Screen["kind"];
 export const SCREEN_KINDS: readonly ScreenKind[] = [
   "idle",
   "amount",
+  "payment_qr",
   "waiting",
   "loyalty_login",
   "member",
@@ -93,6 +104,12 @@ export function validateScreen(screen: Screen): void {
       qr(screen.qrContent);
       if (screen.scanAgain !== undefined && typeof screen.scanAgain !== "boolean")
         bad("scanAgain must be a boolean");
+      return;
+    case "payment_qr":
+      money(screen.amount);
+      if (screen.qrContent !== undefined) qr(screen.qrContent);
+      if (screen.expired !== undefined && typeof screen.expired !== "boolean")
+        bad("expired must be a boolean");
       return;
     case "waiting":
     case "paid":

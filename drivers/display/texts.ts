@@ -24,6 +24,11 @@ export interface DisplayTexts {
   readonly reasons: Readonly<Record<NotPaidReason, string>>;
   readonly outOfService: string;
   readonly outOfServiceHint: string;
+  /** Per-sale QR (screen payment_qr): the hint beside it, while it is made, once it expired, when it cannot be drawn. */
+  readonly paymentQrHint: string;
+  readonly paymentQrComing: string;
+  readonly paymentQrExpired: string;
+  readonly paymentQrTooBig: string;
   /** Shown instead of the QR when the screen is too small for a scannable one: the sticker is the fallback. */
   readonly qrOnTill: string;
 }
@@ -56,6 +61,10 @@ export const DISPLAY_TEXTS: Readonly<Record<Language, DisplayTexts>> = {
     },
     outOfService: "Ute av drift",
     outOfServiceHint: "Vennligst betal i kassen.",
+    paymentQrHint: "Skann denne koden med {brand}-appen for å betale",
+    paymentQrComing: "Lager betalingskoden …",
+    paymentQrExpired: "Koden er utløpt. Be betjeningen om en ny.",
+    paymentQrTooBig: "Koden får ikke plass på skjermen. Spør betjeningen.",
     qrOnTill: "Skann QR-koden på kassen",
   },
   da: {
@@ -85,6 +94,10 @@ export const DISPLAY_TEXTS: Readonly<Record<Language, DisplayTexts>> = {
     },
     outOfService: "Ude af drift",
     outOfServiceHint: "Betal venligst ved kassen.",
+    paymentQrHint: "Scan denne kode med {brand}-appen for at betale",
+    paymentQrComing: "Laver betalingskoden …",
+    paymentQrExpired: "Koden er udløbet. Bed ekspedienten om en ny.",
+    paymentQrTooBig: "Koden er for stor til skærmen. Spørg ekspedienten.",
     qrOnTill: "Scan QR-koden ved kassen",
   },
   fi: {
@@ -114,6 +127,10 @@ export const DISPLAY_TEXTS: Readonly<Record<Language, DisplayTexts>> = {
     },
     outOfService: "Poissa käytöstä",
     outOfServiceHint: "Maksa kassalla.",
+    paymentQrHint: "Maksa skannaamalla tämä koodi {brand}-sovelluksella",
+    paymentQrComing: "Maksukoodia luodaan …",
+    paymentQrExpired: "Koodi on vanhentunut. Pyydä kassalta uusi.",
+    paymentQrTooBig: "Koodi ei mahdu näytölle. Kysy kassalta.",
     qrOnTill: "Skannaa kassan QR-koodi",
   },
   en: {
@@ -143,6 +160,10 @@ export const DISPLAY_TEXTS: Readonly<Record<Language, DisplayTexts>> = {
     },
     outOfService: "Out of service",
     outOfServiceHint: "Please pay at the counter.",
+    paymentQrHint: "Scan this code with the {brand} app to pay",
+    paymentQrComing: "Making your payment code …",
+    paymentQrExpired: "The code has expired. Ask the cashier for a new one.",
+    paymentQrTooBig: "The code does not fit on this screen. Ask the cashier.",
     qrOnTill: "Scan the QR code at the till",
   },
 };

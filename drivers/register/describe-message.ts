@@ -31,6 +31,19 @@ function lineOf(line: unknown, currency: unknown): string {
   return `    ${str(l.quantity)} ${str(l.unit ?? "×")} ${str(l.name)} à ${formatAmount(l.unitPrice)}${discount} = ${formatAmount(l.total, currency)} (VAT ${typeof l.vatRate === "number" ? l.vatRate / 100 : str(l.vatRate)} %${age})`;
 }
 
+/**
+ * How a `pay` names its customer (extension): a typed number is shown with only its last three
+ * digits, a personal QR by its length — the line may end up in a technician's scrollback.
+ */
+function payCustomer(customer: unknown): string {
+  if (typeof customer !== "object" || customer === null) return "";
+  const c = customer as Fields;
+  if (typeof c.phoneNumber === "string") return `, typed number …${str(c.phoneNumber.slice(-3))}`;
+  if (typeof c.personalQr === "string")
+    return `, personal QR scanned (${[...c.personalQr].length} characters)`;
+  return `, customer ${str(c)}`;
+}
+
 /** The headline of a message, e.g. `basket S-1001: 2 lines, total 94.00 NOK`. */
 export function describeMessage(m: Fields): string {
   const sale = str(m.saleId);
@@ -38,7 +51,7 @@ export function describeMessage(m: Fields): string {
     case "basket":
       return `basket ${sale}: ${Array.isArray(m.lines) ? m.lines.length : "?"} lines, total ${formatAmount(m.total, m.currency)}`;
     case "pay":
-      return `pay ${sale}: ${formatAmount(m.total)}${m.minimumAge === undefined ? "" : `, age ${str(m.minimumAge)}+`}`;
+      return `pay ${sale}: ${formatAmount(m.total)}${m.minimumAge === undefined ? "" : `, age ${str(m.minimumAge)}+`}${payCustomer(m.customer)}`;
     case "cancel":
       return `cancel ${sale}`;
     case "refund":

@@ -94,6 +94,7 @@ export {
   type LoyaltyMember,
   type NakCode,
   type PayMessage,
+  type PayCustomer,
   type PingMessage,
   type PongMessage,
   type ReceiptMessage,

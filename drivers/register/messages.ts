@@ -51,6 +51,7 @@ export const FAILURE_REASONS = [
   "REFERENCE_UNKNOWN",
   "REFUND_TOO_OLD",
   "REFUND_TOO_LARGE",
+  "QR_EXPIRED",
 ] as const;
 export type FailureReason = (typeof FAILURE_REASONS)[number];
 
@@ -62,7 +63,10 @@ export type FailureReason = (typeof FAILURE_REASONS)[number];
  * (below the market's minimum payment or above the maximum), INTERNAL_ERROR (the receiver
  * failed while processing and did nothing; try again later as a new frame), DAY_OUT_OF_RANGE
  * (`totals` for a day in the future or older than the journal keeps), AGENT_STOPPING (the agent
- * is shutting down and did nothing; send it again after the next hello). Registers must
+ * is shutting down and did nothing; send it again after the next hello), and for a `pay` that
+ * names its customer (extension): BAD_PERSONAL_QR, BAD_PHONE_NUMBER, PHONE_NOT_SUPPORTED (not a
+ * Norwegian mobile number, the only kind Vipps MobilePay accepts), PAYMENT_IN_PROGRESS (the
+ * sale already has a payment request). Registers must
  * treat a code they do not know as "refused, nothing done".
  */
 export const REGISTER_ERROR_CODES = [
@@ -81,6 +85,10 @@ export const REGISTER_ERROR_CODES = [
   "INTERNAL_ERROR",
   "DAY_OUT_OF_RANGE",
   "AGENT_STOPPING",
+  "BAD_PERSONAL_QR",
+  "BAD_PHONE_NUMBER",
+  "PHONE_NOT_SUPPORTED",
+  "PAYMENT_IN_PROGRESS",
 ] as const;
 export type RegisterErrorCode = (typeof REGISTER_ERROR_CODES)[number];
 
@@ -123,9 +131,15 @@ export interface PayMessage {
   readonly saleId: string;
   /** Must equal the basket total. */
   readonly total: number;
+  /**
+   * (extension, docs/register-protocol.md §4.1) The customer, when the register identified them:
+   * the full content of their personal QR as its scanner read it, or the MSISDN the cashier typed.
+   */
+  readonly customer?: PayCustomer;
   /** (extension) Whole years the buyer must be, for the whole sale (lines may say so too). */
   readonly minimumAge?: number;
 }
+export type PayCustomer = { readonly personalQr: string } | { readonly phoneNumber: string };
 export interface CancelMessage {
   readonly type: "cancel";
   readonly saleId: string;

@@ -34,8 +34,8 @@ const FRAME_LINE = /^(R→A|A→R) (.*\*[0-9A-Fa-f]{4})(?: {3}◂ .*)?$/;
 describe("docs/register-protocol.md", () => {
   const transcripts = blocks(section("8. Transcripts"), "text");
 
-  it("has the six required transcripts, one of faults, one of member prices, one of totals and one of a refund from another till", () => {
-    expect(transcripts).toHaveLength(10);
+  it("has the six required transcripts, one of faults, one of member prices, one of totals, one of a refund from another till and two of paying without the till's QR", () => {
+    expect(transcripts).toHaveLength(12);
   });
 
   it.each(transcripts.map((t, i) => [i + 1, t] as const))(
@@ -45,6 +45,8 @@ describe("docs/register-protocol.md", () => {
       const lines = transcript.split("\n").filter((l) => l.startsWith("R→A") || l.startsWith("A→R"));
       expect(lines.length).toBeGreaterThanOrEqual(4);
       let expectNak: { from: string; seq: number | null } | undefined;
+      // A frame the validators refuse must be answered by a refusing ack with the same code.
+      let expectRefusal: { seq: number; code: string } | undefined;
       for (const line of lines) {
         const match = FRAME_LINE.exec(line);
         expect(match, line).not.toBeNull();
@@ -74,15 +76,21 @@ describe("docs/register-protocol.md", () => {
           expect(other.has(value.ack as number), `${line}: acks a seq the other side sent`).toBe(true);
           if (value.error !== undefined)
             expect(REGISTER_ERROR_CODES).toContain((value.error as { code: string }).code);
+          if (expectRefusal !== undefined && value.ack === expectRefusal.seq) {
+            expect((value.error as { code?: string } | undefined)?.code, line).toBe(expectRefusal.code);
+            expectRefusal = undefined;
+          }
           continue;
         }
         expect(isSeq(value.seq), line).toBe(true);
         if (value.type === "hello") sent[from].clear();
         sent[from].add(value.seq as number);
         const checked = from === "R→A" ? validateRegisterMessage(value) : validateAgentMessage(value);
-        expect(checked, line).toMatchObject({ ok: true });
+        if (!checked.ok) expectRefusal = { seq: value.seq as number, code: checked.code };
+        else expect(checked, line).toMatchObject({ ok: true });
       }
       expect(expectNak).toBeUndefined();
+      expect(expectRefusal).toBeUndefined();
     },
   );
 

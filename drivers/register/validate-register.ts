@@ -7,6 +7,7 @@ import {
   MAX_VAT_RATE,
   PROTOCOL_VERSION,
 } from "./protocol.js";
+import { checkPayCustomer } from "./validate-customer.js";
 import {
   badField,
   checkAmount,
@@ -116,6 +117,7 @@ export function validateRegisterMessage(m: Fields): Validation<RegisterMessage> 
           () => checkId(m.saleId, "saleId"),
           () => checkAmount(m.total, "total"),
           () => checkMinimumAge(m.minimumAge, "minimumAge"),
+          () => checkPayCustomer(m.customer),
         ),
       );
     case "cancel":

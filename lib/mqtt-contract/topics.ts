@@ -10,6 +10,7 @@ import { AgentError } from "../errors.js";
  *   <prefix>/<msn>/<tillId>/sales     till → back office  QoS 1, not retained, JSON sale event
  *   <prefix>/<msn>/_unrouted          bridge → operator   QoS 1, webhooks of that MSN no till claims
  *   <prefix>/_unrouted                bridge → operator   QoS 1, webhooks without a usable MSN
+ *   <prefix>/_bridge/<name>/status    bridge → tills      QoS 1, retained, `online` | `offline` (will)
  *
  * Each MSN and till owns one subtree, so a broker ACL can give a till its own subtree only.
  * Every level is checked against a strict alphabet (no `/`, `+`, `#`), so a value taken from a
@@ -24,6 +25,12 @@ export type TillTopicKind = (typeof TILL_TOPICS)[number];
 
 /** `_` is outside the till-id alphabet, so `_unrouted` can never collide with a till. */
 export const UNROUTED_LEVEL = "_unrouted";
+
+/** `_` is outside the MSN alphabet, so a bridge's heartbeat can never collide with a sales unit. */
+export const BRIDGE_LEVEL = "_bridge";
+
+/** A bridge replica's name in its heartbeat topic (and its mosquitto user `pos-bridge-<name>`). */
+export const BRIDGE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
 
 export const DEFAULT_TOPIC_PREFIX = "vipps-pos";
 
@@ -52,6 +59,10 @@ export function isMsn(value: string): boolean {
   return MSN_PATTERN.test(value);
 }
 
+export function isBridgeName(value: string): boolean {
+  return BRIDGE_NAME_PATTERN.test(value);
+}
+
 export function isTillId(value: string): boolean {
   return TILL_ID_PATTERN.test(value);
 }
@@ -69,6 +80,30 @@ export function tillTopic(prefix: string, msn: string, tillId: string, kind: Til
   check(isMsn(msn), "msn", msn);
   check(isTillId(tillId), "tillId", tillId);
   return `${prefix}/${msn}/${tillId}/${kind}`;
+}
+
+/**
+ * A bridge replica's heartbeat: retained `online` while it is connected, `offline` as its Last
+ * Will and on a clean stop (docs/mqtt-contract.md §Bridge heartbeat). Throws `MQTT_BAD_TOPIC_LEVEL`.
+ */
+export function bridgeStatusTopic(prefix: string, name: string): string {
+  check(isTopicPrefix(prefix), "prefix", prefix);
+  check(isBridgeName(name), "bridge", name);
+  return `${prefix}/${BRIDGE_LEVEL}/${name}/status`;
+}
+
+/** What a till subscribes to for every replica's heartbeat. */
+export function bridgeStatusFilter(prefix: string): string {
+  check(isTopicPrefix(prefix), "prefix", prefix);
+  return `${prefix}/${BRIDGE_LEVEL}/+/status`;
+}
+
+/** The replica's name of a heartbeat topic; undefined for any other topic. */
+export function parseBridgeStatusTopic(prefix: string, topic: string): string | undefined {
+  const head = `${prefix}/${BRIDGE_LEVEL}/`;
+  if (!topic.startsWith(head) || !topic.endsWith("/status")) return undefined;
+  const name = topic.slice(head.length, -"/status".length);
+  return isBridgeName(name) ? name : undefined;
 }
 
 /** Where the bridge puts a webhook no till claims: the MSN's `_unrouted` when the MSN is usable. */

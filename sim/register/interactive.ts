@@ -24,7 +24,9 @@ const HELP = `commands:
   item <name> <price> [vat%]     add a made-up article (price in minor units)
   show                           show the open basket
   send                           send the basket
-  pay                            send the basket if it changed, then pay
+  pay                            send the basket if it changed, then pay (again: a new per-sale QR)
+  scan <personal QR text>        pay, naming the customer by the personal QR the scanner read
+  phone <number>                 pay, naming the customer by the number typed (e.g. 4791234567)
   cancel [saleId]                cancel the open (or given) sale
   refund <saleId> <amount> [id]  refund part of a captured sale (minor units)
   refund-elsewhere <reference> <amount>  refund a payment another till took (§7.11)
@@ -92,6 +94,15 @@ export async function runInteractive(
     pay: async () => {
       if (sent !== JSON.stringify(basket())) await commands.send?.([]);
       print(`pay ${answer(await register.pay(saleId, basket().total))}`);
+    },
+    scan: async (words) => {
+      if (sent !== JSON.stringify(basket())) await commands.send?.([]);
+      const personalQr = words.join(" ");
+      print(`pay ${answer(await register.pay(saleId, basket().total, undefined, { personalQr }))}`);
+    },
+    phone: async ([phoneNumber = ""]) => {
+      if (sent !== JSON.stringify(basket())) await commands.send?.([]);
+      print(`pay ${answer(await register.pay(saleId, basket().total, undefined, { phoneNumber }))}`);
     },
     cancel: async ([id = saleId]) => print(`cancel ${answer(await register.cancel(id))}`),
     refund: async ([id = "", amount = "", refundId = `${id}-R${Date.now().toString(36)}`]) =>

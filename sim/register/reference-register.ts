@@ -9,6 +9,7 @@ import {
   type Basket,
   type LinkState,
   type LinkTransport,
+  type PayCustomer,
   type ReceiptMessage,
   type RegisterCommand,
   type RegisterSideLink,
@@ -67,9 +68,10 @@ export interface ReferenceRegister {
   sell(basket: Basket): Promise<SendResult>;
   /**
    * Asks for payment; `total` defaults to the total of the basket this register sent;
-   * `minimumAge` (extension) for the whole sale.
+   * `minimumAge` (extension) for the whole sale; `customer` (extension): a personal QR the
+   * scanner read, or the number the cashier typed.
    */
-  pay(saleId: string, total?: number, minimumAge?: number): Promise<SendResult>;
+  pay(saleId: string, total?: number, minimumAge?: number, customer?: PayCustomer): Promise<SendResult>;
   cancel(saleId: string): Promise<SendResult>;
   /**
    * Refunds (part of) a sale; `reference` (extension, §7.11): the Vipps reference of a payment
@@ -207,13 +209,14 @@ export function createReferenceRegister(options: ReferenceRegisterOptions): Refe
       if ("acked" in result) record.basket = basket;
       return result;
     },
-    async pay(saleId, total, minimumAge) {
+    async pay(saleId, total, minimumAge, customer) {
       const amount = total ?? book.get(saleId)?.basket?.total ?? 0;
       const result = await send({
         type: "pay",
         saleId,
         total: amount,
         ...(minimumAge === undefined ? {} : { minimumAge }),
+        ...(customer === undefined ? {} : { customer }),
       });
       if ("acked" in result) book.touch(saleId).payRequested = true;
       return result;

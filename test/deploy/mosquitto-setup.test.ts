@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { createMqttLink, type CheckIn, type MqttLink, type MqttLinkState } from "../../agent/mqtt/index.js";
 import { openDatabase } from "../../agent/store/database.js";
 import { startBridge, type RunningBridge } from "../../bridge/index.js";
+import { heartbeatOptions } from "../../bridge/broker-publisher.js";
 import { silentLogger } from "../../lib/log.js";
 import { MAX_MQTT_PACKET_BYTES, MAX_WEBHOOK_BODY_BYTES } from "../../lib/mqtt-contract/index.js";
 import { REPO_ROOT } from "../helpers/cli.js";
@@ -201,9 +202,13 @@ describe("deploy/mosquitto on a real mosquitto", () => {
           protocolVersion,
           ...(protocolVersion === 5 ? { properties: { sessionExpiryInterval: 3_600 } } : {}),
         });
-        intruder.on("message", (topic) => stolen.push(topic));
+        // Every till may read the bridges' heartbeats (kasse1's own session subscribes to them).
+        const kasse2s = (topic: string): boolean => !topic.startsWith("vipps-pos/_bridge/");
+        intruder.on("message", (topic) => {
+          if (kasse2s(topic)) stolen.push(topic);
+        });
         intruder.on("packetreceive", (packet) => {
-          if (packet.cmd === "publish") stolen.push(packet.topic);
+          if (packet.cmd === "publish" && kasse2s(packet.topic)) stolen.push(packet.topic);
         });
         present.push(intruder.connected);
         await intruder.subscribeAsync("vipps-pos/123456/kasse2/webhook", { qos: 1 });
@@ -351,5 +356,59 @@ describe("deploy/mosquitto on a real mosquitto", () => {
       // The oversized ones never arrived: one message each since.
       expect(t.link.counters().received).toBe((received[i] ?? 0) + 1);
     }
+  });
+
+  it("carries the bridges' heartbeats: each replica writes only its own, every till reads them all, a dead replica's will says offline", async () => {
+    const kasse1 = till(TEST_MSN, "kasse1");
+    await connected(kasse1);
+    // Bridge replica a (beforeAll) is named after its broker user pos-bridge-a.
+    await vi.waitFor(() => expect(kasse1.link.bridgesOnline).toEqual(["a"]), { timeout: 15_000 });
+
+    // Replica b, started and stopped cleanly: online, then offline (its own, not the will).
+    const b = await startBridge({
+      publicUrl: TEST_WEBHOOK_URL,
+      webhookSecrets: [`${TEST_MSN}:${TEST_WEBHOOK_SECRET}`],
+      mqtt: { url: documented.url, caFile: documented.caFile, ...login("pos-bridge-b") },
+      logger: silentLogger(),
+    });
+    await vi.waitFor(() => expect(kasse1.link.bridgesOnline).toEqual(["a", "b"]), { timeout: 15_000 });
+    await b.close();
+    await vi.waitFor(() => expect(kasse1.link.bridgesOnline).toEqual(["a"]), { timeout: 15_000 });
+
+    // Replica b again, with the bridge's own will, and its connection cut dead (no DISCONNECT):
+    // the broker publishes the will at once (will delay 0).
+    const settings = {
+      urls: [documented.url],
+      protocolVersion: 5 as const,
+      clientId: "pos-bridge-b",
+      caFile: documented.caFile,
+      rejectUnauthorized: true,
+      ...login("pos-bridge-b"),
+    };
+    const dying = await mqtt.connectAsync(documented.url, {
+      ...heartbeatOptions(settings, { topic: "vipps-pos/_bridge/b/status" }),
+      reconnectPeriod: 0,
+    });
+    cleanups.push(() => dying.endAsync(true));
+    await dying.publishAsync("vipps-pos/_bridge/b/status", "online", { qos: 1, retain: true });
+    await vi.waitFor(() => expect(kasse1.link.bridgesOnline).toEqual(["a", "b"]), { timeout: 15_000 });
+    dying.stream.destroy();
+    await vi.waitFor(() => expect(kasse1.link.bridgesOnline).toEqual(["a"]), { timeout: 15_000 });
+
+    // Nobody else may speak for replica a: not replica b, not a till.
+    for (const user of ["pos-bridge-b", "till-123456-kasse2"]) {
+      const intruder = await client(user);
+      await expect(
+        intruder.publishAsync("vipps-pos/_bridge/a/status", "offline", { qos: 1, retain: true }),
+      ).rejects.toThrow(/authori[sz]ed/i);
+      await intruder.endAsync(true);
+    }
+    expect(kasse1.link.bridgesOnline).toEqual(["a"]);
+
+    // A till's view is rebuilt from the retained heartbeats after its own reconnect.
+    await kasse1.link.stop();
+    expect(kasse1.link.bridgesOnline).toEqual([]);
+    kasse1.link.start();
+    await vi.waitFor(() => expect(kasse1.link.bridgesOnline).toEqual(["a"]), { timeout: 15_000 });
   });
 });

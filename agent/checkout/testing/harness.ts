@@ -1,6 +1,6 @@
 import type { Effect, Input, Transition } from "../io.js";
 import { step } from "../machine.js";
-import type { Basket, BasketLine, Sale } from "../sale.js";
+import type { Basket, BasketLine, CreatePaymentBody, Sale } from "../sale.js";
 import type { CheckoutSettings } from "../settings.js";
 import { EMPTY_TILL, type TillState } from "../till.js";
 
@@ -89,7 +89,7 @@ export class TillHarness {
       type: "create_result",
       saleId,
       reference: this.reference(saleId),
-      result: { ok: true, value: undefined },
+      result: { ok: true, value: {} },
     });
   }
 
@@ -133,6 +133,14 @@ export function onlyEffect<T extends Effect["type"]>(t: Transition, type: T): Ex
   if (found.length !== 1)
     throw new Error(`expected one ${type} effect, got ${found.length}: ${JSON.stringify(t.effects)}`);
   return found[0] as Extract<Effect, { type: T }>;
+}
+
+/** The customer token a create request was pushed to (fails the test when it names none). */
+export function tokenOf(body: CreatePaymentBody): string {
+  const customer = body.customer;
+  if (customer === undefined || !("customerToken" in customer))
+    throw new Error(`expected a create with a customer token, got ${JSON.stringify(customer)}`);
+  return customer.customerToken;
 }
 
 export const REFUSED = (code: string, status = 400) => ({

@@ -61,6 +61,7 @@ export function sampleScreen(
     case "idle":
       return { kind, qrContent: options.content };
     case "amount":
+    case "payment_qr":
       return { kind, amount, qrContent: options.content };
     case "waiting":
     case "paid":

@@ -66,6 +66,10 @@ export function renderStatus(agentStatus: AgentStatus): string {
   if (!status.ready) out.push("✗ not ready (starting, or stopping)");
   else if (status.degraded.length > 0) out.push(`! serving degraded: ${status.degraded.join("; ")}`);
   else out.push("✓ serving");
+  if (status.identification !== undefined)
+    out.push(
+      `customers identified by ${status.identification.current === "per-sale" ? "a per-sale QR" : "the till's QR (check-in webhook)"} (checkout.identification ${status.identification.setting}: ${status.identification.reason})`,
+    );
   out.push("", "links:");
   const marks = linkMarks(status.links);
   const names = Object.keys(marks) as (keyof AgentStatus["links"])[];

@@ -1,6 +1,7 @@
 import type { Money } from "../../../lib/money.js";
 import type {
   ApiResult,
+  CreateAnswer,
   DurableRegisterMessage,
   PaymentRecord,
   PaymentSnapshot,
@@ -43,9 +44,11 @@ export class ScriptedPayments implements PaymentsPort {
     return new Promise((resolve) => this.held.push(() => resolve(result)));
   }
 
-  create(body: CreatePaymentBody, key: string): Promise<ApiResult<void>> {
+  create(body: CreatePaymentBody, key: string): Promise<ApiResult<CreateAnswer>> {
     this.calls.push({ op: "create", reference: body.reference, key, body });
-    return this.answer("create", { ok: true, value: undefined });
+    // A per-sale QR is answered with the URL its QR encodes, as Vipps does for TEXT/TARGETURL.
+    const answer = body.userFlow === "QR" ? { redirectUrl: `https://qr.example/${body.reference}` } : {};
+    return this.answer("create", { ok: true, value: answer });
   }
   /** No payment by default: a refund from elsewhere must be scripted (`next.lookup`). */
   lookup(reference: string): Promise<ApiResult<PaymentRecord>> {

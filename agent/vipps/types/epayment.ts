@@ -92,6 +92,11 @@ export interface CreatePaymentRequest {
   readonly userFlow: UserFlow;
   /** Required for PUSH_MESSAGE. */
   readonly customer?: Customer;
+  /** Only with userFlow QR: TEXT/TARGETURL makes `redirectUrl` the text to draw as a QR. */
+  readonly qrFormat?: {
+    readonly format: "TEXT/TARGETURL" | "IMAGE/SVG+XML" | "IMAGE/PNG";
+    readonly size?: number;
+  };
   /** CUSTOMER_PRESENT for in-store payments (default at Vipps: CUSTOMER_NOT_PRESENT). */
   readonly customerInteraction?: CustomerInteraction;
   /** 3–100 characters, shown in the app and in settlements. */

@@ -1,3 +1,4 @@
+import { tokenOfTargetUrl } from "../epayment/redirect-url.js";
 import type { Payment } from "../epayment/payment.js";
 import type { Transition } from "../epayment/payment.js";
 import { simError } from "../errors.js";
@@ -81,6 +82,27 @@ export class SimulatorControl {
       initiatedAt,
       deliveryIds,
     };
+  }
+
+  /**
+   * The customer scans a per-sale QR (a payment made with `userFlow: "QR"`, `TEXT/TARGETURL`): the
+   * payment opens in their app and their configured behaviour answers it (approve by default).
+   */
+  scanPaymentQr(request: { qrContent: string; msisdn: string }): Payment {
+    if (typeof request.msisdn !== "string" || !MSISDN_PATTERN.test(request.msisdn))
+      throw simError("SIM_BAD_REQUEST", "msisdn must be 10–15 digits");
+    if (this.world.customers.status(request.msisdn) === "unknown")
+      throw simError("SIM_CONFLICT", "this number has no Vipps MobilePay app (configured as unknown)");
+    const token = typeof request.qrContent === "string" ? tokenOfTargetUrl(request.qrContent) : undefined;
+    const payment = token === undefined ? undefined : this.world.payments.findByRedirectToken(token);
+    if (payment === undefined)
+      throw simError(
+        "SIM_NOT_FOUND",
+        "the app reports: QR code not found (not a per-sale QR of this simulator)",
+      );
+    const opened = this.world.payments.openOnPhone(payment, request.msisdn);
+    if ("problem" in opened) throw simError("SIM_CONFLICT", `the app reports: ${opened.problem}`);
+    return opened;
   }
 
   private reference(reference: string, msn?: string): Payment {

@@ -121,6 +121,15 @@ export function controlRoutes(world: SimWorld, control: SimulatorControl): Route
         }),
       );
     }),
+    r("POST", "/payment-qr/scan", "payment-qr.scan", (ctx) => {
+      const b = body(ctx);
+      return json(
+        control.scanPaymentQr({
+          qrContent: str(b.qrContent, "qrContent") ?? "",
+          msisdn: str(b.msisdn, "msisdn") ?? "",
+        }),
+      );
+    }),
     r("GET", "/payments", "payments.list", () => json(control.payments())),
     r("GET", "/payments/{reference}", "payments.get", (ctx) =>
       json(control.payment(ctx.params.reference ?? "", ctx.url.searchParams.get("msn") ?? undefined)),

@@ -75,6 +75,7 @@ export class PaymentService {
       ...(request.userFlow === "PUSH_MESSAGE"
         ? {}
         : { redirectToken: randomBytes(24).toString("base64url") }),
+      ...(request.qrFormat === undefined ? {} : { qrFormat: request.qrFormat }),
       ...(request.metadata === undefined ? {} : { metadata: request.metadata }),
       ...(request.profileScope === undefined ? {} : { profileScope: request.profileScope }),
       ...(request.minimumUserAge === undefined ? {} : { minimumUserAge: request.minimumUserAge }),
@@ -103,18 +104,49 @@ export class PaymentService {
         this.deps.expiryMs,
       ),
     ];
-    // A customer below the age limit sees why in the app and cannot approve: it runs into expiry.
-    if (p.customerMsisdn !== undefined && !this.tooYoung(p, p.customerMsisdn)) {
-      const behaviour = this.deps.customers.paymentBehaviour(p.customerMsisdn);
-      if (behaviour.action !== "ignore") {
-        const act =
-          behaviour.action === "approve"
-            ? (x: Payment, op: machine.Operation) => this.authorizeAs(x, op)
-            : machine.abort;
-        handles.push(clock.setTimeout(() => this.system(p.msn, p.reference, act), behaviour.afterMs ?? 0));
-      }
-    }
     this.timers.set(PaymentService.key(p.msn, p.reference), handles);
+    if (p.customerMsisdn !== undefined) this.scheduleCustomer(p, p.customerMsisdn);
+  }
+
+  /** The customer's configured automatic answer, once the payment is on their phone. */
+  private scheduleCustomer(p: Payment, msisdn: string): void {
+    // A customer below the age limit sees why in the app and cannot approve: it runs into expiry.
+    if (this.tooYoung(p, msisdn)) return;
+    const behaviour = this.deps.customers.paymentBehaviour(msisdn);
+    if (behaviour.action === "ignore") return;
+    const act =
+      behaviour.action === "approve"
+        ? (x: Payment, op: machine.Operation) => this.authorizeAs(x, op, msisdn)
+        : machine.abort;
+    const handle = this.deps.clock.setTimeout(
+      () => this.system(p.msn, p.reference, act),
+      behaviour.afterMs ?? 0,
+    );
+    this.timers.get(PaymentService.key(p.msn, p.reference))?.push(handle);
+  }
+
+  /** The payment a per-sale QR's text (its `redirectUrl`) names, if any. */
+  findByRedirectToken(token: string): Payment | undefined {
+    return [...this.payments.values()].find((p) => p.redirectToken === token && p.userFlow === "QR");
+  }
+
+  /**
+   * A customer's app scanned a per-sale QR: the payment opens on their phone and their configured
+   * behaviour answers it. Returns why not (as the app would say it) once the payment is no longer
+   * CREATED or another customer already scanned it.
+   */
+  openOnPhone(p: Payment, msisdn: string): Payment | { readonly problem: string } {
+    const found = this.find(p.msn, p.reference);
+    if (!found.ok) return { problem: found.refusal.detail };
+    const current = found.payment;
+    if (current.state !== "CREATED")
+      return { problem: `the payment is ${current.state}; it can no longer be paid` };
+    if (current.customerMsisdn !== undefined && current.customerMsisdn !== msisdn)
+      return { problem: "another customer has already opened this payment" };
+    const opened = { ...current, customerMsisdn: msisdn };
+    this.payments.set(PaymentService.key(p.msn, p.reference), opened);
+    if (current.customerMsisdn === undefined) this.scheduleCustomer(opened, msisdn);
+    return opened;
   }
 
   private authorizeAs(p: Payment, op: machine.Operation, msisdn = p.customerMsisdn): Transition {

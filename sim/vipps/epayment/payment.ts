@@ -39,6 +39,8 @@ export interface Payment {
   readonly userFlow: string;
   /** For flows with a landing page: the token in `redirectUrl` (accepted by the test approve). */
   readonly redirectToken?: string;
+  /** userFlow QR: what `redirectUrl` points to (redirect-url.ts). */
+  readonly qrFormat?: string;
   readonly metadata?: Readonly<Record<string, string>>;
   /** `minimumUserAge` of the create request: a younger customer cannot approve (age-limit.ts). */
   readonly minimumUserAge?: number;

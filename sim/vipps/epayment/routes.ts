@@ -11,6 +11,7 @@ import type { Refusal } from "./error-codes.js";
 import { fingerprint, IdempotencyStore } from "./idempotency.js";
 import { modificationView, paymentView, type Transition } from "./payment.js";
 import { REFERENCE_PATTERN, validateCreate } from "./validate-create.js";
+import { redirectUrlOf } from "./redirect-url.js";
 
 /**
  * ePayment API (epayment.yaml, docs/vipps-api.md §6). Order of checks for a modification, as a
@@ -243,10 +244,10 @@ export function epaymentRoutes(world: SimWorld): Route[] {
         }
         const created = world.payments.create(unit, v.request, ctx.note.idempotencyKey ?? "");
         if (!created.ok) return refused(ctx, created.refusal);
-        const token = created.payment.redirectToken;
+        const redirectUrl = redirectUrlOf(created.payment);
         return jsonResponse(201, {
           reference: created.payment.reference,
-          ...(token === undefined ? {} : { redirectUrl: `https://landing.vipps.no/?token=${token}` }),
+          ...(redirectUrl === undefined ? {} : { redirectUrl }),
         });
       });
     }),

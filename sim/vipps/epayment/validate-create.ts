@@ -16,6 +16,9 @@ export const REFERENCE_PATTERN = /^[a-zA-Z0-9-]{8,50}$/;
 const USER_FLOWS = ["PUSH_MESSAGE", "NATIVE_REDIRECT", "WEB_REDIRECT", "QR"];
 const INTERACTIONS = ["CUSTOMER_PRESENT", "CUSTOMER_NOT_PRESENT"];
 const PROFILE_SCOPES = ["name", "address", "email", "phoneNumber", "birthDate", "nin"];
+/** epayment.yaml CreatePaymentRequest.qrFormat.format; the default is IMAGE/SVG+XML. */
+export const QR_FORMATS = ["TEXT/TARGETURL", "IMAGE/SVG+XML", "IMAGE/PNG"] as const;
+export type QrFormat = (typeof QR_FORMATS)[number];
 
 export type CustomerRef =
   | { readonly kind: "phoneNumber"; readonly value: string }
@@ -40,6 +43,8 @@ export interface CreateRequest {
   readonly metadata?: Readonly<Record<string, string>>;
   readonly profileScope?: string;
   readonly returnUrl?: string;
+  /** With userFlow QR: what `redirectUrl` points to (the QR's target URL, or an image of the QR). */
+  readonly qrFormat?: QrFormat;
   /** Whole years; the app refuses a younger customer (age-limit.ts). */
   readonly minimumUserAge?: number;
 }
@@ -103,6 +108,16 @@ function schemaProblems(b: Record<string, unknown>): ExtraDetail[] {
     !(isPlainObject(b.profile) && (b.profile.scope === undefined || typeof b.profile.scope === "string"))
   ) {
     out.push({ name: "profile.scope", reason: "Space-separated string." });
+  }
+  if (!optional(b.qrFormat)) {
+    const q = b.qrFormat;
+    if (!isPlainObject(q) || !(QR_FORMATS as readonly unknown[]).includes(q.format))
+      out.push({ name: "qrFormat.format", reason: `Required: one of ${QR_FORMATS.join(", ")}.` });
+    else if (
+      !optional(q.size) &&
+      !(typeof q.size === "number" && Number.isInteger(q.size) && q.size >= 100 && q.size <= 2000)
+    )
+      out.push({ name: "qrFormat.size", reason: "Integer from 100 to 2000." });
   }
   if (!optional(b.expiresAt) && typeof b.expiresAt !== "string")
     out.push({ name: "expiresAt", reason: "RFC 3339 string." });
@@ -209,6 +224,10 @@ export function validateCreate(
       ...(metadata === undefined || metadata === null ? {} : { metadata: { ...metadata } }),
       ...(scope === undefined ? {} : { profileScope: scope }),
       ...(typeof returnUrl === "string" ? { returnUrl } : {}),
+      // qrFormat applies only to userFlow QR (epayment.yaml); without one the default is SVG.
+      ...(userFlow === "QR"
+        ? { qrFormat: isPlainObject(body.qrFormat) ? (body.qrFormat.format as QrFormat) : "IMAGE/SVG+XML" }
+        : {}),
       ...(minimumUserAge === undefined ? {} : { minimumUserAge }),
     },
   };
