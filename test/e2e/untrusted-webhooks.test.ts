@@ -151,6 +151,11 @@ describe("end to end: forged and stale webhooks", () => {
     const before = delivered();
     proxy.refusing = false; // back: the broker delivers the queued check-in
     await vi.waitFor(() => expect(delivered()).toBeGreaterThan(before), { timeout: 20_000 });
+    // Back on the till's QR once the link and a bridge's heartbeat are seen again (until then a
+    // pay would get a per-sale QR: "When the cloud is down" in docs/architecture.md).
+    await vi.waitFor(() => expect(e2e.agent.identification().current).toBe("callback"), {
+      timeout: 15_000,
+    });
     await e2e.register.pay(next.saleId);
     await e2e.register.waitForSale(next.saleId, (m) => m.state === "waiting_for_customer", 10_000);
     scan(e2e, "4793000005");
