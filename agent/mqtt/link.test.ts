@@ -240,6 +240,35 @@ for (const protocolVersion of [5, 4] as const) {
       await vi.waitFor(() => expect(link.counters().connects).toBeGreaterThanOrEqual(2), WAIT);
     });
 
+    it("acts once on an event redelivered on the next connection while its first delivery is still being handled", async () => {
+      const proxy = await startTcpProxy({ host: "127.0.0.1", port: broker.port });
+      cleanups.push(() => proxy.close());
+      const { link } = newLink({ url: `mqtt://127.0.0.1:${proxy.port}` });
+      let release: () => void = () => undefined;
+      const firstHeld = new Promise<void>((resolve) => (release = resolve));
+      const acted: string[] = [];
+      link.onPaymentEvent(async (e) => {
+        acted.push(e.pspReference);
+        if (acted.length === 1) await firstHeld;
+      });
+      await startOnline(link);
+      await publishRaw(
+        topic("kasse1", "webhook"),
+        webhookEnvelope(
+          paymentPayload({ reference: "kasse1-000005", msn: TEST_MSN, pspReference: "psp-held" }),
+        ),
+      );
+      await vi.waitFor(() => expect(acted).toEqual(["psp-held"]), WAIT);
+      // The PUBACK is held with the handler; the cut makes the broker send the message again on
+      // the next connection (same session), while the first delivery has not finished.
+      proxy.cut();
+      await vi.waitFor(() => expect(link.counters().received).toBe(2), WAIT);
+      release();
+      await vi.waitFor(() => expect(link.counters().duplicates).toBe(1), WAIT);
+      expect(acted).toEqual(["psp-held"]);
+      expect(link.counters()).toMatchObject({ received: 2, delivered: 1 });
+    });
+
     it("writes an event's identity in the handler's own transaction: rolled back with it, kept with it", async () => {
       const { link, db } = newLink();
       db.exec("CREATE TABLE acted (psp TEXT)");

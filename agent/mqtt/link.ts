@@ -121,6 +121,8 @@ export function createMqttLink(options: MqttLinkOptions): MqttLink {
   const backoff = { baseMs: config.mqtt.reconnectMinMs, maxMs: config.mqtt.reconnectMaxMs };
   const random = options.random ?? Math.random;
   const dedupe = new DedupeMemory(db, options.dedupeCapacity ?? DEFAULT_DEDUPE_CAPACITY);
+  /** Events being handled right now, by identity: their delivery, settled either way. */
+  const inFlight = new Map<string, Promise<void>>();
   const outbox = new SaleOutbox(db);
   const counters: MutableCounters = {
     received: 0,
@@ -202,6 +204,13 @@ export function createMqttLink(options: MqttLinkOptions): MqttLink {
       log.warn({ err: result.error.toJSON() }, "inbound webhook dropped");
       return;
     }
+    // A broker that lost the connection while a handler still ran redelivers that message on the
+    // next connection. Until the first delivery settles it is neither remembered nor failed:
+    // wait for it, so the copy is dropped as a duplicate — or acted on, if the first failed.
+    for (let earlier = inFlight.get(result.dedupeKey); earlier !== undefined;) {
+      await earlier;
+      earlier = inFlight.get(result.dedupeKey);
+    }
     if (dedupe.has(result.dedupeKey)) {
       counters.duplicates += 1;
       log.debug({ kind: result.event.kind }, "duplicate webhook dropped");
@@ -224,8 +233,25 @@ export function createMqttLink(options: MqttLinkOptions): MqttLink {
       dedupe.remember(result.dedupeKey, clock.now());
       remembered = true;
     };
-    try {
+    const delivery = (async () => {
       await deliver(remember);
+      // Remembered only with or after the handler's success: a failed delivery must come through
+      // again. An event the checkout did not journal: a check-in must stay dropped even after a
+      // power cut (it could otherwise pay for another basket), so its identity is durable; a
+      // payment event is a fact Vipps keeps — the checkout ignores a repeat of one that changed
+      // nothing, and asks Vipps when in doubt — so its identity is written lazily.
+      if (!remembered)
+        dedupe.remember(result.dedupeKey, clock.now(), event.kind === "check-in" ? "durable" : "lazy");
+    })();
+    inFlight.set(
+      result.dedupeKey,
+      delivery.then(
+        () => undefined,
+        () => undefined,
+      ),
+    );
+    try {
+      await delivery;
     } catch (error) {
       counters.handlerFailures += 1;
       log.error(
@@ -233,14 +259,9 @@ export function createMqttLink(options: MqttLinkOptions): MqttLink {
         "event handler failed; not acknowledged, the broker will redeliver",
       );
       throw error;
+    } finally {
+      inFlight.delete(result.dedupeKey);
     }
-    // Remembered only with or after the handler's success: a failed delivery must come through
-    // again. An event the checkout did not journal: a check-in must stay dropped even after a
-    // power cut (it could otherwise pay for another basket), so its identity is durable; a
-    // payment event is a fact Vipps keeps — the checkout ignores a repeat of one that changed
-    // nothing, and asks Vipps when in doubt — so its identity is written lazily.
-    if (!remembered)
-      dedupe.remember(result.dedupeKey, clock.now(), event.kind === "check-in" ? "durable" : "lazy");
     counters.delivered += 1;
     log.info(what, "webhook event delivered");
   };
