@@ -10,7 +10,9 @@ export const AGENT_BIN = builtFile("bundle/pos-agent.js");
  * The node flags of systemd/pos-agent.service's ExecStart (a test keeps them equal), so the
  * benchmark measures the daemon as it runs on a till (the unit's comment says why each flag).
  */
-export const DAEMON_NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? "--max-semi-space-size=1 --liftoff-only")
+export const DAEMON_NODE_FLAGS = (
+  process.env.BENCH_NODE_FLAGS ?? "--max-semi-space-size=1 --heap-growing-percent=25 --liftoff-only"
+)
   .split(" ")
   .filter((f) => f !== "");
 

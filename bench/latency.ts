@@ -5,6 +5,7 @@ import type { AgentTrace } from "../agent/runtime/trace.js";
 import type { RunningSystem } from "../agent/demo/system.js";
 import { contentHash } from "../agent/vipps/webhook-signature.js";
 import { watchHttpArrivals, type Arrival } from "./http-arrivals.js";
+import { untilOnOwnQr } from "./on-own-qr.js";
 import { percentile, round } from "./stats.js";
 
 export interface LatencyResult {
@@ -66,6 +67,7 @@ export async function measureLatency(
   register.start();
   try {
     await register.waitUntilUp(10_000);
+    await untilOnOwnQr(() => agent.identification().current);
     const sell = (n: number) => sellOne(system, agent, register, traces, arrivals, n);
     // First, before the agent's own daily prune (60 s after start) would find the work done: on
     // a loaded machine the sales below can take longer than that.

@@ -82,6 +82,7 @@ try {
     ...latencyFigures,
     rssStartMb: memory.rssStartMb,
     rssAfter1000SalesMb: memory.rssAfterSalesMb,
+    rssEvery250SalesMb: memory.rssEvery250SalesMb,
     startupToReadyMs: memory.startupToReadyMs,
     startupToReadyMaxMs: memory.startupToReadyMaxMs,
     ...(aged === undefined ? {} : { ...aged, reportMs }),
@@ -103,6 +104,7 @@ try {
       ["ePayment calls per sale", `${result.apiCallsPerSale}`, "2"],
       ["daemon RSS after start", `${result.rssStartMb} MB`, "< 80 MB"],
       [`daemon RSS after ${memory.memorySales} sales`, `${result.rssAfter1000SalesMb} MB`, "< start + 5 MB"],
+      ["daemon RSS every 250 sales", result.rssEvery250SalesMb.join(" → ") + " MB", "flat"],
       ["start → serving (READY), median", `${result.startupToReadyMs} ms`, readyTarget],
       ["start → serving (READY), slowest", `${result.startupToReadyMaxMs} ms`, ""],
     ];

@@ -1,5 +1,6 @@
 import { createReferenceRegister } from "../sim/register/reference-register.js";
 import type { RunningSystem } from "../agent/demo/system.js";
+import { daemonIdentification, untilOnOwnQr } from "./on-own-qr.js";
 import { percentile, round } from "./stats.js";
 import { rssMb, startDaemon } from "./daemon-process.js";
 
@@ -12,6 +13,8 @@ export interface MemoryResult {
   readonly startupToReadyMaxMs: number;
   readonly rssStartMb: number;
   readonly rssAfterSalesMb: number;
+  /** RSS after every 250th sale: a climb that flattens is the heap settling, a line is a leak. */
+  readonly rssEvery250SalesMb: readonly number[];
   readonly memorySales: number;
   readonly starts: number;
 }
@@ -38,8 +41,10 @@ export async function measureMemory(
   try {
     register.start();
     await register.waitUntilUp(20_000);
+    await untilOnOwnQr(() => daemonIdentification(system.loaded.config.control.socketPath));
     const pid = daemon.child.pid ?? 0;
     const rssStartMb = rssMb(pid);
+    const curve: number[] = [];
     for (let n = 0; n < sales; n++) {
       const saleId = `M${n}`;
       await register.sell({
@@ -52,12 +57,14 @@ export async function measureMemory(
       system.sim.control.scan({ msisdn: "4712345678", qrContent: system.qrContent });
       const final = await register.waitForSale(saleId, undefined, 30_000);
       if (final.state !== "captured") throw new Error(`bench sale ${saleId} ended ${final.state}`);
+      if ((n + 1) % 250 === 0) curve.push(round(rssMb(pid), 1));
     }
     return {
       startupToReadyMs: round(percentile(readyTimes, 50), 0),
       startupToReadyMaxMs: round(Math.max(...readyTimes), 0),
       rssStartMb: round(rssStartMb, 1),
       rssAfterSalesMb: round(rssMb(pid), 1),
+      rssEvery250SalesMb: curve,
       memorySales: sales,
       starts: STARTS,
     };

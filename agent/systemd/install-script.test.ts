@@ -336,7 +336,7 @@ describe("install.sh in a throw-away root", { timeout: 120_000 }, () => {
     const dropIn = join(root, "usr/local/lib/systemd/system/pos-agent.service.d/node.conf");
     expect(read(dropIn)).toBe(
       "# Written by install.sh --node: the service runs /usr/local/bin/node.\n[Service]\nExecStart=\n" +
-        "ExecStart=/usr/local/bin/node --max-semi-space-size=1 --liftoff-only /opt/pos-agent/current/dist/bundle/pos-agent.js run --config /etc/pos-agent/pos-agent.yaml\n",
+        "ExecStart=/usr/local/bin/node --max-semi-space-size=1 --heap-growing-percent=25 --liftoff-only /opt/pos-agent/current/dist/bundle/pos-agent.js run --config /etc/pos-agent/pos-agent.yaml\n",
     );
     expect(read(join(root, "usr/local/bin/pos-agent"))).toContain(
       "exec /usr/local/bin/node /opt/pos-agent/current/",

@@ -147,7 +147,7 @@ describe("pos-agent.service contract", () => {
 
   it("runs the built agent with the system config", () => {
     expect(one(unit, "Service", "ExecStart")).toBe(
-      "/usr/bin/node --max-semi-space-size=1 --liftoff-only /opt/pos-agent/current/dist/bundle/pos-agent.js run --config /etc/pos-agent/pos-agent.yaml",
+      "/usr/bin/node --max-semi-space-size=1 --heap-growing-percent=25 --liftoff-only /opt/pos-agent/current/dist/bundle/pos-agent.js run --config /etc/pos-agent/pos-agent.yaml",
     );
   });
 
