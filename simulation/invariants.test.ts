@@ -44,6 +44,7 @@ function good(changes: Partial<TrialOutcome> = {}): TrialOutcome {
     printed: [{ reference: "ref-1", copy: false }],
     outboxPending: 0,
     unfinished: [],
+    heldInMemory: [],
     integrity: "ok",
     ...changes,
   };
@@ -133,11 +134,14 @@ describe("the invariant checker", () => {
     expect(checkInvariants(good({ printed: [] }))).toEqual(["S1: paid, but no receipt came out"]);
   });
 
-  it("catches an outbox not empty, a sale stuck unfinished and a damaged journal", () => {
+  it("catches an outbox not empty, a sale stuck unfinished or held in memory and a damaged journal", () => {
     expect(checkInvariants(good({ outboxPending: 1 }))).toEqual([
       "1 final state(s) never acked by the register",
     ]);
     expect(checkInvariants(good({ unfinished: ["S1"] }))).toEqual(["S1: stuck unfinished in the journal"]);
+    expect(checkInvariants(good({ heldInMemory: ["S1"] }))).toEqual([
+      "S1: settled, but still held in the agent's memory",
+    ]);
     expect(checkInvariants(good({ integrity: "*** in database main ***" }))).toEqual([
       "journal integrity: *** in database main ***",
     ]);

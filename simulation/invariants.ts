@@ -21,8 +21,13 @@ export interface TrialOutcome {
   readonly printed: readonly PrintedReceipt[];
   /** Final states the journal still holds unacked by the register. */
   readonly outboxPending: number;
-  /** Sales the journal holds unfinished (with work left). */
+  /** Sales the journal marks live (work left: the next start would resume them). */
   readonly unfinished: readonly string[];
+  /**
+   * Sales the runner still holds in memory once everything settled: it keeps only sales with
+   * work left (agent/runtime/till-memory.ts), so any here is settled but never let go.
+   */
+  readonly heldInMemory: readonly string[];
   /** `PRAGMA integrity_check` of the journal. */
   readonly integrity: string;
 }
@@ -73,6 +78,8 @@ export function checkInvariants(o: TrialOutcome): string[] {
   }
   if (o.outboxPending > 0) problems.push(`${o.outboxPending} final state(s) never acked by the register`);
   for (const saleId of o.unfinished) problems.push(`${saleId}: stuck unfinished in the journal`);
+  for (const saleId of o.heldInMemory)
+    problems.push(`${saleId}: settled, but still held in the agent's memory`);
   if (o.integrity !== "ok") problems.push(`journal integrity: ${o.integrity}`);
   return problems;
 }

@@ -424,15 +424,16 @@ export async function runTrial(seed: number, trial: number, root = scratchRoot()
   const agent = last?.agent;
   let outboxPending = 0;
   let unfinished: string[] = [];
+  let heldInMemory: string[] = [];
   let integrity = "no journal";
   if (agent !== undefined && last?.alive === true) {
     outboxPending = agent.journal.pendingRegisterMessages().length;
-    unfinished = Object.keys(agent.runner.state.sales);
+    heldInMemory = Object.keys(agent.runner.state.sales);
     await agent.stop();
     last.clock.kill();
     const db = openDatabase(join(last.dir, JOURNAL_FILE));
     integrity = (db.pragma("integrity_check", { simple: true }) as string) ?? "?";
-    new Journal(db).load();
+    unfinished = Object.keys(new Journal(db).load().sales);
     db.close();
   }
   vipps.close();
@@ -447,6 +448,7 @@ export async function runTrial(seed: number, trial: number, root = scratchRoot()
     printed,
     outboxPending,
     unfinished,
+    heldInMemory,
     integrity,
   });
   rmSync(dir, { recursive: true, force: true });
