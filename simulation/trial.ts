@@ -238,7 +238,10 @@ export async function runTrial(seed: number, trial: number, root = scratchRoot()
     log(`process ${n} starts`);
     const transport: LinkTransport = {
       description: "simulated register cable",
-      start: (events) =>
+      // A process that died while starting (a crash point in the runner's resume comes before
+      // the register link starts) must not take the cable end from its successor.
+      start: (events) => {
+        if (!p.alive) return;
         cable.a.start({
           onOpen: () => p.alive && events.onOpen(),
           onClose: (reason) => p.alive && events.onClose(reason),
@@ -249,7 +252,8 @@ export async function runTrial(seed: number, trial: number, root = scratchRoot()
               if (p.alive) throw error;
             }
           },
-        }),
+        });
+      },
       write: (bytes) => {
         point("before a frame to the register");
         return p.alive ? cable.a.write(bytes) : new Promise<void>(() => undefined);
