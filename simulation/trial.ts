@@ -310,7 +310,8 @@ export async function runTrial(seed: number, trial: number, root = scratchRoot()
     const what = `${request.method} ${path}`;
     return new Promise<ExchangeAnswer>((resolve, reject) => {
       const fail = (why: string): void => reject(new Error(`simulated network: ${why}`));
-      request.signal.addEventListener("abort", () => reject(request.signal.reason), { once: true });
+      // As node:http does: an aborted exchange rejects with the signal's reason.
+      request.signal.addEventListener("abort", () => reject(request.signal.reason as Error), { once: true });
       point(`before ${what} left`);
       if (!p.alive) return;
       const fault = faultsOn ? plan.vippsFault(prng) : "none";
