@@ -3,7 +3,7 @@ import { mqttBrokerUrls } from "../../config/load.js";
 import type { Config } from "../../config/schema.js";
 import type { Secrets } from "../../config/secrets.js";
 import { systemClock, type Clock, type TimerHandle } from "../../lib/clock.js";
-import { AgentError, errorMessage } from "../../lib/errors.js";
+import { AgentError } from "../../lib/errors.js";
 import { silentLogger, type Logger } from "../../lib/log.js";
 import { VERSION } from "../../lib/version.js";
 import {
@@ -26,12 +26,11 @@ import { linkClientOptions } from "./client-options.js";
 import { ReconnectingConnection, publishAcked } from "./connection.js";
 import { DEFAULT_DEDUPE_CAPACITY, DedupeMemory } from "./dedupe-memory.js";
 import { healthMessage, type AgentHealthReport } from "./health.js";
-import { checkInbound } from "./inbound.js";
+import { createInboundDelivery, type InboundHandler } from "./inbound-delivery.js";
 import { OutboxDrainer } from "./outbox-drainer.js";
 import { SaleOutbox } from "./sale-outbox.js";
 import type {
   CheckIn,
-  InboundEvent,
   InboundRejection,
   MqttErrorCode,
   MqttLinkCounters,
@@ -99,7 +98,7 @@ export interface MqttLink {
 /** At most one change-driven health message per second: a busy till must not flood the broker. */
 export const HEALTH_MIN_GAP_MS = 1_000;
 
-export type InboundHandler<E> = (event: E, remember: () => void) => Promise<void> | void;
+export type { InboundHandler };
 
 type MutableCounters = { -readonly [K in keyof MqttLinkCounters]: MqttLinkCounters[K] } & {
   rejectedByReason: Record<InboundRejection, number>;
@@ -121,8 +120,6 @@ export function createMqttLink(options: MqttLinkOptions): MqttLink {
   const backoff = { baseMs: config.mqtt.reconnectMinMs, maxMs: config.mqtt.reconnectMaxMs };
   const random = options.random ?? Math.random;
   const dedupe = new DedupeMemory(db, options.dedupeCapacity ?? DEFAULT_DEDUPE_CAPACITY);
-  /** Events being handled right now, by identity: their delivery, settled either way. */
-  const inFlight = new Map<string, Promise<void>>();
   const outbox = new SaleOutbox(db);
   const counters: MutableCounters = {
     received: 0,
@@ -159,19 +156,21 @@ export function createMqttLink(options: MqttLinkOptions): MqttLink {
   let healthTimer: TimerHandle | undefined;
   let changeTimer: TimerHandle | undefined;
   let lastHealthAt = -Infinity;
-
-  const handlerFor = (event: InboundEvent): ((remember: () => void) => Promise<void> | void) | undefined => {
-    switch (event.kind) {
-      case "payment": {
-        const handler = paymentHandler;
-        return handler === undefined ? undefined : (remember) => handler(event.payment, remember);
-      }
-      case "check-in": {
-        const handler = checkInHandler;
-        return handler === undefined ? undefined : (remember) => handler(event.checkIn, remember);
-      }
-    }
-  };
+  const deliverInbound = createInboundDelivery({
+    context: {
+      secrets: secrets.webhookSecrets,
+      registeredUrl: config.vipps.webhookUrl,
+      msn,
+      tillId,
+      checkinMaxAgeMs: config.checkout.checkinMaxAgeSeconds * 1000,
+      maxClockSkewMs: CHECKIN_CLOCK_SKEW_MS,
+    },
+    dedupe,
+    counters,
+    clock,
+    log,
+    handlers: () => ({ checkIn: checkInHandler, payment: paymentHandler }),
+  });
 
   const onMessage = async (packet: IPublishPacket): Promise<void> => {
     const bridge = parseBridgeStatusTopic(prefix, packet.topic);
@@ -187,83 +186,8 @@ export function createMqttLink(options: MqttLinkOptions): MqttLink {
       log.warn({ topic: packet.topic }, "message on an unexpected topic ignored");
       return;
     }
-    counters.received += 1;
     const payload = typeof packet.payload === "string" ? Buffer.from(packet.payload, "utf8") : packet.payload;
-    const result = checkInbound(payload, {
-      secrets: secrets.webhookSecrets,
-      registeredUrl: config.vipps.webhookUrl,
-      msn,
-      tillId,
-      checkinMaxAgeMs: config.checkout.checkinMaxAgeSeconds * 1000,
-      maxClockSkewMs: CHECKIN_CLOCK_SKEW_MS,
-      now: clock.now(),
-    });
-    if (!result.ok) {
-      counters.rejected += 1;
-      counters.rejectedByReason[result.error.code] += 1;
-      log.warn({ err: result.error.toJSON() }, "inbound webhook dropped");
-      return;
-    }
-    // A broker that lost the connection while a handler still ran redelivers that message on the
-    // next connection. Until the first delivery settles it is neither remembered nor failed:
-    // wait for it, so the copy is dropped as a duplicate — or acted on, if the first failed.
-    for (let earlier = inFlight.get(result.dedupeKey); earlier !== undefined;) {
-      await earlier;
-      earlier = inFlight.get(result.dedupeKey);
-    }
-    if (dedupe.has(result.dedupeKey)) {
-      counters.duplicates += 1;
-      log.debug({ kind: result.event.kind }, "duplicate webhook dropped");
-      return;
-    }
-    const { event } = result;
-    const what =
-      event.kind === "payment"
-        ? { kind: event.kind, reference: event.payment.reference, event: event.payment.name }
-        : { kind: event.kind };
-    const deliver = handlerFor(event);
-    if (deliver === undefined) {
-      counters.unhandled += 1;
-      log.error(what, "no handler registered for this event; acknowledged and dropped");
-      return;
-    }
-    let remembered = false;
-    const remember = (): void => {
-      if (remembered) return;
-      dedupe.remember(result.dedupeKey, clock.now());
-      remembered = true;
-    };
-    const delivery = (async () => {
-      await deliver(remember);
-      // Remembered only with or after the handler's success: a failed delivery must come through
-      // again. An event the checkout did not journal: a check-in must stay dropped even after a
-      // power cut (it could otherwise pay for another basket), so its identity is durable; a
-      // payment event is a fact Vipps keeps — the checkout ignores a repeat of one that changed
-      // nothing, and asks Vipps when in doubt — so its identity is written lazily.
-      if (!remembered)
-        dedupe.remember(result.dedupeKey, clock.now(), event.kind === "check-in" ? "durable" : "lazy");
-    })();
-    inFlight.set(
-      result.dedupeKey,
-      delivery.then(
-        () => undefined,
-        () => undefined,
-      ),
-    );
-    try {
-      await delivery;
-    } catch (error) {
-      counters.handlerFailures += 1;
-      log.error(
-        { ...what, err: error instanceof AgentError ? error.toJSON() : errorMessage(error) },
-        "event handler failed; not acknowledged, the broker will redeliver",
-      );
-      throw error;
-    } finally {
-      inFlight.delete(result.dedupeKey);
-    }
-    counters.delivered += 1;
-    log.info(what, "webhook event delivered");
+    await deliverInbound(payload);
   };
 
   const publishHealth = (): void => {

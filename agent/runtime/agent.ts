@@ -14,7 +14,7 @@ import {
 } from "../../drivers/register/index.js";
 import { paymentEventInput } from "../checkout/io.js";
 import { createLoyalty } from "../loyalty/index.js";
-import { createMqttLink, type MqttLink } from "../mqtt/index.js";
+import { createMqttLink, type MqttLink, type MqttLinkOptions } from "../mqtt/index.js";
 import { identificationOf, type IdentificationStatus } from "./identification.js";
 import { Journal } from "../journal/journal.js";
 import { pruneJournal, type PruneResult } from "../journal/prune.js";
@@ -30,6 +30,8 @@ import { VippsPayments } from "./vipps-payments.js";
 import { HealthTrackingPayments, type VippsHealth } from "./vipps-health.js";
 import { healthReport } from "./till-health.js";
 import type { AgentTrace } from "./trace.js";
+import type { RandomBytes } from "../../lib/random-bytes.js";
+import type { HttpExchange } from "../vipps/node-http-exchange.js";
 
 export const AGENT_SOFTWARE = `vipps-pos-agent/${VERSION}`;
 export const JOURNAL_FILE = "journal.db";
@@ -52,6 +54,15 @@ export interface AgentParts {
   readonly lights?: LightsPort;
   /** Sees each traced moment (see trace.ts); the benchmark's stopwatch. */
   readonly observe?: (event: AgentTrace) => void;
+  /**
+   * The deterministic simulation's seams (simulation/, docs/simulation.md); the daemon uses none.
+   * `mqtt` builds the MQTT link (an in-process broker behind the real inbound path);
+   * `vippsExchange` wraps the Vipps client's HTTP exchange (an in-process Vipps);
+   * `random` replaces the system's jitter and register session ids with a seeded source.
+   */
+  readonly mqtt?: (options: MqttLinkOptions) => MqttLink;
+  readonly vippsExchange?: (real: HttpExchange) => HttpExchange;
+  readonly random?: { readonly number: () => number; readonly bytes: RandomBytes };
 }
 
 export interface RunningAgent {
@@ -99,6 +110,8 @@ export function startAgent(loaded: LoadedConfig, parts: AgentParts = {}): Runnin
       clock,
       logger: logger.child({ module: "vipps" }),
       signal: shutdown.signal,
+      ...(parts.random === undefined ? {} : { random: parts.random.number }),
+      ...(parts.vippsExchange === undefined ? {} : { exchange: parts.vippsExchange }),
     }),
   );
 
@@ -110,7 +123,7 @@ export function startAgent(loaded: LoadedConfig, parts: AgentParts = {}): Runnin
     if (link === undefined) throw new Error("register link used before it exists");
     return link;
   };
-  const mqtt = createMqttLink({
+  const mqtt = (parts.mqtt ?? createMqttLink)({
     config,
     secrets,
     db,
@@ -177,6 +190,7 @@ export function startAgent(loaded: LoadedConfig, parts: AgentParts = {}): Runnin
       till: { id: config.till.id, currency: config.vipps.currency },
       retentionDays: config.storage.retentionDays,
     }),
+    ...(parts.random === undefined ? {} : { randomBytes: parts.random.bytes }),
   });
   link.onStateChange((state) => {
     if (state === "up") runner.onRegisterUp();

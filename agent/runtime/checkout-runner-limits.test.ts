@@ -106,6 +106,45 @@ describe("CheckoutRunner: open baskets, held scans and waits are bounded", () =>
     });
   });
 
+  it("a command refused for a settled sale leaves it in the journal, not in memory (found by the simulation, issue 17)", async () => {
+    const r = runner();
+    answered(r.handleRegisterCommand({ type: "basket", basket: basket("S1") }));
+    answered(r.handleRegisterCommand({ type: "pay", saleId: "S1", total: 4900 }));
+    r.handle({ type: "checkin", checkIn: { customerToken: "tok", initiatedAt: clock.now() } });
+    await settle();
+    const reference = payments.calls[0]?.reference ?? "";
+    r.handle({
+      type: "payment_event",
+      event: {
+        reference,
+        name: "AUTHORIZED",
+        pspReference: "p",
+        amount: { currency: "NOK", value: 4900 },
+        success: true,
+      },
+    });
+    await settle();
+    r.receiptStarting("S1");
+    r.receiptFinished("S1", true);
+    await settle();
+    expect(register.finals).toMatchObject([{ saleId: "S1", state: "captured" }]);
+    expect(r.state.sales).toEqual({}); // captured, told, printed: settled
+    // The cashier's cancel arrives late (the register was unplugged while the capture ran).
+    expect(answered(r.handleRegisterCommand({ type: "cancel", saleId: "S1" }))).toMatchObject({
+      ok: false,
+      code: "CANCEL_TOO_LATE",
+    });
+    expect(r.state.sales).toEqual({});
+    expect(answered(r.handleRegisterCommand({ type: "pay", saleId: "S1", total: 4900 }))).toMatchObject({
+      ok: false,
+    });
+    expect(r.state.sales).toEqual({});
+    expect(new Journal(db).getSale("S1")?.phase).toMatchObject({
+      kind: "final",
+      outcome: { state: "captured" },
+    });
+  });
+
   it("drops an open basket the register has not touched for the maximum age", async () => {
     answered(
       runner({ maxOpen: 100, maxAgeMs: HOUR }).handleRegisterCommand({

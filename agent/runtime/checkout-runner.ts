@@ -311,6 +311,10 @@ export class CheckoutRunner {
     if (t.acceptance !== undefined && !t.acceptance.ok) {
       this.sales.refused();
       logger.info({ input: input.type, code: t.acceptance.code }, "register command refused");
+      // A refused command changes nothing, but `applyLoaded` may have brought its sale in from
+      // the journal: a settled one goes back out, or it would sit in memory (and in every scan
+      // of the till's sales) until some other input is accepted.
+      this.till = withoutSettled(this.till);
       return t;
     }
     const completed = t.effects.filter(

@@ -4,6 +4,7 @@ import { createLinkEndpoint, type LinkEndpoint } from "./link-endpoint.js";
 import type { Acceptance, AgentReport, RegisterCommand } from "./messages.js";
 import { PROTOCOL_VERSION } from "./protocol.js";
 import { randomSession } from "./session.js";
+import type { RandomBytes } from "../../lib/random-bytes.js";
 import type { LinkTransport } from "./transport.js";
 import { validateAgentMessage } from "./validate-agent.js";
 import { validateRegisterMessage } from "./validate-register.js";
@@ -34,6 +35,8 @@ export interface RegisterLinkOptions {
    * a repeated request for the same sale must be answered the same way.
    */
   readonly handler: (message: RegisterCommand) => Acceptance | Promise<Acceptance>;
+  /** Source of each hello's `session`; default the system's (the simulation plugs a seeded one). */
+  readonly randomBytes?: RandomBytes;
 }
 
 export function createRegisterLink(options: RegisterLinkOptions): RegisterLink {
@@ -53,7 +56,7 @@ export function createRegisterLink(options: RegisterLinkOptions): RegisterLink {
         software: options.software,
         till: options.tillId,
       },
-      newSession: randomSession,
+      newSession: () => randomSession(options.randomBytes),
       validate: validateRegisterMessage,
     },
     validateOutbound: validateAgentMessage,

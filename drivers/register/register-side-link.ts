@@ -4,6 +4,7 @@ import { createLinkEndpoint, type LinkEndpoint } from "./link-endpoint.js";
 import type { Acceptance, AgentReport, RegisterCommand } from "./messages.js";
 import { PROTOCOL_VERSION } from "./protocol.js";
 import { randomSession } from "./session.js";
+import type { RandomBytes } from "../../lib/random-bytes.js";
 import type { LinkTransport } from "./transport.js";
 import { validateAgentMessage } from "./validate-agent.js";
 import { validateRegisterMessage } from "./validate-register.js";
@@ -36,6 +37,8 @@ export interface RegisterSideLinkOptions {
    * restarts are told apart from retransmitted hellos by time alone). Default true.
    */
   readonly session?: boolean;
+  /** Source of each hello's `session`; default the system's (the simulation plugs a seeded one). */
+  readonly randomBytes?: RandomBytes;
   /** Called once per valid, new sale or receipt report from the agent, before it is acked. */
   readonly handler: (message: AgentReport) => Acceptance | Promise<Acceptance>;
 }
@@ -62,7 +65,7 @@ export function createRegisterSideLink(options: RegisterSideLinkOptions): Regist
         id: options.id,
         software: options.software,
       },
-      newSession: options.session === false ? null : randomSession,
+      newSession: options.session === false ? null : () => randomSession(options.randomBytes),
       validate: validateAgentMessage,
     },
     validateOutbound: options.checkOutbound === false ? anyTypedObject : validateRegisterMessage,

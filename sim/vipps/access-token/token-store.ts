@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { systemRandomBytes, type RandomBytes } from "../../../lib/random-bytes.js";
 import type { SalesUnit } from "../options.js";
 
 export interface IssuedToken {
@@ -22,12 +22,15 @@ export type TokenCheck =
 export class AccessTokenStore {
   private readonly tokens = new Map<string, IssuedToken>();
 
-  constructor(private readonly ttlSeconds: number) {}
+  constructor(
+    private readonly ttlSeconds: number,
+    private readonly bytes: RandomBytes = systemRandomBytes,
+  ) {}
 
   issue(unit: SalesUnit, now: number): IssuedToken {
     this.prune(now);
     const token: IssuedToken = {
-      accessToken: randomBytes(96).toString("base64"),
+      accessToken: this.bytes(96).toString("base64"),
       unit,
       issuedAt: now,
       expiresAt: now + this.ttlSeconds * 1000,

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { systemRandomBytes, type RandomBytes } from "../../../lib/random-bytes.js";
 
 export interface CustomerTokenRecord {
   readonly customerToken: string;
@@ -23,13 +23,16 @@ export type CustomerTokenCheck =
 export class CustomerTokenStore {
   private readonly tokens = new Map<string, CustomerTokenRecord>();
 
-  constructor(private readonly ttlMs: number) {}
+  constructor(
+    private readonly ttlMs: number,
+    private readonly bytes: RandomBytes = systemRandomBytes,
+  ) {}
 
   mint(msisdn: string, msn: string, merchantQrId: string, now: number): CustomerTokenRecord {
     for (const [key, record] of this.tokens)
       if (now >= record.expiresAt + 86_400_000) this.tokens.delete(key);
     const record: CustomerTokenRecord = {
-      customerToken: randomBytes(45).toString("base64"),
+      customerToken: this.bytes(45).toString("base64"),
       msisdn,
       msn,
       merchantQrId,

@@ -1,5 +1,5 @@
 import { ageAt } from "./age-limit.js";
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUuid, systemRandomBytes, type RandomBytes } from "../../../lib/random-bytes.js";
 import type { Clock, TimerHandle } from "../../../lib/clock.js";
 import type { Logger } from "../../../lib/log.js";
 import type { CustomerDirectory } from "../customers/customer-directory.js";
@@ -22,6 +22,7 @@ export type Lookup =
 export class PaymentService {
   private readonly payments = new Map<string, Payment>();
   private readonly timers = new Map<string, TimerHandle[]>();
+  private readonly bytes: RandomBytes;
 
   constructor(
     private readonly deps: {
@@ -30,8 +31,12 @@ export class PaymentService {
       readonly dispatcher: WebhookDispatcher;
       readonly expiryMs: number;
       readonly logger: Logger;
+      /** Source of pspReferences and redirect tokens; default the system's (the simulation seeds it). */
+      readonly randomBytes?: RandomBytes;
     },
-  ) {}
+  ) {
+    this.bytes = deps.randomBytes ?? systemRandomBytes;
+  }
 
   private static key(msn: string, reference: string): string {
     return `${msn}\n${reference}`;
@@ -56,7 +61,7 @@ export class PaymentService {
         ok: false,
         refusal: refusal("4150", "A payment with this reference already exists; use a new reference."),
       };
-    const pspReference = randomUUID();
+    const pspReference = randomUuid(this.bytes);
     const base: Payment = {
       msn: unit.msn,
       reference: request.reference,
@@ -72,9 +77,7 @@ export class PaymentService {
       createdAt: now,
       expiresAt: now + this.deps.expiryMs,
       ...(request.customerMsisdn === undefined ? {} : { customerMsisdn: request.customerMsisdn }),
-      ...(request.userFlow === "PUSH_MESSAGE"
-        ? {}
-        : { redirectToken: randomBytes(24).toString("base64url") }),
+      ...(request.userFlow === "PUSH_MESSAGE" ? {} : { redirectToken: this.bytes(24).toString("base64url") }),
       ...(request.qrFormat === undefined ? {} : { qrFormat: request.qrFormat }),
       ...(request.metadata === undefined ? {} : { metadata: request.metadata }),
       ...(request.profileScope === undefined ? {} : { profileScope: request.profileScope }),
@@ -173,7 +176,7 @@ export class PaymentService {
   }
 
   private op(idempotencyKey: string | null): machine.Operation {
-    return { now: this.deps.clock.now(), pspReference: randomUUID(), idempotencyKey };
+    return { now: this.deps.clock.now(), pspReference: randomUuid(this.bytes), idempotencyKey };
   }
 
   private commit(t: Transition): Transition {

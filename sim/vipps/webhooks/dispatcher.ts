@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { randomUuid, systemRandomBytes, type RandomBytes } from "../../../lib/random-bytes.js";
 import { sleep, type Clock, type TimerHandle } from "../../../lib/clock.js";
 import type { Logger } from "../../../lib/log.js";
 import { signWebhook } from "../../../agent/vipps/webhook-signature.js";
@@ -96,6 +96,8 @@ export class WebhookDispatcher {
       readonly post: PostFn;
       readonly logger: Logger;
       readonly lifetime: AbortSignal;
+      /** Source of event ids; default the system's (the simulation seeds it). */
+      readonly randomBytes?: RandomBytes;
     },
   ) {}
 
@@ -149,7 +151,7 @@ export class WebhookDispatcher {
     duplicateOf?: string,
   ): MutableRecord {
     const record: MutableRecord = {
-      id: randomUUID(),
+      id: randomUuid(this.deps.randomBytes ?? systemRandomBytes),
       registrationId: registration.id,
       url: registration.url,
       event,

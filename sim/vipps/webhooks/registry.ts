@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUuid, systemRandomBytes, type RandomBytes } from "../../../lib/random-bytes.js";
 import { registrationLimit, WEBHOOK_EVENTS } from "./events.js";
 import { webhookUrlProblem } from "./url-rule.js";
 
@@ -20,6 +20,9 @@ export type RegisterResult =
 /** Webhook registrations per sales unit (Webhooks API, docs/vipps-api.md §5.1). */
 export class WebhookRegistry {
   private readonly registrations = new Map<string, WebhookRegistration>();
+
+  /** `bytes`: source of ids and secrets; the simulation seeds it. */
+  constructor(private readonly bytes: RandomBytes = systemRandomBytes) {}
 
   register(msn: string, url: unknown, events: unknown, now: number): RegisterResult {
     const urlProblem = webhookUrlProblem(url);
@@ -45,12 +48,12 @@ export class WebhookRegistry {
       }
     }
     const registration: WebhookRegistration = {
-      id: randomUUID(),
+      id: randomUuid(this.bytes),
       msn,
       url: url as string,
       events: wanted,
       // 64 random bytes in base64, like Vipps' secrets: clients must use it as given, not decoded (docs/vipps-api.md §5.3).
-      secret: randomBytes(64).toString("base64"),
+      secret: this.bytes(64).toString("base64"),
       createdAt: now,
     };
     this.registrations.set(registration.id, registration);
