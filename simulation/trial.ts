@@ -65,7 +65,9 @@ export interface TrialResult {
 let baseConfig: LoadedConfig | undefined;
 function configTemplate(root: string): LoadedConfig {
   if (baseConfig !== undefined) return baseConfig;
-  const dir = join(root, "config");
+  // Per process, not a fixed path: other runs on the machine (other users, CI jobs) use the same root.
+  const dir = mkdtempSync(join(root, "vopr-config-"));
+  process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
   mkdirSync(join(dir, "secrets"), { recursive: true, mode: 0o700 });
   const secret = (name: string, value: string): void =>
     writeFileSync(join(dir, "secrets", name), `${value}\n`, { mode: 0o600 });
