@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { validateRegisterMessage } from "./validate-register.js";
 import { validateAgentMessage } from "./validate-agent.js";
+import { describeMessage } from "./describe-message.js";
 
 /** Split tender on `pay` (docs/register-protocol.md §7.14), refused before any state is looked at. */
 
@@ -66,6 +67,13 @@ describe("pay with amount and tenders", () => {
       expect(checked, JSON.stringify(fields)).toMatchObject({ ok: false, code: "BAD_FIELD" });
       if (!checked.ok) expect(checked.message.startsWith(`${path}:`), checked.message).toBe(true);
     }
+  });
+
+  it("register-monitor's headline names both parts, as docs/register-protocol.md §7.14 shows it", () => {
+    expect(describeMessage({ ...PAY, amount: 9000, tenders: [{ kind: "cash", amount: 5000 }] })).toBe(
+      "pay S-1030: 140.00, Vipps MobilePay 90.00 + cash 50.00",
+    );
+    expect(describeMessage(PAY)).toBe("pay S-1030: 140.00");
   });
 
   it("the agent's totals may carry the day's other tenders, checked the same way", () => {
