@@ -2,6 +2,7 @@ import { minimumAgeOf } from "./age-limit.js";
 import { orderLinesOf } from "./order-lines.js";
 import type { CheckoutSettings } from "./settings.js";
 import type { CreatePaymentBody, PaymentCustomer, Sale } from "./sale.js";
+import { paymentSources, vippsAmount } from "./tenders.js";
 
 /**
  * The ePayment create request (docs/vipps-api.md §6.1), customer present, with the basket as
@@ -10,6 +11,8 @@ import type { CreatePaymentBody, PaymentCustomer, Sale } from "./sale.js";
  * that customer's app (`PUSH_MESSAGE`). Without one it is a per-sale QR: `userFlow: "QR"` with
  * `qrFormat` `TEXT/TARGETURL`, so the answer's `redirectUrl` is the text the display draws as a QR
  * (https://developer.vippsmobilepay.com/docs/APIs/epayment-api/features/qr-payments/).
+ * A split-tender sale asks for Vipps MobilePay's part only; its receipt is still the whole
+ * basket, the rest named as payment sources (tenders.ts).
  */
 export function createPaymentBody(
   sale: Sale,
@@ -19,8 +22,9 @@ export function createPaymentBody(
 ): CreatePaymentBody {
   const receiptNumber = String(sale.saleNo).padStart(6, "0");
   const minimumUserAge = minimumAgeOf(sale);
+  const sources = paymentSources(sale);
   return {
-    amount: { currency: sale.basket.currency, value: sale.basket.total },
+    amount: { currency: sale.basket.currency, value: vippsAmount(sale) },
     paymentMethod: { type: "WALLET" },
     ...(customer === undefined ? {} : { customer }),
     customerInteraction: "CUSTOMER_PRESENT",
@@ -31,7 +35,12 @@ export function createPaymentBody(
     paymentDescription: paymentDescription(settings, sale.saleId),
     receipt: {
       orderLines: orderLinesOf(sale),
-      bottomLine: { currency: sale.basket.currency, posId: settings.tillId, receiptNumber },
+      bottomLine: {
+        currency: sale.basket.currency,
+        posId: settings.tillId,
+        receiptNumber,
+        ...(sources === undefined ? {} : { paymentSources: sources }),
+      },
     },
     metadata: { till: settings.tillId, saleId: sale.saleId },
     ...(minimumUserAge === undefined ? {} : { minimumUserAge }),

@@ -1,5 +1,11 @@
 import type { Money } from "../../lib/money.js";
-import type { PayCustomer, ReceiptMessage, SaleMessage, SaleReport } from "../../drivers/register/index.js";
+import type {
+  PayCustomer,
+  Tender,
+  ReceiptMessage,
+  SaleMessage,
+  SaleReport,
+} from "../../drivers/register/index.js";
 import type { PaymentEvent } from "../vipps/types/epayment.js";
 import type { Basket, CheckIn, CreatePaymentBody, Sale } from "./sale.js";
 
@@ -28,6 +34,8 @@ export type Input =
       readonly customer?: RegisterCustomer;
       /** Absent: `callback` (journals from before per-sale QR). */
       readonly identification?: Identification;
+      /** Split tender: the other tenders; Vipps collects `total` less these (tenders.ts). */
+      readonly tenders?: readonly Tender[];
     }
   /** The till's way of identifying customers changed (auto mode: the route for check-ins went or came). */
   | { readonly type: "identification"; readonly identification: Identification }

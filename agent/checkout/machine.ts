@@ -33,6 +33,7 @@ export function step(till: TillState, input: Input, now: number, settings: Check
         ...(input.minimumAge === undefined ? {} : { minimumAge: input.minimumAge }),
         ...(input.customer === undefined ? {} : { customer: input.customer }),
         ...(input.identification === undefined ? {} : { identification: input.identification }),
+        ...(input.tenders === undefined ? {} : { tenders: input.tenders }),
       });
     case "identification":
       return onIdentificationChanged(till, input.identification, ctx);

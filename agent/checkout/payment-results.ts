@@ -17,6 +17,7 @@ import type { Attempt, FailureReason, Outcome, Phase, Sale } from "./sale.js";
 import { currentAttempt } from "./sale.js";
 import type { TillState } from "./till.js";
 import { advance, commit, finish, noChange, tell, withdrawEffect, type Ctx } from "./transitions.js";
+import { vippsAmount } from "./tenders.js";
 
 /** Vipps' error code when `cancelTransactionOnly` meets an already authorized payment. */
 const ALREADY_AUTHORIZED = "6060";
@@ -61,7 +62,7 @@ function capture(till: TillState, sale: Sale, attempt: Attempt, ctx: Ctx, pspRef
     saleId: sale.saleId,
     reference: attempt.reference,
     idempotencyKey: captureKey(attempt),
-    amount: { currency: sale.basket.currency, value: sale.basket.total },
+    amount: { currency: sale.basket.currency, value: vippsAmount(sale) },
   };
   const withPsp = pspReference === undefined ? attempt : { ...attempt, pspReference };
   return advance(till, withoutNotice(sale), { kind: "capturing", attempt: withPsp }, [effect], ctx);
@@ -189,7 +190,7 @@ function onPaymentState(till: TillState, sale: Sale, snapshot: PaymentSnapshot, 
     case "CREATED":
       return noChange(till);
     case "AUTHORIZED":
-      if (snapshot.capturedAmount >= sale.basket.total) {
+      if (snapshot.capturedAmount >= vippsAmount(sale)) {
         // Captured before a crash lost the answer: the truth is Vipps' aggregate.
         return finish(
           till,

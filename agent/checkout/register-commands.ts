@@ -18,6 +18,8 @@ import {
 } from "./per-sale-qr.js";
 import { saleUpdate } from "./wire.js";
 import { saleVat } from "./vat.js";
+import { sameTenders, vippsAmount } from "./tenders.js";
+import type { Tender } from "../../drivers/register/index.js";
 import type { TillState } from "./till.js";
 import {
   ACCEPT,
@@ -52,8 +54,14 @@ export function onBasket(till: TillState, basket: Basket, ctx: Ctx): Transition 
     if (existing.phase.kind !== "open" && existing.phase.kind !== "member_window") {
       return refuse(till, "SALE_LOCKED", `sale ${basket.saleId} is being paid; its basket is locked`);
     }
+    const replaced: Sale = { ...existing, basket, vat: saleVat(basket.lines) };
+    // Member prices of a split sale: the other tenders stay, Vipps MobilePay's part shrinks.
+    if (existing.tenders !== undefined) {
+      const outOfRange = vippsPartOutOfRange(till, replaced);
+      if (outOfRange !== undefined) return outOfRange;
+    }
     const updated = existing.phase.kind === "open" ? lastSent(till, existing) : till;
-    return commit(updated, { ...existing, basket, vat: saleVat(basket.lines) }, [], ctx, ACCEPT);
+    return commit(updated, replaced, [], ctx, ACCEPT);
   }
   const referenceBase = nextReferenceBase(ctx.now, till.lastReferenceBase);
   const saleNo = till.lastSaleNo + 1;
@@ -90,6 +98,8 @@ export interface PayOptions {
   readonly minimumAge?: number;
   readonly customer?: RegisterCustomer;
   readonly identification?: Identification;
+  /** Split tender: what the register took besides Vipps MobilePay (tenders.ts). */
+  readonly tenders?: readonly Tender[];
 }
 export function onPay(
   till: TillState,
@@ -110,24 +120,27 @@ export function onPay(
       `pay total ${total} differs from the basket total ${sale.basket.total}`,
     );
   }
-  const minimum = MINIMUM_PAYMENT[sale.basket.currency];
-  if (total < minimum || total > MAXIMUM_PAYMENT) {
-    return refuse(
-      till,
-      "AMOUNT_OUT_OF_RANGE",
-      `a payment must be from ${minimum} to ${MAXIMUM_PAYMENT} minor units`,
-    );
-  }
+  const split = withTenders(sale, options.tenders);
+  const outOfRange = vippsPartOutOfRange(till, split);
+  if (outOfRange !== undefined) return outOfRange;
   if (till.activeSaleId !== undefined && till.activeSaleId !== saleId) {
     return refuse(till, "SALE_BUSY", `sale ${till.activeSaleId} is being paid`);
   }
   const perSale = options.identification === "per-sale";
+  // Until the payment is requested, `pay` says how the basket is split; after, it may not change it.
+  const settled = sale.phase.kind === "open" || sale.phase.kind === "member_window";
+  if (!settled && !sameTenders(sale.tenders, options.tenders))
+    return refuse(
+      till,
+      "SALE_LOCKED",
+      `sale ${saleId} is being paid with another split of tenders; cancel it and start a new sale`,
+    );
   if (options.customer !== undefined) {
     const target = sale.phase.kind === "open" ? activate(till, saleId) : till;
-    return payNamedCustomer(target, sale, options.customer, ctx, ACCEPT);
+    return payNamedCustomer(target, settled ? split : sale, options.customer, ctx, ACCEPT);
   }
   // In the member window, pay confirms the member-priced basket: request the payment now.
-  if (sale.phase.kind === "member_window") return startAttempt(till, sale, sale.phase.checkIn, ctx, ACCEPT);
+  if (sale.phase.kind === "member_window") return startAttempt(till, split, sale.phase.checkIn, ctx, ACCEPT);
   if (sale.phase.kind !== "open") {
     // A repeated pay changes nothing — so it may not ask for an age the request under way lacks
     // (nor one a renewed per-sale QR would carry while the old one may still be approved).
@@ -147,12 +160,31 @@ export function onPay(
     return noChange(till, ACCEPT);
   }
 
-  const checkIn = heldScanFor(till, sale, ctx);
+  const checkIn = heldScanFor(till, split, ctx);
   const active = activate(till, saleId);
-  if (checkIn !== undefined) return startAttempt(active, sale, checkIn, ctx, ACCEPT);
+  if (checkIn !== undefined) return startAttempt(active, split, checkIn, ctx, ACCEPT);
   return perSale
-    ? startPerSaleQr(active, sale, ctx, ACCEPT)
-    : waitForScan(active, sale, ctx, { acceptance: ACCEPT });
+    ? startPerSaleQr(active, split, ctx, ACCEPT)
+    : waitForScan(active, split, ctx, { acceptance: ACCEPT });
+}
+
+/** The sale as this `pay` splits it: its tenders, or none (Vipps MobilePay collects the whole basket). */
+function withTenders(sale: Sale, tenders: readonly Tender[] | undefined): Sale {
+  const { tenders: _old, ...rest } = sale;
+  return tenders === undefined ? rest : { ...rest, tenders };
+}
+
+/** AMOUNT_OUT_OF_RANGE unless Vipps MobilePay may collect the sale's part (also 0 of a split). */
+function vippsPartOutOfRange(till: TillState, sale: Sale): Transition | undefined {
+  const minimum = MINIMUM_PAYMENT[sale.basket.currency];
+  const amount = vippsAmount(sale);
+  if (amount >= minimum && amount <= MAXIMUM_PAYMENT) return undefined;
+  const part = sale.tenders === undefined ? "a payment" : "the Vipps MobilePay part of a split sale";
+  return refuse(
+    till,
+    "AMOUNT_OUT_OF_RANGE",
+    `${part} must be from ${minimum} to ${MAXIMUM_PAYMENT} minor units`,
+  );
 }
 
 /** The sale leaves `open` and is paid now: no scan is held for it or any other basket from now on. */

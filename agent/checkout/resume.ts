@@ -2,6 +2,7 @@ import type { Effect } from "./io.js";
 import { captureKey, idempotencyKey, refundKey } from "./references.js";
 import type { Sale } from "./sale.js";
 import { cleanupEffects } from "./transitions.js";
+import { vippsAmount } from "./tenders.js";
 
 /**
  * The requests a sale still needs, derived from its journalled state alone. Used at start-up
@@ -65,7 +66,7 @@ export function resumeEffects(sale: Sale, options: { includeReceipts: boolean })
         saleId: sale.saleId,
         reference: phase.attempt.reference,
         idempotencyKey: captureKey(phase.attempt),
-        amount: money(sale.basket.total),
+        amount: money(vippsAmount(sale)),
       });
       break;
     case "releasing":

@@ -1,3 +1,4 @@
+import type { Tender, TenderKind } from "../../drivers/register/index.js";
 import type { Currency } from "../../lib/money.js";
 import type { Basket } from "../../drivers/register/index.js";
 import type { OrderLine as VippsOrderLine, QuantityUnit } from "../vipps/types/epayment.js";
@@ -84,6 +85,8 @@ export interface CreatePaymentBody {
       readonly currency: Currency;
       readonly posId: string;
       readonly receiptNumber: string;
+      /** Split tender: the parts not paid through Vipps MobilePay (tenders.ts). */
+      readonly paymentSources?: Partial<Record<TenderKind, number>>;
     };
   };
   readonly metadata: Readonly<Record<string, string>>;
@@ -192,6 +195,11 @@ export interface Sale {
   readonly member?: { readonly id: string; readonly tier?: string };
   /** The `pay`'s minimum age, whole years (the lines' own are in the basket): age-limit.ts. */
   readonly minimumAge?: number;
+  /**
+   * Split tender: what the register took besides Vipps MobilePay, as its `pay` declared it;
+   * Vipps collects the rest of the basket (tenders.ts). Absent: Vipps collects the whole basket.
+   */
+  readonly tenders?: readonly Tender[];
   /**
    * A payment that must end up uncapturable (cancelled or released) although the register has
    * already been told the outcome — e.g. Vipps stopped answering while a request was pending.

@@ -1,6 +1,7 @@
 import type { SaleState } from "../../drivers/register/index.js";
 import type { SaleUpdate } from "./io.js";
 import { capturedAmount, currentAttempt, refundedAmount, type Sale } from "./sale.js";
+import { vippsAmount } from "./tenders.js";
 
 /** The protocol state the register sees for a sale (docs/register-protocol.md). */
 export function wireState(sale: Sale): SaleState {
@@ -45,7 +46,7 @@ export function saleUpdate(sale: Sale): SaleUpdate {
     saleId: sale.saleId,
     state,
     final,
-    amount: sale.basket.total,
+    amount: vippsAmount(sale),
     ...(reference === undefined ? {} : { reference }),
     ...(pspReference === undefined ? {} : { pspReference }),
     ...(outcome?.state === "captured" ? { capturedAmount: captured } : {}),

@@ -213,8 +213,13 @@ async function runSale(
     scan();
     await pause(1_500);
   }
+  // Split tender: whole kroner in cash, about half; Vipps MobilePay collects the rest.
+  const cash = scenario.partCash === true ? Math.floor(basket.total / 200) * 100 : 0;
+  const tenders = cash > 0 ? [{ kind: "cash" as const, amount: cash }] : undefined;
+  if (tenders !== undefined)
+    say("register", `cashier takes ${formatAmount({ currency: "NOK", value: cash }, "nb")} in cash`);
   say("register", "cashier presses Vipps: pay");
-  await register.pay(basket.saleId);
+  await register.pay(basket.saleId, undefined, undefined, undefined, tenders);
   if (scenario.scanFirst !== true) {
     await pause(2_000);
     scan();
@@ -237,6 +242,8 @@ async function runSale(
   if (final.state !== expected.state || (expected.reason !== undefined && final.reason !== expected.reason)) {
     return `${basket.saleId}: ended ${final.state}${final.reason ? ` (${final.reason})` : ""}, expected ${expected.state}${expected.reason ? ` (${expected.reason})` : ""}`;
   }
+  if (tenders !== undefined && final.state === "captured" && final.capturedAmount !== basket.total - cash)
+    return `${basket.saleId}: captured ${final.capturedAmount ?? 0}, expected the Vipps part ${basket.total - cash}`;
   if (loyalty && final.state === "captured" && final.member === undefined)
     return `${basket.saleId}: no loyalty member on the sale`;
   if (final.state === "captured") {

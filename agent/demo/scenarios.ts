@@ -15,6 +15,8 @@ export interface Scenario {
   readonly cashierCancelsAfterMs?: number;
   /** A 17-year-old customer buys beer (a line with minimumAge 18). */
   readonly underage?: boolean;
+  /** Split tender: the customer pays about half in cash, the rest with Vipps (§7.14). */
+  readonly partCash?: boolean;
   readonly expect: {
     readonly state: "captured" | "failed" | "cancelled";
     readonly reason?: string;
@@ -29,6 +31,7 @@ export const SCENARIO_NAMES = [
   "timeout",
   "cancel",
   "age",
+  "split",
   "mixed",
 ] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
@@ -74,6 +77,13 @@ export const SCENARIOS: Readonly<Record<Exclude<ScenarioName, "mixed">, Scenario
     customer: APPROVE,
     underage: true,
     expect: { state: "failed", reason: "AGE_NOT_VERIFIED" },
+  },
+  split: {
+    name: "split",
+    description: "the customer pays about half in cash and the rest with Vipps (split tender)",
+    customer: APPROVE,
+    partCash: true,
+    expect: { state: "captured" },
   },
 };
 

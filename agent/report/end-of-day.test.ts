@@ -99,6 +99,7 @@ describe("end of day from a journal the checkout wrote", () => {
         { rate: 2500, gross: 4900, net: 3920, vat: 980 },
         { rate: 1500, gross: 4250, net: 3696, vat: 554 },
       ],
+      otherTenders: {},
       unfinished: 1,
     });
   });

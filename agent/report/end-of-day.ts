@@ -2,6 +2,8 @@ import { capturedAmount } from "../checkout/sale.js";
 import type { VatRate } from "../checkout/vat.js";
 import type { JournalDay } from "./journal-day.js";
 import type { LocalDay } from "./local-day.js";
+import { tendersByKind } from "../checkout/tenders.js";
+import { TENDER_KINDS, type Tender, type TenderKind } from "../../drivers/register/index.js";
 
 /**
  * The end-of-day report of one till (`pos-agent report`). Amounts are integer minor units of
@@ -29,8 +31,16 @@ export interface EndOfDaySummary {
   readonly refunds: { readonly count: number; readonly total: number };
   /** Captured minus refunded. */
   readonly net: number;
-  /** Highest rate first. */
+  /**
+   * Highest rate first. The captured sales' whole baskets: with split tender that is
+   * `sales.captured.total` (Vipps MobilePay's money) plus `otherTenders`.
+   */
   readonly vat: readonly VatRate[];
+  /**
+   * Split tender: what the register declared it took besides Vipps MobilePay in the captured
+   * sales, per kind (cash, card, giftCard, voucher), kinds without any left out.
+   */
+  readonly otherTenders: Readonly<Partial<Record<TenderKind, number>>>;
   /** Sales begun this day that had not finished by its end. */
   readonly unfinished: number;
 }
@@ -46,6 +56,7 @@ export function summarizeDay(
   let cancelled = 0;
   const failedReasons: Record<string, number> = {};
   const vat = new Map<number, VatRate>();
+  const otherTenders: Partial<Record<TenderKind, number>> = {};
   for (const { sale } of journal.finished) {
     if (sale.phase.kind !== "final") continue;
     const outcome = sale.phase.outcome;
@@ -54,6 +65,8 @@ export function summarizeDay(
         capturedCount++;
         capturedTotal += capturedAmount(sale);
         for (const r of sale.vat.rates) vat.set(r.rate, addRates(vat.get(r.rate), r));
+        for (const [kind, amount] of Object.entries(tendersByKind(sale.tenders)) as [TenderKind, number][])
+          otherTenders[kind] = (otherTenders[kind] ?? 0) + amount;
         break;
       case "failed":
         failed++;
@@ -81,8 +94,17 @@ export function summarizeDay(
     refunds: { count: journal.refunds.length, total: refundTotal },
     net: capturedTotal - refundTotal,
     vat: [...vat.values()].sort((a, b) => b.rate - a.rate),
+    otherTenders,
     unfinished: journal.unfinished,
   };
+}
+
+/** The summary's other tenders as a list, in TENDER_KINDS order: the paper's and the register's. */
+export function otherTendersOf(summary: EndOfDaySummary): Tender[] {
+  return TENDER_KINDS.flatMap((kind) => {
+    const amount = summary.otherTenders[kind];
+    return amount === undefined ? [] : [{ kind, amount }];
+  });
 }
 
 function addRates(sum: VatRate | undefined, r: VatRate): VatRate {

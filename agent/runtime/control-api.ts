@@ -8,6 +8,7 @@ import { capturedAmount, refundedAmount, currentAttempt } from "../checkout/sale
 import type { RunningAgent } from "./agent.js";
 import { QR_CONTENT_KEY } from "./agent.js";
 import { degradedReasons } from "./till-health.js";
+import { vippsAmount } from "../checkout/tenders.js";
 
 /** How long `pos-agent refund` waits for Vipps before answering "still going on". */
 const REFUND_WAIT_MS = 30_000;
@@ -96,7 +97,7 @@ export function controlApi(agent: RunningAgent, config: Config, version: string)
                 saleId: active.saleId,
                 saleNo: active.saleNo,
                 state: wireState(active),
-                amount: active.basket.total,
+                amount: vippsAmount(active),
                 currency: active.basket.currency,
                 ...(capturedAmount(active) > 0 ? { capturedAmount: capturedAmount(active) } : {}),
                 ...(refundedAmount(active) > 0 ? { refundedAmount: refundedAmount(active) } : {}),

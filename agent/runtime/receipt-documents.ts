@@ -62,6 +62,7 @@ export function receiptDocument(job: ReceiptJob, config: Config, time: number): 
     lines,
     total: sale.basket.total,
     vat: sale.vat.rates,
+    ...(sale.tenders === undefined ? {} : { tenders: sale.tenders }),
     payment: {
       brand,
       reference: outcome.reference,

@@ -36,6 +36,7 @@ export function registerCommandHandler(
           total: message.total,
           ...(message.minimumAge === undefined ? {} : { minimumAge: message.minimumAge }),
           ...(message.customer === undefined ? {} : { customer: message.customer }),
+          ...(message.tenders === undefined ? {} : { tenders: message.tenders }),
         });
       case "cancel":
         return runner.handleRegisterCommand({ type: "cancel", saleId: message.saleId });

@@ -4,6 +4,7 @@ import type { TotalsMessage, TotalsRequest } from "../../drivers/register/index.
 import { localDay, localDayOf, readJournalDay, summarizeDay, type LocalDay } from "../report/index.js";
 import type { EndOfDaySummary } from "../report/index.js";
 import type { Db } from "../store/database.js";
+import { otherTendersOf } from "../report/end-of-day.js";
 
 const DAY_MS = 86_400_000;
 
@@ -58,6 +59,7 @@ export function totalsMessage(source: TotalsSource, day: LocalDay): TotalsMessag
 }
 
 function toMessage(summary: EndOfDaySummary, currency: Currency): TotalsMessage {
+  const tenders = otherTendersOf(summary);
   return {
     type: "totals",
     date: summary.date,
@@ -74,5 +76,6 @@ function toMessage(summary: EndOfDaySummary, currency: Currency): TotalsMessage 
     net: summary.net,
     vat: summary.vat.map((r) => ({ rate: r.rate, gross: r.gross, net: r.net, vat: r.vat })),
     unfinished: summary.unfinished,
+    ...(tenders.length === 0 ? {} : { tenders }),
   };
 }

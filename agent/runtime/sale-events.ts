@@ -2,6 +2,7 @@ import type { SaleEvent } from "../../lib/mqtt-contract/index.js";
 import type { Sale } from "../checkout/sale.js";
 import { capturedAmount } from "../checkout/sale.js";
 import type { SaleEventsPort } from "./ports.js";
+import { vippsAmount } from "../checkout/tenders.js";
 
 /**
  * The completed-sale event for the merchant's back office (docs/mqtt-contract.md §Sale events),
@@ -34,6 +35,7 @@ export function saleEventOf(sale: Sale, at: number): SaleEvent | undefined {
       totalAmountExcludingTax: r.net,
       totalTaxAmount: r.vat,
     })),
+    ...(sale.tenders === undefined ? {} : { tenders: sale.tenders.map((t) => ({ ...t })) }),
   };
   const money = (value: number) => ({ currency: sale.basket.currency, value });
   switch (outcome.state) {
@@ -61,7 +63,7 @@ export function saleEventOf(sale: Sale, at: number): SaleEvent | undefined {
         ...base,
         eventId: `${reference}-failed`,
         type: "sale.failed",
-        amount: money(sale.basket.total),
+        amount: money(vippsAmount(sale)),
         reason: outcome.reason,
       };
     case "cancelled":
@@ -69,7 +71,7 @@ export function saleEventOf(sale: Sale, at: number): SaleEvent | undefined {
         ...base,
         eventId: `${reference}-cancelled`,
         type: "sale.cancelled",
-        amount: money(sale.basket.total),
+        amount: money(vippsAmount(sale)),
       };
   }
 }

@@ -3,6 +3,7 @@ import { wireState } from "../checkout/wire.js";
 import { currentAttempt } from "../checkout/sale.js";
 import type { AgentHealthReport } from "../mqtt/index.js";
 import type { RunningAgent } from "./agent.js";
+import { vippsAmount } from "../checkout/tenders.js";
 
 /**
  * The till's condition as the technician (`pos-agent status`, over the control socket) and the
@@ -45,7 +46,7 @@ export function healthReport(agent: RunningAgent, config: Config, qrKnown: boole
             saleId: active.saleId,
             saleNo: active.saleNo,
             state: wireState(active),
-            amount: { currency: active.basket.currency, value: active.basket.total },
+            amount: { currency: active.basket.currency, value: vippsAmount(active) },
             ...(reference === undefined ? {} : { reference }),
             updatedAt: new Date(active.updatedAt).toISOString(),
           },

@@ -7,6 +7,7 @@ import { saleEventSchema } from "../../lib/mqtt-contract/index.js";
 import { validateRequest } from "../../test/contract/openapi.js";
 import { openMemoryTillJournal } from "../../test/helpers/till-journal.js";
 import type { BasketLine } from "../checkout/sale.js";
+import type { Tender } from "../../drivers/register/index.js";
 import { endOfDayDocument, readJournalDay, summarizeDay } from "../report/index.js";
 import { receiptDocument } from "./receipt-documents.js";
 import { saleEventOf } from "./sale-events.js";
@@ -20,6 +21,12 @@ import { saleEventOf } from "./sale-events.js";
  * (the official OpenAPI schema, and each line's parts adding up to it), and every figure must be
  * the VAT its gross really contains, checked here without the code under test: within ½ minor
  * unit per rate, under one minor unit per line.
+ *
+ * Split tender (docs/register-protocol.md §7.14): some sales are part cash, card, gift card or
+ * voucher. Their VAT is still the whole basket's everywhere, Vipps MobilePay collects only its
+ * part, and every place adds up: order lines = the payment's amount + `paymentSources`, the
+ * paper's payment rows = its total, the event's `amount` + `tenders` = its lines, and the day's
+ * VAT gross = the Vipps MobilePay money captured + the other tenders declared.
  */
 
 /** Norway 25/15/12/0, Denmark 25, Finland 25.5/14/0 and the old 24. */
@@ -89,6 +96,33 @@ interface BasketPlan {
   readonly lines: BasketLine[];
   /** Member prices: the register replaces the basket with these before pay. */
   readonly member?: BasketLine[];
+  /** Split tender: what the register took of the (final) basket besides Vipps MobilePay. */
+  readonly tenders?: Tender[];
+}
+
+const KINDS = ["cash", "card", "giftCard", "voucher"] as const;
+/** Vipps MobilePay's smallest NOK payment: a split must leave at least this. */
+const MINIMUM = 100;
+
+/**
+ * The other tenders of a basket of `total`: `vippsShare` % of what is above the minimum stays
+ * for Vipps MobilePay, the rest is shared by weight over the kinds, each at least 1 øre.
+ */
+function splitOf(
+  total: number,
+  vippsShare: number,
+  parts: readonly { kind: Tender["kind"]; weight: number }[],
+): Tender[] | undefined {
+  const others = Math.floor(((total - MINIMUM) * (100 - vippsShare)) / 100);
+  if (others < parts.length) return undefined;
+  const weights = parts.reduce((sum, p) => sum + p.weight, 0);
+  const tenders = parts.map((p) => ({
+    kind: p.kind,
+    amount: 1 + Math.floor(((others - parts.length) * p.weight) / weights),
+  }));
+  const last = tenders.at(-1);
+  if (last !== undefined) last.amount += others - tenders.reduce((sum, t) => sum + t.amount, 0);
+  return tenders;
 }
 
 const total = (lines: readonly BasketLine[]): number => lines.reduce((sum, l) => sum + l.total, 0);
@@ -98,20 +132,41 @@ const basketArb: fc.Arbitrary<BasketPlan> = fc
   .record({
     lines: fc.array(lineArb, { minLength: 1, maxLength: 40 }),
     memberOff: fc.option(fc.integer({ min: 1, max: 50 }), { nil: undefined }),
+    split: fc.option(
+      fc.record({
+        vippsShare: fc.integer({ min: 0, max: 99 }),
+        parts: fc.array(
+          fc.record({ kind: fc.constantFrom(...KINDS), weight: fc.integer({ min: 1, max: 9 }) }),
+          {
+            minLength: 1,
+            maxLength: 4,
+          },
+        ),
+      }),
+      { nil: undefined },
+    ),
   })
-  .map(({ lines, memberOff }) => {
+  .map(({ lines, memberOff, split }) => {
     const basket: BasketLine[] = lines.map(({ rate, priced }, i) => ({
       id: `sku-${i}`,
       name: `Vare ${i}`,
       vatRate: rate,
       ...priced,
     }));
-    if (memberOff === undefined) return { lines: basket };
-    const member = basket.map((l) => {
-      const off = Math.floor((l.total * memberOff) / 100);
-      return { ...l, total: l.total - off, discount: (l.discount ?? 0) + off };
-    });
-    return { lines: basket, member };
+    const member =
+      memberOff === undefined
+        ? undefined
+        : basket.map((l) => {
+            const off = Math.floor((l.total * memberOff) / 100);
+            return { ...l, total: l.total - off, discount: (l.discount ?? 0) + off };
+          });
+    const tenders =
+      split === undefined ? undefined : splitOf(total(member ?? basket), split.vippsShare, split.parts);
+    return {
+      lines: basket,
+      ...(member === undefined ? {} : { member }),
+      ...(tenders === undefined ? {} : { tenders }),
+    };
   })
   .filter((plan) => payable(plan.lines) && (plan.member === undefined || payable(plan.member)));
 
@@ -138,19 +193,38 @@ function printedVat(text: string): Figures {
   return figures;
 }
 
+/**
+ * The payment rows of a printed receipt — "Paid with Vipps …" and, for a split sale, a row per
+ * other tender (English labels) — added up, in minor units.
+ */
+function printedPayments(text: string): number {
+  const minor = (s: string): number => Number(s.replaceAll(",", "").replace(".", ""));
+  let sum = 0;
+  for (const line of text.split("\n")) {
+    const m = /^(?:Paid with \S+|Cash|Card|Gift card|Voucher) +(?:NOK )?([\d,]+\.\d\d)(?: NOK)?$/.exec(
+      line.trim(),
+    );
+    if (m !== null) sum += minor(m[1] ?? "");
+  }
+  return sum;
+}
+
 /** The Vipps receipt rules an order line and a receipt must keep, and the VAT its gross really contains. */
-function checkOrderLines(body: {
-  amount: { currency: string; value: number };
-  receipt: {
-    orderLines: readonly {
-      totalAmount: number;
-      totalAmountExcludingTax: number;
-      totalTaxAmount: number;
-      taxRate: number;
-    }[];
-    bottomLine: { currency: string };
-  };
-}): Figures {
+function checkOrderLines(
+  body: {
+    amount: { currency: string; value: number };
+    receipt: {
+      orderLines: readonly {
+        totalAmount: number;
+        totalAmountExcludingTax: number;
+        totalTaxAmount: number;
+        taxRate: number;
+      }[];
+      bottomLine: { currency: string; paymentSources?: Partial<Record<Tender["kind"], number>> };
+    };
+  },
+  tenders: readonly Tender[] | undefined,
+): Figures {
   const figures: Figures = new Map();
   for (const line of body.receipt.orderLines) {
     expect(line.totalAmountExcludingTax + line.totalTaxAmount).toBe(line.totalAmount);
@@ -161,7 +235,15 @@ function checkOrderLines(body: {
     expect(Math.abs(line.totalTaxAmount * d - line.totalAmount * line.taxRate)).toBeLessThan(d);
     add(figures, line.taxRate, line.totalAmount, line.totalAmountExcludingTax, line.totalTaxAmount);
   }
-  expect(body.receipt.orderLines.reduce((sum, l) => sum + l.totalAmount, 0)).toBe(body.amount.value);
+  // The receipt is the whole basket: the payment's amount plus the parts paid otherwise.
+  const sources = body.receipt.bottomLine.paymentSources ?? {};
+  const declared: Partial<Record<Tender["kind"], number>> = {};
+  for (const t of tenders ?? []) declared[t.kind] = (declared[t.kind] ?? 0) + t.amount;
+  expect(sources).toEqual(declared);
+  const otherwise = Object.values(sources).reduce((sum, v) => sum + v, 0);
+  expect(body.receipt.orderLines.reduce((sum, l) => sum + l.totalAmount, 0)).toBe(
+    body.amount.value + otherwise,
+  );
   expect(body.receipt.bottomLine.currency).toBe(body.amount.currency);
   // Per rate, half up: |vat − gross·r/(1+r)| ≤ ½ (a tie may round either way only at exactly ½).
   for (const [rate, f] of figures) {
@@ -179,10 +261,10 @@ describe("a sale's VAT is the same on paper, in the app, in the sale event and i
         const printer = new FakePrinter({ columns: 48, timeZone: "Europe/Oslo" });
         try {
           for (const [i, plan] of plans.entries()) {
-            if (plan.member === undefined) await till.captured(`S${i}`, plan.lines);
+            if (plan.member === undefined) await till.captured(`S${i}`, plan.lines, plan.tenders);
             else {
               till.opened(`S${i}`, plan.lines);
-              await till.captured(`S${i}`, plan.member);
+              await till.captured(`S${i}`, plan.member, plan.tenders);
             }
           }
 
@@ -201,7 +283,8 @@ describe("a sale's VAT is the same on paper, in the app, in the sale event and i
                 body: call.body,
               }),
             ).toEqual([]);
-            app.set(call.body.metadata.saleId ?? "", checkOrderLines(call.body));
+            const saleId = call.body.metadata.saleId ?? "";
+            app.set(saleId, checkOrderLines(call.body, plans[Number(saleId.slice(1))]?.tenders));
           }
 
           const paper = new Map<string, Figures>();
@@ -210,7 +293,9 @@ describe("a sale's VAT is the same on paper, in the app, in the sale event and i
             const doc = receiptDocument(job, CONFIG, till.clock.now());
             if (doc === undefined) continue;
             await printer.print(doc);
-            const printed = printedVat(printer.printed.at(-1)?.text ?? "");
+            const text = printer.printed.at(-1)?.text ?? "";
+            const printed = printedVat(text);
+            expect(printedPayments(text)).toEqual(job.sale.basket.total);
             paper.set(job.sale.saleId, printed);
             for (const [rate, f] of printed) add(day, rate, f.gross, f.net, f.vat);
           }
@@ -227,6 +312,11 @@ describe("a sale's VAT is the same on paper, in the app, in the sale event and i
               add(fromLines, l.taxRate, l.totalAmount, l.totalAmount - tax, tax);
             }
             expect(sorted(fromLines)).toEqual(sorted(fromRates));
+            // What Vipps MobilePay captured and what the register took make up the basket.
+            const plan = plans[Number(e.saleId.slice(1))];
+            expect(e.tenders).toEqual(plan?.tenders);
+            const lineTotal = (e.lines ?? []).reduce((sum, l) => sum + l.totalAmount, 0);
+            expect(e.amount.value + (e.tenders ?? []).reduce((sum, t) => sum + t.amount, 0)).toBe(lineTotal);
             event.set(e.saleId, fromRates);
           }
 
@@ -250,6 +340,13 @@ describe("a sale's VAT is the same on paper, in the app, in the sale event and i
             summary.vat.map((v) => [v.rate, { gross: v.gross, net: v.net, vat: v.vat }]),
           );
           expect(sorted(report)).toEqual(sorted(day));
+          // The day's VAT is of whole baskets: Vipps MobilePay's money plus the tenders declared.
+          const declared = Object.values(summary.otherTenders).reduce((sum, v) => sum + v, 0);
+          const planned = plans.flatMap((p) => p.tenders ?? []).reduce((sum, t) => sum + t.amount, 0);
+          expect(declared).toBe(planned);
+          expect(summary.sales.captured.total + declared).toBe(
+            summary.vat.reduce((sum, v) => sum + v.gross, 0),
+          );
           await printer.print(endOfDayDocument(summary, CONFIG, till.clock.now()));
           expect(sorted(printedVat(printer.printed.at(-1)?.text ?? ""))).toEqual(sorted(day));
         } finally {

@@ -3,6 +3,7 @@ import type { NotPaidReason, Screen } from "../../drivers/display/index.js";
 import type { FailureReason, Sale } from "../checkout/sale.js";
 import type { TillState } from "../checkout/till.js";
 import { isPerSaleQr } from "../checkout/per-sale-qr.js";
+import { vippsAmount } from "../checkout/tenders.js";
 
 /** How long "paid" / "not paid" stays on the display before the idle screen returns. */
 export const RESULT_SCREEN_MS = 6_000;
@@ -39,7 +40,8 @@ export function viewOf(input: ViewInput): View {
 
   const active = till.activeSaleId === undefined ? undefined : till.sales[till.activeSaleId];
   if (active !== undefined) {
-    const amount: Money = { currency: active.basket.currency, value: active.basket.total };
+    // What the customer pays in the app: with split tender, Vipps MobilePay's part only.
+    const amount: Money = { currency: active.basket.currency, value: vippsAmount(active) };
     const phase = active.phase;
     switch (phase.kind) {
       case "awaiting_customer":

@@ -149,12 +149,22 @@ function checkReceipt(op: OpRef, receipt: Receipt, amount: Amount): void {
   );
   const tip = bottom?.tipAmount ?? 0;
   check(op, isMinorUnits(tip), "receipt.bottomLine.tipAmount must be a non-negative integer (minor units)");
+  // The parts paid otherwise (split tender): gift card, card, voucher, cash — the receipt's
+  // payment sources (https://developer.vippsmobilepay.com/docs/APIs/order-management-api/order-management-api-guide/).
+  const sources = Object.entries(bottom?.paymentSources ?? {});
+  for (const [kind, value] of sources)
+    check(
+      op,
+      ["giftCard", "card", "voucher", "cash"].includes(kind) && isMinorUnits(value),
+      `receipt.bottomLine.paymentSources.${kind} must be a non-negative integer (minor units) of giftCard, card, voucher or cash`,
+    );
+  const otherwise = sources.reduce((total, [, value]) => total + (value ?? 0), 0);
   // Vipps derives the receipt's totals from its lines: what the customer sees must add up to
-  // what they pay (docs/vipps-api.md §6.1).
+  // what they pay here and paid otherwise (docs/vipps-api.md §6.1).
   check(
     op,
-    sum + tip === amount.value,
-    "receipt lines (returns negative) plus tip must add up to amount.value",
+    sum + tip === amount.value + otherwise,
+    "receipt lines (returns negative) plus tip must add up to amount.value plus bottomLine.paymentSources",
   );
 }
 

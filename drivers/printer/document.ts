@@ -52,9 +52,20 @@ export interface SaleReceipt extends Letterhead {
   /** VAT per rate of the lines, highest rate first; each rate's gross is the sum of its lines' totals. */
   readonly vat: readonly VatBreakdown[];
   readonly payment: PaymentInfo;
+  /**
+   * Split tender: what the register took besides Vipps MobilePay, printed under the payment;
+   * Vipps MobilePay's part is `total` less these. Their sum is below `total`.
+   */
+  readonly tenders?: readonly OtherTender[];
   readonly member?: LoyaltyMember;
   /** A reprint: marked COPY at the top and bottom. */
   readonly copy?: boolean;
+}
+
+/** One other tender of a split sale, as the register declared it (register protocol §7.14). */
+export interface OtherTender {
+  readonly kind: "cash" | "card" | "giftCard" | "voucher";
+  readonly amount: number;
 }
 
 export interface LoyaltyMember {
@@ -95,8 +106,13 @@ export interface EndOfDayReport extends Letterhead {
   readonly refunds: { readonly count: number; readonly total: number };
   /** Sales that ended unpaid or cancelled. */
   readonly unpaidCount?: number;
-  /** VAT per rate of the day's captured sales: the sum of their receipts' VAT per rate. */
+  /**
+   * VAT per rate of the day's captured sales: the sum of their receipts' VAT per rate — whole
+   * baskets, so with split tender it is of `sales.total` plus `otherTenders`.
+   */
   readonly vat: readonly VatBreakdown[];
+  /** Split tender: what the registers declared they took besides Vipps MobilePay in those sales. */
+  readonly otherTenders?: readonly OtherTender[];
 }
 
 /** `pos-agent print-test` and the boot status ticket: free lines, the character test line and a QR. */

@@ -99,7 +99,11 @@ export function layoutSale(w: BlockWriter, doc: SaleReceipt, timeZone: string): 
   w.rule();
   vatTable(w, doc.vat, doc.currency, doc.language, t);
   w.rule();
-  payment(w, doc.payment, t.paidWith, money(doc.total), t);
+  // Split tender: Vipps MobilePay's part with its references, then what the register took.
+  const others = doc.tenders ?? [];
+  const vippsPart = doc.total - others.reduce((sum, o) => sum + o.amount, 0);
+  payment(w, doc.payment, t.paidWith, money(vippsPart), t);
+  for (const o of others) w.row(t.tender[o.kind], money(o.amount));
   const m = doc.member;
   if (m !== undefined && (m.name !== undefined || m.memberId !== undefined)) {
     const name = [m.name, m.tier === undefined ? undefined : `(${m.tier})`]

@@ -25,6 +25,12 @@ export function layoutEndOfDay(w: BlockWriter, doc: EndOfDayReport, timeZone: st
   const net = doc.sales.total - doc.refunds.total;
   w.row(t.netTotal, net < 0 ? `-${money(-net)}` : money(net), { bold: true, size: 2 });
   if (doc.unpaidCount !== undefined) w.row(t.unpaid, String(doc.unpaidCount));
+  // Split tender: besides Vipps MobilePay, the registers took these in the same sales — the VAT
+  // below is of whole baskets, so of both.
+  if (doc.otherTenders !== undefined && doc.otherTenders.length > 0) {
+    w.rule();
+    for (const o of doc.otherTenders) w.row(`  ${t.tender[o.kind]}`, money(o.amount));
+  }
   w.rule();
   vatTable(w, doc.vat, doc.currency, doc.language, t);
   footer(w, doc.footer);

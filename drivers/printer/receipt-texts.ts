@@ -18,6 +18,8 @@ export interface ReceiptTexts {
   readonly net: string;
   readonly gross: string;
   readonly paidWith: string;
+  /** Split tender: the other tenders' labels (register protocol §7.14). */
+  readonly tender: Readonly<Record<"cash" | "card" | "giftCard" | "voucher", string>>;
   readonly refundedTo: string;
   readonly reference: string;
   readonly pspReference: string;
@@ -53,6 +55,7 @@ export const RECEIPT_TEXTS: Readonly<Record<Language, ReceiptTexts>> = {
     net: "Grunnlag",
     gross: "Sum",
     paidWith: "Betalt med {brand}",
+    tender: { cash: "Kontant", card: "Kort", giftCard: "Gavekort", voucher: "Tilgodelapp" },
     refundedTo: "Tilbakebetalt til {brand}",
     reference: "Referanse",
     pspReference: "PSP-referanse",
@@ -86,6 +89,7 @@ export const RECEIPT_TEXTS: Readonly<Record<Language, ReceiptTexts>> = {
     net: "Grundlag",
     gross: "Beløb",
     paidWith: "Betalt med {brand}",
+    tender: { cash: "Kontant", card: "Kort", giftCard: "Gavekort", voucher: "Tilgodebevis" },
     refundedTo: "Refunderet til {brand}",
     reference: "Reference",
     pspReference: "PSP-reference",
@@ -119,6 +123,7 @@ export const RECEIPT_TEXTS: Readonly<Record<Language, ReceiptTexts>> = {
     net: "Veroton",
     gross: "Verollinen",
     paidWith: "Maksettu: {brand}",
+    tender: { cash: "Käteinen", card: "Kortti", giftCard: "Lahjakortti", voucher: "Hyvityskuponki" },
     refundedTo: "Palautettu: {brand}",
     reference: "Viite",
     pspReference: "PSP-viite",
@@ -152,6 +157,7 @@ export const RECEIPT_TEXTS: Readonly<Record<Language, ReceiptTexts>> = {
     net: "Net",
     gross: "Gross",
     paidWith: "Paid with {brand}",
+    tender: { cash: "Cash", card: "Card", giftCard: "Gift card", voucher: "Voucher" },
     refundedTo: "Refunded to {brand}",
     reference: "Reference",
     pspReference: "PSP reference",

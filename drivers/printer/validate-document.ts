@@ -100,6 +100,22 @@ export function validateDocument(doc: PrintDocument): void {
     });
   };
 
+  /** Split tender: known kinds, amounts ≥ 1, and (on a receipt) less than the total together. */
+  const otherTenders = (value: unknown, field: string, below?: number): void => {
+    if (value === undefined) return;
+    if (!Array.isArray(value) || value.length === 0 || value.length > 10)
+      return bad(field, "expected 1–10 tenders");
+    let sum = 0;
+    value.forEach((o: { kind?: unknown; amount?: unknown }, i) => {
+      if (!["cash", "card", "giftCard", "voucher"].includes(String(o?.kind)))
+        bad(`${field}[${i}].kind`, "expected cash, card, giftCard or voucher");
+      money(o?.amount, `${field}[${i}].amount`);
+      if (o?.amount === 0) bad(`${field}[${i}].amount`, "expected at least 1");
+      sum += typeof o?.amount === "number" ? o.amount : 0;
+    });
+    if (below !== undefined && sum >= below)
+      bad(field, `the other tenders (${sum}) leave nothing for the payment of ${below}`);
+  };
   if (typeof doc !== "object" || doc === null) return bad("document", "expected an object");
   if (!isLanguage(doc.language)) bad("language", "expected nb, da, fi or en");
   if (!Array.isArray(doc.header) || doc.header.length > MAX_HEADER_LINES)
@@ -115,6 +131,7 @@ export function validateDocument(doc: PrintDocument): void {
       basket(doc.lines, doc.total, "lines");
       vatOfLines(doc.vat, doc.lines);
       payment(doc.payment);
+      otherTenders(doc.tenders, "tenders", doc.total);
       if (doc.member !== undefined) {
         text(doc.member.name, "member.name", { required: false, max: 64 });
         text(doc.member.memberId, "member.memberId", { required: false, max: 64 });
@@ -146,6 +163,7 @@ export function validateDocument(doc: PrintDocument): void {
       money(doc.refunds?.total, "refunds.total");
       if (doc.unpaidCount !== undefined) count(doc.unpaidCount, "unpaidCount");
       vat(doc.vat);
+      otherTenders(doc.otherTenders, "otherTenders");
       break;
     case "test":
       time(doc.time, "time");

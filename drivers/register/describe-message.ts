@@ -44,6 +44,18 @@ function payCustomer(customer: unknown): string {
   return `, customer ${str(c)}`;
 }
 
+/** A split-tender `pay` (extension): `, Vipps MobilePay 60.00 + cash 40.00`. */
+function payTenders(m: Fields): string {
+  if (m.amount === undefined && m.tenders === undefined) return "";
+  const others = Array.isArray(m.tenders)
+    ? m.tenders.map((t) => {
+        const tender = (typeof t === "object" && t !== null ? t : {}) as Fields;
+        return ` + ${str(tender.kind)} ${formatAmount(tender.amount)}`;
+      })
+    : [` + tenders ${str(m.tenders)}`];
+  return `, Vipps MobilePay ${formatAmount(m.amount)}${others.join("")}`;
+}
+
 /** The headline of a message, e.g. `basket S-1001: 2 lines, total 94.00 NOK`. */
 export function describeMessage(m: Fields): string {
   const sale = str(m.saleId);
@@ -51,7 +63,7 @@ export function describeMessage(m: Fields): string {
     case "basket":
       return `basket ${sale}: ${Array.isArray(m.lines) ? m.lines.length : "?"} lines, total ${formatAmount(m.total, m.currency)}`;
     case "pay":
-      return `pay ${sale}: ${formatAmount(m.total)}${m.minimumAge === undefined ? "" : `, age ${str(m.minimumAge)}+`}${payCustomer(m.customer)}`;
+      return `pay ${sale}: ${formatAmount(m.total)}${m.minimumAge === undefined ? "" : `, age ${str(m.minimumAge)}+`}${payTenders(m)}${payCustomer(m.customer)}`;
     case "cancel":
       return `cancel ${sale}`;
     case "refund":

@@ -108,6 +108,7 @@ export {
   type SaleState,
   type SendResult,
   type StatusMessage,
+  type Tender,
   type TotalsMessage,
   type TotalsRequest,
   type TotalsVatRate,

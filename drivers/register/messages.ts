@@ -1,3 +1,4 @@
+import type { TenderKind } from "./protocol.js";
 import type { Currency } from "../../lib/money.js";
 
 /**
@@ -66,7 +67,10 @@ export type FailureReason = (typeof FAILURE_REASONS)[number];
  * is shutting down and did nothing; send it again after the next hello), and for a `pay` that
  * names its customer (extension): BAD_PERSONAL_QR, BAD_PHONE_NUMBER, PHONE_NOT_SUPPORTED (not a
  * Norwegian mobile number, the only kind Vipps MobilePay accepts), PAYMENT_IN_PROGRESS (the
- * sale already has a payment request). Registers must
+ * sale already has a payment request), and for a split-tender `pay` (extension, §7.14):
+ * UNKNOWN_TENDER (a tender kind other than cash, card, giftCard, voucher), AMOUNT_ABOVE_TOTAL
+ * (the Vipps MobilePay part is more than the basket), TENDERS_MISMATCH (the part and the other
+ * tenders do not add up to the total). Registers must
  * treat a code they do not know as "refused, nothing done".
  */
 export const REGISTER_ERROR_CODES = [
@@ -89,6 +93,9 @@ export const REGISTER_ERROR_CODES = [
   "BAD_PHONE_NUMBER",
   "PHONE_NOT_SUPPORTED",
   "PAYMENT_IN_PROGRESS",
+  "UNKNOWN_TENDER",
+  "TENDERS_MISMATCH",
+  "AMOUNT_ABOVE_TOTAL",
 ] as const;
 export type RegisterErrorCode = (typeof REGISTER_ERROR_CODES)[number];
 
@@ -138,6 +145,19 @@ export interface PayMessage {
   readonly customer?: PayCustomer;
   /** (extension) Whole years the buyer must be, for the whole sale (lines may say so too). */
   readonly minimumAge?: number;
+  /**
+   * (extension, §7.14) Split tender: the part Vipps MobilePay collects, minor units; given
+   * exactly when `tenders` is, and `amount` + the tenders' amounts = `total`.
+   */
+  readonly amount?: number;
+  /** (extension, §7.14) What the register took for the rest of the basket. */
+  readonly tenders?: readonly Tender[];
+}
+/** One other means of payment of a split-tender sale, as the register declares it. */
+export interface Tender {
+  readonly kind: TenderKind;
+  /** Minor units, ≥ 1. */
+  readonly amount: number;
 }
 export type PayCustomer = { readonly personalQr: string } | { readonly phoneNumber: string };
 export interface CancelMessage {
@@ -275,6 +295,12 @@ export interface TotalsMessage {
   readonly vat: readonly TotalsVatRate[];
   /** Sales begun that day that had not ended by its end (or by now, for today). */
   readonly unfinished: number;
+  /**
+   * (extension, §7.14) Split tender: per kind, what the register declared it took besides Vipps
+   * MobilePay in the captured sales; absent on a day without. `vat` is of whole baskets, so of
+   * `sales.captured.total` plus these.
+   */
+  readonly tenders?: readonly Tender[];
 }
 
 /** What the agent tells the register about a sale; stored until acked (sale, receipt). */

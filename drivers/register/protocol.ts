@@ -30,6 +30,18 @@ export const SALE_ID_PATTERN = /^[A-Za-z0-9-]{1,32}$/;
 /** `minimumAge` on a basket line or `pay` (extension): whole years, 1–99 (ours, not Vipps'). */
 export const MAX_MINIMUM_AGE = 99;
 
+/**
+ * `pay.tenders` (extension, §7.14): what the register took for the rest of a split-tender sale.
+ * The kinds are the payment sources a Vipps MobilePay receipt can name
+ * (https://developer.vippsmobilepay.com/docs/APIs/order-management-api/order-management-api-guide/):
+ * `bottomLine.paymentSources` has exactly these four.
+ */
+export const TENDER_KINDS = ["cash", "card", "giftCard", "voucher"] as const;
+export type TenderKind = (typeof TENDER_KINDS)[number];
+
+/** Most `pay.tenders` entries (ours): a receipt with more is not a till's sale. */
+export const MAX_TENDERS = 10;
+
 /** `vatRate` is in basis points: 2500 = 25 %. */
 export const MAX_VAT_RATE = 10_000;
 

@@ -17,6 +17,7 @@ import {
   type Invalid,
   type Validation,
 } from "./validate-fields.js";
+import { checkTenders } from "./validate-tenders.js";
 
 /**
  * Validation of what the agent sends (docs/register-protocol.md §4.2). The
@@ -109,6 +110,7 @@ function checkTotals(m: Fields): Invalid | null {
     },
     () => checkCountAndTotal(m.refunds, "refunds"),
     () => checkSignedAmount(m.net, "net"),
+    () => (m.tenders === undefined ? null : checkTenders(m.tenders, "tenders")),
     () => {
       if (!Array.isArray(m.vat)) return badField("vat", "expected an array");
       const rates = m.vat as unknown[];

@@ -8,6 +8,7 @@ import {
   PROTOCOL_VERSION,
 } from "./protocol.js";
 import { checkPayCustomer } from "./validate-customer.js";
+import { checkSplitTender } from "./validate-tenders.js";
 import {
   badField,
   checkAmount,
@@ -118,6 +119,7 @@ export function validateRegisterMessage(m: Fields): Validation<RegisterMessage> 
           () => checkAmount(m.total, "total"),
           () => checkMinimumAge(m.minimumAge, "minimumAge"),
           () => checkPayCustomer(m.customer),
+          () => checkSplitTender(m),
         ),
       );
     case "cancel":

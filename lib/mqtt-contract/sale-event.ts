@@ -39,6 +39,12 @@ export const saleVatRateSchema = z.strictObject({
   totalTaxAmount: minorUnits,
 });
 
+/** One other tender of a split sale: the kinds a Vipps MobilePay receipt names as payment sources. */
+export const saleTenderSchema = z.strictObject({
+  kind: z.enum(["cash", "card", "giftCard", "voucher"]),
+  amount: minorUnits.min(1),
+});
+
 /** What the checkout hands to `MqttLink.publishSaleEvent`. */
 export const saleEventSchema = z.strictObject({
   /** Stable and unique per event (e.g. `<reference>-captured`); the back office de-duplicates on it. */
@@ -68,6 +74,12 @@ export const saleEventSchema = z.strictObject({
   lines: z.array(saleLineSchema).max(200).optional(),
   /** The VAT of `lines` per rate, highest rate first (of the sale, also on `sale.refunded`). */
   vat: z.array(saleVatRateSchema).max(200).optional(),
+  /**
+   * Split tender (docs/register-protocol.md §7.14): what the register took besides Vipps
+   * MobilePay, as it declared it. `lines` and `vat` stay the whole basket; Vipps' part is the
+   * lines' total less these (on `sale.captured`, `amount`).
+   */
+  tenders: z.array(saleTenderSchema).min(1).max(10).optional(),
 });
 
 export type SaleEvent = z.output<typeof saleEventSchema>;

@@ -7,6 +7,7 @@ import {
   formatAmount,
   type BasketLine,
   type SendResult,
+  type Tender,
 } from "../../drivers/register/index.js";
 import { CATALOGUE, findArticle, lineFor, makeBasket } from "./catalogue.js";
 import type { ReferenceRegister } from "./reference-register.js";
@@ -25,6 +26,8 @@ const HELP = `commands:
   show                           show the open basket
   send                           send the basket
   pay                            send the basket if it changed, then pay (again: a new per-sale QR)
+  split <kind> <amount>          the customer pays that much by cash, card, giftCard or voucher;
+                                 the next pay asks Vipps MobilePay for the rest (§7.14)
   scan <personal QR text>        pay, naming the customer by the personal QR the scanner read
   phone <number>                 pay, naming the customer by the number typed (e.g. 4791234567)
   cancel [saleId]                cancel the open (or given) sale
@@ -58,6 +61,7 @@ export async function runInteractive(
   let saleId = `${prefix}${number}`;
   let lines: BasketLine[] = [];
   let sent = "";
+  let tenders: Tender[] = [];
   const basket = () => makeBasket(saleId, options.currency, lines);
 
   const commands: Record<string, (args: string[]) => Promise<void> | void> = {
@@ -93,7 +97,15 @@ export async function runInteractive(
     },
     pay: async () => {
       if (sent !== JSON.stringify(basket())) await commands.send?.([]);
-      print(`pay ${answer(await register.pay(saleId, basket().total))}`);
+      print(`pay ${answer(await register.pay(saleId, basket().total, undefined, undefined, tenders))}`);
+    },
+    split: ([kind = "", amount = ""]) => {
+      // Unchecked on purpose, like raw: the agent's refusal (UNKNOWN_TENDER …) is the lesson.
+      tenders.push({ kind: kind as Tender["kind"], amount: Number(amount) });
+      const others = tenders.reduce((sum, t) => sum + t.amount, 0);
+      print(
+        `${tenders.map((t) => `${t.kind} ${formatAmount(t.amount, options.currency)}`).join(" + ")}; Vipps MobilePay ${formatAmount(basket().total - others, options.currency)}`,
+      );
     },
     scan: async (words) => {
       if (sent !== JSON.stringify(basket())) await commands.send?.([]);
@@ -124,6 +136,7 @@ export async function runInteractive(
       saleId = `${prefix}${number}`;
       lines = [];
       sent = "";
+      tenders = [];
       print(`new sale ${saleId}`);
     },
     sales: () =>

@@ -10,6 +10,7 @@ import {
   type LinkState,
   type LinkTransport,
   type PayCustomer,
+  type Tender,
   type ReceiptMessage,
   type RegisterCommand,
   type RegisterSideLink,
@@ -69,9 +70,16 @@ export interface ReferenceRegister {
   /**
    * Asks for payment; `total` defaults to the total of the basket this register sent;
    * `minimumAge` (extension) for the whole sale; `customer` (extension): a personal QR the
-   * scanner read, or the number the cashier typed.
+   * scanner read, or the number the cashier typed; `tenders` (extension, §7.14): what the
+   * cashier took otherwise — Vipps MobilePay is asked for the rest (`amount`).
    */
-  pay(saleId: string, total?: number, minimumAge?: number, customer?: PayCustomer): Promise<SendResult>;
+  pay(
+    saleId: string,
+    total?: number,
+    minimumAge?: number,
+    customer?: PayCustomer,
+    tenders?: readonly Tender[],
+  ): Promise<SendResult>;
   cancel(saleId: string): Promise<SendResult>;
   /**
    * Refunds (part of) a sale; `reference` (extension, §7.11): the Vipps reference of a payment
@@ -209,14 +217,16 @@ export function createReferenceRegister(options: ReferenceRegisterOptions): Refe
       if ("acked" in result) record.basket = basket;
       return result;
     },
-    async pay(saleId, total, minimumAge, customer) {
+    async pay(saleId, total, minimumAge, customer, tenders) {
       const amount = total ?? book.get(saleId)?.basket?.total ?? 0;
+      const others = (tenders ?? []).reduce((sum, t) => sum + t.amount, 0);
       const result = await send({
         type: "pay",
         saleId,
         total: amount,
         ...(minimumAge === undefined ? {} : { minimumAge }),
         ...(customer === undefined ? {} : { customer }),
+        ...(tenders === undefined || tenders.length === 0 ? {} : { amount: amount - others, tenders }),
       });
       if ("acked" in result) book.touch(saleId).payRequested = true;
       return result;

@@ -41,6 +41,15 @@ describe("pos-agent demo", () => {
     expect(result.code).toBe(EXIT.OK);
   }, 130_000);
 
+  it("--scenario split: half in cash, Vipps captures the rest, the receipt shows both, exit 0", async () => {
+    const result = await runCli(["demo", "--sales", "1", "--scenario", "split"], { timeoutMs: 120_000 });
+    expect(result.stdout).toContain("cashier takes kr 43,00 in cash");
+    expect(result.stdout).toMatch(/register: captured kr 43,50 .*final/);
+    expect(result.stdout).toMatch(/Kontant +kr 43,00/);
+    expect(result.stdout).toContain("1 of 1 sale(s) ended as expected");
+    expect(result.code).toBe(EXIT.OK);
+  }, 130_000);
+
   it.each(["member", "enroll"])(
     "--loyalty %s shows the seed's sequence: identified member, member prices, paid",
     async (flow) => {

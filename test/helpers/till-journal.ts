@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { ManualClock } from "../../lib/manual-clock.js";
 import { silentLogger } from "../../lib/log.js";
 import type { BasketLine } from "../../agent/checkout/sale.js";
+import type { Tender } from "../../drivers/register/index.js";
 import { SETTINGS } from "../../agent/checkout/testing/harness.js";
 import { Journal } from "../../agent/journal/journal.js";
 import { answered } from "../../agent/runtime/testing/answered.js";
@@ -36,8 +37,11 @@ export interface TillJournal {
   readonly payments: ScriptedPayments;
   readonly receipts: RecordingReceipts;
   readonly saleEvents: RecordingSaleEvents;
-  /** basket → pay → scan → AUTHORIZED → capture. Returns the payment reference. */
-  captured(saleId: string, lines: readonly BasketLine[]): Promise<string>;
+  /**
+   * basket → pay → scan → AUTHORIZED → capture. Returns the payment reference. With `tenders`
+   * a split-tender sale: the register took those, Vipps MobilePay the rest.
+   */
+  captured(saleId: string, lines: readonly BasketLine[], tenders?: readonly Tender[]): Promise<string>;
   /** basket → pay → scan → the customer aborts (or the request expires). */
   failed(saleId: string, lines: readonly BasketLine[], how?: "ABORTED" | "EXPIRED"): Promise<void>;
   /** basket → pay → the cashier cancels before anyone scans. */
@@ -88,7 +92,7 @@ function tillJournal(db: Db, directory: string | undefined, start: number): Till
   const settle = async (): Promise<void> => {
     for (let i = 0; i < 20; i++) await Promise.resolve();
   };
-  const open = (saleId: string, lines: readonly BasketLine[]): void => {
+  const open = (saleId: string, lines: readonly BasketLine[], tenders?: readonly Tender[]): void => {
     const total = lines.reduce((sum, l) => sum + l.total, 0);
     const basket = answered(
       runner.handleRegisterCommand({
@@ -96,7 +100,14 @@ function tillJournal(db: Db, directory: string | undefined, start: number): Till
         basket: { saleId, currency: "NOK", lines, total },
       }),
     );
-    const pay = answered(runner.handleRegisterCommand({ type: "pay", saleId, total }));
+    const pay = answered(
+      runner.handleRegisterCommand({
+        type: "pay",
+        saleId,
+        total,
+        ...(tenders === undefined ? {} : { tenders }),
+      }),
+    );
     if (!basket.ok || !pay.ok) throw new Error(`sale ${saleId} refused: ${JSON.stringify([basket, pay])}`);
   };
   const scanAndRequest = async (saleId: string): Promise<string> => {
@@ -129,14 +140,12 @@ function tillJournal(db: Db, directory: string | undefined, start: number): Till
     payments,
     receipts,
     saleEvents,
-    async captured(saleId, lines) {
-      open(saleId, lines);
+    async captured(saleId, lines, tenders) {
+      open(saleId, lines, tenders);
       const reference = await scanAndRequest(saleId);
-      event(
-        reference,
-        "AUTHORIZED",
-        lines.reduce((sum, l) => sum + l.total, 0),
-      );
+      // Vipps MobilePay authorizes its part only: the basket less what the register took.
+      const others = (tenders ?? []).reduce((sum, t) => sum + t.amount, 0);
+      event(reference, "AUTHORIZED", lines.reduce((sum, l) => sum + l.total, 0) - others);
       await settle();
       const state = runner.statusOf(saleId)?.state;
       if (state !== "captured") throw new Error(`sale ${saleId} is ${state ?? "unknown"}, not captured`);

@@ -1,6 +1,7 @@
 import { terminalSafeValue } from "../../../lib/terminal-text.js";
 import { formatLocalTime, formatMoney, table } from "./format.js";
 import type { EndOfDaySummary } from "../../report/index.js";
+import { otherTendersOf } from "../../report/end-of-day.js";
 
 /** Basis points as a percentage: 2500 → "25 %", 1250 → "12.5 %". */
 function percent(rate: number): string {
@@ -17,6 +18,7 @@ export function renderReport(summary: EndOfDaySummary): string {
   const reasons = Object.entries(s.sales.failedReasons)
     .map(([reason, n]) => `${reason} ${n}`)
     .join(", ");
+  const others = otherTendersOf(s);
   const out = [
     `end of day ${s.date} — till ${s.tillId} (${formatLocalTime(s.from)} to ${formatLocalTime(s.to)})`,
     "",
@@ -30,6 +32,10 @@ export function renderReport(summary: EndOfDaySummary): string {
         ? [["unfinished", `${s.unfinished}`, "begun this day, not finished by its end"]]
         : []),
     ]),
+    // Split tender: the rest of those sales, as the registers declared it; the VAT is of both.
+    ...(others.length === 0
+      ? []
+      : ["", "other tenders in captured sales:", table(others.map((o) => [o.kind, "", money(o.amount)]))]),
     "",
     "VAT of captured sales:",
     s.vat.length === 0

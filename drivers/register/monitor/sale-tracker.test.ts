@@ -87,6 +87,28 @@ describe("SaleTracker (register-monitor's stand-in for the checkout)", () => {
     expect(t.get(command.saleId)).toEqual(snapshot);
   });
 
+  it("a split-tender pay reports Vipps MobilePay's part as the amount, and refuses a part below the minimum", () => {
+    const t = new SaleTracker();
+    const [, pay] = run(t, b("S-1", 14000), {
+      type: "pay",
+      saleId: "S-1",
+      total: 14000,
+      amount: 9000,
+      tenders: [{ kind: "cash", amount: 5000 }],
+    });
+    expect(pay?.reports).toEqual([
+      { type: "sale", saleId: "S-1", state: "waiting_for_customer", final: false, amount: 9000 },
+    ]);
+    const [, tooLittle] = run(t, b("S-2", 14000), {
+      type: "pay",
+      saleId: "S-2",
+      total: 14000,
+      amount: 0,
+      tenders: [{ kind: "card", amount: 14000 }],
+    });
+    expect(tooLittle?.acceptance).toMatchObject({ ok: false, code: "AMOUNT_OUT_OF_RANGE" });
+  });
+
   it("accepts a repeated pay and a repeated cancel as the same request", () => {
     const t = new SaleTracker();
     run(t, b("S-1"), { type: "pay", saleId: "S-1", total: 4900 });

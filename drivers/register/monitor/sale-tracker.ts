@@ -35,6 +35,8 @@ export interface TrackedSale {
   readonly locked: boolean;
   readonly capturedAmount: number;
   readonly refundedAmount: number;
+  /** Split tender (§7.14): the `pay`'s Vipps MobilePay part; absent, the basket total. */
+  readonly payAmount?: number;
 }
 
 export interface TrackerOutcome {
@@ -64,7 +66,7 @@ export class SaleTracker {
       saleId: sale.saleId,
       state: sale.state,
       final: isFinalSaleState(sale.state),
-      amount: sale.basket.total,
+      amount: sale.payAmount ?? sale.basket.total,
     } as const;
     return {
       ...base,
@@ -115,8 +117,10 @@ export class SaleTracker {
           );
         }
         if (sale.locked) return { acceptance: ACCEPTED, reports: [] };
+        // Split tender: the link checked that amount and tenders add up; Vipps' part must be payable.
+        const payAmount = command.amount ?? command.total;
         const minimum = MINIMUM_PAYMENT[sale.basket.currency];
-        if (command.total < minimum || command.total > MAXIMUM_PAYMENT) {
+        if (payAmount < minimum || payAmount > MAXIMUM_PAYMENT) {
           return refused(
             "AMOUNT_OUT_OF_RANGE",
             `a payment must be from ${minimum} to ${MAXIMUM_PAYMENT} minor units`,
@@ -124,7 +128,15 @@ export class SaleTracker {
         }
         const busy = [...this.sales.values()].find((s) => s.locked && !isFinalSaleState(s.state));
         if (busy !== undefined) return refused("SALE_BUSY", `sale ${busy.saleId} is being paid`);
-        return update({ ...sale, locked: true, state: "waiting_for_customer" }, true);
+        return update(
+          {
+            ...sale,
+            locked: true,
+            state: "waiting_for_customer",
+            ...(command.amount === undefined ? {} : { payAmount: command.amount }),
+          },
+          true,
+        );
       }
       case "cancel": {
         if (sale === undefined) return refused("UNKNOWN_SALE", `no sale ${command.saleId}`);
