@@ -114,6 +114,7 @@ export class CheckoutRunner {
       till: () => this.till,
       registerUp: () => register.isUp,
       ...(deps.qrContent === undefined ? {} : { qrContent: deps.qrContent }),
+      ...(deps.identification === undefined ? {} : { identification: deps.identification }),
     });
     this.loyalty = new LoyaltyAdapter({
       ...(deps.loyalty === undefined ? {} : { loyalty: deps.loyalty }),

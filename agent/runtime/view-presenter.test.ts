@@ -6,10 +6,18 @@ import type { Screen } from "../../drivers/display/index.js";
 import { RecordingLights, RecordingScreen } from "./testing/fakes.js";
 import { RESULT_SCREEN_MS } from "./view.js";
 import { ViewPresenter } from "./view-presenter.js";
+import type { Identification } from "../checkout/io.js";
 
 const QR = "https://qr.vipps.no/28/2/01/031/4712345678";
 
-function setup(options: { qrContent?: string; screen?: RecordingScreen; settings?: typeof SETTINGS } = {}) {
+function setup(
+  options: {
+    qrContent?: string;
+    screen?: RecordingScreen;
+    settings?: typeof SETTINGS;
+    identification?: () => Identification;
+  } = {},
+) {
   const clock = new ManualClock(T0);
   const harness = new TillHarness(options.settings);
   const screen = options.screen ?? new RecordingScreen();
@@ -23,6 +31,7 @@ function setup(options: { qrContent?: string; screen?: RecordingScreen; settings
     till: () => harness.till,
     registerUp: () => registerUp,
     ...(options.qrContent === undefined ? {} : { qrContent: options.qrContent }),
+    ...(options.identification === undefined ? {} : { identification: options.identification }),
   });
   return { clock, harness, screen, lights, presenter, setRegisterUp: (up: boolean) => (registerUp = up) };
 }
@@ -42,6 +51,25 @@ describe("ViewPresenter: the till's state on the display and the lights", () => 
     expect(screen.current).toEqual({ kind: "out_of_service" });
     presenter.setQrContent(QR);
     expect(screen.current).toEqual({ kind: "idle", qrContent: QR });
+  });
+
+  it("hides the till's QR while the till pays by per-sale QR (a scan of it would not reach the till)", () => {
+    let identification: Identification = "per-sale";
+    const { presenter, screen, harness } = setup({ qrContent: QR, identification: () => identification });
+    presenter.present();
+    expect(screen.current).toEqual({ kind: "idle" });
+    // A sale paid while check-ins reached the till, still waiting for its scan when they stop.
+    harness.send({ type: "basket", basket: basket("S1") });
+    harness.send({ type: "pay", saleId: "S1", total: 4900 });
+    presenter.present();
+    expect(screen.current).toEqual({ kind: "amount", amount: { currency: "NOK", value: 4900 } });
+    identification = "callback";
+    presenter.present();
+    expect(screen.current).toEqual({
+      kind: "amount",
+      amount: { currency: "NOK", value: 4900 },
+      qrContent: QR,
+    });
   });
 
   it("is out of service while the register is down", () => {

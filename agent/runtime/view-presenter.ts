@@ -1,6 +1,7 @@
 import type { Clock, TimerHandle } from "../../lib/clock.js";
 import { errorMessage } from "../../lib/errors.js";
 import type { Logger } from "../../lib/log.js";
+import type { Identification } from "../checkout/io.js";
 import type { Sale } from "../checkout/sale.js";
 import type { TillState } from "../checkout/till.js";
 import type { LightsPort, ScreenPort } from "./ports.js";
@@ -16,6 +17,8 @@ export interface ViewPresenterDeps {
   readonly registerUp: () => boolean;
   /** The till's QR text from the journal; absent until the till is set up (see setQrContent). */
   readonly qrContent?: string;
+  /** How a `pay` identifies the customer now; absent: the till's QR (callback). */
+  readonly identification?: () => Identification;
 }
 
 /**
@@ -63,12 +66,14 @@ export class ViewPresenter {
   present(): void {
     const { clock } = this.deps;
     const till = this.deps.till();
+    const identification = this.deps.identification?.();
     const memberName = till.activeSaleId === undefined ? undefined : this.memberNames.get(till.activeSaleId);
     const view = viewOf({
       till,
       ...(this.lastFinished === undefined ? {} : { lastFinished: this.lastFinished }),
       registerUp: this.deps.registerUp(),
       ...(this.qrContent === undefined ? {} : { qrContent: this.qrContent }),
+      ...(identification === undefined ? {} : { identification }),
       ...(memberName === undefined ? {} : { memberName }),
       now: clock.now(),
     });

@@ -2,6 +2,7 @@ import type { Money } from "../../lib/money.js";
 import type { NotPaidReason, Screen } from "../../drivers/display/index.js";
 import type { FailureReason, Sale } from "../checkout/sale.js";
 import type { TillState } from "../checkout/till.js";
+import type { Identification } from "../checkout/io.js";
 import { isPerSaleQr } from "../checkout/per-sale-qr.js";
 import { vippsAmount } from "../checkout/tenders.js";
 
@@ -17,6 +18,11 @@ export interface ViewInput {
   readonly registerUp: boolean;
   /** The till's QR text (`qrContent`); undefined until the till is set up. */
   readonly qrContent?: string;
+  /**
+   * How a `pay` identifies the customer now (identification.ts). `per-sale`: a scan of the till's
+   * QR cannot reach the till, so the QR is not shown until the sale's own appears.
+   */
+  readonly identification?: Identification;
   /** The active sale's member's first name, if loyalty found one (kept only in memory). */
   readonly memberName?: string;
   readonly now: number;
@@ -38,6 +44,7 @@ export function viewOf(input: ViewInput): View {
   if (!input.registerUp || input.qrContent === undefined)
     return { screen: { kind: "out_of_service" }, lights: "error" };
 
+  const tillQr = input.identification === "per-sale" ? undefined : input.qrContent;
   const active = till.activeSaleId === undefined ? undefined : till.sales[till.activeSaleId];
   if (active !== undefined) {
     // What the customer pays in the app: with split tender, Vipps MobilePay's part only.
@@ -51,7 +58,12 @@ export function viewOf(input: ViewInput): View {
         // A notice (token expired, no scan yet) means the customer must scan again.
         const scanAgain = phase.kind === "awaiting_customer" && active.notice !== undefined;
         return {
-          screen: { kind: "amount", amount, qrContent: input.qrContent, ...(scanAgain ? { scanAgain } : {}) },
+          screen: {
+            kind: "amount",
+            amount,
+            ...(tillQr === undefined ? {} : { qrContent: tillQr }),
+            ...(scanAgain ? { scanAgain } : {}),
+          },
           lights: "busy",
         };
       }
@@ -89,7 +101,10 @@ export function viewOf(input: ViewInput): View {
     }
   }
 
-  const idle: View = { screen: { kind: "idle", qrContent: input.qrContent }, lights: "ready" };
+  const idle: View = {
+    screen: { kind: "idle", ...(tillQr === undefined ? {} : { qrContent: tillQr }) },
+    lights: "ready",
+  };
   const last = input.lastFinished;
   if (last === undefined || now >= last.at + RESULT_SCREEN_MS || last.sale.phase.kind !== "final")
     return idle;

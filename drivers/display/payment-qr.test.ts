@@ -55,4 +55,19 @@ describe("the per-sale QR on the display (screen payment_qr)", () => {
     expect(text).toContain(DISPLAY_TEXTS.en.paymentQrTooBig);
     expect(text).not.toContain(DISPLAY_TEXTS.en.qrOnTill);
   });
+
+  it("between sales and on a basket without the till's QR, says the code comes when paying, in every language", () => {
+    for (const language of ["nb", "da", "fi", "en"] as const) {
+      for (const screen of [
+        { kind: "idle" },
+        { kind: "amount", amount: { currency: "NOK", value: 100 } },
+      ] satisfies Screen[]) {
+        const drawn = draw(screen, SIZES[0], language);
+        expect(decodeQrPixels(rasterise(drawn))).toBeNull();
+        const text = screenText(drawn).join(" ").replace(/\s+/g, " ");
+        expect(text).toContain(DISPLAY_TEXTS[language].paymentQrLater.replace("{brand}", ""));
+        expect(text).not.toContain(DISPLAY_TEXTS[language].qrOnTill);
+      }
+    }
+  });
 });

@@ -38,19 +38,20 @@ export function screenContent(screen: Screen, language: Language, brand: Brand):
   });
   switch (screen.kind) {
     case "idle":
-      return {
-        headline: t.scanToPay,
-        tone: "normal",
-        lines: [fill(t.scanHint)],
-        qrContent: screen.qrContent,
-      };
+      return screen.qrContent === undefined
+        ? { headline: t.scanToPay, tone: "normal", lines: [fill(t.paymentQrLater)] }
+        : { headline: t.scanToPay, tone: "normal", lines: [fill(t.scanHint)], qrContent: screen.qrContent };
     case "amount":
       return {
         headline: t.amountDue,
         tone: "normal",
         big: amount(screen.amount.value, screen.amount.currency),
-        lines: [fill(screen.scanAgain === true ? t.scanAgain : t.scanHint)],
-        qrContent: screen.qrContent,
+        ...(screen.qrContent === undefined
+          ? { lines: [fill(t.paymentQrLater)] }
+          : {
+              lines: [fill(screen.scanAgain === true ? t.scanAgain : t.scanHint)],
+              qrContent: screen.qrContent,
+            }),
       };
     case "payment_qr":
       return {

@@ -21,16 +21,19 @@ export type NotPaidReason = (typeof NOT_PAID_REASONS)[number];
 
 /** What the customer display shows: one variant per moment of a sale. */
 export type Screen =
-  /** Between sales: "scan to pay" and the till's QR. */
-  | { readonly kind: "idle"; readonly qrContent: string }
   /**
-   * A locked basket: the amount in large digits and the QR. `scanAgain`: a scan was not usable or
-   * did not come, so the customer is asked to scan (again).
+   * Between sales: "scan to pay" and the till's QR. Without `qrContent` the till's QR would not
+   * reach the till (it pays by per-sale QR): the code appears when the customer pays.
+   */
+  | { readonly kind: "idle"; readonly qrContent?: string }
+  /**
+   * A locked basket: the amount in large digits and the till's QR (absent as for `idle`).
+   * `scanAgain`: a scan was not usable or did not come, so the customer is asked to scan (again).
    */
   | {
       readonly kind: "amount";
       readonly amount: Money;
-      readonly qrContent: string;
+      readonly qrContent?: string;
       readonly scanAgain?: boolean;
     }
   /**
@@ -97,11 +100,11 @@ export function validateScreen(screen: Screen): void {
   };
   switch (screen.kind) {
     case "idle":
-      qr(screen.qrContent);
+      if (screen.qrContent !== undefined) qr(screen.qrContent);
       return;
     case "amount":
       money(screen.amount);
-      qr(screen.qrContent);
+      if (screen.qrContent !== undefined) qr(screen.qrContent);
       if (screen.scanAgain !== undefined && typeof screen.scanAgain !== "boolean")
         bad("scanAgain must be a boolean");
       return;

@@ -27,6 +27,8 @@ export interface DisplayTexts {
   /** Per-sale QR (screen payment_qr): the hint beside it, while it is made, once it expired, when it cannot be drawn. */
   readonly paymentQrHint: string;
   readonly paymentQrComing: string;
+  /** Idle and basket screens while the till pays by per-sale QR (its own QR would not reach it). */
+  readonly paymentQrLater: string;
   readonly paymentQrExpired: string;
   readonly paymentQrTooBig: string;
   /** Shown instead of the QR when the screen is too small for a scannable one: the sticker is the fallback. */
@@ -63,6 +65,7 @@ export const DISPLAY_TEXTS: Readonly<Record<Language, DisplayTexts>> = {
     outOfServiceHint: "Vennligst betal i kassen.",
     paymentQrHint: "Skann denne koden med {brand}-appen for å betale",
     paymentQrComing: "Lager betalingskoden …",
+    paymentQrLater: "Betalingskoden kommer her når du skal betale",
     paymentQrExpired: "Koden er utløpt. Be betjeningen om en ny.",
     paymentQrTooBig: "Koden får ikke plass på skjermen. Spør betjeningen.",
     qrOnTill: "Skann QR-koden på kassen",
@@ -96,6 +99,7 @@ export const DISPLAY_TEXTS: Readonly<Record<Language, DisplayTexts>> = {
     outOfServiceHint: "Betal venligst ved kassen.",
     paymentQrHint: "Scan denne kode med {brand}-appen for at betale",
     paymentQrComing: "Laver betalingskoden …",
+    paymentQrLater: "Betalingskoden kommer her, når du skal betale",
     paymentQrExpired: "Koden er udløbet. Bed ekspedienten om en ny.",
     paymentQrTooBig: "Koden er for stor til skærmen. Spørg ekspedienten.",
     qrOnTill: "Scan QR-koden ved kassen",
@@ -129,6 +133,7 @@ export const DISPLAY_TEXTS: Readonly<Record<Language, DisplayTexts>> = {
     outOfServiceHint: "Maksa kassalla.",
     paymentQrHint: "Maksa skannaamalla tämä koodi {brand}-sovelluksella",
     paymentQrComing: "Maksukoodia luodaan …",
+    paymentQrLater: "Maksukoodi tulee tähän, kun maksat",
     paymentQrExpired: "Koodi on vanhentunut. Pyydä kassalta uusi.",
     paymentQrTooBig: "Koodi ei mahdu näytölle. Kysy kassalta.",
     qrOnTill: "Skannaa kassan QR-koodi",
@@ -162,6 +167,7 @@ export const DISPLAY_TEXTS: Readonly<Record<Language, DisplayTexts>> = {
     outOfServiceHint: "Please pay at the counter.",
     paymentQrHint: "Scan this code with the {brand} app to pay",
     paymentQrComing: "Making your payment code …",
+    paymentQrLater: "Your payment code appears here when you pay",
     paymentQrExpired: "The code has expired. Ask the cashier for a new one.",
     paymentQrTooBig: "The code does not fit on this screen. Ask the cashier.",
     qrOnTill: "Scan the QR code at the till",
