@@ -7,6 +7,7 @@ import { decodeEscPos } from "../helpers/escpos-decode.js";
 import { startTcpTestPrinter, type TcpTestPrinter } from "../helpers/escpos-test-printer.js";
 import { startMosquitto, type MosquittoBroker } from "../helpers/mosquitto.js";
 import { createPtyPair, type PtyPair } from "../helpers/pty-pair.js";
+import type { FaultRule } from "../../sim/vipps/http/faults.js";
 import { tempDir } from "../helpers/temp-dir.js";
 import { startAgentProcess, type AgentProcess } from "./agent-process.js";
 
@@ -47,7 +48,7 @@ export interface CrashRig {
    * Installs a fault dropping every request to `endpoint` before or after Vipps acted on it;
    * the answer waits until one more such request was dropped (earlier tests' drops do not count).
    */
-  dropRequests(endpoint: string, drop: "before" | "after"): () => Promise<void>;
+  dropRequests(endpoint: FaultRule["endpoint"], drop: "before" | "after"): () => Promise<void>;
   /** After each test: faults off, daemon stopped, printer online. */
   reset(): Promise<void>;
   close(): Promise<void>;
