@@ -86,7 +86,8 @@ describe(`a fleet on a clustered broker: 3 NATS nodes, 3 bridge replicas, ${TILL
         expect(["BRIDGE_BROKER_UNAVAILABLE", "BRIDGE_PUBLISH_TIMEOUT"], summary).toContain(code);
       expect(report.nodeKillRecoveryMs, summary).toBeDefined();
       // The daemons sold through it all: every sale captured once, the register told that amount.
-      expect(report.daemonSales.sales, summary).toBeGreaterThanOrEqual(4);
+      // (How many depends on the machine's speed: each daemon sells until the stream ends.)
+      expect(report.daemonSales.sales, summary).toBeGreaterThanOrEqual(report.daemons);
       expect(report.daemonSales.problems, summary).toEqual([]);
       expect(report.daemonSales.capturedOnce).toBe(report.daemonSales.sales);
     },
