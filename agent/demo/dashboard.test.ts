@@ -61,6 +61,21 @@ describe("demo dashboard", () => {
     }
   }
 
+  /** A per-sale QR as the simulator answers a `TEXT/TARGETURL` create: a landing URL with a 32-character token. */
+  const PAYMENT_URL = "https://landing.vipps.no/?token=7fQTTHztrJkwEJj2IVANpyFB-IHtGf6m";
+  for (const { columns, rows } of SIZES) {
+    it(`at ${columns}×${rows} shows a per-sale QR that decodes to exactly the payment's URL`, async () => {
+      const out = fakeTty(rows, columns);
+      const screen: Screen = {
+        kind: "payment_qr",
+        amount: { currency: "NOK", value: 8650 },
+        qrContent: PAYMENT_URL,
+      };
+      await session(new Dashboard(out, { language: "nb", currency: "NOK" }), screen);
+      expect(decodeQrPixels(rasterise(seen(out, rows, columns)))?.data).toBe(PAYMENT_URL);
+    });
+  }
+
   it("keeps the QR in place when a story line quotes text with newlines or escape sequences", async () => {
     const out = fakeTty(24, 80);
     const dashboard = new Dashboard(out, { language: "nb", currency: "NOK" });

@@ -79,7 +79,8 @@ export class Dashboard implements ScreenPort {
 
   /**
    * As large as leaves the whole story room, up to DISPLAY_ROWS; when a QR must be shown and does
-   * not fit that, the fewest rows in which it does (the story gives way), else the whole terminal.
+   * not fit that, the fewest rows in which it does (the story gives way) — at the display's width,
+   * else at the terminal's — else the whole terminal.
    */
   private displaySize(screen: Screen): RenderOptions {
     const { rows, columns } = this.size();
@@ -92,8 +93,11 @@ export class Dashboard implements ScreenPort {
     const roomy = Math.max(MIN_ROWS, Math.min(DISPLAY_ROWS, rows - 1 - STORY_LINES));
     if (!("qrContent" in screen) || qrFits(screen, { ...options, rows: roomy }))
       return { ...options, rows: roomy };
-    for (let r = roomy + 1; r <= rows; r++)
-      if (qrFits(screen, { ...options, rows: r })) return { ...options, rows: r };
+    // A longer QR (a per-sale payment's URL) may need the terminal's whole width beside its text.
+    for (const width of new Set([options.columns, columns]))
+      for (let r = roomy + 1; r <= rows; r++)
+        if (qrFits(screen, { ...options, columns: width, rows: r }))
+          return { ...options, columns: width, rows: r };
     return { ...options, rows };
   }
 

@@ -14,8 +14,9 @@ import {
 import { createReferenceRegister } from "../../sim/register/reference-register.js";
 import { MemberStore } from "../loyalty/index.js";
 import { openDatabase } from "../store/database.js";
-import { JOURNAL_FILE, startAgent } from "../runtime/agent.js";
+import { JOURNAL_FILE, startAgent, type RunningAgent } from "../runtime/agent.js";
 import { printerReceipts } from "../runtime/printer-receipts.js";
+import { bridgeDown, scanPerSale } from "./bridge-down.js";
 import { Dashboard } from "./dashboard.js";
 import { scenarioFor, type Scenario, type ScenarioName } from "./scenarios.js";
 import { startSystem } from "./system.js";
@@ -153,11 +154,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   try {
     for (let n = 0; options.sales === undefined ? !stop : n < options.sales; n++) {
       const scenario = scenarioFor(options.scenario, n);
-      const problem = await runSale(n, scenario, options.loyalty !== undefined, {
-        system,
-        register,
-        dashboard,
-      });
+      const parts = { system, register, dashboard, agent };
+      const problem =
+        scenario.bridgeDown === true
+          ? await bridgeDown({ system, agent, say: (who, what) => dashboard.say(who, what) }, () =>
+              runSale(n, scenario, options.loyalty !== undefined, parts),
+            )
+          : await runSale(n, scenario, options.loyalty !== undefined, parts);
       done++;
       if (problem !== undefined) failures.push(problem);
       if (options.sales === undefined && !stop) await Promise.race([options.interrupted, pause(4_000)]);
@@ -175,6 +178,7 @@ interface Parts {
   readonly system: Awaited<ReturnType<typeof startSystem>>;
   readonly register: ReturnType<typeof createReferenceRegister>;
   readonly dashboard: Dashboard;
+  readonly agent: RunningAgent;
 }
 
 /** One sale as a cashier and a customer would do it. Returns what went wrong, if anything. */
@@ -199,6 +203,7 @@ async function runSale(
     login: { action: "approve", afterMs: 2_500 },
   });
   const scan = (): void => {
+    if (scenario.bridgeDown === true) return scanPerSale(basket.saleId, customer, { system, register, say });
     say("customer", `scans the QR with the app (${maskPhone(customer)})`);
     system.sim.control.scan({ msisdn: customer, qrContent: system.qrContent });
   };

@@ -17,6 +17,11 @@ export interface Scenario {
   readonly underage?: boolean;
   /** Split tender: the customer pays about half in cash, the rest with Vipps (§7.14). */
   readonly partCash?: boolean;
+  /**
+   * The bridge stops before the sale: check-ins cannot reach the till, which pays by a per-sale QR
+   * (`checkout.identification: auto`); the bridge starts again after it and the till's QR is back.
+   */
+  readonly bridgeDown?: boolean;
   readonly expect: {
     readonly state: "captured" | "failed" | "cancelled";
     readonly reason?: string;
@@ -32,6 +37,7 @@ export const SCENARIO_NAMES = [
   "cancel",
   "age",
   "split",
+  "bridge-down",
   "mixed",
 ] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
@@ -83,6 +89,13 @@ export const SCENARIOS: Readonly<Record<Exclude<ScenarioName, "mixed">, Scenario
     description: "the customer pays about half in cash and the rest with Vipps (split tender)",
     customer: APPROVE,
     partCash: true,
+    expect: { state: "captured" },
+  },
+  "bridge-down": {
+    name: "bridge-down",
+    description: "the cloud bridge stops: the customer pays by a QR made for this sale; the bridge returns",
+    customer: APPROVE,
+    bridgeDown: true,
     expect: { state: "captured" },
   },
 };

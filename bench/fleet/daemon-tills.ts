@@ -9,7 +9,8 @@ import { createReferenceRegister, type ReferenceRegister } from "../../sim/regis
 import type { SalesUnit, VippsSimulator } from "../../sim/vipps/index.js";
 import { cpuMs, rssMb, startDaemon } from "../daemon-process.js";
 import { socatPair } from "../serial-pair.js";
-import { sellUntilStopped, type SaleRecord } from "./sales-loop.js";
+import { redirectUrlOf } from "../../sim/vipps/epayment/redirect-url.js";
+import { sellUntilStopped, type FleetCustomer, type SaleRecord } from "./sales-loop.js";
 
 /**
  * Real tills: `pos-agent run` daemons (the bundled CLI, as systemd runs it), each with its own
@@ -57,6 +58,22 @@ export async function startDaemonTills(o: {
     throw error;
   }
   return started;
+}
+
+/** The customer of docs/simulator.md's control API: the till's QR, or the per-sale QR the display shows. */
+function simulatedCustomer(sim: VippsSimulator, msn: string, tillQr: string): FleetCustomer {
+  const msisdn = "4712345678";
+  return {
+    scanTillQr: () => void sim.control.scan({ msisdn, qrContent: tillQr }),
+    scanPaymentQr(reference) {
+      const payment = sim.control.payment(reference, msn);
+      const url =
+        payment.userFlow === "QR" && payment.state === "CREATED" ? redirectUrlOf(payment) : undefined;
+      if (url === undefined) return false;
+      sim.control.scanPaymentQr({ qrContent: url, msisdn });
+      return true;
+    },
+  };
 }
 
 async function startOne(
@@ -127,7 +144,7 @@ async function startOne(
     sellUntilStopped({
       tillId: till.tillId,
       register,
-      scan: () => o.sim.control.scan({ msisdn: "4712345678", qrContent }),
+      customer: simulatedCustomer(o.sim, o.unit.msn, qrContent),
       sales,
       stopping: () => stopping,
       clock: systemClock,

@@ -54,6 +54,8 @@ export interface FleetReport {
   readonly daemonSales: {
     readonly sales: number;
     readonly capturedOnce: number;
+    /** Of the sales, those paid by a per-sale QR (identification auto while the bridge was not seen). */
+    readonly perSaleQr: number;
     readonly problems: readonly string[];
   };
   readonly memoryMb: {
@@ -183,6 +185,7 @@ export function measureFleet(p: {
   // The daemons' sales: each captured once at Vipps, the register told the captured amount.
   const problems: string[] = [];
   let capturedOnce = 0;
+  let perSaleQr = 0;
   const payments = sim.control.payments();
   const sales = daemons.flatMap((d) => d.sales);
   for (const sale of sales) {
@@ -193,6 +196,7 @@ export function measureFleet(p: {
     }
     const payment = payments.find((pay) => pay.reference === final.reference);
     const captures = payment?.events.filter((e) => e.name === "CAPTURED").length ?? 0;
+    if (payment?.userFlow === "QR") perSaleQr += 1;
     if (
       final.state === "captured" &&
       payment?.captured === sale.total &&
@@ -236,7 +240,7 @@ export function measureFleet(p: {
       queuedWhileAway,
       receivedAfterReturn,
     },
-    daemonSales: { sales: sales.length, capturedOnce, problems },
+    daemonSales: { sales: sales.length, capturedOnce, perSaleQr, problems },
     memoryMb: {
       bridges: replicas.map((r) => round(r.rssMb(), 0)),
       nodes: cluster.nodes.map((n) => round(n.rssMb(), 0)),

@@ -49,7 +49,11 @@ const result = {
   neverAccepted: report.neverAccepted,
   answers5xx: report.answers5xx,
   killedNodeTills: report.killedNodeTills,
-  daemonSales: { sales: report.daemonSales.sales, capturedOnce: report.daemonSales.capturedOnce },
+  daemonSales: {
+    sales: report.daemonSales.sales,
+    capturedOnce: report.daemonSales.capturedOnce,
+    perSaleQr: report.daemonSales.perSaleQr,
+  },
   memoryMb: report.memoryMb,
   tillsReadyMs: report.tillsReadyMs,
   idleClusterCpuPercent: report.idleClusterCpuPercent,
@@ -86,6 +90,7 @@ if (json) {
       "",
     ],
     ["daemon sales captured once", `${report.daemonSales.capturedOnce}/${report.daemonSales.sales}`, "all"],
+    ["daemon sales paid by per-sale QR", `${report.daemonSales.perSaleQr}`, ""],
     ["RSS: bridges", `${mb(report.memoryMb.bridges)} MB`, ""],
     ["RSS: NATS nodes", `${mb(report.memoryMb.nodes)} MB`, ""],
     [

@@ -41,7 +41,7 @@ describe("the fleet daemons' sales loop", () => {
     const loop = sellUntilStopped({
       tillId: "pos1",
       register,
-      scan: () => undefined,
+      customer: { scanTillQr: () => undefined, scanPaymentQr: () => false },
       sales,
       clock,
       stopping: () => {

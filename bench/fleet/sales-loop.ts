@@ -1,5 +1,5 @@
 import type { Clock } from "../../lib/clock.js";
-import type { SaleMessage } from "../../drivers/register/index.js";
+import type { SaleMessage, SaleReport } from "../../drivers/register/index.js";
 import type { ReferenceRegister } from "../../sim/register/reference-register.js";
 
 /** One sale a fleet daemon made: its final report, or why none came. */
@@ -10,11 +10,24 @@ export interface SaleRecord {
   error?: string;
 }
 
+/**
+ * The simulated customer in front of a fleet till, through the Vipps simulator's control: what
+ * they scan depends on what the till's display shows (docs/register-protocol.md §7.12).
+ */
+export interface FleetCustomer {
+  /** Scans the till's own (static) QR. */
+  scanTillQr(): void;
+  /**
+   * Scans the per-sale QR of the payment `reference` if it is one (a `userFlow: "QR"` payment still
+   * waiting for its customer); false when it is not, e.g. a push to the customer who scanned.
+   */
+  scanPaymentQr(reference: string): boolean;
+}
+
 export interface SalesLoopOptions {
   readonly tillId: string;
-  readonly register: Pick<ReferenceRegister, "sell" | "pay" | "waitForSale" | "waitUntilUp">;
-  /** The customer scans the till's QR (the Vipps simulator's control). */
-  readonly scan: () => void;
+  readonly register: Pick<ReferenceRegister, "sell" | "pay" | "waitForSale" | "waitUntilUp" | "onReport">;
+  readonly customer: FleetCustomer;
   /** Where each sale is recorded as it starts. */
   readonly sales: SaleRecord[];
   readonly stopping: () => boolean;
@@ -56,12 +69,55 @@ export async function sellUntilStopped(o: SalesLoopOptions): Promise<void> {
         total,
         lines: [{ id: "sku-1", name: "Kaffe", quantity: "1", unitPrice: total, total, vatRate: 1500 }],
       });
-      await o.register.pay(saleId);
-      o.scan();
-      record.final = await o.register.waitForSale(saleId, undefined, 120_000);
+      const stopFollowing = followDisplay(o.register, o.customer, saleId);
+      try {
+        await o.register.pay(saleId);
+        record.final = await o.register.waitForSale(saleId, undefined, 120_000);
+      } finally {
+        stopFollowing();
+      }
     } catch (error) {
       record.error = error instanceof Error ? error.message : String(error);
       await pause(PAUSE_AFTER_FAILURE_MS);
     }
   }
+}
+
+/**
+ * The customer acts on what the till shows for the sale, as the register hears it: waiting for
+ * a scan (`waiting_for_customer` without a reason) → the till's QR; a per-sale QR on the display
+ * (`payment_requested` for a `userFlow: "QR"` payment, `checkout.identification: auto` with the
+ * bridge not seen) → that QR. Each at most once; a push after the till's QR needs nothing here.
+ * Returns the unsubscribe.
+ */
+function followDisplay(
+  register: Pick<ReferenceRegister, "onReport">,
+  customer: FleetCustomer,
+  saleId: string,
+): () => void {
+  let scannedTill = false;
+  const scannedPayments = new Set<string>();
+  const act = (report: SaleMessage): void => {
+    if (report.final) return;
+    if (report.state === "waiting_for_customer" && report.reason === undefined && !scannedTill) {
+      scannedTill = true;
+      customer.scanTillQr();
+    } else if (
+      report.state === "payment_requested" &&
+      report.reference !== undefined &&
+      !scannedPayments.has(report.reference)
+    ) {
+      scannedPayments.add(report.reference);
+      customer.scanPaymentQr(report.reference);
+    }
+  };
+  return register.onReport((report: SaleReport) => {
+    if (report.type !== "sale" || report.saleId !== saleId) return;
+    try {
+      act(report);
+    } catch {
+      // A scan the simulated app refuses (the payment ended meanwhile) leaves the sale to end
+      // on its own: the loop records whatever final state comes, or its absence.
+    }
+  });
 }

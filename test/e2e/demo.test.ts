@@ -8,9 +8,9 @@ import { EXIT } from "../../agent/cli/exit-codes.js";
  * `pos-agent demo` in a real terminal of `rows × columns`: a pty made by script(1) (util-linux),
  * sized with stty before node starts. Returns everything the demo drew on it.
  */
-function demoOnTerminal(rows: number, columns: number): Promise<string> {
+function demoOnTerminal(rows: number, columns: number, args = "--sales 1"): Promise<string> {
   return new Promise((resolve, reject) => {
-    const command = `stty rows ${rows} cols ${columns}; exec "${process.execPath}" "${AGENT_BIN}" demo --sales 1`;
+    const command = `stty rows ${rows} cols ${columns}; exec "${process.execPath}" "${AGENT_BIN}" demo ${args}`;
     const child = spawn("script", ["-qec", command, "/dev/null"], { stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
     child.stdout.on("data", (d: Buffer) => (out += d.toString("utf8")));
@@ -21,6 +21,18 @@ function demoOnTerminal(rows: number, columns: number): Promise<string> {
       resolve(out);
     });
   });
+}
+
+/** Every QR a phone can read on the terminal, frame by frame (undefined: a frame without one). */
+function qrsDrawn(drawn: string, rows: number, columns: number): (string | undefined)[] {
+  const frames: number[] = [];
+  for (let i = drawn.indexOf("\u001b[H\u001b[2J"); i !== -1; i = drawn.indexOf("\u001b[H\u001b[2J", i + 1))
+    frames.push(i);
+  return frames.map(
+    (start, n) =>
+      decodeQrPixels(rasterise(replayFrame(drawn.slice(0, frames[n + 1] ?? drawn.length), rows, columns)))
+        ?.data,
+  );
 }
 
 /** `npm start` is `pos-agent demo`: the built CLI, on embedded defaults, as a user runs it. */
@@ -96,6 +108,29 @@ describe("pos-agent demo", () => {
     },
     130_000,
   );
+
+  it("--scenario bridge-down: the bridge stops, the sale is paid by a QR made for it, the bridge returns and the till is back on its own QR", async () => {
+    const drawn = await demoOnTerminal(24, 80, "--sales 1 --scenario bridge-down");
+    // The scenario expects the sale captured: the demo counts it only then.
+    expect(drawn).toContain("1 of 1 sale(s) ended as expected");
+    const story = drawn.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[A-Za-z]`, "g"), "");
+    expect(story).toContain("identification per-sale");
+    expect(story).toContain("scans the QR made for this sale");
+    expect(story).toContain("identification callback");
+    // What a camera read off the display, in order: the till's QR, then this payment's own QR,
+    // never the two on one screen.
+    const kinds = qrsDrawn(drawn, 24, 80)
+      .filter((q): q is string => q !== undefined)
+      .map((q) =>
+        /^https:\/\/qr\.vipps\.no\/c\//.test(q)
+          ? "till"
+          : /^https:\/\/landing\.vipps\.no\/\?token=/.test(q)
+            ? "sale"
+            : q,
+      )
+      .filter((k, i, all) => i === 0 || all[i - 1] !== k);
+    expect(kinds).toEqual(["till", "sale"]);
+  }, 130_000);
 
   it("refuses a bad --sales", async () => {
     const result = await runCli(["demo", "--sales", "0"]);

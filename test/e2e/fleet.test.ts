@@ -10,8 +10,11 @@ import type { FleetReport } from "../../bench/fleet/fleet-report.js";
  * with SIGKILL mid-stream and started again. Needs `npm run build` (the daemons and the bridges
  * run the built executables).
  *
- * Sized to finish in a few minutes on a busy 2-core CI machine: FLEET_TILLS (default 300) and
- * FLEET_WEBHOOKS (default 3,000) set the size; the issue's full size (1,000 tills, 20,000
+ * The daemons run `checkout.identification: auto`: a sale begun while a daemon's bridge is not
+ * seen gets a per-sale QR, which the simulated customer follows (bench/fleet/sales-loop.ts).
+ *
+ * Sized to finish within a minute on a busy 2-core CI machine: FLEET_TILLS (default 60) and
+ * FLEET_WEBHOOKS (default 600) set the size; the issue's full size (1,000 tills, 20,000
  * webhooks) is `npm run bench:fleet`, which runs the same fleet and prints the figures.
  */
 function size(name: string, fallback: number): number {
@@ -19,13 +22,13 @@ function size(name: string, fallback: number): number {
   if (!Number.isSafeInteger(value) || value < 30) throw new Error(`${name} must be an integer ≥ 30`);
   return value;
 }
-const TILLS = size("FLEET_TILLS", 300);
-const WEBHOOKS = size("FLEET_WEBHOOKS", 3_000);
+const TILLS = size("FLEET_TILLS", 60);
+const WEBHOOKS = size("FLEET_WEBHOOKS", 600);
 
 describe(`a fleet on a clustered broker: 3 NATS nodes, 3 bridge replicas, ${TILLS} tills, 2 daemons`, () => {
   it(
     "acts on every webhook once at its own till through a node's kill -9, answering 5xx only while a replica could not publish",
-    { timeout: 900_000 },
+    { timeout: 180_000 },
     async () => {
       const progress: string[] = [];
       const report: FleetReport = await runFleet({
@@ -47,6 +50,7 @@ describe(`a fleet on a clustered broker: 3 NATS nodes, 3 bridge replicas, ${TILL
         },
       });
       const summary = JSON.stringify({ ...report, progress }, null, 1);
+      console.log(`fleet: daemon sales ${JSON.stringify(report.daemonSales)}`);
 
       expect(report.tills, summary).toBe(TILLS);
       expect(report.webhooks).toBe(WEBHOOKS);
@@ -82,7 +86,8 @@ describe(`a fleet on a clustered broker: 3 NATS nodes, 3 bridge replicas, ${TILL
         expect(["BRIDGE_BROKER_UNAVAILABLE", "BRIDGE_PUBLISH_TIMEOUT"], summary).toContain(code);
       expect(report.nodeKillRecoveryMs, summary).toBeDefined();
       // The daemons sold through it all: every sale captured once, the register told that amount.
-      expect(report.daemonSales.sales, summary).toBeGreaterThanOrEqual(4);
+      // (How many depends on the machine's speed: each daemon sells until the stream ends.)
+      expect(report.daemonSales.sales, summary).toBeGreaterThanOrEqual(report.daemons);
       expect(report.daemonSales.problems, summary).toEqual([]);
       expect(report.daemonSales.capturedOnce).toBe(report.daemonSales.sales);
     },

@@ -80,7 +80,7 @@ describe("the control API over HTTP", () => {
     expect((await sim("GET", "/nothing-here")).status).toBe(404);
   });
 
-  it("plays the customer: approve, decline, ignore, and lists payments", async () => {
+  it("plays the customer: approve, decline, ignore, expire, and lists payments", async () => {
     await createPayment();
     expect((await sim("POST", `/payments/${REF}/approve`, { msn: t.unit.msn })).body).toMatchObject({
       state: "AUTHORIZED",
@@ -88,6 +88,12 @@ describe("the control API over HTTP", () => {
     await createPayment("kasse1-ctl-00002");
     expect((await sim("POST", "/payments/kasse1-ctl-00002/ignore")).status).toBe(200);
     expect((await sim("GET", "/payments")).body).toHaveLength(2);
+    // Expire: at once, as the expiry timer would; only a payment still waiting for the customer.
+    expect((await sim("POST", "/payments/kasse1-ctl-00002/expire")).body).toMatchObject({ state: "EXPIRED" });
+    expect((await sim("POST", "/payments/kasse1-ctl-00002/expire")).body).toMatchObject({
+      error: "SIM_CONFLICT",
+    });
+    expect((await sim("POST", `/payments/${REF}/expire`)).body).toMatchObject({ error: "SIM_CONFLICT" });
     expect((await sim("GET", `/payments/${REF}?msn=${t.unit.msn}`)).body).toMatchObject({
       reference: REF,
       captured: 0,

@@ -140,6 +140,12 @@ export class SimulatorControl {
     return this.settle(this.world.payments.decline(p.msn, p.reference));
   }
 
+  /** Nobody used the payment in time: it expires now (EXPIRED event and webhook), not after the expiry. */
+  expirePayment(reference: string, options: { msn?: string } = {}): Payment {
+    const p = this.reference(reference, options.msn);
+    return this.settle(this.world.payments.expire(p.msn, p.reference));
+  }
+
   /** The customer never answers: the automatic behaviour is cancelled and the payment expires in time. */
   ignorePayment(reference: string, options: { msn?: string } = {}): Payment {
     const p = this.reference(reference, options.msn);

@@ -59,7 +59,7 @@ export function controlRoutes(world: SimWorld, control: SimulatorControl): Route
   const json = (value: unknown): SimResponse => jsonResponse(200, value);
   const done = (): SimResponse => emptyResponse(204);
 
-  const paymentAction = (action: "approve" | "decline" | "ignore"): Route =>
+  const paymentAction = (action: "approve" | "decline" | "ignore" | "expire"): Route =>
     r("POST", `/payments/{reference}/${action}`, `payments.${action}`, (ctx) => {
       const b = body(ctx);
       const msn = str(b.msn, "msn");
@@ -77,7 +77,9 @@ export function controlRoutes(world: SimWorld, control: SimulatorControl): Route
       return json(
         action === "decline"
           ? control.declinePayment(reference, options)
-          : control.ignorePayment(reference, options),
+          : action === "expire"
+            ? control.expirePayment(reference, options)
+            : control.ignorePayment(reference, options),
       );
     });
 
@@ -137,6 +139,7 @@ export function controlRoutes(world: SimWorld, control: SimulatorControl): Route
     paymentAction("approve"),
     paymentAction("decline"),
     paymentAction("ignore"),
+    paymentAction("expire"),
     r("PUT", "/customers/{msisdn}", "customers.put", (ctx) => {
       control.setCustomer(ctx.params.msisdn ?? "", validateCustomerOptions(body(ctx), "body"));
       return done();

@@ -238,6 +238,11 @@ export class PaymentService {
     return this.act(msn, reference, (p) => machine.abort(p, this.op(null)));
   }
 
+  /** The payment's lifetime ends now, as its expiry timer would end it (a control shortcut for tests). */
+  expire(msn: string, reference: string): Transition {
+    return this.act(msn, reference, (p) => machine.expire(p, this.op(null)));
+  }
+
   /** The customer looks away: no automatic answer; the payment runs into its expiry. */
   ignore(msn: string, reference: string): Lookup {
     const found = this.find(msn, reference);
