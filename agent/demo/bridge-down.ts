@@ -11,6 +11,18 @@ const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 /** How long the demo waits for the till to notice the bridge going or coming (a few heartbeats). */
 const SWITCH_WAIT_MS = 20_000;
 
+/** Waits (up to SWITCH_WAIT_MS) until the till identifies customers `to`; false if it does not. */
+export async function identificationBecomes(
+  agent: RunningAgent,
+  to: "per-sale" | "callback",
+): Promise<boolean> {
+  for (let waited = 0; waited < SWITCH_WAIT_MS; waited += 200) {
+    if (agent.identification().current === to) return true;
+    await pause(200);
+  }
+  return false;
+}
+
 /**
  * The `bridge-down` scenario around one sale: the bridge stops, the till sees its heartbeat go
  * (docs/architecture.md, "When the cloud is down") and the sale is paid by a per-sale QR; then
@@ -20,17 +32,10 @@ export async function bridgeDown(
   { system, say, agent }: { system: RunningSystem; say: Say; agent: RunningAgent },
   sale: () => Promise<string | undefined>,
 ): Promise<string | undefined> {
-  const switched = async (to: "per-sale" | "callback"): Promise<boolean> => {
-    for (let waited = 0; waited < SWITCH_WAIT_MS; waited += 200) {
-      if (agent.identification().current === to) return true;
-      await pause(200);
-    }
-    return false;
-  };
   say("demo", "the cloud bridge stops: check-ins from the till's QR cannot reach the till");
   await system.stopBridge();
   try {
-    if (!(await switched("per-sale")))
+    if (!(await identificationBecomes(agent, "per-sale")))
       return `the till did not switch to a per-sale QR within ${SWITCH_WAIT_MS} ms`;
     say("agent", `identification per-sale: ${agent.identification().reason}`);
     const problem = await sale();
@@ -39,7 +44,7 @@ export async function bridgeDown(
     say("demo", "the cloud bridge starts again");
     await system.startBridge();
   }
-  if (!(await switched("callback")))
+  if (!(await identificationBecomes(agent, "callback")))
     return `the till did not return to its own QR within ${SWITCH_WAIT_MS} ms`;
   say("agent", `identification callback: ${agent.identification().reason}`);
   return undefined;

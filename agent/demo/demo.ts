@@ -16,7 +16,7 @@ import { MemberStore } from "../loyalty/index.js";
 import { openDatabase } from "../store/database.js";
 import { JOURNAL_FILE, startAgent, type RunningAgent } from "../runtime/agent.js";
 import { printerReceipts } from "../runtime/printer-receipts.js";
-import { bridgeDown, scanPerSale } from "./bridge-down.js";
+import { bridgeDown, identificationBecomes, scanPerSale } from "./bridge-down.js";
 import { Dashboard } from "./dashboard.js";
 import { scenarioFor, type Scenario, type ScenarioName } from "./scenarios.js";
 import { startSystem } from "./system.js";
@@ -146,6 +146,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     "agent",
     `till ${system.tillId} ready — Vipps simulator ${system.sim.url}, bridge ${system.bridge.url}`,
   );
+
+  // The demo's customer scans the till's own QR, which identification auto offers once the MQTT
+  // link is up and a bridge's heartbeat is seen — a moment after start (docs/architecture.md).
+  await identificationBecomes(agent, "callback");
 
   const failures: string[] = [];
   let done = 0;

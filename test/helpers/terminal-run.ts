@@ -36,7 +36,9 @@ export async function runOnTerminal(
         stdio: ["ignore", "pipe", "pipe"],
       });
       let out = "";
-      child.stdout.on("data", (d: Buffer) => (out += d.toString("utf8")));
+      // Decoded as a stream: a chunk may end inside a UTF-8 character.
+      child.stdout.setEncoding("utf8");
+      child.stdout.on("data", (d: string) => (out += d));
       const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 20_000);
       child.on("error", reject);
       child.on("close", () => {

@@ -47,7 +47,8 @@ function startMonitor(args: string[] = []): ChildProcessWithoutNullStreams {
     [AGENT_BIN, "register-monitor", "--port", pair.a, "--till", "kasse1", ...args],
     { stdio: "pipe" },
   );
-  child.stdout.on("data", (d: Buffer) => (stdout += d.toString("utf8")));
+  child.stdout.setEncoding("utf8"); // a chunk may end inside a UTF-8 character
+  child.stdout.on("data", (d: string) => (stdout += d));
   monitor = child;
   return child;
 }
