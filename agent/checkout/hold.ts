@@ -59,12 +59,21 @@ export function holdAuthorized(
   const held: Sale = {
     ...rest,
     hold: {
+      since: ctx.now,
       authorizedAmount: snapshot.authorizedAmount,
       until: holdDeadline(sale.basket.currency, snapshot, ctx.now),
     },
   };
   const withPsp = snapshot.pspReference ? { ...attempt, pspReference: snapshot.pspReference } : attempt;
-  return advance(withoutSale(till, sale.saleId, ctx.now), held, { kind: "held", attempt: withPsp }, [], ctx);
+  const next: Sale = { ...held, phase: { kind: "held", attempt: withPsp }, updatedAt: ctx.now };
+  // The back office hears of the open hold (`sale.held`); its end follows as for any sale.
+  return advance(
+    withoutSale(till, sale.saleId, ctx.now),
+    held,
+    next.phase,
+    [{ type: "sale_completed", sale: next }],
+    ctx,
+  );
 }
 
 /** The register's `capture`: the final amount, equal to the sale's (possibly new) basket total. */
@@ -99,7 +108,11 @@ export function onReleaseHeld(till: TillState, saleId: string, ctx: Ctx): Transi
 export function onHeldBasket(till: TillState, sale: Sale, basket: Basket, ctx: Ctx): Transition {
   const authorized = sale.hold?.authorizedAmount ?? sale.basket.total;
   if (basket.total > authorized)
-    return refuse(till, "HOLD_EXCEEDED", `basket total ${basket.total} is more than the ${authorized} authorized`);
+    return refuse(
+      till,
+      "HOLD_EXCEEDED",
+      `basket total ${basket.total} is more than the ${authorized} authorized`,
+    );
   return commit(till, { ...sale, basket, vat: saleVat(basket.lines) }, [], ctx, ACCEPT);
 }
 

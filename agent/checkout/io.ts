@@ -267,6 +267,7 @@ export type Effect =
       readonly timer: TimerName;
       readonly delayMs: number;
     }
+  /** A sale event for the back office: the sale ended, or is held (its `sale.held`). */
   | { readonly type: "sale_completed"; readonly sale: Sale }
   | { readonly type: "loyalty_identify"; readonly saleId: string; readonly customerToken: string }
   /** `candidate` is the loyalty port's opaque handle for the phone number. */

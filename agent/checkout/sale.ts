@@ -227,6 +227,8 @@ export interface Sale {
    * `warned`: the register and the technician were told the deadline is near.
    */
   readonly hold?: {
+    /** When Vipps' authorization reached the till (ms since epoch). */
+    readonly since?: number;
     readonly authorizedAmount?: number;
     readonly until?: number;
     readonly warned?: true;
