@@ -17,6 +17,11 @@ export interface Scenario {
   readonly underage?: boolean;
   /** Split tender: the customer pays about half in cash, the rest with Vipps (§7.14). */
   readonly partCash?: boolean;
+  /**
+   * Hold now, capture later (docs/register-protocol.md §7.13): `pay` with hold; once held, the
+   * register sends the final basket — the last line taken off — and captures it.
+   */
+  readonly hold?: boolean;
   readonly expect: {
     readonly state: "captured" | "failed" | "cancelled";
     readonly reason?: string;
@@ -32,6 +37,7 @@ export const SCENARIO_NAMES = [
   "cancel",
   "age",
   "split",
+  "hold",
   "mixed",
 ] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
@@ -83,6 +89,14 @@ export const SCENARIOS: Readonly<Record<Exclude<ScenarioName, "mixed">, Scenario
     description: "the customer pays about half in cash and the rest with Vipps (split tender)",
     customer: APPROVE,
     partCash: true,
+    expect: { state: "captured" },
+  },
+  hold: {
+    name: "hold",
+    description:
+      "hold now, capture later: the money is authorized, the final basket is smaller, only it is captured",
+    customer: APPROVE,
+    hold: true,
     expect: { state: "captured" },
   },
 };
