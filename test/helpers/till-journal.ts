@@ -37,6 +37,8 @@ export interface TillJournal {
   readonly payments: ScriptedPayments;
   readonly receipts: RecordingReceipts;
   readonly saleEvents: RecordingSaleEvents;
+  /** What the register was told. */
+  readonly register: RecordingRegister;
   /**
    * basket → pay → scan → AUTHORIZED → capture. Returns the payment reference. With `tenders`
    * a split-tender sale: the register took those, Vipps MobilePay the rest.
@@ -51,7 +53,7 @@ export interface TillJournal {
   /** A refund the register asks for and Vipps confirms. */
   refund(saleId: string, refundId: string, amount: number): Promise<void>;
   /** A `pay` with `hold` that Vipps authorized: the sale is `held` (docs/register-protocol.md §7.13). */
-  held(saleId: string, lines: readonly BasketLine[]): Promise<string>;
+  held(saleId: string, lines: readonly BasketLine[], guaranteedForMs?: number): Promise<string>;
   /** The register's final basket (when given) and `capture` of a held sale, or its `release`. */
   captureHeld(saleId: string, lines?: readonly BasketLine[]): Promise<void>;
   releaseHeld(saleId: string): Promise<void>;
@@ -77,13 +79,14 @@ function tillJournal(db: Db, directory: string | undefined, start: number): Till
   const payments = new ScriptedPayments();
   const receipts = new RecordingReceipts();
   const saleEvents = new RecordingSaleEvents();
+  const register = new RecordingRegister();
   const runner = new CheckoutRunner({
     settings: SETTINGS,
     // Fixtures leave baskets open over days on purpose ("unfinished" in reports): none is dropped.
     basketLimits: { maxOpen: 10_000, maxAgeMs: 400 * 86_400_000 },
     journal: new Journal(db),
     payments,
-    register: new RecordingRegister(),
+    register,
     receipts,
     screen: new RecordingScreen(),
     lights: new RecordingLights(),
@@ -151,6 +154,7 @@ function tillJournal(db: Db, directory: string | undefined, start: number): Till
     payments,
     receipts,
     saleEvents,
+    register,
     async captured(saleId, lines, tenders) {
       open(saleId, lines, tenders);
       const reference = await scanAndRequest(saleId);
@@ -200,7 +204,7 @@ function tillJournal(db: Db, directory: string | undefined, start: number): Till
       if (!accepted.ok) throw new Error(`refund ${refundId} refused: ${accepted.code}`);
       await settle();
     },
-    async held(saleId, lines) {
+    async held(saleId, lines, guaranteedForMs) {
       open(saleId, lines, undefined, true);
       const reference = await scanAndRequest(saleId);
       const total = lines.reduce((sum, l) => sum + l.total, 0);
@@ -211,7 +215,9 @@ function tillJournal(db: Db, directory: string | undefined, start: number): Till
         cancelledAmount: 0,
         refundedAmount: 0,
       };
-      payments.next.get = [{ ok: true, value: { state: "AUTHORIZED", ...authorized } }];
+      const until =
+        guaranteedForMs === undefined ? {} : { captureGuaranteedUntil: clock.now() + guaranteedForMs };
+      payments.next.get = [{ ok: true, value: { state: "AUTHORIZED", ...authorized, ...until } }];
       event(reference, "AUTHORIZED", total);
       await settle();
       const state = runner.statusOf(saleId)?.state;
