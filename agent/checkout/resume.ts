@@ -18,8 +18,9 @@ export function resumeEffects(sale: Sale, options: { includeReceipts: boolean })
   const money = (value: number) => ({ currency: sale.basket.currency, value });
   switch (phase.kind) {
     case "open":
-    // A hold waits for the register; the runner's hold sweep watches its deadline (hold.ts).
+      break;
     case "held":
+      // A hold waits for the register; the runner's hold sweep watches its deadline (hold.ts).
       break;
     case "awaiting_customer":
       // The wait's timer was lost with the process: look at once whether it is due.

@@ -231,9 +231,9 @@ export class Journal {
 
   /** The held sales (§7.13), at most `limit`, oldest first: the hold sweep watches their deadlines. */
   heldSales(limit: number): Sale[] {
-    const rows = this.sql(
-      "SELECT data FROM journal_sales WHERE phase = 'held' ORDER BY sale_no LIMIT ?",
-    ).all(limit) as { data: string }[];
+    const rows = this.sql("SELECT data FROM journal_sales WHERE phase = 'held' ORDER BY sale_no LIMIT ?").all(
+      limit,
+    ) as { data: string }[];
     return rows.map((r) => saleFromJson(r.data));
   }
 
