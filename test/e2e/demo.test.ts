@@ -46,6 +46,10 @@ describe("pos-agent demo", () => {
     expect(result.stdout).toContain("cashier takes kr 43,00 in cash");
     expect(result.stdout).toMatch(/register: captured kr 43,50 .*final/);
     expect(result.stdout).toMatch(/Kontant +kr 43,00/);
+    expect(result.stdout).toContain("1 of 1 sale(s) ended as expected");
+    expect(result.code).toBe(EXIT.OK);
+  }, 130_000);
+
   it("--scenario hold: the money is held, then a smaller final basket is captured, exit 0", async () => {
     const result = await runCli(["demo", "--sales", "1", "--scenario", "hold"], { timeoutMs: 120_000 });
     expect(result.stdout).toContain("→ register: held kr 86,50");
