@@ -195,6 +195,19 @@ describe("hold now, capture later", () => {
     expect(waiting.send({ type: "capture", saleId: "S1", total: 4900 }).acceptance).toMatchObject({
       code: "NOT_HELD",
     });
+    // A held amount is all Vipps': no split tender with it.
+    const split = new TillHarness();
+    split.send({ type: "basket", basket: basket() });
+    expect(
+      split.send({
+        type: "pay",
+        saleId: "S1",
+        total: 4900,
+        hold: true,
+        tenders: [{ kind: "cash", amount: 900 }],
+      }).acceptance,
+    ).toMatchObject({ code: "BAD_FIELD" });
+    expect(split.sale().phase.kind).toBe("open");
     // A repeated pay may not turn the hold into a sale.
     expect(waiting.send({ type: "pay", saleId: "S1", total: 4900 }).acceptance).toMatchObject({
       code: "SALE_LOCKED",

@@ -117,6 +117,8 @@ export function onPay(
   if (known === undefined) return refuse(till, "UNKNOWN_SALE", `no basket for sale ${saleId}`);
   const { minimumAge } = options;
   const aged = withPayAge(known, minimumAge);
+  if (options.hold === true && options.tenders !== undefined)
+    return refuse(till, "BAD_FIELD", "hold: a held payment cannot be split: send tenders without hold");
   const sale: Sale = options.hold === true && aged.phase.kind === "open" ? { ...aged, hold: {} } : aged;
   if (sale.phase.kind === "final") return refuse(till, "SALE_FINISHED", `sale ${saleId} is already finished`);
   // A repeated pay changes nothing, so it may not turn a hold into a sale or back.

@@ -124,6 +124,11 @@ export function validateRegisterMessage(m: Fields): Validation<RegisterMessage> 
             m.hold === undefined || typeof m.hold === "boolean"
               ? null
               : badField("hold", "expected true or false"),
+          // A held amount is one Vipps MobilePay figure, captured later for the final basket.
+          () =>
+            m.hold === true && m.tenders !== undefined
+              ? badField("hold", "a held payment cannot be split: send tenders without hold")
+              : null,
         ),
       );
     case "capture":

@@ -318,6 +318,19 @@ describe("hold messages (§7.13)", () => {
       [{ v: 1, seq: 4, type: "capture", saleId: "S-1" }, "total"],
       [{ v: 1, seq: 3, type: "pay", saleId: "S-1", total: 100, hold: "yes" }, "hold"],
       [{ v: 1, seq: 4, type: "release" }, "saleId"],
+      [
+        {
+          v: 1,
+          seq: 3,
+          type: "pay",
+          saleId: "S-1",
+          total: 100,
+          amount: 50,
+          tenders: [{ kind: "cash", amount: 50 }],
+          hold: true,
+        },
+        "hold",
+      ],
     ] as const) {
       const result = validateRegisterMessage(message);
       expect(result.ok, JSON.stringify(message)).toBe(false);
