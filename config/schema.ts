@@ -207,6 +207,16 @@ const checkout = z
     maxOpenBaskets: int(1, 10_000).default(100),
     /** An open basket the register has not touched for this long is dropped, the register told. */
     openBasketMaxAgeHours: int(1, 8_760).default(24),
+    /**
+     * A held sale (docs/register-protocol.md §7.13): the register and the technician are warned
+     * this long before the till acts on its deadline.
+     */
+    holdWarnHours: int(1, 240).default(48),
+    /**
+     * What the till does with a hold nobody captured or released by its deadline: release (the
+     * default: never take money the register did not confirm) or capture the held basket.
+     */
+    holdDeadlineAction: z.enum(["capture", "release"]).default("release"),
   })
   .refine((c) => c.scanReminderSeconds < c.scanTimeoutSeconds, {
     error: "must be less than scanTimeoutSeconds",

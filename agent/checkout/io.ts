@@ -36,7 +36,18 @@ export type Input =
       readonly identification?: Identification;
       /** Split tender: the other tenders; Vipps collects `total` less these (tenders.ts). */
       readonly tenders?: readonly Tender[];
+      /** (extension) Authorize only; the register captures or releases later (hold.ts). */
+      readonly hold?: true;
     }
+  /** The register's final amount for a held sale: must equal its basket total (hold.ts). */
+  | { readonly type: "capture"; readonly saleId: string; readonly total: number }
+  /** The register gives a held sale's money back. */
+  | { readonly type: "release"; readonly saleId: string }
+  /**
+   * Held sales whose deadline is near (`warn`) or due (`due`), chosen by the runner's hold sweep
+   * from the journal; the machine checks each against `now` itself (hold.ts).
+   */
+  | { readonly type: "hold_deadline"; readonly saleIds: readonly string[] }
   /** The till's way of identifying customers changed (auto mode: the route for check-ins went or came). */
   | { readonly type: "identification"; readonly identification: Identification }
   | { readonly type: "cancel"; readonly saleId: string }
@@ -155,6 +166,8 @@ export interface PaymentSnapshot {
   readonly cancelledAmount: number;
   readonly refundedAmount: number;
   readonly pspReference?: string;
+  /** Until when Vipps guarantees a capture (ms since epoch), when its answer says so. */
+  readonly captureGuaranteedUntil?: number;
 }
 
 /** A payment looked up for a refund from elsewhere: its amounts and when it was first captured. */
@@ -254,6 +267,7 @@ export type Effect =
       readonly timer: TimerName;
       readonly delayMs: number;
     }
+  /** A sale event for the back office: the sale ended, or is held (its `sale.held`). */
   | { readonly type: "sale_completed"; readonly sale: Sale }
   | { readonly type: "loyalty_identify"; readonly saleId: string; readonly customerToken: string }
   /** `candidate` is the loyalty port's opaque handle for the phone number. */
@@ -277,7 +291,9 @@ export type RefusalCode =
   | "BASKET_TOTAL_MISMATCH"
   | "AMOUNT_OUT_OF_RANGE"
   | "BAD_FIELD"
-  | "PAYMENT_IN_PROGRESS";
+  | "PAYMENT_IN_PROGRESS"
+  | "NOT_HELD"
+  | "HOLD_EXCEEDED";
 
 export interface Transition {
   readonly till: TillState;

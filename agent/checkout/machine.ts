@@ -12,6 +12,7 @@ import {
 import { onBindingMessage, onEnrolled, onIdentified } from "./loyalty.js";
 import { onDropBaskets } from "./open-baskets.js";
 import { onCheckIn } from "./scans.js";
+import { onCaptureHeld, onHoldDeadline, onReleaseHeld } from "./hold.js";
 import { onIdentificationChanged } from "./per-sale-qr.js";
 import { onLookupResult } from "./refund-elsewhere.js";
 import { onBasket, onCancel, onPay, onRefund } from "./register-commands.js";
@@ -34,7 +35,14 @@ export function step(till: TillState, input: Input, now: number, settings: Check
         ...(input.customer === undefined ? {} : { customer: input.customer }),
         ...(input.identification === undefined ? {} : { identification: input.identification }),
         ...(input.tenders === undefined ? {} : { tenders: input.tenders }),
+        ...(input.hold === true ? { hold: true as const } : {}),
       });
+    case "capture":
+      return onCaptureHeld(till, input.saleId, input.total, ctx);
+    case "release":
+      return onReleaseHeld(till, input.saleId, ctx);
+    case "hold_deadline":
+      return onHoldDeadline(till, input.saleIds, ctx);
     case "identification":
       return onIdentificationChanged(till, input.identification, ctx);
     case "cancel":

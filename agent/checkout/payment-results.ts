@@ -13,6 +13,7 @@ import { captureKey, idempotencyKey } from "./references.js";
 import { onScanWaitTimer, waitForScan } from "./customer-wait.js";
 import { onLoyaltyTimer, onTokenDeadline } from "./loyalty.js";
 import { resumeEffects } from "./resume.js";
+import { heldRemainder, holdAuthorized } from "./hold.js";
 import type { Attempt, FailureReason, Outcome, Phase, Sale } from "./sale.js";
 import { currentAttempt } from "./sale.js";
 import type { TillState } from "./till.js";
@@ -205,9 +206,10 @@ function onPaymentState(till: TillState, sale: Sale, snapshot: PaymentSnapshot, 
         );
       }
       if (phase.kind === "cancelling") return noChange(till);
-      return cancelRequested
-        ? cancelLostRace(till, sale, attempt, ctx)
-        : capture(till, sale, attempt, ctx, psp);
+      if (cancelRequested) return cancelLostRace(till, sale, attempt, ctx);
+      return sale.hold === undefined
+        ? capture(till, sale, attempt, ctx, psp)
+        : holdAuthorized(till, sale, attempt, ctx, snapshot);
     case "EXPIRED":
       // A per-sale QR nobody scanned in time: the basket waits for a new one.
       if (!cancelRequested && isPerSaleQr(attempt)) return onPerSaleExpired(till, sale, ctx);
@@ -225,6 +227,18 @@ export function onPaymentEvent(till: TillState, event: PaymentEventInput, ctx: C
   if (sale === undefined || !event.success) return noChange(till);
   switch (event.name) {
     case "AUTHORIZED":
+      // A hold moves no money now, but the register may hand over goods on `held`: Vipps itself
+      // must confirm it (any till of the MSN can sign a webhook), and its answer has the deadline.
+      if (sale.hold !== undefined)
+        return sale.phase.kind === "requested"
+          ? {
+              till,
+              effects: [
+                { type: "vipps_get", saleId: sale.saleId, reference: event.reference, confirmsEvent: true },
+              ],
+              changed: [],
+            }
+          : noChange(till);
       // Acted on without a GET (two calls per sale): a forged one moves no money, because Vipps
       // refuses to capture a payment that is not authorized, and that refusal sends the sale
       // back to waiting for the customer (see onCaptureResult).
@@ -337,6 +351,9 @@ export function onCaptureResult(
   const attempt = found.phase.attempt;
   if (result.ok) {
     const psp = result.value.pspReference ?? attempt.pspReference;
+    // A hold captured for less than was authorized: the rest is released in the background
+    // (a cancel after a capture releases what is not captured; docs/vipps-api.md §6.5).
+    const rest = heldRemainder(found, result.value.capturedAmount) > 0 ? { cleanupReference: reference } : {};
     return finish(
       till,
       found,
@@ -347,6 +364,7 @@ export function onCaptureResult(
         ...(psp ? { pspReference: psp } : {}),
       },
       ctx,
+      rest,
     );
   }
   if (result.failure === "unavailable") return unavailable(till, found, reference, ctx);

@@ -9,6 +9,7 @@ import { startAttempt } from "./attempts.js";
 import { waitForScan } from "./customer-wait.js";
 import { cancelDuringLoyalty } from "./loyalty.js";
 import { heldScanFor } from "./scans.js";
+import { onHeldBasket, onReleaseHeld } from "./hold.js";
 import {
   cancelRenewal,
   isPerSaleQr,
@@ -50,6 +51,8 @@ export function onBasket(till: TillState, basket: Basket, ctx: Ctx): Transition 
   if (existing !== undefined) {
     if (existing.phase.kind === "final")
       return refuse(till, "SALE_FINISHED", `sale ${basket.saleId} is already finished`);
+    // A held sale's final basket, within what was authorized (hold.ts).
+    if (existing.phase.kind === "held") return onHeldBasket(till, existing, basket, ctx);
     // A recognised member's register may send member prices during the member window.
     if (existing.phase.kind !== "open" && existing.phase.kind !== "member_window") {
       return refuse(till, "SALE_LOCKED", `sale ${basket.saleId} is being paid; its basket is locked`);
@@ -100,6 +103,8 @@ export interface PayOptions {
   readonly identification?: Identification;
   /** Split tender: what the register took besides Vipps MobilePay (tenders.ts). */
   readonly tenders?: readonly Tender[];
+  /** (extension) Authorize only; capture or release later (hold.ts). */
+  readonly hold?: true;
 }
 export function onPay(
   till: TillState,
@@ -111,8 +116,19 @@ export function onPay(
   const known = till.sales[saleId];
   if (known === undefined) return refuse(till, "UNKNOWN_SALE", `no basket for sale ${saleId}`);
   const { minimumAge } = options;
-  const sale = withPayAge(known, minimumAge);
+  const aged = withPayAge(known, minimumAge);
+  if (options.hold === true && options.tenders !== undefined)
+    return refuse(till, "BAD_FIELD", "hold: a held payment cannot be split: send tenders without hold");
+  const sale: Sale = options.hold === true && aged.phase.kind === "open" ? { ...aged, hold: {} } : aged;
   if (sale.phase.kind === "final") return refuse(till, "SALE_FINISHED", `sale ${saleId} is already finished`);
+  // A repeated pay changes nothing, so it may not turn a hold into a sale or back.
+  if (sale.phase.kind !== "open" && (options.hold === true) !== (known.hold !== undefined))
+    return refuse(
+      till,
+      "SALE_LOCKED",
+      `sale ${saleId} is being paid ${known.hold === undefined ? "without" : "with"} hold; cancel it and start a new sale`,
+    );
+  if (sale.phase.kind === "held") return noChange(till, ACCEPT);
   if (total !== sale.basket.total) {
     return refuse(
       till,
@@ -220,6 +236,8 @@ export function onCancel(till: TillState, saleId: string, ctx: Ctx): Transition 
       return phase.renew === true ? cancelRenewal(till, sale, ctx, ACCEPT) : noChange(till, ACCEPT);
     case "releasing":
       return noChange(till, ACCEPT);
+    case "held":
+      return onReleaseHeld(till, saleId, ctx);
     case "looking_up":
       return refuse(till, "SALE_BUSY", `refund ${phase.refundId} is being looked up at Vipps`);
     case "capturing":

@@ -19,6 +19,9 @@ export function resumeEffects(sale: Sale, options: { includeReceipts: boolean })
   switch (phase.kind) {
     case "open":
       break;
+    case "held":
+      // A hold waits for the register; the runner's hold sweep watches its deadline (hold.ts).
+      break;
     case "awaiting_customer":
       // The wait's timer was lost with the process: look at once whether it is due.
       effects.push({ type: "schedule", saleId: sale.saleId, reference: "", timer: "scan_wait", delayMs: 0 });

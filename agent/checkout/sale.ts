@@ -145,6 +145,11 @@ export type Phase =
    * `renew`: a per-sale QR withdrawn so a new one can be shown for the same basket.
    */
   | { readonly kind: "cancelling"; readonly attempt: Attempt; readonly renew?: true }
+  /**
+   * Authorized and held (a `pay` with `hold`): nothing is captured until the register sends
+   * `capture` or `release`, or the hold's deadline comes (hold.ts). No request in flight.
+   */
+  | { readonly kind: "held"; readonly attempt: Attempt }
   /** In flight: capture of the authorized amount. */
   | { readonly kind: "capturing"; readonly attempt: Attempt }
   /** In flight: full cancel of an authorized payment (release the reserved money). */
@@ -216,8 +221,20 @@ export interface Sale {
     readonly refundedElsewhere: number;
     readonly capturedAt?: number;
   };
+  /**
+   * A `pay` with `hold` (hold.ts): authorize now, capture later. `authorizedAmount` and `until`
+   * (ms since epoch: when Vipps stops guaranteeing a capture) are set once Vipps authorized it;
+   * `warned`: the register and the technician were told the deadline is near.
+   */
+  readonly hold?: {
+    /** When Vipps' authorization reached the till (ms since epoch). */
+    readonly since?: number;
+    readonly authorizedAmount?: number;
+    readonly until?: number;
+    readonly warned?: true;
+  };
   /** Why the last non-final update was sent (e.g. Vipps unavailable, token expired, no scan yet). */
-  readonly notice?: "VIPPS_UNAVAILABLE" | "TOKEN_EXPIRED" | "NO_SCAN" | "QR_EXPIRED";
+  readonly notice?: "VIPPS_UNAVAILABLE" | "TOKEN_EXPIRED" | "NO_SCAN" | "QR_EXPIRED" | "HOLD_EXPIRING";
 }
 
 export function capturedAmount(sale: Sale): number {
@@ -244,6 +261,7 @@ export function currentAttempt(phase: Phase): Attempt | undefined {
     case "cancelling":
     case "capturing":
     case "releasing":
+    case "held":
       return phase.attempt;
     case "open":
     case "awaiting_customer":

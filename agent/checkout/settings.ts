@@ -24,6 +24,10 @@ export interface CheckoutSettings {
   readonly scanReminderMs: number;
   /** Waiting for a scan this long, the sale ends `failed NO_SCAN`: no sale waits forever. */
   readonly scanTimeoutMs: number;
+  /** A held sale: the register and the technician are warned this long before its deadline. */
+  readonly holdWarnMs: number;
+  /** What the till does at a held sale's deadline: the safe default is release (hold.ts). */
+  readonly holdDeadlineAction: "capture" | "release";
 }
 
 /**

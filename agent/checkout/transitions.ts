@@ -95,10 +95,10 @@ export function finish(
 }
 
 /**
- * The till once `saleId` has ended: no longer the sale being paid (its end is when scans from
+ * The till once `saleId` has ended (or is held, hold.ts): no longer the sale being paid (its end is when scans from
  * before it stop counting, see scans.ts), nor the basket a scan is held for.
  */
-function withoutSale(till: TillState, saleId: string, now: number): TillState {
+export function withoutSale(till: TillState, saleId: string, now: number): TillState {
   const { activeSaleId, held, lastBasket, ...rest } = till;
   return {
     ...rest,

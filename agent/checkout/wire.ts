@@ -22,7 +22,10 @@ export function wireState(sale: Sale): SaleState {
     case "cancelling":
     case "capturing":
     case "releasing":
-      return "payment_requested";
+      // A hold being captured or released stays `held` until Vipps answered (§7.13).
+      return sale.hold?.authorizedAmount === undefined ? "payment_requested" : "held";
+    case "held":
+      return "held";
     case "final":
       if (phase.outcome.state === "captured") return refundedAmount(sale) > 0 ? "refunded" : "captured";
       return phase.outcome.state;
@@ -53,5 +56,16 @@ export function saleUpdate(sale: Sale): SaleUpdate {
     ...(refunded > 0 ? { refundedAmount: refunded } : {}),
     ...(reason === undefined ? {} : { reason }),
     ...(sale.member === undefined ? {} : { member: sale.member }),
+    ...holdFields(sale),
+  };
+}
+
+/** A held sale's authorized amount and deadline, while it is held (§7.13). */
+function holdFields(sale: Sale): { authorizedAmount?: number; holdUntil?: string } {
+  const hold = sale.hold;
+  if (hold?.authorizedAmount === undefined || sale.phase.kind === "final") return {};
+  return {
+    authorizedAmount: hold.authorizedAmount,
+    ...(hold.until === undefined ? {} : { holdUntil: new Date(hold.until).toISOString() }),
   };
 }

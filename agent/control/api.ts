@@ -55,7 +55,24 @@ export interface AgentStatus {
   currentSale?: SaleStatusLine;
   /** Newest first, at most 10. */
   lastSales: SaleStatusLine[];
+  /** Held sales waiting for the register's capture or release (§7.13), oldest first; absent from older agents. */
+  openHolds?: HoldStatusLine[];
   counters: Record<string, number>;
+}
+
+/** A held sale (docs/register-protocol.md §7.13): authorized, nothing captured yet. */
+export interface HoldStatusLine {
+  saleId: string;
+  saleNo: number;
+  reference: string;
+  /** What Vipps authorized, minor units. */
+  authorizedAmount: number;
+  currency: string;
+  /** ISO 8601: when Vipps stops guaranteeing the capture. */
+  holdUntil: string;
+  /** ISO 8601: when the till acts on it, and what it does then (checkout.holdDeadlineAction). */
+  actAt: string;
+  action: "capture" | "release";
 }
 
 export interface SaleStatusLine {

@@ -12,7 +12,7 @@
  * Wire format, limits and error codes: protocol.ts and errors.ts; the socket file is mode 0660
  * (the service's group) whatever the umask.
  */
-export type { AgentStatus, ControlApi, SaleStatusLine } from "./api.js";
+export type { AgentStatus, ControlApi, HoldStatusLine, SaleStatusLine } from "./api.js";
 export { controlError, type ControlError, type ControlErrorCode } from "./errors.js";
 export {
   CONTROL_METHODS,

@@ -1,8 +1,11 @@
 import { z } from "zod";
 import { MAXIMUM_PAYMENT } from "../../lib/money.js";
 import type { PrintDocument } from "../../drivers/printer/index.js";
-import type { AgentStatus, SaleStatusLine } from "./api.js";
+import type { AgentStatus, HoldStatusLine, SaleStatusLine } from "./api.js";
 import { controlError } from "./errors.js";
+
+/** Open holds a status lists (the oldest first; a till holds a few at a time). */
+export const MAX_HOLDS_SHOWN = 50;
 
 /**
  * The control socket's wire format (docs/operations.md, "The control socket"): newline-delimited
@@ -148,6 +151,17 @@ const saleStatusLineSchema = z.object({
   updatedAt: isoTime,
 }) satisfies z.ZodType<SaleStatusLine>;
 
+const holdStatusLineSchema = z.object({
+  saleId: z.string(),
+  saleNo: z.int(),
+  reference: z.string(),
+  authorizedAmount: z.int(),
+  currency: z.string(),
+  holdUntil: isoTime,
+  actAt: isoTime,
+  action: z.enum(["capture", "release"]),
+}) satisfies z.ZodType<HoldStatusLine>;
+
 const agentStatusSchema = z.object({
   version: z.string(),
   tillId: z.string(),
@@ -171,6 +185,7 @@ const agentStatusSchema = z.object({
   }),
   currentSale: saleStatusLineSchema.optional(),
   lastSales: z.array(saleStatusLineSchema).max(10),
+  openHolds: z.array(holdStatusLineSchema).max(MAX_HOLDS_SHOWN).optional(),
   counters: z.record(z.string(), z.number()),
 }) satisfies z.ZodType<AgentStatus>;
 

@@ -227,13 +227,22 @@ async function runSale(
   const tenders = cash > 0 ? [{ kind: "cash" as const, amount: cash }] : undefined;
   if (tenders !== undefined)
     say("register", `cashier takes ${formatAmount({ currency: "NOK", value: cash }, "nb")} in cash`);
-  say("register", "cashier presses Vipps: pay");
-  await register.pay(basket.saleId, undefined, undefined, undefined, tenders);
+  say(
+    "register",
+    scenario.hold === true ? "cashier presses Vipps: hold (capture later)" : "cashier presses Vipps: pay",
+  );
+  await (scenario.hold === true
+    ? register.payHold(basket.saleId)
+    : register.pay(basket.saleId, undefined, undefined, undefined, tenders));
   if (scenario.scanFirst !== true) {
     await pause(2_000);
     scan();
   }
   if (loyalty) await memberPrices(basket, register, say);
+  if (scenario.hold === true) {
+    const problem = await captureLess(basket, register, say);
+    if (problem !== undefined) return problem;
+  }
   if (scenario.cashierCancelsAfterMs !== undefined) {
     await register.waitForSale(basket.saleId, (m) => m.state === "payment_requested", 30_000);
     await pause(scenario.cashierCancelsAfterMs);
@@ -264,6 +273,36 @@ async function runSale(
     }
   }
   return undefined;
+}
+
+/**
+ * The register's side of a hold (§7.13): once the money is held, the final basket — without its
+ * last line, or the one line halved — and the capture of its total. The rest is released.
+ */
+async function captureLess(
+  basket: Basket,
+  register: Parts["register"],
+  say: (who: string, what: string) => void,
+): Promise<string | undefined> {
+  try {
+    await register.waitForSale(basket.saleId, (m) => m.state === "held", 30_000);
+  } catch {
+    return `${basket.saleId}: not held within 30 s`;
+  }
+  say(
+    "register",
+    `held ${formatAmount({ currency: "NOK", value: basket.total }, "nb")}: nothing captured yet`,
+  );
+  await pause(2_000);
+  const [first] = basket.lines;
+  if (first === undefined) return `${basket.saleId}: an empty basket`;
+  const lines =
+    basket.lines.length > 1 ? basket.lines.slice(0, -1) : [{ ...first, total: Math.ceil(first.total / 2) }];
+  const final: Basket = { ...basket, lines, total: lines.reduce((sum, l) => sum + l.total, 0) };
+  say("register", `final basket ${formatAmount({ currency: "NOK", value: final.total }, "nb")}: capture it`);
+  await register.sell(final);
+  const captured = await register.capture(basket.saleId, final.total);
+  return "acked" in captured ? undefined : `${basket.saleId}: capture refused ${captured.refused.code}`;
 }
 
 /**

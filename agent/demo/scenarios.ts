@@ -22,6 +22,11 @@ export interface Scenario {
    * (`checkout.identification: auto`); the bridge starts again after it and the till's QR is back.
    */
   readonly bridgeDown?: boolean;
+  /**
+   * Hold now, capture later (docs/register-protocol.md §7.13): `pay` with hold; once held, the
+   * register sends the final basket — the last line taken off — and captures it.
+   */
+  readonly hold?: boolean;
   readonly expect: {
     readonly state: "captured" | "failed" | "cancelled";
     readonly reason?: string;
@@ -38,6 +43,7 @@ export const SCENARIO_NAMES = [
   "age",
   "split",
   "bridge-down",
+  "hold",
   "mixed",
 ] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
@@ -96,6 +102,14 @@ export const SCENARIOS: Readonly<Record<Exclude<ScenarioName, "mixed">, Scenario
     description: "the cloud bridge stops: the customer pays by a QR made for this sale; the bridge returns",
     customer: APPROVE,
     bridgeDown: true,
+    expect: { state: "captured" },
+  },
+  hold: {
+    name: "hold",
+    description:
+      "hold now, capture later: the money is authorized, the final basket is smaller, only it is captured",
+    customer: APPROVE,
+    hold: true,
     expect: { state: "captured" },
   },
 };

@@ -24,6 +24,8 @@ export function needsDurableCommit(input: Input, transition: Transition): boolea
   switch (input.type) {
     case "basket":
     case "pay":
+    case "capture":
+    case "release":
     case "cancel":
     case "refund":
     case "checkin":
@@ -43,6 +45,7 @@ export function needsDurableCommit(input: Input, transition: Transition): boolea
     case "loyalty_enrolled":
     case "receipt_result":
     case "drop_baskets":
+    case "hold_deadline":
     case "identification":
       return transition.effects.some(isOutsidePromise);
     default:

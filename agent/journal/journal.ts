@@ -229,6 +229,14 @@ export class Journal {
     return [...new Set([...old, ...excess].map((r) => r.sale_id))].slice(0, limit);
   }
 
+  /** The held sales (§7.13), at most `limit`, oldest first: the hold sweep watches their deadlines. */
+  heldSales(limit: number): Sale[] {
+    const rows = this.sql("SELECT data FROM journal_sales WHERE phase = 'held' ORDER BY sale_no LIMIT ?").all(
+      limit,
+    ) as { data: string }[];
+    return rows.map((r) => saleFromJson(r.data));
+  }
+
   getSale(saleId: string): Sale | undefined {
     const row = this.sql("SELECT data FROM journal_sales WHERE sale_id = ?").get(saleId) as
       { data: string } | undefined;

@@ -88,4 +88,10 @@ export const JOURNAL_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX journal_sales_unfinished ON journal_sales (sale_id) WHERE finished_at IS NULL AND phase = 'final';
     `,
   },
+  {
+    // Held sales (docs/register-protocol.md §7.13) wait in the journal, not in memory, like open
+    // baskets; the hold sweep reads them every minute without reading the whole journal.
+    version: 5,
+    sql: `CREATE INDEX journal_sales_held ON journal_sales (sale_no) WHERE phase = 'held';`,
+  },
 ];

@@ -101,6 +101,7 @@ describe("end of day from a journal the checkout wrote", () => {
       ],
       otherTenders: {},
       unfinished: 1,
+      holds: { count: 0, authorized: 0, sales: [] },
     });
   });
 
@@ -136,9 +137,9 @@ describe("end of day from a journal the checkout wrote", () => {
     const db = openDatabase(join(old, JOURNAL_FILE));
     db.exec(`
       DROP INDEX journal_sales_finished; DROP INDEX journal_sales_created; DROP INDEX journal_sales_reference;
-      DROP INDEX journal_register_outbox_done; DROP INDEX journal_sales_unfinished;
+      DROP INDEX journal_register_outbox_done; DROP INDEX journal_sales_unfinished; DROP INDEX journal_sales_held;
       ALTER TABLE journal_sales DROP COLUMN finished_at;
-      DELETE FROM schema_migrations WHERE namespace = 'journal' AND version = 4;
+      DELETE FROM schema_migrations WHERE namespace = 'journal' AND version >= 4;
     `);
     new Journal(db);
     expect(db.prepare("SELECT COUNT(*) AS n FROM journal_sales WHERE finished_at IS NOT NULL").get()).toEqual(
@@ -148,5 +149,48 @@ describe("end of day from a journal the checkout wrote", () => {
     );
     db.close();
     expect(days.map((d) => summary(old, d))).toEqual(before);
+  });
+});
+
+describe("end of day with held sales (docs/register-protocol.md §7.13)", () => {
+  let dir: ReturnType<typeof tempDir>;
+  let storage: string;
+
+  beforeAll(async () => {
+    dir = tempDir();
+    storage = join(dir.path, "state");
+    mkdirSync(storage);
+    const till = openTillJournal(storage, MONDAY_8);
+    // Monday: two holds, nothing captured.
+    await till.held("H1", [vatLine("fuel", 10_000, 2500)]);
+    await till.held("H2", [vatLine("deposit", 5_000, 2500)]);
+    // Tuesday: H1 captured for less (its final basket), H2 released, H3 held and left open.
+    till.advance(24 * HOUR);
+    await till.captureHeld("H1", [vatLine("fuel", 6_250, 2500)]);
+    await till.releaseHeld("H2");
+    await till.held("H3", [vatLine("tab", 2_000, 1500)]);
+    await till.close();
+  });
+  afterAll(() => dir.cleanup());
+
+  it("a hold counts as held (not captured) at the end of its day, and as captured or cancelled on the day it ends", () => {
+    const monday = summary(storage, "2026-03-02");
+    expect(monday.sales.captured).toEqual({ count: 0, total: 0 });
+    expect(monday.vat).toEqual([]);
+    expect(monday.holds.count).toBe(2);
+    expect(monday.holds.authorized).toBe(15_000);
+    expect(monday.holds.sales.map((h) => [h.saleId, h.authorizedAmount])).toEqual([
+      ["H1", 10_000],
+      ["H2", 5_000],
+    ]);
+    expect(monday.holds.sales[0]?.holdUntil).toMatch(/^2026-08-2\dT/);
+
+    const tuesday = summary(storage, "2026-03-03");
+    expect(tuesday.sales.captured).toEqual({ count: 1, total: 6_250 });
+    expect(tuesday.sales.cancelled).toBe(1);
+    // The VAT is the final basket's, as on the receipt.
+    expect(tuesday.vat).toEqual([{ rate: 2500, gross: 6_250, net: 5_000, vat: 1_250 }]);
+    expect(tuesday.holds.sales.map((h) => h.saleId)).toEqual(["H3"]);
+    expect(tuesday.holds.authorized).toBe(2_000);
   });
 });

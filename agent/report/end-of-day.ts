@@ -1,4 +1,4 @@
-import { capturedAmount } from "../checkout/sale.js";
+import { capturedAmount, currentAttempt, type Sale } from "../checkout/sale.js";
 import type { VatRate } from "../checkout/vat.js";
 import type { JournalDay } from "./journal-day.js";
 import type { LocalDay } from "./local-day.js";
@@ -43,6 +43,20 @@ export interface EndOfDaySummary {
   readonly otherTenders: Readonly<Partial<Record<TenderKind, number>>>;
   /** Sales begun this day that had not finished by its end. */
   readonly unfinished: number;
+  /**
+   * Held sales (docs/register-protocol.md §7.13) at the day's end: authorized, nothing captured
+   * yet, so in none of the figures above; `authorized` is their sum.
+   */
+  readonly holds: {
+    readonly count: number;
+    readonly authorized: number;
+    readonly sales: readonly {
+      readonly saleId: string;
+      readonly reference?: string;
+      readonly authorizedAmount: number;
+      readonly holdUntil?: string;
+    }[];
+  };
 }
 
 export function summarizeDay(
@@ -96,6 +110,7 @@ export function summarizeDay(
     vat: [...vat.values()].sort((a, b) => b.rate - a.rate),
     otherTenders,
     unfinished: journal.unfinished,
+    holds: heldSummary(journal.held),
   };
 }
 
@@ -105,6 +120,22 @@ export function otherTendersOf(summary: EndOfDaySummary): Tender[] {
     const amount = summary.otherTenders[kind];
     return amount === undefined ? [] : [{ kind, amount }];
   });
+}
+
+function heldSummary(held: readonly Sale[]): EndOfDaySummary["holds"] {
+  const sales = held.map((sale) => {
+    const reference =
+      currentAttempt(sale.phase)?.reference ??
+      (sale.phase.kind === "final" ? sale.phase.outcome.reference : undefined);
+    const until = sale.hold?.until;
+    return {
+      saleId: sale.saleId,
+      ...(reference === undefined ? {} : { reference }),
+      authorizedAmount: sale.hold?.authorizedAmount ?? 0,
+      ...(until === undefined ? {} : { holdUntil: new Date(until).toISOString() }),
+    };
+  });
+  return { count: sales.length, authorized: sales.reduce((sum, s) => sum + s.authorizedAmount, 0), sales };
 }
 
 function addRates(sum: VatRate | undefined, r: VatRate): VatRate {

@@ -28,6 +28,8 @@ export interface JournalDay {
   readonly refunds: readonly ConfirmedRefund[];
   /** Sales started but not finished when the day ended (still open, or being paid). */
   readonly unfinished: number;
+  /** Sales held (authorized, not captured: §7.13) when the day ended, oldest first. */
+  readonly held: readonly Sale[];
 }
 
 export function readJournalDay(db: Db, from: number, to: number): JournalDay {
@@ -74,5 +76,24 @@ export function readJournalDay(db: Db, from: number, to: number): JournalDay {
       )
       .get(from, to, to) as { n: number }
   ).n;
-  return { finished, refunds, unfinished };
+  return { finished, refunds, unfinished, held: heldAt(db, to) };
+}
+
+/**
+ * The sales held when the day ended: authorized before it and captured or released (if at all)
+ * after it — those still held (an index of their own) and those finished later (the finished
+ * index); their own `hold.since` says when they were authorized.
+ */
+function heldAt(db: Db, to: number): Sale[] {
+  const rows = db
+    .prepare(
+      `SELECT data FROM journal_sales WHERE phase = 'held'
+       UNION ALL
+       SELECT data FROM journal_sales WHERE finished_at >= ? AND json_extract(data, '$.hold.since') IS NOT NULL`,
+    )
+    .all(to) as { data: string }[];
+  return rows
+    .map((row) => saleFromJson(row.data))
+    .filter((sale) => sale.hold?.since !== undefined && sale.hold.since < to)
+    .sort((a, b) => a.saleNo - b.saleNo);
 }

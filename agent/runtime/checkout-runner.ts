@@ -9,6 +9,7 @@ import { EMPTY_TILL, type TillState } from "../checkout/till.js";
 import { saleUpdate } from "../checkout/wire.js";
 import type { Journal } from "../journal/journal.js";
 import { BasketSweep, type OpenBasketLimits } from "./basket-sweep.js";
+import { HoldSweep } from "./hold-sweep.js";
 import { InFlight } from "./in-flight.js";
 import { InputQueue } from "./input-queue.js";
 import type { LoyaltyPort } from "../loyalty/port.js";
@@ -86,6 +87,7 @@ export class CheckoutRunner {
   private readonly outbox: RegisterOutbox;
   private readonly loyalty: LoyaltyAdapter;
   private readonly sweep: BasketSweep;
+  private readonly holds: HoldSweep;
   private readonly sales: SaleCounters;
   /** The customer display and the status lights. */
   readonly view: ViewPresenter;
@@ -134,6 +136,17 @@ export class CheckoutRunner {
       },
       enqueue: (sweep) => void this.queue.run(sweep),
     });
+    this.holds = new HoldSweep({
+      settings: deps.settings,
+      journal,
+      clock,
+      logger,
+      due: (saleIds) => {
+        this.till = withLoaded(this.till, saleIds, (id) => journal.getSale(id));
+        this.apply({ type: "hold_deadline", saleIds });
+      },
+      enqueue: (sweep) => void this.queue.run(sweep),
+    });
     this.sales = new SaleCounters(logger);
     this.effects = new EffectStarter({
       payments: deps.payments,
@@ -176,6 +189,7 @@ export class CheckoutRunner {
         this.effects.start(effects);
       }
       this.sweep.sweep();
+      this.holds.sweep();
       this.outbox.flush();
       this.view.present();
     });
@@ -188,6 +202,7 @@ export class CheckoutRunner {
     this.effects.stop();
     this.view.stop();
     this.sweep.stop();
+    this.holds.stop();
     await this.inFlight.stop();
   }
 
@@ -205,7 +220,7 @@ export class CheckoutRunner {
    * stopping runner refuses with AGENT_STOPPING (docs/register-protocol.md).
    */
   handleRegisterCommand(
-    input: Input & { type: "basket" | "pay" | "cancel" | "refund" },
+    input: Input & { type: "basket" | "pay" | "capture" | "release" | "cancel" | "refund" },
   ): RegisterAnswer | Promise<RegisterAnswer> {
     const saleId = input.type === "basket" ? input.basket.saleId : input.saleId;
     return this.queue.run(() => {

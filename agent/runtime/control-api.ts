@@ -1,6 +1,9 @@
 import type { Config } from "../../config/schema.js";
 import { AgentError } from "../../lib/errors.js";
-import type { AgentStatus, ControlApi, SaleStatusLine } from "../control/index.js";
+import type { AgentStatus, ControlApi, HoldStatusLine, SaleStatusLine } from "../control/index.js";
+import { MAX_HOLDS_SHOWN } from "../control/protocol.js";
+import { holdActionAt } from "../checkout/hold.js";
+import type { Sale } from "../checkout/sale.js";
 import type { SaleUpdate } from "../checkout/io.js";
 import type { SaleRow } from "../journal/journal.js";
 import { wireState } from "../checkout/wire.js";
@@ -9,6 +12,25 @@ import type { RunningAgent } from "./agent.js";
 import { QR_CONTENT_KEY } from "./agent.js";
 import { degradedReasons } from "./till-health.js";
 import { vippsAmount } from "../checkout/tenders.js";
+
+/** A held sale as `status` lists it (docs/register-protocol.md §7.13). */
+function holdLine(sale: Sale, config: Config): HoldStatusLine[] {
+  const actAt = holdActionAt(sale);
+  const until = sale.hold?.until;
+  if (sale.phase.kind !== "held" || actAt === undefined || until === undefined) return [];
+  return [
+    {
+      saleId: sale.saleId,
+      saleNo: sale.saleNo,
+      reference: sale.phase.attempt.reference,
+      authorizedAmount: sale.hold?.authorizedAmount ?? sale.basket.total,
+      currency: sale.basket.currency,
+      holdUntil: new Date(until).toISOString(),
+      actAt: new Date(actAt).toISOString(),
+      action: config.checkout.holdDeadlineAction,
+    },
+  ];
+}
 
 /** How long `pos-agent refund` waits for Vipps before answering "still going on". */
 const REFUND_WAIT_MS = 30_000;
@@ -108,6 +130,7 @@ export function controlApi(agent: RunningAgent, config: Config, version: string)
               },
             }),
         lastSales: agent.journal.recentSales(10).map(line),
+        openHolds: agent.journal.heldSales(MAX_HOLDS_SHOWN).flatMap((sale) => holdLine(sale, config)),
         counters: {
           ...agent.runner.counters,
           ...flatten("mqtt", agent.mqtt.counters()),

@@ -37,7 +37,16 @@ export function registerCommandHandler(
           ...(message.minimumAge === undefined ? {} : { minimumAge: message.minimumAge }),
           ...(message.customer === undefined ? {} : { customer: message.customer }),
           ...(message.tenders === undefined ? {} : { tenders: message.tenders }),
+          ...(message.hold === true ? { hold: true as const } : {}),
         });
+      case "capture":
+        return runner.handleRegisterCommand({
+          type: "capture",
+          saleId: message.saleId,
+          total: message.total,
+        });
+      case "release":
+        return runner.handleRegisterCommand({ type: "release", saleId: message.saleId });
       case "cancel":
         return runner.handleRegisterCommand({ type: "cancel", saleId: message.saleId });
       case "refund":

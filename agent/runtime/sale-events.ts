@@ -11,32 +11,12 @@ import { vippsAmount } from "../checkout/tenders.js";
  * the sale's own (checkout/vat.ts), as on its receipts. No personal data.
  */
 export function saleEventOf(sale: Sale, at: number): SaleEvent | undefined {
+  if (sale.phase.kind === "held") return heldEventOf(sale, sale.phase.attempt.reference, at);
   if (sale.phase.kind !== "final") return undefined;
   const outcome = sale.phase.outcome;
   const reference = outcome.reference;
   if (reference === undefined) return undefined;
-  const base = {
-    saleId: sale.saleId,
-    reference,
-    occurredAt: new Date(at).toISOString(),
-    receiptNumber: String(sale.saleNo).padStart(6, "0"),
-    ...(sale.member === undefined ? {} : { memberId: sale.member.id }),
-    lines: sale.basket.lines.map((l, i) => ({
-      id: l.id,
-      name: l.name,
-      quantity: l.quantity,
-      totalAmount: l.total,
-      totalTaxAmount: sale.vat.lines[i] ?? 0,
-      taxRate: l.vatRate,
-    })),
-    vat: sale.vat.rates.map((r) => ({
-      taxRate: r.rate,
-      totalAmount: r.gross,
-      totalAmountExcludingTax: r.net,
-      totalTaxAmount: r.vat,
-    })),
-    ...(sale.tenders === undefined ? {} : { tenders: sale.tenders.map((t) => ({ ...t })) }),
-  };
+  const base = baseOf(sale, reference, at);
   const money = (value: number) => ({ currency: sale.basket.currency, value });
   switch (outcome.state) {
     case "captured": {
@@ -74,6 +54,44 @@ export function saleEventOf(sale: Sale, at: number): SaleEvent | undefined {
         amount: money(vippsAmount(sale)),
       };
   }
+}
+
+/** What every event of a sale carries: its id, reference, receipt number, lines and VAT. */
+function baseOf(sale: Sale, reference: string, at: number) {
+  return {
+    saleId: sale.saleId,
+    reference,
+    occurredAt: new Date(at).toISOString(),
+    receiptNumber: String(sale.saleNo).padStart(6, "0"),
+    ...(sale.member === undefined ? {} : { memberId: sale.member.id }),
+    lines: sale.basket.lines.map((l, i) => ({
+      id: l.id,
+      name: l.name,
+      quantity: l.quantity,
+      totalAmount: l.total,
+      totalTaxAmount: sale.vat.lines[i] ?? 0,
+      taxRate: l.vatRate,
+    })),
+    vat: sale.vat.rates.map((r) => ({
+      taxRate: r.rate,
+      totalAmount: r.gross,
+      totalAmountExcludingTax: r.net,
+      totalTaxAmount: r.vat,
+    })),
+    ...(sale.tenders === undefined ? {} : { tenders: sale.tenders.map((t) => ({ ...t })) }),
+  };
+}
+
+/** A hold (§7.13): authorized, nothing captured; `amount` is what was authorized. */
+function heldEventOf(sale: Sale, reference: string, at: number): SaleEvent {
+  const until = sale.hold?.until;
+  return {
+    ...baseOf(sale, reference, at),
+    eventId: `${reference}-held`,
+    type: "sale.held",
+    amount: { currency: sale.basket.currency, value: sale.hold?.authorizedAmount ?? sale.basket.total },
+    ...(until === undefined ? {} : { holdUntil: new Date(until).toISOString() }),
+  };
 }
 
 /** Writes completed-sale events to the MQTT link's durable outbox. */

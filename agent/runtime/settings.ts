@@ -21,6 +21,8 @@ export function checkoutSettings(config: Config): CheckoutSettings {
     memberBasketWindowMs: config.loyalty.memberBasketWindowMs,
     scanReminderMs: config.checkout.scanReminderSeconds * 1000,
     scanTimeoutMs: config.checkout.scanTimeoutSeconds * 1000,
+    holdWarnMs: config.checkout.holdWarnHours * 3_600_000,
+    holdDeadlineAction: config.checkout.holdDeadlineAction,
   };
 }
 

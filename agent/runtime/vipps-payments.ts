@@ -86,7 +86,15 @@ function snapshotOf(p: Payment | ModificationResponse): PaymentSnapshot {
     cancelledAmount: p.aggregate.cancelledAmount.value,
     refundedAmount: p.aggregate.refundedAmount.value,
     pspReference: p.pspReference,
+    ...guaranteeOf(p),
   };
+}
+
+/** `captureGuaranteedUntil` of a GET answer (absent from modification answers), when it is a time. */
+function guaranteeOf(p: Payment | ModificationResponse): { captureGuaranteedUntil?: number } {
+  const text = "captureGuaranteedUntil" in p ? p.captureGuaranteedUntil : undefined;
+  const at = text === undefined ? Number.NaN : Date.parse(text);
+  return Number.isFinite(at) ? { captureGuaranteedUntil: at } : {};
 }
 
 async function classify<T>(call: Promise<T>): Promise<ApiResult<T>> {

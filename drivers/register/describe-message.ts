@@ -63,7 +63,11 @@ export function describeMessage(m: Fields): string {
     case "basket":
       return `basket ${sale}: ${Array.isArray(m.lines) ? m.lines.length : "?"} lines, total ${formatAmount(m.total, m.currency)}`;
     case "pay":
-      return `pay ${sale}: ${formatAmount(m.total)}${m.minimumAge === undefined ? "" : `, age ${str(m.minimumAge)}+`}${payTenders(m)}${payCustomer(m.customer)}`;
+      return `pay ${sale}: ${formatAmount(m.total)}${m.minimumAge === undefined ? "" : `, age ${str(m.minimumAge)}+`}${payTenders(m)}${payCustomer(m.customer)}${m.hold === true ? ", hold (capture later)" : ""}`;
+    case "capture":
+      return `capture ${sale}: ${formatAmount(m.total)} of the hold`;
+    case "release":
+      return `release ${sale}: the hold's money goes back`;
     case "cancel":
       return `cancel ${sale}`;
     case "refund":
@@ -84,6 +88,8 @@ export function describeMessage(m: Fields): string {
       if (m.amount !== undefined) parts.push(`amount ${formatAmount(m.amount)}`);
       if (m.capturedAmount !== undefined) parts.push(`captured ${formatAmount(m.capturedAmount)}`);
       if (m.refundedAmount !== undefined) parts.push(`refunded ${formatAmount(m.refundedAmount)}`);
+      if (m.authorizedAmount !== undefined) parts.push(`held ${formatAmount(m.authorizedAmount)}`);
+      if (m.holdUntil !== undefined) parts.push(`capture by ${str(m.holdUntil)}`);
       if (m.reason !== undefined) parts.push(`reason ${str(m.reason)}`);
       if (m.reference !== undefined) parts.push(`reference ${str(m.reference)}`);
       if (m.pspReference !== undefined) parts.push(`psp ${str(m.pspReference)}`);

@@ -12,6 +12,7 @@ export const SALE_STATES = [
   "waiting_for_customer",
   "customer_identified",
   "payment_requested",
+  "held",
   "captured",
   "failed",
   "cancelled",
@@ -53,6 +54,7 @@ export const FAILURE_REASONS = [
   "REFUND_TOO_OLD",
   "REFUND_TOO_LARGE",
   "QR_EXPIRED",
+  "HOLD_EXPIRING",
 ] as const;
 export type FailureReason = (typeof FAILURE_REASONS)[number];
 
@@ -67,10 +69,12 @@ export type FailureReason = (typeof FAILURE_REASONS)[number];
  * is shutting down and did nothing; send it again after the next hello), and for a `pay` that
  * names its customer (extension): BAD_PERSONAL_QR, BAD_PHONE_NUMBER, PHONE_NOT_SUPPORTED (not a
  * Norwegian mobile number, the only kind Vipps MobilePay accepts), PAYMENT_IN_PROGRESS (the
- * sale already has a payment request), and for a split-tender `pay` (extension, §7.14):
+ * sale already has a payment request), for a split-tender `pay` (extension, §7.14):
  * UNKNOWN_TENDER (a tender kind other than cash, card, giftCard, voucher), AMOUNT_ABOVE_TOTAL
  * (the Vipps MobilePay part is more than the basket), TENDERS_MISMATCH (the part and the other
- * tenders do not add up to the total). Registers must
+ * tenders do not add up to the total), and for a held sale (extension, §7.13): NOT_HELD
+ * (`capture` or `release` of a sale that is not an open hold), HOLD_EXCEEDED (more than was
+ * authorized). Registers must
  * treat a code they do not know as "refused, nothing done".
  */
 export const REGISTER_ERROR_CODES = [
@@ -96,6 +100,8 @@ export const REGISTER_ERROR_CODES = [
   "UNKNOWN_TENDER",
   "TENDERS_MISMATCH",
   "AMOUNT_ABOVE_TOTAL",
+  "NOT_HELD",
+  "HOLD_EXCEEDED",
 ] as const;
 export type RegisterErrorCode = (typeof REGISTER_ERROR_CODES)[number];
 
@@ -152,12 +158,30 @@ export interface PayMessage {
   readonly amount?: number;
   /** (extension, §7.14) What the register took for the rest of the basket. */
   readonly tenders?: readonly Tender[];
+  /**
+   * (extension, docs/register-protocol.md §7.13) Authorize only and hold the money: the register
+   * sends `capture` with the final amount, or `release`, later. Not with `tenders`.
+   */
+  readonly hold?: boolean;
 }
 /** One other means of payment of a split-tender sale, as the register declares it. */
 export interface Tender {
   readonly kind: TenderKind;
   /** Minor units, ≥ 1. */
   readonly amount: number;
+}
+
+/** (extension, §7.13) Capture a held sale: `total` is the final amount, equal to its basket total. */
+export interface CaptureMessage {
+  readonly type: "capture";
+  readonly saleId: string;
+  readonly total: number;
+}
+
+/** (extension, §7.13) Give a held sale's money back to the customer; the sale ends `cancelled`. */
+export interface ReleaseMessage {
+  readonly type: "release";
+  readonly saleId: string;
 }
 export type PayCustomer = { readonly personalQr: string } | { readonly phoneNumber: string };
 export interface CancelMessage {
@@ -214,7 +238,14 @@ export interface HelloMessage {
 }
 
 /** What the register asks of the agent about one sale. */
-export type SaleCommand = BasketMessage | PayMessage | CancelMessage | RefundMessage | StatusMessage;
+export type SaleCommand =
+  | BasketMessage
+  | PayMessage
+  | CaptureMessage
+  | ReleaseMessage
+  | CancelMessage
+  | RefundMessage
+  | StatusMessage;
 /** What the register asks of the agent; delivered to the agent's handler. */
 export type RegisterCommand = SaleCommand | TotalsRequest;
 /**
@@ -241,6 +272,10 @@ export interface SaleMessage {
   readonly pspReference?: string;
   readonly capturedAmount?: number;
   readonly refundedAmount?: number;
+  /** (extension, §7.13) A held sale: what Vipps authorized, minor units. */
+  readonly authorizedAmount?: number;
+  /** (extension, §7.13) A held sale: until when Vipps guarantees the capture (ISO 8601, UTC). */
+  readonly holdUntil?: string;
   /** The register's refundId this report answers, on refund outcomes. */
   readonly refundId?: string;
   /**

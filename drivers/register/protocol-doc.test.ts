@@ -34,8 +34,8 @@ const FRAME_LINE = /^(R→A|A→R) (.*\*[0-9A-Fa-f]{4})(?: {3}◂ .*)?$/;
 describe("docs/register-protocol.md", () => {
   const transcripts = blocks(section("8. Transcripts"), "text");
 
-  it("has the six required transcripts, one of faults, one of member prices, one of totals, one of a refund from another till and two of paying without the till's QR and one of split tender", () => {
-    expect(transcripts).toHaveLength(13);
+  it("has the six required transcripts, one of faults, one of member prices, one of totals, one of a refund from another till and two of paying without the till's QR, one of a hold and one of split tender", () => {
+    expect(transcripts).toHaveLength(14);
   });
 
   it.each(transcripts.map((t, i) => [i + 1, t] as const))(

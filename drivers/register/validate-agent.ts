@@ -36,6 +36,16 @@ function checkCode(value: unknown, path: string): Invalid | null {
     : badField(path, "expected an UPPER_SNAKE_CASE code");
 }
 
+/** An ISO 8601 time in UTC as `Date.toISOString` writes it (a hold's deadline). */
+function checkDateTime(value: unknown, path: string): Invalid | null {
+  if (value === undefined) return null;
+  return typeof value === "string" &&
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/.test(value) &&
+    Number.isFinite(Date.parse(value))
+    ? null
+    : badField(path, "expected an ISO 8601 time in UTC");
+}
+
 function checkSale(m: Fields): Invalid | null {
   return firstProblem(
     () => checkId(m.saleId, "saleId"),
@@ -53,6 +63,8 @@ function checkSale(m: Fields): Invalid | null {
     () => checkText(m.pspReference, "pspReference", 64, true),
     () => checkAmount(m.capturedAmount, "capturedAmount", true),
     () => checkAmount(m.refundedAmount, "refundedAmount", true),
+    () => checkAmount(m.authorizedAmount, "authorizedAmount", true),
+    () => checkDateTime(m.holdUntil, "holdUntil"),
     () => checkId(m.refundId, "refundId", true),
     () => checkCode(m.reason, "reason"),
     () => {

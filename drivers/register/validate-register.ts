@@ -120,8 +120,28 @@ export function validateRegisterMessage(m: Fields): Validation<RegisterMessage> 
           () => checkMinimumAge(m.minimumAge, "minimumAge"),
           () => checkPayCustomer(m.customer),
           () => checkSplitTender(m),
+          () =>
+            m.hold === undefined || typeof m.hold === "boolean"
+              ? null
+              : badField("hold", "expected true or false"),
+          // A held amount is one Vipps MobilePay figure, captured later for the final basket.
+          () =>
+            m.hold === true && m.tenders !== undefined
+              ? badField("hold", "a held payment cannot be split: send tenders without hold")
+              : null,
         ),
       );
+    case "capture":
+      return accept(
+        firstProblem(
+          () => checkId(m.saleId, "saleId"),
+          () => checkAmount(m.total, "total"),
+          () =>
+            m.total === 0 ? badField("total", "capture at least 1 minor unit; release to take none") : null,
+        ),
+      );
+    case "release":
+      return accept(checkId(m.saleId, "saleId"));
     case "cancel":
     case "status":
       return accept(checkId(m.saleId, "saleId"));

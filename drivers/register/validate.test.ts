@@ -43,6 +43,9 @@ describe("validateRegisterMessage", () => {
       basket({ lines: [line({ discount: undefined, unit: undefined })], total: 4900, extra: "ignored" }),
       { v: 1, seq: 3, type: "pay", saleId: "S-1001", total: 9400 },
       { v: 1, seq: 4, type: "cancel", saleId: "S-1001" },
+      { v: 1, seq: 3, type: "pay", saleId: "S-1001", total: 9400, hold: true },
+      { v: 1, seq: 4, type: "capture", saleId: "S-1001", total: 9000 },
+      { v: 1, seq: 4, type: "release", saleId: "S-1001" },
       { v: 1, seq: 5, type: "refund", saleId: "S-1001", refundId: "R-1", amount: 100 },
       {
         v: 1,
@@ -304,5 +307,54 @@ describe("validateAgentMessage", () => {
     const result = validateAgentMessage(message);
     expect(result).toMatchObject({ ok: false, code: "BAD_FIELD" });
     if (!result.ok) expect(result.message).toMatch(text);
+  });
+});
+
+describe("hold messages (§7.13)", () => {
+  it("refuses a capture of nothing or of a non-integer, a hold that is not a boolean, a release without a sale", () => {
+    for (const [message, path] of [
+      [{ v: 1, seq: 4, type: "capture", saleId: "S-1", total: 0 }, "total"],
+      [{ v: 1, seq: 4, type: "capture", saleId: "S-1", total: 12.5 }, "total"],
+      [{ v: 1, seq: 4, type: "capture", saleId: "S-1" }, "total"],
+      [{ v: 1, seq: 3, type: "pay", saleId: "S-1", total: 100, hold: "yes" }, "hold"],
+      [{ v: 1, seq: 4, type: "release" }, "saleId"],
+      [
+        {
+          v: 1,
+          seq: 3,
+          type: "pay",
+          saleId: "S-1",
+          total: 100,
+          amount: 50,
+          tenders: [{ kind: "cash", amount: 50 }],
+          hold: true,
+        },
+        "hold",
+      ],
+    ] as const) {
+      const result = validateRegisterMessage(message);
+      expect(result.ok, JSON.stringify(message)).toBe(false);
+      if (!result.ok) {
+        expect(result.code).toBe("BAD_FIELD");
+        expect(result.message.startsWith(path)).toBe(true);
+      }
+    }
+  });
+
+  it("accepts a held sale report with its authorized amount and deadline, and refuses a deadline that is not a UTC time", () => {
+    const held = {
+      v: 1,
+      seq: 9,
+      type: "sale",
+      saleId: "S-1",
+      state: "held",
+      final: false,
+      amount: 9400,
+      authorizedAmount: 9400,
+      holdUntil: "2026-09-01T07:53:44.812Z",
+    };
+    expect(validateAgentMessage(held).ok).toBe(true);
+    expect(validateAgentMessage({ ...held, holdUntil: "next week" }).ok).toBe(false);
+    expect(validateAgentMessage({ ...held, final: true }).ok).toBe(false);
   });
 });

@@ -20,6 +20,7 @@ const OUTCOME: Record<SaleRecord["type"], string> = {
   "sale.refunded": "refunded",
   "sale.cancelled": "cancelled",
   "sale.failed": "failed",
+  "sale.held": "held, not captured",
 };
 
 function saleRow(s: SaleRecord, now: number): string {

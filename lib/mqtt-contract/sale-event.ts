@@ -10,7 +10,18 @@ import { CURRENCIES } from "../money.js";
  */
 export const SALE_EVENT_VERSION = 1;
 
-export const SALE_EVENT_TYPES = ["sale.captured", "sale.refunded", "sale.cancelled", "sale.failed"] as const;
+/**
+ * `sale.held` (docs/register-protocol.md §7.13): authorized and held, nothing captured yet; its
+ * `amount` is what was authorized. A `sale.captured`, `sale.cancelled` or `sale.failed` of the
+ * same `reference` follows when it ends: until then the hold is open.
+ */
+export const SALE_EVENT_TYPES = [
+  "sale.captured",
+  "sale.refunded",
+  "sale.cancelled",
+  "sale.failed",
+  "sale.held",
+] as const;
 
 const minorUnits = z.int().min(0).max(Number.MAX_SAFE_INTEGER);
 const isoInstant = z.iso.datetime({ offset: true });
@@ -69,6 +80,8 @@ export const saleEventSchema = z.strictObject({
     .string()
     .regex(/^[A-Z_]{1,64}$/)
     .optional(),
+  /** For `sale.held`: until when Vipps guarantees the capture. */
+  holdUntil: isoInstant.optional(),
   /** The loyalty member the sale was made for: the merchant's member id (never a phone number). */
   memberId: z.string().min(1).max(64).optional(),
   lines: z.array(saleLineSchema).max(200).optional(),

@@ -30,6 +30,9 @@ const HELP = `commands:
                                  the next pay asks Vipps MobilePay for the rest (§7.14)
   scan <personal QR text>        pay, naming the customer by the personal QR the scanner read
   phone <number>                 pay, naming the customer by the number typed (e.g. 4791234567)
+  hold                           send the basket if it changed, then pay with hold: authorize only (§7.13)
+  capture [saleId]               capture a held sale: the basket as it is now (send it first if it changed)
+  release [saleId]               release a held sale: the customer gets the money back
   cancel [saleId]                cancel the open (or given) sale
   refund <saleId> <amount> [id]  refund part of a captured sale (minor units)
   refund-elsewhere <reference> <amount>  refund a payment another till took (§7.11)
@@ -116,6 +119,16 @@ export async function runInteractive(
       if (sent !== JSON.stringify(basket())) await commands.send?.([]);
       print(`pay ${answer(await register.pay(saleId, basket().total, undefined, { phoneNumber }))}`);
     },
+    hold: async () => {
+      if (sent !== JSON.stringify(basket())) await commands.send?.([]);
+      print(`pay (hold) ${answer(await register.payHold(saleId, basket().total))}`);
+    },
+    capture: async ([id = saleId]) => {
+      // The final basket first (it may have changed since the hold), then the capture of its total.
+      if (id === saleId && sent !== JSON.stringify(basket())) await commands.send?.([]);
+      print(`capture ${answer(await register.capture(id))}`);
+    },
+    release: async ([id = saleId]) => print(`release ${answer(await register.release(id))}`),
     cancel: async ([id = saleId]) => print(`cancel ${answer(await register.cancel(id))}`),
     refund: async ([id = "", amount = "", refundId = `${id}-R${Date.now().toString(36)}`]) =>
       print(`refund ${answer(await register.refund(id, refundId, Number(amount)))}`),

@@ -80,6 +80,12 @@ export interface ReferenceRegister {
     customer?: PayCustomer,
     tenders?: readonly Tender[],
   ): Promise<SendResult>;
+  /** (extension, §7.13) `pay` with `hold`: authorize only; `capture` or `release` later. */
+  payHold(saleId: string, total?: number): Promise<SendResult>;
+  /** (extension, §7.13) Captures a held sale: `total` defaults to the basket this register sent last. */
+  capture(saleId: string, total?: number): Promise<SendResult>;
+  /** (extension, §7.13) Releases a held sale's money. */
+  release(saleId: string): Promise<SendResult>;
   cancel(saleId: string): Promise<SendResult>;
   /**
    * Refunds (part of) a sale; `reference` (extension, §7.11): the Vipps reference of a payment
@@ -231,6 +237,15 @@ export function createReferenceRegister(options: ReferenceRegisterOptions): Refe
       if ("acked" in result) book.touch(saleId).payRequested = true;
       return result;
     },
+    async payHold(saleId, total) {
+      const amount = total ?? book.get(saleId)?.basket?.total ?? 0;
+      const result = await send({ type: "pay", saleId, total: amount, hold: true });
+      if ("acked" in result) book.touch(saleId).payRequested = true;
+      return result;
+    },
+    capture: (saleId, total) =>
+      send({ type: "capture", saleId, total: total ?? book.get(saleId)?.basket?.total ?? 0 }),
+    release: (saleId) => send({ type: "release", saleId }),
     cancel: (saleId) => send({ type: "cancel", saleId }),
     refund: (saleId, refundId, amount, reference) =>
       send({ type: "refund", saleId, refundId, amount, ...(reference === undefined ? {} : { reference }) }),

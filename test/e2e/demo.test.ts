@@ -64,6 +64,15 @@ describe("pos-agent demo", () => {
     expect(result.code).toBe(EXIT.OK);
   }, 130_000);
 
+  it("--scenario hold: the money is held, then a smaller final basket is captured, exit 0", async () => {
+    const result = await runCli(["demo", "--sales", "1", "--scenario", "hold"], { timeoutMs: 120_000 });
+    expect(result.stdout).toContain("→ register: held kr 86,50");
+    expect(result.stdout).toContain("final basket kr 78,00: capture it");
+    expect(result.stdout).toMatch(/→ register: captured kr 78,00.*final/);
+    expect(result.stdout).toContain("1 of 1 sale(s) ended as expected");
+    expect(result.code).toBe(EXIT.OK);
+  }, 130_000);
+
   it.each(["member", "enroll"])(
     "--loyalty %s shows the seed's sequence: identified member, member prices, paid",
     async (flow) => {

@@ -37,6 +37,8 @@ export interface TillJournal {
   readonly payments: ScriptedPayments;
   readonly receipts: RecordingReceipts;
   readonly saleEvents: RecordingSaleEvents;
+  /** What the register was told. */
+  readonly register: RecordingRegister;
   /**
    * basket → pay → scan → AUTHORIZED → capture. Returns the payment reference. With `tenders`
    * a split-tender sale: the register took those, Vipps MobilePay the rest.
@@ -50,6 +52,11 @@ export interface TillJournal {
   opened(saleId: string, lines: readonly BasketLine[]): void;
   /** A refund the register asks for and Vipps confirms. */
   refund(saleId: string, refundId: string, amount: number): Promise<void>;
+  /** A `pay` with `hold` that Vipps authorized: the sale is `held` (docs/register-protocol.md §7.13). */
+  held(saleId: string, lines: readonly BasketLine[], guaranteedForMs?: number): Promise<string>;
+  /** The register's final basket (when given) and `capture` of a held sale, or its `release`. */
+  captureHeld(saleId: string, lines?: readonly BasketLine[]): Promise<void>;
+  releaseHeld(saleId: string): Promise<void>;
   advance(ms: number): void;
   close(): Promise<void>;
 }
@@ -72,13 +79,14 @@ function tillJournal(db: Db, directory: string | undefined, start: number): Till
   const payments = new ScriptedPayments();
   const receipts = new RecordingReceipts();
   const saleEvents = new RecordingSaleEvents();
+  const register = new RecordingRegister();
   const runner = new CheckoutRunner({
     settings: SETTINGS,
     // Fixtures leave baskets open over days on purpose ("unfinished" in reports): none is dropped.
     basketLimits: { maxOpen: 10_000, maxAgeMs: 400 * 86_400_000 },
     journal: new Journal(db),
     payments,
-    register: new RecordingRegister(),
+    register,
     receipts,
     screen: new RecordingScreen(),
     lights: new RecordingLights(),
@@ -92,7 +100,12 @@ function tillJournal(db: Db, directory: string | undefined, start: number): Till
   const settle = async (): Promise<void> => {
     for (let i = 0; i < 20; i++) await Promise.resolve();
   };
-  const open = (saleId: string, lines: readonly BasketLine[], tenders?: readonly Tender[]): void => {
+  const open = (
+    saleId: string,
+    lines: readonly BasketLine[],
+    tenders?: readonly Tender[],
+    hold = false,
+  ): void => {
     const total = lines.reduce((sum, l) => sum + l.total, 0);
     const basket = answered(
       runner.handleRegisterCommand({
@@ -106,6 +119,7 @@ function tillJournal(db: Db, directory: string | undefined, start: number): Till
         saleId,
         total,
         ...(tenders === undefined ? {} : { tenders }),
+        ...(hold ? { hold: true as const } : {}),
       }),
     );
     if (!basket.ok || !pay.ok) throw new Error(`sale ${saleId} refused: ${JSON.stringify([basket, pay])}`);
@@ -140,6 +154,7 @@ function tillJournal(db: Db, directory: string | undefined, start: number): Till
     payments,
     receipts,
     saleEvents,
+    register,
     async captured(saleId, lines, tenders) {
       open(saleId, lines, tenders);
       const reference = await scanAndRequest(saleId);
@@ -188,6 +203,48 @@ function tillJournal(db: Db, directory: string | undefined, start: number): Till
       const accepted = answered(runner.handleRegisterCommand({ type: "refund", saleId, refundId, amount }));
       if (!accepted.ok) throw new Error(`refund ${refundId} refused: ${accepted.code}`);
       await settle();
+    },
+    async held(saleId, lines, guaranteedForMs) {
+      open(saleId, lines, undefined, true);
+      const reference = await scanAndRequest(saleId);
+      const total = lines.reduce((sum, l) => sum + l.total, 0);
+      // A hold is only believed from Vipps itself: the webhook leads to a GET.
+      const authorized = {
+        authorizedAmount: total,
+        capturedAmount: 0,
+        cancelledAmount: 0,
+        refundedAmount: 0,
+      };
+      const until =
+        guaranteedForMs === undefined ? {} : { captureGuaranteedUntil: clock.now() + guaranteedForMs };
+      payments.next.get = [{ ok: true, value: { state: "AUTHORIZED", ...authorized, ...until } }];
+      event(reference, "AUTHORIZED", total);
+      await settle();
+      const state = runner.statusOf(saleId)?.state;
+      if (state !== "held") throw new Error(`sale ${saleId} is ${state ?? "unknown"}, not held`);
+      return reference;
+    },
+    async captureHeld(saleId, lines) {
+      if (lines !== undefined) {
+        const total = lines.reduce((sum, l) => sum + l.total, 0);
+        const basket = answered(
+          runner.handleRegisterCommand({ type: "basket", basket: { saleId, currency: "NOK", lines, total } }),
+        );
+        if (!basket.ok) throw new Error(`final basket ${saleId} refused: ${basket.code}`);
+      }
+      const total = runner.statusOf(saleId)?.amount ?? 0;
+      const capture = answered(runner.handleRegisterCommand({ type: "capture", saleId, total }));
+      await settle();
+      const state = runner.statusOf(saleId)?.state;
+      if (!capture.ok || state !== "captured")
+        throw new Error(`sale ${saleId} is ${state ?? "unknown"}, not captured`);
+    },
+    async releaseHeld(saleId) {
+      const release = answered(runner.handleRegisterCommand({ type: "release", saleId }));
+      await settle();
+      const state = runner.statusOf(saleId)?.state;
+      if (!release.ok || state !== "cancelled")
+        throw new Error(`sale ${saleId} is ${state ?? "unknown"}, not cancelled`);
     },
     advance(ms) {
       clock.advance(ms);

@@ -21,6 +21,8 @@ export const SETTINGS: CheckoutSettings = {
   memberBasketWindowMs: 15_000,
   scanReminderMs: 60_000,
   scanTimeoutMs: 300_000,
+  holdWarnMs: 48 * 3_600_000,
+  holdDeadlineAction: "release",
 };
 
 export const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);

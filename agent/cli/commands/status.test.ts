@@ -51,6 +51,32 @@ describe("pos-agent status", () => {
     expect(io.stdout).toContain("counters: captured 1 · failed 1 · cancelled 0");
   });
 
+  it("lists the open holds over the real control socket: amount held, reference, deadline and what the till does then", async () => {
+    api.statusValue = {
+      ...api.statusValue,
+      openHolds: [
+        {
+          saleId: "S-0998",
+          saleNo: 998,
+          reference: "kasse1-0998-hold",
+          authorizedAmount: 98_550,
+          currency: "NOK",
+          holdUntil: "2026-08-29T06:02:11.000Z",
+          actAt: "2026-08-29T00:02:11.000Z",
+          action: "release",
+        },
+      ],
+    };
+    const io = await runCommand(registerStatusCommand, ["status", "--config", configFile]);
+    expect(io.exitCode).toBe(EXIT.OK);
+    expect(io.stdout).toContain("open holds (authorized, not captured");
+    expect(io.stdout).toMatch(/#998 +S-0998 +NOK 985.50 +kasse1-0998-hold +capture by \S+ \S+ +release at /);
+    // Without holds, no such section.
+    api.statusValue = { ...api.statusValue, openHolds: [] };
+    const none = await runCommand(registerStatusCommand, ["status", "--config", configFile]);
+    expect(none.stdout).not.toContain("open holds");
+  });
+
   it("--json prints the status as the agent sent it", async () => {
     const io = await runCommand(registerStatusCommand, ["status", "--config", configFile, "--json"]);
     expect(io.exitCode).toBe(EXIT.OK);

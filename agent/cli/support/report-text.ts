@@ -31,6 +31,15 @@ export function renderReport(summary: EndOfDaySummary): string {
       ...(s.unfinished > 0
         ? [["unfinished", `${s.unfinished}`, "begun this day, not finished by its end"]]
         : []),
+      ...(s.holds.count > 0
+        ? [
+            [
+              "held",
+              `${s.holds.count}`,
+              `${money(s.holds.authorized)} authorized, not captured at the day's end`,
+            ],
+          ]
+        : []),
     ]),
     // Split tender: the rest of those sales, as the registers declared it; the VAT is of both.
     ...(others.length === 0
@@ -45,5 +54,18 @@ export function renderReport(summary: EndOfDaySummary): string {
           ...s.vat.map((v) => [percent(v.rate), money(v.net), money(v.vat), money(v.gross)]),
         ]),
   ];
+  if (s.holds.count > 0)
+    out.push(
+      "",
+      "held at the day's end (capture or release them at the register):",
+      table(
+        s.holds.sales.map((h) => [
+          h.saleId,
+          money(h.authorizedAmount),
+          h.reference ?? "-",
+          h.holdUntil === undefined ? "" : `capture by ${formatLocalTime(h.holdUntil)}`,
+        ]),
+      ),
+    );
   return `${out.join("\n")}\n`;
 }

@@ -76,6 +76,22 @@ export function renderStatus(agentStatus: AgentStatus): string {
   out.push(table(names.map((name) => [marks[name], name, linkDetail(name, status.links)])));
   out.push("", "current sale:");
   out.push(status.currentSale === undefined ? "  none" : table([saleRow(status.currentSale)]));
+  const holds = status.openHolds ?? [];
+  if (holds.length > 0) {
+    out.push("", "open holds (authorized, not captured; the register captures or releases them):");
+    out.push(
+      table(
+        holds.map((h) => [
+          `#${h.saleNo}`,
+          h.saleId,
+          formatMoney(h.authorizedAmount, h.currency),
+          h.reference,
+          `capture by ${formatLocalTime(h.holdUntil)}`,
+          `${h.action} at ${formatLocalTime(h.actAt)}`,
+        ]),
+      ),
+    );
+  }
   out.push("", `last sales (newest first):`);
   out.push(status.lastSales.length === 0 ? "  none yet" : table(status.lastSales.map(saleRow)));
   const counters = Object.entries(status.counters);

@@ -127,6 +127,17 @@ describe("SaleTracker (register-monitor's stand-in for the checkout)", () => {
     expect(t.handle({ type: "pay", saleId: "S-2", total: 4900 }).acceptance).toEqual({ ok: true });
   });
 
+  it("takes no payments, so it holds none: capture and release are refused NOT_HELD (UNKNOWN_SALE without a sale)", () => {
+    const t = new SaleTracker();
+    run(t, b("S-1"), { type: "pay", saleId: "S-1", total: 4900, hold: true });
+    expect(t.handle({ type: "capture", saleId: "S-1", total: 4900 }).acceptance).toMatchObject({
+      ok: false,
+      code: "NOT_HELD",
+    });
+    expect(t.handle({ type: "release", saleId: "S-1" }).acceptance).toMatchObject({ code: "NOT_HELD" });
+    expect(t.handle({ type: "release", saleId: "S-9" }).acceptance).toMatchObject({ code: "UNKNOWN_SALE" });
+  });
+
   it("answers status with the tracked state", () => {
     const t = new SaleTracker();
     run(t, b("S-1"));

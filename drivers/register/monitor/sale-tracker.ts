@@ -138,6 +138,11 @@ export class SaleTracker {
           true,
         );
       }
+      case "capture":
+      case "release":
+        // The monitor takes no payments, so no sale of it is ever held (§7.13).
+        if (sale === undefined) return refused("UNKNOWN_SALE", `no sale ${command.saleId}`);
+        return refused("NOT_HELD", `sale ${command.saleId} is not held: the monitor takes no payments`);
       case "cancel": {
         if (sale === undefined) return refused("UNKNOWN_SALE", `no sale ${command.saleId}`);
         if (isFinalSaleState(sale.state)) return { acceptance: ACCEPTED, reports: [this.report(sale)] };

@@ -181,6 +181,19 @@ describe("capture, cancel and refund", () => {
     expect(errorCode(await cancel())).toBe("6040");
   });
 
+  it("an authorized payment's GET says until when its capture is guaranteed: 180 days in Norway (none before approval)", async () => {
+    await create();
+    const get = () => api.call("GET", `/epayment/v1/payments/${REF}`);
+    expect((await get()).body).not.toHaveProperty("captureGuaranteedUntil");
+    t.sim.control.approvePayment(REF);
+    const view = (await get()).body as { captureGuaranteedUntil?: string };
+    const authorizedAt = t.sim.control.payment(REF).events.find((e) => e.name === "AUTHORIZED")?.timestamp;
+    expect(authorizedAt).toBeDefined();
+    expect(Date.parse(view.captureGuaranteedUntil ?? "")).toBe(
+      Date.parse(authorizedAt ?? "") + 180 * 86_400_000,
+    );
+  });
+
   it("refunds up to what was captured and not refunded (6150 beyond); 6020 before authorization", async () => {
     await create();
     expect(errorCode(await refund(100))).toBe("6020");

@@ -185,9 +185,25 @@ export function aggregateOf(p: Payment): Record<string, Money> {
   };
 }
 
+/**
+ * How long Vipps MobilePay guarantees a capture after authorization, by the sales unit's market:
+ * 180 days in Norway, 14 in Denmark and Finland (without "late capture").
+ * https://developer.vippsmobilepay.com/docs/APIs/epayment-api/api-guide/operations/capture/
+ */
+const CAPTURE_GUARANTEE_DAYS: Readonly<Record<string, number>> = { NOK: 180, DKK: 14, EUR: 14 };
+
+/** `captureGuaranteedUntil` of an authorized payment (a live field the 2023 spec lacks). */
+function captureGuarantee(p: Payment): { captureGuaranteedUntil?: string } {
+  const authorizedAt = p.events.find((e) => e.name === "AUTHORIZED" && e.success)?.timestamp;
+  const days = CAPTURE_GUARANTEE_DAYS[p.amount.currency];
+  if (authorizedAt === undefined || days === undefined) return {};
+  return { captureGuaranteedUntil: new Date(Date.parse(authorizedAt) + days * 86_400_000).toISOString() };
+}
+
 /** GetPaymentResponse (epayment.yaml). */
 export function paymentView(p: Payment): Record<string, unknown> {
   return {
+    ...captureGuarantee(p),
     aggregate: aggregateOf(p),
     amount: p.amount,
     state: p.state,
