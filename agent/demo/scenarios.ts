@@ -22,8 +22,10 @@ export interface Scenario {
    * (`checkout.identification: auto`); the bridge starts again after it and the till's QR is back.
    */
   readonly bridgeDown?: boolean;
+  /** Paid at another till, refunded at this one (§7.11): refund-elsewhere-sale.ts. */
+  readonly boughtElsewhere?: boolean;
   readonly expect: {
-    readonly state: "captured" | "failed" | "cancelled";
+    readonly state: "captured" | "failed" | "cancelled" | "refunded";
     readonly reason?: string;
     readonly member?: boolean;
   };
@@ -38,6 +40,7 @@ export const SCENARIO_NAMES = [
   "age",
   "split",
   "bridge-down",
+  "refund-elsewhere",
   "mixed",
 ] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
@@ -97,6 +100,13 @@ export const SCENARIOS: Readonly<Record<Exclude<ScenarioName, "mixed">, Scenario
     customer: APPROVE,
     bridgeDown: true,
     expect: { state: "captured" },
+  },
+  "refund-elsewhere": {
+    name: "refund-elsewhere",
+    description: "a purchase paid at the next till is brought back and refunded here",
+    customer: APPROVE,
+    boughtElsewhere: true,
+    expect: { state: "refunded" },
   },
 };
 
