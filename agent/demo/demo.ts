@@ -18,6 +18,7 @@ import { JOURNAL_FILE, startAgent, type RunningAgent } from "../runtime/agent.js
 import { printerReceipts } from "../runtime/printer-receipts.js";
 import { bridgeDown, identificationBecomes, scanPerSale } from "./bridge-down.js";
 import { Dashboard } from "./dashboard.js";
+import { refundElsewhereSale } from "./refund-elsewhere-sale.js";
 import { scenarioFor, type Scenario, type ScenarioName } from "./scenarios.js";
 import { startSystem } from "./system.js";
 
@@ -202,6 +203,8 @@ async function runSale(
   const customer = scenario.underage === true ? TEEN : CUSTOMER;
   const say = (who: string, what: string): void => dashboard.say(who, what);
   say("demo", `sale ${n + 1}: ${scenario.description}`);
+  if (scenario.boughtElsewhere === true)
+    return refundElsewhereSale(n, template.total, CUSTOMER, { system, register, say });
   system.sim.control.setCustomer(customer, {
     payment: scenario.customer,
     login: { action: "approve", afterMs: 2_500 },

@@ -27,8 +27,10 @@ export interface Scenario {
    * register sends the final basket — the last line taken off — and captures it.
    */
   readonly hold?: boolean;
+  /** Paid at another till, refunded at this one (§7.11): refund-elsewhere-sale.ts. */
+  readonly boughtElsewhere?: boolean;
   readonly expect: {
-    readonly state: "captured" | "failed" | "cancelled";
+    readonly state: "captured" | "failed" | "cancelled" | "refunded";
     readonly reason?: string;
     readonly member?: boolean;
   };
@@ -44,6 +46,7 @@ export const SCENARIO_NAMES = [
   "split",
   "bridge-down",
   "hold",
+  "refund-elsewhere",
   "mixed",
 ] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
@@ -111,6 +114,13 @@ export const SCENARIOS: Readonly<Record<Exclude<ScenarioName, "mixed">, Scenario
     customer: APPROVE,
     hold: true,
     expect: { state: "captured" },
+  },
+  "refund-elsewhere": {
+    name: "refund-elsewhere",
+    description: "a purchase paid at the next till is brought back and refunded here",
+    customer: APPROVE,
+    boughtElsewhere: true,
+    expect: { state: "refunded" },
   },
 };
 

@@ -44,7 +44,11 @@ export function receiptDocument(job: ReceiptJob, config: Config, time: number): 
       currency: sale.basket.currency,
       receiptNumber: `${receiptNumber(sale)}-R${refund.n}`,
       refundId: refund.refundId,
-      originalReceiptNumber: receiptNumber(sale),
+      // A refund from elsewhere (§7.11) is on a record of its own: its number is not the
+      // purchase's, which this till never saw — the reference is what ties them together.
+      ...(sale.imported === undefined
+        ? { originalReceiptNumber: receiptNumber(sale) }
+        : { purchasedElsewhere: true }),
       amount: refund.amount,
       payment: {
         brand,

@@ -156,6 +156,80 @@ describe("TechnicianActions (real SQLite journal)", () => {
     expect(isAgentError(await caught(actions.refund("nope", 1, 30_000)), "UNKNOWN_SALE")).toBe(true);
   });
 
+  it("refunds another till's reference like the register's refund from any till: looked up at Vipps first", async () => {
+    const foreign = "kasse2-mf3k2x9a-1";
+    expect(isAgentError(await caught(actions.refund(foreign, undefined, 30_000)), "AMOUNT_REQUIRED")).toBe(
+      true,
+    );
+    expect(checkout.inputs).toEqual([]);
+    const answer = actions.refund(foreign, 1000, 30_000);
+    const refund = checkout.inputs.at(-1) as Input & { type: "refund" };
+    expect(refund).toMatchObject({
+      type: "refund",
+      amount: 1000,
+      reference: foreign,
+      saleId: refund.refundId,
+    });
+    expect(refund.refundId).toMatch(/^T/);
+    const lookup: Input = {
+      type: "lookup_result",
+      saleId: refund.saleId,
+      result: {
+        ok: true,
+        value: {
+          snapshot: {
+            state: "AUTHORIZED",
+            authorizedAmount: 4900,
+            capturedAmount: 4900,
+            cancelledAmount: 0,
+            refundedAmount: 0,
+          },
+          capturedAt: clock.now() - 86_400_000,
+        },
+      },
+    };
+    const looked = checkout.submit(lookup) as Transition;
+    actions.applied(lookup, looked);
+    expect(looked.effects.map((e) => e.type)).toContain("vipps_refund");
+    const result: Input = {
+      type: "refund_result",
+      saleId: refund.saleId,
+      refundId: refund.refundId,
+      result: { ok: true, value: {} },
+    };
+    actions.applied(result, checkout.submit(result) as Transition);
+    await expect(answer).resolves.toMatchObject({
+      state: "refunded",
+      reference: foreign,
+      refundedAmount: 1000,
+    });
+  });
+
+  it("a refund that ends without money moving rejects with Vipps' reason: unknown reference, refund failed", async () => {
+    clock.advance(1);
+    const unknown = caught(actions.refund("kasse9-nosuch00-1", 1000, 30_000));
+    const refund = checkout.inputs.at(-1) as Input & { type: "refund" };
+    const lookup: Input = {
+      type: "lookup_result",
+      saleId: refund.saleId,
+      result: { ok: false, failure: "refused", status: 404 },
+    };
+    actions.applied(lookup, checkout.submit(lookup) as Transition);
+    expect(isAgentError(await unknown, "REFERENCE_UNKNOWN")).toBe(true);
+
+    const reference = captured();
+    const failed = caught(actions.refund(reference, 1000, 30_000));
+    const own = checkout.inputs.at(-1) as Input & { type: "refund" };
+    const result: Input = {
+      type: "refund_result",
+      saleId: "S1",
+      refundId: own.refundId,
+      result: { ok: false, failure: "refused", status: 400 },
+    };
+    actions.applied(result, checkout.submit(result) as Transition);
+    expect(isAgentError(await failed, "REFUND_FAILED")).toBe(true);
+  });
+
   it("times out when Vipps does not answer in time (the refund goes on), and refuses once the runner stops", async () => {
     const reference = captured();
     const answer = caught(actions.refund(reference, 1000, 30_000));

@@ -4,6 +4,7 @@ import type { Input, SaleUpdate, Transition } from "../checkout/io.js";
 import { refundableAmount, type Sale } from "../checkout/sale.js";
 import type { TillState } from "../checkout/till.js";
 import type { Journal } from "../journal/journal.js";
+import { REFERENCE_PATTERN } from "../vipps/index.js";
 import type { ReceiptsPort } from "./ports.js";
 
 /** `undefined`: not applied, the runner is stopping. */
@@ -58,10 +59,27 @@ export class TechnicianActions {
   refund(reference: string, amount: number | undefined, timeoutMs: number): Promise<SaleUpdate> {
     const { checkout, clock } = this.deps;
     const sale = this.findSale(reference);
-    if (sale === undefined)
-      return Promise.reject(new AgentError("UNKNOWN_SALE", `no sale with reference ${reference}`));
     const refundId = `T${clock.now().toString(36)}`;
-    const value = amount ?? refundableAmount(checkout.state.sales[sale.saleId] ?? sale);
+    let input: Input & { type: "refund" };
+    if (sale !== undefined) {
+      const value = amount ?? refundableAmount(checkout.state.sales[sale.saleId] ?? sale);
+      input = { type: "refund", saleId: sale.saleId, refundId, amount: value };
+    } else {
+      // A payment this journal does not know: taken at another till, or before the Pi was
+      // replaced. Refunded like the register's refund from any till (register-protocol §7.11):
+      // a record of its own (saleId = refundId), looked up at Vipps before any money moves.
+      if (!REFERENCE_PATTERN.test(reference))
+        return Promise.reject(new AgentError("UNKNOWN_SALE", `no sale ${reference}`));
+      // What is left to refund is Vipps' to say, after the lookup: the technician names it.
+      if (amount === undefined)
+        return Promise.reject(
+          new AgentError(
+            "AMOUNT_REQUIRED",
+            `no sale with reference ${reference} here: to refund a payment another till took, give the amount`,
+          ),
+        );
+      input = { type: "refund", saleId: refundId, refundId, amount, reference };
+    }
     return new Promise((resolve, reject) => {
       let timer: TimerHandle | undefined;
       const fail = (error: unknown): void => {
@@ -71,7 +89,11 @@ export class TechnicianActions {
       // Waiting before the refund is applied: its answer may come back in the same tick.
       this.refundWaiters.set(refundId, (update) => {
         clock.clearTimeout(timer);
-        resolve(update);
+        // Not refunded — REFUND_FAILED, or a payment looked up at Vipps and found unknown, too
+        // old or with too little left (§7.11): the technician is told why, as an error.
+        if (update.reason !== undefined)
+          reject(new AgentError(update.reason, `not refunded (${update.reason}); nothing was refunded`));
+        else resolve(update);
       });
       const accepted = (t: Applied): void => {
         if (t === undefined)
@@ -91,9 +113,7 @@ export class TechnicianActions {
         );
       };
       try {
-        const t = checkout.submit({ type: "refund", saleId: sale.saleId, refundId, amount: value }, [
-          sale.saleId,
-        ]);
+        const t = checkout.submit(input, sale === undefined ? [] : [sale.saleId]);
         if (t instanceof Promise) t.then(accepted, fail);
         else accepted(t);
       } catch (error) {
@@ -110,14 +130,14 @@ export class TechnicianActions {
 
   /** Every applied transition: a definite refund answer settles the technician's wait. */
   applied(input: Input, t: Transition): void {
-    if (input.type !== "refund_result") return;
-    const update = t.effects.find(
-      (e) => e.type === "notify_register" && e.update.refundId === input.refundId,
-    );
-    // Only a definite answer settles the waiter; "Vipps unavailable" is retried in the background.
-    if (update?.type === "notify_register") {
-      this.refundWaiters.get(input.refundId)?.(update.update);
-      this.refundWaiters.delete(input.refundId);
+    // A refund's answer, or the end of a lookup that refunded nothing (refund-elsewhere.ts).
+    if (input.type !== "refund_result" && input.type !== "lookup_result") return;
+    for (const e of t.effects) {
+      // Only a definite answer settles the waiter; "Vipps unavailable" is retried in the background.
+      const refundId = e.type === "notify_register" ? e.update.refundId : undefined;
+      if (e.type !== "notify_register" || refundId === undefined) continue;
+      this.refundWaiters.get(refundId)?.(e.update);
+      this.refundWaiters.delete(refundId);
     }
   }
 

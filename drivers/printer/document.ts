@@ -80,6 +80,11 @@ export interface RefundReceipt extends Letterhead {
   readonly receiptNumber: string;
   readonly refundId: string;
   readonly originalReceiptNumber?: string;
+  /**
+   * The payment was taken at another till (or before this till's Pi was replaced): this till
+   * has no receipt number and no lines of it, only its reference and what was refunded.
+   */
+  readonly purchasedElsewhere?: boolean;
   /** The refunded lines, when known; their totals must add up to `amount`. */
   readonly lines?: readonly ReceiptLine[];
   /** VAT per rate of `lines`; given exactly when `lines` is. */

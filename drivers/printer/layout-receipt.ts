@@ -124,6 +124,7 @@ export function layoutRefund(w: BlockWriter, doc: RefundReceipt, timeZone: strin
   copyMark(w, t, doc.copy);
   w.text(t.refund, { align: "center", bold: true, size: 2 });
   identity(w, doc, t, timeZone);
+  if (doc.purchasedElsewhere === true) w.text(t.purchasedElsewhere, { bold: true });
   if (doc.originalReceiptNumber !== undefined) w.text(`${t.originalReceipt}: ${doc.originalReceiptNumber}`);
   w.text(`${t.refundId}: ${doc.refundId}`);
   w.rule();

@@ -10,6 +10,8 @@ export interface ReceiptTexts {
   readonly receiptNumber: string;
   readonly originalReceipt: string;
   readonly refundId: string;
+  /** A refund of a payment another till took (register protocol §7.11): no lines to show. */
+  readonly purchasedElsewhere: string;
   readonly discount: string;
   readonly total: string;
   readonly refunded: string;
@@ -47,6 +49,7 @@ export const RECEIPT_TEXTS: Readonly<Record<Language, ReceiptTexts>> = {
     receiptNumber: "Kvittering nr.",
     originalReceipt: "Opprinnelig kvittering",
     refundId: "Retur-ID",
+    purchasedElsewhere: "Retur av kjøp gjort ved en annen kasse",
     discount: "Rabatt",
     total: "TOTALT",
     refunded: "TILBAKEBETALT",
@@ -81,6 +84,7 @@ export const RECEIPT_TEXTS: Readonly<Record<Language, ReceiptTexts>> = {
     receiptNumber: "Kvitteringsnr.",
     originalReceipt: "Oprindelig kvittering",
     refundId: "Retur-ID",
+    purchasedElsewhere: "Retur af køb foretaget ved en anden kasse",
     discount: "Rabat",
     total: "I ALT",
     refunded: "REFUNDERET",
@@ -115,6 +119,7 @@ export const RECEIPT_TEXTS: Readonly<Record<Language, ReceiptTexts>> = {
     receiptNumber: "Kuitin nro",
     originalReceipt: "Alkuperäinen kuitti",
     refundId: "Palautustunnus",
+    purchasedElsewhere: "Palautus toisen kassan ostoksesta",
     discount: "Alennus",
     total: "YHTEENSÄ",
     refunded: "PALAUTETTU",
@@ -149,6 +154,7 @@ export const RECEIPT_TEXTS: Readonly<Record<Language, ReceiptTexts>> = {
     receiptNumber: "Receipt no.",
     originalReceipt: "Original receipt",
     refundId: "Refund ID",
+    purchasedElsewhere: "Refund of a purchase made at another till",
     discount: "Discount",
     total: "TOTAL",
     refunded: "REFUNDED",

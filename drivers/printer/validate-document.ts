@@ -144,6 +144,13 @@ export function validateDocument(doc: PrintDocument): void {
       text(doc.receiptNumber, "receiptNumber", { max: 32 });
       text(doc.refundId, "refundId", { max: 64 });
       text(doc.originalReceiptNumber, "originalReceiptNumber", { required: false, max: 32 });
+      if (doc.purchasedElsewhere !== undefined && typeof doc.purchasedElsewhere !== "boolean")
+        bad("purchasedElsewhere", "expected true or false");
+      if (
+        doc.purchasedElsewhere === true &&
+        (doc.originalReceiptNumber !== undefined || doc.lines !== undefined)
+      )
+        bad("purchasedElsewhere", "a purchase made elsewhere has no receipt number or lines here");
       money(doc.amount, "amount");
       if (doc.lines !== undefined) {
         basket(doc.lines, doc.amount, "lines");

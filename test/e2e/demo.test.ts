@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { AGENT_BIN, runCli } from "../helpers/cli.js";
 import { decodeQrPixels, rasterise, replayFrame, screenText } from "../helpers/terminal-screen.js";
 import { EXIT } from "../../agent/cli/exit-codes.js";
+import { SCENARIO_NAMES, scenarioFor } from "../../agent/demo/scenarios.js";
 
 /**
  * `pos-agent demo` in a real terminal of `rows × columns`: a pty made by script(1) (util-linux),
@@ -72,6 +73,29 @@ describe("pos-agent demo", () => {
     expect(result.stdout).toContain("1 of 1 sale(s) ended as expected");
     expect(result.code).toBe(EXIT.OK);
   }, 130_000);
+
+  it("--scenario refund-elsewhere: paid at till kasse2, refunded here by its reference, the receipt says so, exit 0", async () => {
+    const result = await runCli(["demo", "--sales", "1", "--scenario", "refund-elsewhere"], {
+      timeoutMs: 120_000,
+    });
+    const reference = /paid kr 86,50 at the next till \(reference (kasse2-[0-9a-f]+-1)\)/.exec(
+      result.stdout,
+    )?.[1];
+    expect(reference).toBeDefined();
+    expect(result.stdout).toContain(`refund kr 86,50 of ${reference}`);
+    expect(result.stdout).toMatch(/register: refunded kr 86,50 .*final/);
+    expect(result.stdout).toContain("Retur av kjøp gjort ved en annen kasse");
+    expect(result.stdout).toMatch(/TILBAKEBETALT +kr 86,50/);
+    expect(result.stdout).toContain("1 of 1 sale(s) ended as expected");
+    expect(result.code).toBe(EXIT.OK);
+  }, 130_000);
+
+  it("--scenario mixed goes round every scenario, refund-elsewhere included", () => {
+    // Checked on the list the demo runs from, not by running every scenario (a minute of sales).
+    const round = Array.from({ length: SCENARIO_NAMES.length - 1 }, (_, n) => scenarioFor("mixed", n).name);
+    expect(new Set(round)).toEqual(new Set(SCENARIO_NAMES.filter((name) => name !== "mixed")));
+    expect(round).toContain("refund-elsewhere");
+  });
 
   it.each(["member", "enroll"])(
     "--loyalty %s shows the seed's sequence: identified member, member prices, paid",

@@ -1,6 +1,7 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { payAtAnotherTill } from "../../agent/demo/another-till.js";
 import { startSystem, type RunningSystem } from "../../agent/demo/system.js";
 import { createReferenceRegister, type ReferenceRegister } from "../../sim/register/reference-register.js";
 import { startMosquitto, type MosquittoBroker } from "../helpers/mosquitto.js";
@@ -13,7 +14,9 @@ import { newBasket } from "./harness.js";
  * Item 4 of issue 20 over the real parts — the daemon (dist bundle), a pty cable, the reference
  * register, mosquitto and the Vipps simulator over HTTP: a sale paid before the Pi was replaced
  * (its journal gone) is refunded by naming its Vipps reference, and a kill -9 after the refund
- * request left (its answer lost) still refunds it exactly once.
+ * request left (its answer lost) still refunds it exactly once. And a payment another till of
+ * the same merchant took over the ePayment API is refunded here in parts, one that is too old or
+ * another merchant's is refused without a refund.
  */
 describe("end to end: a refund of a payment this till's journal does not know", () => {
   let dir: ReturnType<typeof tempDir>;
@@ -123,5 +126,80 @@ describe("end to end: a refund of a payment this till's journal does not know", 
     const payment = paymentOf(reference);
     expect(payment?.refunded).toBe(1000);
     expect(payment?.events.filter((e) => e.name === "REFUNDED" && e.success !== false)).toHaveLength(1);
+  }, 120_000);
+
+  it("refunds another till's payment in two parts, refuses a third, one over 365 days old and another merchant's", async () => {
+    if (agent === undefined) await start();
+    const [unit, otherMerchant] = system.sim.salesUnits;
+    const totalsNow = async () => {
+      const answer = await register.totals();
+      if (!("totals" in answer)) throw new Error(`totals refused: ${JSON.stringify(answer)}`);
+      return answer.totals.refunds;
+    };
+    const before = await totalsNow();
+    const refunds = refundRequests().length;
+
+    // Till kasse2 of the same merchant sold it; the customer brings it back here.
+    const reference = await payAtAnotherTill(system.sim, unit!, {
+      tillId: "kasse2",
+      amount: 10_000,
+      msisdn: "4792000008",
+    });
+    expect(await register.refund("E-1", "E-1-1", 4_000, reference)).toEqual({ acked: true });
+    expect(await register.waitForSale("E-1", (m) => m.final && m.refundId === "E-1-1", 20_000)).toMatchObject(
+      { state: "refunded", reference, capturedAmount: 10_000, refundedAmount: 4_000 },
+    );
+    // The rest, on the same saleId (§7.11); another saleId for the same payment is refused.
+    expect(await register.refund("E-9", "E-9-1", 1_000, reference)).toMatchObject({
+      refused: { code: "BAD_FIELD" },
+    });
+    expect(await register.refund("E-1", "E-1-2", 6_000, reference)).toEqual({ acked: true });
+    expect(await register.waitForSale("E-1", (m) => m.final && m.refundId === "E-1-2", 20_000)).toMatchObject(
+      { state: "refunded", capturedAmount: 10_000, refundedAmount: 10_000 },
+    );
+    // Nothing is left: refused before anything reaches Vipps (docs/register-protocol.md §6).
+    expect(await register.refund("E-1", "E-1-3", 1, reference)).toMatchObject({
+      refused: { code: "REFUND_TOO_LARGE" },
+    });
+    expect(paymentOf(reference)).toMatchObject({ captured: 10_000, refunded: 10_000 });
+
+    // Captured 366 days ago at kasse2: Vipps no longer refunds it.
+    const old = await payAtAnotherTill(system.sim, unit!, {
+      tillId: "kasse2",
+      amount: 5_000,
+      msisdn: "4792000008",
+    });
+    system.sim.control.agePayment(old, { days: 366 });
+    expect(await register.refund("E-2", "E-2-1", 100, old)).toEqual({ acked: true });
+    expect(await register.waitForSale("E-2", undefined, 20_000)).toMatchObject({
+      state: "failed",
+      reason: "REFUND_TOO_OLD",
+    });
+
+    // Another merchant's payment (another sales unit at Vipps): 404 here, REFERENCE_UNKNOWN.
+    const foreign = await payAtAnotherTill(system.sim, otherMerchant!, {
+      tillId: "kasse1",
+      amount: 5_000,
+      msisdn: "4792000008",
+    });
+    expect(await register.refund("E-3", "E-3-1", 100, foreign)).toEqual({ acked: true });
+    expect(await register.waitForSale("E-3", undefined, 20_000)).toMatchObject({
+      state: "failed",
+      reason: "REFERENCE_UNKNOWN",
+    });
+    const lookups = system.sim.control
+      .requests()
+      .filter((r) => r.endpoint === "epayment.get" && r.reference === foreign);
+    expect(lookups.map((r) => r.status)).toContain(404);
+
+    // Vipps refunded exactly the two parts; the till journalled exactly those as refunds.
+    expect(paymentOf(old)?.refunded).toBe(0);
+    expect(system.sim.control.payment(foreign, otherMerchant!.msn).refunded).toBe(0);
+    expect(refundRequests().length - refunds).toBe(2);
+    const after = await totalsNow();
+    expect({ count: after.count - before.count, total: after.total - before.total }).toEqual({
+      count: 2,
+      total: 10_000,
+    });
   }, 120_000);
 });

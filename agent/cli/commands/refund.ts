@@ -27,7 +27,8 @@ const seconds = (value: string): number => {
 
 /**
  * `pos-agent refund <reference> [<amount>]`: the running agent refunds (part of) a captured
- * sale at Vipps and prints the refund receipt. Money moves, so it asks first (or takes --yes
+ * sale at Vipps and prints the refund receipt — also a payment another till took, looked up at
+ * Vipps first (docs/operations.md, docs/register-protocol.md §7.11). Money moves, so it asks first (or takes --yes
  * when there is no terminal to ask on). The answer comes once Vipps answered; a timeout leaves
  * the outcome unknown (exit 75): `pos-agent status` shows what happened.
  */
@@ -47,7 +48,7 @@ export function registerRefundCommand(program: Command, io: CliIo = processIo): 
       )
       .argument(
         "[amount]",
-        "minor units (1250) or exactly two decimals (12.50); default: everything not yet refunded",
+        "minor units (1250) or exactly two decimals (12.50); default: everything not yet refunded (required for a payment another till took)",
         parseAmountArgument,
       )
       .option("-y, --yes", "do not ask for confirmation")

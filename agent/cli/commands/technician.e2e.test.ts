@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { payAtAnotherTill } from "../../demo/another-till.js";
 import { startSystem, type RunningSystem } from "../../demo/system.js";
 import { controlRequest } from "../../control/index.js";
 import { createReferenceRegister, type ReferenceRegister } from "../../../sim/register/reference-register.js";
@@ -174,5 +175,46 @@ describe("technician commands against the running agent (end to end)", () => {
       sales: { captured: { count: 1, total: 6150 } },
       refunds: { count: 1, total: 1000 },
     });
+  }, 60_000);
+
+  it("refunds another till's payment by its reference and amount, prints so; another merchant's is refused", async () => {
+    const [unit, otherMerchant] = system.sim.salesUnits;
+    const elsewhere = await payAtAnotherTill(system.sim, unit!, {
+      tillId: "kasse2",
+      amount: 3_000,
+      msisdn: "4792000009",
+    });
+    const paymentOf = (ref: string) => system.sim.control.payments().find((p) => p.reference === ref);
+    // What is left to refund is Vipps' to say: the technician must name the amount.
+    const noAmount = await cli("refund", elsewhere, "--yes");
+    expect(noAmount.code).toBe(EXIT.FAILURE);
+    expect(noAmount.stderr).toContain("AMOUNT_REQUIRED");
+    const part = await cli("refund", elsewhere, "12.00", "--yes");
+    expect(part.stderr).toBe("");
+    expect(part.code).toBe(EXIT.OK);
+    expect(part.stdout).toContain(`✓ refunded: sale T`);
+    expect(part.stdout).toContain(
+      `${elsewhere} — captured NOK 30.00, refunded NOK 12.00 in total, now refunded`,
+    );
+    expect(paymentOf(elsewhere)?.refunded).toBe(1_200);
+    await vi.waitFor(
+      () =>
+        expect(
+          printed().filter(
+            (t) => t.includes(elsewhere) && t.includes("Refund of a purchase made at another till"),
+          ),
+        ).toHaveLength(1),
+      { timeout: 20_000 },
+    );
+
+    const foreign = await payAtAnotherTill(system.sim, otherMerchant!, {
+      tillId: "kasse1",
+      amount: 3_000,
+      msisdn: "4792000009",
+    });
+    const refused = await cli("refund", foreign, "1.00", "--yes");
+    expect(refused.code).toBe(EXIT.FAILURE);
+    expect(refused.stderr).toContain("REFERENCE_UNKNOWN");
+    expect(system.sim.control.payment(foreign, otherMerchant!.msn).refunded).toBe(0);
   }, 60_000);
 });

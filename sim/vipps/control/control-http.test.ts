@@ -100,6 +100,29 @@ describe("the control API over HTTP", () => {
     });
   });
 
+  it("ages a settled payment: its events dated that many days earlier, as the events API shows them", async () => {
+    await createPayment();
+    expect((await sim("POST", `/payments/${REF}/age`, { days: 400 })).body).toMatchObject({
+      error: "SIM_CONFLICT",
+    });
+    await sim("POST", `/payments/${REF}/approve`);
+    const before = (await api.call("GET", `/epayment/v1/payments/${REF}/events`)).body as {
+      name: string;
+      timestamp: string;
+    }[];
+    for (const days of [0, 1.5, "400", 3_651])
+      expect((await sim("POST", `/payments/${REF}/age`, { days })).status).toBe(400);
+    expect((await sim("POST", "/payments/kasse1-nosuch-1/age", { days: 1 })).status).toBe(404);
+    const aged = await sim("POST", `/payments/${REF}/age`, { days: 400 });
+    expect(aged.status).toBe(200);
+    expect(aged.body).toMatchObject({ reference: REF, state: "AUTHORIZED" });
+    const after = (await api.call("GET", `/epayment/v1/payments/${REF}/events`)).body as typeof before;
+    expect(after.map((e) => e.name)).toEqual(["CREATED", "AUTHORIZED"]);
+    after.forEach((e, i) =>
+      expect(Date.parse(before[i]?.timestamp ?? "") - Date.parse(e.timestamp)).toBe(400 * 86_400_000),
+    );
+  });
+
   it("configures customers and the default behaviour", async () => {
     expect((await sim("PUT", "/customers/4700000001", { status: "unknown" })).status).toBe(204);
     const refused = await api.call("POST", "/epayment/v1/payments", {

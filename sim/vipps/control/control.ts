@@ -153,6 +153,20 @@ export class SimulatorControl {
     return p;
   }
 
+  /**
+   * Dates a settled payment `days` whole days earlier (creation and every event), as Vipps
+   * shows a payment made that long ago: e.g. a capture older than the 365 days refunds allow.
+   */
+  agePayment(reference: string, options: { days: number; msn?: string }): Payment {
+    const { days } = options;
+    if (!Number.isSafeInteger(days) || days < 1 || days > 3_650)
+      throw simError("SIM_BAD_REQUEST", "days must be a whole number from 1 to 3650");
+    const p = this.reference(reference, options.msn);
+    const aged = this.world.payments.backdate(p.msn, p.reference, days * 86_400_000);
+    if (!aged.ok) throw simError("SIM_CONFLICT", aged.refusal.detail, { code: aged.refusal.code });
+    return aged.payment;
+  }
+
   /** Status, automatic behaviour and profile of one customer (merged with what was set before). */
   setCustomer(msisdn: string, options: CustomerOptions): void {
     this.world.customers.configure(msisdn, options);

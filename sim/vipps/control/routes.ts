@@ -140,6 +140,16 @@ export function controlRoutes(world: SimWorld, control: SimulatorControl): Route
     paymentAction("decline"),
     paymentAction("ignore"),
     paymentAction("expire"),
+    r("POST", "/payments/{reference}/age", "payments.age", (ctx) => {
+      const b = body(ctx);
+      const msn = str(b.msn, "msn");
+      return json(
+        control.agePayment(ctx.params.reference ?? "", {
+          days: b.days as number,
+          ...(msn === undefined ? {} : { msn }),
+        }),
+      );
+    }),
     r("PUT", "/customers/{msisdn}", "customers.put", (ctx) => {
       control.setCustomer(ctx.params.msisdn ?? "", validateCustomerOptions(body(ctx), "body"));
       return done();

@@ -254,6 +254,31 @@ export class PaymentService {
     return found;
   }
 
+  /**
+   * Moves a settled payment `ms` into the past — its creation, expiry and every event's
+   * timestamp — as Vipps would show a payment made that long ago (`/_sim/payments/{ref}/age`).
+   * A payment still CREATED has its expiry and the customer's answer scheduled on the clock:
+   * refused (4150's "conflict") rather than leaving those timers at odds with its dates.
+   */
+  backdate(msn: string, reference: string, ms: number): Lookup {
+    const found = this.find(msn, reference);
+    if (!found.ok) return found;
+    if (found.payment.state === "CREATED")
+      return { ok: false, refusal: refusal("4150", "The payment is still waiting for the customer.") };
+    const p = found.payment;
+    const aged: Payment = {
+      ...p,
+      createdAt: p.createdAt - ms,
+      expiresAt: p.expiresAt - ms,
+      events: p.events.map((e) => ({
+        ...e,
+        timestamp: new Date(Date.parse(e.timestamp) - ms).toISOString(),
+      })),
+    };
+    this.payments.set(PaymentService.key(msn, reference), aged);
+    return { ok: true, payment: aged };
+  }
+
   close(): void {
     for (const handles of this.timers.values()) for (const h of handles) this.deps.clock.clearTimeout(h);
     this.timers.clear();
