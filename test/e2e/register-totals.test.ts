@@ -55,9 +55,13 @@ describe("end to end: totals at the register", () => {
     const report = withJournal(config.storage.directory, "read", (_journal, db) =>
       summarizeDay(day, readJournalDay(db, day.from, day.to), { id: config.till.id, currency: "NOK" }),
     );
-    const { tillId: _till, sales, ...rest } = report;
+    const { tillId: _till, sales, otherTenders, holds, ...rest } = report;
     const { failedReasons: _reasons, ...salesFigures } = sales;
     expect(answer.totals).toEqual({ type: "totals", ...rest, sales: salesFigures });
+    // No split tender and no hold today: the message carries `tenders` only when there are some,
+    // and open holds are not part of it (docs/register-protocol.md §7.9).
+    expect(otherTenders).toEqual({});
+    expect(holds.count).toBe(0);
     // The reference register prints them on its own printer.
     expect(totalsTicket(answer.totals).join("\n")).toMatch(
       /Captured \(1\) +61\.50 NOK\nRefunded \(1\) +5\.00 NOK\nNet +56\.50 NOK\nVAT 15 % of 61\.50 +8\.02 NOK/,
