@@ -3,7 +3,7 @@ import { createReferenceRegister, type ReferenceRegister } from "../sim/register
 import { startAgent, type RunningAgent } from "../agent/runtime/agent.js";
 import type { AgentTrace } from "../agent/runtime/trace.js";
 import type { RunningSystem } from "../agent/demo/system.js";
-import { contentHash } from "../agent/vipps/webhook-signature.js";
+import { contentHash } from "../lib/webhook-signature.js";
 import { watchHttpArrivals, type Arrival } from "./http-arrivals.js";
 import { untilOnOwnQr } from "./on-own-qr.js";
 import { percentile, round } from "./stats.js";

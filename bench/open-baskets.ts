@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { startSystem } from "../agent/demo/system.js";
 import { step } from "../agent/checkout/machine.js";
 import { checkoutSettings } from "../agent/runtime/settings.js";
-import { JOURNAL_FILE } from "../agent/runtime/agent.js";
+import { JOURNAL_FILE } from "../agent/journal/journal-access.js";
 import { Journal } from "../agent/journal/journal.js";
 import { openDatabase } from "../agent/store/database.js";
 import type { ConfigInput } from "../config/schema.js";

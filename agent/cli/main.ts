@@ -4,7 +4,7 @@ import { Command, CommanderError } from "commander";
 import { errorMessage } from "../../lib/errors.js";
 import { terminalSafe } from "../../lib/terminal-text.js";
 import { VERSION } from "../../lib/version.js";
-import { EXIT } from "./exit-codes.js";
+import { EXIT } from "../../lib/exit-codes.js";
 
 type Registrar = (program: Command) => void;
 

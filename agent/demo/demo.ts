@@ -14,7 +14,8 @@ import {
 import { createReferenceRegister } from "../../sim/register/reference-register.js";
 import { MemberStore } from "../loyalty/index.js";
 import { openDatabase } from "../store/database.js";
-import { JOURNAL_FILE, startAgent } from "../runtime/agent.js";
+import { startAgent } from "../runtime/agent.js";
+import { JOURNAL_FILE } from "../journal/journal-access.js";
 import { printerReceipts } from "../runtime/printer-receipts.js";
 import { Dashboard } from "./dashboard.js";
 import { scenarioFor, type Scenario, type ScenarioName } from "./scenarios.js";

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { AGENT_BIN, runCli } from "../helpers/cli.js";
 import { decodeQrPixels, rasterise, replayFrame, screenText } from "../helpers/terminal-screen.js";
-import { EXIT } from "../../agent/cli/exit-codes.js";
+import { EXIT } from "../../lib/exit-codes.js";
 
 /**
  * `pos-agent demo` in a real terminal of `rows × columns`: a pty made by script(1) (util-linux),

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startSystem, type RunningSystem } from "../../agent/demo/system.js";
-import { JOURNAL_FILE } from "../../agent/runtime/agent.js";
+import { JOURNAL_FILE } from "../../agent/journal/journal-access.js";
 import { createReferenceRegister, type ReferenceRegister } from "../../sim/register/reference-register.js";
 import { AGENT_BIN } from "../helpers/cli.js";
 import { startTcpTestPrinter, type TcpTestPrinter } from "../helpers/escpos-test-printer.js";

@@ -1,7 +1,7 @@
 import { Option, type Command } from "commander";
 import { runDemo } from "../../demo/demo.js";
 import { SCENARIO_NAMES, type ScenarioName } from "../../demo/scenarios.js";
-import { EXIT } from "../exit-codes.js";
+import { EXIT } from "../../../lib/exit-codes.js";
 
 export function registerDemoCommand(program: Command): void {
   program

@@ -12,7 +12,7 @@ import { createPtyPair, type PtyPair } from "../../../test/helpers/pty-pair.js";
 import { tempDir } from "../../../test/helpers/temp-dir.js";
 import { startAgentProcess, type AgentProcess } from "../../../test/e2e/agent-process.js";
 import { newBasket } from "../../../test/e2e/harness.js";
-import { EXIT } from "../exit-codes.js";
+import { EXIT } from "../../../lib/exit-codes.js";
 
 /**
  * The technician's commands against the real daemon: `pos-agent run` as a child process with
