@@ -2,7 +2,7 @@ import { createMemoryCable, type Basket } from "../drivers/register/index.js";
 import { createReferenceRegister, type ReferenceRegister } from "../sim/register/reference-register.js";
 import { startAgent, type RunningAgent } from "../agent/runtime/agent.js";
 import type { AgentTrace } from "../agent/runtime/trace.js";
-import type { RunningSystem } from "../agent/demo/system.js";
+import type { RunningSystem } from "../demo/system.js";
 import { contentHash } from "../lib/webhook-signature.js";
 import { watchHttpArrivals, type Arrival } from "./http-arrivals.js";
 import { untilOnOwnQr } from "./on-own-qr.js";

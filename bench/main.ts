@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startSystem } from "../agent/demo/system.js";
+import { startSystem } from "../demo/system.js";
 import { localDayOf } from "../agent/report/index.js";
 import { JOURNAL_FILE } from "../agent/journal/journal-access.js";
 import { writeAgedJournal } from "./aged-journal.js";

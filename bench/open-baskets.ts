@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startSystem } from "../agent/demo/system.js";
+import { startSystem } from "../demo/system.js";
 import { step } from "../agent/checkout/machine.js";
 import { checkoutSettings } from "../agent/runtime/settings.js";
 import { JOURNAL_FILE } from "../agent/journal/journal-access.js";

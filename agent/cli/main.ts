@@ -20,7 +20,6 @@ type Registrar = (program: Command) => void;
  */
 const COMMANDS: Readonly<Record<string, () => Promise<Registrar>>> = {
   run: async () => (await import("./commands/run.js")).registerRunCommand,
-  demo: async () => (await import("./commands/demo.js")).registerDemoCommand,
   config: async () => {
     const [check, edit] = await Promise.all([
       import("./commands/config.js"),

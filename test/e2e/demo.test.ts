@@ -1,16 +1,16 @@
 import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { AGENT_BIN, runCli } from "../helpers/cli.js";
+import { DEMO_BIN, runCli } from "../helpers/cli.js";
 import { decodeQrPixels, rasterise, replayFrame, screenText } from "../helpers/terminal-screen.js";
 import { EXIT } from "../../lib/exit-codes.js";
 
 /**
- * `pos-agent demo` in a real terminal of `rows × columns`: a pty made by script(1) (util-linux),
+ * The demo (`npm start`) in a real terminal of `rows × columns`: a pty made by script(1) (util-linux),
  * sized with stty before node starts. Returns everything the demo drew on it.
  */
 function demoOnTerminal(rows: number, columns: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    const command = `stty rows ${rows} cols ${columns}; exec "${process.execPath}" "${AGENT_BIN}" demo --sales 1`;
+    const command = `stty rows ${rows} cols ${columns}; exec "${process.execPath}" "${DEMO_BIN}" --sales 1`;
     const child = spawn("script", ["-qec", command, "/dev/null"], { stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
     child.stdout.on("data", (d: Buffer) => (out += d.toString("utf8")));
@@ -23,10 +23,13 @@ function demoOnTerminal(rows: number, columns: number): Promise<string> {
   });
 }
 
-/** `npm start` is `pos-agent demo`: the built CLI, on embedded defaults, as a user runs it. */
-describe("pos-agent demo", () => {
+/** `npm start` / `npm run demo -- <options>`: the built demo, on embedded defaults, as a user runs it. */
+describe("the demo (npm start)", () => {
   it("--sales 2 --scenario mixed: every sale ends as its scenario expects, exit 0", async () => {
-    const result = await runCli(["demo", "--sales", "2", "--scenario", "mixed"], { timeoutMs: 120_000 });
+    const result = await runCli(["--sales", "2", "--scenario", "mixed"], {
+      bin: DEMO_BIN,
+      timeoutMs: 120_000,
+    });
     expect(result.stdout).toContain("2 of 2 sale(s) ended as expected");
     expect(result.stdout).toMatch(/register: captured kr 86,50 .*final/);
     expect(result.stdout).toContain("receipt printed");
@@ -35,7 +38,7 @@ describe("pos-agent demo", () => {
   }, 130_000);
 
   it("--scenario age: a 17-year-old's beer is refused, AGE_NOT_VERIFIED, exit 0", async () => {
-    const result = await runCli(["demo", "--sales", "1", "--scenario", "age"], { timeoutMs: 120_000 });
+    const result = await runCli(["--sales", "1", "--scenario", "age"], { bin: DEMO_BIN, timeoutMs: 120_000 });
     expect(result.stdout).toMatch(/register: failed kr 131,40 \(AGE_NOT_VERIFIED\).*final/);
     expect(result.stdout).toContain("1 of 1 sale(s) ended as expected");
     expect(result.code).toBe(EXIT.OK);
@@ -53,7 +56,7 @@ describe("pos-agent demo", () => {
   it.each(["member", "enroll"])(
     "--loyalty %s shows the seed's sequence: identified member, member prices, paid",
     async (flow) => {
-      const result = await runCli(["demo", "--sales", "1", "--loyalty", flow], { timeoutMs: 120_000 });
+      const result = await runCli(["--sales", "1", "--loyalty", flow], { bin: DEMO_BIN, timeoutMs: 120_000 });
       expect(result.stdout).toMatch(/customer_identified kr 86,50 — member \S+/);
       expect(result.stdout).toContain("member prices: kr 77,85");
       expect(result.stdout).toMatch(/captured kr 77,85 — member \S+.*final/);
@@ -98,7 +101,7 @@ describe("pos-agent demo", () => {
   );
 
   it("refuses a bad --sales", async () => {
-    const result = await runCli(["demo", "--sales", "0"]);
+    const result = await runCli(["--sales", "0"], { bin: DEMO_BIN });
     expect(result.code).toBe(EXIT.USAGE);
   });
 });

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { startSystem, type RunningSystem } from "../../agent/demo/system.js";
+import { startSystem, type RunningSystem } from "../../demo/system.js";
 import { JOURNAL_FILE } from "../../agent/journal/journal-access.js";
 import { createReferenceRegister, type ReferenceRegister } from "../../sim/register/reference-register.js";
 import { AGENT_BIN } from "../helpers/cli.js";

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { startSystem, type RunningSystem } from "../../demo/system.js";
+import { startSystem, type RunningSystem } from "../../../demo/system.js";
 import { controlRequest } from "../../control/index.js";
 import { createReferenceRegister, type ReferenceRegister } from "../../../sim/register/reference-register.js";
 import { runCli } from "../../../test/helpers/cli.js";

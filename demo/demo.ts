@@ -1,22 +1,22 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { systemClock } from "../../lib/clock.js";
-import { maskPhone, silentLogger } from "../../lib/log.js";
-import { formatAmount } from "../../lib/locale/index.js";
-import { FakePrinter } from "../../drivers/printer/index.js";
+import { systemClock } from "../lib/clock.js";
+import { maskPhone, silentLogger } from "../lib/log.js";
+import { formatAmount } from "../lib/locale/index.js";
+import { FakePrinter } from "../drivers/printer/index.js";
 import {
   createMemoryCable,
   type SaleReport,
   type Basket,
   type SaleMessage,
-} from "../../drivers/register/index.js";
-import { createReferenceRegister } from "../../sim/register/reference-register.js";
-import { MemberStore } from "../loyalty/index.js";
-import { openDatabase } from "../store/database.js";
-import { startAgent } from "../runtime/agent.js";
-import { JOURNAL_FILE } from "../journal/journal-access.js";
-import { printerReceipts } from "../runtime/printer-receipts.js";
+} from "../drivers/register/index.js";
+import { createReferenceRegister } from "../sim/register/reference-register.js";
+import { MemberStore } from "../agent/loyalty/index.js";
+import { openDatabase } from "../agent/store/database.js";
+import { startAgent } from "../agent/runtime/agent.js";
+import { JOURNAL_FILE } from "../agent/journal/journal-access.js";
+import { printerReceipts } from "../agent/runtime/printer-receipts.js";
 import { Dashboard } from "./dashboard.js";
 import { scenarioFor, type Scenario, type ScenarioName } from "./scenarios.js";
 import { startSystem } from "./system.js";

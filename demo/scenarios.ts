@@ -1,4 +1,4 @@
-import type { CustomerBehaviour } from "../../sim/vipps/index.js";
+import type { CustomerBehaviour } from "../sim/vipps/index.js";
 
 /**
  * What the simulated customer and cashier do in one demo sale, and how the sale must end for the
