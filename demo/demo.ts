@@ -100,7 +100,7 @@ const BASKETS: readonly Omit<Basket, "saleId">[] = [
 ];
 
 /**
- * `pos-agent demo`: the whole system on one laptop — the Vipps simulator, an embedded MQTT broker,
+ * The demo (`npm start`): the whole system on one laptop — the Vipps simulator, an embedded MQTT broker,
  * the bridge, the agent, the reference register on an in-memory cable and a simulated customer —
  * running sales and showing the customer display, what happens, and the receipts.
  */

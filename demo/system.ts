@@ -21,7 +21,7 @@ import { freePort } from "./free-port.js";
  * Everything around the agent, on loopback, with no hardware and no Vipps account: the Vipps
  * simulator, an MQTT broker (embedded, or one the caller runs), the bridge with a webhook
  * registered at the simulator, the till's QR, and a config file + secrets the agent can load
- * (in-process with `startAgent`, or as `pos-agent run --config …`). Used by `pos-agent demo`,
+ * (in-process with `startAgent`, or as `pos-agent run --config …`). Used by the demo (`npm start`),
  * the end-to-end tests and the benchmark.
  */
 export interface SystemOptions {
