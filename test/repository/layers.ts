@@ -26,6 +26,8 @@ export const ROOMS: readonly Room[] = [
   { room: "agent/cli/", may: ["lib/", "config/", "drivers/", "agent/"] },
   // The demo wires the agent, the simulator, the bridge and an embedded broker: a composition root.
   { room: "demo/", may: ["*"] },
+  // The deterministic simulation (npm run simulate) runs the agent against simulated parts.
+  { room: "simulation/", may: ["*"] },
   // The reference register speaks the register protocol through the driver's codec.
   { room: "sim/", may: ["lib/", "config/", "drivers/register/"] },
   // `pos-bridge webhooks` registers the webhook with the Vipps client and its event names.
