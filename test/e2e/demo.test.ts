@@ -45,7 +45,10 @@ describe("the demo (npm start)", () => {
   }, 130_000);
 
   it("--scenario split: half in cash, Vipps captures the rest, the receipt shows both, exit 0", async () => {
-    const result = await runCli(["demo", "--sales", "1", "--scenario", "split"], { timeoutMs: 120_000 });
+    const result = await runCli(["--sales", "1", "--scenario", "split"], {
+      bin: DEMO_BIN,
+      timeoutMs: 120_000,
+    });
     expect(result.stdout).toContain("cashier takes kr 43,00 in cash");
     expect(result.stdout).toMatch(/register: captured kr 43,50 .*final/);
     expect(result.stdout).toMatch(/Kontant +kr 43,00/);
