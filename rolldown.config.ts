@@ -1,4 +1,4 @@
-import { defineConfig } from "rolldown";
+import { defineConfig, type Plugin } from "rolldown";
 
 /**
  * The `pos-agent` CLI as it ships: tsc's output (dist/agent/cli/main.js) bundled into
@@ -8,12 +8,29 @@ import { defineConfig } from "rolldown";
  *
  * Left out, loaded from node_modules at run time: packages with native addons (found next to
  * their package.json), qrcode-terminal (legacy octal escapes a bundler refuses), and mqtt.js's
- * WebSocket stream builder with the `ws` stack, which lib/mqtt-connect.ts requires only
- * for a WebSocket broker (the client module it needs for mqtt:// and mqtts:// is bundled).
+ * transports (`mqtt/lib/connect/*`, with the WebSocket stack `ws` and the SOCKS client `socks`).
+ * The till imports mqtt.js's public entry (`MqttClient` from "mqtt") but opens its TCP and TLS
+ * sockets itself (lib/mqtt-connect.ts) and requires the WebSocket stream builder only for a
+ * WebSocket broker; mqtt.js's `connect`, which the till never calls, requires its transports
+ * inside the function, so left out here they are never loaded.
  */
+const mqttTransports: Plugin = {
+  name: "mqtt-transports-external",
+  resolveId(source, importer) {
+    if (
+      importer === undefined ||
+      !/[\\/]node_modules[\\/]mqtt[\\/]build[\\/]lib[\\/]connect[\\/]index\.js$/.test(importer)
+    )
+      return null;
+    const transport = /^\.\/(ws|tcp|tls|wx|ali)$/.exec(source);
+    return transport === null ? null : { id: `mqtt/lib/connect/${transport[1]}`, external: true };
+  },
+};
+
 export default defineConfig({
   input: { "pos-agent": "dist/agent/cli/main.js" },
   platform: "node",
+  plugins: [mqttTransports],
   external: [
     /^better-sqlite3(\/|$)/,
     /^@serialport\/bindings-cpp(\/|$)/,

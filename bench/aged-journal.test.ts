@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { configSchema } from "../config/schema.js";
 import { Journal } from "../agent/journal/journal.js";
 import { readJournalDay } from "../agent/report/index.js";
-import { JOURNAL_FILE } from "../agent/runtime/agent.js";
+import { JOURNAL_FILE } from "../agent/journal/journal-access.js";
 import { openDatabase, type Db } from "../agent/store/database.js";
 import { tempDir } from "../test/helpers/temp-dir.js";
 import { writeAgedJournal } from "./aged-journal.js";

@@ -4,7 +4,7 @@ import type { Config } from "../config/schema.js";
 import type { BasketLine } from "../agent/checkout/sale.js";
 import { Journal } from "../agent/journal/journal.js";
 import { DedupeMemory } from "../agent/mqtt/dedupe-memory.js";
-import { JOURNAL_FILE } from "../agent/runtime/agent.js";
+import { JOURNAL_FILE } from "../agent/journal/journal-access.js";
 import { CheckoutRunner } from "../agent/runtime/checkout-runner.js";
 import { checkoutSettings, openBasketLimits } from "../agent/runtime/settings.js";
 import { openDatabase } from "../agent/store/database.js";

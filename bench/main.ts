@@ -1,9 +1,9 @@
 import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startSystem } from "../agent/demo/system.js";
+import { startSystem } from "../demo/system.js";
 import { localDayOf } from "../agent/report/index.js";
-import { JOURNAL_FILE } from "../agent/runtime/agent.js";
+import { JOURNAL_FILE } from "../agent/journal/journal-access.js";
 import { writeAgedJournal } from "./aged-journal.js";
 import { measureLatency } from "./latency.js";
 import { measureMemory } from "./memory.js";

@@ -1,5 +1,5 @@
 import { createReferenceRegister } from "../sim/register/reference-register.js";
-import type { RunningSystem } from "../agent/demo/system.js";
+import type { RunningSystem } from "../demo/system.js";
 import { daemonIdentification, untilOnOwnQr } from "./on-own-qr.js";
 import { percentile, round } from "./stats.js";
 import { rssMb, startDaemon } from "./daemon-process.js";

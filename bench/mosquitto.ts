@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
-import { freePort } from "../agent/demo/free-port.js";
+import { freePort } from "../demo/free-port.js";
 import { killWithParent } from "./orphan-guard.js";
 
 /**

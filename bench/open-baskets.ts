@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startSystem } from "../agent/demo/system.js";
+import { startSystem } from "../demo/system.js";
 import { step } from "../agent/checkout/machine.js";
 import { checkoutSettings } from "../agent/runtime/settings.js";
-import { JOURNAL_FILE } from "../agent/runtime/agent.js";
+import { JOURNAL_FILE } from "../agent/journal/journal-access.js";
 import { Journal } from "../agent/journal/journal.js";
 import { openDatabase } from "../agent/store/database.js";
 import type { ConfigInput } from "../config/schema.js";

@@ -1,6 +1,6 @@
 import mqtt from "mqtt";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { verifyWebhookSignature } from "../agent/vipps/webhook-signature.js";
+import { verifyWebhookSignature } from "../lib/webhook-signature.js";
 import { silentLogger } from "../lib/log.js";
 import { decodeEnvelope } from "../lib/mqtt-contract/index.js";
 import { startMosquitto, type MosquittoBroker } from "../test/helpers/mosquitto.js";

@@ -1,7 +1,7 @@
 import { Writable } from "node:stream";
 import mqtt from "mqtt";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { WEBHOOK_DATE_MAX_AGE_MS, WEBHOOK_DATE_MAX_AHEAD_MS } from "../agent/vipps/webhook-date.js";
+import { WEBHOOK_DATE_MAX_AGE_MS, WEBHOOK_DATE_MAX_AHEAD_MS } from "../lib/webhook-date.js";
 import { systemClock, type Clock } from "../lib/clock.js";
 import { createLogger, silentLogger } from "../lib/log.js";
 import { startMosquitto, type MosquittoBroker } from "../test/helpers/mosquitto.js";

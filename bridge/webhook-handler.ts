@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { IClientPublishOptions } from "mqtt";
-import { webhookDateProblem } from "../agent/vipps/webhook-date.js";
-import { signingSecretIndexes } from "../agent/vipps/webhook-signature.js";
+import { webhookDateProblem } from "../lib/webhook-date.js";
+import { signingSecretIndexes } from "../lib/webhook-signature.js";
 import type { Clock } from "../lib/clock.js";
 import { AgentError, isAgentError, errorMessage } from "../lib/errors.js";
 import type { Logger } from "../lib/log.js";

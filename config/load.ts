@@ -203,12 +203,19 @@ export function refundSocketPath(config: Config): string {
  * is then reachable with that till's password only. Without one (a client certificate) it is
  * `pos-agent-<msn>-<till>`.
  */
-export function mqttClientId(config: Config): string {
+/** What names a till on the broker: its MQTT settings, its MSN and till id. */
+export interface MqttIdentityConfig {
+  readonly mqtt: Config["mqtt"];
+  readonly vipps: Pick<Config["vipps"], "msn">;
+  readonly till: Pick<Config["till"], "id">;
+}
+
+export function mqttClientId(config: MqttIdentityConfig): string {
   return config.mqtt.clientId ?? config.mqtt.username ?? `pos-agent-${config.vipps.msn}-${config.till.id}`;
 }
 
 /** The broker URLs the till tries, in order: `mqtt.urls`, or the one `mqtt.url`. */
-export function mqttBrokerUrls(config: Config): readonly string[] {
+export function mqttBrokerUrls(config: Pick<Config, "mqtt">): readonly string[] {
   return config.mqtt.urls ?? (config.mqtt.url === undefined ? [] : [config.mqtt.url]);
 }
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { BRAND_SETTINGS, LANGUAGES } from "../lib/locale/index.js";
+import { TILL_ID_PATTERN } from "../lib/mqtt-contract/topics.js";
 
 /**
  * The one configuration schema. The `Config` type is derived from it, the loader validates
@@ -16,8 +17,6 @@ const int = (min: number, max: number) =>
     .max(max, { error: `expected an integer from ${min} to ${max}` });
 
 const bcmPin = int(0, 27).optional();
-
-export const TILL_ID_PATTERN = /^[A-Za-z0-9]{2,20}$/;
 
 const vipps = z.strictObject({
   /** `test` = apitest.vipps.no, `production` = api.vipps.no; `baseUrl` overrides both. */

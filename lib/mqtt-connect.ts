@@ -2,21 +2,9 @@ import { createRequire } from "node:module";
 import { connect as netConnect, isIP } from "node:net";
 import type { Duplex } from "node:stream";
 import { connect as tlsConnect, type TLSSocket } from "node:tls";
-import * as clientModule from "mqtt/lib/client";
-import type { IClientOptions, MqttClient } from "mqtt";
+import { MqttClient, type IClientOptions } from "mqtt";
 
 const require = createRequire(import.meta.url);
-// mqtt.js's client module alone: CommonJS compiled from TypeScript, its class in
-// `exports.default`. Node hands an importer the whole `exports` as `default`; a bundler (the
-// shipped CLI is bundled, rolldown.config.ts) hands `exports.default` itself. Imported, not
-// required, so the bundle carries it.
-const MqttClientClass = classFrom(clientModule);
-
-function classFrom(module: { default: unknown }): typeof MqttClient {
-  const value = module.default;
-  if (typeof value === "function") return value as typeof MqttClient;
-  return (value as { default: typeof MqttClient }).default;
-}
 
 /** What mqtt.js reads and writes instead of the raw socket (the till's packet-size guard). */
 export type StreamWrapper = (socket: Duplex) => Duplex;
@@ -53,10 +41,10 @@ export function connectMqttBroker(
       ...(parsed.port === "" ? {} : { port: Number(parsed.port) }),
       path: `${parsed.pathname}${parsed.search}`,
     };
-    return new MqttClientClass((client) => wrap(webSocketStream(client, opts)), opts);
+    return new MqttClient((client) => wrap(webSocketStream(client, opts)), opts);
   }
   const target = socketTarget(url);
-  return new MqttClientClass((client) => wrap(openSocket(client, target, options)), {
+  return new MqttClient((client) => wrap(openSocket(client, target, options)), {
     ...options,
     protocol: target.protocol,
     host: target.host,
@@ -87,7 +75,7 @@ export function connectMqttNodes(
   const first = targets[0];
   if (first === undefined) throw new Error("connectMqttNodes needs at least one URL");
   let next = 0;
-  return new MqttClientClass(
+  return new MqttClient(
     (client) => {
       const node = targets[next % targets.length] ?? first;
       next += 1;

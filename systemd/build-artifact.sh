@@ -59,6 +59,9 @@ NAME=pos-agent-$VERSION
 DEST=$WORK/$NAME
 mkdir -p "$DEST/config"
 cp -a "$WORK/src/dist" "$WORK/src/node_modules" "$WORK/src/package.json" "$WORK/src/package-lock.json" "$DEST/"
+# The simulator, the demo and the benchmark are development tools: not on a till (aedes, their
+# embedded broker, is a dev dependency and pruned above).
+rm -rf "$DEST/dist/sim" "$DEST/dist/demo" "$DEST/dist/bench"
 cp -a "$WORK/src/config/pos-agent.example.yaml" "$DEST/config/"
 cp -a "$WORK/src/systemd" "$DEST/"
 [ ! -d "$WORK/src/docs" ] || cp -a "$WORK/src/docs" "$DEST/"

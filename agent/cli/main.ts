@@ -4,7 +4,7 @@ import { Command, CommanderError } from "commander";
 import { errorMessage } from "../../lib/errors.js";
 import { terminalSafe } from "../../lib/terminal-text.js";
 import { VERSION } from "../../lib/version.js";
-import { EXIT } from "./exit-codes.js";
+import { EXIT } from "../../lib/exit-codes.js";
 
 type Registrar = (program: Command) => void;
 
@@ -20,7 +20,6 @@ type Registrar = (program: Command) => void;
  */
 const COMMANDS: Readonly<Record<string, () => Promise<Registrar>>> = {
   run: async () => (await import("./commands/run.js")).registerRunCommand,
-  demo: async () => (await import("./commands/demo.js")).registerDemoCommand,
   config: async () => {
     const [check, edit] = await Promise.all([
       import("./commands/config.js"),

@@ -9,7 +9,7 @@ import { createLogger } from "../../lib/log.js";
 import { AGENT_BIN } from "../../test/helpers/cli.js";
 import { ControlApiDouble } from "../../test/helpers/control-api-double.js";
 import { tempDir } from "../../test/helpers/temp-dir.js";
-import { EXIT } from "../cli/exit-codes.js";
+import { EXIT } from "../../lib/exit-codes.js";
 import { controlRequest } from "./client.js";
 import { startControlServer, type ControlServer, type ControlServerOptions } from "./server.js";
 import { groupId } from "./socket-file.js";

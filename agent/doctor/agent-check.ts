@@ -1,6 +1,6 @@
 import { errorMessage, isAgentError } from "../../lib/errors.js";
 import { controlRequest } from "../control/index.js";
-import { formatDuration } from "../cli/support/format.js";
+import { formatDuration } from "../../lib/terminal-format.js";
 import { fail, ok, warn, type Check } from "./check.js";
 import { configOf, type DoctorContext } from "./context.js";
 

@@ -27,7 +27,7 @@ export interface Check<Context> {
   readonly needs?: readonly string[];
   /**
    * Run alone, before everything else, synchronously: the journal check may act as another
-   * user for a moment (agent/cli/support/journal-access.ts), and nothing else of this process
+   * user for a moment (agent/journal/journal-access.ts), and nothing else of this process
    * must be in flight then.
    */
   readonly exclusive?: boolean;

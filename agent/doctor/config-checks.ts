@@ -1,8 +1,7 @@
 import { statSync } from "node:fs";
 import { join } from "node:path";
-import { ConfigError } from "../../config/load.js";
+import { ConfigError, readConfigFile } from "../../config/load.js";
 import { readSecrets, SECRET_FILES, secretsDirectory } from "../../config/secrets.js";
-import { readConfigFile } from "../cli/support/config-file.js";
 import { fail, ok, type Check } from "./check.js";
 import { configOf, type DoctorContext } from "./context.js";
 

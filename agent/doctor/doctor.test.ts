@@ -7,7 +7,7 @@ import { systemClock } from "../../lib/clock.js";
 import { tillTopic } from "../../lib/mqtt-contract/index.js";
 import { startVippsSimulator, type SalesUnit, type VippsSimulator } from "../../sim/vipps/index.js";
 import { createReferenceRegister, type ReferenceRegister } from "../../sim/register/reference-register.js";
-import { withJournal } from "../cli/support/journal-access.js";
+import { withJournal } from "../journal/journal-access.js";
 import { startControlServer } from "../control/index.js";
 import { VippsClient, vippsClientOptions } from "../vipps/index.js";
 import { ControlApiDouble } from "../../test/helpers/control-api-double.js";
@@ -22,7 +22,7 @@ import { runDoctor, type CheckResult, type DoctorReport } from "./index.js";
 import type { Command } from "commander";
 import { registerDoctorCommand } from "../cli/commands/doctor.js";
 import type { CliIo } from "../cli/support/cli-io.js";
-import { EXIT } from "../cli/exit-codes.js";
+import { EXIT } from "../../lib/exit-codes.js";
 import { runCommand } from "../../test/helpers/technician-cli.js";
 
 /**

@@ -1,8 +1,8 @@
 import { existsSync, statfsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { errorMessage, isAgentError } from "../../lib/errors.js";
-import { withJournal } from "../cli/support/journal-access.js";
-import { JOURNAL_FILE, QR_CONTENT_KEY } from "../runtime/agent.js";
+import { JOURNAL_FILE, withJournal } from "../journal/journal-access.js";
+import { QR_CONTENT_KEY } from "../runtime/agent.js";
 import { fail, ok, warn, type Check } from "./check.js";
 import { configOf, type DoctorContext } from "./context.js";
 

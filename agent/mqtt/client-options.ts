@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { IClientOptions } from "mqtt";
-import type { Config } from "../../config/schema.js";
-import { mqttClientId } from "../../config/load.js";
+import { mqttClientId, type MqttIdentityConfig } from "../../config/load.js";
 import type { Secrets } from "../../config/secrets.js";
 import { AgentError } from "../../lib/errors.js";
 import { MAX_MQTT_PACKET_BYTES, STATUS_OFFLINE, TOPIC_QOS } from "../../lib/mqtt-contract/index.js";
@@ -19,7 +18,11 @@ import type { MqttErrorCode } from "./types.js";
  * 65,536 packet ids (≈ 6 MB of heap, built on the first CONNECT: ≈ 30 ms of garbage collection
  * at start-up with the unit's small young generation) to save one tiny allocation per packet.
  */
-export function linkClientOptions(config: Config, secrets: Secrets, statusTopic: string): IClientOptions {
+export function linkClientOptions(
+  config: MqttIdentityConfig,
+  secrets: Secrets,
+  statusTopic: string,
+): IClientOptions {
   const { mqtt } = config;
   const readPem = (path: string | undefined, what: string): Buffer | undefined => {
     if (path === undefined) return undefined;

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { verifyWebhookSignature } from "../vipps/webhook-signature.js";
+import { verifyWebhookSignature } from "../../lib/webhook-signature.js";
 import { AgentError } from "../../lib/errors.js";
 import { decodeEnvelope } from "../../lib/mqtt-contract/index.js";
 import type { InboundEvent, InboundRejection } from "./types.js";

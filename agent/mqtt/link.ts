@@ -1,5 +1,5 @@
 import type { IPublishPacket, MqttClient } from "mqtt";
-import { mqttBrokerUrls } from "../../config/load.js";
+import { mqttBrokerUrls, type MqttIdentityConfig } from "../../config/load.js";
 import type { Config } from "../../config/schema.js";
 import type { Secrets } from "../../config/secrets.js";
 import { systemClock, type Clock, type TimerHandle } from "../../lib/clock.js";
@@ -38,8 +38,17 @@ import type {
   PaymentEvent,
 } from "./types.js";
 
+/**
+ * The part of the till's config the link reads: the broker settings and the till's identity,
+ * the webhook URL it reports in its health message and how old a check-in may be.
+ */
+export interface MqttLinkConfig extends MqttIdentityConfig {
+  readonly vipps: Pick<Config["vipps"], "msn" | "webhookUrl">;
+  readonly checkout: Pick<Config["checkout"], "checkinMaxAgeSeconds">;
+}
+
 export interface MqttLinkOptions {
-  readonly config: Config;
+  readonly config: MqttLinkConfig;
   readonly secrets: Secrets;
   /** The agent's SQLite store (agent/store/database.ts); the link keeps its tables there. */
   readonly db: Db;

@@ -32,9 +32,9 @@ import { healthReport } from "./till-health.js";
 import type { AgentTrace } from "./trace.js";
 import type { RandomBytes } from "../../lib/random-bytes.js";
 import type { HttpExchange } from "../vipps/node-http-exchange.js";
+import { JOURNAL_FILE } from "../journal/journal-access.js";
 
 export const AGENT_SOFTWARE = `vipps-pos-agent/${VERSION}`;
-export const JOURNAL_FILE = "journal.db";
 /** Journal meta key of the till's cached QR text (written by `pos-agent setup` too). */
 export const QR_CONTENT_KEY = "qrContent";
 
@@ -73,6 +73,9 @@ export interface RunningAgent {
   readonly journal: Journal;
   readonly receipts: ReceiptsPort;
   readonly lights: LightsPort;
+  /** The agent's clock (the system clock, or the demo's and tests' manual clock). */
+  readonly clock: Clock;
+  /** `clock.now()` when the agent started serving. */
   readonly startedAt: number;
   vippsHealth(): VippsHealth;
   /** How the till identifies customers now, and why (status, doctor). */
@@ -242,6 +245,7 @@ export function startAgent(loaded: LoadedConfig, parts: AgentParts = {}): Runnin
     journal,
     receipts,
     lights,
+    clock,
     startedAt,
     vippsHealth: () => payments.health,
     identification,

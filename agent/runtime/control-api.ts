@@ -69,7 +69,7 @@ export function controlApi(agent: RunningAgent, config: Config, version: string)
       state: update.state,
       amount: update.amount ?? 0,
       currency: config.vipps.currency,
-      updatedAt: new Date().toISOString(),
+      updatedAt: new Date(agent.clock.now()).toISOString(),
     };
   };
 
@@ -81,7 +81,7 @@ export function controlApi(agent: RunningAgent, config: Config, version: string)
       const vipps = agent.vippsHealth();
       const register = agent.register.state;
       const degraded = degradedReasons(agent, config, agent.journal.meta(QR_CONTENT_KEY) !== undefined);
-      const uptimeSeconds = Math.floor((Date.now() - agent.startedAt) / 1000);
+      const uptimeSeconds = Math.floor((agent.clock.now() - agent.startedAt) / 1000);
       return {
         version,
         tillId: config.till.id,

@@ -2,7 +2,7 @@ import { ConfigError, loadConfig, refundSocketPath, type LoadedConfig } from "..
 import { systemClock } from "../../lib/clock.js";
 import { errorMessage } from "../../lib/errors.js";
 import { createLogger, type Logger } from "../../lib/log.js";
-import { EXIT, type ExitCode } from "../cli/exit-codes.js";
+import { EXIT, type ExitCode } from "../../lib/exit-codes.js";
 import { createSystemdNotifier, createWatchdog } from "../systemd/index.js";
 import { VERSION } from "../../lib/version.js";
 import {

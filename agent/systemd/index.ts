@@ -15,7 +15,7 @@
  * await notifier.flush();                    // before process exit
  * ```
  *
- * Exit codes are systemd's business too: exit 78 (EXIT.CONFIG, agent/cli/exit-codes.ts) on a
+ * Exit codes are systemd's business too: exit 78 (EXIT.CONFIG, lib/exit-codes.ts) on a
  * bad config or secret stops the restart loop (`RestartPreventExitStatus=78`).
  */
 export { createSystemdNotifier, type NotifierOptions, type SystemdNotifier } from "./notifier.js";

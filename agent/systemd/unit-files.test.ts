@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SECRET_FILES } from "../../config/secrets.js";
-import { EXIT } from "../cli/exit-codes.js";
+import { EXIT } from "../../lib/exit-codes.js";
 import { REPO_ROOT } from "../../test/helpers/cli.js";
 import { tempDir } from "../../test/helpers/temp-dir.js";
 

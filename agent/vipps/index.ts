@@ -63,10 +63,3 @@ export type * from "./types/epayment.js";
 export type * from "./types/qr.js";
 export type * from "./types/webhooks.js";
 export type * from "./types/login.js";
-export {
-  contentHash,
-  signWebhook,
-  stringToSign,
-  verifyWebhookSignature,
-  type SignatureHeaders,
-} from "./webhook-signature.js";

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream } from "node:fs";
 import { join } from "node:path";
-import { freePort } from "../../agent/demo/free-port.js";
+import { freePort } from "../../demo/free-port.js";
 import { builtFile } from "../built.js";
 import { cpuMs, rssMb } from "../daemon-process.js";
 import { killWithParent } from "../orphan-guard.js";

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { freePort } from "../../agent/demo/free-port.js";
+import { freePort } from "../../demo/free-port.js";
 import { VippsClient } from "../../agent/vipps/index.js";
 import { AGENT_WEBHOOK_EVENTS } from "../../bridge/cli/webhooks.js";
 import { natsUsersConf } from "../../bridge/nats-users.js";

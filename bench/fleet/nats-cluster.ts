@@ -11,7 +11,7 @@ import {
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePort } from "../../agent/demo/free-port.js";
+import { freePort } from "../../demo/free-port.js";
 import { killWithParent } from "../orphan-guard.js";
 import { cpuMs, rssMb } from "../daemon-process.js";
 import { createTestPki, type TestPki } from "../test-pki.js";

@@ -1,4 +1,4 @@
-import { signWebhook } from "../../agent/vipps/webhook-signature.js";
+import { signWebhook } from "../../lib/webhook-signature.js";
 import { checkInKey, paymentKey } from "./till-fleet.js";
 
 /**

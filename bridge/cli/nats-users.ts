@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { z } from "zod";
-import { EXIT } from "../../agent/cli/exit-codes.js";
+import { EXIT } from "../../lib/exit-codes.js";
 import { errorMessage, isAgentError } from "../../lib/errors.js";
 import { natsUsersConf } from "../nats-users.js";
 import type { CliContext } from "./context.js";

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { EXIT } from "../../agent/cli/exit-codes.js";
+import { EXIT } from "../../lib/exit-codes.js";
 import { createLogger } from "../../lib/log.js";
 import { startBridge } from "../server.js";
 import { parseBridgeEnv } from "../settings.js";

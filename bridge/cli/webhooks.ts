@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { EXIT } from "../../agent/cli/exit-codes.js";
+import { EXIT } from "../../lib/exit-codes.js";
 import { PAYMENT_EVENT_NAMES } from "../../agent/mqtt/index.js";
 import { VippsClient, isVippsError } from "../../agent/vipps/index.js";
 import { errorMessage } from "../../lib/errors.js";

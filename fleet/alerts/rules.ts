@@ -1,4 +1,4 @@
-import { formatDuration, formatLocalTime } from "../../agent/cli/support/format.js";
+import { formatDuration, formatLocalTime } from "../../lib/terminal-format.js";
 import type { AlertKind } from "../store/alerts.js";
 import type { UnroutedRecord } from "../store/unrouted.js";
 import type { TillView } from "../view/fleet-view.js";

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { EXIT } from "../../agent/cli/exit-codes.js";
+import { EXIT } from "../../lib/exit-codes.js";
 import { hashPassword } from "../auth/password.js";
 import { USER_NAME_PATTERN } from "../auth/users-file.js";
 import type { FleetCliContext } from "./context.js";

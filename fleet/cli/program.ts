@@ -1,5 +1,5 @@
 import { Command, CommanderError } from "commander";
-import { EXIT } from "../../agent/cli/exit-codes.js";
+import { EXIT } from "../../lib/exit-codes.js";
 import { errorMessage } from "../../lib/errors.js";
 import { VERSION } from "../../lib/version.js";
 import type { FleetCliContext } from "./context.js";

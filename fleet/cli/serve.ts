@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { EXIT } from "../../agent/cli/exit-codes.js";
+import { EXIT } from "../../lib/exit-codes.js";
 import { errorMessage, isAgentError } from "../../lib/errors.js";
 import { createLogger } from "../../lib/log.js";
 import { startFleet } from "../service.js";

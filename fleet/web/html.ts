@@ -1,4 +1,4 @@
-import { formatDuration } from "../../agent/cli/support/format.js";
+import { formatDuration } from "../../lib/terminal-format.js";
 import { formatAmount } from "../../lib/locale/amount-format.js";
 import type { Money } from "../../lib/money.js";
 

@@ -1,4 +1,4 @@
-import { formatDuration } from "../../agent/cli/support/format.js";
+import { formatDuration } from "../../lib/terminal-format.js";
 import type { SaleRecord } from "../store/sales.js";
 import type { TillView } from "../view/fleet-view.js";
 import { esc, money, page, timeTag } from "./html.js";

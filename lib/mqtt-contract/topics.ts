@@ -1,4 +1,3 @@
-import { TILL_ID_PATTERN } from "../../config/schema.js";
 import { AgentError } from "../errors.js";
 
 /**
@@ -31,6 +30,9 @@ export const BRIDGE_LEVEL = "_bridge";
 
 /** A bridge replica's name in its heartbeat topic (and its mosquitto user `pos-bridge-<name>`). */
 export const BRIDGE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
+
+/** A till id: its topic level, its references' first part (so no dash) and its config `till.id`. */
+export const TILL_ID_PATTERN = /^[A-Za-z0-9]{2,20}$/;
 
 export const DEFAULT_TOPIC_PREFIX = "vipps-pos";
 

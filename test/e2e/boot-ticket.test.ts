@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { startSystem, type RunningSystem } from "../../agent/demo/system.js";
+import { startSystem, type RunningSystem } from "../../demo/system.js";
 import { decodeEscPos } from "../helpers/escpos-decode.js";
 import { startTcpTestPrinter, type TcpTestPrinter } from "../helpers/escpos-test-printer.js";
 import { tempDir } from "../helpers/temp-dir.js";

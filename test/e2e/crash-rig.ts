@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, vi } from "vitest";
-import { startSystem, type RunningSystem, type SystemOptions } from "../../agent/demo/system.js";
+import { startSystem, type RunningSystem, type SystemOptions } from "../../demo/system.js";
 import { createReferenceRegister, type ReferenceRegister } from "../../sim/register/reference-register.js";
 import { decodeEscPos } from "../helpers/escpos-decode.js";
 import { startTcpTestPrinter, type TcpTestPrinter } from "../helpers/escpos-test-printer.js";

@@ -1,17 +1,17 @@
 import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { AGENT_BIN, runCli } from "../helpers/cli.js";
+import { DEMO_BIN, runCli } from "../helpers/cli.js";
 import { decodeQrPixels, rasterise, replayFrame, screenText } from "../helpers/terminal-screen.js";
-import { EXIT } from "../../agent/cli/exit-codes.js";
-import { SCENARIO_NAMES, scenarioFor } from "../../agent/demo/scenarios.js";
+import { EXIT } from "../../lib/exit-codes.js";
+import { SCENARIO_NAMES, scenarioFor } from "../../demo/scenarios.js";
 
 /**
- * `pos-agent demo` in a real terminal of `rows × columns`: a pty made by script(1) (util-linux),
+ * The demo (`npm start`) in a real terminal of `rows × columns`: a pty made by script(1) (util-linux),
  * sized with stty before node starts. Returns everything the demo drew on it.
  */
 function demoOnTerminal(rows: number, columns: number, args = "--sales 1"): Promise<string> {
   return new Promise((resolve, reject) => {
-    const command = `stty rows ${rows} cols ${columns}; exec "${process.execPath}" "${AGENT_BIN}" demo ${args}`;
+    const command = `stty rows ${rows} cols ${columns}; exec "${process.execPath}" "${DEMO_BIN}" ${args}`;
     const child = spawn("script", ["-qec", command, "/dev/null"], { stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
     // Decoded as a stream: a chunk may end inside a UTF-8 character (the QR's half blocks).
@@ -38,10 +38,13 @@ function qrsDrawn(drawn: string, rows: number, columns: number): (string | undef
   );
 }
 
-/** `npm start` is `pos-agent demo`: the built CLI, on embedded defaults, as a user runs it. */
-describe("pos-agent demo", () => {
+/** `npm start` / `npm run demo -- <options>`: the built demo, on embedded defaults, as a user runs it. */
+describe("the demo (npm start)", () => {
   it("--sales 2 --scenario mixed: every sale ends as its scenario expects, exit 0", async () => {
-    const result = await runCli(["demo", "--sales", "2", "--scenario", "mixed"], { timeoutMs: 120_000 });
+    const result = await runCli(["--sales", "2", "--scenario", "mixed"], {
+      bin: DEMO_BIN,
+      timeoutMs: 120_000,
+    });
     expect(result.stdout).toContain("2 of 2 sale(s) ended as expected");
     expect(result.stdout).toMatch(/register: captured kr 86,50 .*final/);
     expect(result.stdout).toContain("receipt printed");
@@ -50,14 +53,17 @@ describe("pos-agent demo", () => {
   }, 130_000);
 
   it("--scenario age: a 17-year-old's beer is refused, AGE_NOT_VERIFIED, exit 0", async () => {
-    const result = await runCli(["demo", "--sales", "1", "--scenario", "age"], { timeoutMs: 120_000 });
+    const result = await runCli(["--sales", "1", "--scenario", "age"], { bin: DEMO_BIN, timeoutMs: 120_000 });
     expect(result.stdout).toMatch(/register: failed kr 131,40 \(AGE_NOT_VERIFIED\).*final/);
     expect(result.stdout).toContain("1 of 1 sale(s) ended as expected");
     expect(result.code).toBe(EXIT.OK);
   }, 130_000);
 
   it("--scenario split: half in cash, Vipps captures the rest, the receipt shows both, exit 0", async () => {
-    const result = await runCli(["demo", "--sales", "1", "--scenario", "split"], { timeoutMs: 120_000 });
+    const result = await runCli(["--sales", "1", "--scenario", "split"], {
+      bin: DEMO_BIN,
+      timeoutMs: 120_000,
+    });
     expect(result.stdout).toContain("cashier takes kr 43,00 in cash");
     expect(result.stdout).toMatch(/register: captured kr 43,50 .*final/);
     expect(result.stdout).toMatch(/Kontant +kr 43,00/);
@@ -66,7 +72,10 @@ describe("pos-agent demo", () => {
   }, 130_000);
 
   it("--scenario hold: the money is held, then a smaller final basket is captured, exit 0", async () => {
-    const result = await runCli(["demo", "--sales", "1", "--scenario", "hold"], { timeoutMs: 120_000 });
+    const result = await runCli(["--sales", "1", "--scenario", "hold"], {
+      bin: DEMO_BIN,
+      timeoutMs: 120_000,
+    });
     expect(result.stdout).toContain("→ register: held kr 86,50");
     expect(result.stdout).toContain("final basket kr 78,00: capture it");
     expect(result.stdout).toMatch(/→ register: captured kr 78,00.*final/);
@@ -75,7 +84,8 @@ describe("pos-agent demo", () => {
   }, 130_000);
 
   it("--scenario refund-elsewhere: paid at till kasse2, refunded here by its reference, the receipt says so, exit 0", async () => {
-    const result = await runCli(["demo", "--sales", "1", "--scenario", "refund-elsewhere"], {
+    const result = await runCli(["--sales", "1", "--scenario", "refund-elsewhere"], {
+      bin: DEMO_BIN,
       timeoutMs: 120_000,
     });
     const reference = /paid kr 86,50 at the next till \(reference (kasse2-[0-9a-f]+-1)\)/.exec(
@@ -100,7 +110,7 @@ describe("pos-agent demo", () => {
   it.each(["member", "enroll"])(
     "--loyalty %s shows the seed's sequence: identified member, member prices, paid",
     async (flow) => {
-      const result = await runCli(["demo", "--sales", "1", "--loyalty", flow], { timeoutMs: 120_000 });
+      const result = await runCli(["--sales", "1", "--loyalty", flow], { bin: DEMO_BIN, timeoutMs: 120_000 });
       expect(result.stdout).toMatch(/customer_identified kr 86,50 — member \S+/);
       expect(result.stdout).toContain("member prices: kr 77,85");
       expect(result.stdout).toMatch(/captured kr 77,85 — member \S+.*final/);
@@ -171,7 +181,7 @@ describe("pos-agent demo", () => {
   }, 130_000);
 
   it("refuses a bad --sales", async () => {
-    const result = await runCli(["demo", "--sales", "0"]);
+    const result = await runCli(["--sales", "0"], { bin: DEMO_BIN });
     expect(result.code).toBe(EXIT.USAGE);
   });
 });

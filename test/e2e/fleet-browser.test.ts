@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { startSystem, type RunningSystem } from "../../agent/demo/system.js";
+import { startSystem, type RunningSystem } from "../../demo/system.js";
 import { createMqttLink, type AgentHealthReport, type MqttLink } from "../../agent/mqtt/index.js";
 import { openDatabase, type Db } from "../../agent/store/database.js";
 import { VippsClient, vippsClientOptions } from "../../agent/vipps/index.js";

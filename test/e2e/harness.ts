@@ -3,7 +3,7 @@ import { startAgent, type AgentParts, type RunningAgent } from "../../agent/runt
 import { devicesFromConfig } from "../../agent/runtime/devices.js";
 import { systemClock } from "../../lib/clock.js";
 import { silentLogger } from "../../lib/log.js";
-import { startSystem, type RunningSystem, type SystemOptions } from "../../agent/demo/system.js";
+import { startSystem, type RunningSystem, type SystemOptions } from "../../demo/system.js";
 import { createReferenceRegister, type ReferenceRegister } from "../../sim/register/reference-register.js";
 import type { Basket } from "../../drivers/register/index.js";
 import { startMosquitto, type MosquittoBroker } from "../helpers/mosquitto.js";

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { startSystem, type RunningSystem } from "../../agent/demo/system.js";
+import { startSystem, type RunningSystem } from "../../demo/system.js";
 import type { Basket } from "../../drivers/register/index.js";
 import { createReferenceRegister, type ReferenceRegister } from "../../sim/register/reference-register.js";
 import { decodeEscPos } from "../helpers/escpos-decode.js";

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import mqtt from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MemberStore } from "../../agent/loyalty/index.js";
-import { JOURNAL_FILE } from "../../agent/runtime/agent.js";
+import { JOURNAL_FILE } from "../../agent/journal/journal-access.js";
 import { openDatabase } from "../../agent/store/database.js";
 import { tillTopic } from "../../lib/mqtt-contract/index.js";
 import type { SaleEventMessage } from "../../lib/mqtt-contract/sale-event.js";

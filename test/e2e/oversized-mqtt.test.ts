@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import mqtt from "mqtt";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { startSystem, type RunningSystem } from "../../agent/demo/system.js";
+import { startSystem, type RunningSystem } from "../../demo/system.js";
 import { controlRequest } from "../../agent/control/index.js";
 import { tillTopic } from "../../lib/mqtt-contract/index.js";
 import { startMosquitto, type MosquittoBroker } from "../helpers/mosquitto.js";

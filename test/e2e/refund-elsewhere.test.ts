@@ -1,8 +1,8 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { payAtAnotherTill } from "../../agent/demo/another-till.js";
-import { startSystem, type RunningSystem } from "../../agent/demo/system.js";
+import { payAtAnotherTill } from "../../demo/another-till.js";
+import { startSystem, type RunningSystem } from "../../demo/system.js";
 import { createReferenceRegister, type ReferenceRegister } from "../../sim/register/reference-register.js";
 import { startMosquitto, type MosquittoBroker } from "../helpers/mosquitto.js";
 import { createPtyPair, type PtyPair } from "../helpers/pty-pair.js";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { withJournal } from "../../agent/cli/support/journal-access.js";
+import { withJournal } from "../../agent/journal/journal-access.js";
 import { localDayOf, readJournalDay, summarizeDay } from "../../agent/report/index.js";
 import { totalsTicket } from "../../sim/register/totals-ticket.js";
 import { newBasket, scan, startE2E, type E2E } from "./harness.js";

@@ -4,6 +4,8 @@ import { fileURLToPath } from "node:url";
 export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 /** The `pos-agent` CLI as it ships: bundled (rolldown.config.ts), so the tests run what a till runs. */
 export const AGENT_BIN = `${REPO_ROOT}dist/bundle/pos-agent.js`;
+/** `npm start` / `npm run demo`: the demo's own entry (demo/main.ts), not part of the till. */
+export const DEMO_BIN = `${REPO_ROOT}dist/demo/main.js`;
 
 export interface CliResult {
   code: number | null;

@@ -4,7 +4,7 @@ import { Command, CommanderError } from "commander";
 import { stringify } from "yaml";
 import type { ConfigInput } from "../../config/schema.js";
 import { SECRET_FILES } from "../../config/secrets.js";
-import { EXIT } from "../../agent/cli/exit-codes.js";
+import { EXIT } from "../../lib/exit-codes.js";
 import { capturedIo, type CapturedIo, type CliIo } from "../../agent/cli/support/cli-io.js";
 
 /**

@@ -7,7 +7,7 @@ import { SETTINGS } from "../../agent/checkout/testing/harness.js";
 import { Journal } from "../../agent/journal/journal.js";
 import { answered } from "../../agent/runtime/testing/answered.js";
 import { CheckoutRunner } from "../../agent/runtime/checkout-runner.js";
-import { JOURNAL_FILE } from "../../agent/runtime/agent.js";
+import { JOURNAL_FILE } from "../../agent/journal/journal-access.js";
 import {
   RecordingLights,
   RecordingReceipts,

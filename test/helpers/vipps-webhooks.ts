@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { signWebhook } from "../../agent/vipps/webhook-signature.js";
+import { signWebhook } from "../../lib/webhook-signature.js";
 
 /**
  * Webhooks as Vipps MobilePay sends them (docs/vipps-api.md §4, §5.3, §6.6): payload builders, HMAC

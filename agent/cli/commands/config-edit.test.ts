@@ -14,7 +14,7 @@ import { loadConfig } from "../../../config/load.js";
 import { SECRET_FILES } from "../../../config/secrets.js";
 import { runCommand } from "../../../test/helpers/technician-cli.js";
 import { tempDir } from "../../../test/helpers/temp-dir.js";
-import { EXIT } from "../exit-codes.js";
+import { EXIT } from "../../../lib/exit-codes.js";
 import { registerConfigCommands } from "./config.js";
 import { registerConfigEditCommands } from "./config-edit.js";
 

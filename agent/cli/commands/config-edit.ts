@@ -6,7 +6,7 @@ import { errorMessage } from "../../../lib/errors.js";
 import { terminalSafe, terminalSafeJson, terminalSafeValue } from "../../../lib/terminal-text.js";
 import { findKey, setConfigValue, type ConfigEditCode } from "../config-edit/edit-config.js";
 import { writeFileAtomic } from "../config-edit/write-atomic.js";
-import { EXIT, type ExitCode } from "../exit-codes.js";
+import { EXIT, type ExitCode } from "../../../lib/exit-codes.js";
 import { processIo, type CliIo } from "../support/cli-io.js";
 import { DEFAULT_CONFIG_FILE } from "./config.js";
 

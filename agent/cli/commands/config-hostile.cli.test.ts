@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SECRET_FILES } from "../../../config/secrets.js";
 import { runCli } from "../../../test/helpers/cli.js";
 import { tempDir } from "../../../test/helpers/temp-dir.js";
-import { EXIT } from "../exit-codes.js";
+import { EXIT } from "../../../lib/exit-codes.js";
 
 /**
  * Hostile or broken config files and keys against the built `pos-agent`: every one is a clear,

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runCli } from "../../../test/helpers/cli.js";
 import { tempDir } from "../../../test/helpers/temp-dir.js";
 import { SECRET_FILES } from "../../../config/secrets.js";
-import { EXIT } from "../exit-codes.js";
+import { EXIT } from "../../../lib/exit-codes.js";
 
 const EXAMPLE = readFileSync(new URL("../../../config/pos-agent.example.yaml", import.meta.url), "utf8");
 

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { ConfigError, loadConfig } from "../../../config/load.js";
 import { terminalSafe } from "../../../lib/terminal-text.js";
-import { EXIT } from "../exit-codes.js";
+import { EXIT } from "../../../lib/exit-codes.js";
 
 export const DEFAULT_CONFIG_FILE = "/etc/pos-agent/pos-agent.yaml";
 

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runCli } from "../../../test/helpers/cli.js";
 import { tempDir } from "../../../test/helpers/temp-dir.js";
 import { decodeQrPixels, rasterise, replayFrame, screenText } from "../../../test/helpers/terminal-screen.js";
-import { EXIT } from "../exit-codes.js";
+import { EXIT } from "../../../lib/exit-codes.js";
 
 /** The built `pos-agent display-test` drawing into a file, read back like a terminal would show it. */
 describe("pos-agent display-test", () => {

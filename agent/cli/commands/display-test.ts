@@ -4,7 +4,7 @@ import { CURRENCIES, isMinorUnits, type Currency, type Money } from "../../../li
 import { BRAND_SETTINGS, LANGUAGES, type BrandSetting, type Language } from "../../../lib/locale/index.js";
 import type { NotPaidReason, Screen, ScreenKind } from "../../../drivers/display/index.js";
 import { NOT_PAID_REASONS, SCREEN_KINDS, openTerminalDisplay } from "../../../drivers/display/index.js";
-import { EXIT } from "../exit-codes.js";
+import { EXIT } from "../../../lib/exit-codes.js";
 
 /**
  * `pos-agent display-test --display <path>`: draws one customer screen on a TTY or into a file,

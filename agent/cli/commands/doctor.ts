@@ -1,9 +1,9 @@
 import type { Command } from "commander";
 import { defaultEnvironment, renderDoctor, runDoctor, type DoctorEnvironment } from "../../doctor/index.js";
-import { EXIT } from "../exit-codes.js";
+import { EXIT } from "../../../lib/exit-codes.js";
 import { processIo, type CliIo } from "../support/cli-io.js";
 import { reportFailure } from "../support/failure.js";
-import { jsonOutput } from "../support/format.js";
+import { jsonOutput } from "../../../lib/terminal-format.js";
 import { withProgress } from "../support/progress.js";
 import { DEFAULT_CONFIG_FILE } from "./config.js";
 

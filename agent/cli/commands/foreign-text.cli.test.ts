@@ -8,7 +8,7 @@ import {
 import { writeAgentConfig } from "../../../test/helpers/technician-cli.js";
 import { tempDir } from "../../../test/helpers/temp-dir.js";
 import { runOnTerminal, TERMINAL_CONTROLS } from "../../../test/helpers/terminal-run.js";
-import { EXIT } from "../exit-codes.js";
+import { EXIT } from "../../../lib/exit-codes.js";
 
 /**
  * Text from the register, Vipps and the agent reaches the technician's terminal only as

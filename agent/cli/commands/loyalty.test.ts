@@ -5,7 +5,7 @@ import Database from "better-sqlite3";
 import { runCli, type CliResult } from "../../../test/helpers/cli.js";
 import { runOnTerminal, TERMINAL_CONTROLS } from "../../../test/helpers/terminal-run.js";
 import { tempDir } from "../../../test/helpers/temp-dir.js";
-import { EXIT } from "../exit-codes.js";
+import { EXIT } from "../../../lib/exit-codes.js";
 
 /** The built `pos-agent loyalty …` as a technician runs it, on a real SQLite journal in a temp dir. Each run spawns node: generous timeouts for a loaded machine. */
 let dir: ReturnType<typeof tempDir>;

@@ -16,8 +16,8 @@ import {
 import { writeAll } from "../../loyalty/blocking-io.js";
 import { writePrivateFile } from "../../loyalty/private-file.js";
 import { openMemberStore, StoreAccessError, type OpenedStore } from "../../loyalty/store-access.js";
-import { JOURNAL_FILE } from "../../runtime/agent.js";
-import { EXIT, type ExitCode } from "../exit-codes.js";
+import { JOURNAL_FILE } from "../../journal/journal-access.js";
+import { EXIT, type ExitCode } from "../../../lib/exit-codes.js";
 import { describeConfigError, readConfigFile } from "../support/config-file.js";
 import { DEFAULT_CONFIG_FILE } from "./config.js";
 

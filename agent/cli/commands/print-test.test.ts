@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runCli } from "../../../test/helpers/cli.js";
 import { decodeEscPos } from "../../../test/helpers/escpos-decode.js";
 import { startTcpTestPrinter, type TcpTestPrinter } from "../../../test/helpers/escpos-test-printer.js";
-import { EXIT } from "../exit-codes.js";
+import { EXIT } from "../../../lib/exit-codes.js";
 
 /** The built `pos-agent print-test` against a test printer on a real loopback TCP port. */
 describe("pos-agent print-test", () => {

@@ -3,7 +3,7 @@ import { errorMessage, isAgentError } from "../../../lib/errors.js";
 import { isLanguage, type Language } from "../../../lib/locale/index.js";
 import type { ReceiptPrinter, TestReceipt } from "../../../drivers/printer/index.js";
 import { ENCODER_COLUMNS, createPrinter } from "../../../drivers/printer/index.js";
-import { EXIT } from "../exit-codes.js";
+import { EXIT } from "../../../lib/exit-codes.js";
 
 /**
  * `pos-agent print-test --printer <uri>`: asks the printer for its status, then prints a test

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ControlApiDouble, serveAgentSockets } from "../../../test/helpers/control-api-double.js";
 import { runCommand, writeAgentConfig } from "../../../test/helpers/technician-cli.js";
 import { tempDir } from "../../../test/helpers/temp-dir.js";
-import { EXIT } from "../exit-codes.js";
+import { EXIT } from "../../../lib/exit-codes.js";
 import { registerRefundCommand } from "./refund.js";
 import { registerReprintCommand } from "./reprint.js";
 

@@ -1,13 +1,13 @@
 import { InvalidArgumentError, type Command } from "commander";
 import { terminalSafeValue } from "../../../lib/terminal-text.js";
 import { controlRequest, type SaleStatusLine } from "../../control/index.js";
-import { EXIT } from "../exit-codes.js";
+import { EXIT } from "../../../lib/exit-codes.js";
 import { addAgentTargetOptions, agentTarget, type AgentTargetOptions } from "../support/agent-target.js";
 import { parseAmountArgument } from "../support/amount-arg.js";
 import { processIo, type CliIo } from "../support/cli-io.js";
 import { cliError } from "../support/errors.js";
 import { reportFailure } from "../support/failure.js";
-import { formatMoney, jsonOutput } from "../support/format.js";
+import { formatMoney, jsonOutput } from "../../../lib/terminal-format.js";
 import { withProgress } from "../support/progress.js";
 
 /** A payment reference as Vipps allows it (ePayment `reference`). */

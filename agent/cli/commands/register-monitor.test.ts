@@ -9,7 +9,7 @@ import { runOnTerminal, TERMINAL_CONTROLS } from "../../../test/helpers/terminal
 import { silentLogger } from "../../../lib/log.js";
 import { CATALOGUE, lineFor, makeBasket } from "../../../sim/register/catalogue.js";
 import { createReferenceRegister, type ReferenceRegister } from "../../../sim/register/reference-register.js";
-import { EXIT } from "../exit-codes.js";
+import { EXIT } from "../../../lib/exit-codes.js";
 
 /** The built `pos-agent register-monitor` on one end of a real pty pair, the reference register on the other. */
 

@@ -3,7 +3,7 @@ import { createLogger } from "../../../lib/log.js";
 import { terminalSafeJson } from "../../../lib/terminal-text.js";
 import { createSerialTransport } from "../../../drivers/register/index.js";
 import { createMonitorSession } from "../../../drivers/register/monitor/monitor-session.js";
-import { EXIT } from "../exit-codes.js";
+import { EXIT } from "../../../lib/exit-codes.js";
 
 /**
  * `pos-agent register-monitor --port <path>`: the agent's side of the register cable without

@@ -8,7 +8,7 @@ import { startTcpTestPrinter, type TcpTestPrinter } from "../../../test/helpers/
 import { runCommand, writeAgentConfig } from "../../../test/helpers/technician-cli.js";
 import { tempDir } from "../../../test/helpers/temp-dir.js";
 import { openTillJournal, vatLine } from "../../../test/helpers/till-journal.js";
-import { EXIT } from "../exit-codes.js";
+import { EXIT } from "../../../lib/exit-codes.js";
 import { registerReportCommand } from "./report.js";
 
 process.env.TZ = "Europe/Oslo";

@@ -1,11 +1,11 @@
 import type { Command } from "commander";
 import { localDay, localDayOf, readJournalDay, summarizeDay, endOfDayDocument } from "../../report/index.js";
-import { EXIT } from "../exit-codes.js";
+import { EXIT } from "../../../lib/exit-codes.js";
 import { processIo, type CliIo } from "../support/cli-io.js";
 import { readConfigFile } from "../support/config-file.js";
 import { reportFailure } from "../support/failure.js";
-import { jsonOutput } from "../support/format.js";
-import { withJournal } from "../support/journal-access.js";
+import { jsonOutput } from "../../../lib/terminal-format.js";
+import { withJournal } from "../../journal/journal-access.js";
 import { printDocument } from "../support/print-document.js";
 import { renderReport } from "../support/report-text.js";
 import { DEFAULT_CONFIG_FILE } from "./config.js";

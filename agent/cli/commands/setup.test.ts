@@ -10,8 +10,8 @@ import { startTcpTestPrinter, type TcpTestPrinter } from "../../../test/helpers/
 import { runCommand, writeAgentConfig, type SectionOverrides } from "../../../test/helpers/technician-cli.js";
 import { tempDir } from "../../../test/helpers/temp-dir.js";
 import { rasterise, replayFrame } from "../../../test/helpers/terminal-screen.js";
-import { withJournal } from "../support/journal-access.js";
-import { EXIT } from "../exit-codes.js";
+import { withJournal } from "../../journal/journal-access.js";
+import { EXIT } from "../../../lib/exit-codes.js";
 import { registerSetupCommand } from "./setup.js";
 
 const jsQR = jsqrModule as unknown as typeof jsqrModule.default;

@@ -4,7 +4,7 @@ import { startControlServer, type ControlServer } from "../../control/index.js";
 import { ControlApiDouble } from "../../../test/helpers/control-api-double.js";
 import { runCommand, writeAgentConfig } from "../../../test/helpers/technician-cli.js";
 import { tempDir } from "../../../test/helpers/temp-dir.js";
-import { EXIT } from "../exit-codes.js";
+import { EXIT } from "../../../lib/exit-codes.js";
 import { registerStatusCommand } from "./status.js";
 
 describe("pos-agent status", () => {

@@ -1,10 +1,10 @@
 import type { Command } from "commander";
 import { controlRequest } from "../../control/index.js";
-import { EXIT } from "../exit-codes.js";
+import { EXIT } from "../../../lib/exit-codes.js";
 import { addAgentTargetOptions, agentTarget, type AgentTargetOptions } from "../support/agent-target.js";
 import { processIo, type CliIo } from "../support/cli-io.js";
 import { reportFailure } from "../support/failure.js";
-import { jsonOutput } from "../support/format.js";
+import { jsonOutput } from "../../../lib/terminal-format.js";
 import { withProgress } from "../support/progress.js";
 import { renderStatus } from "../support/status-text.js";
 

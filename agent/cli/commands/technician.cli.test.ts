@@ -6,7 +6,7 @@ import { ControlApiDouble, serveAgentSockets } from "../../../test/helpers/contr
 import { writeAgentConfig } from "../../../test/helpers/technician-cli.js";
 import { tempDir } from "../../../test/helpers/temp-dir.js";
 import { openTillJournal, vatLine } from "../../../test/helpers/till-journal.js";
-import { EXIT } from "../exit-codes.js";
+import { EXIT } from "../../../lib/exit-codes.js";
 
 /**
  * The technician's commands as the built `pos-agent` (plain node, a separate process, as over

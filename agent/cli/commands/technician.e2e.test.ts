@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { payAtAnotherTill } from "../../demo/another-till.js";
-import { startSystem, type RunningSystem } from "../../demo/system.js";
+import { payAtAnotherTill } from "../../../demo/another-till.js";
+import { startSystem, type RunningSystem } from "../../../demo/system.js";
 import { controlRequest } from "../../control/index.js";
 import { createReferenceRegister, type ReferenceRegister } from "../../../sim/register/reference-register.js";
 import { runCli } from "../../../test/helpers/cli.js";
@@ -13,7 +13,7 @@ import { createPtyPair, type PtyPair } from "../../../test/helpers/pty-pair.js";
 import { tempDir } from "../../../test/helpers/temp-dir.js";
 import { startAgentProcess, type AgentProcess } from "../../../test/e2e/agent-process.js";
 import { newBasket } from "../../../test/e2e/harness.js";
-import { EXIT } from "../exit-codes.js";
+import { EXIT } from "../../../lib/exit-codes.js";
 
 /**
  * The technician's commands against the real daemon: `pos-agent run` as a child process with

@@ -1,5 +1,5 @@
 import { createInterface } from "node:readline";
-import type { ExitCode } from "../exit-codes.js";
+import type { ExitCode } from "../../../lib/exit-codes.js";
 
 /**
  * Where a command's output goes, injected so the commands run in-process in tests with the

@@ -1,7 +1,7 @@
 import { ConfigError } from "../../../config/load.js";
 import { errorMessage, isAgentError } from "../../../lib/errors.js";
 import { terminalSafe } from "../../../lib/terminal-text.js";
-import { EXIT, type ExitCode } from "../exit-codes.js";
+import { EXIT, type ExitCode } from "../../../lib/exit-codes.js";
 import type { CliIo } from "./cli-io.js";
 import { describeConfigError } from "./config-file.js";
 

@@ -1,5 +1,5 @@
 import { terminalSafeValue } from "../../../lib/terminal-text.js";
-import { formatLocalTime, formatMoney, table } from "./format.js";
+import { formatLocalTime, formatMoney, table } from "../../../lib/terminal-format.js";
 import type { EndOfDaySummary } from "../../report/index.js";
 import { otherTendersOf } from "../../report/end-of-day.js";
 

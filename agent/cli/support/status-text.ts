@@ -1,6 +1,6 @@
 import type { AgentStatus, SaleStatusLine } from "../../control/index.js";
 import { terminalSafeValue } from "../../../lib/terminal-text.js";
-import { formatDuration, formatLocalTime, formatMoney, table } from "./format.js";
+import { formatDuration, formatLocalTime, formatMoney, table } from "../../../lib/terminal-format.js";
 
 type Mark = "✓" | "!" | "✗" | "-";
 

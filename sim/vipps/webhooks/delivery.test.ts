@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { verifyWebhookSignature } from "../../../agent/vipps/webhook-signature.js";
+import { verifyWebhookSignature } from "../../../lib/webhook-signature.js";
 import {
   createBody,
   signatureHeadersOf,

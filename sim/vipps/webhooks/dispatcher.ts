@@ -1,7 +1,7 @@
 import { randomUuid, systemRandomBytes, type RandomBytes } from "../../../lib/random-bytes.js";
 import { sleep, type Clock, type TimerHandle } from "../../../lib/clock.js";
 import type { Logger } from "../../../lib/log.js";
-import { signWebhook } from "../../../agent/vipps/webhook-signature.js";
+import { signWebhook } from "../../../lib/webhook-signature.js";
 import { simError } from "../errors.js";
 import type { PostOutcome } from "./http-post.js";
 import type { WebhookRegistration, WebhookRegistry } from "./registry.js";

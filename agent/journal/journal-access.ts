@@ -1,11 +1,31 @@
 import Database from "better-sqlite3";
 import { statSync } from "node:fs";
 import { join } from "node:path";
-import { errorMessage } from "../../../lib/errors.js";
-import { Journal } from "../../journal/journal.js";
-import { JOURNAL_FILE } from "../../runtime/agent.js";
-import { openDatabase, type Db } from "../../store/database.js";
-import { cliError } from "./errors.js";
+import { errorMessage } from "../../lib/errors.js";
+import { Journal } from "./journal.js";
+import { openDatabase, type Db } from "../store/database.js";
+import { AgentError } from "../../lib/errors.js";
+
+/** The journal's file name in the agent's storage directory (`storage.directory`). */
+export const JOURNAL_FILE = "journal.db";
+
+/** Why a technician's command could not open the journal. */
+export type JournalAccessErrorCode =
+  /** No journal where the config says (the agent never ran with this config). */
+  | "JOURNAL_MISSING"
+  /** The journal cannot be opened safely as this user (e.g. root without a storage directory). */
+  | "JOURNAL_NO_ACCESS"
+  /** The journal is older than this release and a read-only command cannot migrate it. */
+  | "JOURNAL_OUTDATED"
+  | "JOURNAL_UNREADABLE";
+
+function journalError(
+  code: JournalAccessErrorCode,
+  message: string,
+  options: { cause?: unknown } = {},
+): AgentError<JournalAccessErrorCode> {
+  return new AgentError(code, message, options);
+}
 
 /**
  * Opens the agent's journal for a technician's command, never leaving a file the agent cannot
@@ -42,7 +62,7 @@ export function withJournal<T>(
       } catch (error) {
         // Read-only, the migrations of a newer release cannot run.
         if (mode === "read" && (error as { code?: string }).code === "SQLITE_READONLY") {
-          throw cliError(
+          throw journalError(
             "JOURNAL_OUTDATED",
             `${file} is older than this release: start the agent once to bring it up to date`,
             { cause: error },
@@ -70,11 +90,11 @@ function journalOwner(directory: string, mode: "read" | "write"): Identity | und
     stat = statSync(directory);
   } catch {
     if (mode === "read")
-      throw cliError(
+      throw journalError(
         "JOURNAL_MISSING",
         `no journal: ${directory} does not exist (has the agent run with this config?)`,
       );
-    throw cliError(
+    throw journalError(
       "JOURNAL_NO_ACCESS",
       `${directory} does not exist, and root would create the agent's storage as root. Start the agent once (sudo systemctl start pos-agent), or run this as the service user: sudo -u pos-agent pos-agent …`,
     );
@@ -86,7 +106,7 @@ function journalOwner(directory: string, mode: "read" | "write"): Identity | und
 function asUser<T>(identity: Identity | undefined, work: () => T): T {
   if (identity === undefined) return work();
   if (process.seteuid === undefined || process.setegid === undefined) {
-    throw cliError(
+    throw journalError(
       "JOURNAL_NO_ACCESS",
       "cannot act as the journal's owner on this system: run this as the service user (sudo -u pos-agent pos-agent …)",
     );
@@ -112,8 +132,8 @@ function openReadOnly(file: string): Db {
     statSync(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT")
-      throw cliError("JOURNAL_MISSING", `no journal at ${file} (has the agent run with this config?)`);
-    throw cliError(
+      throw journalError("JOURNAL_MISSING", `no journal at ${file} (has the agent run with this config?)`);
+    throw journalError(
       "JOURNAL_NO_ACCESS",
       `cannot read ${file} (${(error as NodeJS.ErrnoException).code}): ${NO_ACCESS_HINT}`,
       { cause: error },
@@ -126,11 +146,11 @@ function openReadOnly(file: string): Db {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "SQLITE_CANTOPEN" || code === "SQLITE_READONLY" || code === "EACCES") {
-      throw cliError("JOURNAL_NO_ACCESS", `cannot open ${file} (${code}): ${NO_ACCESS_HINT}`, {
+      throw journalError("JOURNAL_NO_ACCESS", `cannot open ${file} (${code}): ${NO_ACCESS_HINT}`, {
         cause: error,
       });
     }
-    throw cliError("JOURNAL_UNREADABLE", `cannot open ${file}: ${errorMessage(error)}`, { cause: error });
+    throw journalError("JOURNAL_UNREADABLE", `cannot open ${file}: ${errorMessage(error)}`, { cause: error });
   }
 }
 
@@ -138,7 +158,7 @@ function openWritable(file: string): Db {
   try {
     return openDatabase(file);
   } catch (error) {
-    throw cliError(
+    throw journalError(
       "JOURNAL_NO_ACCESS",
       `cannot open ${file} for writing: ${errorMessage(error)}; ${NO_ACCESS_HINT}`,
       { cause: error },

@@ -1,21 +1,22 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { systemClock } from "../../lib/clock.js";
-import { maskPhone, silentLogger } from "../../lib/log.js";
-import { formatAmount } from "../../lib/locale/index.js";
-import { FakePrinter } from "../../drivers/printer/index.js";
+import { systemClock } from "../lib/clock.js";
+import { maskPhone, silentLogger } from "../lib/log.js";
+import { formatAmount } from "../lib/locale/index.js";
+import { FakePrinter } from "../drivers/printer/index.js";
 import {
   createMemoryCable,
   type SaleReport,
   type Basket,
   type SaleMessage,
-} from "../../drivers/register/index.js";
-import { createReferenceRegister } from "../../sim/register/reference-register.js";
-import { MemberStore } from "../loyalty/index.js";
-import { openDatabase } from "../store/database.js";
-import { JOURNAL_FILE, startAgent, type RunningAgent } from "../runtime/agent.js";
-import { printerReceipts } from "../runtime/printer-receipts.js";
+} from "../drivers/register/index.js";
+import { createReferenceRegister } from "../sim/register/reference-register.js";
+import { MemberStore } from "../agent/loyalty/index.js";
+import { openDatabase } from "../agent/store/database.js";
+import { startAgent, type RunningAgent } from "../agent/runtime/agent.js";
+import { JOURNAL_FILE } from "../agent/journal/journal-access.js";
+import { printerReceipts } from "../agent/runtime/printer-receipts.js";
 import { bridgeDown, identificationBecomes, scanPerSale } from "./bridge-down.js";
 import { Dashboard } from "./dashboard.js";
 import { refundElsewhereSale } from "./refund-elsewhere-sale.js";
@@ -101,7 +102,7 @@ const BASKETS: readonly Omit<Basket, "saleId">[] = [
 ];
 
 /**
- * `pos-agent demo`: the whole system on one laptop — the Vipps simulator, an embedded MQTT broker,
+ * The demo (`npm start`): the whole system on one laptop — the Vipps simulator, an embedded MQTT broker,
  * the bridge, the agent, the reference register on an in-memory cable and a simulated customer —
  * running sales and showing the customer display, what happens, and the receipts.
  */

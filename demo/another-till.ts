@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { VippsClient } from "../vipps/index.js";
-import type { SalesUnit, VippsSimulator } from "../../sim/vipps/index.js";
+import { VippsClient } from "../agent/vipps/index.js";
+import type { SalesUnit, VippsSimulator } from "../sim/vipps/index.js";
 
 /**
  * Another till of the same merchant (same sales unit, same credentials) taking a payment at

@@ -1,7 +1,7 @@
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import type { Screen } from "../../drivers/display/index.js";
-import { decodeQrPixels, rasterise, replayFrame, screenText } from "../../test/helpers/terminal-screen.js";
+import type { Screen } from "../drivers/display/index.js";
+import { decodeQrPixels, rasterise, replayFrame, screenText } from "../test/helpers/terminal-screen.js";
 import { Dashboard } from "./dashboard.js";
 
 /** A writable that says it is a terminal of the given size and keeps what was written. */

@@ -1,4 +1,4 @@
-import { terminalSafeJson } from "../../../lib/terminal-text.js";
+import { terminalSafeJson } from "./terminal-text.js";
 
 /**
  * Plain-text formats for the technician's terminal (not the customer's: the display and the

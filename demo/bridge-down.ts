@@ -1,7 +1,7 @@
-import { maskPhone } from "../../lib/log.js";
-import { redirectUrlOf } from "../../sim/vipps/epayment/redirect-url.js";
-import type { ReferenceRegister } from "../../sim/register/reference-register.js";
-import type { RunningAgent } from "../runtime/agent.js";
+import { maskPhone } from "../lib/log.js";
+import { redirectUrlOf } from "../sim/vipps/epayment/redirect-url.js";
+import type { ReferenceRegister } from "../sim/register/reference-register.js";
+import type { RunningAgent } from "../agent/runtime/agent.js";
 import type { RunningSystem } from "./system.js";
 
 type Say = (who: string, what: string) => void;

@@ -1,11 +1,15 @@
-import { Option, type Command } from "commander";
-import { runDemo } from "../../demo/demo.js";
-import { SCENARIO_NAMES, type ScenarioName } from "../../demo/scenarios.js";
-import { EXIT } from "../exit-codes.js";
+import { Command, Option } from "commander";
+import { runDemo } from "./demo.js";
+import { SCENARIO_NAMES, type ScenarioName } from "./scenarios.js";
+import { EXIT } from "../lib/exit-codes.js";
 
-export function registerDemoCommand(program: Command): void {
-  program
-    .command("demo")
+/**
+ * `npm start` and `npm run demo -- <options>`: the whole system on one machine (demo.ts). Its own
+ * entry, not a `pos-agent` command: the till's artifact carries neither the simulator, the
+ * bridge nor the embedded broker (docs/architecture.md, "Layers point down").
+ */
+function demoProgram(): Command {
+  return new Command("npm run demo --")
     .description("the whole system on embedded defaults, no hardware, no Vipps account (npm start)")
     .option(
       "--sales <n>",
@@ -25,7 +29,7 @@ export function registerDemoCommand(program: Command): void {
     )
     .action(async (options: { sales?: number; scenario: ScenarioName; loyalty?: "member" | "enroll" }) => {
       if (options.sales !== undefined && (!Number.isSafeInteger(options.sales) || options.sales < 1)) {
-        process.stderr.write("pos-agent demo: --sales must be a positive integer\n");
+        process.stderr.write("demo: --sales must be a positive integer\n");
         process.exitCode = EXIT.USAGE;
         return;
       }
@@ -46,3 +50,5 @@ export function registerDemoCommand(program: Command): void {
       process.exit(result.failures.length === 0 ? EXIT.OK : EXIT.FAILURE);
     });
 }
+
+await demoProgram().parseAsync(process.argv);

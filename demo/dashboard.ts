@@ -5,11 +5,11 @@ import {
   renderScreen,
   type RenderOptions,
   type Screen,
-} from "../../drivers/display/index.js";
-import type { Language } from "../../lib/locale/index.js";
-import type { Currency } from "../../lib/money.js";
-import { terminalSafe } from "../../lib/terminal-text.js";
-import type { ScreenPort } from "../runtime/ports.js";
+} from "../drivers/display/index.js";
+import type { Language } from "../lib/locale/index.js";
+import type { Currency } from "../lib/money.js";
+import { terminalSafe } from "../lib/terminal-text.js";
+import type { ScreenPort } from "../agent/runtime/ports.js";
 
 /** The customer display's size when the terminal has room to spare. */
 const DISPLAY_ROWS = 26;

@@ -1,8 +1,8 @@
-import type { CustomerBehaviour } from "../../sim/vipps/index.js";
+import type { CustomerBehaviour } from "../sim/vipps/index.js";
 
 /**
  * What the simulated customer and cashier do in one demo sale, and how the sale must end for the
- * demo to count it as a success (`pos-agent demo --sales N` exits non-zero otherwise).
+ * demo to count it as a success (`npm run demo -- --sales N` exits non-zero otherwise).
  */
 export interface Scenario {
   readonly name: ScenarioName;

@@ -1,27 +1,27 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
-import { loadConfig, type LoadedConfig } from "../../config/load.js";
-import type { ConfigInput } from "../../config/schema.js";
-import { SECRET_FILES } from "../../config/secrets.js";
-import { silentLogger, type Logger } from "../../lib/log.js";
-import { startBridge, type RunningBridge } from "../../bridge/index.js";
-import { AGENT_WEBHOOK_EVENTS } from "../../bridge/cli/webhooks.js";
-import { startEmbeddedBroker, type EmbeddedBroker } from "../../sim/broker/embedded-broker.js";
+import { loadConfig, type LoadedConfig } from "../config/load.js";
+import type { ConfigInput } from "../config/schema.js";
+import { SECRET_FILES } from "../config/secrets.js";
+import { silentLogger, type Logger } from "../lib/log.js";
+import { startBridge, type RunningBridge } from "../bridge/index.js";
+import { AGENT_WEBHOOK_EVENTS } from "../bridge/cli/webhooks.js";
+import { startEmbeddedBroker, type EmbeddedBroker } from "../sim/broker/embedded-broker.js";
 import {
   startVippsSimulator,
   type SalesUnit,
   type VippsSimulator,
   type VippsSimulatorOptions,
-} from "../../sim/vipps/index.js";
-import { VippsClient, vippsClientOptions } from "../vipps/index.js";
+} from "../sim/vipps/index.js";
+import { VippsClient, vippsClientOptions } from "../agent/vipps/index.js";
 import { freePort } from "./free-port.js";
 
 /**
  * Everything around the agent, on loopback, with no hardware and no Vipps account: the Vipps
  * simulator, an MQTT broker (embedded, or one the caller runs), the bridge with a webhook
  * registered at the simulator, the till's QR, and a config file + secrets the agent can load
- * (in-process with `startAgent`, or as `pos-agent run --config …`). Used by `pos-agent demo`,
+ * (in-process with `startAgent`, or as `pos-agent run --config …`). Used by the demo (`npm start`),
  * the end-to-end tests and the benchmark.
  */
 export interface SystemOptions {

@@ -1,8 +1,8 @@
 import { chmodSync, chownSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { isAgentError } from "../../../lib/errors.js";
-import { tempDir } from "../../../test/helpers/temp-dir.js";
+import { isAgentError } from "../../lib/errors.js";
+import { tempDir } from "../../test/helpers/temp-dir.js";
 import { withJournal } from "./journal-access.js";
 
 const NOBODY = 65534;

@@ -1,6 +1,6 @@
-import { formatAmount } from "../../lib/locale/index.js";
-import type { SaleMessage } from "../../drivers/register/index.js";
-import type { createReferenceRegister } from "../../sim/register/reference-register.js";
+import { formatAmount } from "../lib/locale/index.js";
+import type { SaleMessage } from "../drivers/register/index.js";
+import type { createReferenceRegister } from "../sim/register/reference-register.js";
 import { payAtAnotherTill } from "./another-till.js";
 import type { startSystem } from "./system.js";
 
