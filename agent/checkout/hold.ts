@@ -1,10 +1,20 @@
 import type { Currency } from "../../lib/money.js";
 import type { Effect, PaymentSnapshot, Transition } from "./io.js";
-import { captureKey, idempotencyKey } from "./references.js";
+import { captureKey } from "./references.js";
 import type { Attempt, Basket, Sale } from "./sale.js";
 import { saleVat } from "./vat.js";
 import type { TillState } from "./till.js";
-import { ACCEPT, advance, commit, noChange, refuse, tell, withoutSale, type Ctx } from "./transitions.js";
+import {
+  ACCEPT,
+  advance,
+  commit,
+  noChange,
+  refuse,
+  tell,
+  withoutSale,
+  releaseEffect,
+  type Ctx,
+} from "./transitions.js";
 
 /**
  * Hold now, capture later (docs/register-protocol.md §7.13): a `pay` with `hold` is authorized
@@ -162,14 +172,7 @@ function captureHeld(till: TillState, sale: Sale, attempt: Attempt, ctx: Ctx, as
 }
 
 function releaseHeld(till: TillState, sale: Sale, attempt: Attempt, ctx: Ctx, asked: boolean): Transition {
-  const effect: Effect = {
-    type: "vipps_cancel",
-    saleId: sale.saleId,
-    reference: attempt.reference,
-    idempotencyKey: idempotencyKey(attempt.reference, "release"),
-    transactionOnly: false,
-    cleanup: false,
-  };
+  const effect = releaseEffect(sale.saleId, attempt.reference);
   const { notice: _notice, ...rest } = sale;
   return advance(
     till,

@@ -9,7 +9,7 @@ import type {
   Transition,
 } from "./io.js";
 import { isPerSaleQr, onPerSaleExpired, onRenewed, usableQrUrl } from "./per-sale-qr.js";
-import { captureKey, idempotencyKey } from "./references.js";
+import { captureKey } from "./references.js";
 import { onScanWaitTimer, waitForScan } from "./customer-wait.js";
 import { onLoyaltyTimer, onTokenDeadline } from "./loyalty.js";
 import { resumeEffects } from "./resume.js";
@@ -17,7 +17,16 @@ import { heldRemainder, holdAuthorized } from "./hold.js";
 import type { Attempt, FailureReason, Outcome, Phase, Sale } from "./sale.js";
 import { currentAttempt } from "./sale.js";
 import type { TillState } from "./till.js";
-import { advance, commit, finish, noChange, tell, withdrawEffect, type Ctx } from "./transitions.js";
+import {
+  advance,
+  commit,
+  finish,
+  noChange,
+  tell,
+  withdrawEffect,
+  releaseEffect,
+  type Ctx,
+} from "./transitions.js";
 import { vippsAmount } from "./tenders.js";
 
 /** Vipps' error code when `cancelTransactionOnly` meets an already authorized payment. */
@@ -76,14 +85,7 @@ function release(
   ctx: Ctx,
   then: Outcome & { state: "cancelled" | "failed" },
 ): Transition {
-  const effect: Effect = {
-    type: "vipps_cancel",
-    saleId: sale.saleId,
-    reference: attempt.reference,
-    idempotencyKey: idempotencyKey(attempt.reference, "release"),
-    transactionOnly: false,
-    cleanup: false,
-  };
+  const effect = releaseEffect(sale.saleId, attempt.reference);
   const outcome =
     then.state === "cancelled"
       ? { state: "cancelled" as const }

@@ -1,7 +1,7 @@
 import type { Effect } from "./io.js";
 import { captureKey, idempotencyKey, refundKey } from "./references.js";
 import type { Sale } from "./sale.js";
-import { cleanupEffects } from "./transitions.js";
+import { cleanupEffects, releaseEffect } from "./transitions.js";
 import { vippsAmount } from "./tenders.js";
 
 /**
@@ -73,14 +73,7 @@ export function resumeEffects(sale: Sale, options: { includeReceipts: boolean })
       });
       break;
     case "releasing":
-      effects.push({
-        type: "vipps_cancel",
-        saleId: sale.saleId,
-        reference: phase.attempt.reference,
-        idempotencyKey: idempotencyKey(phase.attempt.reference, "release"),
-        transactionOnly: false,
-        cleanup: false,
-      });
+      effects.push(releaseEffect(sale.saleId, phase.attempt.reference));
       break;
     case "final":
       if (sale.cleanup !== undefined) effects.push(...cleanupEffects(sale.saleId, sale.cleanup.reference));

@@ -112,17 +112,24 @@ export function withoutSale(till: TillState, saleId: string, now: number): TillS
   };
 }
 
+/**
+ * Release an authorized payment (cancel: what is not captured goes back to the customer). One
+ * idempotency key per reference, so a resumed or repeated release is the same request.
+ * `cleanup`: a payment the sale no longer uses (a second one for the same basket).
+ */
+export function releaseEffect(saleId: string, reference: string, cleanup = false): Effect {
+  return {
+    type: "vipps_cancel",
+    saleId,
+    reference,
+    idempotencyKey: idempotencyKey(reference, "release"),
+    transactionOnly: false,
+    cleanup,
+  };
+}
+
 export function cleanupEffects(saleId: string, reference: string): Effect[] {
-  return [
-    {
-      type: "vipps_cancel",
-      saleId,
-      reference,
-      idempotencyKey: idempotencyKey(reference, "release"),
-      transactionOnly: false,
-      cleanup: true,
-    },
-  ];
+  return [releaseEffect(saleId, reference, true)];
 }
 
 /** Withdraw a payment request that is not yet approved (cancelTransactionOnly: a race-free cancel). */
