@@ -92,8 +92,10 @@ export function viewOf(input: ViewInput): View {
           };
         }
         return { screen: { kind: "waiting", amount }, lights: "busy" };
+      // A held sale leaves the till free (hold.ts): never the active one; "waiting" if it were.
       case "capturing":
       case "releasing":
+      case "held":
       case "open":
       case "looking_up":
       case "final":
