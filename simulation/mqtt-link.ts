@@ -2,6 +2,7 @@ import { CHECKIN_CLOCK_SKEW_MS } from "../agent/checkout/settings.js";
 import { DedupeMemory } from "../agent/mqtt/dedupe-memory.js";
 import {
   createInboundDelivery,
+  zeroInboundCounters,
   type InboundCounters,
   type InboundHandler,
 } from "../agent/mqtt/inbound-delivery.js";
@@ -34,22 +35,7 @@ export function simMqttLink(
   },
 ): MqttLink {
   const { config, secrets, db } = options;
-  const counters: InboundCounters = {
-    received: 0,
-    delivered: 0,
-    duplicates: 0,
-    rejected: 0,
-    rejectedByReason: {
-      MQTT_BAD_ENVELOPE: 0,
-      MQTT_BAD_SIGNATURE: 0,
-      MQTT_BAD_PAYLOAD: 0,
-      MQTT_OTHER_TILL: 0,
-      MQTT_STALE_CHECKIN: 0,
-      MQTT_TOO_LARGE: 0,
-    },
-    unhandled: 0,
-    handlerFailures: 0,
-  };
+  const counters: InboundCounters = zeroInboundCounters();
   let checkIn: InboundHandler<CheckIn> | undefined;
   let payment: InboundHandler<PaymentEvent> | undefined;
   const dedupe = new DedupeMemory(db);

@@ -15,6 +15,26 @@ export type InboundCounters = {
   ]: MqttLinkCounters[K];
 } & { rejectedByReason: Record<InboundRejection, number> };
 
+/** The inbound counters of a new link: nothing received yet, every rejection reason at 0. */
+export function zeroInboundCounters(): InboundCounters {
+  return {
+    received: 0,
+    delivered: 0,
+    duplicates: 0,
+    rejected: 0,
+    rejectedByReason: {
+      MQTT_BAD_ENVELOPE: 0,
+      MQTT_BAD_SIGNATURE: 0,
+      MQTT_BAD_PAYLOAD: 0,
+      MQTT_OTHER_TILL: 0,
+      MQTT_STALE_CHECKIN: 0,
+      MQTT_TOO_LARGE: 0,
+    },
+    unhandled: 0,
+    handlerFailures: 0,
+  };
+}
+
 export interface InboundDeliveryOptions {
   /** Everything `checkInbound` needs but the time, which is read from `clock` per message. */
   readonly context: Omit<InboundContext, "now">;

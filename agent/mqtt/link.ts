@@ -26,7 +26,7 @@ import { linkClientOptions } from "./client-options.js";
 import { ReconnectingConnection, publishAcked } from "./connection.js";
 import { DEFAULT_DEDUPE_CAPACITY, DedupeMemory } from "./dedupe-memory.js";
 import { healthMessage, type AgentHealthReport } from "./health.js";
-import { createInboundDelivery, type InboundHandler } from "./inbound-delivery.js";
+import { createInboundDelivery, zeroInboundCounters, type InboundHandler } from "./inbound-delivery.js";
 import { OutboxDrainer } from "./outbox-drainer.js";
 import { SaleOutbox } from "./sale-outbox.js";
 import type {
@@ -131,20 +131,7 @@ export function createMqttLink(options: MqttLinkOptions): MqttLink {
   const dedupe = new DedupeMemory(db, options.dedupeCapacity ?? DEFAULT_DEDUPE_CAPACITY);
   const outbox = new SaleOutbox(db);
   const counters: MutableCounters = {
-    received: 0,
-    delivered: 0,
-    duplicates: 0,
-    rejected: 0,
-    rejectedByReason: {
-      MQTT_BAD_ENVELOPE: 0,
-      MQTT_BAD_SIGNATURE: 0,
-      MQTT_BAD_PAYLOAD: 0,
-      MQTT_OTHER_TILL: 0,
-      MQTT_STALE_CHECKIN: 0,
-      MQTT_TOO_LARGE: 0,
-    },
-    unhandled: 0,
-    handlerFailures: 0,
+    ...zeroInboundCounters(),
     connects: 0,
     salesPublished: 0,
     outboxPending: 0,
