@@ -1,6 +1,7 @@
-import type { Clock, TimerHandle } from "../../lib/clock.js";
+import type { Clock } from "../../lib/clock.js";
 import type { Logger } from "../../lib/log.js";
 import type { Journal } from "../journal/journal.js";
+import { SweepTimer } from "./sweep-timer.js";
 
 /** How many open baskets the till keeps, and for how long (config checkout.maxOpenBaskets, …AgeHours). */
 export interface OpenBasketLimits {
@@ -29,10 +30,11 @@ export interface BasketSweepDeps {
  * basket's ack (`soon`) and every minute. The register hears each one cancelled (BASKET_DROPPED).
  */
 export class BasketSweep {
-  private timer: TimerHandle | undefined;
-  private stopped = false;
+  private readonly next: SweepTimer;
 
-  constructor(private readonly deps: BasketSweepDeps) {}
+  constructor(private readonly deps: BasketSweepDeps) {
+    this.next = new SweepTimer(deps.clock, deps.enqueue, () => this.sweep());
+  }
 
   /** Drops what is past the limits now, in batches, then sweeps again in a minute. */
   sweep(): void {
@@ -50,27 +52,15 @@ export class BasketSweep {
         { dropped, maxOpenBaskets: limits.maxOpen, maxAgeHours: limits.maxAgeMs / 3_600_000 },
         "open baskets past the limits dropped; the register hears each cancelled (BASKET_DROPPED)",
       );
-    this.schedule(BASKET_SWEEP_MS);
+    this.next.schedule(BASKET_SWEEP_MS);
   }
 
   /** A new basket may be one too many: swept on the next timer tick, after its ack has gone out. */
   soon(): void {
-    this.schedule(0);
+    this.next.schedule(0);
   }
 
   stop(): void {
-    this.stopped = true;
-    this.deps.clock.clearTimeout(this.timer);
-    this.timer = undefined;
-  }
-
-  private schedule(delayMs: number): void {
-    const { clock } = this.deps;
-    clock.clearTimeout(this.timer);
-    if (this.stopped) return;
-    this.timer = clock.setTimeout(() => {
-      this.timer = undefined;
-      this.deps.enqueue(() => this.sweep());
-    }, delayMs);
+    this.next.stop();
   }
 }

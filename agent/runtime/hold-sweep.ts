@@ -1,9 +1,10 @@
-import type { Clock, TimerHandle } from "../../lib/clock.js";
+import type { Clock } from "../../lib/clock.js";
 import type { Logger } from "../../lib/log.js";
 import { holdActionAt, holdWarnAt } from "../checkout/hold.js";
 import type { CheckoutSettings } from "../checkout/settings.js";
 import type { Sale } from "../checkout/sale.js";
 import type { Journal } from "../journal/journal.js";
+import { SweepTimer } from "./sweep-timer.js";
 
 /** How often held sales are checked against their deadlines (hours or days away). */
 const HOLD_SWEEP_MS = 60_000;
@@ -28,10 +29,11 @@ export interface HoldSweepDeps {
  * days do not survive a restart (nor fit setTimeout), so the journal is the clock's memory.
  */
 export class HoldSweep {
-  private timer: TimerHandle | undefined;
-  private stopped = false;
+  private readonly next: SweepTimer;
 
-  constructor(private readonly deps: HoldSweepDeps) {}
+  constructor(private readonly deps: HoldSweepDeps) {
+    this.next = new SweepTimer(deps.clock, deps.enqueue, () => this.sweep());
+  }
 
   sweep(): void {
     const { journal, clock, logger, settings } = this.deps;
@@ -56,23 +58,11 @@ export class HoldSweep {
       }
     }
     if (due.length > 0) this.deps.due(due);
-    this.schedule(HOLD_SWEEP_MS);
+    this.next.schedule(HOLD_SWEEP_MS);
   }
 
   stop(): void {
-    this.stopped = true;
-    this.deps.clock.clearTimeout(this.timer);
-    this.timer = undefined;
-  }
-
-  private schedule(delayMs: number): void {
-    const { clock } = this.deps;
-    clock.clearTimeout(this.timer);
-    if (this.stopped) return;
-    this.timer = clock.setTimeout(() => {
-      this.timer = undefined;
-      this.deps.enqueue(() => this.sweep());
-    }, delayMs);
+    this.next.stop();
   }
 }
 
