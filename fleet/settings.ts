@@ -14,7 +14,7 @@ import type { FleetErrorCode } from "./errors.js";
  * variable, its default and range is in docs/fleet.md §Configuration; `parseFleetEnv` reports
  * every problem at once, naming the variable and never a secret's value.
  */
-export type Access = "login" | "token" | "open";
+type Access = "login" | "token" | "open";
 
 export interface FleetSettings {
   readonly host: string;
@@ -257,18 +257,4 @@ export function parseFleetEnv(env: NodeJS.ProcessEnv): { settings?: FleetSetting
       ...(check === undefined ? {} : { webhookCheck: check }),
     },
   };
-}
-
-/** `parseFleetEnv` for callers that want an exception: `FLEET_CONFIG_INVALID` listing every problem. */
-export function fleetSettingsFromEnv(env: NodeJS.ProcessEnv): FleetSettings {
-  const { settings, problems } = parseFleetEnv(env);
-  if (settings === undefined)
-    throw new AgentError<FleetErrorCode>(
-      "FLEET_CONFIG_INVALID",
-      `invalid environment:\n  ${problems.join("\n  ")}`,
-      {
-        details: { problems },
-      },
-    );
-  return settings;
 }

@@ -191,9 +191,6 @@ export type ApiResult<T> =
 /** What the agent tells the register about a sale: the wire `sale` message (drivers/register). */
 export type SaleUpdate = Omit<SaleMessage, "type">;
 
-/** What the agent tells the register about a receipt: the wire `receipt` message (drivers/register). */
-export type ReceiptReport = Omit<ReceiptMessage, "type">;
-
 /**
  * A message the register must receive: kept in the journal and re-sent (after every hello)
  * until acked. Only the newest of each kind per sale is kept.

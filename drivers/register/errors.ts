@@ -29,10 +29,3 @@ export function registerLinkError(
 ): RegisterLinkError {
   return new AgentError(code, message, options);
 }
-
-export function isRegisterLinkError(
-  value: unknown,
-  code?: RegisterLinkErrorCode | readonly RegisterLinkErrorCode[],
-): value is RegisterLinkError {
-  return isAgentError<RegisterLinkErrorCode>(value, code);
-}
