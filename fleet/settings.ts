@@ -1,13 +1,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { AgentError } from "../lib/errors.js";
 import { envReader, type EnvReader } from "../lib/env-reader.js";
 import { readMqttEnv, type MqttEnvSettings } from "../lib/mqtt-env.js";
 import { DEFAULT_TOPIC_PREFIX, isMsn, isTopicPrefix } from "../lib/mqtt-contract/index.js";
 import { parseVippsEnv, type VippsCredentials } from "../lib/vipps-env.js";
 import { parseTokens } from "./auth/api-tokens.js";
 import { parseUsersFile, type FleetUser } from "./auth/users-file.js";
-import type { FleetErrorCode } from "./errors.js";
 
 /**
  * The fleet service's settings, from the environment like the bridge's (12-factor). Every

@@ -1,11 +1,5 @@
 import type { Money } from "../../lib/money.js";
-import type {
-  PayCustomer,
-  Tender,
-  ReceiptMessage,
-  SaleMessage,
-  SaleReport,
-} from "../../drivers/register/index.js";
+import type { PayCustomer, Tender, SaleMessage, SaleReport } from "../../drivers/register/index.js";
 import type { PaymentEvent } from "../vipps/types/epayment.js";
 import type { Basket, CheckIn, CreatePaymentBody, Sale } from "./sale.js";
 

@@ -1,4 +1,4 @@
-import { AgentError, isAgentError } from "../../lib/errors.js";
+import { AgentError } from "../../lib/errors.js";
 
 /**
  * Codes of the `AgentError`s this driver throws or rejects with (the codes on the wire, in a
