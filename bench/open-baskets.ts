@@ -24,7 +24,7 @@ const TIMED_BASKETS = 200;
  */
 const PAUSE_MS = 25;
 
-export interface OpenBasketsResult {
+interface OpenBasketsResult {
   /** Open baskets in the journal before the daemon starts. */
   readonly openBaskets: number;
   /** The first start on that journal (it may drop baskets beyond the configured limits). */
@@ -56,7 +56,7 @@ const basketOf = (saleId: string): Basket => ({
  * The journal is filled the way the daemon fills it (`step` + `Journal.record`), in one SQLite
  * transaction so seeding 10,000 baskets takes a second, not 10,000 fsyncs.
  */
-export async function measureOpenBaskets(
+async function measureOpenBaskets(
   openBaskets: number,
   checkout: ConfigInput["checkout"] = {},
 ): Promise<OpenBasketsResult> {

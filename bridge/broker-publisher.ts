@@ -31,7 +31,7 @@ export interface BrokerPublisher {
 /** A fixed short period: the bridge runs in the cloud next to the broker, not on a fleet of tills. */
 const RECONNECT_PERIOD_MS = 1_000;
 
-export function clientOptions(settings: BridgeMqttSettings): IClientOptions {
+function clientOptions(settings: BridgeMqttSettings): IClientOptions {
   return {
     clientId: settings.clientId,
     protocolVersion: settings.protocolVersion,

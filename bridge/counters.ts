@@ -34,7 +34,7 @@ const HELP: Readonly<Record<keyof BridgeCounters, string>> = {
  * answer and BRIDGE_PUBLISH_TIMEOUT_MS is at most 9 s, so the top buckets show a broker that is
  * about to make Vipps retry.
  */
-export const PUBLISH_SECONDS_BOUNDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 9];
+const PUBLISH_SECONDS_BOUNDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 9];
 
 export function createPublishLatency(): Histogram {
   return new Histogram(PUBLISH_SECONDS_BOUNDS);

@@ -20,14 +20,4 @@
  * till's webhook topic (or to `_unrouted`) and the answer is 200 only after the broker's PUBACK,
  * else 503 so Vipps retries. The bridge keeps no state: run as many replicas as you like.
  */
-export { startBridge, settingsFromOptions, type BridgeOptions, type RunningBridge } from "./server.js";
-export {
-  parseBridgeEnv,
-  bridgeSettingsFromEnv,
-  splitSecrets,
-  BRIDGE_DEFAULTS,
-  type BridgeSettings,
-  type BridgeMqttSettings,
-  type BridgeErrorCode,
-} from "./settings.js";
-export type { BridgeCounters } from "./counters.js";
+export { startBridge, type RunningBridge } from "./server.js";

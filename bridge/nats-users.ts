@@ -38,15 +38,15 @@ export interface NatsUsers {
   readonly backOffices?: readonly { readonly msn: string; readonly password: string }[];
 }
 
-export const NATS_BRIDGE_USER = "pos-bridge";
-export const natsTillUser = (msn: string, tillId: string): string => `till-${msn}-${tillId}`;
-export const natsBackOfficeUser = (msn: string): string => `backoffice-${msn}`;
+const NATS_BRIDGE_USER = "pos-bridge";
+const natsTillUser = (msn: string, tillId: string): string => `till-${msn}-${tillId}`;
+const natsBackOfficeUser = (msn: string): string => `backoffice-${msn}`;
 
 /** A plaintext password or a bcrypt hash: printable ASCII, no quote or backslash (it sits in a quoted string). */
 const PASSWORD = /^[\x21\x23-\x5b\x5d-\x7e]{8,200}$/;
 
 /** An MQTT topic filter as the NATS subject nats-server maps it to: `/` → `.`, `+` → `*`, `#` → `>`. */
-export function natsSubject(filter: string): string {
+function natsSubject(filter: string): string {
   return filter
     .split("/")
     .map((level) => (level === "+" ? "*" : level === "#" ? ">" : level))

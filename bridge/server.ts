@@ -54,7 +54,7 @@ export interface RunningBridge {
   close(): Promise<void>;
 }
 
-export function settingsFromOptions(options: BridgeOptions): BridgeSettings {
+function settingsFromOptions(options: BridgeOptions): BridgeSettings {
   const parsed = parseWebhookSecrets(
     options.webhookSecrets.filter((s) => typeof s === "string"),
     "webhookSecrets",

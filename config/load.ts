@@ -27,13 +27,13 @@ export interface LoadedConfig {
  * Alias expansions a config file may make (the yaml library's own default, stated here): a
  * "billion laughs" file — aliases of aliases — would otherwise take all memory to read.
  */
-export const MAX_YAML_ALIASES = 100;
+const MAX_YAML_ALIASES = 100;
 
 /**
  * A config file's bytes as text. Refuses bytes that are not UTF-8, naming the first such line:
  * read leniently, they would silently become U+FFFD (a location text or a URL quietly wrong).
  */
-export function decodeConfigText(file: string, bytes: Uint8Array): string {
+function decodeConfigText(file: string, bytes: Uint8Array): string {
   const decoder = new TextDecoder("utf-8", { fatal: true });
   try {
     return decoder.decode(bytes);

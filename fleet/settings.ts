@@ -1,20 +1,18 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { AgentError } from "../lib/errors.js";
 import { envReader, type EnvReader } from "../lib/env-reader.js";
 import { readMqttEnv, type MqttEnvSettings } from "../lib/mqtt-env.js";
 import { DEFAULT_TOPIC_PREFIX, isMsn, isTopicPrefix } from "../lib/mqtt-contract/index.js";
 import { parseVippsEnv, type VippsCredentials } from "../lib/vipps-env.js";
 import { parseTokens } from "./auth/api-tokens.js";
 import { parseUsersFile, type FleetUser } from "./auth/users-file.js";
-import type { FleetErrorCode } from "./errors.js";
 
 /**
  * The fleet service's settings, from the environment like the bridge's (12-factor). Every
  * variable, its default and range is in docs/fleet.md §Configuration; `parseFleetEnv` reports
  * every problem at once, naming the variable and never a secret's value.
  */
-export type Access = "login" | "token" | "open";
+type Access = "login" | "token" | "open";
 
 export interface FleetSettings {
   readonly host: string;
@@ -257,18 +255,4 @@ export function parseFleetEnv(env: NodeJS.ProcessEnv): { settings?: FleetSetting
       ...(check === undefined ? {} : { webhookCheck: check }),
     },
   };
-}
-
-/** `parseFleetEnv` for callers that want an exception: `FLEET_CONFIG_INVALID` listing every problem. */
-export function fleetSettingsFromEnv(env: NodeJS.ProcessEnv): FleetSettings {
-  const { settings, problems } = parseFleetEnv(env);
-  if (settings === undefined)
-    throw new AgentError<FleetErrorCode>(
-      "FLEET_CONFIG_INVALID",
-      `invalid environment:\n  ${problems.join("\n  ")}`,
-      {
-        details: { problems },
-      },
-    );
-  return settings;
 }

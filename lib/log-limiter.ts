@@ -9,7 +9,7 @@ import type { Logger } from "./log.js";
  * when the window ends one line says how many were not logged ("…: 3,912 more suppressed").
  * Counters (e.g. `pos-agent status`) still count every event.
  */
-export type LimitedLevel = "trace" | "debug" | "info" | "warn" | "error";
+type LimitedLevel = "trace" | "debug" | "info" | "warn" | "error";
 
 export interface LogLimiterOptions {
   readonly clock: Clock;

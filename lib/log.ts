@@ -6,7 +6,7 @@ export type { Logger } from "pino";
  * Keys whose values must never reach a log line, wherever they appear. Secrets, Vipps tokens,
  * customer tokens and phone numbers: the journal and the loyalty store are the only places personal data lives.
  */
-export const SENSITIVE_KEYS = [
+const SENSITIVE_KEYS = [
   "authorization",
   "Authorization",
   "client_secret",

@@ -15,7 +15,7 @@ export interface VippsCredentials {
   readonly msn: string;
 }
 
-export const VIPPS_BASE_URLS = {
+const VIPPS_BASE_URLS = {
   test: "https://apitest.vipps.no",
   production: "https://api.vipps.no",
 } as const;

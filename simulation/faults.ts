@@ -1,8 +1,8 @@
 import type { Prng } from "./prng.js";
 
-export type VippsFault = "none" | "5xx" | "429" | "423" | "timeout" | "lost" | "refused";
+type VippsFault = "none" | "5xx" | "429" | "423" | "timeout" | "lost" | "refused";
 
-export interface Outage {
+interface Outage {
   readonly kind: "broker down" | "register unplugged" | "printer out of paper";
   readonly atMs: number;
   readonly ms: number;

@@ -21,16 +21,16 @@ import { SimRegister } from "./register.js";
 import { SimPrinter } from "./printer.js";
 import { ProcessClock, SimClock } from "./sim-clock.js";
 import { faultPlan, type FaultPlan } from "./faults.js";
-import { SIM_BASE_URL, inProcessVipps, type InProcessVipps } from "./vipps-world.js";
+import { inProcessVipps, type InProcessVipps } from "./vipps-world.js";
 
-export const TILL = "kasse1";
+const TILL = "kasse1";
 const WEBHOOK_URL = "https://bridge.sim.invalid/vipps/webhook";
 const START = Date.UTC(2026, 2, 2, 9, 0, 0);
 /** After the scenario: no more faults, time to finish every sale (resumes, retries, outbox). */
 const SETTLE_MS = 40 * 60_000;
 
 /** A crash: thrown out of the crashing process's code; nothing it does afterwards reaches the world. */
-export class Crash extends Error {}
+class Crash extends Error {}
 
 /**
  * A crash thrown inside the journal transaction unwinds through whatever called the agent code:
@@ -99,7 +99,7 @@ function configTemplate(root: string): LoadedConfig {
 }
 
 /** Where trial files go: tmpfs when there is one (a crash copies the journal; fsync is free there). */
-export function scratchRoot(): string {
+function scratchRoot(): string {
   return existsSync("/dev/shm") ? "/dev/shm" : tmpdir();
 }
 
@@ -481,5 +481,3 @@ function describeBody(body: Buffer): string {
     return "";
   }
 }
-
-export { SIM_BASE_URL };

@@ -29,7 +29,7 @@ import type { ExchangeRequest } from "../agent/vipps/node-http-exchange.js";
  * (sim/vipps, the model its contract tests hold to the official specs), reached by the Vipps
  * client's HTTP exchange calling its routes directly instead of over a socket. Webhooks leave through `post`.
  */
-export const SIM_BASE_URL = "http://vipps.sim.invalid";
+const SIM_BASE_URL = "http://vipps.sim.invalid";
 
 let signer: IdTokenSigner | undefined;
 

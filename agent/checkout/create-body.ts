@@ -48,7 +48,7 @@ export function createPaymentBody(
 }
 
 /** 3–100 characters as the spec requires; the template is validated by the config schema. */
-export function paymentDescription(settings: CheckoutSettings, saleId: string): string {
+function paymentDescription(settings: CheckoutSettings, saleId: string): string {
   const text = settings.paymentDescription
     .replaceAll("{location}", settings.locationDescription)
     .replaceAll("{saleId}", saleId);

@@ -55,6 +55,6 @@ export function onScanWaitTimer(till: TillState, sale: Sale, ctx: Ctx): Transiti
   return commit(till, reminded, [end, tell(reminded)], ctx);
 }
 
-export function scanWaitTimer(sale: Sale, delayMs: number): Effect {
+function scanWaitTimer(sale: Sale, delayMs: number): Effect {
   return { type: "schedule", saleId: sale.saleId, reference: "", timer: "scan_wait", delayMs };
 }

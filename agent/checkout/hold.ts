@@ -39,7 +39,7 @@ const DAY_MS = 86_400_000;
 export const HOLD_ACTION_MARGIN_MS = 6 * 3_600_000;
 
 /** When Vipps stops guaranteeing the capture of a payment authorized `now`. */
-export function holdDeadline(currency: Currency, snapshot: PaymentSnapshot | undefined, now: number): number {
+function holdDeadline(currency: Currency, snapshot: PaymentSnapshot | undefined, now: number): number {
   return snapshot?.captureGuaranteedUntil ?? now + CAPTURE_GUARANTEE_DAYS[currency] * DAY_MS;
 }
 

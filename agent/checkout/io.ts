@@ -1,11 +1,5 @@
 import type { Money } from "../../lib/money.js";
-import type {
-  PayCustomer,
-  Tender,
-  ReceiptMessage,
-  SaleMessage,
-  SaleReport,
-} from "../../drivers/register/index.js";
+import type { PayCustomer, Tender, SaleMessage, SaleReport } from "../../drivers/register/index.js";
 import type { PaymentEvent } from "../vipps/types/epayment.js";
 import type { Basket, CheckIn, CreatePaymentBody, Sale } from "./sale.js";
 
@@ -190,9 +184,6 @@ export type ApiResult<T> =
 
 /** What the agent tells the register about a sale: the wire `sale` message (drivers/register). */
 export type SaleUpdate = Omit<SaleMessage, "type">;
-
-/** What the agent tells the register about a receipt: the wire `receipt` message (drivers/register). */
-export type ReceiptReport = Omit<ReceiptMessage, "type">;
 
 /**
  * A message the register must receive: kept in the journal and re-sent (after every hello)

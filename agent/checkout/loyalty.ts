@@ -14,9 +14,7 @@ import { advance, commit, finish, noChange, type Ctx } from "./transitions.js";
  * The customer token lives 15 minutes; if loyalty outlasts it, the customer scans again.
  */
 
-export function isLoyaltyPhase(
-  kind: Sale["phase"]["kind"],
-): kind is "identifying" | "member_window" | "enrolling" {
+function isLoyaltyPhase(kind: Sale["phase"]["kind"]): kind is "identifying" | "member_window" | "enrolling" {
   return kind === "identifying" || kind === "member_window" || kind === "enrolling";
 }
 

@@ -73,7 +73,7 @@ function canRefund(sale: Sale): boolean {
 }
 
 /** The reference a record's refunds go to: its capture's, or the one being looked up. */
-export function referenceOf(sale: Sale): string | undefined {
+function referenceOf(sale: Sale): string | undefined {
   if (sale.phase.kind === "looking_up") return sale.phase.reference;
   return sale.phase.kind === "final" ? sale.phase.outcome.reference : undefined;
 }

@@ -36,7 +36,7 @@ export type FailureReason =
  * Why a sale was cancelled by the agent rather than the cashier: an open basket dropped because
  * it was too old or too many were open (checkout.openBasketMaxAgeHours, maxOpenBaskets).
  */
-export type CancelReason = "BASKET_DROPPED";
+type CancelReason = "BASKET_DROPPED";
 
 /** One ePayment attempt: a sale that is declined and paid again gets a new reference. */
 export interface Attempt {
@@ -166,7 +166,7 @@ export type Phase =
     }
   | { readonly kind: "final"; readonly outcome: Outcome };
 
-export type ReleaseOutcome =
+type ReleaseOutcome =
   { readonly state: "cancelled" } | { readonly state: "failed"; readonly reason: FailureReason };
 
 export type Outcome =
@@ -179,7 +179,7 @@ export type Outcome =
   | { readonly state: "failed"; readonly reason: FailureReason; readonly reference?: string }
   | { readonly state: "cancelled"; readonly reference?: string; readonly reason?: CancelReason };
 
-export type ReceiptStatus = "none" | "queued" | "printing" | "printed" | "failed";
+type ReceiptStatus = "none" | "queued" | "printing" | "printed" | "failed";
 
 export interface Sale {
   readonly saleId: string;

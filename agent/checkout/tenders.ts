@@ -11,7 +11,7 @@ import type { Sale } from "./sale.js";
  */
 
 /** The other tenders' total, minor units (0 for a sale paid by Vipps MobilePay alone). */
-export function otherTendersTotal(sale: Pick<Sale, "tenders">): number {
+function otherTendersTotal(sale: Pick<Sale, "tenders">): number {
   return (sale.tenders ?? []).reduce((sum, t) => sum + t.amount, 0);
 }
 

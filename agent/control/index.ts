@@ -13,19 +13,6 @@
  * (the service's group) whatever the umask.
  */
 export type { AgentStatus, ControlApi, HoldStatusLine, SaleStatusLine } from "./api.js";
-export { controlError, type ControlError, type ControlErrorCode } from "./errors.js";
-export {
-  CONTROL_METHODS,
-  MAX_REQUEST_BYTES,
-  MAX_RESPONSE_BYTES,
-  PROTOCOL_VERSION,
-  encodeRequest,
-  parseRequest,
-  type ControlMethod,
-  type ControlRequest,
-  type ControlResults,
-} from "./protocol.js";
 export { startControlServer, type ControlServer, type ControlServerOptions } from "./server.js";
 export { CONTROL_SOCKET_METHODS, MONEY_METHODS } from "./request-handler.js";
-export type { PeerCredentials } from "./peer-credentials.js";
-export { controlRequest, type ControlRequestOptions } from "./client.js";
+export { controlRequest } from "./client.js";

@@ -16,7 +16,7 @@ export const MAX_HOLDS_SHOWN = 50;
  *
  * Pure: parsing and encoding only, no I/O.
  */
-export const PROTOCOL_VERSION = 1;
+const PROTOCOL_VERSION = 1;
 
 /** A request line longer than this (bytes, newline excluded) is refused: nothing legitimate comes close. */
 export const MAX_REQUEST_BYTES = 64 * 1024;
@@ -42,14 +42,6 @@ export interface ControlResults {
   refreshQr: null;
   print: { jobId: string };
 }
-
-export type ControlResponse<M extends ControlMethod = ControlMethod> =
-  | { readonly v: typeof PROTOCOL_VERSION; readonly ok: true; readonly result: ControlResults[M] }
-  | {
-      readonly v: typeof PROTOCOL_VERSION;
-      readonly ok: false;
-      readonly error: { readonly code: string; readonly message: string };
-    };
 
 /** What any code of ours may put in a sale/reference argument: ids and references are ASCII without spaces. */
 const SALE_SELECTOR = /^[\x21-\x7e]{1,64}$/;

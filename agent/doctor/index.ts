@@ -13,13 +13,10 @@ import { runChecks, type RunOptions } from "./run-checks.js";
  *   const report = await runDoctor(defaultEnvironment("/etc/pos-agent/pos-agent.yaml"));
  *   renderDoctor(report) → text;  report.healthy → exit code
  */
-export type { Check, CheckResult, CheckStatus, Outcome } from "./check.js";
+export type { Check, CheckResult } from "./check.js";
 export type { DoctorContext, DoctorEnvironment } from "./context.js";
-export { DOCTOR_CHECKS } from "./checks.js";
-export { doctorReport, MARKS, renderDoctor, type DoctorReport } from "./render.js";
-export { runChecks, type RunOptions } from "./run-checks.js";
-export { DISK_FAIL_BYTES, DISK_WARN_BYTES } from "./storage-checks.js";
-
+export { renderDoctor, type DoctorReport } from "./render.js";
+export { type RunOptions } from "./run-checks.js";
 export async function runDoctor(
   environment: DoctorEnvironment,
   options: RunOptions & { checks?: readonly Check<DoctorContext>[] } = {},

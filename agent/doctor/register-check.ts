@@ -23,7 +23,7 @@ const CABLE_HINT =
  * one for one such window, its "settle" window (docs/register-protocol.md) — plus opening the
  * device.
  */
-export function helloTimeoutMs(config: Config): number {
+function helloTimeoutMs(config: Config): number {
   return 2 * config.register.ackTimeoutMs * (config.register.maxRetransmits + 1) + 2_000;
 }
 

@@ -1,7 +1,7 @@
 import { terminalSafeValue } from "../../lib/terminal-text.js";
 import type { CheckResult, CheckStatus } from "./check.js";
 
-export const MARKS: Readonly<Record<CheckStatus, string>> = { ok: "✓", warn: "!", fail: "✗", skip: "-" };
+const MARKS: Readonly<Record<CheckStatus, string>> = { ok: "✓", warn: "!", fail: "✗", skip: "-" };
 
 export interface DoctorReport {
   /** No check failed (warnings and skips allowed). */

@@ -7,9 +7,9 @@ import { fail, ok, warn, type Check } from "./check.js";
 import { configOf, type DoctorContext } from "./context.js";
 
 /** Below this the journal may fail to commit a sale: fail. */
-export const DISK_FAIL_BYTES = 50 * 1024 * 1024;
+const DISK_FAIL_BYTES = 50 * 1024 * 1024;
 /** Below this it is time to clean up: warn. */
-export const DISK_WARN_BYTES = 200 * 1024 * 1024;
+const DISK_WARN_BYTES = 200 * 1024 * 1024;
 
 function size(bytes: number): string {
   const units = ["B", "KiB", "MiB", "GiB", "TiB"];

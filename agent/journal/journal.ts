@@ -18,7 +18,7 @@ export interface PendingRegisterMessage {
 }
 
 /** The register messages of a transition that must survive a crash. */
-export function durableMessages(effects: readonly Effect[]): DurableRegisterMessage[] {
+function durableMessages(effects: readonly Effect[]): DurableRegisterMessage[] {
   const messages: DurableRegisterMessage[] = [];
   for (const e of effects) {
     if (!isDurable(e)) continue;

@@ -2,7 +2,7 @@ import type { Clock } from "../../lib/clock.js";
 import type { Journal } from "./journal.js";
 
 /** Sales per prune step (with about ten rows each): ~1 ms of deleting here (npm run bench), a few on a Pi. */
-export const PRUNE_BATCH = 10;
+const PRUNE_BATCH = 10;
 const CHECKPOINT_EVERY_STEPS = 4;
 
 const yieldToSales = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

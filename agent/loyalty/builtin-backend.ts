@@ -5,7 +5,7 @@ import type { MemberStore, StoredMember } from "./member-store.js";
 import type { LoyaltyMember } from "./port.js";
 
 /** The members table in the agent's own SQLite store (loyalty.backend = builtin). */
-export function memberOf(m: StoredMember): LoyaltyMember {
+function memberOf(m: StoredMember): LoyaltyMember {
   return {
     id: m.memberId,
     ...(m.tier === undefined ? {} : { tier: m.tier }),

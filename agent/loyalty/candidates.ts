@@ -7,7 +7,7 @@ import type { Clock } from "../../lib/clock.js";
  * good once, and only while the customer token it came from can still pay (15 minutes), so
  * after a restart or a long wait `take` finds nothing and the sale pays without enrolling.
  */
-export const CANDIDATE_TTL_MS = 15 * 60_000;
+const CANDIDATE_TTL_MS = 15 * 60_000;
 
 export class CandidateBook {
   private readonly entries = new Map<string, { readonly msisdn: string; readonly until: number }>();

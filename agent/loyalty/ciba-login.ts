@@ -14,7 +14,7 @@ import type { LoyaltyScope } from "./consented-claims.js";
  * Login token is short-lived). The signal ends it at any point. Nothing personal is logged:
  * not the number, not the auth_req_id, not a claim.
  */
-export type LoginClient = Pick<VippsClient["login"], "startCiba" | "pollToken" | "userinfo">;
+type LoginClient = Pick<VippsClient["login"], "startCiba" | "pollToken" | "userinfo">;
 
 export interface CibaLoginOptions {
   readonly login: LoginClient;
@@ -35,9 +35,9 @@ export type LoginOutcome =
   | { readonly kind: "unavailable"; readonly reason: string };
 
 /** CIBA Core §7.3: after `slow_down` the interval grows by at least 5 seconds. */
-export const SLOW_DOWN_STEP_MS = 5_000;
+const SLOW_DOWN_STEP_MS = 5_000;
 /** Consecutive failed polls (network, timeout, 5xx, 429 — after the client's own retries) that end the login. */
-export const MAX_POLL_FAILURES = 3;
+const MAX_POLL_FAILURES = 3;
 const TRANSIENT: readonly VippsErrorCode[] = [
   "VIPPS_TIMEOUT",
   "VIPPS_NETWORK",

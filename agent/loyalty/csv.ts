@@ -25,7 +25,7 @@ export type CsvItem = ({ readonly kind: "record" } & CsvRecord) | ({ readonly ki
  * The longest record, in characters: a quoted field that never closes would otherwise swallow
  * the rest of the file. A member row is a few hundred characters; its claims a few thousand.
  */
-export const MAX_RECORD_CHARS = 65_536;
+const MAX_RECORD_CHARS = 65_536;
 
 const NEVER_CLOSED = "a quoted field is never closed";
 

@@ -11,33 +11,11 @@
  * also what `pos-agent loyalty import/export/forget/list/prune` works on. docs/loyalty.md
  * describes the flow, the HTTP backend's contract, the CSV columns and the privacy rules.
  */
-export type {
-  EnrollResult,
-  EnrollmentCandidate,
-  IdentifyResult,
-  LoyaltyMember,
-  LoyaltyPort,
-} from "./port.js";
-export { createLoyalty, type LoyaltyOptions, type LoyaltyService } from "./loyalty.js";
-export { MemberStore, LOYALTY_MIGRATIONS, type StoredMember } from "./member-store.js";
-export {
-  importMembers,
-  MAX_LISTED_PROBLEMS,
-  type ImportOptions,
-  type ImportReport,
-} from "./member-import.js";
+export type { LoyaltyMember } from "./port.js";
+export { createLoyalty, type LoyaltyService } from "./loyalty.js";
+export { MemberStore, type StoredMember } from "./member-store.js";
+export { importMembers } from "./member-import.js";
 export { membersFileText } from "./members-file.js";
-export {
-  MEMBER_CSV_COLUMNS,
-  memberCsvLine,
-  membersCsvHeader,
-  MembersCsvReader,
-  parseMembersCsv,
-  type MemberCsvColumn,
-  type MemberRecord,
-  type MemberRow,
-  type RowProblem,
-} from "./members-csv.js";
-export { isLoyaltyError, type LoyaltyError, type LoyaltyErrorCode } from "./errors.js";
-export { isMsisdn, normalizeMsisdn } from "./msisdn.js";
-export { BINDING_MESSAGE_PATTERN } from "./binding-message.js";
+export { memberCsvLine, membersCsvHeader, type RowProblem } from "./members-csv.js";
+export { isLoyaltyError } from "./errors.js";
+export { normalizeMsisdn } from "./msisdn.js";

@@ -11,7 +11,7 @@ import { newMemberId } from "./member-id.js";
  * consented userinfo live. Times are ms since the epoch. Rows not seen for
  * `loyalty.retentionDays` are deleted by `prune`.
  */
-export const LOYALTY_MIGRATIONS: readonly Migration[] = [
+const LOYALTY_MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     sql: `

@@ -4,7 +4,7 @@ import { loyaltyError } from "./errors.js";
  * Phone numbers as Vipps MobilePay writes them (docs/vipps-api.md §3.1): the MSISDN, country code and
  * number, digits only, 10–15 digits (`4791234567`). The loyalty store keys members by it.
  */
-export const MSISDN_PATTERN = /^\d{10,15}$/;
+const MSISDN_PATTERN = /^\d{10,15}$/;
 
 export function isMsisdn(value: unknown): value is string {
   return typeof value === "string" && MSISDN_PATTERN.test(value);

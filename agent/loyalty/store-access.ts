@@ -40,7 +40,7 @@ function userName(uid: number): string | undefined {
  * Refuses root unless root already owns the storage directory (a laptop, a test). The hint
  * names the directory's owner: `sudo -u pos-agent pos-agent loyalty …`.
  */
-export function assertNotRootOnForeignJournal(
+function assertNotRootOnForeignJournal(
   directory: string,
   journalFile: string,
   uid: number | undefined = process.getuid?.(),

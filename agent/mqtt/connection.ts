@@ -25,7 +25,7 @@ import type { MqttErrorCode, MqttLinkState } from "./types.js";
  * that connection's messages are left unacknowledged too (to keep their order) and the
  * connection is dropped, so the broker redelivers them after the reconnect.
  */
-export interface ConnectionHandlers {
+interface ConnectionHandlers {
   /** After each CONNACK: subscribe, announce, drain. A rejection drops the connection. */
   onConnected(client: MqttClient, connack: IConnackPacket): Promise<void>;
   /** Resolve to acknowledge; throw to have the broker redeliver after a reconnect. */

@@ -33,7 +33,7 @@ export type InboundResult =
  * The identity of an event for de-duplication (docs/vipps-api.md §5.2): ePayment by reference + name +
  * pspReference; check-in by merchantQrId + customer token. Hashed, so the store holds no token.
  */
-export function eventIdentity(event: InboundEvent): string {
+function eventIdentity(event: InboundEvent): string {
   const text =
     event.kind === "payment"
       ? `payment\n${event.payment.reference}\n${event.payment.name}\n${event.payment.pspReference}`

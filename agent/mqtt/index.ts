@@ -36,17 +36,6 @@
  *   once a second, after `healthChanged()`.
  * - Sale events: a durable, ordered outbox (see `MqttLink.publishSaleEvent`).
  */
-export { createMqttLink, type InboundHandler, type MqttLink, type MqttLinkOptions } from "./link.js";
+export { createMqttLink, type MqttLink, type MqttLinkOptions } from "./link.js";
 export type { AgentHealthReport } from "./health.js";
-export { parseVippsInstant } from "./vipps-events.js";
-export type { SaleEvent } from "../../lib/mqtt-contract/index.js";
-export {
-  PAYMENT_EVENT_NAMES,
-  type CheckIn,
-  type InboundRejection,
-  type MqttErrorCode,
-  type MqttLinkCounters,
-  type MqttLinkState,
-  type PaymentEvent,
-  type PaymentEventName,
-} from "./types.js";
+export { PAYMENT_EVENT_NAMES, type CheckIn, type MqttLinkState, type PaymentEvent } from "./types.js";

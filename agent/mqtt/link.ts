@@ -42,7 +42,7 @@ import type {
  * The part of the till's config the link reads: the broker settings and the till's identity,
  * the webhook URL it reports in its health message and how old a check-in may be.
  */
-export interface MqttLinkConfig extends MqttIdentityConfig {
+interface MqttLinkConfig extends MqttIdentityConfig {
   readonly vipps: Pick<Config["vipps"], "msn" | "webhookUrl">;
   readonly checkout: Pick<Config["checkout"], "checkinMaxAgeSeconds">;
 }
@@ -106,8 +106,6 @@ export interface MqttLink {
 
 /** At most one change-driven health message per second: a busy till must not flood the broker. */
 export const HEALTH_MIN_GAP_MS = 1_000;
-
-export type { InboundHandler };
 
 type MutableCounters = { -readonly [K in keyof MqttLinkCounters]: MqttLinkCounters[K] } & {
   rejectedByReason: Record<InboundRejection, number>;

@@ -50,7 +50,7 @@ export interface CheckIn {
 }
 
 /** The names are Vipps' contract (agent/vipps/types); the link validates against them. */
-export { PAYMENT_EVENT_NAMES, type PaymentEventName } from "../vipps/types/epayment.js";
+export { PAYMENT_EVENT_NAMES } from "../vipps/types/epayment.js";
 
 /** A verified `epayments.payment.*.v1` event for a payment of this till (docs/vipps-api.md §6.6). */
 export interface PaymentEvent {

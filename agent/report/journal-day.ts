@@ -11,12 +11,12 @@ import { saleFromJson } from "../journal/sale-json.js";
  * agent/journal/schema.ts (`journal_sales.finished_at` is when the sale first became final,
  * `journal_transitions.input` the input as JSON).
  */
-export interface FinishedSale {
+interface FinishedSale {
   readonly sale: Sale;
   readonly finishedAt: number;
 }
 
-export interface ConfirmedRefund {
+interface ConfirmedRefund {
   readonly sale: Sale;
   readonly refundId: string;
   readonly amount: number;

@@ -1,7 +1,7 @@
 import { parseCalendarDate } from "../../lib/calendar-date.js";
 import { AgentError } from "../../lib/errors.js";
 
-export type ReportErrorCode = "REPORT_BAD_DATE";
+type ReportErrorCode = "REPORT_BAD_DATE";
 
 /** A calendar day in the till's time zone (the machine's, `TZ` / timedatectl), as [from, to) in epoch ms. */
 export interface LocalDay {

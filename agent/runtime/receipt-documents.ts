@@ -5,7 +5,7 @@ import type { Sale } from "../checkout/sale.js";
 import type { ReceiptJob } from "./ports.js";
 
 /** The receipt number printed and sent to Vipps (`bottomLine.receiptNumber`). */
-export function receiptNumber(sale: Sale): string {
+function receiptNumber(sale: Sale): string {
   return String(sale.saleNo).padStart(6, "0");
 }
 

@@ -9,7 +9,7 @@ import { vippsAmount } from "../checkout/tenders.js";
 /** How long "paid" / "not paid" stays on the display before the idle screen returns. */
 export const RESULT_SCREEN_MS = 6_000;
 
-export type LightsState = "ready" | "busy" | "error" | "off";
+type LightsState = "ready" | "busy" | "error" | "off";
 
 export interface ViewInput {
   readonly till: TillState;

@@ -18,19 +18,5 @@
  * Exit codes are systemd's business too: exit 78 (EXIT.CONFIG, lib/exit-codes.ts) on a
  * bad config or secret stops the restart loop (`RestartPreventExitStatus=78`).
  */
-export { createSystemdNotifier, type NotifierOptions, type SystemdNotifier } from "./notifier.js";
-export {
-  createWatchdog,
-  watchdogTimeoutMs,
-  type HealthPredicate,
-  type HealthVerdict,
-  type Watchdog,
-  type WatchdogOptions,
-} from "./watchdog.js";
-export {
-  notifyAssignments,
-  sanitizeStatus,
-  STATUS_MAX_CHARS,
-  type NotifyMessage,
-  type SystemdErrorCode,
-} from "./notify-message.js";
+export { createSystemdNotifier } from "./notifier.js";
+export { createWatchdog } from "./watchdog.js";

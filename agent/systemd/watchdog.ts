@@ -22,7 +22,7 @@ export interface HealthVerdict {
 }
 
 /** Called on every tick; a throw counts as unhealthy. */
-export type HealthPredicate = () => boolean | HealthVerdict;
+type HealthPredicate = () => boolean | HealthVerdict;
 
 export interface WatchdogOptions {
   notifier: Pick<SystemdNotifier, "watchdog">;

@@ -12,7 +12,7 @@ import { invalid } from "./validate-input.js";
 import { WebhooksApi } from "./webhooks-api.js";
 
 /** Sent as Vipps-System-Name/-Version/-Plugin-Name/-Plugin-Version; each 1–30 characters. */
-export interface VippsSystemInfo {
+interface VippsSystemInfo {
   readonly name: string;
   readonly version: string;
   readonly pluginName?: string;

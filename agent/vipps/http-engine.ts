@@ -28,7 +28,7 @@ import {
  * - every failure becomes a `VippsError` whose message has been redacted.
  * It never logs headers or bodies: only operation, endpoint, status, attempt, timing, trace id.
  */
-export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
+type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
 
 export interface CallSpec {
   /** e.g. `epayment.capture`. */

@@ -47,18 +47,11 @@
  * - Nothing secret (client secret, subscription key, tokens, customer tokens, login hints,
  *   auth_req_id) and no phone number appears in a log line or an error message.
  */
-export { VippsClient, type VippsClientOptions, type VippsSystemInfo } from "./client.js";
+export { VippsClient, type VippsClientOptions } from "./client.js";
 export { vippsClientOptions } from "./options.js";
-export { posPushPayment, type PosPaymentInput } from "./pos-payment.js";
-export {
-  VippsError,
-  isVippsError,
-  hasVippsCode,
-  vippsErrorCodeOf,
-  type VippsErrorCode,
-  type VippsErrorInfo,
-} from "./errors.js";
-export { IDEMPOTENCY_KEY_PATTERN, REFERENCE_PATTERN, MSISDN_PATTERN } from "./validate-input.js";
+export { posPushPayment } from "./pos-payment.js";
+export { VippsError, isVippsError, hasVippsCode, vippsErrorCodeOf, type VippsErrorCode } from "./errors.js";
+export { REFERENCE_PATTERN } from "./validate-input.js";
 export type * from "./types/epayment.js";
 export type * from "./types/qr.js";
 export type * from "./types/webhooks.js";

@@ -41,7 +41,7 @@ export const MAX_ANSWER_BYTES = 1024 * 1024;
  * dead connection would cost a whole request timeout. A server's `Keep-Alive: timeout=` hint
  * that is shorter wins (Node's agent closes a second before it).
  */
-export const IDLE_CONNECTION_MS = 15_000;
+const IDLE_CONNECTION_MS = 15_000;
 
 export interface NodeHttpExchange {
   readonly exchange: HttpExchange;

@@ -21,7 +21,7 @@ import type { WebhookRegistered, WebhookRegistration } from "./types/webhooks.js
 const text = z.string().min(1);
 const minorUnits = z.int().min(0).max(Number.MAX_SAFE_INTEGER);
 
-export const amountSchema = z.looseObject({
+const amountSchema = z.looseObject({
   currency: z.enum(CURRENCIES),
   value: minorUnits,
 }) satisfies z.ZodType<Amount>;

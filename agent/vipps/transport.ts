@@ -13,7 +13,7 @@ import type { CallResult, CallSpec, HttpEngine } from "./http-engine.js";
  *   a 401 is final — that token is not ours to refresh.
  * - `none`: public documents (OpenID discovery).
  */
-export type Auth =
+type Auth =
   | { readonly kind: "access-token" }
   | { readonly kind: "basic" }
   | { readonly kind: "bearer"; readonly token: string }

@@ -26,8 +26,8 @@ const isText = (value: unknown, min = 1, max = Infinity): value is string =>
 /** ≤ 50 satisfies both the vendored spec (8–50) and live Vipps (8–64). */
 export const REFERENCE_PATTERN = /^[a-zA-Z0-9-]{8,50}$/;
 /** Spec: max 50 characters; header-safe printable ASCII. */
-export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,50}$/;
-export const MSISDN_PATTERN = /^\d{10,15}$/;
+const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,50}$/;
+const MSISDN_PATTERN = /^\d{10,15}$/;
 /** Our own ids in URLs: unreserved URL characters only (docs/vipps-api.md §3 "keep it URL-safe"). */
 const URL_SAFE_ID = /^[A-Za-z0-9._~-]{1,100}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -23,7 +23,7 @@ import { createTestPki, type TestPki } from "../test-pki.js";
  * killed (`kill -9`) and started again on the same ports and store. Used by the fleet tests
  * and `npm run bench:fleet`.
  */
-export interface NatsNode {
+interface NatsNode {
   readonly name: string;
   /** `mqtts://localhost:<port>` (the test certificate names localhost). */
   readonly mqttUrl: string;
@@ -58,7 +58,7 @@ export interface NatsCluster {
 }
 
 /** deploy/nats/ of this repository, from the source tree (tests) or from dist/ (the bench). */
-export function deployNatsDir(): string {
+function deployNatsDir(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++) {
     if (existsSync(join(dir, "deploy", "nats", "node.conf"))) return join(dir, "deploy", "nats");

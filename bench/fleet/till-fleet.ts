@@ -17,7 +17,7 @@ export interface FleetTillSpec {
   readonly urls: readonly string[];
 }
 
-export interface FleetTill {
+interface FleetTill {
   readonly spec: FleetTillSpec;
   readonly link: MqttLink;
   /** Effect key (`<event id>`) → times acted on. */

@@ -17,7 +17,7 @@ export interface PlannedWebhook {
   readonly duplicate: boolean;
 }
 
-export interface Attempt {
+interface Attempt {
   readonly replica: number;
   /** performance.now() when the answer came. */
   readonly at: number;

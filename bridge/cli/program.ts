@@ -11,7 +11,7 @@ import { registerWebhookCommands } from "./webhooks.js";
  * registration tools, and the NATS cluster's users file (`nats-users`). Exit codes as `pos-agent` (agent/cli/exit-codes.ts): 0 ok, 1 failed,
  * 64 usage, 69 Vipps or broker unavailable, 70 internal error, 78 invalid environment.
  */
-export function buildProgram(ctx: CliContext): Command {
+function buildProgram(ctx: CliContext): Command {
   const program = new Command("pos-bridge")
     .description("Vipps MobilePay webhook → MQTT bridge for POS tills")
     .version(process.env.npm_package_version ?? "0.1.0")

@@ -18,9 +18,9 @@ interface Cell {
   style: CellStyle;
 }
 
-export const UPPER_HALF = "\u2580";
-export const LOWER_HALF = "\u2584";
-export const FULL_BLOCK = "\u2588";
+const UPPER_HALF = "\u2580";
+const LOWER_HALF = "\u2584";
+const FULL_BLOCK = "\u2588";
 
 /** Hide the cursor, no autowrap (writing the last cell must not scroll), home, clear. */
 const FRAME_START = "\u001b[0m\u001b[?25l\u001b[?7l\u001b[H\u001b[2J";

@@ -17,17 +17,13 @@
  * Errors are `AgentError<DisplayErrorCode>`.
  */
 export type { CustomerDisplay } from "./customer-display.js";
-export type { DisplayError, DisplayErrorCode } from "./errors.js";
 export type { NotPaidReason, Screen, ScreenKind } from "./screen.js";
-export { BINDING_MESSAGE_PATTERN, NOT_PAID_REASONS, SCREEN_KINDS, validateScreen } from "./screen.js";
+export { NOT_PAID_REASONS, SCREEN_KINDS } from "./screen.js";
 export type { RenderOptions } from "./render-screen.js";
-export { MAX_COLUMNS, MAX_ROWS, MIN_COLUMNS, MIN_ROWS, qrFits, renderScreen } from "./render-screen.js";
+export { MIN_COLUMNS, MIN_ROWS, qrFits, renderScreen } from "./render-screen.js";
 export { DISPLAY_TEXTS } from "./texts.js";
-export type { DisplayTexts } from "./texts.js";
-export { QR_MAX_BYTES_M, QR_QUIET_ZONE, qrMatrix } from "./qr-matrix.js";
-export type { BigFont } from "./big-font.js";
-export { LARGE_FONT, SMALL_FONT, bigTextBitmap, bigTextWidth } from "./big-font.js";
-export type { FrameStream, TerminalDisplayOptions } from "./terminal-display.js";
-export { DEFAULT_COLUMNS, DEFAULT_ROWS, openTerminalDisplay } from "./terminal-display.js";
-export type { FakeDisplayOptions } from "./fake-display.js";
+export { QR_QUIET_ZONE, qrMatrix } from "./qr-matrix.js";
+export { LARGE_FONT, SMALL_FONT, bigTextBitmap } from "./big-font.js";
+export type { FrameStream } from "./terminal-display.js";
+export { openTerminalDisplay } from "./terminal-display.js";
 export { FakeCustomerDisplay } from "./fake-display.js";

@@ -3,7 +3,7 @@ import { AgentError } from "../../lib/errors.js";
 import { displayError } from "./errors.js";
 
 /** Byte capacity of the largest QR code (version 40) at error correction M, byte mode (ISO/IEC 18004 table 7). */
-export const QR_MAX_BYTES_M = 2331;
+const QR_MAX_BYTES_M = 2331;
 
 /** Modules of light margin around the symbol; ISO/IEC 18004 §6.3.8 requires at least 4. */
 export const QR_QUIET_ZONE = 4;

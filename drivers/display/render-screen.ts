@@ -25,9 +25,9 @@ export interface RenderOptions {
 }
 
 export const MIN_ROWS = 10;
-export const MAX_ROWS = 500;
+const MAX_ROWS = 500;
 export const MIN_COLUMNS = 20;
-export const MAX_COLUMNS = 1000;
+const MAX_COLUMNS = 1000;
 /** Narrowest text column beside a QR; below this the text goes above the QR instead. */
 const MIN_TEXT_WIDTH = 20;
 

@@ -7,7 +7,7 @@ import { DISPLAY_TEXTS, fillTemplate } from "./texts.js";
 export type Tone = "normal" | "good" | "bad" | "warn";
 
 /** Text drawn in large characters, with what to show when it cannot be drawn large. */
-export interface BigText {
+interface BigText {
   /** Preferred large text, e.g. `kr 1 234,50` or `4MZ-CQ3`. */
   readonly text: string;
   /** A shorter large text (the number without currency) used when `text` does not fit. */

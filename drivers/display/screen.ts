@@ -71,10 +71,10 @@ export const SCREEN_KINDS: readonly ScreenKind[] = [
 ];
 
 /** Vipps Login `binding_message` (docs/vipps-api.md §8): 5–8 of A–Z, 0–9 and `-`. */
-export const BINDING_MESSAGE_PATTERN = /^[A-Z0-9-]{5,8}$/;
+const BINDING_MESSAGE_PATTERN = /^[A-Z0-9-]{5,8}$/;
 
 /** Longest free text (member name, tier, out-of-service reason) accepted, in characters. */
-export const MAX_FREE_TEXT = 200;
+const MAX_FREE_TEXT = 200;
 
 /**
  * Throws `DISPLAY_BAD_SCREEN` unless `screen` is well formed: amounts are non-negative safe

@@ -37,8 +37,8 @@ export interface TerminalDisplayOptions {
   readonly logger?: Logger;
 }
 
-export const DEFAULT_ROWS = 24;
-export const DEFAULT_COLUMNS = 80;
+const DEFAULT_ROWS = 24;
+const DEFAULT_COLUMNS = 80;
 
 /**
  * Linux console only: stop the screen blanking after 10 minutes (console_codes(4) `ESC [ 9 ; 0 ]`).
@@ -152,7 +152,7 @@ async function deviceSink(path: string, timeoutMs: number): Promise<Sink> {
   };
 }
 
-export const DEVICE_WRITE_TIMEOUT_MS = 5_000;
+const DEVICE_WRITE_TIMEOUT_MS = 5_000;
 const RETRY_MS = 10;
 
 async function writeNonBlocking(handle: FileHandle, bytes: Buffer, timeoutMs: number): Promise<void> {

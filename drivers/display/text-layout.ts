@@ -20,7 +20,7 @@ const MAX_SCALE = 8;
 const BIG_SHARE = 0.45;
 
 /** Word-wraps `text` to `width` columns; words longer than a line are split. */
-export function wrapText(text: string, width: number): string[] {
+function wrapText(text: string, width: number): string[] {
   const lines: string[] = [];
   let current = "";
   for (const word of text.split(/\s+/).filter((w) => w !== "")) {

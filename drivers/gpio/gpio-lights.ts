@@ -161,7 +161,7 @@ function safely(action: () => void): void {
 }
 
 /** Lights that do nothing (GPIO disabled or not accessible). */
-export function noLights(): StatusLights {
+function noLights(): StatusLights {
   return {
     available: false,
     show: () => undefined,

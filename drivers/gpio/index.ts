@@ -11,19 +11,9 @@
  * - `resolveGpioChip(sysfsRoot?)`, `resolveBcmPin(chip, bcm)`, `resolveBcmPins(pins, sysfsRoot?)`.
  * - `FakeStatusLights` — records states and beeps; `press()` simulates the button.
  */
-export type { GpioError, GpioErrorCode } from "./errors.js";
-export type { ButtonAction, LightState, StatusLights } from "./status-lights.js";
-export type { BcmPins, GpioChip } from "./sysfs-pins.js";
-export {
-  HEADER_CHIP_LABELS,
-  SYSFS_GPIO_ROOT,
-  resolveBcmPin,
-  resolveBcmPins,
-  resolveGpioChip,
-} from "./sysfs-pins.js";
-export type { InputPin, OutputPin, PinFactory, PinLevel } from "./pins.js";
+export type { ButtonAction } from "./status-lights.js";
+export { SYSFS_GPIO_ROOT, resolveBcmPin, resolveBcmPins, resolveGpioChip } from "./sysfs-pins.js";
+export type { PinFactory, PinLevel } from "./pins.js";
 export { onoffPins } from "./onoff-pins.js";
-export { ButtonDebouncer } from "./button-debouncer.js";
-export type { GpioLightsOptions } from "./gpio-lights.js";
-export { noLights, openStatusLights } from "./gpio-lights.js";
+export { openStatusLights } from "./gpio-lights.js";
 export { FakeStatusLights } from "./fake-lights.js";

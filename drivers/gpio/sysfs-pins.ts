@@ -9,7 +9,7 @@ export const SYSFS_GPIO_ROOT = "/sys/class/gpio";
  * BCM2711 (Pi 4, 400, CM4), RP1 (Pi 5). Other chips (the firmware expander, brcmstb banks)
  * are not the header.
  */
-export const HEADER_CHIP_LABELS = ["pinctrl-bcm2835", "pinctrl-bcm2711", "pinctrl-rp1"] as const;
+const HEADER_CHIP_LABELS = ["pinctrl-bcm2835", "pinctrl-bcm2711", "pinctrl-rp1"] as const;
 
 export interface GpioChip {
   /** e.g. `/sys/class/gpio/gpiochip512`. */

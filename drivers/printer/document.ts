@@ -9,7 +9,6 @@ import type { Brand, Language } from "../../lib/locale/index.js";
  * time zone. Header and footer lines come from config (`printer.header`, `printer.footer`).
  */
 export type PrintDocument = SaleReceipt | RefundReceipt | EndOfDayReport | TestReceipt | QrSticker;
-export type PrintDocumentKind = PrintDocument["kind"];
 
 /** A basket line as the register sent it (register protocol v1). */
 export interface ReceiptLine {
@@ -63,12 +62,12 @@ export interface SaleReceipt extends Letterhead {
 }
 
 /** One other tender of a split sale, as the register declared it (register protocol §7.14). */
-export interface OtherTender {
+interface OtherTender {
   readonly kind: "cash" | "card" | "giftCard" | "voucher";
   readonly amount: number;
 }
 
-export interface LoyaltyMember {
+interface LoyaltyMember {
   readonly name?: string;
   readonly memberId?: string;
   readonly tier?: string;

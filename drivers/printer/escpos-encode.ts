@@ -43,7 +43,7 @@ const PREFERRED_CODEPAGES: readonly Codepage[] = [
 const candidatesByModel = new Map<string, Codepage[]>();
 
 /** Model ids the encoder knows. */
-export function printerModels(): string[] {
+function printerModels(): string[] {
   return ReceiptPrinterEncoder.printerModels.map((m) => m.id);
 }
 
@@ -93,7 +93,7 @@ export function printerLanguage(model: string): string {
  * alignment/bold/double size, QR codes with the model's native command (`GS ( k` on ESC/POS,
  * model 2, error correction M), and a partial cut after the model's feed.
  */
-export function encodeBlocks(blocks: readonly PrintBlock[], options: EncodeOptions): Uint8Array {
+function encodeBlocks(blocks: readonly PrintBlock[], options: EncodeOptions): Uint8Array {
   const encoder = newEncoder(options).initialize().codepage("auto");
   for (const block of blocks) {
     switch (block.kind) {

@@ -39,7 +39,7 @@ const BLOCKING: Partial<Record<PrinterStatus, PrinterErrorCode>> = {
   offline: "PRINTER_OFFLINE",
 };
 
-export function transportFor(
+function transportFor(
   address: Exclude<PrinterAddress, { kind: "none" }>,
   clock: Clock = systemClock,
 ): PrinterTransport {

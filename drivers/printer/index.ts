@@ -24,36 +24,25 @@
  */
 export type {
   EndOfDayReport,
-  LoyaltyMember,
-  PaymentInfo,
   PrintDocument,
-  PrintDocumentKind,
   QrSticker,
   ReceiptLine,
   RefundReceipt,
   SaleReceipt,
   TestReceipt,
-  VatBreakdown,
 } from "./document.js";
-export type { PrinterError, PrinterErrorCode } from "./errors.js";
-export { RETRYABLE_PRINTER_ERRORS } from "./errors.js";
+export type { PrinterErrorCode } from "./errors.js";
 export { validateDocument } from "./validate-document.js";
-export type { LayoutOptions } from "./layout.js";
-export { layoutDocument } from "./layout.js";
-export type { Align, PrintBlock } from "./print-blocks.js";
 export { CHARACTER_TEST_LINE } from "./layout-report.js";
 export type { EncodeOptions } from "./escpos-encode.js";
-export { ENCODER_COLUMNS, encodeBlocks, encodeDocument, printerModels } from "./escpos-encode.js";
-export { renderBlocksText, renderDocumentText } from "./text-render.js";
-export type { PrinterAddress } from "./uri.js";
+export { ENCODER_COLUMNS, encodeDocument } from "./escpos-encode.js";
+export { renderDocumentText } from "./text-render.js";
 export { parsePrinterUri } from "./uri.js";
-export type { PrinterStatus, PrinterStatusReport } from "./status.js";
+export type { PrinterStatusReport } from "./status.js";
 export { interpretStatus } from "./status.js";
-export type { PrinterConnection, PrinterTransport } from "./transport.js";
+export type { PrinterConnection } from "./transport.js";
 export type { ReceiptPrinter } from "./printer.js";
-export type { EscPosPrinterOptions } from "./escpos-printer.js";
-export { EscPosPrinter, createPrinter, transportFor } from "./escpos-printer.js";
-export type { PrintJob, PrintOutcome, PrintQueueOptions } from "./print-queue.js";
+export { EscPosPrinter, createPrinter } from "./escpos-printer.js";
+export type { PrintOutcome } from "./print-queue.js";
 export { PrintQueue } from "./print-queue.js";
-export type { FakePrinterOptions } from "./fake-printer.js";
 export { FakePrinter } from "./fake-printer.js";

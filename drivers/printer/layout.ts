@@ -13,8 +13,8 @@ export interface LayoutOptions {
   readonly timeZone?: string;
 }
 
-export const MIN_COLUMNS = 24;
-export const MAX_COLUMNS = 64;
+const MIN_COLUMNS = 24;
+const MAX_COLUMNS = 64;
 
 /**
  * Validates `doc` (`PRINTER_BAD_DOCUMENT`) and lays it out as print blocks. Pure: the same

@@ -1,7 +1,7 @@
 import { sanitizeText, type Language } from "../../lib/locale/index.js";
 import { printerError } from "./errors.js";
 
-export type Align = "left" | "center" | "right";
+type Align = "left" | "center" | "right";
 
 /**
  * A laid-out receipt: what the ESC/POS encoder and the plain-text renderer both consume. Every

@@ -22,7 +22,7 @@ export const DLE_EOT_OFFLINE_CAUSE = Uint8Array.of(0x10, 0x04, 2);
 export const DLE_EOT_PAPER = Uint8Array.of(0x10, 0x04, 4);
 
 /** True for a byte that has the fixed bits of a real-time status answer. */
-export function isStatusByte(byte: number | undefined): byte is number {
+function isStatusByte(byte: number | undefined): byte is number {
   return byte !== undefined && (byte & 0b1001_0011) === 0b0001_0010;
 }
 

@@ -9,7 +9,7 @@ import { wrap } from "./print-blocks.js";
  * demo show this). Double-size lines are shown at normal size; a QR is shown as its content; the
  * cut is a line of `~`.
  */
-export function renderBlocksText(blocks: readonly PrintBlock[], columns: number): string {
+function renderBlocksText(blocks: readonly PrintBlock[], columns: number): string {
   const out: string[] = [];
   const aligned = (text: string, align: "left" | "center" | "right"): string => {
     const gap = Math.max(0, columns - [...text].length);

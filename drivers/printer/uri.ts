@@ -13,8 +13,8 @@ export type PrinterAddress =
   | { readonly kind: "tcp"; readonly host: string; readonly port: number }
   | { readonly kind: "none" };
 
-export const DEFAULT_SERIAL_BAUD = 9600;
-export const DEFAULT_TCP_PORT = 9100;
+const DEFAULT_SERIAL_BAUD = 9600;
+const DEFAULT_TCP_PORT = 9100;
 const BAUD_RATES = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400];
 
 /** Throws `PRINTER_BAD_URI` naming what is wrong. */

@@ -3,11 +3,11 @@ import { isBrand, isLanguage } from "../../lib/locale/index.js";
 import type { PaymentInfo, PrintDocument, ReceiptLine, VatBreakdown } from "./document.js";
 import { printerError } from "./errors.js";
 
-export const MAX_LINES = 200;
-export const MAX_HEADER_LINES = 10;
-export const MAX_TEXT = 200;
+const MAX_LINES = 200;
+const MAX_HEADER_LINES = 10;
+const MAX_TEXT = 200;
 /** QR byte capacity at error correction M (version 40). */
-export const MAX_QR_BYTES = 2331;
+const MAX_QR_BYTES = 2331;
 const QUANTITY = /^\d{1,9}(\.\d{1,6})?$/;
 
 /**

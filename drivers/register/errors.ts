@@ -1,4 +1,4 @@
-import { AgentError, isAgentError } from "../../lib/errors.js";
+import { AgentError } from "../../lib/errors.js";
 
 /**
  * Codes of the `AgentError`s this driver throws or rejects with (the codes on the wire, in a
@@ -28,11 +28,4 @@ export function registerLinkError(
   options: { cause?: unknown; details?: Record<string, unknown> } = {},
 ): RegisterLinkError {
   return new AgentError(code, message, options);
-}
-
-export function isRegisterLinkError(
-  value: unknown,
-  code?: RegisterLinkErrorCode | readonly RegisterLinkErrorCode[],
-): value is RegisterLinkError {
-  return isAgentError<RegisterLinkErrorCode>(value, code);
 }

@@ -56,73 +56,32 @@
  *   (used by the reference register in sim/register).
  */
 
-export { createRegisterLink, type RegisterLink, type RegisterLinkOptions } from "./register-link.js";
-export {
-  createRegisterSideLink,
-  type RegisterSideLink,
-  type RegisterSideLinkOptions,
-} from "./register-side-link.js";
-export type { LinkEndpoint, StateListener, TrafficEvent, TrafficListener } from "./link-endpoint.js";
-export type { LinkCounters, LinkState } from "./link-state.js";
+export { createRegisterLink, type RegisterLink } from "./register-link.js";
+export { createRegisterSideLink, type RegisterSideLink } from "./register-side-link.js";
+export type { LinkState } from "./link-state.js";
 export { registerLinkOptions, serialTransportOptions } from "./options.js";
-export type { LinkTransport, TransportEvents } from "./transport.js";
-export { createSerialTransport, SerialTransport, type SerialTransportOptions } from "./serial-transport.js";
+export type { LinkTransport } from "./transport.js";
+export { createSerialTransport } from "./serial-transport.js";
+export { createMemoryCable, type CableEnd, type MemoryCable } from "./memory-transport.js";
 export {
-  createMemoryCable,
-  type CableEnd,
-  type MemoryCable,
-  type MemoryCableOptions,
-} from "./memory-transport.js";
-export {
-  ACCEPTED,
-  FAILURE_REASONS,
-  FINAL_SALE_STATES,
-  isFinalSaleState,
-  REGISTER_ERROR_CODES,
   refuse,
-  SALE_STATES,
   type Acceptance,
-  type AgentMessage,
   type AgentReport,
   type Basket,
   type BasketLine,
-  type BasketMessage,
-  type CancelMessage,
-  type FailureReason,
-  type HelloMessage,
-  type LinkRole,
-  type LoyaltyMember,
-  type NakCode,
-  type PayMessage,
   type PayCustomer,
-  type PingMessage,
-  type PongMessage,
   type ReceiptMessage,
-  type RefundMessage,
   type RegisterCommand,
-  type RegisterErrorCode,
-  type RegisterMessage,
-  type SaleCommand,
   type SaleMessage,
   type SaleReport,
   type SaleState,
   type SendResult,
-  type StatusMessage,
   type Tender,
   type TotalsMessage,
   type TotalsRequest,
-  type TotalsVatRate,
 } from "./messages.js";
-export {
-  isRegisterLinkError,
-  registerLinkError,
-  type RegisterLinkError,
-  type RegisterLinkErrorCode,
-} from "./errors.js";
-export { crc16, crcHex } from "./crc16.js";
-export { decodeLine, encodeFrame, FrameReader, frameText, type DecodedLine } from "./frame-codec.js";
-export { validateAgentMessage } from "./validate-agent.js";
+export { registerLinkError } from "./errors.js";
+export { decodeLine, encodeFrame, FrameReader } from "./frame-codec.js";
 export { validateRegisterMessage } from "./validate-register.js";
-export type { Validation } from "./validate-fields.js";
 export { describeMessage, describeMessageLong, formatAmount } from "./describe-message.js";
 export * from "./protocol.js";

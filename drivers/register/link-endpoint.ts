@@ -25,14 +25,14 @@ import type { Fields, Validation } from "./validate-fields.js";
  * either role. createRegisterLink (the agent) and the reference register are thin wrappers.
  */
 
-export type StateListener = (state: LinkState, previous: LinkState) => void;
+type StateListener = (state: LinkState, previous: LinkState) => void;
 
 /** One frame on the cable, for diagnostic tools (register-monitor) and tests. */
 export type TrafficEvent =
   | { readonly direction: "in"; readonly frame: Fields }
   | { readonly direction: "in"; readonly damaged: { readonly code: NakCode; readonly reason: string } }
   | { readonly direction: "out"; readonly frame: Fields };
-export type TrafficListener = (event: TrafficEvent) => void;
+type TrafficListener = (event: TrafficEvent) => void;
 
 export interface LinkEndpoint<Out> {
   readonly state: LinkState;

@@ -17,7 +17,7 @@ export function count(out: Step, counter: keyof LinkCounters, by = 1): void {
   };
 }
 
-export function frame(seq: number, message: Fields): Fields {
+function frame(seq: number, message: Fields): Fields {
   return { v: PROTOCOL_VERSION, seq, ...message };
 }
 
@@ -31,7 +31,7 @@ export function write(out: Step, frameObject: Fields, track?: { seq: number; att
 }
 
 /** Fails every waiting and in-flight report and forgets the session's inbound state. */
-export function dropOutbound(
+function dropOutbound(
   out: Step,
   reason: string,
   inFlightCode: "REGISTER_DOWN" | "REGISTER_UNREACHABLE" = "REGISTER_DOWN",

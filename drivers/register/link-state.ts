@@ -46,7 +46,7 @@ export interface Outbound {
   readonly kind: OutboundKind;
   readonly message: Fields;
 }
-export interface InFlight extends Outbound {
+interface InFlight extends Outbound {
   readonly seq: number;
   /** Transmissions so far (1 = the first one). */
   readonly attempts: number;

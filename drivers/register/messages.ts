@@ -56,7 +56,7 @@ export const FAILURE_REASONS = [
   "QR_EXPIRED",
   "HOLD_EXPIRING",
 ] as const;
-export type FailureReason = (typeof FAILURE_REASONS)[number];
+type FailureReason = (typeof FAILURE_REASONS)[number];
 
 /**
  * Codes of a refusing ack (§Error codes). The frame was intact but its content is refused and
@@ -136,10 +136,10 @@ export interface Basket {
   readonly total: number;
 }
 
-export interface BasketMessage extends Basket {
+interface BasketMessage extends Basket {
   readonly type: "basket";
 }
-export interface PayMessage {
+interface PayMessage {
   readonly type: "pay";
   readonly saleId: string;
   /** Must equal the basket total. */
@@ -172,23 +172,23 @@ export interface Tender {
 }
 
 /** (extension, §7.13) Capture a held sale: `total` is the final amount, equal to its basket total. */
-export interface CaptureMessage {
+interface CaptureMessage {
   readonly type: "capture";
   readonly saleId: string;
   readonly total: number;
 }
 
 /** (extension, §7.13) Give a held sale's money back to the customer; the sale ends `cancelled`. */
-export interface ReleaseMessage {
+interface ReleaseMessage {
   readonly type: "release";
   readonly saleId: string;
 }
 export type PayCustomer = { readonly personalQr: string } | { readonly phoneNumber: string };
-export interface CancelMessage {
+interface CancelMessage {
   readonly type: "cancel";
   readonly saleId: string;
 }
-export interface RefundMessage {
+interface RefundMessage {
   readonly type: "refund";
   readonly saleId: string;
   /** The register's id for this refund (same alphabet as saleId): a repeat is the same refund. */
@@ -200,7 +200,7 @@ export interface RefundMessage {
    */
   readonly reference?: string;
 }
-export interface StatusMessage {
+interface StatusMessage {
   readonly type: "status";
   readonly saleId: string;
 }
@@ -213,13 +213,13 @@ export interface TotalsRequest {
   /** YYYY-MM-DD in the till's time zone; absent: today. */
   readonly date?: string;
 }
-export interface PingMessage {
+interface PingMessage {
   readonly type: "ping";
 }
-export interface PongMessage {
+interface PongMessage {
   readonly type: "pong";
 }
-export type LinkRole = "register" | "agent";
+type LinkRole = "register" | "agent";
 export interface HelloMessage {
   readonly type: "hello";
   readonly protocol: number;
@@ -254,7 +254,7 @@ export type RegisterCommand = SaleCommand | TotalsRequest;
  */
 export type RegisterMessage = RegisterCommand | PingMessage | PongMessage | HelloMessage;
 
-export interface LoyaltyMember {
+interface LoyaltyMember {
   readonly id: string;
   readonly tier?: string;
 }
@@ -295,7 +295,7 @@ export interface ReceiptMessage {
 }
 
 /** VAT of one rate over a day, minor units: `gross = net + vat`. */
-export interface TotalsVatRate {
+interface TotalsVatRate {
   /** Basis points: 2500 = 25 %. */
   readonly rate: number;
   readonly gross: number;

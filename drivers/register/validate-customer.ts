@@ -9,8 +9,8 @@ import { badField, invalid, isObject, type Invalid } from "./validate-fields.js"
  */
 
 /** ePayment's limits for `customer.personalQr`, in characters. */
-export const PERSONAL_QR_MIN = 5;
-export const PERSONAL_QR_MAX = 255;
+const PERSONAL_QR_MIN = 5;
+const PERSONAL_QR_MAX = 255;
 
 /** ePayment's `customer.phoneNumber` pattern. */
 const MSISDN = /^\d{10,15}$/;
@@ -20,7 +20,7 @@ const MSISDN = /^\d{10,15}$/;
  * "only Norwegian mobile numbers (for now)" for `phoneNumber`; anything else is refused here with
  * PHONE_NOT_SUPPORTED, so the cashier learns it at once instead of from a failed payment.
  */
-export const NORWEGIAN_MOBILE_MSISDN = /^47[49]\d{7}$/;
+const NORWEGIAN_MOBILE_MSISDN = /^47[49]\d{7}$/;
 
 /** C0 and C1 control characters: never part of a scanned QR, and never let into a log line. */
 function hasControl(text: string): boolean {

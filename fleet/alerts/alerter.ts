@@ -9,7 +9,7 @@ import { activeConditions, resolution, type AlertThresholds, type Condition } fr
 import { readWebhookState } from "./webhook-state.js";
 
 /** How often the rules are looked at: the thresholds are minutes, this adds at most seconds. */
-export const EVALUATE_EVERY_MS = 5_000;
+const EVALUATE_EVERY_MS = 5_000;
 
 /**
  * Fires each alert once when its condition starts to hold and resolves it once when it stops:

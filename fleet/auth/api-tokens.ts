@@ -6,7 +6,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
  * `A–Z a–z 0–9 - _ . ~ + /` (e.g. `openssl rand -hex 32`). Only their SHA-256 is kept in memory,
  * and a presented token is compared against each in constant time.
  */
-export const MIN_TOKEN_LENGTH = 32;
+const MIN_TOKEN_LENGTH = 32;
 const TOKEN_PATTERN = /^[A-Za-z0-9\-_.~+/=]{32,512}$/;
 
 export function parseTokens(text: string, variable: string): { tokens: Buffer[]; problems: string[] } {

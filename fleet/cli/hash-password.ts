@@ -5,7 +5,7 @@ import { USER_NAME_PATTERN } from "../auth/users-file.js";
 import type { FleetCliContext } from "./context.js";
 
 /** Shorter passwords are refused: the page shows a merchant's takings to whoever logs in. */
-export const MIN_PASSWORD_LENGTH = 12;
+const MIN_PASSWORD_LENGTH = 12;
 
 /** Reads one line; on a terminal without echo (raw mode), so the password is not shown. */
 async function readPassword(ctx: FleetCliContext): Promise<string> {

@@ -11,7 +11,7 @@ import { registerServeCommand } from "./serve.js";
  * (`hash-password`). Exit codes as `pos-agent` (agent/cli/exit-codes.ts): 0 ok, 64 usage,
  * 69 unavailable, 70 internal error, 78 invalid environment.
  */
-export function buildProgram(ctx: FleetCliContext): Command {
+function buildProgram(ctx: FleetCliContext): Command {
   const program = new Command("pos-fleet")
     .description("Vipps MobilePay POS fleet: web page, JSON API, metrics and alerts for an MSN's tills")
     .version(VERSION)

@@ -6,7 +6,7 @@ import type { TillView } from "./fleet-view.js";
  * shows the whole fleet rather than an error.
  */
 export const STATE_FILTERS = ["all", "online", "offline", "degraded", "unknown"] as const;
-export type StateFilter = (typeof STATE_FILTERS)[number];
+type StateFilter = (typeof STATE_FILTERS)[number];
 export const SORT_KEYS = ["till", "status", "lastSeen", "sales", "captured"] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 

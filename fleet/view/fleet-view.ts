@@ -10,7 +10,7 @@ import type { TillRecord } from "../store/tills.js";
  * till: whether it is online and since when, its condition from its last health message, its
  * captured sales today and its last failure. "Today" is the service machine's local day (its TZ).
  */
-export type TillStatus = "online" | "offline" | "unknown";
+type TillStatus = "online" | "offline" | "unknown";
 
 export interface TillView {
   readonly tillId: string;
@@ -68,7 +68,7 @@ function view(record: TillRecord, today: TillView["today"], lastFailure: SaleRec
 }
 
 /** Adds amounts per currency, in a stable order. */
-export function sumByCurrency(amounts: readonly Money[]): Money[] {
+function sumByCurrency(amounts: readonly Money[]): Money[] {
   const sums = new Map<Money["currency"], number>();
   for (const a of amounts) sums.set(a.currency, (sums.get(a.currency) ?? 0) + a.value);
   return [...sums.entries()]
@@ -88,10 +88,6 @@ export function fleetViews(store: FleetStore, now: number): TillView[] {
     };
     return view(record, today, failures.get(record.tillId));
   });
-}
-
-export function tillView(store: FleetStore, tillId: string, now: number): TillView | undefined {
-  return fleetViews(store, now).find((t) => t.tillId === tillId);
 }
 
 export function fleetTotals(tills: readonly TillView[]): FleetTotals {

@@ -7,7 +7,7 @@ import type { FleetUser } from "../auth/users-file.js";
 import type { FleetStore } from "../store/fleet-store.js";
 import { cookies } from "./http.js";
 
-export const SESSION_COOKIE = "pos_fleet_session";
+const SESSION_COOKIE = "pos_fleet_session";
 /** scrypt costs 32 MiB and tens of milliseconds: only this many run at once, the rest are told to retry. */
 const MAX_CONCURRENT_VERIFICATIONS = 2;
 

@@ -7,7 +7,7 @@ import type { FleetErrorCode } from "../errors.js";
  * to itself: no scripts at all, styles only from this origin, no framing, no referrer, no cache
  * (the page shows live money figures).
  */
-export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   "content-security-policy":
     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   "x-content-type-options": "nosniff",

@@ -13,7 +13,7 @@ import { FLEET_CSS } from "./style.js";
 
 /** Failed logins and wrong tokens per address before it must wait out the window (429). */
 export const AUTH_FAILURES_ALLOWED = 10;
-export const AUTH_FAILURE_WINDOW_MS = 15 * 60_000;
+const AUTH_FAILURE_WINDOW_MS = 15 * 60_000;
 
 export interface RunningWebServer {
   /** `http://host:port` */

@@ -2,7 +2,6 @@ import type { Currency } from "../money.js";
 
 /** The app the customer pays with. */
 export type Brand = "vipps" | "mobilepay";
-export const BRANDS: readonly Brand[] = ["vipps", "mobilepay"];
 
 /** Config `display.brand`: `auto` resolves from the sales unit's currency. */
 export const BRAND_SETTINGS = ["auto", "vipps", "mobilepay"] as const;

@@ -4,15 +4,7 @@
  * the phrases both print. Neither driver imports the other.
  */
 export { LANGUAGES, isLanguage, type Language } from "./language.js";
-export {
-  BRANDS,
-  BRAND_SETTINGS,
-  brandName,
-  isBrand,
-  resolveBrand,
-  type Brand,
-  type BrandSetting,
-} from "./brand.js";
+export { BRAND_SETTINGS, brandName, isBrand, resolveBrand, type Brand, type BrandSetting } from "./brand.js";
 export { formatAmount, formatMinorUnits } from "./amount-format.js";
 export { sanitizeText } from "./printable-text.js";
 export { SCAN_TO_PAY } from "./shared-texts.js";

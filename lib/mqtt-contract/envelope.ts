@@ -8,7 +8,7 @@ import { z } from "zod";
  *
  * Version 1. Consumers ignore fields they do not know; a change that breaks a consumer bumps `v`.
  */
-export const ENVELOPE_VERSION = 1;
+const ENVELOPE_VERSION = 1;
 
 /** The largest webhook body the contract carries (the bridge's limit may be lower). */
 export const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
@@ -21,7 +21,7 @@ const MAX_BODY_BASE64 = Math.ceil(MAX_WEBHOOK_BODY_BYTES / 3) * 4;
 export const MAX_ENVELOPE_BYTES = MAX_BODY_BASE64 + 16 * 1024;
 const header = z.string().min(1).max(1024);
 
-export const envelopeSchema = z.looseObject({
+const envelopeSchema = z.looseObject({
   v: z.literal(ENVELOPE_VERSION),
   /** When the bridge received the webhook, ISO 8601 UTC (diagnostics only; never trusted for age). */
   receivedAt: z.iso.datetime(),
@@ -43,7 +43,7 @@ export const envelopeSchema = z.looseObject({
   }),
 });
 
-export type WebhookEnvelope = z.output<typeof envelopeSchema>;
+type WebhookEnvelope = z.output<typeof envelopeSchema>;
 
 export interface EnvelopeInput {
   readonly receivedAt: Date;

@@ -22,7 +22,7 @@ const key = (max: number) => z.string().regex(new RegExp(`^[A-Za-z][A-Za-z0-9_]{
 const linkState = z.string().regex(/^[A-Za-z0-9_ -]{1,40}$/);
 
 /** The sale the till is busy with (docs/register-protocol.md's states), never who pays. */
-export const healthSaleSchema = z.object({
+const healthSaleSchema = z.object({
   /** The register's sale id. */
   saleId: z.string().regex(/^[A-Za-z0-9-]{1,32}$/),
   saleNo: count,

@@ -14,7 +14,7 @@ import { MAX_ENVELOPE_BYTES } from "./envelope.js";
 export const MAX_MQTT_PACKET_BYTES = 2 * 1024 * 1024;
 
 /** Upper bound of a PUBLISH packet's size beyond its payload: fixed header, topic, packet id, properties. */
-export function mqttPacketOverhead(topicBytes: number, propertyBytes: number): number {
+function mqttPacketOverhead(topicBytes: number, propertyBytes: number): number {
   const fixedHeader = 1 + 4;
   const topic = 2 + topicBytes;
   const packetId = 2;

@@ -26,7 +26,7 @@ export const SALE_EVENT_TYPES = [
 const minorUnits = z.int().min(0).max(Number.MAX_SAFE_INTEGER);
 const isoInstant = z.iso.datetime({ offset: true });
 
-export const saleLineSchema = z.strictObject({
+const saleLineSchema = z.strictObject({
   id: z.string().min(1).max(100).optional(),
   name: z.string().min(1).max(100),
   /** Decimal string, as on the register ("1", "2.5"). */
@@ -43,7 +43,7 @@ export const saleLineSchema = z.strictObject({
  * The sale's VAT at one rate, as on its paper receipt and in the customer's app:
  * `totalAmount = totalAmountExcludingTax + totalTaxAmount`, the rate's lines add up to it.
  */
-export const saleVatRateSchema = z.strictObject({
+const saleVatRateSchema = z.strictObject({
   taxRate: z.int().min(0).max(10_000),
   totalAmount: minorUnits,
   totalAmountExcludingTax: minorUnits,
@@ -51,7 +51,7 @@ export const saleVatRateSchema = z.strictObject({
 });
 
 /** One other tender of a split sale: the kinds a Vipps MobilePay receipt names as payment sources. */
-export const saleTenderSchema = z.strictObject({
+const saleTenderSchema = z.strictObject({
   kind: z.enum(["cash", "card", "giftCard", "voucher"]),
   amount: minorUnits.min(1),
 });

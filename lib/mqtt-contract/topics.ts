@@ -16,20 +16,20 @@ import { AgentError } from "../errors.js";
  * webhook can never escape its subtree or become a wildcard.
  */
 
-export type TopicErrorCode = "MQTT_BAD_TOPIC_LEVEL";
+type TopicErrorCode = "MQTT_BAD_TOPIC_LEVEL";
 
 /** Till-owned topic kinds, in the till's subtree. */
-export const TILL_TOPICS = ["webhook", "status", "health", "sales"] as const;
+const TILL_TOPICS = ["webhook", "status", "health", "sales"] as const;
 export type TillTopicKind = (typeof TILL_TOPICS)[number];
 
 /** `_` is outside the till-id alphabet, so `_unrouted` can never collide with a till. */
 export const UNROUTED_LEVEL = "_unrouted";
 
 /** `_` is outside the MSN alphabet, so a bridge's heartbeat can never collide with a sales unit. */
-export const BRIDGE_LEVEL = "_bridge";
+const BRIDGE_LEVEL = "_bridge";
 
 /** A bridge replica's name in its heartbeat topic (and its mosquitto user `pos-bridge-<name>`). */
-export const BRIDGE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
+const BRIDGE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
 
 /** A till id: its topic level, its references' first part (so no dash) and its config `till.id`. */
 export const TILL_ID_PATTERN = /^[A-Za-z0-9]{2,20}$/;

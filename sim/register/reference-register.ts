@@ -30,12 +30,12 @@ import { SaleBook, type SaleRecord } from "./sale-book.js";
  * extension) and keeps the answers, which `totalsTicket` lays out for its own printer.
  */
 
-export type SimErrorCode = "SIM_TIMEOUT";
+type SimErrorCode = "SIM_TIMEOUT";
 
 /** Most `totals` answers kept; the oldest are forgotten first. */
 const MAX_TOTALS = 100;
 
-export type TotalsAnswer =
+type TotalsAnswer =
   | { readonly refused: { readonly code: string; readonly message: string } }
   | { readonly acked: true; readonly totals: TotalsMessage };
 

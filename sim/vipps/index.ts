@@ -23,37 +23,7 @@
  * after 10 min, customer tokens valid 15 min, every customer approving after 1.5 s.
  */
 export { startVippsSimulator, type VippsSimulator } from "./simulator.js";
-export {
-  DEFAULT_SALES_UNITS,
-  DEFAULT_WEBHOOK_RETRY_DELAYS_MS,
-  LOGIN_SCOPES,
-  type CustomerBehaviour,
-  type CustomerOptions,
-  type CustomerProfile,
-  type CustomerStatus,
-  type LoginScope,
-  type SalesUnit,
-  type SalesUnitOptions,
-  type VippsSimulatorOptions,
-} from "./options.js";
-export {
-  SimulatorControl,
-  type ScanRequest,
-  type ScanResult,
-  type WebhookRegistrationView,
-} from "./control/control.js";
-export { CONTROL_PREFIX } from "./control/routes.js";
-export { ENDPOINTS, type EndpointId } from "./http/endpoints.js";
-export { FAULT_STATUSES, type FaultRule, type FaultStatus, type InstalledFault } from "./http/faults.js";
-export type { RequestLogEntry } from "./http/request-log.js";
-export type { DeliveryAttempt, DeliveryRecord, WebhookFaults } from "./webhooks/dispatcher.js";
-export {
-  CHECKED_IN_EVENT,
-  LOGIN_PING_EVENT,
-  WEBHOOK_EVENTS,
-  epaymentWebhookEvent,
-} from "./webhooks/events.js";
-export type { Payment, PaymentEvent, PaymentState } from "./epayment/payment.js";
-export type { LoginRequest } from "./login/ciba-service.js";
-export type { CallbackQr } from "./qr/qr-store.js";
-export { isSimError, type SimError, type SimErrorCode } from "./errors.js";
+export { type CustomerBehaviour, type SalesUnit, type VippsSimulatorOptions } from "./options.js";
+export { ENDPOINTS } from "./http/endpoints.js";
+export type { DeliveryRecord } from "./webhooks/dispatcher.js";
+export { isSimError } from "./errors.js";

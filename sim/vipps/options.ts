@@ -15,9 +15,9 @@ export const LOGIN_SCOPES = [
   "nin",
   "delegatedConsents",
 ] as const;
-export type LoginScope = (typeof LOGIN_SCOPES)[number];
+type LoginScope = (typeof LOGIN_SCOPES)[number];
 
-export interface SalesUnitOptions {
+interface SalesUnitOptions {
   /** Human-readable, printed by the standalone simulator. */
   readonly name?: string;
   /** Merchant Serial Number, 4–7 digits (keep 4–6 to match the older specs' pattern). */
@@ -82,7 +82,7 @@ export interface CustomerOptions {
   readonly profile?: Partial<CustomerProfile>;
 }
 
-export interface WebhookDeliveryOptions {
+interface WebhookDeliveryOptions {
   /**
    * Waits between attempts of one delivery, milliseconds; after the last one the delivery is
    * given up. Default: Vipps' documented schedule, compressed to its shape (docs/vipps-api.md §5.2):
@@ -93,7 +93,7 @@ export interface WebhookDeliveryOptions {
   readonly timeoutMs?: number;
 }
 
-export interface LoginOptions {
+interface LoginOptions {
   /** `expires_in` of a CIBA request when `requested_expiry` is absent, seconds. Default 600. */
   readonly authRequestExpirySeconds?: number;
   /** Minimum polling interval announced in the CIBA answer, seconds. Default 5. */
@@ -158,13 +158,13 @@ export interface ResolvedOptions {
   readonly defaultLoginBehaviour: CustomerBehaviour;
 }
 
-export const DEFAULT_SALES_UNITS: readonly SalesUnitOptions[] = [
+const DEFAULT_SALES_UNITS: readonly SalesUnitOptions[] = [
   { name: "Vipps demo kiosk (NOK)", msn: "123456", currency: "NOK" },
   { name: "MobilePay demo kiosk (DKK)", msn: "234567", currency: "DKK" },
 ];
 
 const HOUR = 3_600_000;
-export const DEFAULT_WEBHOOK_RETRY_DELAYS_MS: readonly number[] = [
+const DEFAULT_WEBHOOK_RETRY_DELAYS_MS: readonly number[] = [
   2_000,
   2_000,
   2_000,

@@ -55,12 +55,7 @@ export function createPaymentBody(
   };
 }
 
-export function aggregate(
-  authorized: number,
-  captured = 0,
-  refunded = 0,
-  cancelled = 0,
-): Record<string, unknown> {
+function aggregate(authorized: number, captured = 0, refunded = 0, cancelled = 0): Record<string, unknown> {
   return {
     authorizedAmount: amount(authorized),
     capturedAmount: amount(captured),

@@ -45,11 +45,11 @@ import {
  *   (ePayment Problem, QR error, webhooks ProblemDetails, OAuth error for Login …). Any other
  *   undocumented status is a problem. A 2xx documented without a body must have none.
  */
-export { API_NAMES, type ApiName } from "./spec-registry.js";
+export { type ApiName } from "./spec-registry.js";
 export { apiForPath } from "./path-match.js";
 
-export type HeaderInput = Headers | Readonly<Record<string, string | readonly string[] | undefined>>;
-export type QueryInput = URLSearchParams | Readonly<Record<string, string | readonly string[] | undefined>>;
+type HeaderInput = Headers | Readonly<Record<string, string | readonly string[] | undefined>>;
+type QueryInput = URLSearchParams | Readonly<Record<string, string | readonly string[] | undefined>>;
 
 export interface RequestParts {
   readonly headers?: HeaderInput;

@@ -19,7 +19,7 @@ export function apiForPath(concretePath: string): ApiName | undefined {
   return PREFIXES.find(([prefix]) => `${path}/`.startsWith(prefix))?.[1];
 }
 
-export function splitPath(concretePath: string): { path: string; search: string } {
+function splitPath(concretePath: string): { path: string; search: string } {
   const url = new URL(concretePath, "http://path.invalid");
   const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, "") : url.pathname;
   return { path, search: url.search };

@@ -69,7 +69,7 @@ const FORMATS: Readonly<Record<string, string | undefined>> = {
  * Maps a `$ref` string of spec `api` to an absolute id. Local refs (`#/components/schemas/X`)
  * stay in the same spec; `other.yaml#/components/schemas/X` points at another vendored spec.
  */
-export function rewriteRef(api: string, ref: string): string {
+function rewriteRef(api: string, ref: string): string {
   const match = /^(?:([a-z-]+)\.yaml)?#\/components\/schemas\/([^/]+)$/.exec(ref);
   if (match === null) throw new Error(`${api}: unsupported $ref ${ref}`);
   return refId(match[1] ?? api, match[2] ?? "");

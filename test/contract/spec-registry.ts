@@ -10,7 +10,7 @@ import { applyDeltas, node, type RawDoc } from "./spec-deltas.js";
  * compiles every parameter, request body and response schema with Ajv. Internal to the
  * contract validator (openapi.ts is the public surface).
  */
-export const API_NAMES = ["epayment", "qr", "webhooks", "access-token", "login", "userinfo"] as const;
+const API_NAMES = ["epayment", "qr", "webhooks", "access-token", "login", "userinfo"] as const;
 export type ApiName = (typeof API_NAMES)[number];
 
 const SPEC_FILES = [...API_NAMES, "order-management"] as const;
@@ -21,7 +21,7 @@ export type SecurityScheme =
   | { kind: "basic"; name: string }
   | { kind: "api-key-header"; name: string; header: string };
 
-export interface CompiledParameter {
+interface CompiledParameter {
   readonly name: string;
   readonly in: "header" | "query" | "path";
   readonly required: boolean;

@@ -4,7 +4,7 @@ import { expect, vi } from "vitest";
 import { REPO_ROOT } from "../helpers/cli.js";
 
 /** The built `pos-fleet` executable, as pos-fleet.service runs it. */
-export const FLEET_BIN = `${REPO_ROOT}dist/fleet/cli/main.js`;
+const FLEET_BIN = `${REPO_ROOT}dist/fleet/cli/main.js`;
 
 /**
  * `pos-fleet serve` as a real child process, configured by environment variables only, its

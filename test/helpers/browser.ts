@@ -8,7 +8,7 @@ import { tempDir } from "./temp-dir.js";
  * install script, and is pointed at the installed one). Each call gets a fresh profile
  * (--user-data-dir) that `close()` removes.
  */
-export const CHROMIUM = "/usr/bin/chromium";
+const CHROMIUM = "/usr/bin/chromium";
 
 const ARGS = [
   "--headless",

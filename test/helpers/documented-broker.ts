@@ -47,7 +47,7 @@ function userNames(passwordFile: string): string[] {
 }
 
 /** The documented pos-agent.conf with its directory and listener moved; throws if the file changed shape. */
-export function documentedConfig(dir: string, port: number): string[] {
+function documentedConfig(dir: string, port: number): string[] {
   const text = readFileSync(join(MOSQUITTO_DEPLOY_DIR, "pos-agent.conf"), "utf8");
   if (!text.includes(DOCUMENTED_DIR) || !DOCUMENTED_LISTENER.test(text))
     throw new Error(`deploy/mosquitto/pos-agent.conf no longer has ${DOCUMENTED_DIR} and "listener 8883"`);

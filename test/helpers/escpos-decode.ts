@@ -20,7 +20,7 @@ export interface DecodedEscPos {
 }
 
 /** Epson ESC t n → code page (ESC/POS command reference, "ESC t"). */
-export const EPSON_CODEPAGES: Readonly<Record<number, string>> = {
+const EPSON_CODEPAGES: Readonly<Record<number, string>> = {
   0: "cp437",
   2: "cp850",
   5: "cp865",

@@ -19,7 +19,7 @@ import { REPO_ROOT } from "./cli.js";
  * a runner, and a snapshot to prove that a second run changes nothing.
  */
 
-export const INSTALL_SCRIPT = join(REPO_ROOT, "systemd", "install.sh");
+const INSTALL_SCRIPT = join(REPO_ROOT, "systemd", "install.sh");
 
 export interface ArtifactOptions {
   version: string;

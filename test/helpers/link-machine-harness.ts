@@ -14,7 +14,7 @@ import { validateRegisterMessage } from "../../drivers/register/validate-registe
 /** Drives the pure link machine (the agent's end) input by input and inspects its effects. */
 
 /** The machine's settings, except its session source (each Harness counts its own). */
-export const settings: Omit<LinkSettings, "newSession"> = {
+const settings: Omit<LinkSettings, "newSession"> = {
   ackTimeoutMs: 1000,
   maxRetransmits: 3,
   heartbeatIntervalMs: 5000,

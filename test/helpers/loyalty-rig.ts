@@ -16,7 +16,7 @@ import { tempDir } from "./temp-dir.js";
  * Vipps client and the loyalty port; a real SQLite file; a captured trace-level log of both the
  * client and the port (for "nothing personal in logs"). Customers only act when the test says.
  */
-export const TILL = "kasse1";
+const TILL = "kasse1";
 
 export interface LoyaltyRig {
   readonly sim: VippsSimulator;

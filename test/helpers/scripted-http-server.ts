@@ -30,7 +30,7 @@ export type Reply =
   /** Never answer (until the server closes): a hung upstream. */
   | { readonly hang: true };
 
-export type Script = Reply | ((request: RecordedRequest) => Reply | Promise<Reply>);
+type Script = Reply | ((request: RecordedRequest) => Reply | Promise<Reply>);
 
 export interface ScriptedServer {
   /** `http://127.0.0.1:<port>`. */

@@ -5,7 +5,7 @@ import jsqrModule, { type QRCode } from "jsqr";
  * rasterises those cells to RGBA pixels the way a Linux console would draw them (VGA palette,
  * block glyphs), so jsQR can try to scan the screen like a phone would.
  */
-export interface TerminalCell {
+interface TerminalCell {
   char: string;
   fg: number;
   bg: number;

@@ -17,7 +17,7 @@ export interface Room {
   readonly mayNot?: readonly string[];
 }
 
-export const ROOMS: readonly Room[] = [
+const ROOMS: readonly Room[] = [
   { room: "lib/", may: [] },
   { room: "config/", may: ["lib/"] },
   { room: "drivers/", may: ["lib/", "config/"] },
@@ -44,11 +44,11 @@ export const ROOMS: readonly Room[] = [
 
 const IMPORT = /(?:\bfrom|\bimport)\s*\(?\s*["'](\.{1,2}\/[^"']+)["']/g;
 
-export function isTestCode(file: string): boolean {
+function isTestCode(file: string): boolean {
   return file.startsWith("test/") || /\.test\.ts$/.test(file) || file.includes("/testing/");
 }
 
-export function roomOf(file: string, rooms: readonly Room[] = ROOMS): Room | undefined {
+function roomOf(file: string, rooms: readonly Room[] = ROOMS): Room | undefined {
   let best: Room | undefined;
   for (const r of rooms) if (file.startsWith(r.room) && r.room.length > (best?.room.length ?? 0)) best = r;
   return best;

@@ -5,7 +5,7 @@ import { formatDuration, formatLocalTime, formatMoney, table } from "../../../li
 type Mark = "✓" | "!" | "✗" | "-";
 
 /** How each link's state reads: fine, worth a look, broken, or not configured. */
-export function linkMarks(links: AgentStatus["links"]): Record<keyof AgentStatus["links"], Mark> {
+function linkMarks(links: AgentStatus["links"]): Record<keyof AgentStatus["links"], Mark> {
   return {
     register: links.register.state === "up" ? "✓" : "✗",
     mqtt: links.mqtt.state === "connected" ? "✓" : "✗",

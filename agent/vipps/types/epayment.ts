@@ -12,7 +12,7 @@ export interface Amount {
 }
 
 /** No CAPTURED/REFUNDED state exists: after AUTHORIZED, read `aggregate` (docs/vipps-api.md §6.3). */
-export type PaymentState = "CREATED" | "ABORTED" | "EXPIRED" | "AUTHORIZED" | "TERMINATED";
+type PaymentState = "CREATED" | "ABORTED" | "EXPIRED" | "AUTHORIZED" | "TERMINATED";
 
 /**
  * The ePayment event names (the webhooks `epayments.payment.<name>.v1`):
@@ -34,9 +34,9 @@ export type PaymentEventName = (typeof PAYMENT_EVENT_NAMES)[number];
 export type Customer =
   { readonly customerToken: string } | { readonly phoneNumber: string } | { readonly personalQr: string };
 
-export type UserFlow = "PUSH_MESSAGE" | "NATIVE_REDIRECT" | "WEB_REDIRECT" | "QR";
-export type CustomerInteraction = "CUSTOMER_PRESENT" | "CUSTOMER_NOT_PRESENT";
-export type PaymentMethodType = "WALLET" | "CARD";
+type UserFlow = "PUSH_MESSAGE" | "NATIVE_REDIRECT" | "WEB_REDIRECT" | "QR";
+type CustomerInteraction = "CUSTOMER_PRESENT" | "CUSTOMER_NOT_PRESENT";
+type PaymentMethodType = "WALLET" | "CARD";
 export const QUANTITY_UNITS = ["PCS", "KG", "KM", "MINUTE", "LITRE", "KWH"] as const;
 export type QuantityUnit = (typeof QUANTITY_UNITS)[number];
 

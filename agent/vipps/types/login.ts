@@ -2,7 +2,7 @@
  * Login API shapes for merchant-initiated login (CIBA) and userinfo, hand-written from
  * test/contract/vipps-openapi/login.yaml, userinfo.yaml and docs/vipps-api.md §8.
  */
-export type LoginScope =
+type LoginScope =
   "openid" | "name" | "phoneNumber" | "email" | "address" | "birthDate" | "nin" | "delegatedConsents";
 
 /** The fields of the OpenID discovery document the agent uses. */
@@ -54,7 +54,7 @@ export type CibaPollResult =
   | { readonly kind: "expired_token" }
   | { readonly kind: "success"; readonly tokens: LoginTokens };
 
-export interface UserinfoAddress {
+interface UserinfoAddress {
   readonly street_address?: string;
   readonly postal_code?: string;
   readonly region?: string;

@@ -43,7 +43,7 @@ function seqOf(frame: Readonly<Record<string, unknown>>): string {
   return typeof frame.seq === "number" ? `#${frame.seq} ` : "";
 }
 
-export function describeTraffic(event: TrafficEvent): string {
+function describeTraffic(event: TrafficEvent): string {
   if (event.direction === "in" && "damaged" in event)
     return `← damaged line, nak ${event.damaged.code} (${terminalSafe(event.damaged.reason)})`;
   const frame = "frame" in event ? event.frame : {};

@@ -16,7 +16,7 @@ function same(a: string, b: string): boolean {
  * (https://developer.vippsmobilepay.com/docs/APIs/order-management-api/order-management-api-quick-start/)
  * — the live gateway serves both, so a client written from either works here.
  */
-export const ACCESS_TOKEN_PATHS = ["/accesstoken/get", "/accessToken/get"] as const;
+const ACCESS_TOKEN_PATHS = ["/accesstoken/get", "/accessToken/get"] as const;
 
 /**
  * `POST /accesstoken/get` (access-token.yaml, docs/vipps-api.md §2): credentials in headers, no body;

@@ -13,7 +13,7 @@ import type { SimulatorControl } from "./control.js";
  * examples). It plays the customer's phone and the network; it is not part of any Vipps API
  * and never subject to fault injection.
  */
-export const CONTROL_PREFIX = "/_sim";
+const CONTROL_PREFIX = "/_sim";
 
 function body(ctx: RequestContext): Record<string, unknown> {
   if (ctx.rawBody.length === 0) return {};

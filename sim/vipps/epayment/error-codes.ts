@@ -3,7 +3,7 @@
  * (vippsas/agent-toolkit epayment/references/errors.md; docs/vipps-api.md §1.3–§6). Clients branch on
  * status + code, never on the title text.
  */
-export const EPAYMENT_ERRORS = {
+const EPAYMENT_ERRORS = {
   "4010": { status: 409, title: "Capture idempotency conflict" },
   "4020": { status: 409, title: "Idempotency error" },
   "4040": { status: 400, title: "Invalid amount" },

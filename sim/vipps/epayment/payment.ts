@@ -7,7 +7,7 @@ import { refusal, type Refusal } from "./error-codes.js";
  * CREATED → AUTHORIZED | ABORTED | EXPIRED | TERMINATED and never changes after that: what was
  * captured, refunded or cancelled afterwards lives only in the aggregate amounts.
  */
-export type PaymentState = "CREATED" | "AUTHORIZED" | "ABORTED" | "EXPIRED" | "TERMINATED";
+type PaymentState = "CREATED" | "AUTHORIZED" | "ABORTED" | "EXPIRED" | "TERMINATED";
 
 export interface PaymentEvent {
   readonly reference: string;
@@ -176,7 +176,7 @@ export function refund(p: Payment, value: number, op: Operation): Transition {
 
 const money = (p: Payment, value: number): Money => ({ currency: p.amount.currency, value });
 
-export function aggregateOf(p: Payment): Record<string, Money> {
+function aggregateOf(p: Payment): Record<string, Money> {
   return {
     authorizedAmount: money(p, p.authorized),
     cancelledAmount: money(p, p.cancelled),

@@ -9,7 +9,7 @@ import type { Payment } from "./payment.js";
  * version-5 QR, which fits an 80×24 display. A customer "scans" it through the control API
  * (`POST /_sim/payment-qr/scan`), which finds the payment by that token.
  */
-export const TARGET_URL_PREFIX = "https://landing.vipps.no/?token=";
+const TARGET_URL_PREFIX = "https://landing.vipps.no/?token=";
 
 export function redirectUrlOf(payment: Payment): string | undefined {
   const token = payment.redirectToken;

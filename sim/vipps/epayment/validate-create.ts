@@ -17,8 +17,8 @@ const USER_FLOWS = ["PUSH_MESSAGE", "NATIVE_REDIRECT", "WEB_REDIRECT", "QR"];
 const INTERACTIONS = ["CUSTOMER_PRESENT", "CUSTOMER_NOT_PRESENT"];
 const PROFILE_SCOPES = ["name", "address", "email", "phoneNumber", "birthDate", "nin"];
 /** epayment.yaml CreatePaymentRequest.qrFormat.format; the default is IMAGE/SVG+XML. */
-export const QR_FORMATS = ["TEXT/TARGETURL", "IMAGE/SVG+XML", "IMAGE/PNG"] as const;
-export type QrFormat = (typeof QR_FORMATS)[number];
+const QR_FORMATS = ["TEXT/TARGETURL", "IMAGE/SVG+XML", "IMAGE/PNG"] as const;
+type QrFormat = (typeof QR_FORMATS)[number];
 
 export type CustomerRef =
   | { readonly kind: "phoneNumber"; readonly value: string }

@@ -15,7 +15,7 @@ export type MsnRule =
   /** Webhooks, QR exchange, userinfo: optional, but must match when sent. */
   | "optional";
 
-export const MSN_HEADER_PATTERN = /^\d{4,7}$/;
+const MSN_HEADER_PATTERN = /^\d{4,7}$/;
 
 export function authenticate(
   ctx: RequestContext,

@@ -7,8 +7,8 @@ import { isEndpointId, type EndpointId } from "./endpoints.js";
  * agent's retry, idempotency and timeout paths can be exercised. A rule applies to one endpoint
  * (or all, `"*"`), with a probability (`rate`, default 1) and optionally only `times` times.
  */
-export const FAULT_STATUSES = [423, 429, 500, 503] as const;
-export type FaultStatus = (typeof FAULT_STATUSES)[number];
+const FAULT_STATUSES = [423, 429, 500, 503] as const;
+type FaultStatus = (typeof FAULT_STATUSES)[number];
 
 export interface FaultRule {
   readonly endpoint: EndpointId | "*";

@@ -12,7 +12,7 @@ import type { SimResponse } from "./responses.js";
 import { familyOfPath, matchRoute, type RequestContext, type Route } from "./router.js";
 
 /** Request bodies above this are refused with 413 (Vipps bodies are a few kilobytes). */
-export const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface HttpServerDeps {
   readonly routes: readonly Route[];

@@ -11,7 +11,7 @@ import { LOGIN_PING_EVENT } from "../webhooks/events.js";
  * `slow_down`, and the interval grows by 5 s as the CIBA standard says), until it gets tokens,
  * `access_denied` or `expired_token`. Tokens are handed out once.
  */
-export type LoginDecision = "pending" | "approved" | "declined";
+type LoginDecision = "pending" | "approved" | "declined";
 
 export interface LoginRequest {
   readonly authReqId: string;

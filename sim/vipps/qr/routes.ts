@@ -6,7 +6,7 @@ import { qrPng, qrSvg } from "./qr-image.js";
 import type { CallbackQr } from "./qr-store.js";
 
 /** QR API spec: `locationDescription` maxLength 36 (MerchantCallbackPutRequest). */
-export const LOCATION_DESCRIPTION_MAX = 36;
+const LOCATION_DESCRIPTION_MAX = 36;
 
 type ImageChoice = { format: "SVG" } | { format: "PNG"; size: number };
 

@@ -6,7 +6,7 @@ import { simError } from "../errors.js";
 import type { PostOutcome } from "./http-post.js";
 import type { WebhookRegistration, WebhookRegistry } from "./registry.js";
 
-export interface DeliveryAttempt {
+interface DeliveryAttempt {
   /** ISO time on the simulator's clock. */
   readonly at: string;
   readonly status?: number;
@@ -60,7 +60,7 @@ interface Lane {
   holdTimer?: TimerHandle;
 }
 
-export function validateWebhookFaults(value: unknown): WebhookFaults {
+function validateWebhookFaults(value: unknown): WebhookFaults {
   if (typeof value !== "object" || value === null)
     throw simError("SIM_BAD_REQUEST", "webhook faults must be an object");
   const v = value as Record<string, unknown>;

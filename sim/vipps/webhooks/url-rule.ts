@@ -17,7 +17,7 @@ export function webhookUrlProblem(value: unknown): string | undefined {
   return "The url must use HTTPS (the simulator also accepts http:// to loopback addresses).";
 }
 
-export function isLoopbackHost(hostname: string): boolean {
+function isLoopbackHost(hostname: string): boolean {
   const h = hostname.toLowerCase();
   if (h === "localhost" || h === "[::1]") return true;
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);
