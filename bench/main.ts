@@ -85,6 +85,7 @@ try {
     rssEvery250SalesMb: memory.rssEvery250SalesMb,
     startupToReadyMs: memory.startupToReadyMs,
     startupToReadyMaxMs: memory.startupToReadyMaxMs,
+    startupCpuMs: memory.startupCpuMs,
     ...(aged === undefined ? {} : { ...aged, reportMs }),
     latencySales,
     memorySales: memory.memorySales,
@@ -107,6 +108,7 @@ try {
       ["daemon RSS every 250 sales", result.rssEvery250SalesMb.join(" → ") + " MB", "flat"],
       ["start → serving (READY), median", `${result.startupToReadyMs} ms`, readyTarget],
       ["start → serving (READY), slowest", `${result.startupToReadyMaxMs} ms`, ""],
+      ["start → serving, CPU used, median", `${result.startupCpuMs} ms`, ""],
     ];
     if (aged !== undefined) {
       rows.push(

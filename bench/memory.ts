@@ -2,7 +2,7 @@ import { createReferenceRegister } from "../sim/register/reference-register.js";
 import type { RunningSystem } from "../demo/system.js";
 import { daemonIdentification, untilOnOwnQr } from "./on-own-qr.js";
 import { percentile, round } from "./stats.js";
-import { rssMb, startDaemon } from "./daemon-process.js";
+import { cpuMs, rssMb, startDaemon } from "./daemon-process.js";
 
 /** Start-up is timed over this many starts: one start on a shared machine is a noisy sample. */
 const STARTS = 7;
@@ -11,6 +11,8 @@ export interface MemoryResult {
   /** Median over STARTS starts of the daemon on the same journal, as after a restart. */
   readonly startupToReadyMs: number;
   readonly startupToReadyMaxMs: number;
+  /** CPU the daemon used until it served, median of the starts: steadier than wall time under load. */
+  readonly startupCpuMs: number;
   readonly rssStartMb: number;
   readonly rssAfterSalesMb: number;
   /** RSS after every 250th sale: a climb that flattens is the heap settling, a line is a leak. */
@@ -30,13 +32,16 @@ export async function measureMemory(
   sales: number,
 ): Promise<MemoryResult> {
   const readyTimes: number[] = [];
+  const readyCpu: number[] = [];
   for (let n = 1; n < STARTS; n++) {
     const once = await startDaemon(system.configFile);
     readyTimes.push(once.readyMs);
+    readyCpu.push(cpuMs(once.child.pid ?? 0));
     await once.stop();
   }
   const daemon = await startDaemon(system.configFile);
   readyTimes.push(daemon.readyMs);
+  readyCpu.push(cpuMs(daemon.child.pid ?? 0));
   const register = createReferenceRegister({ path: registerTty });
   try {
     register.start();
@@ -62,6 +67,7 @@ export async function measureMemory(
     return {
       startupToReadyMs: round(percentile(readyTimes, 50), 0),
       startupToReadyMaxMs: round(Math.max(...readyTimes), 0),
+      startupCpuMs: round(percentile(readyCpu, 50), 0),
       rssStartMb: round(rssStartMb, 1),
       rssAfterSalesMb: round(rssMb(pid), 1),
       rssEvery250SalesMb: curve,
