@@ -45,5 +45,10 @@ export default defineConfig({
     entryFileNames: "[name].js",
     chunkFileNames: "[name]-[hash].js",
     sourcemap: true,
+    // ASCII only: V8 keeps a module's source text in memory, and one character outside Latin-1
+    // (an em dash, a QR half-block) makes the whole chunk a two-byte string. Escaped, with the
+    // whitespace gone, the daemon starts with ~2.5 MB less RSS (npm run bench). Names are kept
+    // (no mangling, no compression): stack traces and logs read as the source does.
+    minify: { compress: false, mangle: false, codegen: { removeWhitespace: true, asciiOnly: true } },
   },
 });
