@@ -98,7 +98,8 @@ const onReport = (r: Report): void => {
 if (workers === 1) await work(0, 1, onReport);
 else {
   const children: ChildProcess[] = [];
-  const args = process.argv.slice(2).filter((a) => a !== "--workers" && !/^--workers=/.test(a));
+  // The parent's own --workers (and its value) and --seed are not the workers' business.
+  const args = withoutOptions(process.argv.slice(2), ["--workers", "--seed"]);
   await Promise.all(
     Array.from({ length: workers }, (_, k) => {
       const child = fork(process.argv[1] ?? "", [
@@ -129,7 +130,23 @@ if (failed !== undefined) {
   console.log(failed);
   process.exit(1);
 }
+const seconds = (Date.now() - started) / 1000;
 console.log(
-  `ok: ${ran} trials (seed ${seed}, from ${first}), ${sales} sales, ${crashes} crashes, ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  `ok: ${ran} trials (seed ${seed}, from ${first}), ${sales} sales, ${crashes} crashes, ${seconds.toFixed(1)} s, ${(ran / seconds).toFixed(1)} trials/s`,
 );
+if (ran < trials)
+  console.log(
+    `time box: --seconds ${o.seconds} cut the run short: ${ran} of the ${trials} trials asked for ran`,
+  );
 process.exit(0);
+
+/** `argv` without the named options and the value after each (`--name value` or `--name=value`). */
+function withoutOptions(argv: readonly string[], names: readonly string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] ?? "";
+    if (names.includes(a)) i++;
+    else if (!names.some((n) => a.startsWith(`${n}=`))) kept.push(a);
+  }
+  return kept;
+}
