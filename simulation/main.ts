@@ -144,7 +144,7 @@ console.log(
 if (ran < trials)
   console.log(
     `time box: --seconds ${o.seconds} cut the run short: ${ran} of the ${trials} trials asked for ran` +
-      ` (all of ${first}…${first + prefix - 1}, and ${doneBeyond.size} after those)`,
+      (prefix === 0 ? "" : ` (all of ${first}…${first + prefix - 1}, and ${doneBeyond.size} after those)`),
   );
 console.log(`run these trials again: npm run simulate -- --seed ${seed} --first ${first} --trials ${prefix}`);
 process.exit(0);
