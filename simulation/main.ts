@@ -43,7 +43,7 @@ for (const [name, value] of [
 
 /** What a worker tells the parent after each trial. */
 type Report =
-  | { readonly kind: "trial"; readonly crashes: number; readonly sales: number }
+  | { readonly kind: "trial"; readonly trial: number; readonly crashes: number; readonly sales: number }
   | { readonly kind: "failed"; readonly text: string };
 
 function failure(r: TrialResult): string {
@@ -60,7 +60,7 @@ async function work(k: number, w: number, report: (r: Report) => void): Promise<
     const result = await runTrial(seed, t);
     if (o.trace === true) console.log(result.trace.join("\n"));
     if (result.problems.length > 0) return report({ kind: "failed", text: failure(result) });
-    report({ kind: "trial", crashes: result.crashes, sales: result.sales });
+    report({ kind: "trial", trial: t, crashes: result.crashes, sales: result.sales });
   }
 }
 
@@ -81,13 +81,20 @@ let ran = 0;
 let crashes = 0;
 let sales = 0;
 let failed: string | undefined;
-console.log(`simulate: seed ${seed}, trials ${first}…${first + trials - 1}, ${workers} worker(s)`);
+console.log(
+  `simulate: seed ${seed}${o.seed === undefined ? " (drawn at random)" : ""}, trials ${first}…${first + trials - 1}, ${workers} worker(s)`,
+);
+/** Trials done beyond `first + prefix`: a time box stops the workers at different trials. */
+const doneBeyond = new Set<number>();
+let prefix = 0;
 const onReport = (r: Report): void => {
   if (r.kind === "failed") {
     failed ??= r.text;
     return;
   }
   ran++;
+  doneBeyond.add(r.trial);
+  while (doneBeyond.delete(first + prefix)) prefix++;
   crashes += r.crashes;
   sales += r.sales;
   if (ran % 1000 === 0)
@@ -98,7 +105,8 @@ const onReport = (r: Report): void => {
 if (workers === 1) await work(0, 1, onReport);
 else {
   const children: ChildProcess[] = [];
-  const args = process.argv.slice(2).filter((a) => a !== "--workers" && !/^--workers=/.test(a));
+  // The parent's own --workers (and its value) and --seed are not the workers' business.
+  const args = withoutOptions(process.argv.slice(2), ["--workers", "--seed"]);
   await Promise.all(
     Array.from({ length: workers }, (_, k) => {
       const child = fork(process.argv[1] ?? "", [
@@ -129,7 +137,25 @@ if (failed !== undefined) {
   console.log(failed);
   process.exit(1);
 }
+const seconds = (Date.now() - started) / 1000;
 console.log(
-  `ok: ${ran} trials (seed ${seed}, from ${first}), ${sales} sales, ${crashes} crashes, ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  `ok: ${ran} trials (seed ${seed}, from ${first}), ${sales} sales, ${crashes} crashes, ${seconds.toFixed(1)} s, ${(ran / seconds).toFixed(1)} trials/s`,
 );
+if (ran < trials)
+  console.log(
+    `time box: --seconds ${o.seconds} cut the run short: ${ran} of the ${trials} trials asked for ran` +
+      (prefix === 0 ? "" : ` (all of ${first}…${first + prefix - 1}, and ${doneBeyond.size} after those)`),
+  );
+console.log(`run these trials again: npm run simulate -- --seed ${seed} --first ${first} --trials ${prefix}`);
 process.exit(0);
+
+/** `argv` without the named options and the value after each (`--name value` or `--name=value`). */
+function withoutOptions(argv: readonly string[], names: readonly string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] ?? "";
+    if (names.includes(a)) i++;
+    else if (!names.some((n) => a.startsWith(`${n}=`))) kept.push(a);
+  }
+  return kept;
+}

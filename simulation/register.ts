@@ -13,6 +13,9 @@ import type { InProcessVipps } from "./vipps-world.js";
 
 type Customer = "approve" | "decline" | "ignore" | "never scans";
 
+/** How often the cashier looks whether the sale being paid has its final state. */
+const LOOK_MS = 1_000;
+
 /**
  * The cash register and the people at it: a register that follows the protocol (the reference
  * link layer: hello, acks, retransmissions; a command the link could not deliver is sent again),
@@ -26,6 +29,8 @@ export class SimRegister {
     { amount: number; finals: { state: string; capturedAmount?: number }[] }
   >();
   private starting = true;
+  /** Called when a final arrives or the scenario ends (the cashier waiting for one, see cashierNotices). */
+  private onNews: (() => void) | undefined;
   done = false;
 
   constructor(
@@ -54,6 +59,7 @@ export class SimRegister {
           log(
             `register: ${report.saleId} ${report.state}${report.reason === undefined ? "" : ` ${report.reason}`}`,
           );
+          this.onNews?.();
         }
         return { ok: true };
       },
@@ -68,6 +74,7 @@ export class SimRegister {
   /** The scenario is over: no new sales (one being paid still finishes). */
   stopStarting(): void {
     this.starting = false;
+    this.onNews?.();
   }
 
   views(): RegisterView[] {
@@ -147,7 +154,28 @@ export class SimRegister {
           },
           this.prng.int(0, 60_000),
         );
-      while (this.sales.get(saleId)?.finals.length === 0 && this.starting) await sleep(this.clock, 1_000);
+      await this.cashierNotices(saleId);
     }
+  }
+
+  /**
+   * The cashier looks at the register once a second until the sale has its final state (or the
+   * scenario is over). Only the look that sees it matters, so instead of a timer every second
+   * (half of a trial's timers, each a turn of the simulation's loop) one timer is set, when the
+   * final arrives or the scenario ends, for the first whole second of looking at or after it:
+   * the same instant the looking would have noticed it.
+   */
+  private async cashierNotices(saleId: string): Promise<void> {
+    const since = this.clock.now();
+    const noticed = (): boolean => this.sales.get(saleId)?.finals.length !== 0 || !this.starting;
+    if (noticed()) return;
+    await new Promise<void>((resolve) => {
+      this.onNews = () => {
+        if (!noticed()) return;
+        this.onNews = undefined;
+        const looks = Math.max(1, Math.ceil((this.clock.now() - since) / LOOK_MS));
+        this.clock.setTimeout(resolve, since + looks * LOOK_MS - this.clock.now());
+      };
+    });
   }
 }

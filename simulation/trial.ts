@@ -1,9 +1,6 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { stringify } from "yaml";
-import { loadConfig, type LoadedConfig } from "../config/load.js";
-import { SECRET_FILES } from "../config/secrets.js";
+import type { LoadedConfig } from "../config/load.js";
 import { startAgent, type RunningAgent } from "../agent/runtime/agent.js";
 import { JOURNAL_FILE } from "../agent/journal/journal-access.js";
 import { printerReceipts } from "../agent/runtime/printer-receipts.js";
@@ -22,9 +19,8 @@ import { SimPrinter } from "./printer.js";
 import { ProcessClock, SimClock } from "./sim-clock.js";
 import { faultPlan, type FaultPlan } from "./faults.js";
 import { inProcessVipps, type InProcessVipps } from "./vipps-world.js";
+import { TILL, WEBHOOK_URL, configTemplate, emptyJournal, scratchRoot } from "./trial-files.js";
 
-const TILL = "kasse1";
-const WEBHOOK_URL = "https://bridge.sim.invalid/vipps/webhook";
 const START = Date.UTC(2026, 2, 2, 9, 0, 0);
 /** After the scenario: no more faults, time to finish every sale (resumes, retries, outbox). */
 const SETTLE_MS = 40 * 60_000;
@@ -63,46 +59,6 @@ export interface TrialResult {
   readonly sales: number;
 }
 
-let baseConfig: LoadedConfig | undefined;
-function configTemplate(root: string): LoadedConfig {
-  if (baseConfig !== undefined) return baseConfig;
-  // Per process, not a fixed path: other runs on the machine (other users, CI jobs) use the same root.
-  const dir = mkdtempSync(join(root, "vopr-config-"));
-  process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
-  mkdirSync(join(dir, "secrets"), { recursive: true, mode: 0o700 });
-  const secret = (name: string, value: string): void =>
-    writeFileSync(join(dir, "secrets", name), `${value}\n`, { mode: 0o600 });
-  secret(SECRET_FILES.clientSecret, "sim-client-secret");
-  secret(SECRET_FILES.subscriptionKey, "sim-subscription-key");
-  secret(SECRET_FILES.webhookSecrets, "set-per-trial");
-  writeFileSync(
-    join(dir, "pos-agent.yaml"),
-    stringify({
-      vipps: {
-        baseUrl: "http://127.0.0.1:9",
-        clientId: "sim",
-        msn: "123456",
-        currency: "NOK",
-        webhookUrl: WEBHOOK_URL,
-        requestTimeoutMs: 10_000,
-      },
-      till: { id: TILL, locationDescription: "Simulated till" },
-      mqtt: { url: "mqtt://127.0.0.1:9", reconnectMinMs: 500, reconnectMaxMs: 5_000 },
-      register: { path: join(dir, "register-cable") },
-      display: { language: "en" },
-      storage: { directory: join(dir, "state") },
-      control: { socketPath: join(dir, "control.sock") },
-    }),
-  );
-  baseConfig = loadConfig(join(dir, "pos-agent.yaml"), {});
-  return baseConfig;
-}
-
-/** Where trial files go: tmpfs when there is one (a crash copies the journal; fsync is free there). */
-function scratchRoot(): string {
-  return existsSync("/dev/shm") ? "/dev/shm" : tmpdir();
-}
-
 interface Process {
   readonly n: number;
   readonly dir: string;
@@ -111,9 +67,21 @@ interface Process {
   alive: boolean;
 }
 
-/** Lets every promise, and the cable's and register handler's immediates, settle. */
+/** A bound on the rounds of one settle: a chain of immediates that never ends is a bug, not a wait. */
+const SETTLE_ROUNDS = 1_000;
+
+/**
+ * Lets every promise, and the cable's and register handler's immediates (and the immediates
+ * those cause), settle before time moves on. One round of the event loop when the timer caused
+ * only promises; another while the process still has an immediate queued (Node's own count,
+ * `process.getActiveResourcesInfo`). A fixed number of rounds would both waste loop turns after
+ * most timers and leave a long chain unfinished when the next timer fires.
+ */
 async function settle(): Promise<void> {
-  for (let i = 0; i < 4; i++) await new Promise((resolve) => setImmediate(resolve));
+  for (let i = 0; i < SETTLE_ROUNDS; i++) {
+    await new Promise((resolve) => setImmediate(resolve));
+    if (!process.getActiveResourcesInfo().includes("Immediate")) return;
+  }
 }
 
 export async function runTrial(seed: number, trial: number, root = scratchRoot()): Promise<TrialResult> {
@@ -234,7 +202,9 @@ export async function runTrial(seed: number, trial: number, root = scratchRoot()
 
   const boot = (n: number): void => {
     const pdir = join(dir, `p${n}`);
-    mkdirSync(pdir, { recursive: true });
+    // The first process starts from the empty journal; every later one from its predecessor's files.
+    if (n === 1) emptyJournal(root, pdir);
+    else mkdirSync(pdir, { recursive: true });
     const pclock = new ProcessClock(clock);
     const p: Process = { n, dir: pdir, clock: pclock, agent: undefined, alive: true };
     proc = p;
