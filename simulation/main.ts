@@ -14,7 +14,7 @@ const program = new Command("simulate")
   .option("--trials <n>", "how many trials", "100")
   .option("--first <n>", "the first trial number (to replay one: --first T --trials 1)", "0")
   .option("--seconds <n>", "stop starting trials after this many seconds")
-  .option("--workers <n>", "worker processes (default: one per core, at most 2)")
+  .option("--workers <n>", "worker processes (default: one per core)")
   .option("--trace", "print the trace of every trial, not only of a failing one")
   .option("--worker <k/w>", "(internal) run as worker k of w")
   .parse();
@@ -74,7 +74,7 @@ if (o.worker !== undefined) {
 
 const workers = Math.max(
   1,
-  Math.min(trials, o.workers === undefined ? Math.min(2, availableParallelism()) : Number(o.workers)),
+  Math.min(trials, o.workers === undefined ? availableParallelism() : Number(o.workers)),
 );
 const started = Date.now();
 let ran = 0;
