@@ -56,6 +56,7 @@ const result = {
     sales: report.daemonSales.sales,
     capturedOnce: report.daemonSales.capturedOnce,
     perSaleQr: report.daemonSales.perSaleQr,
+    problems: report.daemonSales.problems.slice(0, 20),
   },
   memoryMb: report.memoryMb,
   tillsReadyMs: report.tillsReadyMs,
@@ -132,6 +133,8 @@ if (json) {
     process.stdout.write(
       `(non-2xx by code: ${JSON.stringify(report.answers5xx.byCode)}; from ${report.fiveXxWindowMs?.[0] ?? "-"} to ${report.fiveXxWindowMs?.[1] ?? "-"} ms after the kill; the node healthy again ${report.restartedAfterKillMs ?? "-"} ms after it)\n`,
     );
+  for (const problem of report.daemonSales.problems.slice(0, 20))
+    process.stdout.write(`(daemon sale: ${problem})\n`);
   if (report.outsideOutageAnswers.length > 0)
     process.stdout.write(
       `(outside the outage, ms after the kill: ${report.outsideOutageAnswers.map((a) => `${a.code} ${a.afterKillMs}`).join(", ")})\n`,

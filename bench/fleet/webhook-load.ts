@@ -132,7 +132,10 @@ export interface SendOptions {
  * what that CPU measured (issue 18).
  */
 export async function sendWebhooks(planned: readonly PlannedWebhook[], o: SendOptions): Promise<Delivery[]> {
-  const agent = new Agent({ keepAlive: true, maxSockets: o.concurrency });
+  // An idle kept-alive socket is closed here after 4 s, before the replica's server closes it
+  // (node's keepAliveTimeout, 5 s): reusing one the server is closing would fail the attempt
+  // with ECONNRESET, a failure of the sender's, not of the bridge.
+  const agent = new Agent({ keepAlive: true, maxSockets: o.concurrency, timeout: 4_000 });
   try {
     return await sendAll(planned, o, agent);
   } finally {
@@ -216,8 +219,10 @@ function post(
         });
       },
     );
-    req.on("timeout", () => req.destroy(new Error("no answer in time")));
-    req.on("error", (error) => resolve({ status: 0, code: error.name }));
+    req.on("timeout", () =>
+      req.destroy(Object.assign(new Error("no answer in time"), { code: "SENDER_TIMEOUT" })),
+    );
+    req.on("error", (error: NodeJS.ErrnoException) => resolve({ status: 0, code: error.code ?? error.name }));
     req.end(body);
   });
 }
