@@ -13,6 +13,7 @@ import {
   STATUS_ONLINE,
   TOPIC_QOS,
   bridgeStatusFilter,
+  HEARTBEAT_SUBSCRIBE_QOS,
   parseBridgeStatusTopic,
   saleEventSchema,
   tillTopic,
@@ -224,7 +225,7 @@ export function createMqttLink(options: MqttLinkOptions): MqttLink {
     // us. A broker whose ACL predates them refuses this: the till then sees no bridge and keeps
     // selling by per-sale QR, so it is logged, not a reason to drop the connection.
     const heartbeatFilter = bridgeStatusFilter(prefix);
-    const heard = await client.subscribeAsync(heartbeatFilter, { qos: TOPIC_QOS.status.qos });
+    const heard = await client.subscribeAsync(heartbeatFilter, { qos: HEARTBEAT_SUBSCRIBE_QOS });
     if (heard.some((g) => g.qos > 2))
       log.error(
         { code: "MQTT_REFUSED", topic: heartbeatFilter },

@@ -19,9 +19,21 @@ export interface BridgeReplica {
   rssMb(): number;
   /** CPU used so far, ms. */
   cpuMs(): number;
-  /** GET /metrics (JSON): the counters and whether it is connected. */
-  metrics(): Promise<{ published: number; failed: number; brokerConnected: boolean }>;
+  /** GET /metrics (JSON): the counters, whether it is connected, its publish → PUBACK histogram. */
+  metrics(): Promise<BridgeMetrics>;
   stop(): Promise<void>;
+}
+
+export interface BridgeMetrics {
+  readonly published: number;
+  readonly failed: number;
+  readonly brokerConnected: boolean;
+  /** Seconds; cumulative bucket counts, `le` "+Inf" for the last (bridge/counters.ts). */
+  readonly publishSeconds: {
+    readonly count: number;
+    readonly sum: number;
+    readonly buckets: readonly { readonly le: number | "+Inf"; readonly count: number }[];
+  };
 }
 
 export async function startBridgeReplicas(o: {
@@ -68,7 +80,7 @@ export async function startBridgeReplicas(o: {
       cpuMs: () => (child.pid === undefined ? Number.NaN : cpuMs(child.pid)),
       async metrics() {
         const answer = await fetch(`${base}/metrics`, { headers: { accept: "application/json" } });
-        return (await answer.json()) as { published: number; failed: number; brokerConnected: boolean };
+        return (await answer.json()) as BridgeMetrics;
       },
       async stop() {
         child.kill("SIGTERM");

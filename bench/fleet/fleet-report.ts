@@ -1,6 +1,7 @@
 import { percentile, round } from "../stats.js";
 import type { CpuSnapshot } from "./fleet-observe.js";
 import type { FleetParts } from "./fleet-parts.js";
+import type { FleetStages } from "./fleet-stages.js";
 import type { FleetOptions, FleetTimeline } from "./fleet-run.js";
 import type { Delivery } from "./webhook-load.js";
 
@@ -23,6 +24,8 @@ export interface FleetReport {
   readonly webhookAcceptedP99Ms: number;
   readonly latencyRatePerSecond: number;
   readonly latencyWebhooks: number;
+  /** Where the fixed-rate stream's time went (fleet-stages.ts). */
+  readonly stages: FleetStages | undefined;
   /**
    * From the kill until the fleet was whole again: every till that lost its node subscribed on
    * another one, every replica connected, and every webhook accepted before the kill acted on.
@@ -44,6 +47,12 @@ export interface FleetReport {
   };
   /** When (ms after the kill) the first and last non-2xx answer came. */
   readonly fiveXxWindowMs: readonly [number, number] | undefined;
+  /**
+   * The answers outside the outage, each with its code and when it came (ms after the kill), and
+   * when the killed node was healthy again (ms after the kill): what to look at when any came.
+   */
+  readonly outsideOutageAnswers: readonly { readonly code: string; readonly afterKillMs: number }[];
+  readonly restartedAfterKillMs: number | undefined;
   /** Tills on the killed node, the webhooks queued for them while away, and how many arrived. */
   readonly killedNodeTills: {
     readonly tills: number;
@@ -86,6 +95,7 @@ export function measureFleet(p: {
   readonly killedNode: string | undefined;
   readonly idleClusterCpuPercent: number | undefined;
   readonly cpuUsed: CpuSnapshot;
+  readonly stages: FleetStages | undefined;
 }): FleetReport {
   const { stream, timeline } = p;
   const { fleet, daemons, sim, replicas, cluster } = p.parts;
@@ -162,6 +172,7 @@ export function measureFleet(p: {
 
   let nodeKillRecoveryMs: number | undefined;
   let outsideOutage = failures.length;
+  let outside = failures;
   let fiveXxWindowMs: [number, number] | undefined;
   if (killAt !== undefined) {
     const inFlightActed = stream
@@ -174,7 +185,8 @@ export function measureFleet(p: {
     nodeKillRecoveryMs = round(recoveredAt - killAt, 0);
     // A replica answers 5xx only while it has no broker or no PUBACK came in time: both only
     // from the kill until the fleet recovered (plus one publish timeout for the last ones).
-    outsideOutage = failures.filter((f) => f.at < killAt || f.at > recoveredAt + 6_000).length;
+    outside = failures.filter((f) => f.at < killAt || f.at > recoveredAt + 6_000);
+    outsideOutage = outside.length;
     if (failures.length > 0)
       fiveXxWindowMs = [
         round(Math.min(...failures.map((f) => f.at)) - killAt, 0),
@@ -227,6 +239,7 @@ export function measureFleet(p: {
     webhookAcceptedP99Ms: round(percentile(answered, 99), 1),
     latencyRatePerSecond: p.options.latency?.ratePerSecond ?? 0,
     latencyWebhooks: latencies.length,
+    stages: p.stages,
     nodeKillRecoveryMs,
     lost,
     duplicateEffects,
@@ -234,6 +247,14 @@ export function measureFleet(p: {
     neverAccepted: all.filter((d) => d.acceptedAt === undefined).length,
     answers5xx: { count: failures.length, byCode, outsideOutage },
     fiveXxWindowMs,
+    outsideOutageAnswers: outside.slice(0, 50).map((f) => ({
+      code: f.code ?? String(f.status),
+      afterKillMs: round(f.at - (killAt ?? 0), 0),
+    })),
+    restartedAfterKillMs:
+      killAt === undefined || timeline.restartedAt === undefined
+        ? undefined
+        : round(timeline.restartedAt - killAt, 0),
     killedNodeTills: {
       tills: killed.length,
       reconnectedElsewhere,

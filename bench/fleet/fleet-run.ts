@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { measureFleet, type FleetReport } from "./fleet-report.js";
 import { cpuBetween, cpuSnapshot, waitActed, watchReplicas, type CpuSnapshot } from "./fleet-observe.js";
 import { startFleetParts, type FleetParts } from "./fleet-parts.js";
+import { bridgeHistograms, measureStages, type FleetStages } from "./fleet-stages.js";
 import { planWebhooks, sendWebhooks, type Delivery, type PlannedWebhook } from "./webhook-load.js";
 
 /**
@@ -68,6 +69,7 @@ export async function runFleet(o: FleetOptions): Promise<FleetReport> {
       });
 
     let latencyRun: Delivery[] = [];
+    let stages: FleetStages | undefined;
     if (o.latency !== undefined) {
       const planned = planWebhooks({
         tills: parts.specs,
@@ -76,8 +78,12 @@ export async function runFleet(o: FleetOptions): Promise<FleetReport> {
         replicas: o.replicas,
         runId: "lat",
       });
+      const before = await bridgeHistograms(parts.replicas);
       latencyRun = await send(planned, o.latency.ratePerSecond);
       say(`latency stream: ${latencyRun.length} webhooks at ${o.latency.ratePerSecond}/s`);
+      const after = await bridgeHistograms(parts.replicas);
+      await waitActed(parts.fleet, latencyRun, o.drainTimeoutMs ?? 60_000);
+      stages = measureStages({ deliveries: latencyRun, fleet: parts.fleet, before, after });
     }
 
     for (const d of parts.daemons) d.startSales();
@@ -113,6 +119,7 @@ export async function runFleet(o: FleetOptions): Promise<FleetReport> {
       killedNode: kill.at === undefined ? undefined : parts.cluster.nodes[o.killNode ?? 1]?.mqttUrl,
       idleClusterCpuPercent,
       cpuUsed: cpuBetween(cpuAtStart, cpuAtKill),
+      stages,
     });
   } finally {
     for (const stop of stops.reverse()) await Promise.resolve(stop()).catch(() => undefined);

@@ -43,16 +43,20 @@ const result = {
   latencyRatePerSecond: report.latencyRatePerSecond,
   webhookAcceptedP50Ms: report.webhookAcceptedP50Ms,
   webhookAcceptedP99Ms: report.webhookAcceptedP99Ms,
+  stages: report.stages,
   webhooks: report.webhooks,
   duplicatesSent: report.duplicatesSent,
   misrouted: report.misrouted,
   neverAccepted: report.neverAccepted,
   answers5xx: report.answers5xx,
+  outsideOutageAnswers: report.outsideOutageAnswers,
+  restartedAfterKillMs: report.restartedAfterKillMs,
   killedNodeTills: report.killedNodeTills,
   daemonSales: {
     sales: report.daemonSales.sales,
     capturedOnce: report.daemonSales.capturedOnce,
     perSaleQr: report.daemonSales.perSaleQr,
+    problems: report.daemonSales.problems.slice(0, 20),
   },
   memoryMb: report.memoryMb,
   tillsReadyMs: report.tillsReadyMs,
@@ -73,6 +77,18 @@ if (json) {
     [
       `webhook → bridge 2xx, p50 / p99`,
       `${report.webhookAcceptedP50Ms} / ${report.webhookAcceptedP99Ms} ms`,
+      "",
+    ],
+    [
+      "of which publish → PUBACK: mean; p50 / p99 at most",
+      report.stages === undefined
+        ? "-"
+        : `${report.stages.pubackMeanMs}; ${report.stages.pubackP50AtMostMs} / ${report.stages.pubackP99AtMostMs} ms`,
+      "",
+    ],
+    [
+      "bridge 2xx → till acted on, p50",
+      report.stages === undefined ? "-" : `${report.stages.acceptedToActedP50Ms} ms`,
       "",
     ],
     ["kill -9 of a node → fleet whole again", `${report.nodeKillRecoveryMs ?? "-"} ms`, ""],
@@ -115,7 +131,13 @@ if (json) {
   // Which answers were not 2xx, and when (ms after the kill): what to look at when any came outside the outage.
   if (report.answers5xx.count > 0)
     process.stdout.write(
-      `(non-2xx by code: ${JSON.stringify(report.answers5xx.byCode)}; from ${report.fiveXxWindowMs?.[0] ?? "-"} to ${report.fiveXxWindowMs?.[1] ?? "-"} ms after the kill)\n`,
+      `(non-2xx by code: ${JSON.stringify(report.answers5xx.byCode)}; from ${report.fiveXxWindowMs?.[0] ?? "-"} to ${report.fiveXxWindowMs?.[1] ?? "-"} ms after the kill; the node healthy again ${report.restartedAfterKillMs ?? "-"} ms after it)\n`,
+    );
+  for (const problem of report.daemonSales.problems.slice(0, 20))
+    process.stdout.write(`(daemon sale: ${problem})\n`);
+  if (report.outsideOutageAnswers.length > 0)
+    process.stdout.write(
+      `(outside the outage, ms after the kill: ${report.outsideOutageAnswers.map((a) => `${a.code} ${a.afterKillMs}`).join(", ")})\n`,
     );
 }
 process.exit(0);

@@ -94,7 +94,16 @@ export function bridgeStatusTopic(prefix: string, name: string): string {
   return `${prefix}/${BRIDGE_LEVEL}/${name}/status`;
 }
 
-/** What a till subscribes to for every replica's heartbeat. */
+/**
+ * The QoS a till subscribes to the heartbeats with: 0. A heartbeat is state, not an event — the
+ * till forgets every heartbeat when its connection closes and the broker sends each retained one
+ * again on the subscribe after every connect — so nothing queued while it was away is of use. On
+ * a NATS cluster a QoS 1 subscription is one more replicated JetStream consumer per till: it took
+ * as long to create as the webhook subscription's and doubled each till's set-up (issue 18).
+ */
+export const HEARTBEAT_SUBSCRIBE_QOS = 0;
+
+/** What a till subscribes to for every replica's heartbeat (at `HEARTBEAT_SUBSCRIBE_QOS`). */
 export function bridgeStatusFilter(prefix: string): string {
   check(isTopicPrefix(prefix), "prefix", prefix);
   return `${prefix}/${BRIDGE_LEVEL}/+/status`;
