@@ -427,6 +427,7 @@ export async function runTrial(seed: number, trial: number, root = scratchRoot()
     );
   const problems = checkInvariants({
     payments: vipps.payments(),
+    captureRequests: vipps.captureRequests(),
     sales: register.views(),
     printed,
     outboxPending,
