@@ -40,6 +40,7 @@ function payment(changes: Partial<Payment> = {}): Payment {
 function good(changes: Partial<TrialOutcome> = {}): TrialOutcome {
   return {
     payments: [payment()],
+    captureRequests: [{ reference: "ref-1", idempotencyKey: "ref-1-capture", status: 200 }],
     sales: [{ saleId: "S1", amount: AMOUNT, finals: [{ state: "captured", capturedAmount: AMOUNT }] }],
     printed: [{ reference: "ref-1", copy: false }],
     outboxPending: 0,
@@ -100,6 +101,29 @@ describe("the invariant checker", () => {
     expect(checkInvariants(good({ payments: [payment(), other] }))).toContain(
       "S1: 2 payments captured (charged twice)",
     );
+  });
+
+  it("catches a capture retried under a new key after Vipps captured, not a retry under the same key", () => {
+    const request = (idempotencyKey: string, status: number) => ({
+      reference: "ref-1",
+      idempotencyKey,
+      status,
+    });
+    // Refused as not yet authorized, then a new round (`-capture-2`), then the same key again.
+    const sameKey = [
+      request("ref-1-capture", 400),
+      request("ref-1-capture-2", 200),
+      request("ref-1-capture-2", 200),
+    ];
+    expect(checkInvariants(good({ captureRequests: sameKey }))).toEqual([]);
+    const newKey = [
+      request("ref-1-capture", 200),
+      request("ref-1-capture-x", 400),
+      request("ref-1-capture-y", 400),
+    ];
+    expect(checkInvariants(good({ captureRequests: newKey }))).toEqual([
+      "ref-1: capture retried under a new Idempotency-Key after Vipps captured it (ref-1-capture → ref-1-capture-x, answered 400)",
+    ]);
   });
 
   it("catches a register state that disagrees with Vipps", () => {

@@ -1,4 +1,5 @@
 import type { Payment } from "../sim/vipps/epayment/payment.js";
+import type { CaptureRequest } from "./vipps-world.js";
 
 /** What the register heard about one sale it asked to be paid. */
 export interface RegisterView {
@@ -17,6 +18,8 @@ export interface PrintedReceipt {
 export interface TrialOutcome {
   /** Vipps' own record. */
   readonly payments: readonly Payment[];
+  /** Every capture request Vipps received, in order of arrival (Vipps' own record too). */
+  readonly captureRequests: readonly CaptureRequest[];
   readonly sales: readonly RegisterView[];
   readonly printed: readonly PrintedReceipt[];
   /** Final states the journal still holds unacked by the register. */
@@ -76,10 +79,39 @@ export function checkInvariants(o: TrialOutcome): string[] {
       if (prints.length === 0) problems.push(`${sale.saleId}: paid, but no receipt came out`);
     }
   }
+  problems.push(...captureKeyProblems(o.captureRequests));
   if (o.outboxPending > 0) problems.push(`${o.outboxPending} final state(s) never acked by the register`);
   for (const saleId of o.unfinished) problems.push(`${saleId}: stuck unfinished in the journal`);
   for (const saleId of o.heldInMemory)
     problems.push(`${saleId}: settled, but still held in the agent's memory`);
   if (o.integrity !== "ok") problems.push(`journal integrity: ${o.integrity}`);
+  return problems;
+}
+
+/**
+ * A capture is retried with the key it was first sent with, so that Vipps answers the retry
+ * from its idempotency memory instead of treating it as a new capture
+ * (docs/vipps-api.md §1.4; https://developer.vippsmobilepay.com/docs/knowledge-base/http-headers/).
+ * Once Vipps has captured a payment, any later capture of it under another key means the agent
+ * lost or changed the key. The money invariants cannot see it for a full capture: Vipps refuses
+ * to capture more than is reserved, and the agent finds the capture by reading the payment.
+ */
+function captureKeyProblems(requests: readonly CaptureRequest[]): string[] {
+  const capturedWith = new Map<string, string | undefined>();
+  const flagged = new Set<string>();
+  const problems: string[] = [];
+  for (const r of requests) {
+    if (!capturedWith.has(r.reference)) {
+      if (r.status >= 200 && r.status < 300) capturedWith.set(r.reference, r.idempotencyKey);
+      continue;
+    }
+    const key = capturedWith.get(r.reference);
+    if (r.idempotencyKey === key || flagged.has(r.reference)) continue;
+    flagged.add(r.reference);
+    problems.push(
+      `${r.reference}: capture retried under a new Idempotency-Key after Vipps captured it ` +
+        `(${key ?? "none"} → ${r.idempotencyKey ?? "none"}, answered ${r.status})`,
+    );
+  }
   return problems;
 }

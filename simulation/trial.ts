@@ -275,8 +275,9 @@ export async function runTrial(seed: number, trial: number, root = scratchRoot()
   /**
    * The Vipps client's network: requests reach the in-process Vipps unless a fault drawn from
    * the seed refuses, fails or loses them. A lost answer is the outcome-unknown case: Vipps
-   * processed the request, the agent sees a dropped connection. A "timeout" is an answer later
-   * than the client's timeout (that timer runs on real time, so the client receives it late).
+   * processed the request, the agent sees a dropped connection. A "timeout" is no answer at
+   * all, whether or not the request reached Vipps: the client's attempt timer, on the
+   * process's clock, gives up after requestTimeoutMs and the client retries with the same key.
    */
   const vippsExchange = (p: Process, request: ExchangeRequest): Promise<ExchangeAnswer> => {
     const path = new URL(request.url).pathname;
@@ -308,27 +309,31 @@ export async function runTrial(seed: number, trial: number, root = scratchRoot()
         );
         return;
       }
+      if (fault === "timeout") {
+        const reached = prng.chance(0.5);
+        const where = reached ? "processed by Vipps" : "never reached Vipps";
+        log(`vipps ${what} ${describeKey(request)}→ no answer (${where}); the client times out`);
+        if (reached) void vipps.handle(request, Buffer.from(request.body ?? "", "utf8"));
+        return;
+      }
       // The request reaches Vipps and is processed; its answer may still be lost.
       void vipps.handle(request, Buffer.from(request.body ?? "", "utf8")).then((answer) => {
         log(`vipps ${what} ${describeKey(request)}→ ${answer.status}`);
         const latency = prng.int(5, 400);
-        p.clock.setTimeout(
-          () => {
-            if (fault === "lost") {
-              log(`vipps ${what}: answer lost (connection dropped)`);
-              fail("socket hang up");
-              return;
-            }
-            point(`after ${what} was processed, before its answer arrived`);
-            if (!p.alive) return;
-            resolve({
-              status: answer.status,
-              headers: answerHeaders(answer.headers),
-              text: answer.body.toString("utf8"),
-            });
-          },
-          fault === "timeout" ? 15_000 : latency,
-        );
+        p.clock.setTimeout(() => {
+          if (fault === "lost") {
+            log(`vipps ${what}: answer lost (connection dropped)`);
+            fail("socket hang up");
+            return;
+          }
+          point(`after ${what} was processed, before its answer arrived`);
+          if (!p.alive) return;
+          resolve({
+            status: answer.status,
+            headers: answerHeaders(answer.headers),
+            text: answer.body.toString("utf8"),
+          });
+        }, latency);
       });
     });
   };
@@ -422,6 +427,7 @@ export async function runTrial(seed: number, trial: number, root = scratchRoot()
     );
   const problems = checkInvariants({
     payments: vipps.payments(),
+    captureRequests: vipps.captureRequests(),
     sales: register.views(),
     printed,
     outboxPending,

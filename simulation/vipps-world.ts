@@ -33,12 +33,21 @@ const SIM_BASE_URL = "http://vipps.sim.invalid";
 
 let signer: IdTokenSigner | undefined;
 
+/** One capture request as Vipps received it, with its answer (whether or not the answer got back). */
+export interface CaptureRequest {
+  readonly reference: string;
+  readonly idempotencyKey: string | undefined;
+  readonly status: number;
+}
+
 export interface InProcessVipps {
   readonly world: SimWorld;
   readonly control: SimulatorControl;
   readonly salesUnit: SalesUnit;
   /** Every payment Vipps holds: the truth the invariants are checked against. */
   payments(): Payment[];
+  /** Every capture request that reached Vipps, in order of arrival. */
+  captureRequests(): readonly CaptureRequest[];
   /** Runs one request through the routes; never throws (a handler failure is a 500). */
   handle(request: ExchangeRequest, body: Buffer): Promise<SimResponse>;
   close(): void;
@@ -106,12 +115,14 @@ export function inProcessVipps(
   ];
   const salesUnit = o.salesUnits[0];
   if (salesUnit === undefined) throw new Error("the simulator has no sales unit");
+  const captures: CaptureRequest[] = [];
 
   return {
     world,
     control: new SimulatorControl(world),
     salesUnit,
     payments: () => world.payments.list(),
+    captureRequests: () => captures,
     async handle(request, rawBody) {
       const url = new URL(request.url);
       const path = url.pathname;
@@ -135,11 +146,19 @@ export function inProcessVipps(
         error: (spec) => errorResponse(match.route.family, path, now, spec),
         header: (name) => headers[name.toLowerCase()],
       };
+      let answer: SimResponse;
       try {
-        return await match.route.handle(ctx);
+        answer = await match.route.handle(ctx);
       } catch {
-        return ctx.error({ status: 500, title: "Internal Server Error", detail: "handler failed" });
+        answer = ctx.error({ status: 500, title: "Internal Server Error", detail: "handler failed" });
       }
+      if (match.route.endpoint === "epayment.capture")
+        captures.push({
+          reference: match.params.reference ?? "",
+          idempotencyKey: headers["idempotency-key"],
+          status: answer.status,
+        });
+      return answer;
     },
     close() {
       lifetime.abort(new Error("trial over"));

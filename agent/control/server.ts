@@ -26,7 +26,10 @@ export interface ControlServerOptions extends SocketAccess {
    * at once, unanswered, so a flood of connections cannot exhaust the agent's descriptors.
    */
   readonly maxConnections?: number;
-  /** For the log limiter's windows. Default the system clock. */
+  /**
+   * For the request deadline, the busy answer's wait and the log limiter's windows. Default
+   * the system clock. (The idle drop after an answer is the socket's own timeout: I/O time.)
+   */
   readonly clock?: Clock;
   /** Who sent a money-moving request (tests); default the kernel's answer, peer-credentials.ts. */
   readonly identifyPeer?: (socket: Socket) => Promise<PeerCredentials>;
@@ -52,7 +55,8 @@ export interface ControlServer {
 export async function startControlServer(options: ControlServerOptions): Promise<ControlServer> {
   const { socketPath, api } = options;
   const log = (options.logger ?? silentLogger()).child({ module: "control", socket: socketPath });
-  const limited = createLogLimiter(log, { clock: options.clock ?? systemClock });
+  const clock = options.clock ?? systemClock;
+  const limited = createLogLimiter(log, { clock });
   const requestTimeoutMs = options.requestTimeoutMs ?? 5_000;
   const methods = options.methods ?? CONTROL_METHODS;
   const serving = options.maxConnections ?? 16;
@@ -78,13 +82,13 @@ export async function startControlServer(options: ControlServerOptions): Promise
       turnedAway.add(socket);
       socket.once("close", () => turnedAway.delete(socket));
       limited.log("warn", { serving }, "control request refused: busy");
-      turnAway(socket, Math.min(requestTimeoutMs, 1_000), serving);
+      turnAway(socket, clock, Math.min(requestTimeoutMs, 1_000), serving);
       return;
     }
     sockets.add(socket);
     socket.once("close", () => sockets.delete(socket));
     const requestId = ++requests;
-    serveConnection(socket, log, requestTimeoutMs, (line) =>
+    serveConnection(socket, log, clock, requestTimeoutMs, (line) =>
       handleLine(line, { api, log, methods, requestId, identifyPeer: () => identifyPeer(socket) }),
     );
   });
@@ -137,9 +141,9 @@ export async function startControlServer(options: ControlServerOptions): Promise
  * CONTROL_BUSY, once the client has sent its request (answering before could make its write
  * fail with EPIPE, and the client would never read why) or after `waitMs`.
  */
-function turnAway(socket: Socket, waitMs: number, serving: number): void {
+function turnAway(socket: Socket, clock: Clock, waitMs: number, serving: number): void {
   const answer = (): void => {
-    clearTimeout(timer);
+    clock.clearTimeout(timer);
     if (!socket.destroyed)
       socket.end(
         encodeError(
@@ -148,18 +152,19 @@ function turnAway(socket: Socket, waitMs: number, serving: number): void {
         ),
       );
   };
-  const timer = setTimeout(answer, waitMs);
+  const timer = clock.setTimeout(answer, waitMs);
   // A client that keeps its end open after the answer is dropped once it goes quiet.
   socket.setTimeout(2 * waitMs, () => socket.destroy());
   socket.on("error", () => undefined);
   socket.once("data", answer);
-  socket.once("close", () => clearTimeout(timer));
+  socket.once("close", () => clock.clearTimeout(timer));
 }
 
 /** Reads one request line (bounded in size and time), answers with `respond`, closes. */
 function serveConnection(
   socket: Socket,
   log: Logger,
+  clock: Clock,
   requestTimeoutMs: number,
   respond: (line: string) => Promise<string>,
 ): void {
@@ -169,20 +174,20 @@ function serveConnection(
   const answer = (line: string): void => {
     if (answered) return;
     answered = true;
-    clearTimeout(timer);
+    clock.clearTimeout(timer);
     socket.off("data", onData);
     if (socket.destroyed) return;
     socket.end(line);
     // A client that keeps its end open after the answer is dropped once it goes quiet.
     socket.setTimeout(requestTimeoutMs, () => socket.destroy());
   };
-  const timer = setTimeout(
+  const timer = clock.setTimeout(
     () =>
       answer(encodeError("CONTROL_BAD_REQUEST", `no complete request line within ${requestTimeoutMs} ms`)),
     requestTimeoutMs,
   );
   socket.on("error", (error) => log.debug({ err: errorMessage(error) }, "control connection error"));
-  socket.once("close", () => clearTimeout(timer));
+  socket.once("close", () => clock.clearTimeout(timer));
 
   const onData = (chunk: Buffer): void => {
     const newline = chunk.indexOf(0x0a);
@@ -194,7 +199,7 @@ function serveConnection(
     }
     chunks.push(part);
     if (newline === -1) return;
-    clearTimeout(timer);
+    clock.clearTimeout(timer);
     socket.off("data", onData);
     const line = Buffer.concat(chunks).toString("utf8");
     void respond(line).then(answer);

@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig, refundSocketPath, type LoadedConfig } from "../../config/load.js";
-import { systemClock } from "../../lib/clock.js";
+import { systemClock, type TimerHandle } from "../../lib/clock.js";
 import { errorMessage } from "../../lib/errors.js";
 import { createLogger, type Logger } from "../../lib/log.js";
 import { EXIT, type ExitCode } from "../../lib/exit-codes.js";
@@ -71,7 +71,9 @@ export async function runDaemon(file: string, overrides: AgentParts = {}): Promi
     group: loaded.config.control.refundGroup,
   });
   await notifier.ready(`serving till ${loaded.config.till.id}`);
-  if (loaded.config.printer.statusTicketAtBoot) printStatusTicket(running, loaded, logger);
+  const ticket = loaded.config.printer.statusTicketAtBoot
+    ? printStatusTicket(running, loaded, logger)
+    : undefined;
   logger.info({ till: loaded.config.till.id, msn: loaded.config.vipps.msn }, "agent serving");
 
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
@@ -86,6 +88,7 @@ export async function runDaemon(file: string, overrides: AgentParts = {}): Promi
   });
   logger.info({ signal }, "stopping");
   await notifier.stopping();
+  running.clock.clearTimeout(ticket);
   await control?.close();
   await refunds?.close();
   await running.stop();
@@ -126,9 +129,10 @@ function reload(file: string, current: LoadedConfig, logger: Logger): void {
 }
 
 /** The technician's ticket at boot: version, addresses, till, link states, the QR. */
-function printStatusTicket(agent: RunningAgent, loaded: LoadedConfig, logger: Logger): void {
-  // Give the links a moment to come up, so the ticket shows them as they settle.
-  setTimeout(() => {
+function printStatusTicket(agent: RunningAgent, loaded: LoadedConfig, logger: Logger): TimerHandle {
+  // Give the links a moment to come up, so the ticket shows them as they settle. On the
+  // agent's clock like every timer; cleared at stop (it no longer relies on unref()).
+  return agent.clock.setTimeout(() => {
     try {
       const qrContent = agent.journal.meta(QR_CONTENT_KEY);
       const ticket = statusTicket({
@@ -136,11 +140,11 @@ function printStatusTicket(agent: RunningAgent, loaded: LoadedConfig, logger: Lo
         config: loaded.config,
         ...(qrContent === undefined ? {} : { qrContent }),
         interfaces: networkInterfaces(),
-        now: Date.now(),
+        now: agent.clock.now(),
       });
       agent.receipts.printDocument?.(ticket);
     } catch (error) {
       logger.warn({ err: errorMessage(error) }, "status ticket not printed");
     }
-  }, 5_000).unref();
+  }, 5_000);
 }

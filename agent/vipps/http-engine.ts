@@ -233,7 +233,7 @@ export class HttpEngine {
     // pending for timeoutMs after its answer.)
     const controller = new AbortController();
     let timedOut = false;
-    const timer = setTimeout(() => {
+    const timer = this.options.clock.setTimeout(() => {
       timedOut = true;
       controller.abort(new DOMException(`no answer within ${this.options.timeoutMs} ms`, "TimeoutError"));
     }, this.options.timeoutMs);
@@ -256,7 +256,7 @@ export class HttpEngine {
       if (timedOut) return { ok: false, failure: { kind: "timeout" }, error };
       return { ok: false, failure: { kind: "network", refused: isConnectionRefused(error) }, error };
     } finally {
-      clearTimeout(timer);
+      this.options.clock.clearTimeout(timer);
       shutdown?.removeEventListener("abort", onShutdown);
     }
   }

@@ -201,9 +201,11 @@ describe("CIBA", () => {
       { status: 400, json: { error: "authorization_pending" } },
     );
     const poll = h.client.login.pollToken("req-123");
-    await vi.waitFor(() => expect(h.clock.pending).toBe(1));
+    await vi.waitFor(() => expect(h.waitingToRetry()).toBe(true));
+    expect(h.server.requestsTo("POST", TOKEN_ENDPOINT)).toHaveLength(1);
     h.clock.advance(10_000);
     expect((await poll).kind).toBe("authorization_pending");
+    expect(h.server.requestsTo("POST", TOKEN_ENDPOINT)).toHaveLength(2);
   });
 });
 

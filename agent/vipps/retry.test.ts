@@ -51,7 +51,8 @@ describe("retry policy", () => {
       [1000, 2],
       [2000, 3],
     ] as const) {
-      await vi.waitFor(() => expect(h.clock.pending).toBe(1));
+      await vi.waitFor(() => expect(h.waitingToRetry()).toBe(true));
+      expect(h.clock.pending).toBe(1);
       expect(h.server.requestsTo("POST", CAPTURE)).toHaveLength(seen);
       h.clock.advance(wait - 1);
       expect(h.clock.pending).toBe(1);
@@ -73,7 +74,8 @@ describe("retry policy", () => {
       { status: 200, json: ex.modificationBody(4900) },
     );
     const done = h.client.epayment.capture(REF, nok(4900), KEY);
-    await vi.waitFor(() => expect(h.clock.pending).toBe(1));
+    await vi.waitFor(() => expect(h.waitingToRetry()).toBe(true));
+    expect(h.clock.pending).toBe(1);
     h.clock.advance(6_999);
     expect(h.clock.pending).toBe(1);
     h.clock.advance(1);
@@ -97,8 +99,7 @@ describe("retry policy", () => {
   });
 
   it("retries a dropped connection and a timed-out attempt with the same key", async () => {
-    // Generous for a loaded machine: only the hung attempt may reach it.
-    h = await startHarness({ timeoutMs: 1_000 });
+    h = await startHarness({ timeoutMs: 5_000 });
     h.server.on("POST", "/accesstoken/get", tokenReply());
     await h.client.verifyCredentials();
     h.server.on(
@@ -110,13 +111,16 @@ describe("retry policy", () => {
     );
     const done = h.client.epayment.capture(REF, nok(4900), KEY);
     await h.advanceWhenWaiting(10_000);
+    // The hung attempt ends when the clock passes its timeout, not a moment before.
+    await h.expireAttempt("POST", CAPTURE, 2, 5_000);
     await h.advanceWhenWaiting(10_000);
     await done;
     expectSameRequestEachTime(3);
+    expect(h.logText()).toContain('"failure":"timeout"');
   });
 
   it("gives up after maxRetries with the last failure's code and the attempt count", async () => {
-    h = await startHarness({ maxRetries: 2, timeoutMs: 1_000 });
+    h = await startHarness({ maxRetries: 2, timeoutMs: 5_000 });
     h.server.on("POST", "/accesstoken/get", tokenReply());
     await h.client.verifyCredentials();
     h.server.on("POST", CAPTURE, { status: 503, json: ex.problemBody(503) });
@@ -130,12 +134,17 @@ describe("retry policy", () => {
 
     h.server.on("POST", CAPTURE, { hang: true });
     const timedOut = failureOf(h.client.epayment.capture(REF, nok(4900), KEY));
+    // Each attempt has its own timeout: three attempts, three timeouts, two sleeps between.
+    await h.expireAttempt("POST", CAPTURE, 4, 5_000);
     await h.advanceWhenWaiting(10_000);
+    await h.expireAttempt("POST", CAPTURE, 5, 5_000);
     await h.advanceWhenWaiting(10_000);
+    await h.expireAttempt("POST", CAPTURE, 6, 5_000);
     const timeout = await timedOut;
     expect(timeout.attempts).toBe(3);
     expect(timeout.code).toBe("VIPPS_TIMEOUT");
     expect(timeout.message).toContain("outcome is unknown");
+    expectSameRequestEachTime(6);
   });
 
   it.each([
@@ -198,7 +207,8 @@ describe("retry policy", () => {
     h.server.on("POST", "/accesstoken/get", tokenReply());
     h.server.on("POST", CAPTURE, { status: 503 });
     const pending = failureOf(h.client.epayment.capture(REF, nok(4900), KEY));
-    await vi.waitFor(() => expect(h.clock.pending).toBe(1));
+    await vi.waitFor(() => expect(h.waitingToRetry()).toBe(true));
+    expect(h.clock.pending).toBe(1);
     controller.abort();
     expect((await pending).code).toBe("VIPPS_ABORTED");
     expect(h.clock.pending).toBe(0);
@@ -212,8 +222,11 @@ describe("retry policy", () => {
     h.server.on("POST", CAPTURE, { hang: true });
     const pending = failureOf(h.client.epayment.capture(REF, nok(4900), KEY));
     await vi.waitFor(() => expect(h.server.requestsTo("POST", CAPTURE)).toHaveLength(1));
+    expect(h.attemptsInFlight()).toBe(1);
     controller.abort();
     expect((await pending).code).toBe("VIPPS_ABORTED");
+    // The aborted attempt's timeout went with it: nothing is left to fire later.
+    expect(h.clock.pending).toBe(0);
     expect((await failureOf(h.client.epayment.get(REF))).code).toBe("VIPPS_ABORTED");
   });
 

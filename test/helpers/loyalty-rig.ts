@@ -15,6 +15,10 @@ import { tempDir } from "./temp-dir.js";
  * agent/loyalty over the Vipps simulator on real HTTP: one ManualClock for the simulator, the
  * Vipps client and the loyalty port; a real SQLite file; a captured trace-level log of both the
  * client and the port (for "nothing personal in logs"). Customers only act when the test says.
+ *
+ * Every Vipps call in flight holds its attempt timeout on that clock; the rig counts them at
+ * the client's exchange, so "something sleeps" means a timer besides those (a poll interval,
+ * the simulator's latency), and moving the clock never times out a call by accident.
  */
 const TILL = "kasse1";
 
@@ -34,9 +38,14 @@ export interface LoyaltyRig {
   ): LoyaltyService;
   /** The customer scans the till's QR; returns the customer token of the check-in. */
   scan(msisdn: string): string;
-  /** Waits until something sleeps on the clock (a poll interval, an HTTP timeout), then moves time by `ms`. */
+  /** Vipps calls handed to the network and not settled yet (each holds its attempt timeout). */
+  attemptsInFlight(): number;
+  /** Waits until something sleeps on the clock (a poll interval), then moves time by `ms`. */
   advanceWhenWaiting(ms: number): Promise<void>;
-  /** Waits until something sleeps on the clock: after a poll, the poller is waiting for its next turn. */
+  /**
+   * Waits until something besides the Vipps attempt timeouts sleeps on the clock: after a
+   * poll, the poller is waiting for its next turn; or the simulator holds a request.
+   */
   whenWaiting(): Promise<void>;
   /** Moves the clock in `stepMs` steps whenever something sleeps on it, until `work` settles. */
   drive<T>(work: Promise<T>, stepMs: number): Promise<T>;
@@ -62,6 +71,7 @@ export async function startLoyaltyRig(): Promise<LoyaltyRig> {
     },
   });
   const logger = createLogger({ destination, level: "trace" });
+  let inFlight = 0;
   const client = new VippsClient({
     baseUrl: sim.url,
     clientId: unit.clientId,
@@ -74,13 +84,22 @@ export async function startLoyaltyRig(): Promise<LoyaltyRig> {
     clock,
     random: () => 0.5,
     logger,
+    exchange: (real) => async (request) => {
+      inFlight++;
+      try {
+        return await real(request);
+      } finally {
+        inFlight--;
+      }
+    },
   });
   await client.qr.putMerchantCallback(TILL, { locationDescription: "Kasse 1" });
   const dir = tempDir("loyalty-rig-");
   const db = openDatabase(join(dir.path, "journal.db"));
   const services: LoyaltyService[] = [];
+  const sleeping = (): boolean => clock.pending > inFlight;
   const whenWaiting = async (): Promise<void> => {
-    await vi.waitFor(() => expect(clock.pending).toBeGreaterThan(0), { timeout: 15_000, interval: 5 });
+    await vi.waitFor(() => expect(sleeping()).toBe(true), { timeout: 15_000, interval: 5 });
   };
   return {
     sim,
@@ -90,6 +109,7 @@ export async function startLoyaltyRig(): Promise<LoyaltyRig> {
     db,
     logger,
     logText: () => chunks.join(""),
+    attemptsInFlight: () => inFlight,
     loyalty(section = {}, extra = {}) {
       const loyalty = configSchema.shape.loyalty.parse({ mode: "enroll", ...section });
       const service = createLoyalty({
@@ -115,7 +135,7 @@ export async function startLoyaltyRig(): Promise<LoyaltyRig> {
         settled = true;
       });
       while (!settled) {
-        await vi.waitFor(() => expect(settled || clock.pending > 0).toBe(true), {
+        await vi.waitFor(() => expect(settled || sleeping()).toBe(true), {
           timeout: 15_000,
           interval: 5,
         });

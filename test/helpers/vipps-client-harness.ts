@@ -8,10 +8,15 @@ import * as ex from "../contract/examples.js";
 import { startScriptedServer, type RecordedRequest, type ScriptedServer } from "./scripted-http-server.js";
 
 /**
- * A VippsClient wired to a scripted loopback server, a ManualClock (backoff sleeps and token
- * expiry), a fixed random (jitter = half the ceiling) and a captured trace-level log. Tests of
- * agent/vipps use it; `contractProblems()` validates every request the client sent against
- * the official specs.
+ * A VippsClient wired to a scripted loopback server, a ManualClock (attempt timeouts, backoff
+ * sleeps and token expiry), a fixed random (jitter = half the ceiling) and a captured
+ * trace-level log. Tests of agent/vipps use it; `contractProblems()` validates every request
+ * the client sent against the official specs.
+ *
+ * Every attempt in flight holds one timer on the clock (its timeout), so "the client is
+ * sleeping before a retry" is a timer pending beyond those: the harness counts the attempts
+ * in flight at the exchange to tell the two apart. Nothing times out unless a test moves the
+ * clock while an attempt is in flight.
  */
 export const SECRETS = {
   clientId: "0b5c6d3e-1111-2222-3333-444455556666",
@@ -29,8 +34,19 @@ export interface Harness {
   logText(): string;
   /** One problem line per request that breaks the contract of its API. */
   contractProblems(): string[];
-  /** Waits until a backoff sleep is pending, then moves the clock by `ms`. */
+  /** Attempts handed to the network and not settled yet (each holds its timeout on the clock). */
+  attemptsInFlight(): number;
+  /** True while the client sleeps between attempts: no attempt in flight, a timer pending. */
+  waitingToRetry(): boolean;
+  /** Waits until the client sleeps between attempts, then moves the clock by `ms`. */
   advanceWhenWaiting(ms: number): Promise<void>;
+  /**
+   * Waits until `requests` requests to `method path` have reached the server and one attempt
+   * is in flight, then moves the clock by exactly `timeoutMs` (after checking that 1 ms less
+   * leaves the attempt alone) and waits until the attempt has ended: it timed out on the clock,
+   * as a hung Vipps makes it.
+   */
+  expireAttempt(method: string, path: string | RegExp, requests: number, timeoutMs: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -44,6 +60,8 @@ export async function startHarness(overrides: Partial<VippsClientOptions> = {}):
       callback();
     },
   });
+  let inFlight = 0;
+  const { exchange: wrapExchange, ...rest } = overrides;
   const client = new VippsClient({
     baseUrl: server.url,
     ...SECRETS,
@@ -59,17 +77,45 @@ export async function startHarness(overrides: Partial<VippsClientOptions> = {}):
     clock,
     random: () => 0.5,
     logger: createLogger({ destination, level: "trace" }),
-    ...overrides,
+    ...rest,
+    exchange: (real) => {
+      const inner = wrapExchange?.(real) ?? real;
+      return async (request) => {
+        inFlight++;
+        try {
+          return await inner(request);
+        } finally {
+          inFlight--;
+        }
+      };
+    },
   });
+  const waitingToRetry = (): boolean => inFlight === 0 && clock.pending > 0;
   return {
     server,
     clock,
     client,
     logText: () => chunks.join(""),
     contractProblems: () => server.requests.flatMap((r) => requestProblems(r)),
+    attemptsInFlight: () => inFlight,
+    waitingToRetry,
     async advanceWhenWaiting(ms) {
-      await vi.waitFor(() => expect(clock.pending).toBeGreaterThan(0), { timeout: 10_000 });
+      await vi.waitFor(() => expect(waitingToRetry()).toBe(true), { timeout: 10_000 });
       clock.advance(ms);
+    },
+    async expireAttempt(method, path, requests, timeoutMs) {
+      await vi.waitFor(
+        () => {
+          expect(server.requestsTo(method, path)).toHaveLength(requests);
+          expect(inFlight).toBe(1);
+        },
+        { timeout: 10_000 },
+      );
+      clock.advance(timeoutMs - 1);
+      expect(inFlight).toBe(1);
+      clock.advance(1);
+      // Well under any real attempt timeout: only the clock can have ended it this soon.
+      await vi.waitFor(() => expect(inFlight).toBe(0), { timeout: 2_000 });
     },
     close: () => server.close(),
   };
