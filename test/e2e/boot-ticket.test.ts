@@ -29,13 +29,15 @@ describe("status ticket at boot (printer.statusTicketAtBoot)", () => {
   });
 
   it("prints version, till and the QR when the daemon starts", async () => {
-    await vi.waitFor(() => expect(printer.sessions.length).toBeGreaterThan(0), {
+    // A session opens when the printer driver connects, before the ticket's bytes arrive: wait
+    // for the ticket itself, not for the connection.
+    const printed = (): ReturnType<typeof decodeEscPos> =>
+      decodeEscPos(printer.sessions.reduce((all, s) => Buffer.concat([all, s]), Buffer.alloc(0)));
+    await vi.waitFor(() => expect(printed().qrPayloads.length).toBeGreaterThan(0), {
       timeout: 20_000,
       interval: 200,
     });
-    const decoded = decodeEscPos(
-      printer.sessions.reduce((all, s) => Buffer.concat([all, s]), Buffer.alloc(0)),
-    );
+    const decoded = printed();
     const text = decoded.lines.join("\n");
     expect(text).toContain("pos-agent 0.1.0");
     expect(text).toContain(system.tillId);
