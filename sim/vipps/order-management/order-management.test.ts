@@ -66,7 +66,7 @@ describe("Order Management receipts", () => {
 
     const again = await post({ ...RECEIPT, bottomLine: { ...RECEIPT.bottomLine, receiptNumber: "000043" } });
     expect(again.status).toBe(409);
-    expect(again.body).toMatchObject({ title: "Conflict", instance: expect.any(String) });
+    expect(again.body).toMatchObject({ title: "Conflict", detail: "This order already has a receipt." });
     expect((await get()).body).toEqual({ receipt: RECEIPT });
   });
 
