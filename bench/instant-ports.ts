@@ -50,6 +50,9 @@ export class InstantPayments implements PaymentsPort {
   refund(): Promise<ApiResult<{ pspReference?: string }>> {
     return Promise.resolve({ ok: true, value: {} });
   }
+  orderReceipt(): Promise<ApiResult<void>> {
+    return Promise.resolve({ ok: true, value: undefined });
+  }
 }
 
 export const ACKING_REGISTER: RegisterPort = {

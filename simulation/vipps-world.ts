@@ -9,6 +9,8 @@ import { CustomerTokenStore } from "../sim/vipps/customers/customer-tokens.js";
 import { PaymentService } from "../sim/vipps/epayment/payment-service.js";
 import type { Payment } from "../sim/vipps/epayment/payment.js";
 import { epaymentRoutes } from "../sim/vipps/epayment/routes.js";
+import { OrderStore } from "../sim/vipps/order-management/order-store.js";
+import { orderManagementRoutes } from "../sim/vipps/order-management/routes.js";
 import { errorResponse } from "../sim/vipps/http/error-bodies.js";
 import { FaultInjector } from "../sim/vipps/http/faults.js";
 import { RequestLog } from "../sim/vipps/http/request-log.js";
@@ -95,6 +97,7 @@ export function inProcessVipps(
       logger,
       randomBytes: bytes,
     }),
+    orders: new OrderStore(),
     logins: new CibaService({
       clock,
       customers,
@@ -112,6 +115,7 @@ export function inProcessVipps(
     ...accessTokenRoutes(world),
     ...merchantCallbackRoutes(world),
     ...epaymentRoutes(world),
+    ...orderManagementRoutes(world),
   ];
   const salesUnit = o.salesUnits[0];
   if (salesUnit === undefined) throw new Error("the simulator has no sales unit");

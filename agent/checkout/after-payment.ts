@@ -4,7 +4,10 @@ import type { TillState } from "./till.js";
 import { commit, noChange, type Ctx } from "./transitions.js";
 import { saleUpdate } from "./wire.js";
 
-/** Refund answers and receipt printing: what happens to a sale after its money was captured. */
+/**
+ * Refund answers, the app's receipt of a captured hold and receipt printing: what happens to a
+ * sale after its money was captured.
+ */
 
 export function onRefundResult(
   till: TillState,
@@ -77,4 +80,31 @@ export function onReceiptResult(
       };
   const effects: Effect[] = [{ type: "receipt_outcome", saleId, printed, copy }];
   return commit(till, { ...sale, receipt }, effects, ctx);
+}
+
+/**
+ * Order Management's answer to a captured hold's receipt (app-receipt.ts). No answer: asked again
+ * later (the same receipt for the same reference). 201, or 409 — the order already has a receipt,
+ * ours from a request whose answer was lost — it is done. Any other refusal (400, 404) is final:
+ * the runner logs it with a code, and the sale, the register and the paper receipt are not held
+ * up by what the app shows.
+ */
+export function onOrderReceiptResult(
+  till: TillState,
+  saleId: string,
+  reference: string,
+  result: ApiResult<void>,
+  ctx: Ctx,
+): Transition {
+  const sale = till.sales[saleId];
+  if (sale?.orderReceipt?.reference !== reference) return noChange(till);
+  if (!result.ok && result.failure === "unavailable") {
+    return {
+      till,
+      effects: [{ type: "schedule", saleId, reference, timer: "retry", delayMs: ctx.settings.retryDelayMs }],
+      changed: [],
+    };
+  }
+  const { orderReceipt: _sent, ...rest } = sale;
+  return commit(till, rest, [], ctx);
 }

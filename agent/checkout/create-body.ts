@@ -1,8 +1,8 @@
 import { minimumAgeOf } from "./age-limit.js";
-import { orderLinesOf } from "./order-lines.js";
+import { appReceiptOf } from "./app-receipt.js";
 import type { CheckoutSettings } from "./settings.js";
 import type { CreatePaymentBody, PaymentCustomer, Sale } from "./sale.js";
-import { paymentSources, vippsAmount } from "./tenders.js";
+import { vippsAmount } from "./tenders.js";
 
 /**
  * The ePayment create request (docs/vipps-api.md §6.1), customer present, with the basket as
@@ -12,7 +12,8 @@ import { paymentSources, vippsAmount } from "./tenders.js";
  * `qrFormat` `TEXT/TARGETURL`, so the answer's `redirectUrl` is the text the display draws as a QR
  * (https://developer.vippsmobilepay.com/docs/APIs/epayment-api/features/qr-payments/).
  * A split-tender sale asks for Vipps MobilePay's part only; its receipt is still the whole
- * basket, the rest named as payment sources (tenders.ts).
+ * basket, the rest named as payment sources (tenders.ts). A hold sends no receipt here: its
+ * final basket is sent once it is captured (app-receipt.ts).
  */
 export function createPaymentBody(
   sale: Sale,
@@ -20,9 +21,7 @@ export function createPaymentBody(
   customer: PaymentCustomer | undefined,
   settings: CheckoutSettings,
 ): CreatePaymentBody {
-  const receiptNumber = String(sale.saleNo).padStart(6, "0");
   const minimumUserAge = minimumAgeOf(sale);
-  const sources = paymentSources(sale);
   return {
     amount: { currency: sale.basket.currency, value: vippsAmount(sale) },
     paymentMethod: { type: "WALLET" },
@@ -33,15 +32,8 @@ export function createPaymentBody(
       : { userFlow: "PUSH_MESSAGE" as const }),
     reference,
     paymentDescription: paymentDescription(settings, sale.saleId),
-    receipt: {
-      orderLines: orderLinesOf(sale),
-      bottomLine: {
-        currency: sale.basket.currency,
-        posId: settings.tillId,
-        receiptNumber,
-        ...(sources === undefined ? {} : { paymentSources: sources }),
-      },
-    },
+    // A hold's basket may still change before its capture: its receipt is sent after (app-receipt.ts).
+    ...(sale.hold === undefined ? { receipt: appReceiptOf(sale, settings) } : {}),
     metadata: { till: settings.tillId, saleId: sale.saleId },
     ...(minimumUserAge === undefined ? {} : { minimumUserAge }),
   };

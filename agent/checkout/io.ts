@@ -1,7 +1,7 @@
 import type { Money } from "../../lib/money.js";
 import type { PayCustomer, Tender, SaleMessage, SaleReport } from "../../drivers/register/index.js";
 import type { PaymentEvent } from "../vipps/types/epayment.js";
-import type { Basket, CheckIn, CreatePaymentBody, Sale } from "./sale.js";
+import type { AppReceipt, Basket, CheckIn, CreatePaymentBody, Sale } from "./sale.js";
 
 /**
  * How the till finds the customer for a `pay` that names none (config `checkout.identification`,
@@ -86,6 +86,16 @@ export type Input =
     }
   | {
       readonly type: "cleanup_result";
+      readonly saleId: string;
+      readonly reference: string;
+      readonly result: ApiResult<void>;
+    }
+  /**
+   * Order Management's answer to a captured hold's receipt (app-receipt.ts). `refused` with
+   * status 409: the order already has a receipt — ours, sent before an answer was lost.
+   */
+  | {
+      readonly type: "order_receipt_result";
       readonly saleId: string;
       readonly reference: string;
       readonly result: ApiResult<void>;
@@ -233,6 +243,17 @@ export type Effect =
       readonly refundId: string;
       readonly idempotencyKey: string;
       readonly amount: Money;
+    }
+  /**
+   * A captured hold's final basket for the customer's app: Order Management's receipt, whose
+   * lines add up to `paid`. Answered by `order_receipt_result` (app-receipt.ts).
+   */
+  | {
+      readonly type: "vipps_order_receipt";
+      readonly saleId: string;
+      readonly reference: string;
+      readonly receipt: AppReceipt;
+      readonly paid: Money;
     }
   /** GET the payment and its event log (a refund from elsewhere); answered by `lookup_result`. */
   | { readonly type: "vipps_lookup"; readonly saleId: string; readonly reference: string }

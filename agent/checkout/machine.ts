@@ -1,4 +1,4 @@
-import { onReceiptResult, onReceiptStarted, onRefundResult } from "./after-payment.js";
+import { onOrderReceiptResult, onReceiptResult, onReceiptStarted, onRefundResult } from "./after-payment.js";
 import type { Input, Transition } from "./io.js";
 import {
   onCancelResult,
@@ -74,6 +74,8 @@ export function step(till: TillState, input: Input, now: number, settings: Check
       return onCleanupResult(till, input.saleId, input.reference, input.result, ctx);
     case "refund_result":
       return onRefundResult(till, input.saleId, input.refundId, input.result, ctx);
+    case "order_receipt_result":
+      return onOrderReceiptResult(till, input.saleId, input.reference, input.result, ctx);
     case "timer":
       return onTimer(till, input.saleId, input.reference, input.timer, ctx);
     case "loyalty_identified":

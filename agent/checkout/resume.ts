@@ -1,3 +1,4 @@
+import { orderReceiptEffects } from "./app-receipt.js";
 import type { Effect } from "./io.js";
 import { captureKey, idempotencyKey, refundKey } from "./references.js";
 import type { Sale } from "./sale.js";
@@ -77,6 +78,8 @@ export function resumeEffects(sale: Sale, options: { includeReceipts: boolean })
       break;
     case "final":
       if (sale.cleanup !== undefined) effects.push(...cleanupEffects(sale.saleId, sale.cleanup.reference));
+      // A captured hold's receipt for the app; Vipps answers a repeat 409, which ends it too.
+      effects.push(...orderReceiptEffects(sale));
       if (phase.outcome.state === "captured") {
         const reference = phase.outcome.reference;
         for (const refund of sale.refunds) {

@@ -79,19 +79,23 @@ export interface CreatePaymentBody {
   readonly qrFormat?: { readonly format: "TEXT/TARGETURL" };
   readonly reference: string;
   readonly paymentDescription: string;
-  readonly receipt: {
-    readonly orderLines: readonly OrderLine[];
-    readonly bottomLine: {
-      readonly currency: Currency;
-      readonly posId: string;
-      readonly receiptNumber: string;
-      /** Split tender: the parts not paid through Vipps MobilePay (tenders.ts). */
-      readonly paymentSources?: Partial<Record<TenderKind, number>>;
-    };
-  };
+  /** Absent for a hold: its receipt goes to Order Management once captured (app-receipt.ts). */
+  readonly receipt?: AppReceipt;
   readonly metadata: Readonly<Record<string, string>>;
   /** Whole years; absent when no line nor `pay` asked for one. */
   readonly minimumUserAge?: number;
+}
+
+/** The receipt in the customer's app: Order Management's `Receipt` as the checkout fills it (app-receipt.ts). */
+export interface AppReceipt {
+  readonly orderLines: readonly OrderLine[];
+  readonly bottomLine: {
+    readonly currency: Currency;
+    readonly posId: string;
+    readonly receiptNumber: string;
+    /** Split tender: the parts not paid through Vipps MobilePay (tenders.ts). */
+    readonly paymentSources?: Partial<Record<TenderKind, number>>;
+  };
 }
 
 /**
@@ -233,6 +237,12 @@ export interface Sale {
     readonly until?: number;
     readonly warned?: true;
   };
+  /**
+   * A captured hold's receipt for the customer's app, still to be sent to Order Management
+   * (app-receipt.ts): the final basket's lines, and `paid`, what Vipps captured (minor units),
+   * which they must add up to. Cleared once Vipps has it (or refused it for good).
+   */
+  readonly orderReceipt?: { readonly reference: string; readonly receipt: AppReceipt; readonly paid: number };
   /** Why the last non-final update was sent (e.g. Vipps unavailable, token expired, no scan yet). */
   readonly notice?: "VIPPS_UNAVAILABLE" | "TOKEN_EXPIRED" | "NO_SCAN" | "QR_EXPIRED" | "HOLD_EXPIRING";
 }

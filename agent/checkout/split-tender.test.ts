@@ -29,10 +29,10 @@ describe("split tender", () => {
     expect(accepted.acceptance).toEqual({ ok: true });
     const body = onlyEffect(scan, "vipps_create").body;
     expect(body.amount).toEqual({ currency: "NOK", value: 9000 });
-    expect(body.receipt.orderLines.map((l) => l.totalAmount)).toEqual([9800, 4200]);
-    expect(body.receipt.bottomLine.paymentSources).toEqual({ cash: 3500, giftCard: 1500 });
+    expect(body.receipt?.orderLines.map((l) => l.totalAmount)).toEqual([9800, 4200]);
+    expect(body.receipt?.bottomLine.paymentSources).toEqual({ cash: 3500, giftCard: 1500 });
     // The VAT is the basket's, whoever paid: 15 % of 98.00 and 0 % of 42.00.
-    expect(body.receipt.orderLines.map((l) => l.totalTaxAmount)).toEqual([1278, 0]);
+    expect(body.receipt?.orderLines.map((l) => l.totalTaxAmount)).toEqual([1278, 0]);
   });
 
   it("captures Vipps' part, reports it as the sale's amount, and a restart captures the same", () => {
@@ -69,7 +69,8 @@ describe("split tender", () => {
     const t = h.advance(1_000).send({ type: "checkin", checkIn: { customerToken: "t", initiatedAt: h.now } });
     const body = onlyEffect(t, "vipps_create").body;
     expect(body.amount.value).toBe(14000);
-    expect("paymentSources" in body.receipt.bottomLine).toBe(false);
+    expect(body.receipt?.bottomLine).toBeDefined();
+    expect(body.receipt?.bottomLine).not.toHaveProperty("paymentSources");
     expect("tenders" in h.sale()).toBe(false);
   });
 
@@ -130,6 +131,6 @@ describe("split tender", () => {
     const pay = h.send({ type: "pay", saleId: "S1", total: 12200, tenders: CASH });
     const body = onlyEffect(pay, "vipps_create").body;
     expect(body.amount.value).toBe(7200);
-    expect(body.receipt.bottomLine.paymentSources).toEqual({ cash: 5000 });
+    expect(body.receipt?.bottomLine.paymentSources).toEqual({ cash: 5000 });
   });
 });

@@ -1,3 +1,4 @@
+import { heldSaleReceipt, orderReceiptEffects } from "./app-receipt.js";
 import type { Acceptance, Effect, RefusalCode, Transition } from "./io.js";
 import { idempotencyKey } from "./references.js";
 import type { CheckoutSettings } from "./settings.js";
@@ -64,7 +65,8 @@ export function advance(
 
 /**
  * Ends a sale. The register is told durably (re-sent until acked, across restarts); a capture
- * also prints the receipt, signals the lights and emits the completed-sale event.
+ * also prints the receipt, signals the lights and emits the completed-sale event, and a captured
+ * hold sends its final basket to the customer's app (app-receipt.ts).
  */
 export function finish(
   till: TillState,
@@ -75,11 +77,13 @@ export function finish(
 ): Transition {
   const captured = outcome.state === "captured";
   const { notice: _notice, ...rest } = sale;
+  const orderReceipt = heldSaleReceipt(sale, outcome, ctx.settings);
   const next: Sale = {
     ...rest,
     phase: { kind: "final", outcome },
     ...(captured ? { receipt: { status: "queued", copies: sale.receipt.copies } } : {}),
     ...(options.cleanupReference === undefined ? {} : { cleanup: { reference: options.cleanupReference } }),
+    ...(orderReceipt === undefined ? {} : { orderReceipt }),
   };
   const effects: Effect[] = [{ type: "notify_register", update: saleUpdate(next), durable: true }];
   if (captured) {
@@ -91,6 +95,7 @@ export function finish(
     effects.push({ type: "sale_completed", sale: { ...next, updatedAt: ctx.now } });
   if (options.cleanupReference !== undefined)
     effects.push(...cleanupEffects(sale.saleId, options.cleanupReference));
+  effects.push(...orderReceiptEffects(next));
   return commit(withoutSale(till, sale.saleId, ctx.now), next, effects, ctx, options.acceptance);
 }
 

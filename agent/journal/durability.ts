@@ -13,7 +13,8 @@ import type { Effect, Input, Transition } from "../checkout/io.js";
  *   to pay for another basket;
  * - `receipt_started`: the receipt is known to be printing before its bytes leave, so a
  *   reprint after a crash says COPY;
- * - any effect that moves money or asks Vipps to (create, capture, cancel, refund), a final
+ * - any effect that moves money or asks Vipps to (create, capture, cancel, refund), a captured
+ *   hold's receipt for the app (journalled before it is sent, as every Vipps request), a final
  *   state or receipt report for the register, the back office's sale event, and the start of a
  *   Vipps Login (a push to the customer's phone).
  * Lazy: everything else — progress the checkout re-derives from the last durable state by
@@ -38,6 +39,7 @@ export function needsDurableCommit(input: Input, transition: Transition): boolea
     case "cancel_result":
     case "cleanup_result":
     case "refund_result":
+    case "order_receipt_result":
     case "lookup_result":
     case "timer":
     case "loyalty_identified":
@@ -59,6 +61,7 @@ function isOutsidePromise(effect: Effect): boolean {
     case "vipps_capture":
     case "vipps_cancel":
     case "vipps_refund":
+    case "vipps_order_receipt":
     case "receipt_outcome":
     case "sale_completed":
     case "loyalty_enroll":

@@ -7,6 +7,7 @@ import type { InFlight } from "./in-flight.js";
 import type { LoyaltyAdapter } from "./loyalty-adapter.js";
 import type { LightsPort, PaymentsPort, ReceiptsPort, RegisterPort } from "./ports.js";
 import type { RegisterOutbox } from "./register-outbox.js";
+import { sendOrderReceipt } from "./order-receipts.js";
 import { callVipps } from "./vipps-effects.js";
 
 export interface EffectStarterDeps {
@@ -63,6 +64,10 @@ export class EffectStarter {
       case "vipps_lookup":
         deps.onVippsCall();
         deps.inFlight.track(callVipps(deps.payments, effect), deps.feed);
+        return;
+      case "vipps_order_receipt":
+        deps.onVippsCall();
+        deps.inFlight.track(sendOrderReceipt(deps.payments, effect, deps.logger), deps.feed);
         return;
       case "notify_register":
         if (effect.durable) deps.outbox.flush();

@@ -7,7 +7,7 @@ import type {
   PaymentSnapshot,
   SaleUpdate,
 } from "../checkout/io.js";
-import type { CreatePaymentBody, Sale } from "../checkout/sale.js";
+import type { AppReceipt, CreatePaymentBody, Sale } from "../checkout/sale.js";
 import type { Screen } from "../../drivers/display/index.js";
 import type { PrintDocument } from "../../drivers/printer/index.js";
 
@@ -38,6 +38,11 @@ export interface PaymentsPort {
     amount: Money,
     idempotencyKey: string,
   ): Promise<ApiResult<{ pspReference?: string }>>;
+  /**
+   * Order Management: a captured hold's receipt for the app (checkout/app-receipt.ts), whose
+   * lines add up to `paid`. A 409 (the order has a receipt already) is `refused` with status 409.
+   */
+  orderReceipt(reference: string, receipt: AppReceipt, paid: Money): Promise<ApiResult<void>>;
 }
 
 /** The register as the runner talks to it; `deliver` resolves only when the register acked. */

@@ -1,6 +1,6 @@
 import type { Money } from "../../lib/money.js";
 import type { ApiResult, CreateAnswer, PaymentRecord, PaymentSnapshot } from "../checkout/io.js";
-import type { CreatePaymentBody } from "../checkout/sale.js";
+import type { AppReceipt, CreatePaymentBody } from "../checkout/sale.js";
 import type { PaymentsPort } from "./ports.js";
 import type { AgentTrace } from "./trace.js";
 
@@ -56,5 +56,8 @@ export class HealthTrackingPayments implements PaymentsPort {
   }
   refund(reference: string, amount: Money, key: string): Promise<ApiResult<{ pspReference?: string }>> {
     return this.note(this.inner.refund(reference, amount, key), "refund");
+  }
+  orderReceipt(reference: string, receipt: AppReceipt, paid: Money): Promise<ApiResult<void>> {
+    return this.note(this.inner.orderReceipt(reference, receipt, paid), "order_receipt");
   }
 }

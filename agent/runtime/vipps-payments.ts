@@ -1,12 +1,12 @@
 import type { Money } from "../../lib/money.js";
 import type { ApiResult, CreateAnswer, PaymentRecord, PaymentSnapshot } from "../checkout/io.js";
-import type { CreatePaymentBody } from "../checkout/sale.js";
+import type { AppReceipt, CreatePaymentBody } from "../checkout/sale.js";
 import { isVippsError, type VippsClient } from "../vipps/index.js";
 import type { Payment, ModificationResponse } from "../vipps/types/epayment.js";
 import type { PaymentsPort } from "./ports.js";
 
 /**
- * The checkout's view of ePayment over the real client: the client has already retried what is
+ * The checkout's view of ePayment (and Order Management's receipts) over the real client: the client has already retried what is
  * retryable (same Idempotency-Key), so here every failure is classified once — a definite
  * refusal (a 4xx with Vipps' numeric code) or "unavailable" (no definite answer: timeouts,
  * network, 5xx, and 423/429 that outlasted the retries).
@@ -75,6 +75,10 @@ export class VippsPayments implements PaymentsPort {
         .refund(reference, amount, idempotencyKey)
         .then((r) => ({ pspReference: r.pspReference })),
     );
+  }
+
+  orderReceipt(reference: string, receipt: AppReceipt, paid: Money): Promise<ApiResult<void>> {
+    return classify(this.client.orderManagement.addReceipt(reference, receipt, paid));
   }
 }
 

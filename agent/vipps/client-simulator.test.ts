@@ -207,3 +207,64 @@ describe("client ⇄ simulator", () => {
     expect(info.phone_number).toBe(MSISDN);
   });
 });
+
+describe("client ⇄ simulator: Order Management", () => {
+  /** A held payment (no receipt at create, as the agent creates a hold), captured for less. */
+  async function capturedHold(reference: string): Promise<void> {
+    const { receipt: _none, ...body } = sale(reference, await checkIn());
+    await client.epayment.create(body, `${reference}-create`);
+    sim.control.approvePayment(reference);
+    await client.epayment.capture(reference, { currency: "NOK", value: 4900 }, `${reference}-capture`);
+  }
+  const finalReceipt = {
+    orderLines: [
+      {
+        name: "Kaffe",
+        id: "sku-1",
+        totalAmount: 4900,
+        totalAmountExcludingTax: 3920,
+        totalTaxAmount: 980,
+        taxRate: 2500,
+      },
+    ],
+    bottomLine: { currency: "NOK" as const, posId: "kasse1", receiptNumber: "000045" },
+  };
+
+  it("adds the final receipt once: 201, then a repeat is VIPPS_CONFLICT (409) and changes nothing", async () => {
+    const reference = "kasse1-20260821-000045";
+    await capturedHold(reference);
+    await client.orderManagement.addReceipt(reference, finalReceipt, { currency: "NOK", value: 4900 });
+    expect(sim.control.order(reference)).toMatchObject({ receipt: finalReceipt, source: "order-management" });
+    const again: unknown = await client.orderManagement
+      .addReceipt(reference, finalReceipt, { currency: "NOK", value: 4900 })
+      .catch((e: unknown) => e);
+    expect(isVippsError(again, "VIPPS_CONFLICT")).toBe(true);
+    expect(sim.control.order(reference).receipt).toEqual(finalReceipt);
+  });
+
+  it("retries an answer lost after Vipps kept the receipt: the repeat is answered 409, the receipt stored once", async () => {
+    const reference = "kasse1-20260821-000046";
+    await capturedHold(reference);
+    sim.control.addFault({ endpoint: "order-management.receipt.add", drop: "after", times: 1 });
+    const sent = client.orderManagement
+      .addReceipt(reference, finalReceipt, { currency: "NOK", value: 4900 })
+      .catch((e: unknown) => e);
+    await vi.waitFor(() => expect(clock.pending).toBeGreaterThan(0));
+    clock.advance(1_000);
+    expect(isVippsError(await sent, "VIPPS_CONFLICT")).toBe(true);
+    const posts = sim.control.requests().filter((r) => r.endpoint === "order-management.receipt.add");
+    expect(posts.map((r) => r.status)).toEqual(["dropped", 409]);
+    expect(sim.control.order(reference).receipt).toEqual(finalReceipt);
+  });
+
+  it("refuses, before sending, a receipt whose lines do not add up to what was paid", async () => {
+    const reference = "kasse1-20260821-000047";
+    await capturedHold(reference);
+    const error: unknown = await client.orderManagement
+      .addReceipt(reference, finalReceipt, { currency: "NOK", value: 4800 })
+      .catch((e: unknown) => e);
+    expect(isVippsError(error, "VIPPS_INVALID_ARGUMENT")).toBe(true);
+    expect(sim.control.requests().filter((r) => r.endpoint === "order-management.receipt.add")).toEqual([]);
+    expect(sim.control.order(reference).receipt).toBeUndefined();
+  });
+});

@@ -5,6 +5,7 @@ import { AccessTokenCache } from "./access-token.js";
 import { EpaymentApi } from "./epayment-api.js";
 import { HttpEngine } from "./http-engine.js";
 import { LoginApi } from "./login-api.js";
+import { OrderManagementApi } from "./order-management-api.js";
 import { createNodeHttpExchange, type HttpExchange } from "./node-http-exchange.js";
 import { QrApi } from "./qr-api.js";
 import { basicAuthorization, VippsTransport } from "./transport.js";
@@ -89,6 +90,7 @@ export class VippsClient {
   readonly qr: QrApi;
   readonly webhooks: WebhooksApi;
   readonly epayment: EpaymentApi;
+  readonly orderManagement: OrderManagementApi;
   readonly login: LoginApi;
   private readonly tokens: AccessTokenCache;
   private readonly network = createNodeHttpExchange();
@@ -137,6 +139,7 @@ export class VippsClient {
     this.qr = new QrApi(transport);
     this.webhooks = new WebhooksApi(transport);
     this.epayment = new EpaymentApi(transport, baseUrl);
+    this.orderManagement = new OrderManagementApi(transport);
     this.login = new LoginApi(transport, engine, baseUrl, clock);
   }
 

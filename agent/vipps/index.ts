@@ -22,6 +22,7 @@
  *   client.epayment.cancel(reference, { cancelTransactionOnly }, idempotencyKey) → ModificationResponse
  *   client.epayment.refund(reference, amount, idempotencyKey)                  → ModificationResponse
  *   client.epayment.forceApprove(reference, { customer } | { token })           → void  (test env only)
+ *   client.orderManagement.addReceipt(reference, receipt, paid)                → void  (409 if the order has one)
  *   client.login.discovery()                                                   → OidcDiscovery (cached per max-age)
  *   client.login.startCiba({ scope, loginHint: { msisdn }, bindingMessage?, requestedExpiry? }) → CibaStarted
  *   client.login.pollToken(authReqId)                                          → CibaPollResult

@@ -5,7 +5,7 @@ import type { CallResult, CallSpec, HttpEngine } from "./http-engine.js";
 /**
  * Authentication per API (docs/vipps-api.md §1.2, §8):
  * - `access-token`: `Authorization: Bearer <access token>` + `Ocp-Apim-Subscription-Key`
- *   (QR, Webhooks, ePayment). On a 401 the token is refreshed once and the call retried once,
+ *   (QR, Webhooks, ePayment, Order Management). On a 401 the token is refreshed once and the call retried once,
  *   with the same Idempotency-Key and body.
  * - `basic`: `Authorization: Basic base64(client_id:client_secret)`, no subscription key, no
  *   access token (CIBA start and the Login token endpoint).

@@ -95,7 +95,8 @@ export function checkCustomer(op: OpRef, customer: unknown): asserts customer is
     check(op, isText(c.personalQr, 5, 255), "customer.personalQr must be 5–255 characters");
 }
 
-function checkReceipt(op: OpRef, receipt: Receipt, amount: Amount): void {
+/** A receipt whose lines (plus tip) add up to `amount` paid through Vipps plus the payment sources. */
+export function checkReceipt(op: OpRef, receipt: Receipt, amount: Amount): void {
   check(
     op,
     Array.isArray(receipt.orderLines) && receipt.orderLines.length > 0,

@@ -382,6 +382,40 @@ describe("every simulator response validates against the official specs", () => 
     expect(problems).toEqual([]);
   });
 
+  it("Order Management receipts", async () => {
+    await login();
+    const u = t.unit;
+    const reference = "kasse1-contract-om";
+    await call(
+      "POST",
+      "/epayment/v1/payments",
+      json(u, createBody(u, reference, { phoneNumber: "4791234567" }), { "Idempotency-Key": "om" }),
+    );
+    const receipt = {
+      orderLines: [
+        {
+          name: "Kaffe",
+          id: "sku-1",
+          totalAmount: 4900,
+          totalAmountExcludingTax: 3920,
+          totalTaxAmount: 980,
+          taxRate: 2500,
+          unitInfo: { unitPrice: 2450, quantity: "2", quantityUnit: "PCS" },
+        },
+      ],
+      bottomLine: { currency: "NOK", posId: "kasse1", receiptNumber: "000001" },
+    };
+    const base = "/order-management/v2/ECOM";
+    await call("GET", `${base}/${reference}`, { headers: headers() });
+    expect((await call("POST", `${base}/receipts/${reference}`, json(u, receipt))).status).toBe(201);
+    await call("GET", `${base}/${reference}`, { headers: headers() });
+    expect((await call("POST", `${base}/receipts/${reference}`, json(u, receipt))).status).toBe(409);
+    await call("POST", `${base}/receipts/${reference}`, json(u, { orderLines: [] }));
+    await call("POST", `${base}/receipts/kasse1-contract-none`, json(u, receipt));
+    await call("GET", `${base}/kasse1-contract-none`, { headers: headers() });
+    expect(problems).toEqual([]);
+  });
+
   it("covered every simulated endpoint with a success and an error", () => {
     // qr.image is the simulator's own image host, not a Vipps API; login.authorize (the browser
     // flow) is not simulated and only ever answers an OAuth error.

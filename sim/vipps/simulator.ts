@@ -8,6 +8,8 @@ import { CustomerDirectory } from "./customers/customer-directory.js";
 import { CustomerTokenStore } from "./customers/customer-tokens.js";
 import { PaymentService } from "./epayment/payment-service.js";
 import { epaymentRoutes } from "./epayment/routes.js";
+import { OrderStore } from "./order-management/order-store.js";
+import { orderManagementRoutes } from "./order-management/routes.js";
 import { simError } from "./errors.js";
 import { FaultInjector } from "./http/faults.js";
 import { RequestLog } from "./http/request-log.js";
@@ -70,6 +72,7 @@ export async function startVippsSimulator(options: VippsSimulatorOptions = {}): 
     webhooks: registry,
     dispatcher,
     payments: new PaymentService({ clock, customers, dispatcher, expiryMs: o.paymentExpiryMs, logger }),
+    orders: new OrderStore(),
     logins: new CibaService({
       clock,
       customers,
@@ -89,6 +92,7 @@ export async function startVippsSimulator(options: VippsSimulatorOptions = {}): 
     ...customerExchangeRoutes(world),
     ...webhookRoutes(world),
     ...epaymentRoutes(world),
+    ...orderManagementRoutes(world),
     ...loginRoutes(world),
     ...controlRoutes(world, control),
   ];

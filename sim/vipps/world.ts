@@ -7,6 +7,7 @@ import type { CibaService } from "./login/ciba-service.js";
 import type { IdTokenSigner } from "./login/id-token.js";
 import type { ResolvedOptions, SalesUnit } from "./options.js";
 import type { PaymentService } from "./epayment/payment-service.js";
+import type { OrderStore } from "./order-management/order-store.js";
 import type { QrStore } from "./qr/qr-store.js";
 import type { WebhookDispatcher } from "./webhooks/dispatcher.js";
 import type { WebhookRegistry } from "./webhooks/registry.js";
@@ -23,6 +24,8 @@ export interface SimWorld {
   readonly webhooks: WebhookRegistry;
   readonly dispatcher: WebhookDispatcher;
   readonly payments: PaymentService;
+  /** Order Management: each payment's receipt for the app. */
+  readonly orders: OrderStore;
   readonly logins: CibaService;
   readonly idTokens: IdTokenSigner;
   readonly faults: FaultInjector;

@@ -24,7 +24,7 @@ import {
  *
  * Every function returns a list of human-readable problems; an empty list means valid.
  *
- * - `api`: "epayment" | "qr" | "webhooks" | "access-token" | "login" | "userinfo".
+ * - `api`: "epayment" | "qr" | "webhooks" | "access-token" | "login" | "userinfo" | "order-management".
  * - `concretePath`: the path as sent, e.g. `/qr/v1/merchant-callback/kasse1?QrImageFormat=SVG`
  *   (a full URL is accepted too). It is matched against the spec's path templates prefixed
  *   with the spec's server base path (`/qr`, `/webhooks`); a trailing slash is insignificant

@@ -9,6 +9,7 @@ const PREFIXES: readonly (readonly [string, ApiName])[] = [
   ["/qr/", "qr"],
   ["/webhooks/", "webhooks"],
   ["/epayment/", "epayment"],
+  ["/order-management/", "order-management"],
   ["/access-management-1.0/", "login"],
   ["/vipps-login-ciba/", "login"],
   ["/vipps-userinfo-api/", "userinfo"],

@@ -10,10 +10,18 @@ import { applyDeltas, node, type RawDoc } from "./spec-deltas.js";
  * compiles every parameter, request body and response schema with Ajv. Internal to the
  * contract validator (openapi.ts is the public surface).
  */
-const API_NAMES = ["epayment", "qr", "webhooks", "access-token", "login", "userinfo"] as const;
+const API_NAMES = [
+  "epayment",
+  "qr",
+  "webhooks",
+  "access-token",
+  "login",
+  "userinfo",
+  "order-management",
+] as const;
 export type ApiName = (typeof API_NAMES)[number];
 
-const SPEC_FILES = [...API_NAMES, "order-management"] as const;
+const SPEC_FILES = API_NAMES;
 const SPEC_DIR = new URL("./vipps-openapi/", import.meta.url);
 
 export type SecurityScheme =
@@ -205,6 +213,8 @@ function genericErrorSchema(api: ApiName): unknown {
       };
     case "webhooks":
       return { $ref: "#/components/schemas/ProblemDetails" };
+    case "order-management":
+      return { $ref: "#/components/schemas/ErrorResponse" };
     case "login":
       return { $ref: "#/components/schemas/OAuthError" };
     case "userinfo":
@@ -271,7 +281,7 @@ export function loadApi(api: ApiName): LoadedApi {
 const components = new Map<string, ValidateFunction>();
 
 /** A validator for one named component schema of a spec (after deltas). */
-export function componentValidator(api: ApiName | "order-management", name: string): ValidateFunction {
+export function componentValidator(api: ApiName, name: string): ValidateFunction {
   registry ??= load();
   const id = refId(api, name);
   let validate = components.get(id);

@@ -7,7 +7,7 @@ import type {
   PaymentSnapshot,
   SaleUpdate,
 } from "../../checkout/io.js";
-import type { CreatePaymentBody, Sale } from "../../checkout/sale.js";
+import type { AppReceipt, CreatePaymentBody, Sale } from "../../checkout/sale.js";
 import type { Screen } from "../../../drivers/display/index.js";
 import type {
   LightsPort,
@@ -22,11 +22,14 @@ import type {
 /** In-memory ports for runner unit tests: each records what it was asked and answers as scripted. */
 
 export interface RecordedCall {
-  readonly op: "create" | "get" | "lookup" | "capture" | "cancel" | "refund";
+  readonly op: "create" | "get" | "lookup" | "capture" | "cancel" | "refund" | "orderReceipt";
   readonly reference: string;
   readonly key?: string;
   /** The create request as sent (create only). */
   readonly body?: CreatePaymentBody;
+  /** The app receipt as sent, and what it must add up to (orderReceipt only). */
+  readonly receipt?: AppReceipt;
+  readonly paid?: Money;
 }
 
 /** A scripted ePayment: answers are queued per operation; default answers model a willing customer. */
@@ -95,6 +98,10 @@ export class ScriptedPayments implements PaymentsPort {
   refund(reference: string, _amount: Money, key: string): Promise<ApiResult<{ pspReference?: string }>> {
     this.calls.push({ op: "refund", reference, key });
     return this.answer("refund", { ok: true, value: { pspReference: "psp-refund" } });
+  }
+  orderReceipt(reference: string, receipt: AppReceipt, paid: Money): Promise<ApiResult<void>> {
+    this.calls.push({ op: "orderReceipt", reference, receipt, paid });
+    return this.answer("orderReceipt", { ok: true, value: undefined });
   }
 }
 

@@ -6,6 +6,7 @@ import { MSISDN_PATTERN } from "../customers/customer-directory.js";
 import type { InstalledFault, FaultRule } from "../http/faults.js";
 import type { RequestLogEntry } from "../http/request-log.js";
 import type { LoginRequest } from "../login/ciba-service.js";
+import type { OrderReceipt } from "../order-management/order-store.js";
 import type { CustomerBehaviour, CustomerOptions } from "../options.js";
 import type { CallbackQr } from "../qr/qr-store.js";
 import type { DeliveryRecord, WebhookFaults } from "../webhooks/dispatcher.js";
@@ -29,6 +30,15 @@ export interface ScanResult {
   readonly initiatedAt: string;
   /** The `user.checked-in.v1` deliveries queued (empty when no registration exists). */
   readonly deliveryIds: readonly string[];
+}
+
+export interface OrderView {
+  readonly msn: string;
+  /** The payment's reference. */
+  readonly orderId: string;
+  readonly receipt?: OrderReceipt["receipt"];
+  readonly source?: OrderReceipt["source"];
+  readonly addedAt?: string;
 }
 
 export interface WebhookRegistrationView {
@@ -233,6 +243,22 @@ export class SimulatorControl {
 
   payment(reference: string, msn?: string): Payment {
     return this.reference(reference, msn);
+  }
+
+  /**
+   * What the customer's app shows for a payment's order: its receipt (Order Management's, or the
+   * one sent with the create), with where it came from; no `receipt` while it has none.
+   */
+  order(reference: string, msn?: string): OrderView {
+    const p = this.reference(reference, msn);
+    const found = this.world.orders.receiptOf(p.msn, p.reference);
+    return {
+      msn: p.msn,
+      orderId: p.reference,
+      ...(found === undefined
+        ? {}
+        : { receipt: found.receipt, source: found.source, addedAt: new Date(found.addedAt).toISOString() }),
+    };
   }
 
   deliveries(filter: { event?: string; state?: DeliveryRecord["state"] } = {}): DeliveryRecord[] {

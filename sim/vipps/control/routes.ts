@@ -136,6 +136,9 @@ export function controlRoutes(world: SimWorld, control: SimulatorControl): Route
     r("GET", "/payments/{reference}", "payments.get", (ctx) =>
       json(control.payment(ctx.params.reference ?? "", ctx.url.searchParams.get("msn") ?? undefined)),
     ),
+    r("GET", "/orders/{reference}", "orders.get", (ctx) =>
+      json(control.order(ctx.params.reference ?? "", ctx.url.searchParams.get("msn") ?? undefined)),
+    ),
     paymentAction("approve"),
     paymentAction("decline"),
     paymentAction("ignore"),

@@ -244,6 +244,13 @@ export function epaymentRoutes(world: SimWorld): Route[] {
         }
         const created = world.payments.create(unit, v.request, ctx.note.idempotencyKey ?? "");
         if (!created.ok) return refused(ctx, created.refusal);
+        // A receipt sent with the create is the order's receipt in Order Management.
+        if (isPlainObject(b) && isPlainObject(b.receipt))
+          world.orders.add(unit.msn, created.payment.reference, {
+            receipt: b.receipt,
+            source: "epayment.create",
+            addedAt: ctx.now,
+          });
         const redirectUrl = redirectUrlOf(created.payment);
         return jsonResponse(201, {
           reference: created.payment.reference,

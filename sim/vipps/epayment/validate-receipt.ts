@@ -2,7 +2,8 @@ import type { ExtraDetail } from "../http/error-bodies.js";
 import { isPlainObject } from "../http/auth.js";
 
 /**
- * The `receipt` of a create request, checked against order-management.yaml `Receipt`
+ * The `receipt` of a create request, or the body of an Order Management receipt, checked against
+ * order-management.yaml `Receipt`
  * (epayment.yaml points there): at least one order line with name, id and integer totals; a
  * tax rate (taxRate 0–10000 or the deprecated taxPercentage 0–100); unitInfo with unitPrice and
  * a decimal-string quantity; bottomLine with a currency. Returns every problem found.
@@ -64,8 +65,7 @@ function checkLine(line: unknown, at: string, out: ExtraDetail[]): void {
   }
 }
 
-function checkBottomLine(b: unknown, currency: string, out: ExtraDetail[]): void {
-  const at = "receipt.bottomLine";
+function checkBottomLine(b: unknown, currency: string, at: string, out: ExtraDetail[]): void {
   if (!isPlainObject(b)) {
     out.push({ name: at, reason: "Required object." });
     return;
@@ -96,13 +96,17 @@ function checkBottomLine(b: unknown, currency: string, out: ExtraDetail[]): void
   }
 }
 
-export function receiptProblems(receipt: unknown, currency: string): ExtraDetail[] {
+/**
+ * `root` names the receipt in the problems: `receipt` inside a create request, `(body)` for
+ * Order Management, whose request body is the receipt itself.
+ */
+export function receiptProblems(receipt: unknown, currency: string, root = "receipt"): ExtraDetail[] {
   const out: ExtraDetail[] = [];
-  if (!isPlainObject(receipt)) return [{ name: "receipt", reason: "Object with orderLines and bottomLine." }];
+  if (!isPlainObject(receipt)) return [{ name: root, reason: "Object with orderLines and bottomLine." }];
   const lines = receipt.orderLines;
   if (!Array.isArray(lines) || lines.length === 0)
-    out.push({ name: "receipt.orderLines", reason: "At least one order line is required." });
-  else lines.forEach((line, i) => checkLine(line, `receipt.orderLines[${i}]`, out));
-  checkBottomLine(receipt.bottomLine, currency, out);
+    out.push({ name: `${root}.orderLines`, reason: "At least one order line is required." });
+  else lines.forEach((line, i) => checkLine(line, `${root}.orderLines[${i}]`, out));
+  checkBottomLine(receipt.bottomLine, currency, `${root}.bottomLine`, out);
   return out;
 }

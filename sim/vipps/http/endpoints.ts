@@ -20,6 +20,8 @@ export const ENDPOINTS = [
   "epayment.cancel",
   "epayment.refund",
   "epayment.approve",
+  "order-management.receipt.add",
+  "order-management.order.get",
   "login.discovery",
   "login.jwks",
   "login.authorize",

@@ -16,6 +16,8 @@ export type ApiFamily =
   | "webhooks"
   /** ePayment: RFC 7807 problem+json with `traceId` and `extraDetails`. */
   | "epayment"
+  /** Order Management: `ErrorResponse { type, title, detail, instance, invalidParams? }`. */
+  | "order-management"
   /** Login / CIBA: OAuth `{ error, error_description }` (+ Vipps `error_code`). */
   | "login"
   /** Userinfo: `UserinfoError` (note: `status` is a string in that spec). */
@@ -96,6 +98,7 @@ export function errorResponse(
         headers,
       );
     case "qr":
+    case "order-management":
       return jsonResponse(
         spec.status,
         {

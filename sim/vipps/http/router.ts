@@ -91,6 +91,7 @@ export function matchRoute(routes: readonly Route[], method: string, path: strin
 /** The API family that owns a path, for answering unknown routes in the right shape. */
 export function familyOfPath(path: string): ApiFamily {
   if (path.startsWith("/epayment/")) return "epayment";
+  if (path.startsWith("/order-management/")) return "order-management";
   if (path.startsWith("/webhooks/")) return "webhooks";
   if (path.startsWith("/qr/v1/exchange")) return "qr-exchange";
   if (path.startsWith("/qr/")) return "qr";
