@@ -7,7 +7,6 @@ import { printerReceipts } from "../agent/runtime/printer-receipts.js";
 import { openDatabase } from "../agent/store/database.js";
 import { Journal } from "../agent/journal/journal.js";
 import { createMemoryCable, type LinkTransport } from "../drivers/register/index.js";
-import { encodeEnvelope } from "../lib/mqtt-contract/index.js";
 import { silentLogger } from "../lib/log.js";
 import { SimBroker } from "./broker.js";
 import { checkInvariants, type PrintedReceipt } from "./invariants.js";
@@ -22,6 +21,7 @@ import { TILL, WEBHOOK_URL, configTemplate, emptyJournal, scratchRoot } from "./
 import { Crash, swallowCrashes, type Process } from "./sim-process.js";
 import { settle } from "./settle.js";
 import { vippsExchange, type SimNetwork } from "./vipps-network.js";
+import { webhookBridge } from "./webhook-bridge.js";
 
 const START = Date.UTC(2026, 2, 2, 9, 0, 0);
 /** After the scenario: no more faults, time to finish every sale (resumes, retries, outbox). */
@@ -57,35 +57,9 @@ export async function runTrial(seed: number, trial: number, root = scratchRoot()
     clock,
     () => prng.next(),
     (size) => prng.bytes(size),
-    (_url, headers, body) => {
-      // The bridge: verified by Vipps' HMAC at the till, not here; a down broker is a 503.
-      if (faultsOn && prng.chance(plan.webhookLoss)) {
-        log(`webhook lost ${describeBody(body)}`);
-        return Promise.resolve({ status: 200 });
-      }
-      const envelope = encodeEnvelope({
-        receivedAt: new Date(clock.now()),
-        registeredUrl: WEBHOOK_URL,
-        headers: {
-          "x-ms-date": headers["x-ms-date"] ?? "",
-          "x-ms-content-sha256": headers["x-ms-content-sha256"] ?? "",
-          authorization: headers.authorization ?? "",
-        },
-        rawBody: body,
-        route: { tillId: TILL },
-      });
-      if (!broker.up) return Promise.resolve({ status: 503 });
-      const copies = faultsOn && prng.chance(plan.webhookDuplicate) ? 2 : 1;
-      for (let i = 0; i < copies; i++) {
-        const delay = faultsOn && prng.chance(plan.webhookDelay) ? prng.int(100, 20_000) : 0;
-        webhooksInTransit++;
-        clock.setTimeout(() => {
-          webhooksInTransit--;
-          if (!broker.publish(envelope)) log("webhook lost: broker down");
-        }, delay);
-      }
-      return Promise.resolve({ status: 200 });
-    },
+    webhookBridge({ plan, prng, faultsOn: () => faultsOn, log }, clock, broker, (delta) => {
+      webhooksInTransit += delta;
+    }),
   );
   const unit = vipps.salesUnit;
   const registration = vipps.world.webhooks.register(
@@ -324,13 +298,4 @@ export async function runTrial(seed: number, trial: number, root = scratchRoot()
   });
   rmSync(dir, { recursive: true, force: true });
   return { seed, trial, problems, trace, crashes, sales: register.views().length };
-}
-
-function describeBody(body: Buffer): string {
-  try {
-    const v = JSON.parse(body.toString("utf8")) as { name?: string; reference?: string };
-    return v.name === undefined ? "(check-in)" : `${v.name} ${v.reference ?? ""}`;
-  } catch {
-    return "";
-  }
 }
