@@ -1,15 +1,13 @@
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { LoadedConfig } from "../config/load.js";
-import { startAgent, type RunningAgent } from "../agent/runtime/agent.js";
+import { startAgent } from "../agent/runtime/agent.js";
 import { JOURNAL_FILE } from "../agent/journal/journal-access.js";
 import { printerReceipts } from "../agent/runtime/printer-receipts.js";
 import { openDatabase } from "../agent/store/database.js";
 import { Journal } from "../agent/journal/journal.js";
 import { createMemoryCable, type LinkTransport } from "../drivers/register/index.js";
-import { encodeEnvelope } from "../lib/mqtt-contract/index.js";
 import { silentLogger } from "../lib/log.js";
-import type { AnswerHeaders, ExchangeAnswer, ExchangeRequest } from "../agent/vipps/node-http-exchange.js";
 import { SimBroker } from "./broker.js";
 import { checkInvariants, type PrintedReceipt } from "./invariants.js";
 import { simMqttLink } from "./mqtt-link.js";
@@ -20,35 +18,14 @@ import { ProcessClock, SimClock } from "./sim-clock.js";
 import { faultPlan, type FaultPlan } from "./faults.js";
 import { inProcessVipps, type InProcessVipps } from "./vipps-world.js";
 import { TILL, WEBHOOK_URL, configTemplate, emptyJournal, scratchRoot } from "./trial-files.js";
+import { Crash, swallowCrashes, type Process } from "./sim-process.js";
+import { settle } from "./settle.js";
+import { vippsExchange, type SimNetwork } from "./vipps-network.js";
+import { webhookBridge } from "./webhook-bridge.js";
 
 const START = Date.UTC(2026, 2, 2, 9, 0, 0);
 /** After the scenario: no more faults, time to finish every sale (resumes, retries, outbox). */
 const SETTLE_MS = 40 * 60_000;
-
-/** A crash: thrown out of the crashing process's code; nothing it does afterwards reaches the world. */
-class Crash extends Error {}
-
-/**
- * A crash thrown inside the journal transaction unwinds through whatever called the agent code:
- * a timer (caught in `fire`), but also a promise continuation or an immediate. Those reach the
- * process as uncaught; they are the dead process's last act, not a failure of the simulation.
- * Anything else still ends the run.
- */
-let crashesSwallowed = false;
-function swallowCrashes(): void {
-  if (crashesSwallowed) return;
-  crashesSwallowed = true;
-  process.on("uncaughtException", (error) => {
-    if (error instanceof Crash) return;
-    console.error(error);
-    process.exit(70);
-  });
-  process.on("unhandledRejection", (reason) => {
-    if (reason instanceof Crash) return;
-    console.error(reason);
-    process.exit(70);
-  });
-}
 
 export interface TrialResult {
   readonly seed: number;
@@ -57,31 +34,6 @@ export interface TrialResult {
   readonly trace: readonly string[];
   readonly crashes: number;
   readonly sales: number;
-}
-
-interface Process {
-  readonly n: number;
-  readonly dir: string;
-  readonly clock: ProcessClock;
-  agent: RunningAgent | undefined;
-  alive: boolean;
-}
-
-/** A bound on the rounds of one settle: a chain of immediates that never ends is a bug, not a wait. */
-const SETTLE_ROUNDS = 1_000;
-
-/**
- * Lets every promise, and the cable's and register handler's immediates (and the immediates
- * those cause), settle before time moves on. One round of the event loop when the timer caused
- * only promises; another while the process still has an immediate queued (Node's own count,
- * `process.getActiveResourcesInfo`). A fixed number of rounds would both waste loop turns after
- * most timers and leave a long chain unfinished when the next timer fires.
- */
-async function settle(): Promise<void> {
-  for (let i = 0; i < SETTLE_ROUNDS; i++) {
-    await new Promise((resolve) => setImmediate(resolve));
-    if (!process.getActiveResourcesInfo().includes("Immediate")) return;
-  }
 }
 
 export async function runTrial(seed: number, trial: number, root = scratchRoot()): Promise<TrialResult> {
@@ -105,35 +57,9 @@ export async function runTrial(seed: number, trial: number, root = scratchRoot()
     clock,
     () => prng.next(),
     (size) => prng.bytes(size),
-    (_url, headers, body) => {
-      // The bridge: verified by Vipps' HMAC at the till, not here; a down broker is a 503.
-      if (faultsOn && prng.chance(plan.webhookLoss)) {
-        log(`webhook lost ${describeBody(body)}`);
-        return Promise.resolve({ status: 200 });
-      }
-      const envelope = encodeEnvelope({
-        receivedAt: new Date(clock.now()),
-        registeredUrl: WEBHOOK_URL,
-        headers: {
-          "x-ms-date": headers["x-ms-date"] ?? "",
-          "x-ms-content-sha256": headers["x-ms-content-sha256"] ?? "",
-          authorization: headers.authorization ?? "",
-        },
-        rawBody: body,
-        route: { tillId: TILL },
-      });
-      if (!broker.up) return Promise.resolve({ status: 503 });
-      const copies = faultsOn && prng.chance(plan.webhookDuplicate) ? 2 : 1;
-      for (let i = 0; i < copies; i++) {
-        const delay = faultsOn && prng.chance(plan.webhookDelay) ? prng.int(100, 20_000) : 0;
-        webhooksInTransit++;
-        clock.setTimeout(() => {
-          webhooksInTransit--;
-          if (!broker.publish(envelope)) log("webhook lost: broker down");
-        }, delay);
-      }
-      return Promise.resolve({ status: 200 });
-    },
+    webhookBridge({ plan, prng, faultsOn: () => faultsOn, log }, clock, broker, (delta) => {
+      webhooksInTransit += delta;
+    }),
   );
   const unit = vipps.salesUnit;
   const registration = vipps.world.webhooks.register(
@@ -178,6 +104,7 @@ export async function runTrial(seed: number, trial: number, root = scratchRoot()
     // run on, but nothing it does reaches the world (every port checks `alive`).
     if (inTransaction) throw new Crash(`crashed ${what}`);
   };
+  const net: SimNetwork = { plan, prng, vipps, faultsOn: () => faultsOn, point, log };
 
   const cable = createMemoryCable({ clock, reopenDelayMs: 200 });
   const printer = new SimPrinter();
@@ -245,7 +172,7 @@ export async function runTrial(seed: number, trial: number, root = scratchRoot()
           logger: silentLogger(),
           random: { number: () => prng.next(), bytes: (size) => prng.bytes(size) },
           registerTransport: transport,
-          vippsExchange: () => (request) => vippsExchange(p, request),
+          vippsExchange: () => (request) => vippsExchange(net, p, request),
           receipts: printerReceipts(
             printer.forProcess(
               () => p.alive,
@@ -270,72 +197,6 @@ export async function runTrial(seed: number, trial: number, root = scratchRoot()
     } catch (error) {
       if (!(error instanceof Crash)) throw error;
     }
-  };
-
-  /**
-   * The Vipps client's network: requests reach the in-process Vipps unless a fault drawn from
-   * the seed refuses, fails or loses them. A lost answer is the outcome-unknown case: Vipps
-   * processed the request, the agent sees a dropped connection. A "timeout" is no answer at
-   * all, whether or not the request reached Vipps: the client's attempt timer, on the
-   * process's clock, gives up after requestTimeoutMs and the client retries with the same key.
-   */
-  const vippsExchange = (p: Process, request: ExchangeRequest): Promise<ExchangeAnswer> => {
-    const path = new URL(request.url).pathname;
-    const what = `${request.method} ${path}`;
-    return new Promise<ExchangeAnswer>((resolve, reject) => {
-      const fail = (why: string): void => reject(new Error(`simulated network: ${why}`));
-      // As node:http does: an aborted exchange rejects with the signal's reason.
-      request.signal.addEventListener("abort", () => reject(request.signal.reason as Error), { once: true });
-      point(`before ${what} left`);
-      if (!p.alive) return;
-      const fault = faultsOn ? plan.vippsFault(prng) : "none";
-      if (fault === "refused") {
-        log(`vipps ${what}: connection refused`);
-        p.clock.setTimeout(
-          () => reject(Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" })),
-          5,
-        );
-        return;
-      }
-      if (fault === "5xx" || fault === "429" || fault === "423") {
-        const status = fault === "5xx" ? prng.pick([500, 502, 503]) : Number(fault);
-        log(`vipps ${what}: ${status} (fault)`);
-        const headers: Record<string, string> =
-          status === 429 || status === 503 ? { "retry-after": "1" } : {};
-        p.clock.setTimeout(
-          () =>
-            resolve({ status, headers: answerHeaders(headers), text: JSON.stringify({ title: "fault" }) }),
-          20,
-        );
-        return;
-      }
-      if (fault === "timeout") {
-        const reached = prng.chance(0.5);
-        const where = reached ? "processed by Vipps" : "never reached Vipps";
-        log(`vipps ${what} ${describeKey(request)}→ no answer (${where}); the client times out`);
-        if (reached) void vipps.handle(request, Buffer.from(request.body ?? "", "utf8"));
-        return;
-      }
-      // The request reaches Vipps and is processed; its answer may still be lost.
-      void vipps.handle(request, Buffer.from(request.body ?? "", "utf8")).then((answer) => {
-        log(`vipps ${what} ${describeKey(request)}→ ${answer.status}`);
-        const latency = prng.int(5, 400);
-        p.clock.setTimeout(() => {
-          if (fault === "lost") {
-            log(`vipps ${what}: answer lost (connection dropped)`);
-            fail("socket hang up");
-            return;
-          }
-          point(`after ${what} was processed, before its answer arrived`);
-          if (!p.alive) return;
-          resolve({
-            status: answer.status,
-            headers: answerHeaders(answer.headers),
-            text: answer.body.toString("utf8"),
-          });
-        }, latency);
-      });
-    });
   };
 
   const register = new SimRegister(cable.b, clock, prng, plan, vipps, log);
@@ -437,23 +298,4 @@ export async function runTrial(seed: number, trial: number, root = scratchRoot()
   });
   rmSync(dir, { recursive: true, force: true });
   return { seed, trial, problems, trace, crashes, sales: register.views().length };
-}
-
-function describeKey(request: ExchangeRequest): string {
-  const key = Object.entries(request.headers).find(([name]) => name.toLowerCase() === "idempotency-key");
-  return key === undefined ? "" : `[${key[1]}] `;
-}
-
-function answerHeaders(headers: Readonly<Record<string, string | readonly string[]>>): AnswerHeaders {
-  const lower = new Map(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), [v].flat().join(", ")]));
-  return { get: (name) => lower.get(name.toLowerCase()) ?? null };
-}
-
-function describeBody(body: Buffer): string {
-  try {
-    const v = JSON.parse(body.toString("utf8")) as { name?: string; reference?: string };
-    return v.name === undefined ? "(check-in)" : `${v.name} ${v.reference ?? ""}`;
-  } catch {
-    return "";
-  }
 }

@@ -1,14 +1,10 @@
 import { onOrderReceiptResult, onReceiptResult, onReceiptStarted, onRefundResult } from "./after-payment.js";
 import type { Input, Transition } from "./io.js";
-import {
-  onCancelResult,
-  onCaptureResult,
-  onCleanupResult,
-  onCreateResult,
-  onPaymentEvent,
-  onPollResult,
-  onTimer,
-} from "./payment-results.js";
+import { onCancelResult, onCleanupResult } from "./cancel-result.js";
+import { onCaptureResult } from "./capture-result.js";
+import { onCreateResult } from "./create-result.js";
+import { onPaymentEvent, onPollResult } from "./payment-state.js";
+import { onTimer } from "./timers.js";
 import { onBindingMessage, onEnrolled, onIdentified } from "./loyalty.js";
 import { onDropBaskets } from "./open-baskets.js";
 import { onCheckIn } from "./scans.js";

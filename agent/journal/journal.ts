@@ -1,59 +1,16 @@
 import type { Db, Statement } from "../store/database.js";
 import { lazyWriter, migrate, statementCache } from "../store/database.js";
-import type { DurableRegisterMessage, Effect, Input, Transition } from "../checkout/io.js";
-import { needsResume } from "../checkout/resume.js";
-import { capturedAmount, currentAttempt, refundedAmount, type Sale } from "../checkout/sale.js";
+import type { DurableRegisterMessage, Input, Transition } from "../checkout/io.js";
+import type { Sale } from "../checkout/sale.js";
 import { EMPTY_TILL, type TillState } from "../checkout/till.js";
 import { needsDurableCommit } from "./durability.js";
 import { JOURNAL_MIGRATIONS } from "./schema.js";
 import { saleData } from "./typed-customer.js";
 import { saleFromJson } from "./sale-json.js";
 import { tillFromMeta, tillMeta } from "./till-meta.js";
-
-/** A final `sale` or a `receipt` message waiting for the register's ack (re-sent after every hello). */
-export interface PendingRegisterMessage {
-  readonly id: number;
-  readonly saleId: string;
-  readonly message: DurableRegisterMessage;
-}
-
-/** The register messages of a transition that must survive a crash. */
-function durableMessages(effects: readonly Effect[]): DurableRegisterMessage[] {
-  const messages: DurableRegisterMessage[] = [];
-  for (const e of effects) {
-    if (!isDurable(e)) continue;
-    if (e.type === "notify_register") messages.push({ type: "sale", ...e.update });
-    if (e.type === "receipt_outcome") {
-      messages.push({
-        type: "receipt",
-        saleId: e.saleId,
-        printed: e.printed,
-        copy: e.copy,
-        ...(e.printed ? {} : { error: "PRINTER_UNAVAILABLE" }),
-      });
-    }
-  }
-  return messages;
-}
-
-/** An effect that becomes a durable register message (see durableMessages). */
-function isDurable(e: Effect): boolean {
-  return (e.type === "notify_register" && e.durable) || e.type === "receipt_outcome";
-}
-
-export interface SaleRow {
-  readonly saleId: string;
-  readonly saleNo: number;
-  readonly phase: string;
-  readonly outcome: string | null;
-  readonly currency: string;
-  readonly total: number;
-  readonly captured: number;
-  readonly refunded: number;
-  readonly reference: string | null;
-  readonly createdAt: number;
-  readonly updatedAt: number;
-}
+import { AUTOCHECKPOINT_PAGES, fillFinishedAt, WAL_SIZE_LIMIT_BYTES } from "./opening.js";
+import { durableMessages, isDurable, type PendingRegisterMessage } from "./register-messages.js";
+import { redactInput, ROW_COLUMNS, saleRow, type SaleRow } from "./rows.js";
 
 /**
  * The durable record of the checkout. `record` writes a transition — the changed sales, the
@@ -352,77 +309,5 @@ export class Journal {
   }
 }
 
-/**
- * The WAL size (4 KiB pages) at which SQLite checkpoints by itself, inside a commit: far above
- * what accumulates between the agent's own checkpoints (Journal.checkpoint), so it is only
- * reached if those stop (the register unplugged through a long busy spell). SQLite's default
- * of 1,000 pages is reached every ~25 sales at full speed, in the middle of one.
- */
-const AUTOCHECKPOINT_PAGES = 10_000;
-/** After a checkpoint the WAL file is cut back to this, so a burst does not keep 40 MB on disk. */
-const WAL_SIZE_LIMIT_BYTES = 4 * 1024 * 1024;
-
-/**
- * Sets `finished_at` on final sales that lack it — written by an older release the till was
- * rolled back to, which did not know the column — as migration 4 did: the sale's first
- * transition into the final phase, found through the transitions' time index between the
- * sale's creation and its last change. Through a partial index that holds only such sales, so
- * it costs nothing when there are none.
- */
-function fillFinishedAt(db: Db): void {
-  // A read-only open (`pos-agent report` as a technician) cannot write; the agent fills them in.
-  if (db.readonly) return;
-  const unfinished = "finished_at IS NULL AND phase = 'final'";
-  if (db.prepare(`SELECT 1 FROM journal_sales WHERE ${unfinished} LIMIT 1`).get() === undefined) return;
-  db.exec(`
-    UPDATE journal_sales SET finished_at = (
-      SELECT MIN(t.at) FROM journal_transitions t
-       WHERE t.at >= journal_sales.created_at AND t.at <= journal_sales.updated_at
-         AND t.sale_id = journal_sales.sale_id AND t.phase = 'final')
-     WHERE ${unfinished}`);
-}
-
 /** A sale journals about eight transitions and two register messages. */
 const ROWS_PER_SALE = 10;
-
-const ROW_COLUMNS =
-  "sale_id AS saleId, sale_no AS saleNo, phase, outcome, currency, total, captured, refunded, reference, created_at AS createdAt, updated_at AS updatedAt";
-
-/** `now`: the transition's time, the sale's `finished_at` if this transition made it final. */
-function saleRow(sale: Sale, now: number): Record<string, unknown> & { namesCustomer: boolean } {
-  const { data, namesCustomer } = saleData(sale);
-  const outcome = sale.phase.kind === "final" ? sale.phase.outcome : undefined;
-  return {
-    saleId: sale.saleId,
-    saleNo: sale.saleNo,
-    phase: sale.phase.kind,
-    outcome: outcome?.state ?? null,
-    currency: sale.basket.currency,
-    total: sale.basket.total,
-    captured: capturedAmount(sale),
-    refunded: refundedAmount(sale),
-    reference: currentAttempt(sale.phase)?.reference ?? outcome?.reference ?? null,
-    live: needsResume(sale) ? 1 : 0,
-    createdAt: sale.createdAt,
-    updatedAt: sale.updatedAt,
-    finishedAt: outcome === undefined ? null : now,
-    data,
-    namesCustomer,
-  };
-}
-
-/**
- * The journal keeps what happened, not customer tokens: those stay only in the sale itself (and
- * the held scan). A drop names its sales in each row's `sale_id` already.
- */
-function redactInput(input: Input): unknown {
-  if (input.type === "checkin") return { type: "checkin", initiatedAt: input.checkIn.initiatedAt };
-  if (input.type === "drop_baskets") return { type: "drop_baskets" };
-  // A typed number or a personal QR (which may show the number) is kept only in the sale's create
-  // request, and only while that request may have to be repeated: the transition log says which.
-  if (input.type === "pay" && input.customer !== undefined) {
-    const { customer, ...rest } = input;
-    return { ...rest, customer: "phoneNumber" in customer ? "phoneNumber" : "personalQr" };
-  }
-  return input;
-}

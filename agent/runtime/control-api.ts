@@ -5,7 +5,7 @@ import { MAX_HOLDS_SHOWN } from "../control/protocol.js";
 import { holdActionAt } from "../checkout/hold.js";
 import type { Sale } from "../checkout/sale.js";
 import type { SaleUpdate } from "../checkout/io.js";
-import type { SaleRow } from "../journal/journal.js";
+import type { SaleRow } from "../journal/rows.js";
 import { wireState } from "../checkout/wire.js";
 import { capturedAmount, refundedAmount, currentAttempt } from "../checkout/sale.js";
 import type { RunningAgent } from "./agent.js";
