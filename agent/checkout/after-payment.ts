@@ -1,4 +1,5 @@
 import type { ApiResult, Effect, Transition } from "./io.js";
+import { later } from "./result-steps.js";
 import type { Refund, Sale } from "./sale.js";
 import type { TillState } from "./till.js";
 import { commit, noChange, type Ctx } from "./transitions.js";
@@ -22,11 +23,7 @@ export function onRefundResult(
     return noChange(till);
   if (!result.ok && result.failure === "unavailable") {
     const reference = sale.phase.outcome.reference ?? "";
-    return {
-      till,
-      effects: [{ type: "schedule", saleId, reference, timer: "retry", delayMs: ctx.settings.retryDelayMs }],
-      changed: [],
-    };
+    return { till, effects: [later(sale, reference, "retry", ctx.settings.retryDelayMs)], changed: [] };
   }
   const settled: Refund = result.ok
     ? {
@@ -99,11 +96,7 @@ export function onOrderReceiptResult(
   const sale = till.sales[saleId];
   if (sale?.orderReceipt?.reference !== reference) return noChange(till);
   if (!result.ok && result.failure === "unavailable") {
-    return {
-      till,
-      effects: [{ type: "schedule", saleId, reference, timer: "retry", delayMs: ctx.settings.retryDelayMs }],
-      changed: [],
-    };
+    return { till, effects: [later(sale, reference, "retry", ctx.settings.retryDelayMs)], changed: [] };
   }
   const { orderReceipt: _sent, ...rest } = sale;
   return commit(till, rest, [], ctx);
