@@ -132,24 +132,39 @@ export function wrap(text: string, width: number): string[] {
   return lines;
 }
 
+/**
+ * One formatter per time zone: building an Intl.DateTimeFormat loads the zone's rules and costs
+ * far more than formatting with it, and a till prints in one zone. Bounded by the zones a config
+ * can name (one per process in practice).
+ */
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+
+function dateTimeFormat(timeZone: string): Intl.DateTimeFormat {
+  let format = dateTimeFormats.get(timeZone);
+  if (format === undefined) {
+    try {
+      format = new Intl.DateTimeFormat("en-GB", {
+        timeZone,
+        year: "numeric",
+        month: "2-digit",
+        day: "2-digit",
+        hour: "2-digit",
+        minute: "2-digit",
+        hourCycle: "h23",
+      });
+    } catch (error) {
+      throw printerError("PRINTER_BAD_CONFIG", `unknown time zone ${JSON.stringify(timeZone)}`, {
+        cause: error,
+      });
+    }
+    dateTimeFormats.set(timeZone, format);
+  }
+  return format;
+}
+
 /** `25.11.2025 14:03` (nb, da, fi) or `2025-11-25 14:03` (en), in `timeZone`. */
 export function formatDateTime(time: number, language: Language, timeZone: string): string {
-  let parts: Intl.DateTimeFormatPart[];
-  try {
-    parts = new Intl.DateTimeFormat("en-GB", {
-      timeZone,
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      hourCycle: "h23",
-    }).formatToParts(time);
-  } catch (error) {
-    throw printerError("PRINTER_BAD_CONFIG", `unknown time zone ${JSON.stringify(timeZone)}`, {
-      cause: error,
-    });
-  }
+  const parts = dateTimeFormat(timeZone).formatToParts(time);
   const part = (type: Intl.DateTimeFormatPartTypes): string =>
     parts.find((p) => p.type === type)?.value ?? "";
   const clock = `${part("hour")}:${part("minute")}`;
