@@ -35,6 +35,12 @@ export class ViewPresenter {
   private failed = false;
   private timer: TimerHandle | undefined;
   private stopped = false;
+  /**
+   * What the view on screen was computed from. Most inputs change none of it (a poll that finds
+   * the payment still waiting, an acknowledgement): then the view is not computed again. Time
+   * enters the view only through `refreshAt`, whose timer recomputes regardless.
+   */
+  private computedFrom: readonly unknown[] = [];
 
   constructor(private readonly deps: ViewPresenterDeps) {
     this.qrContent = deps.qrContent;
@@ -64,14 +70,22 @@ export class ViewPresenter {
 
   /** Shows what the till's state says now. */
   present(): void {
+    this.show(false);
+  }
+
+  private show(timeMoved: boolean): void {
     const { clock } = this.deps;
     const till = this.deps.till();
     const identification = this.deps.identification?.();
     const memberName = till.activeSaleId === undefined ? undefined : this.memberNames.get(till.activeSaleId);
+    const registerUp = this.deps.registerUp();
+    const from = [till, this.lastFinished, registerUp, this.qrContent, identification, memberName];
+    if (!timeMoved && from.every((value, i) => value === this.computedFrom[i])) return;
+    this.computedFrom = from;
     const view = viewOf({
       till,
       ...(this.lastFinished === undefined ? {} : { lastFinished: this.lastFinished }),
-      registerUp: this.deps.registerUp(),
+      registerUp,
       ...(this.qrContent === undefined ? {} : { qrContent: this.qrContent }),
       ...(identification === undefined ? {} : { identification }),
       ...(memberName === undefined ? {} : { memberName }),
@@ -92,7 +106,7 @@ export class ViewPresenter {
     clock.clearTimeout(this.timer);
     this.timer = undefined;
     if (view.refreshAt !== undefined && !this.stopped)
-      this.timer = clock.setTimeout(() => this.present(), Math.max(0, view.refreshAt - clock.now()));
+      this.timer = clock.setTimeout(() => this.show(true), Math.max(0, view.refreshAt - clock.now()));
   }
 
   stop(): void {
