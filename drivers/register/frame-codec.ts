@@ -17,11 +17,13 @@ const decoder = new TextDecoder("utf-8", { fatal: true });
  * text never contains a raw CR or LF.
  */
 export function encodeFrame(object: Readonly<Record<string, unknown>>): Uint8Array {
-  const json = encoder.encode(JSON.stringify(object));
-  const frame = new Uint8Array(json.length + 7);
-  frame.set(json, 0);
-  frame[json.length] = STAR;
-  frame.set(encoder.encode(`${crcHex(crc16(json))}\r\n`), json.length + 1);
+  const text = JSON.stringify(object);
+  // One array for the whole line: the JSON's UTF-8 bytes, then `*`, the CRC and CRLF (ASCII).
+  const length = Buffer.byteLength(text, "utf8");
+  const frame = new Uint8Array(length + 7);
+  encoder.encodeInto(text, frame);
+  frame[length] = STAR;
+  encoder.encodeInto(`${crcHex(crc16(frame, 0, length))}\r\n`, frame.subarray(length + 1));
   return frame;
 }
 
