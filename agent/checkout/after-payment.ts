@@ -1,5 +1,5 @@
 import type { ApiResult, Effect, Transition } from "./io.js";
-import { later } from "./result-steps.js";
+import { later, onFollowUpResult } from "./result-steps.js";
 import type { Refund, Sale } from "./sale.js";
 import type { TillState } from "./till.js";
 import { commit, noChange, type Ctx } from "./transitions.js";
@@ -93,11 +93,5 @@ export function onOrderReceiptResult(
   result: ApiResult<void>,
   ctx: Ctx,
 ): Transition {
-  const sale = till.sales[saleId];
-  if (sale?.orderReceipt?.reference !== reference) return noChange(till);
-  if (!result.ok && result.failure === "unavailable") {
-    return { till, effects: [later(sale, reference, "retry", ctx.settings.retryDelayMs)], changed: [] };
-  }
-  const { orderReceipt: _sent, ...rest } = sale;
-  return commit(till, rest, [], ctx);
+  return onFollowUpResult(till, saleId, reference, result, "orderReceipt", ctx);
 }

@@ -4,7 +4,14 @@ import { onRenewed } from "./per-sale-qr.js";
 import type { Attempt, Outcome, Sale } from "./sale.js";
 import type { TillState } from "./till.js";
 import { commit, finish, noChange, type Ctx } from "./transitions.js";
-import { cancelLostRace, capture, later, live, unavailable, withoutNotice } from "./result-steps.js";
+import {
+  cancelLostRace,
+  capture,
+  live,
+  onFollowUpResult,
+  unavailable,
+  withoutNotice,
+} from "./result-steps.js";
 
 /** Vipps' error code when `cancelTransactionOnly` meets an already authorized payment. */
 const ALREADY_AUTHORIZED = "6060";
@@ -83,12 +90,6 @@ export function onCleanupResult(
   result: ApiResult<void>,
   ctx: Ctx,
 ): Transition {
-  const sale = till.sales[saleId];
-  if (sale?.cleanup?.reference !== reference) return noChange(till);
-  if (!result.ok && result.failure === "unavailable") {
-    return { till, effects: [later(sale, reference, "retry", ctx.settings.retryDelayMs)], changed: [] };
-  }
   // Done, or refused (404: it was never created) — either way nothing is left to release.
-  const { cleanup: _done, ...rest } = sale;
-  return commit(till, rest, [], ctx);
+  return onFollowUpResult(till, saleId, reference, result, "cleanup", ctx);
 }

@@ -4,7 +4,8 @@ import { captureKey } from "./references.js";
 import type { Attempt, FailureReason, Outcome, Phase, Sale } from "./sale.js";
 import { currentAttempt } from "./sale.js";
 import type { TillState } from "./till.js";
-import { advance, commit, tell, releaseEffect, type Ctx } from "./transitions.js";
+import type { ApiResult } from "./io.js";
+import { advance, commit, noChange, tell, releaseEffect, type Ctx } from "./transitions.js";
 import { vippsAmount } from "./tenders.js";
 
 /** The sale is in one of `kinds` and its current attempt is `reference` (else the input is stale). */
@@ -83,4 +84,27 @@ export function unavailable(till: TillState, sale: Sale, reference: string, ctx:
 export function withoutNotice(sale: Sale): Sale {
   const { notice: _notice, ...rest } = sale;
   return rest;
+}
+
+/**
+ * The answer to a request a sale keeps going after it ended (`cleanup`: releasing an unwanted
+ * payment; `orderReceipt`: the app receipt of a captured hold), named by its reference in that
+ * field. No answer: asked again later, the same request. Any answer ends it: the field goes.
+ */
+export function onFollowUpResult(
+  till: TillState,
+  saleId: string,
+  reference: string,
+  result: ApiResult<void>,
+  field: "cleanup" | "orderReceipt",
+  ctx: Ctx,
+): Transition {
+  const sale = till.sales[saleId];
+  if (sale?.[field]?.reference !== reference) return noChange(till);
+  if (!result.ok && result.failure === "unavailable") {
+    return { till, effects: [later(sale, reference, "retry", ctx.settings.retryDelayMs)], changed: [] };
+  }
+  const ended: { -readonly [K in keyof Sale]: Sale[K] } = { ...sale };
+  delete ended[field];
+  return commit(till, ended, [], ctx);
 }
