@@ -35,9 +35,9 @@ export function onCreateResult(
   const sale = withoutNotice(found);
   const { attempt, cancelRequested } = found.phase;
   const qrUrl = result.ok && isPerSaleQr(attempt) ? usableQrUrl(result.value) : undefined;
-  if (result.ok && isPerSaleQr(attempt) && qrUrl === undefined) {
-    // Created, but with nothing the customer could scan: it must never be paid.
-    return endWithout(
+  /** Ends the sale unpaid and makes sure, in the background, that the payment is never captured. */
+  const endAndRelease = (): Transition =>
+    endWithout(
       till,
       sale,
       attempt,
@@ -45,6 +45,9 @@ export function onCreateResult(
       ctx,
       true,
     );
+  if (result.ok && isPerSaleQr(attempt) && qrUrl === undefined) {
+    // Created, but with nothing the customer could scan: it must never be paid.
+    return endAndRelease();
   }
   if (result.ok) {
     const requested: Attempt = {
@@ -68,14 +71,7 @@ export function onCreateResult(
   if (result.failure === "unavailable") {
     // Unknown whether Vipps created it: end the sale now (the customer is waiting at the
     // counter) and make sure in the background that the payment can never be captured.
-    return endWithout(
-      till,
-      sale,
-      attempt,
-      failedOrCancelled(cancelRequested, "VIPPS_UNAVAILABLE", reference),
-      ctx,
-      true,
-    );
+    return endAndRelease();
   }
   if (result.code === INVALID_CUSTOMER_TOKEN && !cancelRequested)
     return waitForScan(till, sale, ctx, { notice: "TOKEN_EXPIRED" });
