@@ -16,6 +16,15 @@ export const DAEMON_NODE_FLAGS = (
   .split(" ")
   .filter((f) => f !== "");
 
+/**
+ * The environment systemd/pos-agent.service gives the daemon (its `Environment=` lines; a test
+ * keeps them equal): glibc's malloc arenas are part of the memory the bench measures.
+ */
+export const DAEMON_ENVIRONMENT: Readonly<Record<string, string>> = {
+  NODE_ENV: "production",
+  MALLOC_ARENA_MAX: "2",
+};
+
 /** `pos-agent run` as its own process, so its memory is its own; resolves once it serves. */
 export async function startDaemon(
   configFile: string,
@@ -23,7 +32,7 @@ export async function startDaemon(
   const started = performance.now();
   const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, AGENT_BIN, "run", "--config", configFile], {
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, NOTIFY_SOCKET: "", CREDENTIALS_DIRECTORY: "" },
+    env: { ...process.env, ...DAEMON_ENVIRONMENT, NOTIFY_SOCKET: "", CREDENTIALS_DIRECTORY: "" },
   });
   killWithParent(child.pid);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));

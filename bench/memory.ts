@@ -1,3 +1,4 @@
+import { setTimeout } from "node:timers/promises";
 import { createReferenceRegister } from "../sim/register/reference-register.js";
 import type { RunningSystem } from "../demo/system.js";
 import { daemonIdentification, untilOnOwnQr } from "./on-own-qr.js";
@@ -7,6 +8,15 @@ import { cpuMs, rssMb, startDaemon } from "./daemon-process.js";
 /** Start-up is timed over this many starts: one start on a shared machine is a noisy sample. */
 const STARTS = 7;
 
+/**
+ * How long the daemon is left without sales before its memory is read again. Right after a
+ * burst of sales V8 still holds the old generation's room to allocate (its minimum step before
+ * the next full collection, ~8 MB, docs/architecture.md "Measured"); once allocation stops,
+ * V8's memory reducer collects and returns those pages within ~20 s. What is left then is what
+ * the daemon keeps — a leak would show there, the heap's slack would not.
+ */
+const IDLE_MS = 30_000;
+
 export interface MemoryResult {
   /** Median over STARTS starts of the daemon on the same journal, as after a restart. */
   readonly startupToReadyMs: number;
@@ -14,7 +24,10 @@ export interface MemoryResult {
   /** CPU the daemon used until it served, median of the starts: steadier than wall time under load. */
   readonly startupCpuMs: number;
   readonly rssStartMb: number;
+  /** Right after the last sale: the working size, V8's room to allocate included. */
   readonly rssAfterSalesMb: number;
+  /** After IDLE_MS without sales: what the daemon keeps. */
+  readonly rssAfterIdleMb: number;
   /** RSS after every 250th sale: a climb that flattens is the heap settling, a line is a leak. */
   readonly rssEvery250SalesMb: readonly number[];
   readonly memorySales: number;
@@ -64,12 +77,15 @@ export async function measureMemory(
       if (final.state !== "captured") throw new Error(`bench sale ${saleId} ended ${final.state}`);
       if ((n + 1) % 250 === 0) curve.push(round(rssMb(pid), 1));
     }
+    const rssAfterSalesMb = rssMb(pid);
+    await setTimeout(IDLE_MS);
     return {
       startupToReadyMs: round(percentile(readyTimes, 50), 0),
       startupToReadyMaxMs: round(Math.max(...readyTimes), 0),
       startupCpuMs: round(percentile(readyCpu, 50), 0),
       rssStartMb: round(rssStartMb, 1),
-      rssAfterSalesMb: round(rssMb(pid), 1),
+      rssAfterSalesMb: round(rssAfterSalesMb, 1),
+      rssAfterIdleMb: round(rssMb(pid), 1),
       rssEvery250SalesMb: curve,
       memorySales: sales,
       starts: STARTS,
