@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import nodeModule from "node:module";
 import { Command, CommanderError } from "commander";
 import { errorMessage } from "../../lib/errors.js";
 import { terminalSafe } from "../../lib/terminal-text.js";
@@ -7,10 +6,6 @@ import { VERSION } from "../../lib/version.js";
 import { EXIT } from "../../lib/exit-codes.js";
 
 type Registrar = (program: Command) => void;
-
-// Node ≥ 22.1 caches compiled code between starts (NODE_COMPILE_CACHE or its default dir): a
-// faster daemon start on a Pi. Absent on Node 20, where this is a no-op.
-(nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
 /**
  * Every subcommand, by name, with the module that defines it. Each lives in its own file under
