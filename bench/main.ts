@@ -131,9 +131,10 @@ try {
       );
     }
     const width = Math.max(...rows.map((r) => r[0].length));
-    process.stdout.write(`${"measure".padEnd(width)}  ${"result".padStart(12)}  target\n`);
+    const valueWidth = Math.max(...rows.map((r) => r[1].length));
+    process.stdout.write(`${"measure".padEnd(width)}  ${"result".padStart(valueWidth)}  target\n`);
     for (const [name, value, target] of rows)
-      process.stdout.write(`${name.padEnd(width)}  ${value.padStart(12)}  ${target}\n`);
+      process.stdout.write(`${name.padEnd(width)}  ${value.padStart(valueWidth)}  ${target}\n`);
     process.stdout.write(
       `(${latencySales} sales for latency, ${memory.memorySales} for memory, ${memory.starts} starts)\n`,
     );
