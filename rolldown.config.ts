@@ -1,4 +1,4 @@
-import { defineConfig, type Plugin } from "rolldown";
+import { defineConfig, type InputOptions, type OutputOptions, type Plugin } from "rolldown";
 
 /**
  * The `pos-agent` CLI as it ships: tsc's output (dist/agent/cli/main.js) bundled into
@@ -27,8 +27,7 @@ const mqttTransports: Plugin = {
   },
 };
 
-export default defineConfig({
-  input: { "pos-agent": "dist/agent/cli/main.js" },
+const shared = {
   platform: "node",
   plugins: [mqttTransports],
   external: [
@@ -37,18 +36,47 @@ export default defineConfig({
     /^onoff(\/|$)/,
     /^qrcode-terminal(\/|$)/,
   ],
-  output: {
-    dir: "dist/bundle",
-    // Chunk names carry a hash: without this, old ones would pile up with every build.
-    cleanDir: true,
-    format: "esm",
-    entryFileNames: "[name].js",
-    chunkFileNames: "[name]-[hash].js",
-    sourcemap: true,
-    // ASCII only: V8 keeps a module's source text in memory, and one character outside Latin-1
-    // (an em dash, a QR half-block) makes the whole chunk a two-byte string. Escaped, with the
-    // whitespace gone, the daemon starts with ~2.5 MB less RSS (npm run bench). Names are kept
-    // (no mangling, no compression): stack traces and logs read as the source does.
-    minify: { compress: false, mangle: false, codegen: { removeWhitespace: true, asciiOnly: true } },
+} satisfies InputOptions;
+
+// ASCII only: V8 keeps a module's source text in memory, and one character outside Latin-1
+// (an em dash, a QR half-block) makes the whole chunk a two-byte string. Escaped, with the
+// whitespace gone, the daemon starts with ~2.5 MB less RSS (npm run bench). Names are kept
+// (no mangling, no compression): stack traces and logs read as the source does.
+const minify: OutputOptions["minify"] = {
+  compress: false,
+  mangle: false,
+  codegen: { removeWhitespace: true, asciiOnly: true },
+};
+
+export default defineConfig([
+  {
+    input: { "pos-agent": "dist/agent/cli/main.js" },
+    ...shared,
+    output: {
+      dir: "dist/bundle",
+      // Chunk names carry a hash: without this, old ones would pile up with every build.
+      cleanDir: true,
+      format: "esm",
+      entryFileNames: "[name].js",
+      chunkFileNames: "[name]-[hash].js",
+      sourcemap: true,
+      minify,
+    },
   },
-});
+  // The daemon alone (`pos-agent run`), as one CommonJS file, for the code cache
+  // (agent/cli/code-cache/): V8 can keep the compiled code of a script it compiles through
+  // `vm.Script`, not of ES modules, and one file is one cache. Without a valid cache the CLI
+  // runs the ES modules above instead (this file compiles slower than they do).
+  {
+    input: { "pos-agent-run": "dist/agent/cli/daemon-entry.js" },
+    ...shared,
+    output: {
+      dir: "dist/daemon",
+      cleanDir: true,
+      format: "cjs",
+      entryFileNames: "[name].cjs",
+      codeSplitting: false,
+      minify,
+    },
+  },
+]);

@@ -1,5 +1,8 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { codeCacheFiles } from "../agent/cli/code-cache/files.js";
+import { unitNodeFlags } from "../agent/systemd/index.js";
 import { builtFile } from "./built.js";
 import { killWithParent } from "./orphan-guard.js";
 
@@ -7,14 +10,12 @@ import { killWithParent } from "./orphan-guard.js";
 export const AGENT_BIN = builtFile("bundle/pos-agent.js");
 
 /**
- * The node flags of systemd/pos-agent.service's ExecStart (a test keeps them equal), so the
- * benchmark measures the daemon as it runs on a till (the unit's comment says why each flag).
+ * The node flags of systemd/pos-agent.service's ExecStart, so the benchmark measures the daemon
+ * as it runs on a till (the unit's comment says why each flag); BENCH_NODE_FLAGS to try others.
  */
-export const DAEMON_NODE_FLAGS = (
-  process.env.BENCH_NODE_FLAGS ?? "--max-semi-space-size=1 --heap-growing-percent=25 --liftoff-only"
-)
-  .split(" ")
-  .filter((f) => f !== "");
+export const DAEMON_NODE_FLAGS =
+  process.env.BENCH_NODE_FLAGS?.split(" ").filter((f) => f !== "") ??
+  unitNodeFlags(readFileSync(join(builtFile(""), "..", "systemd", "pos-agent.service"), "utf8"));
 
 /**
  * The environment systemd/pos-agent.service gives the daemon (its `Environment=` lines; a test
@@ -25,10 +26,25 @@ export const DAEMON_ENVIRONMENT: Readonly<Record<string, string>> = {
   MALLOC_ARENA_MAX: "2",
 };
 
+/**
+ * The daemon's code cache for DAEMON_NODE_FLAGS, made as install.sh makes it on a till
+ * (`pos-agent code-cache`; agent/cli/code-cache/), or removed, to measure a start without it.
+ */
+export function makeCodeCache(): void {
+  execFileSync(process.execPath, [AGENT_BIN, "code-cache", "--node-flags", DAEMON_NODE_FLAGS.join(" ")], {
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+}
+
+export function removeCodeCache(): void {
+  const files = codeCacheFiles(builtFile(""));
+  for (const file of [files.meta, files.cache]) rmSync(file, { force: true });
+}
+
 /** `pos-agent run` as its own process, so its memory is its own; resolves once it serves. */
 export async function startDaemon(
   configFile: string,
-): Promise<{ child: ChildProcess; readyMs: number; stop(): Promise<void> }> {
+): Promise<{ child: ChildProcess; readyMs: number; codeCache: string; stop(): Promise<void> }> {
   const started = performance.now();
   const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, AGENT_BIN, "run", "--config", configFile], {
     stdio: ["ignore", "pipe", "pipe"],
@@ -37,22 +53,24 @@ export async function startDaemon(
   killWithParent(child.pid);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   child.stderr.resume();
-  const readyMs = await new Promise<number>((resolve, reject) => {
+  const ready = await new Promise<{ readyMs: number; codeCache: string }>((resolve, reject) => {
     let buffered = "";
     const onData = (chunk: Buffer): void => {
       buffered = (buffered + chunk.toString("utf8")).slice(-10_000);
       // The daemon logs this (level info) right after telling systemd READY=1.
-      if (!buffered.includes('"msg":"agent serving"')) return;
+      const serving = /^.*"msg":"agent serving".*$/m.exec(buffered)?.[0];
+      if (serving === undefined) return;
       child.stdout.off("data", onData);
       child.stdout.resume();
-      resolve(performance.now() - started);
+      const codeCache = /"codeCache":"([^"]*)"/.exec(serving)?.[1] ?? "not logged";
+      resolve({ readyMs: performance.now() - started, codeCache });
     };
     child.stdout.on("data", onData);
     child.once("exit", (code) => reject(new Error(`pos-agent run exited with ${code} before it served`)));
   });
   return {
     child,
-    readyMs,
+    ...ready,
     async stop() {
       child.kill("SIGTERM");
       await exited;

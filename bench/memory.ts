@@ -3,7 +3,7 @@ import { createReferenceRegister } from "../sim/register/reference-register.js";
 import type { RunningSystem } from "../demo/system.js";
 import { daemonIdentification, untilOnOwnQr } from "./on-own-qr.js";
 import { percentile, round } from "./stats.js";
-import { cpuMs, rssMb, startDaemon } from "./daemon-process.js";
+import { cpuMs, makeCodeCache, removeCodeCache, rssMb, startDaemon } from "./daemon-process.js";
 
 /** Start-up is timed over this many starts: one start on a shared machine is a noisy sample. */
 const STARTS = 7;
@@ -21,6 +21,10 @@ export interface MemoryResult {
   /** Median over STARTS starts of the daemon on the same journal, as after a restart. */
   readonly startupToReadyMs: number;
   readonly startupToReadyMaxMs: number;
+  /** What the daemon logged of its code cache ("used", or why not) at its last start. */
+  readonly startupCodeCache: string;
+  /** The same median with no code cache (as before `pos-agent code-cache`, or after a node upgrade). */
+  readonly startupWithoutCodeCacheMs: number;
   /** CPU the daemon used until it served, median of the starts: steadier than wall time under load. */
   readonly startupCpuMs: number;
   readonly rssStartMb: number;
@@ -44,6 +48,15 @@ export async function measureMemory(
   registerTty: string,
   sales: number,
 ): Promise<MemoryResult> {
+  // As installed, the daemon starts from its code cache (install.sh makes it); first without.
+  removeCodeCache();
+  const uncached: number[] = [];
+  for (let n = 0; n < STARTS; n++) {
+    const once = await startDaemon(system.configFile);
+    uncached.push(once.readyMs);
+    await once.stop();
+  }
+  makeCodeCache();
   const readyTimes: number[] = [];
   const readyCpu: number[] = [];
   for (let n = 1; n < STARTS; n++) {
@@ -82,6 +95,8 @@ export async function measureMemory(
     return {
       startupToReadyMs: round(percentile(readyTimes, 50), 0),
       startupToReadyMaxMs: round(Math.max(...readyTimes), 0),
+      startupCodeCache: daemon.codeCache,
+      startupWithoutCodeCacheMs: round(percentile(uncached, 50), 0),
       startupCpuMs: round(percentile(readyCpu, 50), 0),
       rssStartMb: round(rssStartMb, 1),
       rssAfterSalesMb: round(rssAfterSalesMb, 1),

@@ -287,6 +287,22 @@ install_system_files() {
   return 0
 }
 
+# The daemon's code cache for release $1 (docs/operations.md, "Start-up and the code cache"):
+# V8's compiled code for the daemon, made here as root with the node the service runs and the
+# unit's flags, in the root-owned release directory — the daemon only reads it. Without one (a
+# release before it, an image built with --skip-node-check) the daemon starts from its modules,
+# slower; so a failure here is a warning.
+make_code_cache() {
+  local rel=$1
+  [ -f "$rel/dist/daemon/pos-agent-run.cjs" ] || return 0
+  if [ "$NODE_CHECK" = 0 ]; then
+    say "code cache not made (--skip-node-check): run sudo pos-agent code-cache on the till"
+    return 0
+  fi
+  "$ROOT$NODE" "$rel/dist/bundle/pos-agent.js" code-cache ||
+    warn "the daemon's code cache could not be made; it starts without (sudo pos-agent code-cache tries again)"
+}
+
 # Makes the running system pick up changed files: drivers, udev rules, units.
 reload_system() {
   [ "$LIVE" = 1 ] || return 0
@@ -335,6 +351,7 @@ if [ "$ACTION" = rollback ]; then
   # The unit and friends of the release now running, which may differ from the newer one's.
   NODE=$(node_path)
   install_system_files "$RELEASES/$prev"
+  make_code_cache "$RELEASES/$prev"
   say "rolled back: current is now $prev (previous: ${cur:-none})"
   reload_system
   restart_after_switch 1
@@ -407,6 +424,7 @@ REL=$RELEASES/$VERSION
 # --- install: system integration (only rewritten when the content changed) -------------
 
 install_system_files "$REL"
+make_code_cache "$REL"
 
 # The service user and its device groups.
 command -v systemd-sysusers >/dev/null || die 69 "systemd-sysusers not found (apt-get install systemd)"

@@ -1,11 +1,18 @@
 #!/usr/bin/env node
-import { Command, CommanderError } from "commander";
-import { errorMessage } from "../../lib/errors.js";
-import { terminalSafe } from "../../lib/terminal-text.js";
-import { VERSION } from "../../lib/version.js";
-import { EXIT } from "../../lib/exit-codes.js";
+import { fileURLToPath } from "node:url";
+import type { Command } from "commander";
+import { codeCacheFiles } from "./code-cache/files.js";
+import { loadCachedDaemon } from "./code-cache/load.js";
+import type { CodeCacheUse } from "./code-cache/use.js";
 
 type Registrar = (program: Command) => void;
+
+/** What a command may need to know about how this CLI was started. */
+interface StartContext {
+  /** The build's dist/ (this file is dist/bundle/pos-agent.js, rolldown.config.ts). */
+  distDir: string;
+  codeCache: CodeCacheUse;
+}
 
 /**
  * Every subcommand, by name, with the module that defines it. Each lives in its own file under
@@ -13,8 +20,11 @@ type Registrar = (program: Command) => void;
  * the technician tools' dependencies — on a Pi that is a noticeable part of the start-up time
  * and memory.
  */
-const COMMANDS: Readonly<Record<string, () => Promise<Registrar>>> = {
-  run: async () => (await import("./commands/run.js")).registerRunCommand,
+const COMMANDS: Readonly<Record<string, (context: StartContext) => Promise<Registrar>>> = {
+  run: async ({ codeCache }) => {
+    const { registerRunCommand } = await import("./commands/run.js");
+    return (program) => registerRunCommand(program, codeCache);
+  },
   config: async () => {
     const [check, edit] = await Promise.all([
       import("./commands/config.js"),
@@ -36,34 +46,37 @@ const COMMANDS: Readonly<Record<string, () => Promise<Registrar>>> = {
   "display-test": async () => (await import("./commands/display-test.js")).registerDisplayTestCommand,
   "print-test": async () => (await import("./commands/print-test.js")).registerPrintTestCommand,
   loyalty: async () => (await import("./commands/loyalty.js")).registerLoyaltyCommands,
+  "code-cache": async ({ distDir }) => {
+    const { registerCodeCacheCommand } = await import("./commands/code-cache.js");
+    return (program) => registerCodeCacheCommand(program, distDir);
+  },
 };
 
-/** The program with the named command only, or with all of them (help, unknown names). */
-export async function buildProgram(only?: string): Promise<Command> {
-  const program = new Command("pos-agent")
-    .description("Vipps MobilePay POS edge agent")
-    .version(VERSION)
-    .showHelpAfterError()
-    .exitOverride();
+/** Adds the named command only, or all of them (help, unknown names). */
+async function addCommands(program: Command, only: string | undefined, context: StartContext): Promise<void> {
   const names = only !== undefined && only in COMMANDS ? [only] : Object.keys(COMMANDS);
   const loaders = names.flatMap((name) => COMMANDS[name] ?? []);
-  const registrars = await Promise.all(loaders.map((load) => load()));
+  const registrars = await Promise.all(loaders.map((load) => load(context)));
   for (const register of registrars) register(program);
-  return program;
 }
 
 async function main(argv: string[]): Promise<void> {
-  const program = await buildProgram(argv[2]);
-  try {
-    await program.parseAsync(argv);
-  } catch (error) {
-    if (error instanceof CommanderError) {
-      process.exitCode = error.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+  const distDir = fileURLToPath(new URL("..", import.meta.url));
+  let codeCache: CodeCacheUse = { used: false, reason: "not looked for" };
+  if (argv[2] === "run") {
+    // The daemon from its code cache when there is a valid one: the same code, compiled already.
+    const cached = loadCachedDaemon(codeCacheFiles(distDir));
+    if ("main" in cached) {
+      await cached.main(argv, { used: true });
       return;
     }
-    process.stderr.write(`pos-agent: ${terminalSafe(errorMessage(error))}\n`);
-    process.exitCode = EXIT.SOFTWARE;
+    codeCache = { used: false, reason: cached.reason };
   }
+  // Loaded only now: the daemon from its cache has its own copy of the program and commander.
+  const { newProgram, parseProgram } = await import("./program.js");
+  const program = newProgram();
+  await addCommands(program, argv[2], { distDir, codeCache });
+  await parseProgram(program, argv);
 }
 
 await main(process.argv);

@@ -23,7 +23,12 @@ import { devicesFromConfig } from "./devices.js";
  * real devices, tell systemd READY, keep the watchdog fed while healthy, reload on SIGHUP,
  * stop cleanly on SIGTERM/SIGINT.
  */
-export async function runDaemon(file: string, overrides: AgentParts = {}): Promise<ExitCode> {
+export async function runDaemon(
+  file: string,
+  overrides: AgentParts = {},
+  /** How the CLI compiled this code: "used" or why its code cache was not (agent/cli/code-cache/). */
+  codeCache = "not looked for",
+): Promise<ExitCode> {
   let loaded: LoadedConfig;
   try {
     loaded = loadConfig(file);
@@ -74,7 +79,7 @@ export async function runDaemon(file: string, overrides: AgentParts = {}): Promi
   const ticket = loaded.config.printer.statusTicketAtBoot
     ? printStatusTicket(running, loaded, logger)
     : undefined;
-  logger.info({ till: loaded.config.till.id, msn: loaded.config.vipps.msn }, "agent serving");
+  logger.info({ till: loaded.config.till.id, msn: loaded.config.vipps.msn, codeCache }, "agent serving");
 
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     const onHup = (): void => reload(file, loaded, logger);

@@ -20,3 +20,4 @@
  */
 export { createSystemdNotifier } from "./notifier.js";
 export { createWatchdog } from "./watchdog.js";
+export { unitNodeFlags } from "./unit-node-flags.js";

@@ -146,6 +146,41 @@ describe("install.sh in a throw-away root", { timeout: 120_000 }, () => {
     expect(snapshot(root)).toEqual(before);
   });
 
+  it("makes the daemon's code cache in the release, for the unit's node flags, and keeps it on a second run", () => {
+    const artifact = makeArtifact(dir.path, { version: V1, realBuild: true });
+    const first = install(artifact);
+    expect(first.stderr).not.toMatch(/error|warning/i);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(
+      /✓ code cache written: .*releases\/[^/]+\/dist\/daemon\/pos-agent-run\.cjs\.cache/,
+    );
+    const release = join(root, "opt/pos-agent/releases", V1);
+    const check = spawnSync(
+      process.execPath,
+      [join(release, "dist/bundle/pos-agent.js"), "code-cache", "--check"],
+      {
+        encoding: "utf8",
+      },
+    );
+    expect(check.stdout).toContain("✓ the daemon uses its code cache");
+    expect(check.status).toBe(0);
+
+    const before = snapshot(root);
+    const again = install(artifact);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain("✓ the code cache is up to date");
+    expect(snapshot(root)).toEqual(before);
+  });
+
+  it("makes no code cache for another machine (--skip-node-check), and says how to make it there", () => {
+    const result = install(makeArtifact(dir.path, { version: V1, realBuild: true }), "--skip-node-check");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("code cache not made (--skip-node-check): run sudo pos-agent code-cache");
+    expect(existsSync(join(root, "opt/pos-agent/releases", V1, "dist/daemon/pos-agent-run.cjs.cache"))).toBe(
+      false,
+    );
+  });
+
   it("never overwrites an existing config, secret or udev rule, and warns about a loose secret", () => {
     mkdirSync(join(root, "etc/pos-agent/secrets"), { recursive: true });
     writeFileSync(

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { unitNodeFlags } from "../../agent/systemd/index.js";
 import { AGENT_BIN, REPO_ROOT } from "../helpers/cli.js";
 
 /**
@@ -20,13 +21,17 @@ process.once("exit", () => {
   for (const child of live) child.kill("SIGKILL");
 });
 
-/** `nodeArgs`: node's own flags, e.g. systemd/pos-agent.service's (`unitNodeFlags()`). */
+/**
+ * `nodeArgs`: node's own flags, e.g. systemd/pos-agent.service's (`serviceNodeFlags()`); `bin`:
+ * another copy of the CLI (test/helpers/built-release.ts).
+ */
 export function startAgentProcess(
   configFile: string,
   logFile: string,
   nodeArgs: readonly string[] = [],
+  bin: string = AGENT_BIN,
 ): AgentProcess {
-  const child = spawn(process.execPath, [...nodeArgs, AGENT_BIN, "run", "--config", configFile], {
+  const child = spawn(process.execPath, [...nodeArgs, bin, "run", "--config", configFile], {
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, NOTIFY_SOCKET: "", CREDENTIALS_DIRECTORY: "" },
   });
@@ -54,9 +59,6 @@ export function startAgentProcess(
 }
 
 /** The node flags systemd/pos-agent.service runs the daemon with (its memory settings). */
-export function unitNodeFlags(): string[] {
-  const unit = readFileSync(join(REPO_ROOT, "systemd/pos-agent.service"), "utf8");
-  const flags = /^ExecStart=\S+ ((?:--\S+ )*)/m.exec(unit)?.[1];
-  if (flags === undefined) throw new Error("no ExecStart in systemd/pos-agent.service");
-  return flags.split(" ").filter((f) => f !== "");
+export function serviceNodeFlags(): string[] {
+  return unitNodeFlags(readFileSync(join(REPO_ROOT, "systemd/pos-agent.service"), "utf8"));
 }

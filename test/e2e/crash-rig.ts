@@ -55,7 +55,12 @@ export interface CrashRig {
 }
 
 export async function startCrashRig(
-  options: { prefix: string; config?: SystemOptions["config"] } = { prefix: "pos-crash-" },
+  options: {
+    prefix: string;
+    config?: SystemOptions["config"];
+    /** The daemon from another copy of the CLI, with node flags (startAgentProcess). */
+    agent?: { bin: string; nodeArgs: readonly string[] };
+  } = { prefix: "pos-crash-" },
 ): Promise<CrashRig> {
   const dir = tempDir(options.prefix);
   const broker: MosquittoBroker = await startMosquitto({ saveOnEveryChange: true });
@@ -102,7 +107,7 @@ export async function startCrashRig(
       await vi.waitFor(() => expect(helloExchanges).toBeGreaterThan(before), { timeout: 20_000 });
     },
     spawn() {
-      rig.agent = startAgentProcess(system.configFile, logFile);
+      rig.agent = startAgentProcess(system.configFile, logFile, options.agent?.nodeArgs, options.agent?.bin);
     },
     requestsFor: (endpoint, reference) =>
       control

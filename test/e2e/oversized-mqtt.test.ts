@@ -7,7 +7,7 @@ import { controlRequest } from "../../agent/control/index.js";
 import { tillTopic } from "../../lib/mqtt-contract/index.js";
 import { startMosquitto, type MosquittoBroker } from "../helpers/mosquitto.js";
 import { tempDir } from "../helpers/temp-dir.js";
-import { startAgentProcess, unitNodeFlags, type AgentProcess } from "./agent-process.js";
+import { startAgentProcess, serviceNodeFlags, type AgentProcess } from "./agent-process.js";
 
 /**
  * A 110 MB message on the till's webhook topic, sent to the real daemon (run as systemd runs it)
@@ -50,7 +50,7 @@ for (const protocolVersion of [5, 4] as const) {
         mqttProtocol: protocolVersion,
       });
       // As systemd runs it: the unit's node flags bound its young generation.
-      agent = startAgentProcess(system.configFile, join(dir.path, "agent.log"), unitNodeFlags());
+      agent = startAgentProcess(system.configFile, join(dir.path, "agent.log"), serviceNodeFlags());
       await vi.waitFor(
         async () =>
           expect(

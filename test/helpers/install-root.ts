@@ -11,6 +11,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { join, relative } from "node:path";
+import { copyBuiltRelease } from "./built-release.js";
 import { REPO_ROOT } from "./cli.js";
 
 /**
@@ -28,22 +29,28 @@ export interface ArtifactOptions {
   arch?: string;
   /** Leave out BUILD-INFO (not an artifact at all). */
   withoutBuildInfo?: boolean;
+  /** This checkout's build (copyBuiltRelease) instead of a stand-in dist/: a CLI that runs. */
+  realBuild?: boolean;
 }
 
 /** An unpacked artifact as systemd/build-artifact.sh lays it out, at `<dir>/pos-agent-<version>`. */
 export function makeArtifact(dir: string, options: ArtifactOptions): string {
   const path = join(dir, `pos-agent-${options.version}`);
-  mkdirSync(join(path, "dist/bundle"), { recursive: true });
-  writeFileSync(join(path, "dist/bundle/pos-agent.js"), `// pos-agent ${options.version}\n`);
-  mkdirSync(join(path, "node_modules/example-dependency"), { recursive: true });
-  writeFileSync(join(path, "node_modules/example-dependency/index.js"), "export {};\n");
-  writeFileSync(
-    join(path, "package.json"),
-    JSON.stringify({ name: "vipps-pos-agent", version: options.version.split("+")[0] }),
-  );
+  if (options.realBuild === true) {
+    copyBuiltRelease(path);
+  } else {
+    mkdirSync(join(path, "dist/bundle"), { recursive: true });
+    writeFileSync(join(path, "dist/bundle/pos-agent.js"), `// pos-agent ${options.version}\n`);
+    mkdirSync(join(path, "node_modules/example-dependency"), { recursive: true });
+    writeFileSync(join(path, "node_modules/example-dependency/index.js"), "export {};\n");
+    writeFileSync(
+      join(path, "package.json"),
+      JSON.stringify({ name: "vipps-pos-agent", version: options.version.split("+")[0] }),
+    );
+  }
   mkdirSync(join(path, "config"));
   cpSync(join(REPO_ROOT, "config/pos-agent.example.yaml"), join(path, "config/pos-agent.example.yaml"));
-  cpSync(join(REPO_ROOT, "systemd"), join(path, "systemd"), { recursive: true });
+  cpSync(join(REPO_ROOT, "systemd"), join(path, "systemd"), { recursive: true, force: true });
   if (options.withoutBuildInfo !== true) {
     writeFileSync(
       join(path, "BUILD-INFO"),
