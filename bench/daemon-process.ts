@@ -19,11 +19,12 @@ export const DAEMON_NODE_FLAGS =
 
 /**
  * The environment systemd/pos-agent.service gives the daemon (its `Environment=` lines; a test
- * keeps them equal): glibc's malloc arenas are part of the memory the bench measures.
+ * keeps them equal): glibc's malloc settings are part of the memory the bench measures.
  */
 export const DAEMON_ENVIRONMENT: Readonly<Record<string, string>> = {
   NODE_ENV: "production",
   MALLOC_ARENA_MAX: "2",
+  MALLOC_MMAP_THRESHOLD_: "131072",
 };
 
 /**
