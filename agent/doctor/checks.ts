@@ -2,6 +2,7 @@ import type { Check } from "./check.js";
 import type { DoctorContext } from "./context.js";
 import { agentCheck } from "./agent-check.js";
 import { clockCheck } from "./clock-check.js";
+import { codeCacheCheck } from "./code-cache-check.js";
 import { configCheck, secretsCheck } from "./config-checks.js";
 import { displayCheck, gpioCheck } from "./display-gpio-checks.js";
 import { mqttCheck } from "./mqtt-check.js";
@@ -25,4 +26,5 @@ export const DOCTOR_CHECKS: readonly Check<DoctorContext>[] = [
   vippsQrCheck,
   diskCheck,
   journalCheck,
+  codeCacheCheck,
 ];

@@ -18,6 +18,8 @@ export interface DoctorEnvironment {
     args: readonly string[],
     timeoutMs: number,
   ) => Promise<{ code: number | null; stdout: string } | { error: string }>;
+  /** This CLI as a command line (node and its script), for asking it something in a child. */
+  readonly cli: readonly string[];
   /** /sys/class/gpio. */
   readonly sysfsGpioRoot: string;
   /** Wraps the Vipps client's network exchange (see VippsClientOptions.exchange). */

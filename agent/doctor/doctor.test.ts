@@ -24,6 +24,7 @@ import { registerDoctorCommand } from "../cli/commands/doctor.js";
 import type { CliIo } from "../cli/support/cli-io.js";
 import { EXIT } from "../../lib/exit-codes.js";
 import { runCommand } from "../../test/helpers/technician-cli.js";
+import { AGENT_BIN } from "../../test/helpers/cli.js";
 
 /**
  * The doctor against real parts: the Vipps simulator over HTTP, a real mosquitto, the reference
@@ -120,6 +121,8 @@ describe("pos-agent doctor on a till built from real parts", () => {
       clock: systemClock,
       timesyncFlag: join(dir.path, "synchronized"),
       sysfsGpioRoot: sysfs,
+      // Its exec below runs nothing: the code cache check cannot tell (code-cache-check.test.ts runs it).
+      cli: [process.execPath, AGENT_BIN],
       exec: () => Promise.resolve({ error: "spawn timedatectl ENOENT" }),
       ...over,
     };
@@ -145,6 +148,7 @@ describe("pos-agent doctor on a till built from real parts", () => {
       ["vipps-qr", "ok"],
       ["disk", "ok"],
       ["journal", "ok"],
+      ["code-cache", "warn"],
     ]);
     expect(report.healthy).toBe(true);
     expect(c.agent?.detail).toContain("not running");
@@ -408,7 +412,7 @@ describe("pos-agent doctor on a till built from real parts", () => {
     expect(healthy.stdout).toMatch(/^! agent +not running/m);
     expect(healthy.stdout).toMatch(/^ +→ start it when done: sudo systemctl start pos-agent/m);
     expect(healthy.stdout).toMatch(/^✓ till QR +exists at Vipps/m);
-    expect(healthy.stdout).toMatch(/healthy: 12 ok, 1 warning\(s\), 0 failed, 0 skipped\n$/);
+    expect(healthy.stdout).toMatch(/healthy: 12 ok, 2 warning\(s\), 0 failed, 0 skipped\n$/);
 
     const file = config("cli-broken", { mqtt: { url: "mqtt://127.0.0.1:1" } });
     const broken = await runCommand(register, ["doctor", "--json", "--config", file]);

@@ -38,6 +38,7 @@ export function defaultEnvironment(configFile: string): DoctorEnvironment {
     clock: systemClock,
     timesyncFlag: "/run/systemd/timesync/synchronized",
     sysfsGpioRoot: SYSFS_GPIO_ROOT,
+    cli: [process.execPath, process.argv[1] ?? ""],
     exec: (file, args, timeoutMs) =>
       new Promise((resolve) => {
         execFile(file, [...args], { timeout: timeoutMs, encoding: "utf8" }, (error, stdout) => {

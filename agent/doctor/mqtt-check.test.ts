@@ -79,6 +79,7 @@ describe("pos-agent doctor: the mqtt check on the documented broker", () => {
       configFile,
       env: {},
       clock: systemClock,
+      cli: [],
       timesyncFlag: join(dir.path, "absent"),
       sysfsGpioRoot: join(dir.path, "no-gpio"),
       exec: () => Promise.resolve({ error: "not here" }),

@@ -366,6 +366,7 @@ describe("a NATS cluster from deploy/nats (3 nodes, MQTT over TLS)", () => {
           configFile: configFor(protocolVersion),
           env: {},
           clock: systemClock,
+          cli: [],
           exec: () => Promise.resolve({ error: "not here" }),
           timesyncFlag: join(tillDir, "no-timesync-flag"),
           sysfsGpioRoot: join(tillDir, "no-gpio"),

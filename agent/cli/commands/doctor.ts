@@ -9,7 +9,7 @@ import { DEFAULT_CONFIG_FILE } from "./config.js";
 
 /**
  * `pos-agent doctor [--json]`: checks the whole till — config, secrets, clock, the agent,
- * register, printer, display, GPIO, broker, Vipps token, the till's QR, disk, journal — each
+ * register, printer, display, GPIO, broker, Vipps token, the till's QR, disk, journal, the code cache — each
  * with ✓ / ! / ✗ and a one-line fix. Independent checks run in parallel, each within its own
  * timeout. Exit 0 when no check failed (warnings allowed), 1 otherwise. Run it with sudo: the
  * secrets are root's, and the journal is then read as its owner.
