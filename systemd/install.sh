@@ -13,7 +13,8 @@
 # udev rules (/etc/udev/rules.d/99-pos-agent.rules) once they exist.
 #
 # Layout:
-#   /opt/pos-agent/releases/<version>/   one directory per installed release
+#   /opt/pos-agent/releases/<version>/   one directory per installed release, with the daemon's
+#                                        code cache made there (pos-agent code-cache)
 #   /opt/pos-agent/current -> releases/<version>   what the service runs
 #   /opt/pos-agent/previous -> releases/<version>  what --rollback returns to
 #   /usr/local/lib/{systemd/system,sysusers.d,modules-load.d}/…  unit, user, drivers
