@@ -1,7 +1,8 @@
 import { chmodSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { checkCodeCache, sha256 } from "./check.js";
+import { sha256 } from "./check.js";
 import { compileDaemon, evaluateDaemon } from "./compile.js";
 import { THIS_RUNTIME, type CodeCacheFiles, type CodeCacheMeta } from "./files.js";
+import { compileCachedDaemon } from "./load.js";
 
 /**
  * Makes the daemon's code cache in this process, whose node and flags are the ones it will be
@@ -11,12 +12,7 @@ import { THIS_RUNTIME, type CodeCacheFiles, type CodeCacheMeta } from "./files.j
  * each by rename, so a reader sees a whole old or a whole new file.
  */
 export function writeCodeCache(files: CodeCacheFiles): "written" | "up to date" {
-  const existing = checkCodeCache(files);
-  if (
-    existing.ok &&
-    compileDaemon(files.bundle, existing.source, existing.cachedData).cachedDataRejected !== true
-  )
-    return "up to date";
+  if ("script" in compileCachedDaemon(files)) return "up to date";
   const source = readFileSync(files.bundle, "utf8");
   const script = compileDaemon(files.bundle, source);
   evaluateDaemon(script, files.bundle);

@@ -6,9 +6,8 @@ import { errorMessage } from "../../../lib/errors.js";
 import { EXIT, type ExitCode } from "../../../lib/exit-codes.js";
 import { terminalSafe } from "../../../lib/terminal-text.js";
 import { unitNodeFlags } from "../../systemd/index.js";
-import { checkCodeCache } from "../code-cache/check.js";
-import { compileDaemon } from "../code-cache/compile.js";
 import { codeCacheFiles, THIS_RUNTIME, type CodeCacheFiles } from "../code-cache/files.js";
+import { compileCachedDaemon } from "../code-cache/load.js";
 import { writeCodeCache } from "../code-cache/write.js";
 import { processIo, type CliIo } from "../support/cli-io.js";
 
@@ -96,16 +95,13 @@ function runWithFlags(flags: readonly string[]): ExitCode {
 }
 
 function check(files: CodeCacheFiles, io: CliIo): void {
-  const checked = checkCodeCache(files);
-  const rejected =
-    checked.ok && compileDaemon(files.bundle, checked.source, checked.cachedData).cachedDataRejected === true;
-  if (checked.ok && !rejected) {
+  const compiled = compileCachedDaemon(files);
+  if ("script" in compiled) {
     io.out(`✓ the daemon uses its code cache (${files.cache})\n`);
     io.setExitCode(EXIT.OK);
     return;
   }
-  const reason = checked.ok ? "V8 rejected it" : checked.reason;
-  io.out(`✗ the daemon does not use a code cache: ${terminalSafe(reason)}\n`);
+  io.out(`✗ the daemon does not use a code cache: ${terminalSafe(compiled.reason)}\n`);
   io.setExitCode(EXIT.FAILURE);
 }
 
