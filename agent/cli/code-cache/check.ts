@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync, statSync, type Stats } from "node:fs";
 import { errorMessage } from "../../../lib/errors.js";
-import { parseCodeCacheMeta, THIS_RUNTIME, type CodeCacheFiles, type NodeRuntime } from "./files.js";
+import { parseCodeCacheMeta, sameFlags, THIS_RUNTIME, type CodeCacheFiles } from "./files.js";
 
 export type CheckedCodeCache =
   { ok: true; source: string; cachedData: Buffer } | { ok: false; reason: string };
@@ -14,7 +14,7 @@ export const sha256 = (data: Buffer | string): string => createHash("sha256").up
  * no easier to change than the bundle itself — a cache that the daemon's user could write would
  * run at its next start.
  */
-export function checkCodeCache(files: CodeCacheFiles, runtime: NodeRuntime = THIS_RUNTIME): CheckedCodeCache {
+export function checkCodeCache(files: CodeCacheFiles): CheckedCodeCache {
   const fail = (reason: string): CheckedCodeCache => ({ ok: false, reason });
   let bundleStat: Stats;
   let metaText: string;
@@ -30,11 +30,13 @@ export function checkCodeCache(files: CodeCacheFiles, runtime: NodeRuntime = THI
   }
   const meta = parseCodeCacheMeta(metaText);
   if (meta === undefined) return fail(`${files.meta} is not a code cache description`);
-  if (meta.node !== runtime.node || meta.arch !== runtime.arch)
-    return fail(`made by node ${meta.node} (${meta.arch}), this is node ${runtime.node} (${runtime.arch})`);
-  if (meta.nodeFlags.join(" ") !== runtime.nodeFlags.join(" "))
+  if (meta.node !== THIS_RUNTIME.node || meta.arch !== THIS_RUNTIME.arch)
     return fail(
-      `made for the node flags "${meta.nodeFlags.join(" ")}", started with "${runtime.nodeFlags.join(" ")}"`,
+      `made by node ${meta.node} (${meta.arch}), this is node ${THIS_RUNTIME.node} (${THIS_RUNTIME.arch})`,
+    );
+  if (!sameFlags(meta.nodeFlags, THIS_RUNTIME.nodeFlags))
+    return fail(
+      `made for the node flags "${meta.nodeFlags.join(" ")}", started with "${THIS_RUNTIME.nodeFlags.join(" ")}"`,
     );
   try {
     for (const file of [files.meta, files.cache]) {

@@ -20,26 +20,12 @@ export function codeCacheFiles(distDir: string): CodeCacheFiles {
   return { bundle, cache: `${bundle}.cache`, meta: `${bundle}.cache.json` };
 }
 
-/**
- * V8 takes a cache only from the same V8 build with the same flags, and recognises the source
- * it belongs to by its length alone: the meta file records all of it and both files' SHA-256,
- * so a cache is used only for the very bundle it was made from.
- */
-export interface CodeCacheMeta {
-  readonly format: 1;
-  /** `process.version` of the node that made it. */
-  readonly node: string;
-  readonly arch: string;
-  /** `process.execArgv` it was made with: the unit's node flags (systemd/pos-agent.service). */
-  readonly nodeFlags: readonly string[];
-  readonly bundleSha256: string;
-  readonly cacheSha256: string;
-}
-
 /** The process a cache must have been made by to be used in it. */
 export interface NodeRuntime {
+  /** `process.version`. */
   readonly node: string;
   readonly arch: string;
+  /** `process.execArgv`: for the daemon, the unit's node flags (systemd/pos-agent.service). */
   readonly nodeFlags: readonly string[];
 }
 
@@ -48,6 +34,19 @@ export const THIS_RUNTIME: NodeRuntime = {
   arch: process.arch,
   nodeFlags: process.execArgv,
 };
+
+export const sameFlags = (a: readonly string[], b: readonly string[]): boolean => a.join(" ") === b.join(" ");
+
+/**
+ * V8 takes a cache only from the same V8 build with the same flags, and recognises the source
+ * it belongs to by its length alone: the meta file records the runtime that made it and both
+ * files' SHA-256, so a cache is used only for the very bundle it was made from.
+ */
+export interface CodeCacheMeta extends NodeRuntime {
+  readonly format: 1;
+  readonly bundleSha256: string;
+  readonly cacheSha256: string;
+}
 
 /** The meta file's content, or undefined when it is not one this version wrote. */
 export function parseCodeCacheMeta(text: string): CodeCacheMeta | undefined {

@@ -19,9 +19,7 @@ export function writeCodeCache(files: CodeCacheFiles): "written" | "up to date" 
   const cachedData = script.createCachedData();
   const meta: CodeCacheMeta = {
     format: 1,
-    node: THIS_RUNTIME.node,
-    arch: THIS_RUNTIME.arch,
-    nodeFlags: THIS_RUNTIME.nodeFlags,
+    ...THIS_RUNTIME,
     bundleSha256: sha256(source),
     cacheSha256: sha256(cachedData),
   };

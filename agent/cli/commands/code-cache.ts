@@ -6,7 +6,7 @@ import { errorMessage } from "../../../lib/errors.js";
 import { EXIT, type ExitCode } from "../../../lib/exit-codes.js";
 import { terminalSafe } from "../../../lib/terminal-text.js";
 import { unitNodeFlags } from "../../systemd/index.js";
-import { codeCacheFiles, THIS_RUNTIME, type CodeCacheFiles } from "../code-cache/files.js";
+import { codeCacheFiles, sameFlags, THIS_RUNTIME, type CodeCacheFiles } from "../code-cache/files.js";
 import { compileCachedDaemon } from "../code-cache/load.js";
 import { writeCodeCache } from "../code-cache/write.js";
 import { processIo, type CliIo } from "../support/cli-io.js";
@@ -54,7 +54,7 @@ export function registerCodeCacheCommand(program: Command, distDir: string, io: 
         fail(EXIT.UNAVAILABLE, `${errorMessage(error)}; or say them with --node-flags`);
         return;
       }
-      if (flags.join(" ") !== THIS_RUNTIME.nodeFlags.join(" ")) {
+      if (!sameFlags(flags, THIS_RUNTIME.nodeFlags)) {
         if (process.env[WITH_DAEMON_FLAGS] !== undefined) {
           fail(EXIT.SOFTWARE, `node did not take the flags "${flags.join(" ")}"`);
           return;
