@@ -1,8 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { createWriteStream, readFileSync } from "node:fs";
-import { join } from "node:path";
-import { unitNodeFlags } from "../../agent/systemd/index.js";
-import { AGENT_BIN, REPO_ROOT } from "../helpers/cli.js";
+import { createWriteStream } from "node:fs";
+import { AGENT_BIN } from "../helpers/cli.js";
 
 /**
  * `pos-agent run --config <file>` as a real child process — the daemon exactly as systemd runs
@@ -56,9 +54,4 @@ export function startAgentProcess(
       return exited;
     },
   };
-}
-
-/** The node flags systemd/pos-agent.service runs the daemon with (its memory settings). */
-export function serviceNodeFlags(): string[] {
-  return unitNodeFlags(readFileSync(join(REPO_ROOT, "systemd/pos-agent.service"), "utf8"));
 }

@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { codeCacheFiles } from "../../agent/cli/code-cache/files.js";
 import { copyBuiltRelease } from "../helpers/built-release.js";
+import { serviceNodeFlags } from "../helpers/cli.js";
 import { tempDir } from "../helpers/temp-dir.js";
-import { serviceNodeFlags } from "./agent-process.js";
 import { startCrashRig, type CrashRig } from "./crash-rig.js";
 import { newBasket } from "./harness.js";
 

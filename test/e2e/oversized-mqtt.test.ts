@@ -7,7 +7,8 @@ import { controlRequest } from "../../agent/control/index.js";
 import { tillTopic } from "../../lib/mqtt-contract/index.js";
 import { startMosquitto, type MosquittoBroker } from "../helpers/mosquitto.js";
 import { tempDir } from "../helpers/temp-dir.js";
-import { startAgentProcess, serviceNodeFlags, type AgentProcess } from "./agent-process.js";
+import { serviceNodeFlags } from "../helpers/cli.js";
+import { startAgentProcess, type AgentProcess } from "./agent-process.js";
 
 /**
  * A 110 MB message on the till's webhook topic, sent to the real daemon (run as systemd runs it)

@@ -1,9 +1,15 @@
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { unitNodeFlags } from "../../agent/systemd/index.js";
 
 export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 /** The `pos-agent` CLI as it ships: bundled (rolldown.config.ts), so the tests run what a till runs. */
 export const AGENT_BIN = `${REPO_ROOT}dist/bundle/pos-agent.js`;
+/** The node flags systemd/pos-agent.service runs the daemon with (its memory settings). */
+export function serviceNodeFlags(): string[] {
+  return unitNodeFlags(readFileSync(`${REPO_ROOT}systemd/pos-agent.service`, "utf8"));
+}
 /** `npm start` / `npm run demo`: the demo's own entry (demo/main.ts), not part of the till. */
 export const DEMO_BIN = `${REPO_ROOT}dist/demo/main.js`;
 

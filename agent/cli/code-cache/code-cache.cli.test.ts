@@ -2,9 +2,8 @@ import { chmodSync, readFileSync, rmSync, statSync, writeFileSync } from "node:f
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { copyBuiltRelease } from "../../../test/helpers/built-release.js";
-import { REPO_ROOT, runCli } from "../../../test/helpers/cli.js";
+import { runCli, serviceNodeFlags } from "../../../test/helpers/cli.js";
 import { tempDir } from "../../../test/helpers/temp-dir.js";
-import { unitNodeFlags } from "../../systemd/index.js";
 import { sha256 } from "./check.js";
 import { codeCacheFiles, parseCodeCacheMeta } from "./files.js";
 
@@ -18,7 +17,7 @@ describe("pos-agent code-cache", { timeout: 60_000 }, () => {
   let dir: ReturnType<typeof tempDir>;
   let release: { path: string; bin: string };
   let files: ReturnType<typeof codeCacheFiles>;
-  const unitFlags = unitNodeFlags(readFileSync(join(REPO_ROOT, "systemd/pos-agent.service"), "utf8"));
+  const unitFlags = serviceNodeFlags();
   const cli = (...args: string[]) => runCli(["code-cache", ...args], { bin: release.bin });
   const meta = () => parseCodeCacheMeta(readFileSync(files.meta, "utf8"));
 
